@@ -1,0 +1,1 @@
+//! wacr-codegen: the spec pipeline, load -> validate -> ir -> emit -> write.

@@ -1,0 +1,1 @@
+//! wacr-runtime: the one stable facade the generated code imports.
