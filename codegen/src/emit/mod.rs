@@ -1,0 +1,11 @@
+//! Emitters: one module per output, each a function of the IR alone.
+
+pub mod openapi;
+
+use crate::ir::Api;
+use crate::write::Output;
+
+/// Every generated file, in a fixed order.
+pub fn all(api: &Api) -> Vec<Output> {
+    vec![openapi::emit(api)]
+}

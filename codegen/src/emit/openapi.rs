@@ -1,0 +1,495 @@
+//! OpenAPI 3.1 emitter: `generated/openapi.yaml`, so any tool in the ecosystem can read the API.
+//! The required scope of an operation is written twice: as the role list of its bearer security
+//! requirement (OpenAPI 3.1 allows role names for non-OAuth schemes) and as `x-required-scope`.
+
+use serde_json::{json, Map, Value};
+
+use crate::ir::*;
+use crate::write::{header, Output};
+
+pub const PATH: &str = "generated/openapi.yaml";
+
+pub fn emit(api: &Api) -> Output {
+    let doc = document(api);
+    let yaml = serde_saphyr::to_string(&doc).unwrap_or_else(|e| panic!("cannot serialise the OpenAPI document: {e}"));
+    let mut contents = header("#", &api.files.join(", "));
+    contents.push_str(&yaml);
+    if !contents.ends_with('\n') {
+        contents.push('\n');
+    }
+    Output { path: PATH.into(), contents }
+}
+
+/// The OpenAPI document as JSON (also used by tests).
+pub fn document(api: &Api) -> Value {
+    let mut paths = Map::new();
+    for op in api.operations() {
+        let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
+        item.as_object_mut().expect("path item is an object").insert(op.method.to_lowercase(), operation(api, op));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": api.title,
+            "version": api.version,
+            "description": api.description,
+        },
+        "servers": [{"url": api.base_url, "description": provenance_text(&api.base_url_provenance)}],
+        "security": [{"bearerAuth": []}],
+        "tags": api.groups.iter().map(|g| json!({"name": g.name, "description": g.description})).collect::<Vec<_>>(),
+        "paths": paths,
+        "components": components(api),
+    })
+}
+
+fn provenance_text(p: &Provenance) -> String {
+    match p {
+        Provenance::Documented { page } => format!("documented: {page}"),
+        Provenance::Inferred { reason } => format!("inferred: {reason}"),
+    }
+}
+
+fn provenance(p: &Provenance) -> Value {
+    match p {
+        Provenance::Documented { page } => json!({"documented": page}),
+        Provenance::Inferred { reason } => json!({"inferred": reason}),
+    }
+}
+
+fn operation(api: &Api, op: &Operation) -> Value {
+    let mut o = Map::new();
+    o.insert("operationId".into(), json!(op.id));
+    o.insert("summary".into(), json!(op.summary));
+    o.insert("description".into(), json!(op_description(op)));
+    o.insert("tags".into(), json!([op.group]));
+    let roles: Vec<&str> = op.scope.iter().map(String::as_str).collect();
+    o.insert("security".into(), json!([{"bearerAuth": roles}]));
+    o.insert("x-required-scope".into(), op.scope.as_ref().map_or(Value::Null, |s| json!(s)));
+    o.insert("x-provenance".into(), provenance(&op.provenance));
+    let params = parameters(api, op);
+    if !params.is_empty() {
+        o.insert("parameters".into(), Value::Array(params));
+    }
+    if let Some(body) = &op.body {
+        o.insert("requestBody".into(), request_body(op, body));
+    }
+    o.insert("responses".into(), responses(api, op));
+    if !op.rate_limits.is_empty() {
+        o.insert(
+            "x-rate-limits".into(),
+            json!(op.rate_limits.iter().map(|r| json!({"key": r.key, "limit": r.limit, "per_seconds": r.per_seconds})).collect::<Vec<_>>()),
+        );
+    }
+    Value::Object(o)
+}
+
+fn op_description(op: &Operation) -> String {
+    let mut d = op.description.clone();
+    d.push_str(&format!("\n\nProvenance: {}.", provenance_text(&op.provenance)));
+    if op.scope.is_none() {
+        d.push_str("\n\nNo scope is required: any valid token of an active tenant may call it.");
+    }
+    if !op.behaviour.is_empty() {
+        d.push_str("\n\nBehaviour:");
+        for b in &op.behaviour {
+            d.push_str(&format!("\n- {}", b.text));
+        }
+    }
+    for n in op.note.iter().chain(op.notes.iter()) {
+        d.push_str(&format!("\n\nNote: {n}"));
+    }
+    d
+}
+
+fn param(name: &str, location: &str, required: bool, schema: Value, description: &str) -> Value {
+    let mut p = json!({"name": name, "in": location, "required": required, "schema": schema});
+    if !description.is_empty() {
+        p["description"] = json!(description);
+    }
+    p
+}
+
+fn parameters(api: &Api, op: &Operation) -> Vec<Value> {
+    let mut out = Vec::new();
+    for f in &op.path_params {
+        out.push(param(&f.wire, "path", true, field_schema(f), &f.description));
+    }
+    for f in &op.query {
+        out.push(param(&f.wire, "query", f.required, field_schema(f), &f.description));
+    }
+    let q = &api.list_query;
+    if let Some(list) = &op.list {
+        let p = &api.pagination;
+        out.push(param("page", "query", false, json!({"type": "integer", "minimum": p.page_min, "default": p.page_default}), "Page number"));
+        out.push(param(
+            "per_page",
+            "query",
+            false,
+            json!({"type": "integer", "minimum": p.per_page_min, "maximum": p.per_page_max, "default": p.per_page_default}),
+            "Items per page",
+        ));
+        if !list.sort.is_empty() {
+            let mut allowed = Vec::new();
+            for s in &list.sort {
+                allowed.push(s.clone());
+                allowed.push(format!("{}{s}", q.descending_prefix));
+            }
+            let alt = allowed.iter().map(|a| regex_escape(a)).collect::<Vec<_>>().join("|");
+            let mut schema = json!({"type": "string", "pattern": format!("^({alt})(,({alt}))*$")});
+            if let Some(d) = &list.default_sort {
+                schema["default"] = json!(d);
+            }
+            out.push(param(
+                &q.sort,
+                "query",
+                false,
+                schema,
+                &format!("Comma-separated sort fields; a leading `{}` sorts descending. Allowed: {}", q.descending_prefix, list.sort.join(", ")),
+            ));
+        }
+        if !list.search.is_empty() {
+            let d = format!("Partial match over {}", list.search.join(", "));
+            out.push(param(&q.search, "query", false, json!({"type": "string"}), &d));
+            for a in &q.search_aliases {
+                out.push(param(a, "query", false, json!({"type": "string"}), &format!("Alias of `{}`", q.search)));
+            }
+        }
+        for f in &list.filters {
+            for op_name in &f.ops {
+                let (name, schema) = filter_param(api, &q.filter, f, op_name);
+                out.push(param(&name, "query", false, schema, &f.description));
+            }
+        }
+    }
+    if !op.include.is_empty() {
+        let alt = op.include.iter().map(|i| regex_escape(i)).collect::<Vec<_>>().join("|");
+        out.push(param(
+            &q.include,
+            "query",
+            false,
+            json!({"type": "string", "pattern": format!("^\\s*(({alt})\\s*(,\\s*|$))*$")}),
+            &format!("Comma-separated relations to include. Allowed: {}", op.include.join(", ")),
+        ));
+    }
+    if op.fields {
+        out.push(param(&q.fields, "query", false, json!({"type": "string"}), "Comma-separated fields to return"));
+    }
+    out
+}
+
+fn filter_param(api: &Api, filter: &str, f: &Filter, op_name: &str) -> (String, Value) {
+    let name = if op_name == "eq" { format!("{filter}[{}]", f.field) } else { format!("{filter}[{}][{op_name}]", f.field) };
+    let kind = api.operators.iter().find(|o| o.wire == op_name).map_or("scalar", |o| o.value.as_str());
+    let scalar = ty_schema(&f.ty);
+    let schema = match kind {
+        "boolean" => json!({"type": "boolean"}),
+        "list" | "pair" => json!({"type": "string", "description": "comma-separated values"}),
+        _ => scalar,
+    };
+    (name, schema)
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars().flat_map(|c| if "\\.+*?()|[]{}^$-".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
+}
+
+fn request_body(op: &Operation, body: &Body) -> Value {
+    let schema_ref = json!({"$ref": format!("#/components/schemas/{}Body", op.type_prefix)});
+    let mut content = Map::new();
+    if body.content_type != ContentType::Multipart {
+        content.insert("application/json".into(), json!({"schema": schema_ref}));
+    }
+    if body.content_type != ContentType::Json {
+        content.insert("multipart/form-data".into(), json!({"schema": schema_ref}));
+    }
+    json!({"required": true, "content": content})
+}
+
+fn body_schema(body: &Body) -> Value {
+    object_schema(&body.fields, "", true)
+}
+
+fn responses(api: &Api, op: &Operation) -> Value {
+    let mut out = Map::new();
+    let r = &op.response;
+    out.insert(
+        r.status.to_string(),
+        json!({
+            "description": r.message.clone().unwrap_or_else(|| op.summary.clone()),
+            "content": {"application/json": {"schema": success_schema(api, op)}},
+        }),
+    );
+    let mut by_status: Vec<(u16, Vec<&OpError>)> = Vec::new();
+    for e in op.error_codes() {
+        match by_status.iter_mut().find(|(s, _)| *s == e.status) {
+            Some((_, v)) => v.push(e),
+            None => by_status.push((e.status, vec![e])),
+        }
+    }
+    by_status.sort_by_key(|(s, _)| *s);
+    for (status, errs) in by_status {
+        let codes: Vec<&str> = errs.iter().map(|e| e.code.as_str()).collect();
+        let desc = errs
+            .iter()
+            .map(|e| match &e.when {
+                Some(w) => format!("{}: {w}", e.code),
+                None => e.code.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut resp = json!({
+            "description": desc,
+            "content": {"application/json": {"schema": error_schema(api, &codes)}},
+        });
+        if status == 429 {
+            resp["headers"] = json!({api.rate_limit.retry_after_header.clone(): {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}});
+        }
+        out.insert(status.to_string(), resp);
+    }
+    Value::Object(out)
+}
+
+fn success_schema(api: &Api, op: &Operation) -> Value {
+    let e = &api.envelope;
+    let r = &op.response;
+    let data = r.data.as_ref().map_or(json!({"type": "null"}), ty_schema);
+    match r.envelope {
+        EnvelopeKind::Data => json!({
+            "type": "object",
+            "required": [e.success, e.message, e.data],
+            "properties": {
+                e.success.clone(): {"type": "boolean", "const": true},
+                e.message.clone(): {"type": "string"},
+                e.data.clone(): data,
+            },
+        }),
+        EnvelopeKind::List => json!({
+            "type": "object",
+            "required": [e.success, e.message, e.data, e.meta, e.links],
+            "properties": {
+                e.success.clone(): {"type": "boolean", "const": true},
+                e.message.clone(): {"type": "string"},
+                e.data.clone(): {"type": "array", "items": data},
+                e.meta.clone(): {"$ref": "#/components/schemas/PageMeta"},
+                e.links.clone(): {"$ref": "#/components/schemas/PageLinks"},
+            },
+        }),
+        EnvelopeKind::Flat => json!({
+            "allOf": [
+                {
+                    "type": "object",
+                    "required": [e.success, e.message],
+                    "properties": {
+                        e.success.clone(): {"type": "boolean"},
+                        e.message.clone(): {"type": "string"},
+                    },
+                },
+                data,
+            ],
+        }),
+        EnvelopeKind::None => data,
+    }
+}
+
+fn error_schema(api: &Api, codes: &[&str]) -> Value {
+    let e = &api.envelope;
+    json!({
+        "type": "object",
+        "required": [e.success, e.message, e.error],
+        "properties": {
+            e.success.clone(): {"type": "boolean", "const": false},
+            e.message.clone(): {"type": "string"},
+            e.error.clone(): {
+                "type": "object",
+                "required": [e.code],
+                "properties": {
+                    e.code.clone(): {"type": "string", "enum": codes},
+                    e.details.clone(): {"type": ["object", "null"]},
+                },
+            },
+            e.errors.clone(): {
+                "type": "object",
+                "description": "Field -> messages, on 422 VALIDATION_ERROR",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    })
+}
+
+fn components(api: &Api) -> Value {
+    let mut schemas = Map::new();
+    for en in &api.enums {
+        schemas.insert(
+            en.name.clone(),
+            json!({
+                "type": "string",
+                "description": format!("{}\n\nProvenance: {}.", en.description, provenance_text(&en.provenance)),
+                "enum": en.values.iter().map(|(w, _)| w).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    for m in &api.models {
+        let mut s = object_schema(&m.fields, &format!("{}\n\nProvenance: {}.", m.description, provenance_text(&m.provenance)), false);
+        let props = s["properties"].as_object_mut().expect("object schema has properties");
+        for r in &m.relations {
+            let mut rs = ty_schema(&r.ty);
+            rs["description"] = json!(format!("{} (present only when requested with ?include={})", r.description, r.wire));
+            props.insert(r.wire.clone(), rs);
+        }
+        schemas.insert(m.name.clone(), s);
+    }
+    for op in api.operations() {
+        if let Some(body) = &op.body {
+            let mut s = body_schema(body);
+            s["description"] = json!(format!("Request body of `{}`", op.id));
+            schemas.insert(format!("{}Body", op.type_prefix), s);
+        }
+    }
+    schemas.insert("PageMeta".into(), object_schema(&api.pagination.meta, "Pagination metadata", false));
+    schemas.insert("PageLinks".into(), object_schema(&api.pagination.links, "Pagination links", false));
+    schemas.insert(
+        "ErrorCode".into(),
+        json!({
+            "type": "string",
+            "description": "Every error code of the API",
+            "enum": api.errors.iter().map(|e| &e.code).collect::<Vec<_>>(),
+        }),
+    );
+    json!({
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": format!("{} The scopes an operation requires are listed as the roles of its security requirement and in `x-required-scope`.", api.auth_description),
+            },
+        },
+        "schemas": schemas,
+    })
+}
+
+/// An object schema from fields. Request bodies forbid unknown properties; responses allow them.
+fn object_schema(fields: &[Field], description: &str, request: bool) -> Value {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for f in fields {
+        props.insert(f.wire.clone(), field_schema(f));
+        if f.required && f.rules.required_without.is_empty() && f.rules.required_if.is_none() && f.rules.required_with.is_empty() {
+            required.push(f.wire.clone());
+        }
+    }
+    let mut s = json!({"type": "object", "properties": props});
+    if !required.is_empty() {
+        s["required"] = json!(required);
+    }
+    if !description.is_empty() {
+        s["description"] = json!(description);
+    }
+    let _ = request;
+    s
+}
+
+/// JSON Schema of one field: its type, nullability and every constraint JSON Schema can say.
+pub fn field_schema(f: &Field) -> Value {
+    let mut s = ty_schema(&f.ty);
+    let r = &f.rules;
+    let target = if matches!(f.ty, Ty::Array(_)) { "items" } else { "" };
+    {
+        let scalar = if target.is_empty() { &mut s } else { &mut s["items"] };
+        if let Some(v) = r.max_length {
+            scalar["maxLength"] = json!(v);
+        }
+        if let Some(v) = r.min_length {
+            scalar["minLength"] = json!(v);
+        }
+        if let Some(v) = r.min {
+            scalar["minimum"] = num(v);
+        }
+        if let Some(v) = r.max {
+            scalar["maximum"] = num(v);
+        }
+        if let Some(p) = &r.pattern {
+            scalar["pattern"] = json!(p);
+        }
+        if let Some(fmt) = &r.format {
+            match fmt.as_str() {
+                "email" => scalar["format"] = json!("email"),
+                "url" => scalar["format"] = json!("uri"),
+                _ => {}
+            }
+        }
+        if let Some(max) = r.max_size {
+            scalar["x-max-size"] = json!(max);
+        }
+        if !r.extensions.is_empty() {
+            scalar["x-extensions"] = json!(r.extensions);
+        }
+    }
+    if let Some(v) = r.min_items {
+        s["minItems"] = json!(v);
+    }
+    if let Some(v) = r.max_items {
+        s["maxItems"] = json!(v);
+    }
+    if r.unique_items {
+        s["uniqueItems"] = json!(true);
+    }
+    if f.nullable {
+        s = nullable(s);
+    }
+    let mut desc = f.description.clone();
+    if f.provenance.is_inferred() {
+        desc.push_str(&format!(" ({})", provenance_text(&f.provenance)));
+    }
+    for (label, rule) in [("unique", &r.unique), ("must exist", &r.exists), ("rule", &r.rule)] {
+        if let Some(t) = rule {
+            desc.push_str(&format!(" [{label}: {t}]"));
+        }
+    }
+    if !desc.is_empty() {
+        s["description"] = json!(desc.trim());
+    }
+    if let Some(d) = &f.default {
+        s["default"] = d.clone();
+    }
+    if let Some(e) = &f.example {
+        s["examples"] = json!([e]);
+    }
+    if !f.messages.is_empty() {
+        s["x-messages"] = json!(f.messages);
+    }
+    s
+}
+
+fn num(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 { json!(v as i64) } else { json!(v) }
+}
+
+fn nullable(s: Value) -> Value {
+    match s.get("type").cloned() {
+        Some(Value::String(t)) if s.get("$ref").is_none() => {
+            let mut s = s;
+            s["type"] = json!([t, "null"]);
+            if let Some(Value::Array(values)) = s.get_mut("enum") {
+                values.push(Value::Null);
+            }
+            s
+        }
+        _ => json!({"oneOf": [s, {"type": "null"}]}),
+    }
+}
+
+pub fn ty_schema(t: &Ty) -> Value {
+    match t {
+        Ty::String => json!({"type": "string"}),
+        Ty::Integer => json!({"type": "integer", "format": "int64"}),
+        Ty::Number => json!({"type": "number"}),
+        Ty::Boolean => json!({"type": "boolean"}),
+        Ty::DateTime => json!({"type": "string", "format": "date-time"}),
+        Ty::Date => json!({"type": "string"}),
+        Ty::File => json!({"type": "string", "format": "binary"}),
+        Ty::Json => json!({}),
+        Ty::Named(n, _) => json!({"$ref": format!("#/components/schemas/{n}")}),
+        Ty::Array(t) => json!({"type": "array", "items": ty_schema(t)}),
+        Ty::Map(t) => json!({"type": "object", "additionalProperties": ty_schema(t)}),
+    }
+}

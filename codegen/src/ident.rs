@@ -1,0 +1,87 @@
+//! Naming policy, all in one place (prost-build's `ident.rs`): wire names to Rust identifiers.
+//! A collision after conversion is a spec diagnostic (see `validate`), never a silent rename.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "false", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers get a trailing `_`.
+const NOT_RAW: &[&str] = &["self", "super", "crate", "extern", "Self"];
+
+/// A field, parameter, method or module name: `snake_case`, `r#type`, `self_`.
+pub fn field(wire: &str) -> String {
+    let cleaned: String = wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let mut s = cleaned.to_snake_case();
+    if s.is_empty() {
+        s = "_".to_owned();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("_{s}");
+    }
+    escape(s)
+}
+
+/// A type name: `UpperCamelCase`.
+pub fn type_name(wire: &str) -> String {
+    let cleaned: String = wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let mut s = cleaned.to_upper_camel_case();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("V{s}");
+    }
+    if s == "Self" { "Self_".to_owned() } else { s }
+}
+
+/// An enum variant for a wire value (`APPROVED` -> `Approved`, `contacts:read` -> `ContactsRead`).
+pub fn variant(wire: &str) -> String {
+    type_name(&wire.to_lowercase())
+}
+
+fn escape(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if KEYWORDS.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// The identifier without a raw prefix, for building longer names.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn naming_table() {
+        let table: &[(&str, &str, &str, &str)] = &[
+            // wire, field, type, variant
+            ("firstname", "firstname", "Firstname", "Firstname"),
+            ("type", "r#type", "Type", "Type"),
+            ("self", "self_", "Self_", "Self_"),
+            ("crate", "crate_", "Crate", "Crate"),
+            ("contact.firstname", "contact_firstname", "ContactFirstname", "ContactFirstname"),
+            ("contacts:read", "contacts_read", "ContactsRead", "ContactsRead"),
+            ("APPROVED", "approved", "Approved", "Approved"),
+            ("api_calls_per_minute", "api_calls_per_minute", "ApiCallsPerMinute", "ApiCallsPerMinute"),
+            ("button_0", "button_0", "Button0", "Button0"),
+            ("3gp", "_3gp", "V3gp", "V3gp"),
+            ("not_in", "not_in", "NotIn", "NotIn"),
+            ("null", "null", "Null", "Null"),
+            ("get_contact", "get_contact", "GetContact", "GetContact"),
+        ];
+        for (wire, f, t, v) in table {
+            assert_eq!(field(wire), *f, "field({wire})");
+            assert_eq!(type_name(wire), *t, "type_name({wire})");
+            assert_eq!(variant(wire), *v, "variant({wire})");
+        }
+    }
+}
