@@ -103,3 +103,8 @@ pub fn generate(config: &Config, check_only: bool) -> Result<Outcome, Failure> {
     let outputs = render(&api);
     Ok(write::apply(&config.root, &outputs, check_only))
 }
+
+/// The README's Rust examples compile and run as doctests of this crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
