@@ -1,0 +1,366 @@
+//! Parsing of the helper attributes (`#[resource]`, `#[include]`, `#[scope]`, `#[operation]`,
+//! `#[path_param]`) and of the serde attributes the checks read. Lenient by design: a bad key is
+//! recorded and skipped so the keys after it are still read and reported.
+
+use proc_macro2::TokenTree;
+use syn::meta::ParseNestedMeta;
+use syn::parse::ParseStream;
+use syn::{Attribute, Ident, LitInt, LitStr, Meta, Path, Token, Type};
+
+use crate::ctxt::Errors;
+
+/// `#[resource(include = Name, crate = path)]` on the struct.
+#[derive(Default)]
+pub(crate) struct ResourceAttrs {
+    pub include_enum: Option<Ident>,
+    pub krate: Option<Path>,
+}
+
+/// `#[include]` or `#[include(rename = "wire")]` on a relation field.
+pub(crate) struct IncludeAttr<'a> {
+    pub original: &'a Attribute,
+    pub rename: Option<LitStr>,
+}
+
+/// What the checks need from a field's `#[serde(...)]` attributes.
+#[derive(Default)]
+pub(crate) struct SerdeField {
+    pub rename: Option<String>,
+    pub skip_serializing_if: Option<LitStr>,
+}
+
+/// `#[operation(id = ..., method = ..., path = ..., scope = ..., status = ..., crate = ...)]`.
+#[derive(Default)]
+pub(crate) struct OperationAttrs<'a> {
+    pub original: Option<&'a Attribute>,
+    pub id: Option<LitStr>,
+    pub method: Option<Ident>,
+    pub path: Option<LitStr>,
+    pub scope: Option<ScopeSpec>,
+    pub status: Option<LitInt>,
+    pub krate: Option<Path>,
+    /// Every key written, valid or not, so a bad value is not also reported as missing.
+    pub keys: Vec<String>,
+}
+
+/// The value of `scope = ...` in `#[operation]`.
+pub(crate) enum ScopeSpec {
+    /// `scope = Scope::ContactsRead`: a path to a variant of the scope enum.
+    Variant(Path),
+    /// `scope = none(Scope)`: the operation needs no scope; names the scope enum.
+    None(Type),
+}
+
+mod kw {
+    syn::custom_keyword!(none);
+}
+
+const RESOURCE_KEYS: &[&str] = &["include", "crate"];
+const INCLUDE_KEYS: &[&str] = &["rename"];
+const SCOPE_KEYS: &[&str] = &["crate"];
+const OPERATION_KEYS: &[&str] = &["id", "method", "path", "scope", "status", "crate"];
+
+/// Reads `#[resource(...)]` on a struct.
+pub(crate) fn resource(errors: &Errors, attrs: &[Attribute]) -> ResourceAttrs {
+    let mut out = ResourceAttrs::default();
+    let mut seen = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("resource")) {
+        parse_keys(errors, attr, RESOURCE_KEYS, &mut seen, |key, meta| {
+            match key {
+                "include" => {
+                    out.include_enum = Some(ident(meta, key, "ContactInclude", "the enum name")?)
+                }
+                _ => out.krate = Some(crate_path(meta)?),
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+/// Reads `#[include]` on a field, if present.
+pub(crate) fn include<'a>(errors: &Errors, attrs: &'a [Attribute]) -> Option<IncludeAttr<'a>> {
+    let mut found: Option<IncludeAttr> = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("include")) {
+        if found.is_some() {
+            errors.spanned(attr, "duplicate #[include] on this field; keep one");
+            continue;
+        }
+        let mut rename = None;
+        match &attr.meta {
+            Meta::Path(_) => {}
+            Meta::List(_) => {
+                parse_keys(errors, attr, INCLUDE_KEYS, &mut Vec::new(), |key, meta| {
+                    rename = Some(lit_str(meta, key, "groups")?);
+                    Ok(())
+                })
+            }
+            Meta::NameValue(_) => errors.spanned(
+                attr,
+                "expected #[include] or #[include(rename = \"wire_name\")]",
+            ),
+        }
+        found = Some(IncludeAttr {
+            original: attr,
+            rename,
+        });
+    }
+    found
+}
+
+/// Reads the `rename` and `skip_serializing_if` of a field's `#[serde(...)]`. Malformed serde
+/// attributes are left for serde's own derive to report.
+pub(crate) fn serde_field(attrs: &[Attribute]) -> SerdeField {
+    let mut out = SerdeField::default();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                out.rename = Some(serde_rename(&meta)?);
+            } else if meta.path.is_ident("skip_serializing_if") {
+                out.skip_serializing_if = Some(meta.value()?.parse()?);
+            } else {
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+/// Reads the container's `#[serde(rename_all = "...")]`.
+pub(crate) fn serde_rename_all(attrs: &[Attribute]) -> Option<String> {
+    let mut rule = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename_all") {
+                rule = Some(serde_rename(&meta)?);
+            } else {
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+    }
+    rule
+}
+
+/// `rename = "x"` or `rename(serialize = "x", ...)`: the serialized name.
+fn serde_rename(meta: &ParseNestedMeta) -> syn::Result<String> {
+    if meta.input.peek(Token![=]) {
+        return Ok(meta.value()?.parse::<LitStr>()?.value());
+    }
+    let mut name = String::new();
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("serialize") {
+            name = inner.value()?.parse::<LitStr>()?.value();
+        } else {
+            skip_value(&inner)?;
+        }
+        Ok(())
+    })?;
+    Ok(name)
+}
+
+/// Reads `#[scope(crate = path)]` on a scope enum.
+pub(crate) fn scope_container(errors: &Errors, attrs: &[Attribute]) -> Option<Path> {
+    let mut krate = None;
+    let mut seen = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("scope")) {
+        parse_keys(errors, attr, SCOPE_KEYS, &mut seen, |_, meta| {
+            krate = Some(crate_path(meta)?);
+            Ok(())
+        });
+    }
+    krate
+}
+
+/// Reads `#[scope("resource:action")]` on a variant: whether the attribute is present, and the
+/// scope string if it is well-formed.
+pub(crate) fn scope_variant(errors: &Errors, attrs: &[Attribute]) -> (bool, Option<LitStr>) {
+    let mut found = None;
+    let mut present = false;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("scope")) {
+        if std::mem::replace(&mut present, true) {
+            errors.spanned(attr, "duplicate #[scope(...)] on this variant; keep one");
+            continue;
+        }
+        match attr.parse_args::<LitStr>() {
+            Ok(scope) => found = Some(scope),
+            Err(_) => errors.spanned(
+                attr,
+                "expected the scope string in quotes, like #[scope(\"contacts:read\")]",
+            ),
+        }
+    }
+    (present, found)
+}
+
+/// Reads `#[operation(...)]` on a request struct.
+pub(crate) fn operation<'a>(errors: &Errors, attrs: &'a [Attribute]) -> OperationAttrs<'a> {
+    let mut out = OperationAttrs::default();
+    let mut seen = Vec::new();
+    for attr in attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("operation"))
+    {
+        out.original.get_or_insert(attr);
+        parse_keys(errors, attr, OPERATION_KEYS, &mut seen, |key, meta| {
+            match key {
+                "id" => out.id = Some(lit_str(meta, key, "get_contact")?),
+                "method" => out.method = Some(ident(meta, key, "GET", "an HTTP method")?),
+                "path" => out.path = Some(lit_str(meta, key, "/contacts/{id}")?),
+                "scope" => out.scope = Some(scope_spec(meta)?),
+                "status" => out.status = Some(status(meta)?),
+                _ => out.krate = Some(crate_path(meta)?),
+            }
+            Ok(())
+        });
+    }
+    out.keys = seen;
+    out
+}
+
+/// Reads `#[path_param]` on a field, if present.
+pub(crate) fn path_param<'a>(errors: &Errors, attrs: &'a [Attribute]) -> Option<&'a Attribute> {
+    let mut found = None;
+    for attr in attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("path_param"))
+    {
+        if found.is_some() {
+            errors.spanned(attr, "duplicate #[path_param] on this field; keep one");
+        } else if !matches!(attr.meta, Meta::Path(_)) {
+            errors.spanned(
+                attr,
+                "#[path_param] takes no arguments; the field name is the `{param}` it fills",
+            );
+        }
+        found.get_or_insert(attr);
+    }
+    found
+}
+
+/// Runs `on_key` for each known key of `attr`, recording unknown and duplicate keys (and
+/// errors from `on_key`) and skipping their values so that later keys are still read.
+fn parse_keys(
+    errors: &Errors,
+    attr: &Attribute,
+    known: &[&str],
+    seen: &mut Vec<String>,
+    mut on_key: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<()>,
+) {
+    let name = attr
+        .path()
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let result = attr.parse_nested_meta(|meta| {
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let problem = if !known.contains(&key.as_str()) {
+            let expected = known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(format!(
+                "unknown key `{}` in #[{name}(...)]; expected one of {expected}",
+                path_text(&meta.path)
+            ))
+        } else if seen.contains(&key) {
+            Some(format!("duplicate key `{key}` in #[{name}(...)]; keep one"))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            errors.spanned(&meta.path, message);
+            return skip_value(&meta);
+        }
+        seen.push(key.clone());
+        if let Err(error) = on_key(&key, &meta) {
+            errors.push(error);
+            skip_value(&meta)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        errors.push(error);
+    }
+}
+
+fn path_text(path: &Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segments.join("::")
+}
+
+/// Consumes the rest of a key's value, up to the next top-level comma.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+        meta.input.parse::<TokenTree>()?;
+    }
+    Ok(())
+}
+
+/// The stream after `key =`, with a hint naming the key when the `=` is missing.
+fn value<'a>(meta: &ParseNestedMeta<'a>, key: &str, example: &str) -> syn::Result<ParseStream<'a>> {
+    if !meta.input.peek(Token![=]) {
+        let message = format!("`{key}` needs a value, like {key} = {example}");
+        return Err(syn::Error::new_spanned(&meta.path, message));
+    }
+    meta.value()
+}
+
+fn lit_str(meta: &ParseNestedMeta, key: &str, example: &str) -> syn::Result<LitStr> {
+    let input = value(meta, key, &format!("\"{example}\""))?;
+    if !input.peek(LitStr) {
+        return Err(input.error(format!(
+            "`{key}` takes a string, like {key} = \"{example}\""
+        )));
+    }
+    input.parse()
+}
+
+fn ident(meta: &ParseNestedMeta, key: &str, example: &str, what: &str) -> syn::Result<Ident> {
+    let input = value(meta, key, example)?;
+    if !input.peek(Ident) {
+        return Err(input.error(format!(
+            "`{key}` takes {what} without quotes, like {key} = {example}"
+        )));
+    }
+    input.parse()
+}
+
+fn status(meta: &ParseNestedMeta) -> syn::Result<LitInt> {
+    let input = value(meta, "status", "200")?;
+    if !input.peek(LitInt) {
+        return Err(input.error("`status` takes a number without quotes, like status = 200"));
+    }
+    input.parse()
+}
+
+fn scope_spec(meta: &ParseNestedMeta) -> syn::Result<ScopeSpec> {
+    let input = value(meta, "scope", "Scope::ContactsRead")?;
+    if input.peek(kw::none) && input.peek2(syn::token::Paren) {
+        input.parse::<kw::none>()?;
+        let content;
+        syn::parenthesized!(content in input);
+        return Ok(ScopeSpec::None(content.parse()?));
+    }
+    input.parse().map(ScopeSpec::Variant).map_err(|_| {
+        input.error(
+            "`scope` takes a path to a scope variant, like scope = Scope::ContactsRead, \
+             or none(Scope) for an operation that needs no scope",
+        )
+    })
+}
+
+/// `crate = path` or `crate = "path"`.
+fn crate_path(meta: &ParseNestedMeta) -> syn::Result<Path> {
+    let input = value(meta, "crate", "::wacr_runtime")?;
+    if input.peek(LitStr) {
+        return input.parse::<LitStr>()?.parse();
+    }
+    input.parse()
+}

@@ -1,0 +1,358 @@
+//! Code generation: each derive runs parse → check → expand here, and hands a failure to
+//! `fallback`. Generated items name everything by absolute path and sit in `const _: () = {}`,
+//! except the documented include enum.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::{DeriveInput, Ident, LitInt, LitStr, Path};
+
+use crate::ast::{Operation, Relation, Resource, Scope};
+use crate::attr::ScopeSpec;
+use crate::ctxt::Errors;
+use crate::syntax::{self, Piece};
+use crate::{fallback, valid};
+
+pub(crate) fn derive_resource(input: &DeriveInput) -> TokenStream {
+    let errors = Errors::default();
+    let resource = Resource::from_syn(&errors, input);
+    valid::resource(&errors, &resource);
+    match errors.finish() {
+        Ok(()) => resource_impls(&resource),
+        Err(error) => fallback::resource(&resource, error),
+    }
+}
+
+pub(crate) fn derive_scope(input: &DeriveInput) -> TokenStream {
+    let errors = Errors::default();
+    let scope = Scope::from_syn(&errors, input);
+    valid::scope(&errors, &scope);
+    match errors.finish() {
+        Ok(()) => scope_impls(&scope),
+        Err(error) => fallback::scope(&scope, error),
+    }
+}
+
+pub(crate) fn derive_operation(input: &DeriveInput) -> TokenStream {
+    let errors = Errors::default();
+    let operation = Operation::from_syn(&errors, input);
+    valid::operation(&errors, &operation);
+    match errors.finish() {
+        Ok(()) => operation_impls(&operation),
+        Err(error) => fallback::operation(&operation, error),
+    }
+}
+
+/// The runtime crate path: `::wacr_runtime` unless overridden with `crate = ...`.
+pub(crate) fn runtime(krate: Option<&Path>) -> TokenStream {
+    krate.map_or_else(|| quote!(::wacr_runtime), ToTokens::to_token_stream)
+}
+
+fn resource_impls(resource: &Resource) -> TokenStream {
+    let rt = runtime(resource.attrs.krate.as_ref());
+    let relations = resource.relations();
+    let include_enum = include_enum(resource.original, &resource.include_enum(), &relations, &rt);
+    let resource_impl = resource_impl(resource, &relations, &rt);
+    quote! {
+        #include_enum
+        const _: () = {
+            #resource_impl
+        };
+    }
+}
+
+fn resource_impl(resource: &Resource, relations: &[Relation], rt: &TokenStream) -> TokenStream {
+    let name = resource.include_enum();
+    let ident = &resource.original.ident;
+    let (impl_generics, ty_generics, where_clause) = resource.original.generics.split_for_impl();
+    let set = quote!(#rt::include::IncludeSet<#name>);
+    let fields: Vec<Ident> = relations
+        .iter()
+        .map(|relation| relation.field.ident())
+        .collect();
+    let variants: Vec<&Ident> = relations.iter().map(|relation| &relation.variant).collect();
+    // Without relations the parameter is unused and nothing is inserted: avoid both warnings.
+    let requested = if relations.is_empty() {
+        format_ident!("_requested")
+    } else {
+        format_ident!("requested")
+    };
+    let included = if relations.is_empty() {
+        quote!(#rt::include::IncludeSet::new())
+    } else {
+        quote! {
+            let mut included = #rt::include::IncludeSet::new();
+            #(if ::core::option::Option::is_some(&self.#fields) { included.insert(#name::#variants); })*
+            included
+        }
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #rt::include::Resource for #ident #ty_generics #where_clause {
+            type Include = #name;
+            fn retain_includes(&mut self, #requested: #set) {
+                #(if !#requested.contains(#name::#variants) { self.#fields = ::core::option::Option::None; })*
+            }
+            fn included(&self) -> #set {
+                #included
+            }
+        }
+    }
+}
+
+/// The include enum of a resource and its trait impls; `fallback` emits it too, so that a
+/// mistake elsewhere in the struct is not followed by "cannot find type" errors.
+pub(crate) fn include_enum(
+    input: &DeriveInput,
+    name: &Ident,
+    relations: &[Relation],
+    rt: &TokenStream,
+) -> TokenStream {
+    let vis = &input.vis;
+    let doc = format!(
+        "The relations of [`{}`] that `?include=` can load.",
+        input.ident
+    );
+    let variants: Vec<&Ident> = relations.iter().map(|relation| &relation.variant).collect();
+    let wires: Vec<&str> = relations
+        .iter()
+        .map(|relation| relation.wire.as_str())
+        .collect();
+    let docs = relations.iter().map(|relation| {
+        format!(
+            "`{}`: loads the field `{}`.",
+            relation.wire,
+            relation.field.name()
+        )
+    });
+    let indices = indices(relations.len());
+    quote! {
+        #[doc = #doc]
+        #[derive(
+            ::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::cmp::PartialEq,
+            ::core::cmp::Eq, ::core::cmp::PartialOrd, ::core::cmp::Ord, ::core::hash::Hash,
+        )]
+        #vis enum #name {
+            #(#[doc = #docs] #variants,)*
+        }
+
+        const _: () = {
+            #[automatically_derived]
+            impl #rt::include::Include for #name {
+                const ALL: &'static [Self] = &[#(Self::#variants),*];
+                const NAMES: &'static [&'static str] = &[#(#wires),*];
+                fn as_str(self) -> &'static str {
+                    match self { #(Self::#variants => #wires,)* }
+                }
+                fn index(self) -> u32 {
+                    match self { #(Self::#variants => #indices,)* }
+                }
+            }
+
+            #[automatically_derived]
+            impl ::core::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    match *self { #(Self::#variants => ::core::fmt::Formatter::write_str(f, #wires),)* }
+                }
+            }
+
+            #[automatically_derived]
+            impl ::core::str::FromStr for #name {
+                type Err = #rt::include::IncludeError;
+                fn from_str(name: &str) -> ::core::result::Result<Self, Self::Err> {
+                    #rt::__private::include_from_str(name)
+                }
+            }
+        };
+    }
+}
+
+fn scope_impls(scope: &Scope) -> TokenStream {
+    let rt = runtime(scope.krate.as_ref());
+    let ident = &scope.original.ident;
+    let serde = quote!(#rt::__private::serde);
+    let variants: Vec<&Ident> = scope
+        .variants
+        .iter()
+        .map(|variant| &variant.original.ident)
+        .collect();
+    let strings: Vec<String> = scope
+        .variants
+        .iter()
+        .filter_map(|v| v.scope.as_ref())
+        .map(LitStr::value)
+        .collect();
+    let indices = indices(variants.len());
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #rt::scope::ScopeEnum for #ident {
+                const ALL: &'static [Self] = &[#(Self::#variants),*];
+                fn as_str(self) -> &'static str {
+                    match self { #(Self::#variants => #strings,)* }
+                }
+                fn index(self) -> u32 {
+                    match self { #(Self::#variants => #indices,)* }
+                }
+            }
+
+            #[automatically_derived]
+            impl ::core::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    match *self { #(Self::#variants => ::core::fmt::Formatter::write_str(f, #strings),)* }
+                }
+            }
+
+            #[automatically_derived]
+            impl ::core::str::FromStr for #ident {
+                type Err = #rt::scope::ScopeError;
+                fn from_str(scope: &str) -> ::core::result::Result<Self, Self::Err> {
+                    #rt::__private::scope_from_str(scope)
+                }
+            }
+
+            #[automatically_derived]
+            impl #serde::Serialize for #ident {
+                fn serialize<__S>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+                where
+                    __S: #serde::Serializer,
+                {
+                    match *self {
+                        #(Self::#variants => #serde::Serializer::serialize_str(serializer, #strings),)*
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl<'de> #serde::Deserialize<'de> for #ident {
+                fn deserialize<__D>(deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+                where
+                    __D: #serde::Deserializer<'de>,
+                {
+                    #rt::__private::deserialize_scope(deserializer)
+                }
+            }
+        };
+    }
+}
+
+fn operation_impls(operation: &Operation) -> TokenStream {
+    let rt = runtime(operation.attrs.krate.as_ref());
+    let attrs = &operation.attrs;
+    let (Some(id), Some(method), Some(path), Some(status)) =
+        (&attrs.id, &attrs.method, &attrs.path, &attrs.status)
+    else {
+        unreachable!("valid::operation checked the required keys");
+    };
+    let method = format_ident!(
+        "{}",
+        method_variant(&method.to_string()),
+        span = method.span()
+    );
+    let status = status_literal(status);
+    let template = path.value();
+    let pieces = syntax::parse_template(&template).expect("valid::operation checked the template");
+    let params = pieces.iter().filter_map(|piece| match piece {
+        Piece::Param(name) => Some(*name),
+        Piece::Literal(_) => None,
+    });
+    let render = render_path(operation, &pieces, &rt);
+    let items = quote! {
+        const ID: &'static str = #id;
+        const METHOD: #rt::operation::Method = #rt::operation::Method::#method;
+        const PATH: &'static str = #path;
+        const PATH_PARAMS: &'static [&'static str] = &[#(#params),*];
+        const SUCCESS_STATUS: u16 = #status;
+        fn render_path(&self) -> ::std::string::String {
+            #render
+        }
+    };
+    let operation_impl = operation_impl(operation, &rt, items);
+    quote! {
+        const _: () = {
+            #operation_impl
+        };
+    }
+}
+
+/// `impl Operation` with the scope items and the given other `items`; `fallback` uses it with
+/// stub items, so that a scope variant that does not exist is reported in either case.
+pub(crate) fn operation_impl(
+    operation: &Operation,
+    rt: &TokenStream,
+    items: TokenStream,
+) -> TokenStream {
+    let ident = &operation.original.ident;
+    let (impl_generics, ty_generics, where_clause) = operation.original.generics.split_for_impl();
+    let scope_type = operation.scope_type();
+    let scope = match (&operation.attrs.scope, &scope_type) {
+        (Some(ScopeSpec::Variant(path)), Some(_)) => quote!(::core::option::Option::Some(#path)),
+        _ => quote!(::core::option::Option::None),
+    };
+    let scope_type =
+        scope_type.map_or_else(|| quote!(#rt::__private::FallbackScope), |ty| quote!(#ty));
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #rt::operation::Operation for #ident #ty_generics #where_clause {
+            type Scope = #scope_type;
+            const SCOPE: ::core::option::Option<Self::Scope> = #scope;
+            #items
+        }
+    }
+}
+
+/// The body of `render_path`: literal text pushed as is, each parameter encoded. A parameter
+/// whose type is not `Display` is reported at the field's type.
+fn render_path(operation: &Operation, pieces: &[Piece], rt: &TokenStream) -> TokenStream {
+    let template = operation
+        .attrs
+        .path
+        .as_ref()
+        .map(LitStr::value)
+        .unwrap_or_default();
+    if pieces
+        .iter()
+        .all(|piece| matches!(piece, Piece::Literal(_)))
+    {
+        return quote!(::std::string::String::from(#template));
+    }
+    let pushes = pieces.iter().map(|piece| match piece {
+        Piece::Literal(text) => quote!(path.push_str(#text);),
+        Piece::Param(name) => {
+            let field = operation.path_fields().find(|field| field.name() == *name);
+            let field = field.expect("valid::operation matched params to fields");
+            let ident = field.ident();
+            quote_spanned!(field.original.ty.span()=> #rt::__private::push_path_param(&mut path, &self.#ident);)
+        }
+    });
+    let capacity = template.len() + 16;
+    quote! {
+        let mut path = ::std::string::String::with_capacity(#capacity);
+        #(#pushes)*
+        path
+    }
+}
+
+fn method_variant(method: &str) -> &'static str {
+    match method {
+        "GET" => "Get",
+        "POST" => "Post",
+        "PUT" => "Put",
+        "PATCH" => "Patch",
+        _ => "Delete",
+    }
+}
+
+/// The status as an unsuffixed literal at the user's span, so `200u16` and `200` both work.
+fn status_literal(lit: &LitInt) -> Literal {
+    let mut status = Literal::u16_unsuffixed(
+        lit.base10_parse()
+            .expect("valid::operation checked the status"),
+    );
+    status.set_span(lit.span());
+    status
+}
+
+fn indices(len: usize) -> impl Iterator<Item = Literal> {
+    (0..len).map(|index| Literal::u32_unsuffixed(u32::try_from(index).expect("at most 64 values")))
+}

@@ -1,0 +1,139 @@
+//! What a derive emits when it found errors: the combined `compile_error!`s plus stub impls
+//! (and the include enum), so that the user sees the real mistakes and no cascade of
+//! "trait not implemented" or "cannot find type" errors after them (thiserror's `fallback.rs`).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ast::{Operation, Relation, Resource, Scope};
+use crate::expand;
+
+pub(crate) fn resource(resource: &Resource, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    let name = resource.include_enum();
+    let ident = &resource.original.ident;
+    if name == *ident {
+        // The enum would clash with the struct; emitting it would only add errors.
+        return error;
+    }
+    let rt = expand::runtime(resource.attrs.krate.as_ref());
+    let relations = distinct(resource.relations());
+    let include_enum = expand::include_enum(resource.original, &name, &relations, &rt);
+    let (impl_generics, ty_generics, where_clause) = resource.original.generics.split_for_impl();
+    let set = quote!(#rt::include::IncludeSet<#name>);
+    quote! {
+        #error
+        #include_enum
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #rt::include::Resource for #ident #ty_generics #where_clause {
+                type Include = #name;
+                fn retain_includes(&mut self, _: #set) {
+                    ::core::unreachable!()
+                }
+                fn included(&self) -> #set {
+                    ::core::unreachable!()
+                }
+            }
+        };
+    }
+}
+
+pub(crate) fn scope(scope: &Scope, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    if !scope.is_enum() {
+        // A struct or union lacks the supertraits (`Copy`, `Ord`, ...); stubs would not compile.
+        return error;
+    }
+    let rt = expand::runtime(scope.krate.as_ref());
+    let serde = quote!(#rt::__private::serde);
+    let ident = &scope.original.ident;
+    quote! {
+        #error
+        const _: () = {
+            #[automatically_derived]
+            impl #rt::scope::ScopeEnum for #ident {
+                const ALL: &'static [Self] = &[];
+                fn as_str(self) -> &'static str {
+                    ::core::unreachable!()
+                }
+                fn index(self) -> u32 {
+                    ::core::unreachable!()
+                }
+            }
+
+            #[automatically_derived]
+            impl ::core::fmt::Display for #ident {
+                fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::unreachable!()
+                }
+            }
+
+            #[automatically_derived]
+            impl ::core::str::FromStr for #ident {
+                type Err = #rt::scope::ScopeError;
+                fn from_str(_: &str) -> ::core::result::Result<Self, Self::Err> {
+                    ::core::unreachable!()
+                }
+            }
+
+            #[automatically_derived]
+            impl #serde::Serialize for #ident {
+                fn serialize<__S>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+                where
+                    __S: #serde::Serializer,
+                {
+                    ::core::unreachable!()
+                }
+            }
+
+            #[automatically_derived]
+            impl<'de> #serde::Deserialize<'de> for #ident {
+                fn deserialize<__D>(_: __D) -> ::core::result::Result<Self, __D::Error>
+                where
+                    __D: #serde::Deserializer<'de>,
+                {
+                    ::core::unreachable!()
+                }
+            }
+        };
+    }
+}
+
+pub(crate) fn operation(operation: &Operation, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    let rt = expand::runtime(operation.attrs.krate.as_ref());
+    let items = quote! {
+        const ID: &'static str = "";
+        const METHOD: #rt::operation::Method = #rt::operation::Method::Get;
+        const PATH: &'static str = "";
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const SUCCESS_STATUS: u16 = 0;
+        fn render_path(&self) -> ::std::string::String {
+            ::core::unreachable!()
+        }
+    };
+    let operation_impl = expand::operation_impl(operation, &rt, items);
+    quote! {
+        #error
+        const _: () = {
+            #operation_impl
+        };
+    }
+}
+
+/// The relations without repeated names or variants, so the stub enum compiles.
+fn distinct(relations: Vec<Relation>) -> Vec<Relation> {
+    let mut seen = BTreeSet::new();
+    let mut keep = |relation: &Relation| {
+        let wire_new = seen.insert(relation.wire.to_ascii_lowercase());
+        let variant_new = seen.insert(format!("variant {}", relation.variant));
+        wire_new && variant_new
+    };
+    relations
+        .into_iter()
+        .filter(|relation| keep(relation))
+        .collect()
+}

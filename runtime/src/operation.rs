@@ -1,0 +1,154 @@
+//! Operation metadata (id, method, path template, scope, success status) derived by
+//! `#[derive(Operation)]` on each request type, and the path rendering the client uses.
+
+use core::fmt::{self, Write as _};
+
+use crate::scope::ScopeEnum;
+
+/// The HTTP methods the API uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+/// A request type of one API operation. Implemented by `#[derive(Operation)]`.
+pub trait Operation {
+    /// The scope enum of the API.
+    type Scope: ScopeEnum;
+    /// The stable operation id, snake_case (`get_contact`).
+    const ID: &'static str;
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The path template relative to the base URL (`/contacts/{id}`).
+    const PATH: &'static str;
+    /// The names of the `{param}`s of [`Operation::PATH`], in template order.
+    const PATH_PARAMS: &'static [&'static str];
+    /// The scope a token needs, or `None` when the operation needs none.
+    const SCOPE: Option<Self::Scope>;
+    /// The HTTP status of a successful response.
+    const SUCCESS_STATUS: u16;
+    /// [`Operation::PATH`] with each `{param}` replaced by the `Display` value of the field of
+    /// that name, percent-encoded as one path segment (see [`encode_path_segment`]).
+    fn render_path(&self) -> String;
+}
+
+impl Method {
+    /// The method as written in an HTTP request line (`GET`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Percent-encodes `value` for use as one path segment: every byte outside the RFC 3986
+/// unreserved characters (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`, so `/`, `?`, `#`, `%` and spaces
+/// in a value cannot change the shape of the URL.
+///
+/// ```
+/// assert_eq!(wacr_runtime::operation::encode_path_segment("a b/c"), "a%20b%2Fc");
+/// ```
+pub fn encode_path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    push_encoded(&mut out, value);
+    out
+}
+
+/// Appends the percent-encoded `Display` value of a path parameter. Backs the derived
+/// `render_path`.
+#[doc(hidden)]
+pub fn push_path_param<T: fmt::Display + ?Sized>(out: &mut String, value: &T) {
+    write!(Encoder(out), "{value}").expect("a Display implementation returned an error");
+}
+
+/// Percent-encodes everything written through it.
+struct Encoder<'a>(&'a mut String);
+
+impl fmt::Write for Encoder<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        push_encoded(self.0, s);
+        Ok(())
+    }
+}
+
+fn push_encoded(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreserved_characters_pass_through() {
+        let unreserved = "AZaz09-._~";
+        assert_eq!(encode_path_segment(unreserved), unreserved);
+    }
+
+    #[test]
+    fn everything_else_is_encoded() {
+        let cases = [
+            ("a b", "a%20b"),
+            ("a/b", "a%2Fb"),
+            ("?x=1#f", "%3Fx%3D1%23f"),
+            ("100%", "100%25"),
+            ("+33 6", "%2B33%206"),
+            ("é", "%C3%A9"),
+            ("💬", "%F0%9F%92%AC"),
+            ("", ""),
+        ];
+        for (input, encoded) in cases {
+            assert_eq!(encode_path_segment(input), encoded, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn path_params_use_display_then_encode() {
+        let mut out = String::from("/contacts/");
+        push_path_param(&mut out, &42_u64);
+        out.push('/');
+        push_path_param(&mut out, "a/b c");
+        assert_eq!(out, "/contacts/42/a%2Fb%20c");
+    }
+
+    #[test]
+    fn method_names() {
+        let methods = [
+            Method::Get,
+            Method::Post,
+            Method::Put,
+            Method::Patch,
+            Method::Delete,
+        ];
+        let names: Vec<_> = methods.iter().map(ToString::to_string).collect();
+        assert_eq!(names, ["GET", "POST", "PUT", "PATCH", "DELETE"]);
+    }
+}

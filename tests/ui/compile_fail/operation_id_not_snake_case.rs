@@ -1,0 +1,18 @@
+use wacr_macros::{Operation, Scope};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]
+pub enum ApiScope {
+    #[scope("contacts:read")]
+    ContactsRead,
+    #[scope("contacts:write")]
+    ContactsWrite,
+}
+
+#[derive(Operation)]
+#[operation(id = "getContact", method = GET, path = "/contacts/{id}", scope = ApiScope::ContactsRead, status = 200)]
+pub struct GetContact {
+    #[path_param]
+    pub id: u64,
+}
+
+fn main() {}

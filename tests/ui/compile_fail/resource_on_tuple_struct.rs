@@ -1,0 +1,6 @@
+use wacr_macros::Resource;
+
+#[derive(Resource)]
+pub struct Contact(u64, Option<Vec<String>>);
+
+fn main() {}

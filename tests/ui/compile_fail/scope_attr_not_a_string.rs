@@ -1,0 +1,9 @@
+use wacr_macros::Scope;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]
+pub enum ApiScope {
+    #[scope(contacts:read)]
+    ContactsRead,
+}
+
+fn main() {}

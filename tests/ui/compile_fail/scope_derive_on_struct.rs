@@ -1,0 +1,8 @@
+use wacr_macros::Scope;
+
+#[derive(Scope)]
+pub struct ApiScope {
+    pub name: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use wacr_macros::Scope;
+
+#[derive(Debug, Scope)]
+pub enum ApiScope {
+    #[scope("contacts:read")]
+    ContactsRead,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use wacr_macros::Resource;
+
+#[derive(serde::Serialize, Resource)]
+#[resource(includes = ContactRelation)]
+pub struct Contact {
+    pub id: u64,
+}
+
+fn main() {}
