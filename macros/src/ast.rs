@@ -68,7 +68,7 @@ impl<'a> Resource<'a> {
             }) => named
                 .named
                 .iter()
-                .map(|field| Field::from_syn(errors, field))
+                .map(|field| Field::of_resource(errors, field))
                 .collect(),
             _ => shape_error(errors, input, "Resource", "structs with named fields"),
         };
@@ -174,7 +174,7 @@ impl<'a> Operation<'a> {
             Data::Struct(data) => data
                 .fields
                 .iter()
-                .map(|field| Field::from_syn(errors, field))
+                .map(|field| Field::of_operation(errors, field))
                 .collect(),
             _ => shape_error(errors, input, "Operation", "structs"),
         };
@@ -213,11 +213,23 @@ impl<'a> Operation<'a> {
 }
 
 impl<'a> Field<'a> {
-    fn from_syn(errors: &Errors, field: &'a syn::Field) -> Self {
+    /// Reads the attributes `Resource` uses. Each derive reads only its own helpers, so a
+    /// struct deriving both does not get the same error twice.
+    fn of_resource(errors: &Errors, field: &'a syn::Field) -> Self {
         Field {
             original: field,
             include: attr::include(errors, &field.attrs),
             serde: attr::serde_field(&field.attrs),
+            path_param: None,
+        }
+    }
+
+    /// Reads the attributes `Operation` uses.
+    fn of_operation(errors: &Errors, field: &'a syn::Field) -> Self {
+        Field {
+            original: field,
+            include: None,
+            serde: SerdeField::default(),
             path_param: attr::path_param(errors, &field.attrs),
         }
     }

@@ -54,6 +54,24 @@ struct AddToGroup {
     r#id: u64,
 }
 
+/// Generic request and resource types keep their parameters and bounds.
+#[derive(Operation)]
+#[operation(id = "get_thing", method = GET, path = "/things/{key}", scope = none(ApiScope), status = 200)]
+struct GetThing<K: std::fmt::Display> {
+    #[path_param]
+    key: K,
+}
+
+#[derive(Serialize, Resource)]
+struct Wrapper<T>
+where
+    T: Clone,
+{
+    #[include]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inner: Option<T>,
+}
+
 fn full() -> Contact {
     Contact {
         id: 1,
@@ -229,4 +247,14 @@ fn operation_metadata_and_paths() {
         AddToGroup { group: 3, id: 9 }.render_path(),
         "/groups/3/contacts/9"
     );
+}
+
+#[test]
+fn generic_types() {
+    assert_eq!(GetThing { key: 'é' }.render_path(), "/things/%C3%A9");
+    assert_eq!(<GetThing<u8> as Operation>::SCOPE, None);
+    let mut wrapper = Wrapper { inner: Some(1) };
+    assert_eq!(wrapper.included(), IncludeSet::from(WrapperInclude::Inner));
+    wrapper.retain_includes(IncludeSet::new());
+    assert_eq!(wrapper.inner, None);
 }

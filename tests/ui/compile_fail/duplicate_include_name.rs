@@ -1,3 +1,5 @@
+//! Two relations with the same include name (names match case-insensitively).
+
 use wacr_macros::Resource;
 
 #[derive(serde::Serialize, Resource)]

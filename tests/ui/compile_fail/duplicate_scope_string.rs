@@ -1,3 +1,5 @@
+//! Two variants with the same scope string.
+
 use wacr_macros::Scope;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

@@ -1,3 +1,5 @@
+//! `#[include = "..."]` instead of `#[include]` or `#[include(rename = "...")]`.
+
 use wacr_macros::Resource;
 
 #[derive(serde::Serialize, Resource)]

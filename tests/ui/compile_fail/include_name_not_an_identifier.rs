@@ -1,3 +1,5 @@
+//! An include name that cannot become an enum variant.
+
 use wacr_macros::Resource;
 
 #[derive(serde::Serialize, Resource)]

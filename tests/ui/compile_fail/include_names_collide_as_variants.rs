@@ -1,3 +1,5 @@
+//! Two distinct include names that become the same enum variant.
+
 use wacr_macros::Resource;
 
 #[derive(serde::Serialize, Resource)]

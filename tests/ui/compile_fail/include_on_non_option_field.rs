@@ -1,3 +1,5 @@
+//! A relation field that is not an Option.
+
 use wacr_macros::Resource;
 
 #[derive(Resource)]

@@ -1,3 +1,5 @@
+//! A relation skipped by some other predicate than `Option::is_none`.
+
 use wacr_macros::Resource;
 
 #[derive(serde::Serialize, Resource)]

@@ -1,3 +1,5 @@
+//! A relation that would serialize as null when not requested.
+
 use wacr_macros::Resource;
 
 #[derive(serde::Serialize, Resource)]

@@ -1,3 +1,5 @@
+//! Several mistakes in one attribute: all are reported at once.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

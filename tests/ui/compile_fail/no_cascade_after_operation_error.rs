@@ -1,5 +1,5 @@
-// The operation has one mistake; the code below uses its constants and render_path, and must
-// not add errors of its own.
+//! One mistake in an operation; code using its impl adds no errors.
+
 use wacr_macros::{Operation, Scope};
 use wacr_runtime::{Operation, ScopeSet};
 

@@ -1,5 +1,5 @@
-// The struct has one mistake; the code below uses the include enum and the Resource impl, and
-// must not add errors of its own.
+//! One mistake in a resource; code using its include enum and impl adds no errors.
+
 use wacr_macros::Resource;
 use wacr_runtime::{IncludeSet, Resource};
 

@@ -1,5 +1,5 @@
-// The scope enum has one mistake; the code below uses its traits and an operation naming it,
-// and must not add errors of its own.
+//! One mistake in a scope enum; code using its impls adds no errors.
+
 use wacr_macros::{Operation, Scope};
 use wacr_runtime::{Operation, ScopeEnum, ScopeSet};
 

@@ -1,3 +1,5 @@
+//! A status outside 100..=599.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

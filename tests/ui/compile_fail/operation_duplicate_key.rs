@@ -1,3 +1,5 @@
+//! The same key twice, across two #[operation] attributes.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

@@ -1,3 +1,5 @@
+//! A path parameter whose field lacks #[path_param].
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

@@ -1,3 +1,5 @@
+//! An operation id that is not snake_case.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

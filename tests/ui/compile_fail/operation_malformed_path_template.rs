@@ -1,3 +1,5 @@
+//! A path template with an unclosed `{`.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

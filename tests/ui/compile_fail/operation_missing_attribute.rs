@@ -1,3 +1,5 @@
+//! #[derive(Operation)] without #[operation(...)].
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

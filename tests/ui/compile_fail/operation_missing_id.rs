@@ -1,3 +1,5 @@
+//! #[operation(...)] without `id`.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

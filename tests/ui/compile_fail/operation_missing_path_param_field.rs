@@ -1,3 +1,5 @@
+//! A path parameter with no field at all.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

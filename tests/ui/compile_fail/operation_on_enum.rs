@@ -1,3 +1,5 @@
+//! #[derive(Operation)] on an enum.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

@@ -1,3 +1,5 @@
+//! A #[path_param] field the path template does not use.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

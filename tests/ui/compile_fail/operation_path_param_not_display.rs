@@ -1,3 +1,5 @@
+//! A path parameter whose type is not Display: rustc reports it at the field.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

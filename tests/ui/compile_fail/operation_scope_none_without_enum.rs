@@ -1,3 +1,5 @@
+//! `scope = none` without naming the scope enum.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

@@ -1,3 +1,5 @@
+//! A method that is not GET, POST, PUT, PATCH or DELETE.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

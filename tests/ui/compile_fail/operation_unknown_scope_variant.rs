@@ -1,3 +1,5 @@
+//! A scope variant that does not exist: rustc reports it at the path.
+
 use wacr_macros::{Operation, Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

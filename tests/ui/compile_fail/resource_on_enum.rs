@@ -1,3 +1,5 @@
+//! #[derive(Resource)] on an enum.
+
 use wacr_macros::Resource;
 
 #[derive(Resource)]

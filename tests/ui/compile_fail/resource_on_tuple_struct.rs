@@ -1,3 +1,5 @@
+//! #[derive(Resource)] on a tuple struct.
+
 use wacr_macros::Resource;
 
 #[derive(Resource)]

@@ -1,3 +1,5 @@
+//! A scope written without quotes.
+
 use wacr_macros::Scope;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

@@ -1,3 +1,5 @@
+//! #[derive(Scope)] on a struct.
+
 use wacr_macros::Scope;
 
 #[derive(Scope)]

@@ -1,3 +1,5 @@
+//! A scope enum without the derives ScopeEnum needs: rustc names each.
+
 use wacr_macros::Scope;
 
 #[derive(Debug, Scope)]

@@ -1,3 +1,5 @@
+//! A scope variant with fields.
+
 use wacr_macros::Scope;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]

@@ -1,3 +1,5 @@
+//! A key #[resource] does not know.
+
 use wacr_macros::Resource;
 
 #[derive(serde::Serialize, Resource)]

@@ -1,13 +1,14 @@
 //! Hand-written types using all three derives together, the way the server glue does: check
 //! the token's scopes against the operation, parse `?include=` from the query, load, trim, and
 //! serialize. Also covers `#[resource(include = ..., crate = ...)]`, `#[include(rename)]` and
-//! serde's `rename_all`.
+//! serde's `rename_all`, and `crate = ...` on all three derives.
 
 use serde::{Deserialize, Serialize};
 use wacr_macros::{Operation, Resource, Scope};
 use wacr_runtime::{Include, IncludeSet, Operation, Resource, ScopeSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]
+#[scope(crate = ::wacr_runtime)]
 pub enum ApiScope {
     #[scope("contacts:read")]
     ContactsRead,
@@ -37,7 +38,7 @@ pub struct GetContactQuery {
 }
 
 #[derive(Operation)]
-#[operation(id = "get_contact", method = GET, path = "/contacts/{id}", scope = ApiScope::ContactsRead, status = 200)]
+#[operation(id = "get_contact", method = GET, path = "/contacts/{id}", scope = ApiScope::ContactsRead, status = 200, crate = wacr_runtime)]
 pub struct GetContact {
     #[path_param]
     pub id: u64,
