@@ -65,7 +65,7 @@ pub(crate) fn scope(errors: &Errors, scope: &Scope) {
                 "malformed scope \"{value}\"; a scope is `resource:action` in lowercase, like \"contacts:read\""
             );
             errors.spanned(lit, message);
-        } else if let Some(first) = seen.insert(value.clone(), ident) {
+        } else if let Some(first) = earlier(&mut seen, value.clone(), ident) {
             let message = format!(
                 "duplicate scope \"{value}\": variant `{first}` already has it; give each variant its own scope"
             );
@@ -171,7 +171,7 @@ fn check_unique_includes(errors: &Errors, relations: &[Relation]) {
     let mut variants: BTreeMap<String, &Relation> = BTreeMap::new();
     for relation in relations {
         let at = relation_span(relation.field);
-        if let Some(first) = wires.insert(relation.wire.to_ascii_lowercase(), relation) {
+        if let Some(first) = earlier(&mut wires, relation.wire.to_ascii_lowercase(), relation) {
             let message = format!(
                 "duplicate include name `{}`: field `{}` already uses it (include names match case-insensitively); \
                  give one of them another name with #[include(rename = \"...\")]",
@@ -179,7 +179,7 @@ fn check_unique_includes(errors: &Errors, relations: &[Relation]) {
                 first.field.name(),
             );
             errors.spanned(at, message);
-        } else if let Some(first) = variants.insert(relation.variant.to_string(), relation) {
+        } else if let Some(first) = earlier(&mut variants, relation.variant.to_string(), relation) {
             let message = format!(
                 "include names `{}` and `{}` both become the variant `{}`; rename one with #[include(rename = \"...\")]",
                 first.wire, relation.wire, relation.variant,
@@ -379,6 +379,18 @@ fn check_path_params(errors: &Errors, operation: &Operation, params: &[String]) 
             lit.value(),
         );
         errors.spanned(field.path_param, message);
+    }
+}
+
+/// The value first recorded under `key`, or `None` after recording `value` there: so a third
+/// duplicate is still reported against the first, not the second.
+fn earlier<V: Copy>(seen: &mut BTreeMap<String, V>, key: String, value: V) -> Option<V> {
+    match seen.get(&key) {
+        Some(first) => Some(*first),
+        None => {
+            seen.insert(key, value);
+            None
+        }
     }
 }
 
