@@ -41,6 +41,55 @@ pub fn variant(wire: &str) -> String {
     type_name(&wire.to_lowercase())
 }
 
+/// The types generated for one operation, named from its `type_prefix` (`GetContact`).
+pub mod op {
+    /// `GetContactRequest`: path parameters, query and body; derives `Operation`.
+    pub fn request(prefix: &str) -> String {
+        format!("{prefix}Request")
+    }
+
+    /// `ListContactsQuery`: the query parameters.
+    pub fn query(prefix: &str) -> String {
+        format!("{prefix}Query")
+    }
+
+    /// `ListContactsFilters`: the `filter[...]` conditions.
+    pub fn filters(prefix: &str) -> String {
+        format!("{prefix}Filters")
+    }
+
+    /// `ListContactsSortField`: the fields `sort=` accepts.
+    pub fn sort_field(prefix: &str) -> String {
+        format!("{prefix}SortField")
+    }
+
+    /// `CreateContactBody`: the request body (also the OpenAPI schema name).
+    pub fn body(prefix: &str) -> String {
+        format!("{prefix}Body")
+    }
+
+    /// `GetContactResponse`: the data of a successful response.
+    pub fn response(prefix: &str) -> String {
+        format!("{prefix}Response")
+    }
+
+    /// `GetContactError`: the error codes the operation can return.
+    pub fn error(prefix: &str) -> String {
+        format!("{prefix}Error")
+    }
+}
+
+/// `ContactInclude`: the relations enum `#[derive(wacr_macros::Resource)]` generates for a
+/// model (the derive's default name).
+pub fn include_enum(model: &str) -> String {
+    format!("{model}Include")
+}
+
+/// `InvalidCodeDetails`: the typed `details` of an error code, from the code's variant.
+pub fn error_details(variant: &str) -> String {
+    format!("{variant}Details")
+}
+
 fn escape(s: String) -> String {
     if NOT_RAW.contains(&s.as_str()) {
         format!("{s}_")
@@ -82,6 +131,24 @@ mod tests {
             assert_eq!(field(wire), *f, "field({wire})");
             assert_eq!(type_name(wire), *t, "type_name({wire})");
             assert_eq!(variant(wire), *v, "variant({wire})");
+        }
+    }
+
+    #[test]
+    fn derived_type_names() {
+        let table: &[(String, &str)] = &[
+            (op::request("GetContact"), "GetContactRequest"),
+            (op::query("ListContacts"), "ListContactsQuery"),
+            (op::filters("ListContacts"), "ListContactsFilters"),
+            (op::sort_field("ListContacts"), "ListContactsSortField"),
+            (op::body("CreateContact"), "CreateContactBody"),
+            (op::response("GetContact"), "GetContactResponse"),
+            (op::error("GetContact"), "GetContactError"),
+            (include_enum("Contact"), "ContactInclude"),
+            (error_details(&variant("INVALID_CODE")), "InvalidCodeDetails"),
+        ];
+        for (got, want) in table {
+            assert_eq!(got, want);
         }
     }
 }

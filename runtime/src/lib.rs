@@ -4,9 +4,19 @@ pub mod include;
 pub mod operation;
 pub mod scope;
 
+pub mod file;
+pub mod page;
+pub mod query;
+pub mod value;
+
 pub use include::{Include, IncludeError, IncludeSet, Resource};
 pub use operation::{Method, Operation};
 pub use scope::{ScopeEnum, ScopeError, ScopeSet};
+
+pub use file::{File, MultipartBody};
+pub use page::{Page, PageLinks, PageMeta};
+pub use query::{FilterCond, FilterOp, QueryError, Sort};
+pub use value::{Open, Patch, UnknownValue, WireEnum};
 
 /// Paths used by the code `wacr-macros` generates; not a public API.
 #[doc(hidden)]

@@ -1,5 +1,6 @@
 //! Emitters: one module per output, each a function of the IR alone.
 
+pub mod models;
 pub mod openapi;
 
 use crate::ir::Api;
@@ -7,5 +8,5 @@ use crate::write::Output;
 
 /// Every generated file, in a fixed order.
 pub fn all(api: &Api) -> Vec<Output> {
-    vec![openapi::emit(api)]
+    vec![models::emit(api), openapi::emit(api)]
 }

@@ -1,1 +1,37 @@
-//! wacr-models
+//! wacr-models: the typed models of the WA.cr API v2, generated from `api-spec/` into
+//! `src/models.rs` by `cargo xtask codegen` (this file is hand-written; that one is not).
+//!
+//! - every enum of the spec, closed, with its wire values (`ContactType::Lead` is `"lead"`);
+//!   response models hold them as [`Open`], so a value the server adds later decodes to
+//!   [`Open::Unknown`] instead of failing;
+//! - every model; relations that `?include=` loads are `Option` fields, and such models derive
+//!   [`Resource`] (`Contact` has [`ContactInclude`]);
+//! - [`Scope`] and [`ErrorCode`] (open: unknown codes decode to [`ErrorCode::Unknown`]), the
+//!   [`ErrorEnvelope`] and the typed `details` of the codes that have them;
+//! - per operation (`GetContact`): `GetContactRequest` (path parameters, query, body; it
+//!   implements [`Operation`], so it knows its method, path, scope and success status),
+//!   `…Query`, `…Body`, the `…Response` data type and `…Error`, the codes it can return.
+//!
+//! Every item's documentation says where it comes from: `Documented:` with the page of the
+//! WA.cr documentation, or `Inferred:` with the reason.
+//!
+//! ```
+//! use wacr_models::{Contact, ContactType, GetContactRequest, ContactInclude, Operation, Scope};
+//!
+//! let mut request = GetContactRequest::new(1);
+//! request.query.include.insert(ContactInclude::Groups);
+//! assert_eq!(request.render_path(), "/contacts/1");
+//! assert_eq!(GetContactRequest::SCOPE, Some(Scope::ContactsRead));
+//! assert_eq!(request.query.to_pairs(), [("include".to_owned(), "groups".to_owned())]);
+//! ```
+
+#[rustfmt::skip]
+mod models;
+
+pub use models::*;
+
+pub use wacr_runtime::{
+    File, FilterCond, FilterOp, Include, IncludeSet, Method, MultipartBody, Open, Operation, Page,
+    PageLinks, PageMeta, Patch, QueryError, Resource, ScopeEnum, ScopeSet, Sort, UnknownValue,
+    WireEnum,
+};

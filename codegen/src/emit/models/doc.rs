@@ -1,0 +1,177 @@
+//! Doc comments of the generated models: spec text escaped for rustdoc, provenance sentences
+//! and validation-rule summaries, rendered as `#[doc]` attributes (`///` after prettyplease).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Field, Provenance, Rules};
+
+/// The paragraphs of one doc comment.
+#[derive(Clone, Debug, Default)]
+pub struct Doc {
+    paragraphs: Vec<String>,
+}
+
+impl Doc {
+    /// A comment whose first paragraph is spec text.
+    pub fn new(text: &str) -> Self {
+        Doc::default().text(text)
+    }
+
+    /// Adds a paragraph of spec text, escaped; empty text adds nothing.
+    pub fn text(self, text: &str) -> Self {
+        let text = text.trim();
+        if text.is_empty() {
+            return self;
+        }
+        self.markdown(escape(text))
+    }
+
+    /// Adds a paragraph of Markdown the emitter wrote itself.
+    pub fn markdown(mut self, text: String) -> Self {
+        self.paragraphs.push(text);
+        self
+    }
+
+    /// Adds `Note: ...` when there is a note.
+    pub fn note(self, note: Option<&str>) -> Self {
+        match note {
+            Some(n) => self.markdown(format!("Note: {}", escape(n.trim()))),
+            None => self,
+        }
+    }
+
+    /// Adds "Documented: <page>" or "Inferred: reason".
+    pub fn provenance(self, p: &Provenance) -> Self {
+        self.markdown(provenance(p))
+    }
+
+    /// Adds the provenance only when it is the item's own, not the one it inherits.
+    pub fn own_provenance(self, p: &Provenance, parent: &Provenance) -> Self {
+        if p == parent { self } else { self.provenance(p) }
+    }
+
+    /// `#[doc = " ..."]` per line, an empty one between paragraphs.
+    pub fn tokens(&self) -> TokenStream {
+        let mut lines = Vec::new();
+        for (i, paragraph) in self.paragraphs.iter().enumerate() {
+            if i > 0 {
+                lines.push(String::new());
+            }
+            lines.extend(paragraph.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }));
+        }
+        quote!(#(#[doc = #lines])*)
+    }
+}
+
+/// The doc comment of a field: description, rules, note, and provenance when it is its own.
+pub fn field(f: &Field, parent: &Provenance) -> Doc {
+    let mut doc = Doc::new(&f.description);
+    if let Some(rules) = rules(f) {
+        doc = doc.markdown(rules);
+    }
+    if let Some(default) = &f.default {
+        doc = doc.markdown(format!("Default: `{default}`."));
+    }
+    doc.note(f.note.as_deref()).own_provenance(&f.provenance, parent)
+}
+
+/// "Documented: <page>" (a link) or "Inferred: reason".
+pub fn provenance(p: &Provenance) -> String {
+    match p {
+        Provenance::Documented { page } => format!("Documented: <{page}>"),
+        Provenance::Inferred { reason } => format!("Inferred: {}", escape(reason.trim())),
+    }
+}
+
+/// Escapes the Markdown that spec text does not mean: link brackets and HTML-like `<...>`,
+/// outside code spans (where a backslash would be shown as is); bare URLs become links.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+        } else {
+            escape_prose(part, &mut out);
+        }
+    }
+    out
+}
+
+fn escape_prose(mut text: &str, out: &mut String) {
+    while !text.is_empty() {
+        if text.starts_with("https://") || text.starts_with("http://") {
+            let end = text.find(char::is_whitespace).unwrap_or(text.len());
+            let url = text[..end].trim_end_matches(['.', ',', ';', ':', ')']);
+            out.push_str(&format!("<{url}>"));
+            text = &text[url.len()..];
+            continue;
+        }
+        let c = text.chars().next().expect("text is not empty");
+        if matches!(c, '[' | ']' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+        text = &text[c.len_utf8()..];
+    }
+}
+
+/// `Rules: max length 255; format email; ...`, the machine-checkable and written rules of a
+/// field, or `None` when it has none.
+fn rules(f: &Field) -> Option<String> {
+    let r: &Rules = &f.rules;
+    let mut parts: Vec<String> = Vec::new();
+    let counts = [("min length", r.min_length), ("max length", r.max_length), ("min items", r.min_items), ("max items", r.max_items)];
+    parts.extend(counts.iter().filter_map(|(name, v)| v.map(|v| format!("{name} {v}"))));
+    parts.extend([("min", r.min), ("max", r.max)].iter().filter_map(|(name, v)| v.map(|v| format!("{name} {}", number(v)))));
+    if r.unique_items {
+        parts.push(format!("unique items{}", r.unique_by.as_ref().map(|b| format!(" by `{b}`")).unwrap_or_default()));
+    }
+    parts.extend(r.format.as_ref().map(|v| format!("format {v}")));
+    parts.extend(r.pattern.as_ref().map(|v| format!("pattern `{v}`")));
+    parts.extend(r.max_size.map(|v| format!("max size {v} bytes")));
+    if !r.extensions.is_empty() {
+        parts.push(format!("extensions {}", r.extensions.join(", ")));
+    }
+    if !r.required_with.is_empty() {
+        parts.push(format!("required with {}", code_list(&r.required_with)));
+    }
+    if !r.required_without.is_empty() {
+        parts.push(format!("required without {}", code_list(&r.required_without)));
+    }
+    parts.extend(r.required_if.as_ref().map(|(field, value)| format!("required if `{field}` is `{value}`")));
+    parts.extend(r.unique.as_ref().map(|v| format!("unique {}", escape(v))));
+    parts.extend(r.exists.as_ref().map(|v| format!("must exist in {}", escape(v))));
+    parts.extend(r.rule.as_ref().map(|v| escape(v)));
+    (!parts.is_empty()).then(|| format!("Rules: {}.", parts.join("; ")))
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{}", v as i64) } else { v.to_string() }
+}
+
+fn code_list(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markdown_outside_code_spans() {
+        assert_eq!(escape("contacts.<index>.<field>"), r"contacts.\<index\>.\<field\>");
+        assert_eq!(escape("use `filter[type][like]=lea` or [x]"), r"use `filter[type][like]=lea` or \[x\]");
+        assert_eq!(escape("field_1"), "field_1");
+        assert_eq!(escape("(see https://a.b/c, and http://d.e)."), "(see <https://a.b/c>, and <http://d.e>).");
+    }
+
+    #[test]
+    fn paragraphs_render_as_doc_lines() {
+        let doc = Doc::new("First.").text("").markdown("Second\nline".into()).tokens().to_string();
+        assert_eq!(doc, r#"# [doc = " First."] # [doc = ""] # [doc = " Second"] # [doc = " line"]"#);
+    }
+}
