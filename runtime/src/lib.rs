@@ -9,6 +9,9 @@ pub mod page;
 pub mod query;
 pub mod value;
 
+#[cfg(feature = "server")]
+pub mod server;
+
 pub use include::{Include, IncludeError, IncludeSet, Resource};
 pub use operation::{Method, Operation};
 pub use scope::{ScopeEnum, ScopeError, ScopeSet};

@@ -1,0 +1,414 @@
+//! One request through the glue: [`Shared`] (the service, config and conventions every route
+//! shares) starts a [`Call`] after authentication, the scope check and the per-token rate
+//! limit; the call parses path, query and body, applies operation limits, and writes the
+//! success or error envelope. [`finish`] adds the 404/405 fallbacks and the upload limit.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, OriginalUri, RawPathParams, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::auth::{Authenticator, Principal, bearer_token};
+use super::body::{self, BodyError};
+use super::envelope::{self, ApiError, Code, CodeInfo, Conventions, ErrorBody, FieldErrors};
+use super::query::{self, QuerySpec};
+use super::rate_limit::{FixedWindow, RateLimiter, RateRule};
+use super::validate::{Field, validate};
+use super::{Request, Response};
+use crate::file::{File, MultipartBody};
+use crate::operation::Operation;
+use crate::page::Page;
+use crate::query::QueryError;
+use crate::scope::ScopeEnum;
+
+/// Server settings.
+#[derive(Clone)]
+pub struct Config {
+    /// Largest JSON body, in bytes (default 1 MiB).
+    pub json_limit: usize,
+    /// Largest multipart body, in bytes; `None`: the largest files the spec allows, plus room.
+    pub upload_limit: Option<usize>,
+    /// Per-token and per-operation limits; `None` turns rate limiting off.
+    pub rate_limiter: Option<Arc<dyn RateLimiter>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { json_limit: 1 << 20, upload_limit: None, rate_limiter: Some(Arc::new(FixedWindow::new())) }
+    }
+}
+
+impl Config {
+    #[must_use]
+    pub fn without_rate_limit(mut self) -> Self {
+        self.rate_limiter = None;
+        self
+    }
+
+    #[must_use]
+    pub fn with_rate_limiter(mut self, limiter: impl RateLimiter) -> Self {
+        self.rate_limiter = Some(Arc::new(limiter));
+        self
+    }
+
+    #[must_use]
+    pub fn with_json_limit(mut self, bytes: usize) -> Self {
+        self.json_limit = bytes;
+        self
+    }
+
+    #[must_use]
+    pub fn with_upload_limit(mut self, bytes: usize) -> Self {
+        self.upload_limit = Some(bytes);
+        self
+    }
+}
+
+/// The state of every generated route.
+pub struct Shared<S> {
+    inner: Arc<Inner<S>>,
+}
+
+struct Inner<S> {
+    service: S,
+    config: Config,
+    conventions: &'static Conventions,
+}
+
+impl<S> Clone for Shared<S> {
+    fn clone(&self) -> Self {
+        Shared { inner: Arc::clone(&self.inner) }
+    }
+}
+
+impl<S: Send + Sync + 'static> Shared<S> {
+    pub fn new(service: S, config: Config, conventions: &'static Conventions) -> Self {
+        Shared { inner: Arc::new(Inner { service, config, conventions }) }
+    }
+
+    /// The implementation of the API traits.
+    pub fn service(&self) -> &S {
+        &self.inner.service
+    }
+
+    pub fn conventions(&self) -> &'static Conventions {
+        self.inner.conventions
+    }
+
+    /// Starts operation `R`: 401 without a known bearer token, 403 without `R::SCOPE`, 429
+    /// when the token's per-minute limit is spent. `message` is the success message.
+    pub async fn begin<R: Operation>(&self, request: Request, message: Option<&'static str>) -> Result<Call<R::Scope>, Response>
+    where
+        S: Authenticator<R::Scope>,
+    {
+        let conventions = self.conventions();
+        let codes = &conventions.codes;
+        let (parts, body) = request.into_parts();
+        let unauthorized = || glue_error(conventions, &codes.unauthorized, None, &HeaderMap::new());
+        let token = bearer_token(&parts.headers, conventions.auth_header).ok_or_else(unauthorized)?;
+        let principal = self.service().authenticate(token).await.ok_or_else(unauthorized)?;
+        if let Some(scope) = R::SCOPE.filter(|s| !principal.scopes.contains(*s)) {
+            let details = single(conventions.required_scope_key, scope.as_str().into());
+            return Err(glue_error(conventions, &codes.insufficient_scope, Some(details), &HeaderMap::new()));
+        }
+        let config = &self.inner.config;
+        let mut call = Call {
+            conventions,
+            principal,
+            pairs: query::pairs(parts.uri.query()),
+            parts,
+            body: Some(body),
+            status: R::SUCCESS_STATUS,
+            message,
+            error_messages: &[],
+            headers: HeaderMap::new(),
+            json_limit: config.json_limit,
+            limiter: config.rate_limiter.clone(),
+            fields: Vec::new(),
+            relations: &[],
+            body_json: Map::new(),
+        };
+        call.token_limit()?;
+        Ok(call)
+    }
+}
+
+/// One request of one operation, after authentication.
+pub struct Call<Sc> {
+    conventions: &'static Conventions,
+    principal: Principal<Sc>,
+    parts: Parts,
+    pairs: Vec<(String, String)>,
+    body: Option<Body>,
+    status: u16,
+    message: Option<&'static str>,
+    error_messages: &'static [(&'static str, &'static str)],
+    /// Sent with every response of the call (the rate-limit headers).
+    headers: HeaderMap,
+    json_limit: usize,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    fields: Vec<String>,
+    relations: &'static [&'static str],
+    /// The validated body, for the keys of operation limits.
+    body_json: Map<String, Value>,
+}
+
+impl<Sc: ScopeEnum> Call<Sc> {
+    /// The caller.
+    pub fn principal(&self) -> &Principal<Sc> {
+        &self.principal
+    }
+
+    /// Messages of this operation that replace the catalogue's, by error code.
+    #[must_use]
+    pub fn with_error_messages(mut self, messages: &'static [(&'static str, &'static str)]) -> Self {
+        self.error_messages = messages;
+        self
+    }
+
+    /// A path parameter; a value that does not parse is 404 NOT_FOUND (no such resource).
+    pub async fn path<T: FromStr>(&mut self, name: &str) -> Result<T, Response> {
+        let params = RawPathParams::from_request_parts(&mut self.parts, &()).await;
+        let value = params.ok().and_then(|p| p.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()));
+        value.ok_or_else(|| self.glue(&self.conventions.codes.not_found, None))
+    }
+
+    /// The query, parsed by the generated `from_pairs` and checked against `spec`; every
+    /// problem is a 422 VALIDATION_ERROR field error.
+    pub fn query<Q>(&mut self, spec: &'static QuerySpec, from_pairs: impl Fn(Vec<(&str, &str)>) -> Result<Q, QueryError>) -> Result<Q, Response> {
+        match query::parse(self.conventions, spec, &self.pairs, from_pairs) {
+            Ok(parsed) => {
+                self.fields = parsed.fields;
+                self.relations = spec.relations;
+                Ok(parsed.query)
+            }
+            Err(errors) => Err(self.invalid(&errors)),
+        }
+    }
+
+    /// A JSON body: 415 for another content type, 413 over the limit, 422 when it is not a JSON
+    /// object or breaks a rule of `rules`.
+    pub async fn json<B: DeserializeOwned>(&mut self, rules: &[Field]) -> Result<B, Response> {
+        let media = body::media_type(&self.parts.headers);
+        if media.as_deref().is_some_and(|m| !body::is_json(m)) {
+            return Err(self.body_error(BodyError::Unsupported));
+        }
+        let body = self.body.take().unwrap_or_default();
+        let bytes = body::read_limited(&self.parts.headers, body, self.json_limit).await.map_err(|e| self.body_error(e))?;
+        if media.is_none() && !bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(self.body_error(BodyError::Unsupported));
+        }
+        let object = body::json_object(&bytes).map_err(|e| self.body_error(e))?;
+        self.typed(rules, object, Vec::new(), |_: &mut B, _: &str, file| Err(file))
+    }
+
+    /// A `multipart/form-data` body with files.
+    pub async fn multipart<B: DeserializeOwned + MultipartBody>(&mut self, rules: &[Field]) -> Result<B, Response> {
+        let media = body::media_type(&self.parts.headers);
+        if !media.as_deref().is_some_and(body::is_multipart) {
+            return Err(self.body_error(BodyError::Unsupported));
+        }
+        let mut request = Request::new(self.body.take().unwrap_or_default());
+        *request.headers_mut() = self.parts.headers.clone();
+        *request.extensions_mut() = self.parts.extensions.clone();
+        let (mut object, files) = body::multipart(request, rules).await.map_err(|e| self.body_error(e))?;
+        body::coerce(rules, &mut object);
+        self.typed(rules, object, files, B::set_file)
+    }
+
+    /// A JSON body, or a `multipart/form-data` one when it carries files.
+    pub async fn json_or_multipart<B: DeserializeOwned + MultipartBody>(&mut self, rules: &[Field]) -> Result<B, Response> {
+        match body::media_type(&self.parts.headers) {
+            Some(media) if body::is_multipart(&media) => self.multipart(rules).await,
+            _ => self.json(rules).await,
+        }
+    }
+
+    /// Validates, then builds the typed body and sets its files.
+    fn typed<B: DeserializeOwned>(
+        &mut self,
+        rules: &[Field],
+        mut object: Map<String, Value>,
+        files: Vec<(String, File)>,
+        set_file: impl Fn(&mut B, &str, File) -> Result<(), File>,
+    ) -> Result<B, Response> {
+        body::flatten_dotted(rules, &mut object);
+        let mut errors = FieldErrors::new();
+        validate(rules, &object, &files, &mut errors);
+        if !errors.is_empty() {
+            return Err(self.invalid(&errors));
+        }
+        let mut typed: B = serde_json::from_value(Value::Object(object.clone())).map_err(|e| {
+            let mut errors = FieldErrors::new();
+            errors.add("body", format!("The request body does not match the operation: {e}."));
+            self.invalid(&errors)
+        })?;
+        for (name, file) in files {
+            // Parts of fields the body does not have are ignored, as unknown JSON keys are.
+            let _ = set_file(&mut typed, &name, file);
+        }
+        self.body_json = object;
+        Ok(typed)
+    }
+
+    /// The operation's own limits (`rate_limits:` of the spec), keyed by tenant and body fields.
+    pub fn rate_limits(&self, rules: &[RateRule]) -> Result<(), Response> {
+        let Some(limiter) = &self.limiter else { return Ok(()) };
+        for rule in rules {
+            let Some(key) = rule.render(self.principal.tenant_id, &self.body_json) else { continue };
+            let decision = limiter.hit(&key, rule.limit, Duration::from_secs(rule.per_seconds));
+            if !decision.allowed {
+                return Err(self.too_many(decision.retry_after));
+            }
+        }
+        Ok(())
+    }
+
+    /// `{success, message, data}` with the operation's success status, or the error envelope.
+    pub fn data<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
+        self.success(result, info, |call, data| {
+            let mut data = serde_json::to_value(data)?;
+            query::project(&mut data, &call.fields, call.relations);
+            Ok(envelope::data_body(&call.conventions.envelope, call.message, data))
+        })
+    }
+
+    /// `{success, message, data: [..], meta, links}`; empty links are filled from the request.
+    pub fn list<T: Serialize, C>(self, result: Result<Page<T>, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
+        self.success(result, info, |call, page| {
+            let mut items = serde_json::to_value(&page.items)?;
+            query::project(&mut items, &call.fields, call.relations);
+            let links = match page.links.first.is_empty() {
+                true => query::links(&call.request_path(), &call.pairs, call.conventions.query.page, &page.meta),
+                false => page.links.clone(),
+            };
+            let (meta, links) = (serde_json::to_value(&page.meta)?, serde_json::to_value(&links)?);
+            Ok(envelope::list_body(&call.conventions.envelope, call.message, items, meta, links))
+        })
+    }
+
+    /// `{success, message, ...fields of data}`.
+    pub fn flat<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
+        self.success(result, info, |call, data| Ok(envelope::flat_body(&call.conventions.envelope, call.message, serde_json::to_value(data)?)))
+    }
+
+    /// The data as the whole body (no envelope).
+    pub fn bare<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
+        self.success(result, info, |_, data| serde_json::to_value(data))
+    }
+
+    /// The error envelope of an error the implementation returned.
+    pub fn error<C>(&self, error: ApiError<C>, info: fn(C) -> CodeInfo) -> Response {
+        let info = info(error.code);
+        let own = self.error_messages.iter().find(|(code, _)| *code == info.code).map(|(_, m)| *m);
+        let message = error.message.as_deref().or(own).or(info.message).unwrap_or(info.code.as_str());
+        let mut headers = self.headers.clone();
+        let mut details = error.details;
+        if let Some(seconds) = error.retry_after {
+            insert(&mut headers, self.conventions.rate_limit.retry_after, &seconds.to_string());
+            details.get_or_insert_with(|| single(self.conventions.retry_after_key, seconds.into()));
+        }
+        let validation = info.code == self.conventions.codes.validation.code;
+        let errors = (validation || !error.errors.is_empty()).then_some(&error.errors);
+        let body = ErrorBody { status: info.status, code: &info.code, message, details, errors };
+        body.response(&self.conventions.envelope, &headers)
+    }
+
+    fn success<T, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo, write: impl FnOnce(&Self, &T) -> serde_json::Result<Value>) -> Response {
+        match result.map(|data| write(&self, &data)) {
+            Ok(Ok(body)) => envelope::json_response(self.status, &body, &self.headers),
+            Ok(Err(_)) => self.glue(&self.conventions.codes.internal, None),
+            Err(error) => self.error(error, info),
+        }
+    }
+
+    fn token_limit(&mut self) -> Result<(), Response> {
+        let Some(limiter) = &self.limiter else { return Ok(()) };
+        let limits = &self.conventions.rate_limit;
+        let limit = self.principal.rate_limit.unwrap_or(limits.default_per_minute);
+        let decision = limiter.hit(&format!("token:{}", self.principal.token_id), limit, Duration::from_secs(60));
+        insert(&mut self.headers, limits.limit, &decision.limit.to_string());
+        insert(&mut self.headers, limits.remaining, &decision.remaining.to_string());
+        if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
+    }
+
+    fn too_many(&self, retry_after: u64) -> Response {
+        let mut headers = self.headers.clone();
+        insert(&mut headers, self.conventions.rate_limit.retry_after, &retry_after.to_string());
+        let details = single(self.conventions.retry_after_key, retry_after.into());
+        glue_error(self.conventions, &self.conventions.codes.rate_limited, Some(details), &headers)
+    }
+
+    fn invalid(&self, errors: &FieldErrors) -> Response {
+        let body = ErrorBody { errors: Some(errors), ..ErrorBody::glue(&self.conventions.codes.validation) };
+        body.response(&self.conventions.envelope, &self.headers)
+    }
+
+    fn body_error(&self, error: BodyError) -> Response {
+        let codes = &self.conventions.codes;
+        match error {
+            BodyError::Unsupported => self.glue(&codes.unsupported_media_type, None),
+            BodyError::TooLarge => self.glue(&codes.payload_too_large, None),
+            BodyError::Invalid(message) => {
+                let mut errors = FieldErrors::new();
+                errors.add("body", message);
+                self.invalid(&errors)
+            }
+        }
+    }
+
+    fn glue(&self, code: &Code, details: Option<Value>) -> Response {
+        glue_error(self.conventions, code, details, &self.headers)
+    }
+
+    /// The request path as the client sent it (before any `nest`).
+    fn request_path(&self) -> String {
+        let original = self.parts.extensions.get::<OriginalUri>().map(|o| &o.0);
+        original.unwrap_or(&self.parts.uri).path().to_owned()
+    }
+}
+
+fn glue_error(conventions: &Conventions, code: &Code, details: Option<Value>, headers: &HeaderMap) -> Response {
+    ErrorBody { details, ..ErrorBody::glue(code) }.response(&conventions.envelope, headers)
+}
+
+fn single(key: &str, value: Value) -> Value {
+    Value::Object(Map::from_iter([(key.to_owned(), value)]))
+}
+
+fn insert(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        headers.insert(name, value);
+    }
+}
+
+/// Adds the 404 fallback, the 405 answer for known paths, and the upload limit to the routes,
+/// and gives them their state.
+pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, config: Config, conventions: &'static Conventions) -> Router {
+    let upload = config.upload_limit.unwrap_or(conventions.max_upload);
+    routes
+        .fallback(not_found::<S>)
+        .method_not_allowed_fallback(method_not_allowed::<S>)
+        .layer(DefaultBodyLimit::max(upload))
+        .with_state(Shared::new(service, config, conventions))
+}
+
+/// 404 NOT_FOUND for a path no operation has.
+pub async fn not_found<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
+    let conventions = shared.conventions();
+    glue_error(conventions, &conventions.codes.not_found, None, &HeaderMap::new())
+}
+
+/// 405 for a known path with a method none of its operations has.
+pub async fn method_not_allowed<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
+    let conventions = shared.conventions();
+    glue_error(conventions, &conventions.codes.method_not_allowed, None, &HeaderMap::new())
+}

@@ -1,0 +1,382 @@
+//! The wire contract of the glue: the [`Conventions`] the generated code passes in (envelope
+//! keys, codes, headers, pagination bounds), the field errors of a 422, the error an
+//! implementation returns ([`ApiError`]) and the JSON writers of both envelopes.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+/// The wire key of each envelope part (`api.yaml: envelope`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EnvelopeKeys {
+    pub success: &'static str,
+    pub message: &'static str,
+    pub data: &'static str,
+    pub meta: &'static str,
+    pub links: &'static str,
+    pub error: &'static str,
+    pub code: &'static str,
+    pub details: &'static str,
+    pub errors: &'static str,
+}
+
+/// An error code the glue itself answers with: its wire string, HTTP status and message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    pub code: &'static str,
+    pub status: u16,
+    pub message: &'static str,
+}
+
+/// The codes of the errors the glue answers before (or instead of) the implementation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GlueCodes {
+    /// 401: no, malformed or unknown bearer token.
+    pub unauthorized: Code,
+    /// 403: the token lacks the operation's scope.
+    pub insufficient_scope: Code,
+    /// 422: a spec rule is violated, or the body is not JSON.
+    pub validation: Code,
+    /// 429: the token's (or an operation's) limit is spent.
+    pub rate_limited: Code,
+    /// 404: unknown route or a path parameter of the wrong type.
+    pub not_found: Code,
+    /// 500: the response could not be written.
+    pub internal: Code,
+    /// 405: a known path with another method.
+    pub method_not_allowed: Code,
+    /// 415: a body in a content type the operation does not take.
+    pub unsupported_media_type: Code,
+    /// 413: a body over the configured limit.
+    pub payload_too_large: Code,
+}
+
+/// Pagination bounds (`api.yaml: pagination`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pagination {
+    pub page_default: u32,
+    pub page_min: u32,
+    pub per_page_default: u32,
+    pub per_page_min: u32,
+    pub per_page_max: u32,
+}
+
+/// Query keys of list operations (`api.yaml: list_query`, plus `page` and `per_page`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueryKeys {
+    pub page: &'static str,
+    pub per_page: &'static str,
+    pub fields: &'static str,
+}
+
+/// Rate-limit defaults and headers (`api.yaml: rate_limit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    pub default_per_minute: u32,
+    pub limit: &'static str,
+    pub remaining: &'static str,
+    pub retry_after: &'static str,
+}
+
+/// Everything of `api.yaml` the glue needs, built by the generated code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conventions {
+    pub envelope: EnvelopeKeys,
+    /// The header carrying `Bearer <token>` (`api.yaml: auth.header`).
+    pub auth_header: &'static str,
+    pub codes: GlueCodes,
+    /// The `details` key of INSUFFICIENT_SCOPE naming the missing scope.
+    pub required_scope_key: &'static str,
+    /// The `details` key of RATE_LIMIT_EXCEEDED with the seconds to wait.
+    pub retry_after_key: &'static str,
+    pub pagination: Pagination,
+    pub query: QueryKeys,
+    pub rate_limit: RateLimitHeaders,
+    /// The default limit of multipart bodies: the largest files an operation takes, plus room.
+    pub max_upload: usize,
+}
+
+/// An operation's error code as the envelope writes it, built by the generated code from its
+/// typed error enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeInfo {
+    pub code: String,
+    pub status: u16,
+    /// The catalogue message, unless the code is unknown.
+    pub message: Option<&'static str>,
+}
+
+/// Validation messages by field, in the order they were found; written as
+/// `errors: {field: [messages]}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors {
+    entries: Vec<(String, Vec<String>)>,
+}
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a message to `field`, keeping the field's first position.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        let (field, message) = (field.into(), message.into());
+        match self.entries.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, messages)) => messages.push(message),
+            None => self.entries.push((field, vec![message])),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The number of fields with messages.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The messages of `field`.
+    pub fn get(&self, field: &str) -> Option<&[String]> {
+        self.entries.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_slice())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.entries.iter().map(|(f, m)| (f.as_str(), m.as_slice()))
+    }
+
+    /// Adds every message of `other`.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, messages) in other.entries {
+            for message in messages {
+                self.add(field.clone(), message);
+            }
+        }
+    }
+
+    /// `{field: [messages]}`, fields in the order they were found.
+    pub fn to_json(&self) -> Value {
+        let map = self.entries.iter().map(|(f, m)| (f.clone(), Value::from(m.clone())));
+        Value::Object(map.collect())
+    }
+}
+
+/// The error an implementation returns: one of the operation's codes, with an optional message
+/// (default: the operation's or the catalogue's), `details`, field errors (for
+/// VALIDATION_ERROR) and the seconds to wait (for RATE_LIMIT_EXCEEDED, sent as `Retry-After`).
+///
+/// `Err(GetContactError::NotFound.into())` is the shortest form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError<C> {
+    pub code: C,
+    pub message: Option<String>,
+    pub details: Option<Value>,
+    pub errors: FieldErrors,
+    pub retry_after: Option<u64>,
+}
+
+impl<C> ApiError<C> {
+    pub fn new(code: C) -> Self {
+        ApiError { code, message: None, details: None, errors: FieldErrors::new(), retry_after: None }
+    }
+
+    /// Replaces the default message.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Sets `details`, e.g. a `FeatureLimitExceededDetails`. A value that does not serialize
+    /// leaves `details` out.
+    #[must_use]
+    pub fn with_details(mut self, details: impl serde::Serialize) -> Self {
+        self.details = serde_json::to_value(details).ok();
+        self
+    }
+
+    /// Adds a field error (VALIDATION_ERROR).
+    #[must_use]
+    pub fn with_field_error(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
+        self.errors.add(field, message);
+        self
+    }
+
+    /// Sets the seconds to wait (RATE_LIMIT_EXCEEDED): `Retry-After` and `details.retry_after`.
+    #[must_use]
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+}
+
+impl<C> From<C> for ApiError<C> {
+    fn from(code: C) -> Self {
+        ApiError::new(code)
+    }
+}
+
+impl<C: std::fmt::Display> std::fmt::Display for ApiError<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "{}: {message}", self.code),
+            None => write!(f, "{}", self.code),
+        }
+    }
+}
+
+impl<C: std::fmt::Debug + std::fmt::Display> std::error::Error for ApiError<C> {}
+
+/// One error envelope, before it is written.
+pub(crate) struct ErrorBody<'a> {
+    pub status: u16,
+    pub code: &'a str,
+    pub message: &'a str,
+    pub details: Option<Value>,
+    pub errors: Option<&'a FieldErrors>,
+}
+
+impl ErrorBody<'_> {
+    pub fn glue(code: &Code) -> ErrorBody<'_> {
+        ErrorBody { status: code.status, code: code.code, message: code.message, details: None, errors: None }
+    }
+
+    pub fn to_json(&self, keys: &EnvelopeKeys) -> Value {
+        let mut error = Map::new();
+        error.insert(keys.code.into(), self.code.into());
+        if let Some(details) = &self.details {
+            error.insert(keys.details.into(), details.clone());
+        }
+        let mut body = Map::new();
+        body.insert(keys.success.into(), false.into());
+        body.insert(keys.message.into(), self.message.into());
+        body.insert(keys.error.into(), Value::Object(error));
+        if let Some(errors) = self.errors {
+            body.insert(keys.errors.into(), errors.to_json());
+        }
+        Value::Object(body)
+    }
+
+    pub fn response(&self, keys: &EnvelopeKeys, headers: &HeaderMap) -> Response {
+        json_response(self.status, &self.to_json(keys), headers)
+    }
+}
+
+/// An error envelope response, for code outside the generated glue (middleware, fallbacks).
+pub fn error_response(
+    conventions: &Conventions,
+    code: &Code,
+    details: Option<Value>,
+    errors: Option<&FieldErrors>,
+) -> Response {
+    let body = ErrorBody { details, errors, ..ErrorBody::glue(code) };
+    body.response(&conventions.envelope, &HeaderMap::new())
+}
+
+/// `{success: true, message, data}`.
+pub(crate) fn data_body(keys: &EnvelopeKeys, message: Option<&str>, data: Value) -> Value {
+    let mut body = head(keys, message);
+    body.insert(keys.data.into(), data);
+    Value::Object(body)
+}
+
+/// `{success: true, message, data: [..], meta, links}`.
+pub(crate) fn list_body(keys: &EnvelopeKeys, message: Option<&str>, items: Value, meta: Value, links: Value) -> Value {
+    let mut body = head(keys, message);
+    body.insert(keys.data.into(), items);
+    body.insert(keys.meta.into(), meta);
+    body.insert(keys.links.into(), links);
+    Value::Object(body)
+}
+
+/// `{success: true, message, ...fields of data}`; data that is not an object goes under `data`.
+pub(crate) fn flat_body(keys: &EnvelopeKeys, message: Option<&str>, data: Value) -> Value {
+    let mut body = head(keys, message);
+    match data {
+        Value::Object(fields) => body.extend(fields),
+        other => {
+            body.insert(keys.data.into(), other);
+        }
+    }
+    Value::Object(body)
+}
+
+fn head(keys: &EnvelopeKeys, message: Option<&str>) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert(keys.success.into(), true.into());
+    body.insert(keys.message.into(), message.unwrap_or_default().into());
+    body
+}
+
+/// A JSON response with extra headers (rate-limit headers, `Retry-After`).
+pub(crate) fn json_response(status: u16, body: &Value, headers: &HeaderMap) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = (status, bytes).into_response();
+    let out = response.headers_mut();
+    out.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    for (name, value) in headers {
+        out.insert(name.clone(), value.clone());
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEYS: EnvelopeKeys = crate::server::testing::CONVENTIONS.envelope;
+
+    #[test]
+    fn field_errors_keep_first_position_and_group_messages() {
+        let mut errors = FieldErrors::new();
+        errors.add("phone", "a");
+        errors.add("email", "b");
+        errors.add("phone", "c");
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors.get("phone"), Some(&["a".to_owned(), "c".to_owned()][..]));
+        assert_eq!(serde_json::to_string(&errors.to_json()).unwrap(), r#"{"phone":["a","c"],"email":["b"]}"#);
+    }
+
+    #[test]
+    fn error_envelope_uses_the_given_keys() {
+        let mut errors = FieldErrors::new();
+        errors.add("firstname", "First name is required");
+        let body = ErrorBody {
+            status: 422,
+            code: "VALIDATION_ERROR",
+            message: "The given data was invalid",
+            details: None,
+            errors: Some(&errors),
+        };
+        let json = body.to_json(&KEYS);
+        assert_eq!(
+            json.to_string(),
+            r#"{"success":false,"message":"The given data was invalid","error":{"code":"VALIDATION_ERROR"},"errors":{"firstname":["First name is required"]}}"#
+        );
+        let renamed = EnvelopeKeys { success: "ok", errors: "fields", ..KEYS };
+        let json = body.to_json(&renamed);
+        assert_eq!(json["ok"], false);
+        assert!(json.get("fields").is_some());
+    }
+
+    #[test]
+    fn success_envelopes() {
+        let data = serde_json::json!({"id": 1});
+        assert_eq!(data_body(&KEYS, Some("ok"), data.clone()).to_string(), r#"{"success":true,"message":"ok","data":{"id":1}}"#);
+        assert_eq!(flat_body(&KEYS, Some("ok"), data).to_string(), r#"{"success":true,"message":"ok","id":1}"#);
+        assert_eq!(data_body(&KEYS, None, Value::Null).to_string(), r#"{"success":true,"message":"","data":null}"#);
+        let list = list_body(&KEYS, Some("ok"), serde_json::json!([]), serde_json::json!({}), serde_json::json!({}));
+        assert_eq!(list.to_string(), r#"{"success":true,"message":"ok","data":[],"meta":{},"links":{}}"#);
+    }
+
+    #[test]
+    fn api_error_builders() {
+        let error = ApiError::new("NOT_FOUND").with_message("Contact not found").with_retry_after(3).with_details(serde_json::json!({"a": 1}));
+        assert_eq!(error.to_string(), "NOT_FOUND: Contact not found");
+        assert_eq!(error.retry_after, Some(3));
+        let error: ApiError<&str> = "VALIDATION_ERROR".into();
+        let error = error.with_field_error("phone", "taken");
+        assert_eq!(error.errors.get("phone").unwrap().len(), 1);
+    }
+}

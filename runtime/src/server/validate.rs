@@ -1,0 +1,636 @@
+//! Request validation: the spec's field rules as constant tables (the generated code builds one
+//! per body, query and nested model with [`field`]), checked against the decoded JSON before
+//! the typed body is built, so every violation is reported at once as `errors: {field:
+//! [messages]}`, with the spec's documented message for the rule or a Laravel-style default
+//! ("The firstname field is required.").
+//!
+//! Rules only the implementation can check (`unique`, `exists`, free-text `rule`) are not in
+//! the tables; their documented messages are, for [`message`].
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use regex_lite::Regex;
+use serde_json::{Map, Value};
+
+use super::envelope::FieldErrors;
+use crate::file::File;
+
+/// The shape a value must have.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// ISO 8601 date-time text (checked as a string).
+    DateTime,
+    /// ISO 8601 date or date-time text (checked as a string).
+    Date,
+    /// Any JSON value.
+    Json,
+    /// An uploaded file (multipart bodies).
+    File,
+    /// One of these wire strings.
+    Enum(&'static [&'static str]),
+    /// An object with these fields.
+    Object(&'static [Field]),
+    Array(&'static Kind),
+    /// An object with arbitrary keys and values of this kind.
+    Map(&'static Kind),
+}
+
+/// A literal of `required_if`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Lit {
+    Str(&'static str),
+    Int(i64),
+    Num(f64),
+    Bool(bool),
+}
+
+/// `format:` of a string field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Email,
+    Url,
+    Phone,
+}
+
+/// A machine-checkable rule. String, number and file rules of an array field apply to each
+/// item; item-count rules to the array.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rule {
+    /// Characters, not bytes.
+    MaxLength(u64),
+    MinLength(u64),
+    Min(f64),
+    Max(f64),
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
+    /// No two items have the same value of this item field.
+    UniqueBy(&'static str),
+    Format(Format),
+    /// A regular expression the whole string must match.
+    Pattern(&'static str),
+    /// Bytes.
+    MaxSize(u64),
+    /// Lowercase extensions.
+    Extensions(&'static [&'static str]),
+    /// Required when every one of these fields is present.
+    RequiredWith(&'static [&'static str]),
+    /// Required when none of these fields is present.
+    RequiredWithout(&'static [&'static str]),
+    /// Required when the field has this value.
+    RequiredIf(&'static str, Lit),
+}
+
+/// A field of a body, query or model, with its rules and documented messages.
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    pub wire: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    pub nullable: bool,
+    pub rules: &'static [Rule],
+    /// Documented messages by rule name (`required`, `max_length`, `enum`, `unique`, ...).
+    pub messages: &'static [(&'static str, &'static str)],
+}
+
+/// An optional, non-nullable field without rules; chain the builders for the rest.
+pub const fn field(wire: &'static str, kind: Kind) -> Field {
+    Field { wire, kind, required: false, nullable: false, rules: &[], messages: &[] }
+}
+
+impl Field {
+    #[must_use]
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    #[must_use]
+    pub const fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    #[must_use]
+    pub const fn rules(mut self, rules: &'static [Rule]) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    #[must_use]
+    pub const fn messages(mut self, messages: &'static [(&'static str, &'static str)]) -> Self {
+        self.messages = messages;
+        self
+    }
+
+    /// The documented message for `rule`, if the spec has one.
+    pub fn documented(&self, rule: &str) -> Option<&'static str> {
+        self.messages.iter().find(|(r, _)| *r == rule).map(|(_, m)| *m)
+    }
+}
+
+/// The message for a rule the implementation checks (`unique`, `exists`, `rule`): the
+/// documented one, or a Laravel-style default. `path` is `wire` or `items.0.wire` for nested
+/// fields.
+pub fn message(fields: &[Field], path: &str, rule: &str) -> String {
+    let found = lookup(fields, path);
+    if let Some(text) = found.and_then(|f| f.documented(rule)) {
+        return text.to_owned();
+    }
+    let label = label(path);
+    match rule {
+        "unique" => format!("The {label} has already been taken."),
+        "exists" => format!("The selected {label} is invalid."),
+        "required" => format!("The {label} field is required."),
+        _ => format!("The {label} field is invalid."),
+    }
+}
+
+fn lookup<'f>(fields: &'f [Field], path: &str) -> Option<&'f Field> {
+    if let Some(f) = fields.iter().find(|f| f.wire == path) {
+        return Some(f);
+    }
+    let (head, rest) = path.split_once('.')?;
+    let f = fields.iter().find(|f| f.wire == head)?;
+    let mut kind = &f.kind;
+    let mut rest = rest;
+    loop {
+        match kind {
+            Kind::Array(item) | Kind::Map(item) => {
+                let (_, tail) = rest.split_once('.').unwrap_or((rest, ""));
+                kind = item;
+                rest = tail;
+            }
+            Kind::Object(nested) => return lookup(nested, rest),
+            _ => return None,
+        }
+    }
+}
+
+/// Checks `object` (with the multipart `files`, by part name) against `fields`, adding every
+/// violation to `errors`.
+pub fn validate(fields: &[Field], object: &Map<String, Value>, files: &[(String, File)], errors: &mut FieldErrors) {
+    Checker { errors }.object(fields, object, files, "");
+}
+
+struct Checker<'e> {
+    errors: &'e mut FieldErrors,
+}
+
+impl Checker<'_> {
+    fn object(&mut self, fields: &[Field], object: &Map<String, Value>, files: &[(String, File)], prefix: &str) {
+        let present = |name: &str| filled(object.get(name)) || files.iter().any(|(n, _)| n == name);
+        for f in fields {
+            let path = format!("{prefix}{}", f.wire);
+            let value = object.get(f.wire);
+            let sent_null = f.nullable && matches!(value, Some(Value::Null));
+            if !present(f.wire) && !sent_null {
+                if let Some(message) = requirement(f, object, &present, &path) {
+                    self.errors.add(&path, message);
+                    continue;
+                }
+            }
+            let own_files: Vec<&File> = files.iter().filter(|(n, _)| n == f.wire).map(|(_, file)| file).collect();
+            if !own_files.is_empty() {
+                self.files(f, &own_files, &path);
+                continue;
+            }
+            match value {
+                None | Some(Value::Null) => {}
+                Some(v) => self.value(f, &f.kind, v, &path),
+            }
+        }
+    }
+
+    fn value(&mut self, f: &Field, kind: &Kind, v: &Value, path: &str) {
+        let fits = match kind {
+            Kind::String | Kind::DateTime | Kind::Date => v.is_string(),
+            Kind::Integer => v.is_i64() || v.is_u64(),
+            Kind::Number => v.is_number(),
+            Kind::Boolean => v.is_boolean(),
+            Kind::Json => true,
+            Kind::File => false,
+            Kind::Enum(values) => {
+                if !v.as_str().is_some_and(|s| values.contains(&s)) {
+                    let message = f.documented("enum").map_or_else(|| format!("The selected {} is invalid.", label(path)), str::to_owned);
+                    self.errors.add(path, message);
+                }
+                return;
+            }
+            Kind::Object(_) | Kind::Map(_) => v.is_object(),
+            Kind::Array(_) => v.is_array(),
+        };
+        if !fits {
+            self.errors.add(path, say(f, "type", || type_message(kind, path)));
+            return;
+        }
+        self.rules(f, v, path);
+        match (kind, v) {
+            (Kind::Object(fields), Value::Object(object)) => self.object(fields, object, &[], &format!("{path}.")),
+            (Kind::Array(item), Value::Array(items)) => {
+                for (i, item_value) in items.iter().enumerate() {
+                    self.value(f, item, item_value, &format!("{path}.{i}"));
+                }
+            }
+            (Kind::Map(item), Value::Object(entries)) => {
+                for (key, entry) in entries {
+                    self.value(f, item, entry, &format!("{path}.{key}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn rules(&mut self, f: &Field, v: &Value, path: &str) {
+        let l = label(path);
+        for rule in f.rules {
+            let failed = match (rule, v) {
+                (Rule::MaxLength(n), Value::String(s)) => (s.chars().count() as u64 > *n)
+                    .then(|| say(f, "max_length", || format!("The {l} field must not be greater than {n} characters."))),
+                (Rule::MinLength(n), Value::String(s)) => (( s.chars().count() as u64) < *n)
+                    .then(|| say(f, "min_length", || format!("The {l} field must be at least {n} characters."))),
+                (Rule::Min(n), Value::Number(x)) => (x.as_f64().is_some_and(|x| x < *n))
+                    .then(|| say(f, "min", || format!("The {l} field must be at least {n}."))),
+                (Rule::Max(n), Value::Number(x)) => (x.as_f64().is_some_and(|x| x > *n))
+                    .then(|| say(f, "max", || format!("The {l} field must not be greater than {n}."))),
+                (Rule::MinItems(n), Value::Array(a)) => ((a.len() as u64) < *n)
+                    .then(|| say(f, "min_items", || format!("The {l} field must have at least {n} items."))),
+                (Rule::MaxItems(n), Value::Array(a)) => (a.len() as u64 > *n)
+                    .then(|| say(f, "max_items", || format!("The {l} field must not have more than {n} items."))),
+                (Rule::UniqueItems, Value::Array(a)) => has_duplicates(a.iter())
+                    .then(|| say(f, "unique_items", || format!("The {l} field has a duplicate value."))),
+                (Rule::UniqueBy(key), Value::Array(a)) => has_duplicates(a.iter().filter_map(|item| item.get(key)))
+                    .then(|| say(f, "unique_items", || format!("The {l} field has a duplicate {}.", label(key)))),
+                (Rule::Format(format), Value::String(s)) => (!format_ok(*format, s)).then(|| say(f, "format", || format_message(*format, &l))),
+                (Rule::Pattern(p), Value::String(s)) => (!pattern_ok(p, s)).then(|| say(f, "pattern", || format!("The {l} field format is invalid."))),
+                _ => None,
+            };
+            if let Some(message) = failed {
+                self.errors.add(path, message);
+            }
+        }
+    }
+
+    fn files(&mut self, f: &Field, files: &[&File], path: &str) {
+        let many = matches!(f.kind, Kind::Array(Kind::File));
+        if !matches!(f.kind, Kind::File) && !many {
+            self.errors.add(path, say(f, "type", || type_message(&f.kind, path)));
+            return;
+        }
+        if !many && files.len() > 1 {
+            self.errors.add(path, say(f, "type", || format!("The {} field must be a single file.", label(path))));
+        }
+        let as_array = Value::Array(files.iter().map(|_| Value::Null).collect());
+        if many {
+            self.rules(f, &as_array, path);
+        }
+        for (i, file) in files.iter().enumerate() {
+            let item_path = if many { format!("{path}.{i}") } else { path.to_owned() };
+            let l = label(&item_path);
+            for rule in f.rules {
+                let failed = match rule {
+                    Rule::MaxSize(max) => (file.size() as u64 > *max)
+                        .then(|| say(f, "max_size", || format!("The {l} field must not be greater than {} kilobytes.", max / 1024))),
+                    Rule::Extensions(allowed) => (!file.extension().is_some_and(|e| allowed.contains(&e.as_str())))
+                        .then(|| say(f, "extensions", || format!("The {l} field must be a file of type: {}.", allowed.join(", ")))),
+                    _ => None,
+                };
+                if let Some(message) = failed {
+                    self.errors.add(&item_path, message);
+                }
+            }
+        }
+    }
+}
+
+/// The message of the first requirement `f` fails while absent, if any.
+fn requirement(f: &Field, object: &Map<String, Value>, present: &dyn Fn(&str) -> bool, path: &str) -> Option<String> {
+    let l = label(path);
+    if f.required {
+        return Some(say(f, "required", || format!("The {l} field is required.")));
+    }
+    for rule in f.rules {
+        match rule {
+            Rule::RequiredWith(others) if others.iter().all(|o| present(o)) => {
+                let names = labels(others);
+                return Some(say_required(f, "required_with", || format!("The {l} field is required when {names} is present.")));
+            }
+            Rule::RequiredWithout(others) if !others.iter().any(|o| present(o)) => {
+                let names = labels(others);
+                return Some(say_required(f, "required_without", || format!("The {l} field is required when {names} is not present.")));
+            }
+            Rule::RequiredIf(other, lit) if object.get(*other).is_some_and(|v| lit_eq(lit, v)) => {
+                let (other, value) = (label(other), lit_text(lit));
+                return Some(say_required(f, "required_if", || format!("The {l} field is required when {other} is {value}.")));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The documented message for `rule`, else the default.
+fn say(f: &Field, rule: &str, default: impl FnOnce() -> String) -> String {
+    f.documented(rule).map_or_else(default, str::to_owned)
+}
+
+/// Like [`say`], falling back to the documented `required` message.
+fn say_required(f: &Field, rule: &str, default: impl FnOnce() -> String) -> String {
+    f.documented(rule).or_else(|| f.documented("required")).map_or_else(default, str::to_owned)
+}
+
+fn type_message(kind: &Kind, path: &str) -> String {
+    let l = label(path);
+    let what = match kind {
+        Kind::String | Kind::Enum(_) => "must be a string",
+        Kind::DateTime | Kind::Date => "must be a valid date",
+        Kind::Integer => "must be an integer",
+        Kind::Number => "must be a number",
+        Kind::Boolean => "must be true or false",
+        Kind::File => "must be a file",
+        Kind::Object(_) | Kind::Map(_) => "must be an object",
+        Kind::Array(_) => "must be an array",
+        Kind::Json => "is invalid",
+    };
+    format!("The {l} field {what}.")
+}
+
+fn format_message(format: Format, label: &str) -> String {
+    match format {
+        Format::Email => format!("The {label} field must be a valid email address."),
+        Format::Url => format!("The {label} field must be a valid URL."),
+        Format::Phone => format!("The {label} field must be a valid phone number."),
+    }
+}
+
+/// A field name as Laravel writes it in messages: underscores become spaces.
+fn label(path: &str) -> String {
+    path.replace('_', " ")
+}
+
+fn labels(names: &[&str]) -> String {
+    names.iter().map(|n| label(n)).collect::<Vec<_>>().join(" / ")
+}
+
+/// Present in Laravel's sense of `required`: not missing, not null, not blank, not `[]`.
+fn filled(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(_) => true,
+    }
+}
+
+fn lit_eq(lit: &Lit, v: &Value) -> bool {
+    match (lit, v) {
+        (Lit::Str(s), Value::String(x)) => s == x,
+        (Lit::Int(i), Value::Number(x)) => x.as_i64() == Some(*i),
+        (Lit::Num(n), Value::Number(x)) => x.as_f64() == Some(*n),
+        (Lit::Bool(b), Value::Bool(x)) => b == x,
+        _ => false,
+    }
+}
+
+fn lit_text(lit: &Lit) -> String {
+    match lit {
+        Lit::Str(s) => (*s).to_owned(),
+        Lit::Int(i) => i.to_string(),
+        Lit::Num(n) => n.to_string(),
+        Lit::Bool(b) => b.to_string(),
+    }
+}
+
+fn has_duplicates<'v>(values: impl Iterator<Item = &'v Value>) -> bool {
+    let mut seen: Vec<&Value> = Vec::new();
+    for v in values {
+        if seen.contains(&v) {
+            return true;
+        }
+        seen.push(v);
+    }
+    false
+}
+
+fn format_ok(format: Format, s: &str) -> bool {
+    match format {
+        Format::Email => email_ok(s),
+        Format::Url => url_ok(s),
+        Format::Phone => phone_ok(s),
+    }
+}
+
+fn email_ok(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-');
+    !local.is_empty()
+        && local.len() <= 64
+        && !local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control())
+        && labels.len() >= 2
+        && labels.iter().all(label_ok)
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2)
+}
+
+fn url_ok(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once("://") else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        && !host.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && host.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+/// Digits with the usual separators, an optional leading `+`, 7 to 15 digits (E.164).
+fn phone_ok(s: &str) -> bool {
+    let body = s.trim().strip_prefix('+').unwrap_or(s.trim());
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.')) && (7..=15).contains(&digits)
+}
+
+/// Matches with a compiled-once regex; a pattern that does not compile accepts everything
+/// (the spec validator rejects such patterns before they get here).
+fn pattern_ok(pattern: &'static str, s: &str) -> bool {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<Regex>>>> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    let regex = cache.entry(pattern).or_insert_with(|| Regex::new(pattern).ok());
+    regex.as_ref().is_none_or(|r| r.is_match(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const BUTTON: &[Field] = &[field("id", Kind::String).required(), field("title", Kind::String).required().rules(&[Rule::MaxLength(20)])];
+
+    const BODY: &[Field] = &[
+        field("firstname", Kind::String).required().rules(&[Rule::MaxLength(5)]).messages(&[("required", "First name is required")]),
+        field("email", Kind::String).rules(&[Rule::Format(Format::Email)]),
+        field("type", Kind::Enum(&["lead", "customer"])).messages(&[("enum", "Type must be either lead or customer")]),
+        field("status_id", Kind::Integer).rules(&[Rule::Min(1.0), Rule::Max(9.0)]),
+        field("company", Kind::String).nullable(),
+        field("groups", Kind::Array(&Kind::Integer)).rules(&[Rule::MinItems(1), Rule::MaxItems(2), Rule::UniqueItems]),
+        field("color", Kind::String).rules(&[Rule::Pattern("^#[0-9A-Fa-f]{6}$")]),
+        field("media_url", Kind::String).rules(&[Rule::RequiredWithout(&["media_file"]), Rule::Format(Format::Url)]),
+        field("media_file", Kind::File).rules(&[Rule::RequiredWithout(&["media_url"]), Rule::MaxSize(2048), Rule::Extensions(&["jpg", "png"])]),
+        field("kind", Kind::String),
+        field("buttons", Kind::Array(&Kind::Object(BUTTON))).rules(&[Rule::RequiredIf("kind", Lit::Str("button")), Rule::UniqueBy("id")]),
+        field("note", Kind::String).rules(&[Rule::RequiredWith(&["kind", "color"]), Rule::MinLength(2)]),
+        field("phone", Kind::String).rules(&[Rule::Format(Format::Phone)]),
+        field("active", Kind::Boolean),
+    ];
+
+    fn check(body: Value, files: &[(String, File)]) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        validate(BODY, body.as_object().unwrap(), files, &mut errors);
+        errors
+    }
+
+    fn messages(errors: &FieldErrors) -> Vec<(String, String)> {
+        errors.iter().flat_map(|(f, ms)| ms.iter().map(move |m| (f.to_owned(), m.clone()))).collect()
+    }
+
+    fn png(size: usize) -> Vec<(String, File)> {
+        vec![("media_file".to_owned(), File::new("a.PNG", "image/png", vec![0; size]))]
+    }
+
+    #[test]
+    fn a_valid_body_passes() {
+        let body = json!({"firstname": "Ann", "email": "a@b.co", "type": "lead", "status_id": 3, "company": null,
+            "groups": [1, 2], "color": "#A0b1C2", "media_url": "https://x.io/a.png", "phone": "+91 (999) 999-9999", "active": true});
+        assert!(check(body, &[]).is_empty());
+        assert!(check(json!({"firstname": "Ann"}), &png(10)).is_empty());
+    }
+
+    #[test]
+    fn required_uses_the_documented_message_and_required_without_the_default() {
+        let errors = check(json!({"firstname": "  "}), &[]);
+        assert_eq!(
+            messages(&errors),
+            [
+                ("firstname".into(), "First name is required".into()),
+                ("media_url".into(), "The media url field is required when media file is not present.".into()),
+                ("media_file".into(), "The media file field is required when media url is not present.".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_rule_kind_reports_with_laravel_defaults() {
+        let body = json!({"firstname": "Annabel", "email": "nope", "type": "partner", "status_id": 0, "groups": [1, 1, 2],
+            "color": "red", "media_url": "ftp://x", "kind": "button", "note": "x", "phone": "12ab", "active": "yes"});
+        let got = messages(&check(body, &[]));
+        let expected: Vec<(String, String)> = [
+            ("firstname", "The firstname field must not be greater than 5 characters."),
+            ("email", "The email field must be a valid email address."),
+            ("type", "Type must be either lead or customer"),
+            ("status_id", "The status id field must be at least 1."),
+            ("groups", "The groups field must not have more than 2 items."),
+            ("groups", "The groups field has a duplicate value."),
+            ("color", "The color field format is invalid."),
+            ("media_url", "The media url field must be a valid URL."),
+            ("buttons", "The buttons field is required when kind is button."),
+            ("note", "The note field must be at least 2 characters."),
+            ("phone", "The phone field must be a valid phone number."),
+            ("active", "The active field must be true or false."),
+        ]
+        .iter()
+        .map(|(f, m)| ((*f).to_owned(), (*m).to_owned()))
+        .collect();
+        assert_eq!(got, expected);
+        let body = json!({"firstname": "A", "media_url": "https://a.b", "color": "#000000", "kind": "x", "status_id": 10, "groups": []});
+        let got = messages(&check(body, &[]));
+        assert_eq!(got[0], ("status_id".into(), "The status id field must not be greater than 9.".into()));
+        assert_eq!(got[1], ("groups".into(), "The groups field must have at least 1 items.".into()));
+        assert_eq!(got[2], ("note".into(), "The note field is required when kind / color is present.".into()));
+        assert_eq!(got.len(), 3, "buttons is required only when kind is button: {got:?}");
+    }
+
+    #[test]
+    fn nested_objects_report_with_dotted_paths() {
+        let body = json!({"firstname": "A", "media_url": "https://a.b", "kind": "button",
+            "buttons": [{"id": "a", "title": "this title is far too long"}, {"id": "a"}]});
+        let got = messages(&check(body, &[]));
+        assert_eq!(
+            got,
+            [
+                ("buttons".into(), "The buttons field has a duplicate id.".into()),
+                ("buttons.0.title".into(), "The buttons.0.title field must not be greater than 20 characters.".into()),
+                ("buttons.1.title".into(), "The buttons.1.title field is required.".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn types_are_checked_before_rules() {
+        let got = messages(&check(json!({"firstname": 5, "status_id": "3", "groups": [1, "x"], "media_url": "https://a.b", "buttons": {}}), &[]));
+        assert_eq!(
+            got,
+            [
+                ("firstname".into(), "The firstname field must be a string.".into()),
+                ("status_id".into(), "The status id field must be an integer.".into()),
+                ("groups.1".into(), "The groups.1 field must be an integer.".into()),
+                ("buttons".into(), "The buttons field must be an array.".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn files_are_checked_for_size_and_extension() {
+        let got = messages(&check(json!({"firstname": "A"}), &png(4096)));
+        assert_eq!(got, [("media_file".into(), "The media file field must not be greater than 2 kilobytes.".into())]);
+        let files = vec![("media_file".to_owned(), File::new("a.gif", "image/gif", vec![1]))];
+        let got = messages(&check(json!({"firstname": "A"}), &files));
+        assert_eq!(got, [("media_file".into(), "The media file field must be a file of type: jpg, png.".into())]);
+        let got = messages(&check(json!({"firstname": "A", "media_file": "text"}), &[]));
+        assert_eq!(got, [("media_file".into(), "The media file field must be a file.".into())]);
+    }
+
+    #[test]
+    fn null_is_accepted_only_where_it_means_something() {
+        assert!(check(json!({"firstname": "A", "media_url": "https://a.b", "company": null, "email": null}), &[]).is_empty());
+        let got = messages(&check(json!({"firstname": null, "media_url": "https://a.b"}), &[]));
+        assert_eq!(got, [("firstname".into(), "First name is required".into())]);
+    }
+
+    #[test]
+    fn formats() {
+        for ok in ["a@b.co", "first.last+tag@sub.example.org"] {
+            assert!(email_ok(ok), "{ok}");
+        }
+        for bad in ["a", "a@b", "@b.co", "a b@c.co", "a@b..co", "a@-b.co", "a@b.c"] {
+            assert!(!email_ok(bad), "{bad}");
+        }
+        for ok in ["https://a.io", "http://localhost:8080/x?y#z", "HTTPS://user@a.io/p"] {
+            assert!(url_ok(ok), "{ok}");
+        }
+        for bad in ["a.io", "ftp://a.io", "https://", "https://a b.io", "https:///x"] {
+            assert!(!url_ok(bad), "{bad}");
+        }
+        for ok in ["+919999999999", "(555) 123-4567", "0044 20 7946 0958"] {
+            assert!(phone_ok(ok), "{ok}");
+        }
+        for bad in ["123", "+91 99x", "++91999999999", "1234567890123456"] {
+            assert!(!phone_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn messages_for_implementation_rules() {
+        const F: &[Field] = &[
+            field("phone", Kind::String).messages(&[("unique", "This phone number already exists")]),
+            field("items", Kind::Array(&Kind::Object(BUTTON))),
+        ];
+        assert_eq!(message(F, "phone", "unique"), "This phone number already exists");
+        assert_eq!(message(F, "source_id", "exists"), "The selected source id is invalid.");
+        assert_eq!(message(F, "items.0.id", "unique"), "The items.0.id has already been taken.");
+        assert!(lookup(F, "items.0.title").is_some());
+    }
+}
