@@ -12,6 +12,9 @@ pub mod value;
 #[cfg(feature = "server")]
 pub mod server;
 
+#[cfg(feature = "client")]
+pub mod client;
+
 pub use include::{Include, IncludeError, IncludeSet, Resource};
 pub use operation::{Method, Operation};
 pub use scope::{ScopeEnum, ScopeError, ScopeSet};

@@ -1,5 +1,6 @@
 //! Emitters: one module per output, each a function of the IR alone.
 
+pub mod client;
 pub mod models;
 pub mod openapi;
 
@@ -8,5 +9,5 @@ use crate::write::Output;
 
 /// Every generated file, in a fixed order.
 pub fn all(api: &Api) -> Vec<Output> {
-    vec![models::emit(api), openapi::emit(api)]
+    vec![models::emit(api), client::emit(api), openapi::emit(api)]
 }

@@ -641,6 +641,13 @@ impl From<GetAccountInfoError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for GetAccountInfoError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetAccountInfoError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for GetAccountInfoError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -758,6 +765,13 @@ impl From<GetUsageStatisticsError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for GetUsageStatisticsError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetUsageStatisticsError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for GetUsageStatisticsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -870,6 +884,13 @@ impl GetPlanLimitsError {
 impl From<GetPlanLimitsError> for ErrorCode {
     fn from(error: GetPlanLimitsError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for GetPlanLimitsError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetPlanLimitsError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for GetPlanLimitsError {
@@ -1219,6 +1240,13 @@ impl From<SendOtpError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for SendOtpError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "SendOtpError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for SendOtpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1442,6 +1470,13 @@ impl From<ResendOtpError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for ResendOtpError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "ResendOtpError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for ResendOtpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1621,6 +1656,13 @@ impl From<VerifyOtpError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for VerifyOtpError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "VerifyOtpError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for VerifyOtpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1764,6 +1806,13 @@ impl CheckOtpStatusError {
 impl From<CheckOtpStatusError> for ErrorCode {
     fn from(error: CheckOtpStatusError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for CheckOtpStatusError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "CheckOtpStatusError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for CheckOtpStatusError {
@@ -2042,6 +2091,13 @@ impl From<ListAuthTemplatesError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for ListAuthTemplatesError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "ListAuthTemplatesError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for ListAuthTemplatesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2224,6 +2280,13 @@ impl From<GetCommentsError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for GetCommentsError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetCommentsError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for GetCommentsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2388,6 +2451,13 @@ impl AddCommentError {
 impl From<AddCommentError> for ErrorCode {
     fn from(error: AddCommentError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for AddCommentError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "AddCommentError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for AddCommentError {
@@ -3069,6 +3139,13 @@ impl From<ListContactsError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for ListContactsError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "ListContactsError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for ListContactsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -3309,6 +3386,13 @@ impl From<CreateContactError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for CreateContactError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "CreateContactError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for CreateContactError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -3459,6 +3543,13 @@ impl GetContactError {
 impl From<GetContactError> for ErrorCode {
     fn from(error: GetContactError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for GetContactError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetContactError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for GetContactError {
@@ -3696,6 +3787,13 @@ impl From<UpdateContactError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for UpdateContactError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "UpdateContactError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for UpdateContactError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -3810,6 +3908,13 @@ impl DeleteContactError {
 impl From<DeleteContactError> for ErrorCode {
     fn from(error: DeleteContactError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for DeleteContactError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "DeleteContactError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for DeleteContactError {
@@ -3987,6 +4092,13 @@ impl From<BatchCreateContactsError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for BatchCreateContactsError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "BatchCreateContactsError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for BatchCreateContactsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4131,6 +4243,13 @@ impl BatchDeleteContactsError {
 impl From<BatchDeleteContactsError> for ErrorCode {
     fn from(error: BatchDeleteContactsError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for BatchDeleteContactsError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "BatchDeleteContactsError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for BatchDeleteContactsError {
@@ -4383,6 +4502,13 @@ impl From<ListGroupsError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for ListGroupsError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "ListGroupsError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for ListGroupsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4509,6 +4635,13 @@ impl From<CreateGroupError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for CreateGroupError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "CreateGroupError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for CreateGroupError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4620,6 +4753,13 @@ impl GetGroupError {
 impl From<GetGroupError> for ErrorCode {
     fn from(error: GetGroupError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for GetGroupError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetGroupError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for GetGroupError {
@@ -4762,6 +4902,13 @@ impl From<UpdateGroupError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for UpdateGroupError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "UpdateGroupError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for UpdateGroupError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4877,6 +5024,13 @@ impl DeleteGroupError {
 impl From<DeleteGroupError> for ErrorCode {
     fn from(error: DeleteGroupError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for DeleteGroupError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "DeleteGroupError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for DeleteGroupError {
@@ -5032,6 +5186,13 @@ impl AddContactsToGroupError {
 impl From<AddContactsToGroupError> for ErrorCode {
     fn from(error: AddContactsToGroupError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for AddContactsToGroupError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "AddContactsToGroupError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for AddContactsToGroupError {
@@ -5196,6 +5357,13 @@ impl RemoveContactsFromGroupError {
 impl From<RemoveContactsFromGroupError> for ErrorCode {
     fn from(error: RemoveContactsFromGroupError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for RemoveContactsFromGroupError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "RemoveContactsFromGroupError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for RemoveContactsFromGroupError {
@@ -5971,6 +6139,13 @@ impl From<SendTextMessageError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for SendTextMessageError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "SendTextMessageError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for SendTextMessageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6381,6 +6556,13 @@ impl From<SendTemplateMessageError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for SendTemplateMessageError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "SendTemplateMessageError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for SendTemplateMessageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6676,6 +6858,13 @@ impl From<SendMediaMessageError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for SendMediaMessageError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "SendMediaMessageError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for SendMediaMessageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6930,6 +7119,13 @@ impl SendInteractiveMessageError {
 impl From<SendInteractiveMessageError> for ErrorCode {
     fn from(error: SendInteractiveMessageError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for SendInteractiveMessageError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "SendInteractiveMessageError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for SendInteractiveMessageError {
@@ -7224,6 +7420,13 @@ impl From<ListMessagesError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for ListMessagesError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "ListMessagesError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for ListMessagesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -7339,6 +7542,13 @@ impl GetMessageError {
 impl From<GetMessageError> for ErrorCode {
     fn from(error: GetMessageError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for GetMessageError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetMessageError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for GetMessageError {
@@ -7567,6 +7777,13 @@ impl From<ListSourcesError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for ListSourcesError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "ListSourcesError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for ListSourcesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -7693,6 +7910,13 @@ impl From<CreateSourceError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for CreateSourceError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "CreateSourceError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for CreateSourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -7804,6 +8028,13 @@ impl GetSourceError {
 impl From<GetSourceError> for ErrorCode {
     fn from(error: GetSourceError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for GetSourceError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetSourceError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for GetSourceError {
@@ -7946,6 +8177,13 @@ impl From<UpdateSourceError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for UpdateSourceError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "UpdateSourceError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for UpdateSourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -8073,6 +8311,13 @@ impl DeleteSourceError {
 impl From<DeleteSourceError> for ErrorCode {
     fn from(error: DeleteSourceError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for DeleteSourceError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "DeleteSourceError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for DeleteSourceError {
@@ -8304,6 +8549,13 @@ impl From<ListStatusesError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for ListStatusesError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "ListStatusesError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for ListStatusesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -8438,6 +8690,13 @@ impl From<CreateStatusError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for CreateStatusError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "CreateStatusError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for CreateStatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -8549,6 +8808,13 @@ impl GetStatusError {
 impl From<GetStatusError> for ErrorCode {
     fn from(error: GetStatusError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for GetStatusError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetStatusError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for GetStatusError {
@@ -8699,6 +8965,13 @@ impl From<UpdateStatusError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for UpdateStatusError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "UpdateStatusError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for UpdateStatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -8826,6 +9099,13 @@ impl DeleteStatusError {
 impl From<DeleteStatusError> for ErrorCode {
     fn from(error: DeleteStatusError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for DeleteStatusError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "DeleteStatusError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for DeleteStatusError {
@@ -9314,6 +9594,13 @@ impl From<ListTemplatesError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for ListTemplatesError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "ListTemplatesError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for ListTemplatesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -9437,6 +9724,13 @@ impl From<SyncTemplatesError> for ErrorCode {
         error.code()
     }
 }
+impl rt::WireEnum for SyncTemplatesError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "SyncTemplatesError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
+    }
+}
 impl std::fmt::Display for SyncTemplatesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -9554,6 +9848,13 @@ impl GetTemplateError {
 impl From<GetTemplateError> for ErrorCode {
     fn from(error: GetTemplateError) -> ErrorCode {
         error.code()
+    }
+}
+impl rt::WireEnum for GetTemplateError {
+    const ALL: &'static [Self] = Self::ALL;
+    const NAME: &'static str = "GetTemplateError";
+    fn as_str(self) -> &'static str {
+        Self::as_str(self)
     }
 }
 impl std::fmt::Display for GetTemplateError {

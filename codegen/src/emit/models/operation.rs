@@ -503,6 +503,7 @@ fn error(op: &Operation) -> TokenStream {
     let statuses: Vec<_> = codes.iter().map(|e| int(e.status)).collect();
     let docs = codes.iter().map(|e| error_variant_doc(op, e).tokens());
     let text = format!(" An error {} can return: only the codes the spec lists for it.", doc::escape(&op.summary));
+    let name_str = name.to_string();
     quote! {
         #[doc = #text]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -547,6 +548,14 @@ fn error(op: &Operation) -> TokenStream {
         impl From<#name> for ErrorCode {
             fn from(error: #name) -> ErrorCode {
                 error.code()
+            }
+        }
+
+        impl rt::WireEnum for #name {
+            const ALL: &'static [Self] = Self::ALL;
+            const NAME: &'static str = #name_str;
+            fn as_str(self) -> &'static str {
+                Self::as_str(self)
             }
         }
 
