@@ -287,6 +287,9 @@ pub struct Operation {
     pub summary: String,
     pub description: String,
     pub method: String,
+    /// Delivers a WhatsApp message: the client never re-sends it after a timeout or a failure
+    /// that may have reached the server, unless the caller opts in.
+    pub sends_message: bool,
     pub path: String,
     /// `None`: the docs list no scope (any valid token).
     pub scope: Option<String>,
@@ -808,6 +811,7 @@ fn lower_operation(id: &str, op: &spec::Operation, group: &str, api: &Api, names
         summary: op.summary.clone(),
         description: op.description.clone(),
         method: op.method.value.clone(),
+        sends_message: op.sends_message,
         path: op.path.value.clone(),
         scope,
         note: op.note.clone(),

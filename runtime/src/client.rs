@@ -12,6 +12,8 @@ use serde_json::Value;
 
 use crate::operation::Method;
 
+pub use futures::Stream;
+
 /// The bearer token. It never appears in `Debug` output, logs or errors, and is only ever sent
 /// in the `Authorization` header.
 #[derive(Clone, PartialEq, Eq)]
@@ -88,6 +90,100 @@ pub struct Call {
     pub query: Vec<(String, String)>,
     pub body: Body,
     pub shape: Shape,
+    /// The operation delivers a WhatsApp message: never re-sent after a failure that may have
+    /// reached the server, unless [`RetryPolicy::retry_message_sends`] opts in.
+    pub sends_message: bool,
+}
+
+impl Call {
+    /// GET, PUT and DELETE may be repeated without changing the outcome.
+    fn idempotent(&self) -> bool {
+        matches!(self.method, Method::Get | Method::Put | Method::Delete)
+    }
+}
+
+/// How failed calls are retried: jittered exponential backoff ("full jitter") with a cap.
+///
+/// Retried, for every method: connection failures (the request never reached the server),
+/// 429 and 503 (the server did not process it), honouring `Retry-After` (seconds or an HTTP
+/// date) and the API's `retry_after` detail. Timeouts and dropped connections are retried
+/// too, except for operations that deliver a message (unless `retry_message_sends`). Other
+/// 5xx only for GET, PUT and DELETE. Never any other 4xx.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// Backoff before the first retry; doubles each time.
+    pub initial_backoff: Duration,
+    /// Cap of the backoff.
+    pub max_backoff: Duration,
+    /// A `Retry-After` longer than this is not waited for: the error is returned instead.
+    pub max_retry_after: Duration,
+    /// Re-send message deliveries after a timeout or a dropped connection (may deliver twice).
+    pub retry_message_sends: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
+            retry_message_sends: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, no retries.
+    pub fn disabled() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    /// The backoff before retry number `retry` (1-based), jittered in `[0, cap]`.
+    fn backoff(&self, retry: u32) -> Duration {
+        let exp = self.initial_backoff.saturating_mul(1u32 << retry.saturating_sub(1).min(20));
+        let cap = exp.min(self.max_backoff);
+        cap.mul_f64(jitter())
+    }
+}
+
+/// A uniform number in [0, 1): xorshift over the clock and a counter; no dependency needed
+/// for backoff jitter.
+fn jitter() -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ nanos ^ 0xD1B5_4A32_D192_ED03;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Per-call settings that override the client's defaults.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Whole-request timeout of each attempt.
+    pub timeout: Option<Duration>,
+    /// Retry policy.
+    pub retry: Option<RetryPolicy>,
+}
+
+/// Response header names (api.yaml `rate_limit.headers`, plus the request id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderNames {
+    pub request_id: &'static str,
+    pub limit: &'static str,
+    pub remaining: &'static str,
+    pub retry_after: &'static str,
+}
+
+impl Default for HeaderNames {
+    fn default() -> Self {
+        HeaderNames { request_id: "x-request-id", limit: "x-ratelimit-limit", remaining: "x-ratelimit-remaining", retry_after: "retry-after" }
+    }
 }
 
 /// Builds a [`Transport`].
@@ -99,6 +195,8 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     user_agent: String,
     keys: EnvelopeKeys,
+    headers: HeaderNames,
+    retry: RetryPolicy,
 }
 
 /// Why a client could not be built.
@@ -134,6 +232,8 @@ impl ClientBuilder {
             connect_timeout: Some(Duration::from_secs(10)),
             user_agent: user_agent.into(),
             keys,
+            headers: HeaderNames::default(),
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -143,13 +243,13 @@ impl ClientBuilder {
         self
     }
 
-    /// The API token (sent as `Authorization: Bearer <token>`).
+    /// The API token (sent as `Authorization: Bearer <token>`, never in the URL).
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(Token::new(token));
         self
     }
 
-    /// Whole-request timeout (default 30 s); `None` waits forever.
+    /// Whole-request timeout of each attempt (default 30 s); `None` waits forever.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
@@ -167,23 +267,41 @@ impl ClientBuilder {
         self
     }
 
+    /// The retry policy (default: [`RetryPolicy::default`]; [`RetryPolicy::disabled`] turns it off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The response header names to read (the generated client sets the spec's).
+    pub fn header_names(mut self, headers: HeaderNames) -> Self {
+        self.headers = headers;
+        self
+    }
+
     pub fn build(self) -> Result<Transport, BuildError> {
         let token = self.token.ok_or(BuildError::MissingToken)?;
         let base = self.base_url.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(BuildError::InvalidBaseUrl(base));
         }
-        // A process without a rustls crypto provider gets ring's; one already installed stays.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        #[cfg(not(feature = "native-tls"))]
+        {
+            // A process without a rustls crypto provider gets ring's; one already installed stays.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let mut http = reqwest::Client::builder().user_agent(self.user_agent);
-        if let Some(t) = self.timeout {
-            http = http.timeout(t);
+        #[cfg(feature = "native-tls")]
+        {
+            http = http.tls_backend_native();
         }
         if let Some(t) = self.connect_timeout {
             http = http.connect_timeout(t);
         }
         let http = http.build().map_err(BuildError::Http)?;
-        Ok(Transport { inner: Arc::new(Inner { http, base_url: base, token, keys: self.keys }) })
+        Ok(Transport {
+            inner: Arc::new(Inner { http, base_url: base, token, keys: self.keys, headers: self.headers, timeout: self.timeout, retry: self.retry }),
+        })
     }
 }
 
@@ -192,6 +310,9 @@ struct Inner {
     base_url: String,
     token: Token,
     keys: EnvelopeKeys,
+    headers: HeaderNames,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
 }
 
 /// The configured HTTP stack shared by every resource handle (cheap to clone).
@@ -202,8 +323,20 @@ pub struct Transport {
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Transport").field("base_url", &self.inner.base_url).field("token", &self.inner.token).finish()
+        f.debug_struct("Transport")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &self.inner.token)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish()
     }
+}
+
+/// The rate-limit headers of a response, when the server sends them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RateLimit {
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
 }
 
 /// A decoded success: the result and what the response said about itself.
@@ -212,6 +345,9 @@ pub struct Success<T> {
     pub status: u16,
     pub message: Option<String>,
     pub request_id: Option<String>,
+    pub rate_limit: RateLimit,
+    /// Attempts made, the successful one included.
+    pub attempts: u32,
     pub data: T,
 }
 
@@ -230,12 +366,20 @@ pub struct ApiError<E> {
     /// The `Retry-After` header or `details.retry_after`, in seconds.
     pub retry_after: Option<u64>,
     pub request_id: Option<String>,
+    pub rate_limit: RateLimit,
+    /// Attempts made before giving up.
+    pub attempts: u32,
 }
 
 impl<E> ApiError<E> {
     /// A detail field as a number (`attempts_remaining`, `current`, `maximum`, ...).
     pub fn detail_i64(&self, key: &str) -> Option<i64> {
         self.details.as_ref()?.get(key)?.as_i64()
+    }
+
+    /// OTP verification: attempts left for the active OTP (INVALID_CODE).
+    pub fn attempts_remaining(&self) -> Option<i64> {
+        self.detail_i64("attempts_remaining")
     }
 }
 
@@ -244,8 +388,8 @@ impl<E> ApiError<E> {
 pub enum Error<E> {
     /// The API answered with its error envelope.
     Api(ApiError<E>),
-    /// The request never got an answer (connection, timeout, TLS).
-    Transport(reqwest::Error),
+    /// The request got no answer (connection refused or dropped, timeout, TLS).
+    Transport { source: reqwest::Error, attempts: u32 },
     /// The answer was not what the spec describes.
     Decode { status: u16, message: String },
 }
@@ -254,7 +398,7 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::Transport { source, .. } => source.status().map(|s| s.as_u16()),
             Error::Decode { status, .. } => Some(*status),
         }
     }
@@ -265,49 +409,235 @@ impl<E> Error<E> {
             _ => None,
         }
     }
+
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// Whether trying again later may succeed: 429, 503 and other 5xx, timeouts and
+    /// connection failures. (Whether the client retried it itself depends on the policy.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.status == 429 || e.status >= 500,
+            Error::Transport { .. } => true,
+            Error::Decode { .. } => false,
+        }
+    }
+
+    /// The API error code as written on the wire, if the API answered.
+    pub fn code_str(&self) -> Option<&str>
+    where
+        E: crate::value::WireEnum,
+    {
+        self.api().map(|e| e.code.as_str())
+    }
 }
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => write!(f, "{} {:?}: {}", e.status, e.code, e.message),
-            // reqwest's Display names the URL, never headers: the token cannot leak here.
-            Error::Transport(e) => write!(f, "transport error: {e}"),
+            // reqwest's Display names the URL (never headers), so the token cannot leak here.
+            Error::Transport { source, attempts } => write!(f, "transport error after {attempts} attempt(s): {source}"),
             Error::Decode { status, message } => write!(f, "unexpected response ({status}): {message}"),
         }
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for Error<E> {}
+impl<E: fmt::Debug + 'static> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// One crate-wide error for callers who do not care which operation failed: the code as text.
+#[derive(Debug)]
+pub struct AnyError {
+    pub status: Option<u16>,
+    /// The API error code (`NOT_FOUND`), when the API answered.
+    pub code: Option<String>,
+    pub message: String,
+    pub field_errors: BTreeMap<String, Vec<String>>,
+    pub details: Option<Value>,
+    pub retryable: bool,
+    pub request_id: Option<String>,
+    source: Option<reqwest::Error>,
+}
+
+impl<E: crate::value::WireEnum> From<Error<E>> for AnyError {
+    fn from(e: Error<E>) -> Self {
+        let retryable = e.is_retryable();
+        let status = e.status();
+        match e {
+            Error::Api(a) => AnyError {
+                status,
+                code: Some(a.code.as_str().to_owned()),
+                message: a.message,
+                field_errors: a.field_errors,
+                details: a.details,
+                retryable,
+                request_id: a.request_id,
+                source: None,
+            },
+            Error::Transport { source, attempts } => AnyError {
+                status,
+                code: None,
+                message: format!("transport error after {attempts} attempt(s): {source}"),
+                field_errors: BTreeMap::new(),
+                details: None,
+                retryable,
+                request_id: None,
+                source: Some(source),
+            },
+            Error::Decode { message, .. } => AnyError {
+                status,
+                code: None,
+                message,
+                field_errors: BTreeMap::new(),
+                details: None,
+                retryable,
+                request_id: None,
+                source: None,
+            },
+        }
+    }
+}
+
+impl fmt::Display for AnyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.status, &self.code) {
+            (Some(s), Some(c)) => write!(f, "{s} {c}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for AnyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
+
+/// What one attempt produced.
+enum Attempt {
+    Answer { status: u16, headers: reqwest::header::HeaderMap, bytes: bytes::Bytes },
+    Failed(reqwest::Error),
+}
 
 impl Transport {
-    /// Sends one call and decodes the result (`T`) or the error envelope (codes parsed into `E`).
+    /// Sends one call with the client's defaults.
     pub async fn send<T: DeserializeOwned, E: crate::value::WireEnum>(&self, call: Call) -> Result<Success<T>, Error<E>> {
+        self.send_with(call, CallOptions::default()).await
+    }
+
+    /// Sends one call, retrying as the policy allows, and decodes the result (`T`) or the error
+    /// envelope (codes parsed into `E`).
+    pub async fn send_with<T: DeserializeOwned, E: crate::value::WireEnum>(&self, call: Call, options: CallOptions) -> Result<Success<T>, Error<E>> {
+        let inner = &*self.inner;
+        let policy = options.retry.unwrap_or(inner.retry);
+        let timeout = options.timeout.or(inner.timeout);
+        let span = tracing::debug_span!("wacr.request", operation = call.operation_id, method = call.method.as_str());
+        let _enter = span.enter();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = self.attempt(&call, timeout).await;
+            let wait = match &outcome {
+                Attempt::Answer { status, headers, bytes } => {
+                    let retryable = *status == 429 || *status == 503 || (*status >= 500 && call.idempotent());
+                    if retryable { Some(self.retry_after(headers, bytes).map_or_else(|| Ok(policy.backoff(attempt)), |d| if d <= policy.max_retry_after { Ok(d) } else { Err(()) })) } else { None }
+                }
+                Attempt::Failed(e) => {
+                    let reached_server = !e.is_connect();
+                    let may_repeat = !reached_server || !call.sends_message || policy.retry_message_sends;
+                    may_repeat.then(|| Ok(policy.backoff(attempt)))
+                }
+            };
+            if let Some(Ok(delay)) = wait {
+                if attempt < policy.max_attempts {
+                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            return match outcome {
+                Attempt::Failed(e) => Err(Error::Transport { source: e.without_url(), attempts: attempt }),
+                Attempt::Answer { status, headers, bytes } => self.decode(&call, status, &headers, &bytes, attempt),
+            };
+        }
+    }
+
+    async fn attempt(&self, call: &Call, timeout: Option<Duration>) -> Attempt {
         let inner = &*self.inner;
         let url = format!("{}{}", inner.base_url, call.path);
         let method = reqwest::Method::from_bytes(call.method.as_str().as_bytes()).expect("spec methods are valid HTTP methods");
         let mut req = inner.http.request(method, &url).bearer_auth(inner.token.expose()).header("Accept", "application/json");
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
-        req = match call.body {
+        req = match &call.body {
             Body::Empty => req,
-            Body::Json(v) => req.json(&v),
-            Body::Multipart(parts) => req.multipart(multipart(parts)),
+            Body::Json(v) => req.json(v),
+            Body::Multipart(parts) => req.multipart(multipart(parts.clone())),
         };
-        let resp = req.send().await.map_err(|e| Error::Transport(e.without_url()))?;
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::Failed(e),
+        };
         let status = resp.status().as_u16();
-        let request_id = header(&resp, "x-request-id");
-        let retry_after = header(&resp, "retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-        let bytes = resp.bytes().await.map_err(|e| Error::Transport(e.without_url()))?;
+        let headers = resp.headers().clone();
+        match resp.bytes().await {
+            Ok(bytes) => Attempt::Answer { status, headers, bytes },
+            Err(e) => Attempt::Failed(e),
+        }
+    }
+
+    /// `Retry-After` (seconds or an HTTP date), else the envelope's `details.retry_after`.
+    fn retry_after(&self, headers: &reqwest::header::HeaderMap, bytes: &[u8]) -> Option<Duration> {
+        let keys = &self.inner.keys;
+        if let Some(v) = headers.get(self.inner.headers.retry_after).and_then(|v| v.to_str().ok()) {
+            if let Some(d) = parse_retry_after(v, std::time::SystemTime::now()) {
+                return Some(d);
+            }
+        }
+        let body: Value = serde_json::from_slice(bytes).ok()?;
+        let secs = body.get(keys.error)?.get(keys.details)?.get("retry_after")?.as_u64()?;
+        Some(Duration::from_secs(secs))
+    }
+
+    fn decode<T: DeserializeOwned, E: crate::value::WireEnum>(
+        &self,
+        call: &Call,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        bytes: &[u8],
+        attempts: u32,
+    ) -> Result<Success<T>, Error<E>> {
+        let inner = &*self.inner;
+        let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let request_id = h(inner.headers.request_id);
+        let rate_limit = RateLimit {
+            limit: h(inner.headers.limit).and_then(|v| v.trim().parse().ok()),
+            remaining: h(inner.headers.remaining).and_then(|v| v.trim().parse().ok()),
+        };
         let body: Value = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).map_err(|e| Error::Decode { status, message: format!("body is not JSON: {e}") })?
+            serde_json::from_slice(bytes).map_err(|e| Error::Decode { status, message: format!("body is not JSON: {e}") })?
         };
         let keys = &inner.keys;
         if !(200..300).contains(&status) {
-            return Err(Error::Api(decode_error(keys, status, body, retry_after, request_id)));
+            let retry_after = self.retry_after(headers, bytes).map(|d| d.as_secs());
+            let mut e = decode_error(keys, status, body, retry_after, request_id);
+            e.rate_limit = rate_limit;
+            e.attempts = attempts;
+            return Err(Error::Api(e));
         }
         let message = body.get(keys.message).and_then(Value::as_str).map(str::to_owned);
         let result = match call.shape {
@@ -315,12 +645,70 @@ impl Transport {
             Shape::List | Shape::Flat | Shape::Bare => body,
         };
         let data = serde_json::from_value(result).map_err(|e| Error::Decode { status, message: format!("{}: {e}", call.operation_id) })?;
-        Ok(Success { status, message, request_id, data })
+        Ok(Success { status, message, request_id, rate_limit, attempts, data })
     }
 }
 
-fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
-    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+/// `Retry-After`: delta-seconds, or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = parse_http_date(v)?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+fn parse_http_date(v: &str) -> Option<std::time::SystemTime> {
+    // "Sun, 06 Nov 1994 08:49:37 GMT"
+    let rest = v.split_once(", ")?.1;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let day: i64 = day.parse().ok()?;
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| m == month)? as i64 + 1;
+    let year: i64 = year.parse().ok()?;
+    let hms: Vec<i64> = time.split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else { return None };
+    // days from civil (Howard Hinnant)
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + h * 3600 + m * 60 + s;
+    u64::try_from(secs).ok().map(|s| std::time::UNIX_EPOCH + Duration::from_secs(s))
+}
+
+/// Lazily fetches page after page (`first`, then each page's `next_page`), for list operations.
+pub fn pages<T, E, F, Fut>(first: u32, fetch: F) -> impl futures::Stream<Item = Result<crate::Page<T>, Error<E>>>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = Result<crate::Page<T>, Error<E>>>,
+{
+    futures::stream::unfold((Some(first), fetch), |(next, mut fetch)| async move {
+        let page = next?;
+        match fetch(page).await {
+            Ok(p) => {
+                let following = p.next_page().filter(|n| *n > page);
+                Some((Ok(p), (following, fetch)))
+            }
+            Err(e) => Some((Err(e), (None, fetch))),
+        }
+    })
+}
+
+/// The items of [`pages`], one by one.
+pub fn items<T, E>(pages: impl futures::Stream<Item = Result<crate::Page<T>, Error<E>>>) -> impl futures::Stream<Item = Result<T, Error<E>>> {
+    use futures::StreamExt;
+    pages.flat_map(|page| {
+        let items: Vec<Result<T, Error<E>>> = match page {
+            Ok(p) => p.items.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        };
+        futures::stream::iter(items)
+    })
 }
 
 fn multipart(parts: Vec<Part>) -> reqwest::multipart::Form {
@@ -368,6 +756,8 @@ fn decode_error<E: crate::value::WireEnum>(keys: &EnvelopeKeys, status: u16, bod
         details,
         retry_after,
         request_id,
+        rate_limit: RateLimit::default(),
+        attempts: 1,
     }
 }
 
@@ -414,6 +804,27 @@ mod tests {
         assert!(!format!("{b:?}").contains("sk_live_secret"));
         let transport = b.build().unwrap();
         assert!(!format!("{transport:?}").contains("sk_live_secret"));
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_http_dates() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_770); // Sun, 06 Nov 1994 08:49:30 GMT
+        assert_eq!(parse_retry_after("12", now), Some(Duration::from_secs(12)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn backoff_is_jittered_under_the_cap() {
+        let p = RetryPolicy { initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(300), ..RetryPolicy::default() };
+        for retry in 1..10 {
+            let d = p.backoff(retry);
+            assert!(d <= Duration::from_millis(300), "{d:?}");
+            assert!(d <= Duration::from_millis(100) * (1 << (retry - 1)));
+        }
+        let draws: std::collections::BTreeSet<u128> = (0..50).map(|_| p.backoff(3).as_micros()).collect();
+        assert!(draws.len() > 10, "jitter varies the delay");
     }
 
     #[test]

@@ -35,6 +35,9 @@ fn prelude(api: &Api) -> TokenStream {
     let (success, message, data, meta, links, error, code, details, errors) =
         (&e.success, &e.message, &e.data, &e.meta, &e.links, &e.error, &e.code, &e.details, &e.errors);
     let base = &api.base_url;
+    let limit_header = api.rate_limit.limit_header.to_lowercase();
+    let remaining_header = api.rate_limit.remaining_header.to_lowercase();
+    let retry_after_header = api.rate_limit.retry_after_header.to_lowercase();
     let base_doc = docs(&[format!("The default base URL. {}", api.base_url_provenance.sentence())]);
     quote! {
         use wacr_models as m;
@@ -56,6 +59,14 @@ fn prelude(api: &Api) -> TokenStream {
             errors: #errors,
         };
 
+        /// The response header names (api.yaml `rate_limit.headers`, plus `x-request-id`).
+        pub const HEADERS: c::HeaderNames = c::HeaderNames {
+            request_id: "x-request-id",
+            limit: #limit_header,
+            remaining: #remaining_header,
+            retry_after: #retry_after_header,
+        };
+
         /// What a call returns: the typed data, or the typed error of the operation.
         pub type Result<T, E> = ::core::result::Result<T, c::Error<E>>;
 
@@ -67,6 +78,8 @@ fn prelude(api: &Api) -> TokenStream {
             type Error: wacr_runtime::WireEnum;
             /// Where the data sits in the success body.
             const SHAPE: c::Shape;
+            /// The operation delivers a WhatsApp message (never re-sent on a timeout by default).
+            const SENDS_MESSAGE: bool;
             /// The query pairs to send.
             fn query_pairs(&self) -> Vec<(String, String)>;
             /// The request body.
@@ -92,13 +105,14 @@ fn client_struct(api: &Api) -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct Client {
             transport: c::Transport,
+            options: c::CallOptions,
         }
 
         impl Client {
             /// A builder with the default base URL ([`DEFAULT_BASE_URL`]), 30 s request and
             /// 10 s connect timeouts and a `wacr-client/<version>` user agent.
             pub fn builder() -> c::ClientBuilder {
-                c::ClientBuilder::new(DEFAULT_BASE_URL, ENVELOPE, concat!("wacr-client/", env!("CARGO_PKG_VERSION")))
+                c::ClientBuilder::new(DEFAULT_BASE_URL, ENVELOPE, concat!("wacr-client/", env!("CARGO_PKG_VERSION"))).header_names(HEADERS)
             }
 
             /// A client with the default settings and this token.
@@ -108,7 +122,19 @@ fn client_struct(api: &Api) -> TokenStream {
 
             /// A client over a transport built with [`Client::builder`].
             pub fn from_transport(transport: c::Transport) -> Client {
-                Client { transport }
+                Client { transport, options: c::CallOptions::default() }
+            }
+
+            /// The same client with another per-attempt timeout for the calls made through it.
+            #[must_use]
+            pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Client {
+                Client { transport: self.transport.clone(), options: c::CallOptions { timeout: Some(timeout), ..self.options } }
+            }
+
+            /// The same client with another retry policy for the calls made through it.
+            #[must_use]
+            pub fn with_retry(&self, policy: c::RetryPolicy) -> Client {
+                Client { transport: self.transport.clone(), options: c::CallOptions { retry: Some(policy), ..self.options } }
             }
 
             /// Sends any operation's request and returns its data.
@@ -125,8 +151,9 @@ fn client_struct(api: &Api) -> TokenStream {
                     query: request.query_pairs(),
                     body: request.body(),
                     shape: R::SHAPE,
+                    sends_message: R::SENDS_MESSAGE,
                 };
-                self.transport.send(call).await
+                self.transport.send_with(call, self.options).await
             }
 
             #(#handles)*
@@ -200,10 +227,49 @@ fn operation_method(op: &Operation) -> TokenStream {
         fields.push(quote!(body));
     }
     let doc = method_doc(op);
+    let streams = op.is_list().then(|| list_streams(op, &args, &fields));
     quote! {
         #doc
         pub async fn #name(&self, #(#args),*) -> Result<m::#response, m::#error> {
             self.client.execute(m::#request { #(#fields),* }).await
+        }
+
+        #streams
+    }
+}
+
+/// `list_pages` and `list_all`: every page, or every item, lazily, following `meta`.
+fn list_streams(op: &Operation, args: &[TokenStream], fields: &[TokenStream]) -> TokenStream {
+    let pages = format_ident!("{}_pages", ident::bare(&op.name));
+    let all = format_ident!("{}_all", ident::bare(&op.name));
+    let request = format_ident!("{}", ident::op::request(&op.type_prefix));
+    let error = format_ident!("{}", ident::op::error(&op.type_prefix));
+    let item = match op.response.data.as_ref() {
+        Some(Ty::Named(n, _)) => {
+            let n = format_ident!("{}", n);
+            quote!(m::#n)
+        }
+        // validate::check_list: list operations return a model
+        other => panic!("list operation `{}` returns {other:?}, not a model", op.id),
+    };
+    let pages_doc = format!(" Every page of `{}`, fetched lazily from `query.page` (default 1) on, with the same filters.", op.name);
+    let all_doc = format!(" Every item of `{}` across all pages, fetched lazily page by page.", op.name);
+    quote! {
+        #[doc = #pages_doc]
+        pub fn #pages(&self, #(#args),*) -> impl c::Stream<Item = Result<wacr_runtime::Page<#item>, m::#error>> + Send + 'static {
+            let client = self.client.clone();
+            let first = query.page.unwrap_or(1);
+            c::pages(first, move |page| {
+                let client = client.clone();
+                let mut query = query.clone();
+                query.page = Some(page);
+                async move { client.execute(m::#request { #(#fields),* }).await }
+            })
+        }
+
+        #[doc = #all_doc]
+        pub fn #all(&self, #(#args),*) -> impl c::Stream<Item = Result<#item, m::#error>> + Send + 'static {
+            c::items(self.#pages(query))
         }
     }
 }
@@ -218,6 +284,7 @@ fn request_impl(op: &Operation) -> TokenStream {
         EnvelopeKind::Flat => quote!(c::Shape::Flat),
         EnvelopeKind::None => quote!(c::Shape::Bare),
     };
+    let sends = op.sends_message;
     let query = if op.has_query() { quote!(self.query.to_pairs()) } else { quote!(Vec::new()) };
     let body = match op.body.as_ref().map(|b| b.content_type) {
         None => quote!(c::Body::Empty),
@@ -230,6 +297,7 @@ fn request_impl(op: &Operation) -> TokenStream {
             type Output = m::#response;
             type Error = m::#error;
             const SHAPE: c::Shape = #shape;
+            const SENDS_MESSAGE: bool = #sends;
             fn query_pairs(&self) -> Vec<(String, String)> {
                 #query
             }

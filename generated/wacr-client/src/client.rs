@@ -16,6 +16,13 @@ pub const ENVELOPE: c::EnvelopeKeys = c::EnvelopeKeys {
     details: "details",
     errors: "errors",
 };
+/// The response header names (api.yaml `rate_limit.headers`, plus `x-request-id`).
+pub const HEADERS: c::HeaderNames = c::HeaderNames {
+    request_id: "x-request-id",
+    limit: "x-ratelimit-limit",
+    remaining: "x-ratelimit-remaining",
+    retry_after: "retry-after",
+};
 /// What a call returns: the typed data, or the typed error of the operation.
 pub type Result<T, E> = ::core::result::Result<T, c::Error<E>>;
 /// An operation the client can send: implemented for every generated `…Request`.
@@ -26,6 +33,8 @@ pub trait ClientRequest: wacr_runtime::Operation {
     type Error: wacr_runtime::WireEnum;
     /// Where the data sits in the success body.
     const SHAPE: c::Shape;
+    /// The operation delivers a WhatsApp message (never re-sent on a timeout by default).
+    const SENDS_MESSAGE: bool;
     /// The query pairs to send.
     fn query_pairs(&self) -> Vec<(String, String)>;
     /// The request body.
@@ -35,16 +44,18 @@ pub trait ClientRequest: wacr_runtime::Operation {
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: c::Transport,
+    options: c::CallOptions,
 }
 impl Client {
     /// A builder with the default base URL ([`DEFAULT_BASE_URL`]), 30 s request and
     /// 10 s connect timeouts and a `wacr-client/<version>` user agent.
     pub fn builder() -> c::ClientBuilder {
         c::ClientBuilder::new(
-            DEFAULT_BASE_URL,
-            ENVELOPE,
-            concat!("wacr-client/", env!("CARGO_PKG_VERSION")),
-        )
+                DEFAULT_BASE_URL,
+                ENVELOPE,
+                concat!("wacr-client/", env!("CARGO_PKG_VERSION")),
+            )
+            .header_names(HEADERS)
     }
     /// A client with the default settings and this token.
     pub fn new(
@@ -54,7 +65,32 @@ impl Client {
     }
     /// A client over a transport built with [`Client::builder`].
     pub fn from_transport(transport: c::Transport) -> Client {
-        Client { transport }
+        Client {
+            transport,
+            options: c::CallOptions::default(),
+        }
+    }
+    /// The same client with another per-attempt timeout for the calls made through it.
+    #[must_use]
+    pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Client {
+        Client {
+            transport: self.transport.clone(),
+            options: c::CallOptions {
+                timeout: Some(timeout),
+                ..self.options
+            },
+        }
+    }
+    /// The same client with another retry policy for the calls made through it.
+    #[must_use]
+    pub fn with_retry(&self, policy: c::RetryPolicy) -> Client {
+        Client {
+            transport: self.transport.clone(),
+            options: c::CallOptions {
+                retry: Some(policy),
+                ..self.options
+            },
+        }
     }
     /// Sends any operation's request and returns its data.
     pub async fn execute<R: ClientRequest>(
@@ -75,8 +111,9 @@ impl Client {
             query: request.query_pairs(),
             body: request.body(),
             shape: R::SHAPE,
+            sends_message: R::SENDS_MESSAGE,
         };
-        self.transport.send(call).await
+        self.transport.send_with(call, self.options).await
     }
     /// Account: Read-only views of the tenant the API token belongs to: the account record with its current subscription, the consumption of each plan-limited feature, and the plan's limits and feature flags. The tenant always comes from the token.
     pub fn account(&self) -> Account<'_> {
@@ -170,6 +207,7 @@ impl ClientRequest for m::GetAccountInfoRequest {
     type Output = m::GetAccountInfoResponse;
     type Error = m::GetAccountInfoError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -181,6 +219,7 @@ impl ClientRequest for m::GetUsageStatisticsRequest {
     type Output = m::GetUsageStatisticsResponse;
     type Error = m::GetUsageStatisticsError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -192,6 +231,7 @@ impl ClientRequest for m::GetPlanLimitsRequest {
     type Output = m::GetPlanLimitsResponse;
     type Error = m::GetPlanLimitsError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -286,11 +326,46 @@ impl Auth<'_> {
             })
             .await
     }
+    /// Every page of `list_templates`, fetched lazily from `query.page` (default 1) on, with the same filters.
+    pub fn list_templates_pages(
+        &self,
+        query: m::ListAuthTemplatesQuery,
+    ) -> impl c::Stream<
+        Item = Result<wacr_runtime::Page<m::AuthTemplate>, m::ListAuthTemplatesError>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let first = query.page.unwrap_or(1);
+        c::pages(
+            first,
+            move |page| {
+                let client = client.clone();
+                let mut query = query.clone();
+                query.page = Some(page);
+                async move {
+                    client
+                        .execute(m::ListAuthTemplatesRequest {
+                            query,
+                        })
+                        .await
+                }
+            },
+        )
+    }
+    /// Every item of `list_templates` across all pages, fetched lazily page by page.
+    pub fn list_templates_all(
+        &self,
+        query: m::ListAuthTemplatesQuery,
+    ) -> impl c::Stream<
+        Item = Result<m::AuthTemplate, m::ListAuthTemplatesError>,
+    > + Send + 'static {
+        c::items(self.list_templates_pages(query))
+    }
 }
 impl ClientRequest for m::SendOtpRequest {
     type Output = m::SendOtpResponse;
     type Error = m::SendOtpError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = true;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -302,6 +377,7 @@ impl ClientRequest for m::ResendOtpRequest {
     type Output = m::ResendOtpResponse;
     type Error = m::ResendOtpError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = true;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -313,6 +389,7 @@ impl ClientRequest for m::VerifyOtpRequest {
     type Output = m::VerifyOtpResponse;
     type Error = m::VerifyOtpError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -324,6 +401,7 @@ impl ClientRequest for m::CheckOtpStatusRequest {
     type Output = m::CheckOtpStatusResponse;
     type Error = m::CheckOtpStatusError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -335,6 +413,7 @@ impl ClientRequest for m::ListAuthTemplatesRequest {
     type Output = m::ListAuthTemplatesResponse;
     type Error = m::ListAuthTemplatesError;
     const SHAPE: c::Shape = c::Shape::List;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
     }
@@ -391,6 +470,7 @@ impl ClientRequest for m::GetCommentsRequest {
     type Output = m::GetCommentsResponse;
     type Error = m::GetCommentsError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -402,6 +482,7 @@ impl ClientRequest for m::AddCommentRequest {
     type Output = m::AddCommentResponse;
     type Error = m::AddCommentError;
     const SHAPE: c::Shape = c::Shape::Flat;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -431,6 +512,34 @@ impl Contacts<'_> {
         query: m::ListContactsQuery,
     ) -> Result<m::ListContactsResponse, m::ListContactsError> {
         self.client.execute(m::ListContactsRequest { query }).await
+    }
+    /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
+    pub fn list_pages(
+        &self,
+        query: m::ListContactsQuery,
+    ) -> impl c::Stream<
+        Item = Result<wacr_runtime::Page<m::Contact>, m::ListContactsError>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let first = query.page.unwrap_or(1);
+        c::pages(
+            first,
+            move |page| {
+                let client = client.clone();
+                let mut query = query.clone();
+                query.page = Some(page);
+                async move { client.execute(m::ListContactsRequest { query }).await }
+            },
+        )
+    }
+    /// Every item of `list` across all pages, fetched lazily page by page.
+    pub fn list_all(
+        &self,
+        query: m::ListContactsQuery,
+    ) -> impl c::Stream<
+        Item = Result<m::Contact, m::ListContactsError>,
+    > + Send + 'static {
+        c::items(self.list_pages(query))
     }
     /// Create Contact: `POST /contacts`.
     ///
@@ -542,6 +651,7 @@ impl ClientRequest for m::ListContactsRequest {
     type Output = m::ListContactsResponse;
     type Error = m::ListContactsError;
     const SHAPE: c::Shape = c::Shape::List;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
     }
@@ -553,6 +663,7 @@ impl ClientRequest for m::CreateContactRequest {
     type Output = m::CreateContactResponse;
     type Error = m::CreateContactError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -564,6 +675,7 @@ impl ClientRequest for m::GetContactRequest {
     type Output = m::GetContactResponse;
     type Error = m::GetContactError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
     }
@@ -575,6 +687,7 @@ impl ClientRequest for m::UpdateContactRequest {
     type Output = m::UpdateContactResponse;
     type Error = m::UpdateContactError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -586,6 +699,7 @@ impl ClientRequest for m::DeleteContactRequest {
     type Output = m::DeleteContactResponse;
     type Error = m::DeleteContactError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -597,6 +711,7 @@ impl ClientRequest for m::BatchCreateContactsRequest {
     type Output = m::BatchCreateContactsResponse;
     type Error = m::BatchCreateContactsError;
     const SHAPE: c::Shape = c::Shape::Flat;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -608,6 +723,7 @@ impl ClientRequest for m::BatchDeleteContactsRequest {
     type Output = m::BatchDeleteContactsResponse;
     type Error = m::BatchDeleteContactsError;
     const SHAPE: c::Shape = c::Shape::Flat;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -637,6 +753,32 @@ impl Groups<'_> {
         query: m::ListGroupsQuery,
     ) -> Result<m::ListGroupsResponse, m::ListGroupsError> {
         self.client.execute(m::ListGroupsRequest { query }).await
+    }
+    /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
+    pub fn list_pages(
+        &self,
+        query: m::ListGroupsQuery,
+    ) -> impl c::Stream<
+        Item = Result<wacr_runtime::Page<m::Group>, m::ListGroupsError>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let first = query.page.unwrap_or(1);
+        c::pages(
+            first,
+            move |page| {
+                let client = client.clone();
+                let mut query = query.clone();
+                query.page = Some(page);
+                async move { client.execute(m::ListGroupsRequest { query }).await }
+            },
+        )
+    }
+    /// Every item of `list` across all pages, fetched lazily page by page.
+    pub fn list_all(
+        &self,
+        query: m::ListGroupsQuery,
+    ) -> impl c::Stream<Item = Result<m::Group, m::ListGroupsError>> + Send + 'static {
+        c::items(self.list_pages(query))
     }
     /// Create Group: `POST /groups`.
     ///
@@ -743,6 +885,7 @@ impl ClientRequest for m::ListGroupsRequest {
     type Output = m::ListGroupsResponse;
     type Error = m::ListGroupsError;
     const SHAPE: c::Shape = c::Shape::List;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
     }
@@ -754,6 +897,7 @@ impl ClientRequest for m::CreateGroupRequest {
     type Output = m::CreateGroupResponse;
     type Error = m::CreateGroupError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -765,6 +909,7 @@ impl ClientRequest for m::GetGroupRequest {
     type Output = m::GetGroupResponse;
     type Error = m::GetGroupError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -776,6 +921,7 @@ impl ClientRequest for m::UpdateGroupRequest {
     type Output = m::UpdateGroupResponse;
     type Error = m::UpdateGroupError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -787,6 +933,7 @@ impl ClientRequest for m::DeleteGroupRequest {
     type Output = m::DeleteGroupResponse;
     type Error = m::DeleteGroupError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -798,6 +945,7 @@ impl ClientRequest for m::AddContactsToGroupRequest {
     type Output = m::AddContactsToGroupResponse;
     type Error = m::AddContactsToGroupError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -809,6 +957,7 @@ impl ClientRequest for m::RemoveContactsFromGroupRequest {
     type Output = m::RemoveContactsFromGroupResponse;
     type Error = m::RemoveContactsFromGroupError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -907,6 +1056,34 @@ impl Messages<'_> {
     ) -> Result<m::ListMessagesResponse, m::ListMessagesError> {
         self.client.execute(m::ListMessagesRequest { query }).await
     }
+    /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
+    pub fn list_pages(
+        &self,
+        query: m::ListMessagesQuery,
+    ) -> impl c::Stream<
+        Item = Result<wacr_runtime::Page<m::Message>, m::ListMessagesError>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let first = query.page.unwrap_or(1);
+        c::pages(
+            first,
+            move |page| {
+                let client = client.clone();
+                let mut query = query.clone();
+                query.page = Some(page);
+                async move { client.execute(m::ListMessagesRequest { query }).await }
+            },
+        )
+    }
+    /// Every item of `list` across all pages, fetched lazily page by page.
+    pub fn list_all(
+        &self,
+        query: m::ListMessagesQuery,
+    ) -> impl c::Stream<
+        Item = Result<m::Message, m::ListMessagesError>,
+    > + Send + 'static {
+        c::items(self.list_pages(query))
+    }
     /// Get Message: `GET /messages/{id}`.
     ///
     /// Fetch one message record with its delivery details.
@@ -927,6 +1104,7 @@ impl ClientRequest for m::SendTextMessageRequest {
     type Output = m::SendTextMessageResponse;
     type Error = m::SendTextMessageError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = true;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -938,6 +1116,7 @@ impl ClientRequest for m::SendTemplateMessageRequest {
     type Output = m::SendTemplateMessageResponse;
     type Error = m::SendTemplateMessageError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = true;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -949,6 +1128,7 @@ impl ClientRequest for m::SendMediaMessageRequest {
     type Output = m::SendMediaMessageResponse;
     type Error = m::SendMediaMessageError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = true;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -960,6 +1140,7 @@ impl ClientRequest for m::SendInteractiveMessageRequest {
     type Output = m::SendInteractiveMessageResponse;
     type Error = m::SendInteractiveMessageError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = true;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -971,6 +1152,7 @@ impl ClientRequest for m::ListMessagesRequest {
     type Output = m::ListMessagesResponse;
     type Error = m::ListMessagesError;
     const SHAPE: c::Shape = c::Shape::List;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
     }
@@ -982,6 +1164,7 @@ impl ClientRequest for m::GetMessageRequest {
     type Output = m::GetMessageResponse;
     type Error = m::GetMessageError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1011,6 +1194,32 @@ impl Sources<'_> {
         query: m::ListSourcesQuery,
     ) -> Result<m::ListSourcesResponse, m::ListSourcesError> {
         self.client.execute(m::ListSourcesRequest { query }).await
+    }
+    /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
+    pub fn list_pages(
+        &self,
+        query: m::ListSourcesQuery,
+    ) -> impl c::Stream<
+        Item = Result<wacr_runtime::Page<m::Source>, m::ListSourcesError>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let first = query.page.unwrap_or(1);
+        c::pages(
+            first,
+            move |page| {
+                let client = client.clone();
+                let mut query = query.clone();
+                query.page = Some(page);
+                async move { client.execute(m::ListSourcesRequest { query }).await }
+            },
+        )
+    }
+    /// Every item of `list` across all pages, fetched lazily page by page.
+    pub fn list_all(
+        &self,
+        query: m::ListSourcesQuery,
+    ) -> impl c::Stream<Item = Result<m::Source, m::ListSourcesError>> + Send + 'static {
+        c::items(self.list_pages(query))
     }
     /// Create Source: `POST /sources`.
     ///
@@ -1075,6 +1284,7 @@ impl ClientRequest for m::ListSourcesRequest {
     type Output = m::ListSourcesResponse;
     type Error = m::ListSourcesError;
     const SHAPE: c::Shape = c::Shape::List;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
     }
@@ -1086,6 +1296,7 @@ impl ClientRequest for m::CreateSourceRequest {
     type Output = m::CreateSourceResponse;
     type Error = m::CreateSourceError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1097,6 +1308,7 @@ impl ClientRequest for m::GetSourceRequest {
     type Output = m::GetSourceResponse;
     type Error = m::GetSourceError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1108,6 +1320,7 @@ impl ClientRequest for m::UpdateSourceRequest {
     type Output = m::UpdateSourceResponse;
     type Error = m::UpdateSourceError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1119,6 +1332,7 @@ impl ClientRequest for m::DeleteSourceRequest {
     type Output = m::DeleteSourceResponse;
     type Error = m::DeleteSourceError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1148,6 +1362,34 @@ impl Statuses<'_> {
         query: m::ListStatusesQuery,
     ) -> Result<m::ListStatusesResponse, m::ListStatusesError> {
         self.client.execute(m::ListStatusesRequest { query }).await
+    }
+    /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
+    pub fn list_pages(
+        &self,
+        query: m::ListStatusesQuery,
+    ) -> impl c::Stream<
+        Item = Result<wacr_runtime::Page<m::Status>, m::ListStatusesError>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let first = query.page.unwrap_or(1);
+        c::pages(
+            first,
+            move |page| {
+                let client = client.clone();
+                let mut query = query.clone();
+                query.page = Some(page);
+                async move { client.execute(m::ListStatusesRequest { query }).await }
+            },
+        )
+    }
+    /// Every item of `list` across all pages, fetched lazily page by page.
+    pub fn list_all(
+        &self,
+        query: m::ListStatusesQuery,
+    ) -> impl c::Stream<
+        Item = Result<m::Status, m::ListStatusesError>,
+    > + Send + 'static {
+        c::items(self.list_pages(query))
     }
     /// Create Status: `POST /statuses`.
     ///
@@ -1212,6 +1454,7 @@ impl ClientRequest for m::ListStatusesRequest {
     type Output = m::ListStatusesResponse;
     type Error = m::ListStatusesError;
     const SHAPE: c::Shape = c::Shape::List;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
     }
@@ -1223,6 +1466,7 @@ impl ClientRequest for m::CreateStatusRequest {
     type Output = m::CreateStatusResponse;
     type Error = m::CreateStatusError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1234,6 +1478,7 @@ impl ClientRequest for m::GetStatusRequest {
     type Output = m::GetStatusResponse;
     type Error = m::GetStatusError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1245,6 +1490,7 @@ impl ClientRequest for m::UpdateStatusRequest {
     type Output = m::UpdateStatusResponse;
     type Error = m::UpdateStatusError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1256,6 +1502,7 @@ impl ClientRequest for m::DeleteStatusRequest {
     type Output = m::DeleteStatusResponse;
     type Error = m::DeleteStatusError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1285,6 +1532,34 @@ impl Templates<'_> {
         query: m::ListTemplatesQuery,
     ) -> Result<m::ListTemplatesResponse, m::ListTemplatesError> {
         self.client.execute(m::ListTemplatesRequest { query }).await
+    }
+    /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
+    pub fn list_pages(
+        &self,
+        query: m::ListTemplatesQuery,
+    ) -> impl c::Stream<
+        Item = Result<wacr_runtime::Page<m::Template>, m::ListTemplatesError>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let first = query.page.unwrap_or(1);
+        c::pages(
+            first,
+            move |page| {
+                let client = client.clone();
+                let mut query = query.clone();
+                query.page = Some(page);
+                async move { client.execute(m::ListTemplatesRequest { query }).await }
+            },
+        )
+    }
+    /// Every item of `list` across all pages, fetched lazily page by page.
+    pub fn list_all(
+        &self,
+        query: m::ListTemplatesQuery,
+    ) -> impl c::Stream<
+        Item = Result<m::Template, m::ListTemplatesError>,
+    > + Send + 'static {
+        c::items(self.list_pages(query))
     }
     /// Sync Templates from WhatsApp: `POST /templates/sync`.
     ///
@@ -1318,6 +1593,7 @@ impl ClientRequest for m::ListTemplatesRequest {
     type Output = m::ListTemplatesResponse;
     type Error = m::ListTemplatesError;
     const SHAPE: c::Shape = c::Shape::List;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
     }
@@ -1329,6 +1605,7 @@ impl ClientRequest for m::SyncTemplatesRequest {
     type Output = m::SyncTemplatesResponse;
     type Error = m::SyncTemplatesError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -1340,6 +1617,7 @@ impl ClientRequest for m::GetTemplateRequest {
     type Output = m::GetTemplateResponse;
     type Error = m::GetTemplateError;
     const SHAPE: c::Shape = c::Shape::Data;
+    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         Vec::new()
     }

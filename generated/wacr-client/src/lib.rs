@@ -34,7 +34,9 @@
 mod client;
 
 pub use client::*;
-pub use wacr_runtime::client::{ApiError, BuildError, ClientBuilder, Error, Success, Transport};
+pub use wacr_runtime::client::{
+    AnyError, ApiError, BuildError, CallOptions, ClientBuilder, Error, RateLimit, RetryPolicy, Success, Transport,
+};
 
 /// The models of the API (re-export of `wacr-models`).
 pub use wacr_models as models;
