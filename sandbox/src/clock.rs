@@ -1,0 +1,144 @@
+//! Time as the store sees it: `Ts`, microseconds since the Unix epoch (UTC), stored as SQLite
+//! INTEGERs, rendered like Laravel's JSON dates (`2025-01-15T10:30:00.000000Z`) and parsed from
+//! the ISO 8601 dates and date-times of list filters.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+/// Microseconds per second.
+pub const SECOND: i64 = 1_000_000;
+/// Microseconds per minute.
+pub const MINUTE: i64 = 60 * SECOND;
+
+/// A point in time: microseconds since the Unix epoch, UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ts(pub i64);
+
+impl Ts {
+    /// The current time.
+    pub fn now() -> Ts {
+        let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        Ts(i64::try_from(since.as_micros()).unwrap_or(i64::MAX))
+    }
+
+    /// This time plus `seconds`.
+    pub fn plus_secs(self, seconds: i64) -> Ts {
+        Ts(self.0.saturating_add(seconds.saturating_mul(SECOND)))
+    }
+
+    /// Whole seconds from `self` to `later`, rounded up (a retry-after or an expiry countdown).
+    pub fn secs_until_ceil(self, later: Ts) -> i64 {
+        let micros = later.0 - self.0;
+        if micros >= 0 { (micros + SECOND - 1) / SECOND } else { micros / SECOND }
+    }
+
+    /// Midnight UTC of the first day of this time's month.
+    pub fn start_of_month(self) -> Ts {
+        let dt = self.to_offset();
+        let first = Date::from_calendar_date(dt.year(), dt.month(), 1).unwrap_or(dt.date());
+        from_offset(PrimitiveDateTime::new(first, Time::MIDNIGHT).assume_utc())
+    }
+
+    /// The ISO 8601 text of the API: `2025-01-15T10:30:00.000000Z`.
+    pub fn iso(self) -> String {
+        let format = format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+        );
+        self.to_offset().format(&format).unwrap_or_default()
+    }
+
+    fn to_offset(self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+impl fmt::Display for Ts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+impl Serialize for Ts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.iso())
+    }
+}
+
+/// A filter bound parsed from an ISO 8601 date (`2025-01-01`) or date-time
+/// (`2025-01-01T10:00:00Z`, `2025-01-01 10:00:00`, with or without an offset; UTC when absent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateBound {
+    /// The first instant the text names.
+    pub start: Ts,
+    /// Whether the text was a bare date, which names a whole day.
+    pub whole_day: bool,
+}
+
+impl DateBound {
+    /// Parses filter text; `None` when it is neither a date nor a date-time.
+    pub fn parse(text: &str) -> Option<DateBound> {
+        let text = text.trim();
+        if let Ok(date) = Date::parse(text, format_description!("[year]-[month]-[day]")) {
+            let start = from_offset(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc());
+            return Some(DateBound { start, whole_day: true });
+        }
+        if let Ok(dt) = OffsetDateTime::parse(text, &Rfc3339) {
+            return Some(DateBound { start: from_offset(dt), whole_day: false });
+        }
+        let normalized = text.replacen(' ', "T", 1);
+        let local = [
+            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond]"),
+            format_description!("[year]-[month]-[day]T[hour]:[minute]"),
+        ];
+        local.iter().find_map(|format| {
+            let dt = PrimitiveDateTime::parse(&normalized, format).ok()?;
+            Some(DateBound { start: from_offset(dt.assume_offset(UtcOffset::UTC)), whole_day: false })
+        })
+    }
+
+    /// The first instant after what the text names (the next midnight for a bare date).
+    pub fn end_exclusive(self) -> Ts {
+        if self.whole_day { self.start.plus_secs(86_400) } else { Ts(self.start.0 + 1) }
+    }
+}
+
+fn from_offset(dt: OffsetDateTime) -> Ts {
+    Ts(i64::try_from(dt.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_laravel_dates() {
+        assert_eq!(Ts(0).iso(), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(Ts(1_736_937_000_123_456).iso(), "2025-01-15T10:30:00.123456Z");
+    }
+
+    #[test]
+    fn parses_dates_and_date_times() {
+        let day = DateBound::parse("2025-01-15").unwrap();
+        assert!(day.whole_day);
+        assert_eq!(day.start.iso(), "2025-01-15T00:00:00.000000Z");
+        assert_eq!(day.end_exclusive().iso(), "2025-01-16T00:00:00.000000Z");
+        let at = DateBound::parse("2025-01-15T10:30:00+01:00").unwrap();
+        assert_eq!(at.start.iso(), "2025-01-15T09:30:00.000000Z");
+        assert_eq!(DateBound::parse("2025-01-15 10:30:00").unwrap().start.iso(), "2025-01-15T10:30:00.000000Z");
+        assert_eq!(DateBound::parse("yesterday"), None);
+    }
+
+    #[test]
+    fn month_start_and_countdowns() {
+        assert_eq!(Ts(1_736_937_000_123_456).start_of_month().iso(), "2025-01-01T00:00:00.000000Z");
+        assert_eq!(Ts(0).secs_until_ceil(Ts(1)), 1);
+        assert_eq!(Ts(0).secs_until_ceil(Ts(-1_500_000)), -1);
+    }
+}

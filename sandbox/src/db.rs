@@ -1,0 +1,163 @@
+//! The SQLite database: opening it (WAL, foreign keys, busy timeout), the schema migrations
+//! (`migrations/*.sql`, applied on every start, so a new file creates its tables), and `Db`, the
+//! one shared connection every request goes through, serialised by a mutex.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+/// Where the database lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbPath {
+    /// A file, created on first start.
+    File(PathBuf),
+    /// A throwaway in-memory database (`:memory:`).
+    Memory,
+}
+
+impl DbPath {
+    /// `:memory:` or a file path.
+    pub fn parse(text: &str) -> DbPath {
+        if text == ":memory:" { DbPath::Memory } else { DbPath::File(PathBuf::from(text)) }
+    }
+}
+
+impl std::fmt::Display for DbPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbPath::File(path) => write!(f, "{}", path.display()),
+            DbPath::Memory => f.write_str(":memory:"),
+        }
+    }
+}
+
+/// The migrations, oldest first. Never edit one that has shipped: add a new file.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("../migrations/0001_init.sql"))])
+}
+
+/// Opens (creating when needed) and migrates a database.
+pub fn open(path: &DbPath) -> Result<Connection, OpenError> {
+    let mut conn = match path {
+        DbPath::File(file) => {
+            create_parent(file)?;
+            Connection::open(file)?
+        }
+        DbPath::Memory => Connection::open_in_memory()?,
+    };
+    configure(&conn)?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+fn create_parent(file: &Path) -> Result<(), OpenError> {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|e| OpenError(format!("cannot create {}: {e}", dir.display())))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// WAL for files (an in-memory database keeps `memory`); NORMAL sync, which in WAL mode keeps
+/// every committed transaction across a crash of the process.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Why the database could not be opened.
+#[derive(Debug)]
+pub struct OpenError(pub String);
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+impl From<rusqlite::Error> for OpenError {
+    fn from(e: rusqlite::Error) -> Self {
+        OpenError(format!("sqlite: {e}"))
+    }
+}
+
+impl From<rusqlite_migration::Error> for OpenError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        OpenError(format!("migration: {e}"))
+    }
+}
+
+/// The shared connection. One writer at a time is what SQLite allows anyway; serialising reads
+/// too keeps `:memory:` (one connection) and files on the same path.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    /// Opens and migrates the database at `path`.
+    pub fn open(path: &DbPath) -> Result<Db, OpenError> {
+        Ok(Db::from_connection(open(path)?))
+    }
+
+    /// Wraps an open, migrated connection.
+    pub fn from_connection(conn: Connection) -> Db {
+        Db { conn: Arc::new(Mutex::new(conn)) }
+    }
+
+    /// Runs `f` on the connection, blocking the calling thread.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
+        f(&mut self.lock())
+    }
+
+    /// Runs `f` on the connection on tokio's blocking pool.
+    pub async fn call<T, F>(&self, f: F) -> T
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> T + Send + 'static,
+    {
+        let db = self.clone();
+        match tokio::task::spawn_blocking(move || db.with(f)).await {
+            Ok(value) => value,
+            Err(join) => std::panic::resume_unwind(join.into_panic()),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic inside a transaction rolled it back when the Transaction dropped, so the
+        // connection is still consistent after a poisoning.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn file_database_uses_wal_and_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&DbPath::File(dir.path().join("nested/sandbox.db"))).unwrap();
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        drop(conn);
+        // reopening an existing database applies nothing twice
+        open(&DbPath::File(dir.path().join("nested/sandbox.db"))).unwrap();
+    }
+}

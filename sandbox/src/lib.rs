@@ -1,0 +1,13 @@
+//! wacr-sandbox: a local, stateful, WA.cr-compatible API server on embedded SQLite, for offline
+//! development and CI. `store` holds the business logic (plain functions over a connection and
+//! a tenant), `db` the schema and the shared connection, `seed` the first-start data; `startup`
+//! ties them to a `Config` (what the command line sets).
+
+pub mod clock;
+pub mod db;
+pub mod seed;
+pub mod startup;
+pub mod store;
+
+pub use db::{Db, DbPath};
+pub use startup::{Config, Started};

@@ -1,0 +1,291 @@
+//! OTP verification (`auth.yaml`): send a caller-supplied code through an APPROVED
+//! AUTHENTICATION template, resend a generated one (3 per 5 minutes per phone), verify (10
+//! attempts per minute per phone; 5 failed attempts per OTP; expiry) and inspect. One OTP is
+//! kept per phone (by digits) and purpose; the code is stored only as a hash.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::delivery::{self, Outgoing, Recipient};
+use super::messages::otp_code;
+use super::templates::{self, Template};
+use super::{Ctx, Error, Result, phone_key, sha256_hex};
+use crate::clock::{MINUTE, Ts};
+
+/// Failed verification attempts an OTP allows.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// Resends allowed per phone in `RESEND_WINDOW_SECS`.
+pub const RESEND_LIMIT: i64 = 3;
+pub const RESEND_WINDOW_SECS: i64 = 300;
+/// Verifications allowed per phone in `VERIFY_WINDOW_SECS`.
+pub const VERIFY_LIMIT: i64 = 10;
+pub const VERIFY_WINDOW_SECS: i64 = 60;
+
+const DEFAULT_PURPOSE: &str = "authentication";
+
+/// Send OTP's body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SendOtp {
+    pub phone: String,
+    pub template_name: String,
+    pub code: String,
+    pub language: Option<String>,
+    pub expiry_minutes: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub purpose: Option<String>,
+    pub additional_params: Vec<String>,
+}
+
+/// Resend OTP's body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResendOtp {
+    pub phone: String,
+    pub template_name: String,
+    pub language: Option<String>,
+    pub expiry_minutes: Option<i64>,
+    pub purpose: Option<String>,
+}
+
+/// The result of a send or resend (OtpSent).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OtpSent {
+    pub message_id: String,
+    pub contact_id: i64,
+    pub phone: String,
+    pub template_name: String,
+    pub language: String,
+    pub code_sent: bool,
+    pub expiry_minutes: i64,
+    pub expires_at: Ts,
+    pub status: String,
+    pub sent_at: Ts,
+}
+
+/// A successful verification (OtpVerified).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OtpVerified {
+    pub phone: String,
+    pub purpose: String,
+    pub verified_at: Ts,
+}
+
+/// The OTP of a phone and purpose (OtpStatus); only `has_active_otp` and `message` when none.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OtpStatus {
+    pub has_active_otp: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Ts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_in_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_expired: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_attempts: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts_remaining: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Ts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Send OTP/Verification Code.
+pub fn send_otp(conn: &mut Connection, ctx: &Ctx, req: &SendOtp) -> Result<OtpSent> {
+    let purpose = req.purpose.as_deref().unwrap_or(DEFAULT_PURPOSE);
+    let tx = conn.transaction()?;
+    let sent = deliver(&tx, ctx, req, purpose)?;
+    tx.commit()?;
+    Ok(sent)
+}
+
+/// Resend OTP: a new random 6-digit code replaces the phone's OTP for the purpose. Each call
+/// counts against the resend limit, whatever its outcome.
+pub fn resend_otp(conn: &mut Connection, ctx: &Ctx, req: &ResendOtp) -> Result<OtpSent> {
+    let key = format!("otp-resend:{}:{}", ctx.tenant_id, phone_key(&req.phone));
+    if let Some(retry_after) = too_many(conn, &key, RESEND_LIMIT, ctx.now)? {
+        return Err(Error::RateLimited { retry_after });
+    }
+    hit(conn, &key, RESEND_WINDOW_SECS, ctx.now)?;
+    let send = SendOtp {
+        phone: req.phone.clone(),
+        template_name: req.template_name.clone(),
+        code: otp_code(),
+        language: req.language.clone(),
+        expiry_minutes: req.expiry_minutes,
+        purpose: req.purpose.clone(),
+        ..SendOtp::default()
+    };
+    send_otp(conn, ctx, &send)
+}
+
+fn deliver(conn: &Connection, ctx: &Ctx, req: &SendOtp, purpose: &str) -> Result<OtpSent> {
+    delivery::require_templates_feature(conn, ctx)?;
+    let sender = delivery::sender(conn, ctx)?;
+    delivery::named_contact(conn, ctx, req.contact_id)?;
+    let language = req.language.as_deref().unwrap_or("en");
+    let template = auth_template(conn, ctx, &req.template_name, language)?;
+    let expiry_minutes = req.expiry_minutes.unwrap_or(10);
+    let recipient = Recipient { phone: req.phone.clone(), contact_id: req.contact_id, ..Recipient::default() };
+    let contact = delivery::resolve(conn, ctx, &recipient)?;
+    let chat = delivery::open_chat(conn, ctx, &contact, &req.phone)?;
+    let mut values = vec![req.code.clone(), expiry_minutes.to_string()];
+    values.extend(req.additional_params.iter().cloned());
+    let body = templates::fill(&template.body_data, &values[..values.len().min(template.body_params_count.max(1) as usize)]);
+    let sent = delivery::dispatch(conn, ctx, &sender, &contact, &chat, &req.phone, Outgoing { kind: "template", text: body, url: None })?;
+    let expires_at = store_otp(conn, ctx, &req.phone, purpose, &req.code, expiry_minutes)?;
+    Ok(OtpSent {
+        message_id: sent.wamid,
+        contact_id: contact.id,
+        phone: sent.phone,
+        template_name: template.template_name,
+        language: template.language,
+        code_sent: true,
+        expiry_minutes,
+        expires_at,
+        status: "sent".into(),
+        sent_at: sent.sent_at,
+    })
+}
+
+/// The named template: 404 when there is none in the language, 422 when it is not an APPROVED
+/// AUTHENTICATION template.
+fn auth_template(conn: &Connection, ctx: &Ctx, name: &str, language: &str) -> Result<Template> {
+    let candidates = templates::by_name(conn, ctx, name, language)?;
+    if candidates.is_empty() {
+        return Err(Error::NotFound { what: "template", field: Some("template_name") });
+    }
+    candidates
+        .into_iter()
+        .find(|t| t.status == "APPROVED" && t.category == "AUTHENTICATION")
+        .ok_or_else(|| Error::field("template_name", "The template must be an APPROVED template of category AUTHENTICATION"))
+}
+
+/// Stores (replacing) the OTP of a phone and purpose; returns its expiry.
+pub(crate) fn store_otp(conn: &Connection, ctx: &Ctx, phone: &str, purpose: &str, code: &str, expiry_minutes: i64) -> Result<Ts> {
+    let key = phone_key(phone);
+    let expires_at = Ts(ctx.now.0 + expiry_minutes * MINUTE);
+    conn.execute(
+        "INSERT INTO otps (tenant_id, phone, purpose, code_hash, attempts, max_attempts, expires_at, created_at) \
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7) \
+         ON CONFLICT (tenant_id, phone, purpose) DO UPDATE SET code_hash = excluded.code_hash, attempts = 0, \
+         max_attempts = excluded.max_attempts, expires_at = excluded.expires_at, created_at = excluded.created_at",
+        params![ctx.tenant_id, key, purpose, code_hash(ctx, &key, code), MAX_ATTEMPTS, expires_at.0, ctx.now.0],
+    )?;
+    Ok(expires_at)
+}
+
+fn code_hash(ctx: &Ctx, phone_key: &str, code: &str) -> String {
+    sha256_hex(&format!("{}:{phone_key}:{}", ctx.tenant_id, code.trim()))
+}
+
+struct Otp {
+    id: i64,
+    code_hash: String,
+    attempts: i64,
+    max_attempts: i64,
+    expires_at: Ts,
+    created_at: Ts,
+}
+
+fn find(conn: &Connection, ctx: &Ctx, phone: &str, purpose: &str) -> Result<Option<Otp>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, code_hash, attempts, max_attempts, expires_at, created_at FROM otps \
+             WHERE tenant_id = ?1 AND phone = ?2 AND purpose = ?3",
+            params![ctx.tenant_id, phone_key(phone), purpose],
+            |r| {
+                Ok(Otp {
+                    id: r.get(0)?,
+                    code_hash: r.get(1)?,
+                    attempts: r.get(2)?,
+                    max_attempts: r.get(3)?,
+                    expires_at: Ts(r.get(4)?),
+                    created_at: Ts(r.get(5)?),
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Verify OTP: checks, in order, the verify limit, OTP_NOT_FOUND, MAX_ATTEMPTS_EXCEEDED,
+/// OTP_EXPIRED and INVALID_CODE (which counts a failed attempt). Success uses the OTP up and
+/// clears the limiter.
+pub fn verify_otp(conn: &Connection, ctx: &Ctx, phone: &str, code: &str, purpose: Option<&str>) -> Result<OtpVerified> {
+    let purpose = purpose.unwrap_or(DEFAULT_PURPOSE);
+    let key = format!("otp-verify:{}:{}", ctx.tenant_id, phone_key(phone));
+    if let Some(retry_after) = too_many(conn, &key, VERIFY_LIMIT, ctx.now)? {
+        return Err(Error::RateLimited { retry_after });
+    }
+    hit(conn, &key, VERIFY_WINDOW_SECS, ctx.now)?;
+    let otp = find(conn, ctx, phone, purpose)?.ok_or(Error::OtpNotFound)?;
+    if otp.attempts >= otp.max_attempts {
+        return Err(Error::MaxAttemptsExceeded);
+    }
+    if ctx.now >= otp.expires_at {
+        return Err(Error::OtpExpired);
+    }
+    if otp.code_hash != code_hash(ctx, &phone_key(phone), code) {
+        conn.execute("UPDATE otps SET attempts = attempts + 1 WHERE id = ?1", [otp.id])?;
+        return Err(Error::InvalidCode { attempts_remaining: (otp.max_attempts - otp.attempts - 1).max(0) });
+    }
+    conn.execute("DELETE FROM otps WHERE id = ?1", [otp.id])?;
+    conn.execute("DELETE FROM rate_counters WHERE key = ?1", [&key])?;
+    Ok(OtpVerified { phone: phone.to_owned(), purpose: purpose.to_owned(), verified_at: ctx.now })
+}
+
+/// Check OTP Status: reads without consuming or counting; an expired OTP is still reported.
+pub fn otp_status(conn: &Connection, ctx: &Ctx, phone: &str, purpose: Option<&str>) -> Result<OtpStatus> {
+    let purpose = purpose.unwrap_or(DEFAULT_PURPOSE);
+    Ok(match find(conn, ctx, phone, purpose)? {
+        None => OtpStatus {
+            has_active_otp: false,
+            expires_at: None,
+            expires_in_seconds: None,
+            is_expired: None,
+            verification_attempts: None,
+            max_attempts: None,
+            attempts_remaining: None,
+            created_at: None,
+            message: Some("No active OTP found".into()),
+        },
+        Some(otp) => OtpStatus {
+            has_active_otp: true,
+            expires_at: Some(otp.expires_at),
+            expires_in_seconds: Some(ctx.now.secs_until_ceil(otp.expires_at)),
+            is_expired: Some(ctx.now >= otp.expires_at),
+            verification_attempts: Some(otp.attempts),
+            max_attempts: Some(otp.max_attempts),
+            attempts_remaining: Some((otp.max_attempts - otp.attempts).max(0)),
+            created_at: Some(otp.created_at),
+            message: None,
+        },
+    })
+}
+
+/// Laravel `RateLimiter::tooManyAttempts`: the seconds to wait when `key` has used up `max`
+/// hits of its current window.
+fn too_many(conn: &Connection, key: &str, max: i64, now: Ts) -> Result<Option<i64>> {
+    let row: Option<(i64, i64)> =
+        conn.query_row("SELECT hits, reset_at FROM rate_counters WHERE key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    Ok(match row {
+        Some((hits, reset_at)) if reset_at > now.0 && hits >= max => Some(now.secs_until_ceil(Ts(reset_at)).max(1)),
+        _ => None,
+    })
+}
+
+/// Laravel `RateLimiter::hit`: a window starts at the first hit and lasts `window_secs`.
+fn hit(conn: &Connection, key: &str, window_secs: i64, now: Ts) -> Result<()> {
+    conn.execute(
+        "INSERT INTO rate_counters (key, hits, reset_at) VALUES (?1, 1, ?2) \
+         ON CONFLICT (key) DO UPDATE SET \
+         hits = CASE WHEN rate_counters.reset_at <= ?3 THEN 1 ELSE rate_counters.hits + 1 END, \
+         reset_at = CASE WHEN rate_counters.reset_at <= ?3 THEN ?2 ELSE rate_counters.reset_at END",
+        params![key, now.plus_secs(window_secs).0, now.0],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,277 @@
+//! Unit tests of store::contacts: the create rules and messages, the plan limit, includes,
+//! list queries, partial updates, deletes, the batches and concurrent duplicate creates.
+
+use serde_json::json;
+
+use super::*;
+use crate::seed::TenantSeed;
+use crate::store::query::{Filter, SortKey};
+use crate::store::testing::Fixture;
+use crate::store::groups;
+
+fn validation(result: Result<impl std::fmt::Debug>) -> FieldErrors {
+    match result {
+        Err(Error::Validation(errors)) => errors,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn create_loads_groups_and_enforces_uniqueness() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let group = groups::create(&f.conn, &ctx, "VIP").unwrap();
+    let mut new = f.new_contact("+91 99999-99999");
+    new.email = Some("jane@example.com".into());
+    new.groups = Some(vec![group.id, group.id]);
+    let created = create(&mut f.conn, &ctx, &new).unwrap();
+    assert_eq!(created.contact.group_id, [group.id]);
+    assert_eq!(created.groups.as_ref().unwrap()[0].name, "VIP");
+    assert!(created.source.is_none() && created.status.is_none());
+    assert_eq!(created.contact.phone.as_deref(), Some("+91 99999-99999"));
+
+    // the same number written differently, and the same email in other case
+    let mut dup = f.new_contact("919999999999");
+    dup.email = Some("JANE@example.com".into());
+    dup.source_id = 999_999;
+    dup.status_id = f.source_and_status(f.other).1;
+    let errors = validation(create(&mut f.conn, &ctx, &dup));
+    assert_eq!(errors["phone"], [PHONE_TAKEN]);
+    assert_eq!(errors["email"], [EMAIL_TAKEN]);
+    assert_eq!(errors["source_id"], [NO_SOURCE]);
+    assert_eq!(errors["status_id"], [NO_STATUS], "another tenant's status does not exist here");
+
+    // another tenant may hold the same phone and email
+    let (source_id, status_id) = f.source_and_status(f.other);
+    let theirs = NewContact { source_id, status_id, ..new.clone() };
+    let other = f.other_ctx();
+    create(&mut f.conn, &other, &theirs).unwrap();
+}
+
+#[test]
+fn contacts_limit() {
+    let mut seed = TenantSeed::primary(60);
+    seed.plan.contacts = Some(2);
+    let mut f = Fixture::with(seed);
+    f.contact("+15550006001");
+    f.contact("+15550006002");
+    let ctx = f.ctx();
+    let new = f.new_contact("+15550006003");
+    assert_eq!(create(&mut f.conn, &ctx, &new), Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }));
+
+    for unlimited in [Some(-1), None] {
+        let mut seed = TenantSeed::primary(60);
+        seed.plan.contacts = unlimited;
+        let mut f = Fixture::with(seed);
+        for i in 0..3 {
+            f.contact(&format!("+1555000610{i}"));
+        }
+    }
+}
+
+#[test]
+fn get_with_includes_and_isolation() {
+    let mut f = Fixture::new();
+    let c = f.contact("+15550007001");
+    let ctx = f.ctx();
+    let view = get(&f.conn, &ctx, c.id, Includes::parse(["source", "status"]).unwrap()).unwrap();
+    assert_eq!(view.source.unwrap().id, c.source_id);
+    assert_eq!(view.status.unwrap().id, c.status_id);
+    assert!(view.groups.is_none());
+    assert_eq!(get(&f.conn, &f.other_ctx(), c.id, Includes::ALL), Err(Error::not_found("contact")));
+    assert!(Includes::parse(["owner"]).is_err());
+    let json = serde_json::to_value(get(&f.conn, &ctx, c.id, Includes::default()).unwrap()).unwrap();
+    assert_eq!(json["type"], "lead");
+    assert!(json.get("groups").is_none(), "relations only when asked for");
+    assert!(json["created_at"].as_str().unwrap().ends_with('Z'));
+}
+
+#[test]
+fn list_filters_sorts_searches_and_pages() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let group = groups::create(&f.conn, &ctx, "Members").unwrap();
+    let (source, _) = f.source_and_status(f.tenant);
+    let people = [("Ann", "lead", Some(7)), ("bob", "customer", None), ("Cid", "guest", Some(8)), ("Dee", "lead", None)];
+    let mut ids = Vec::new();
+    for (i, (name, kind, assigned)) in people.iter().enumerate() {
+        let mut new = f.new_contact(&format!("+1555000800{i}"));
+        new.firstname = (*name).into();
+        new.contact_type = (*kind).into();
+        new.assigned_id = *assigned;
+        new.company = Some(format!("{name} & Co"));
+        new.groups = (i % 2 == 0).then(|| vec![group.id]);
+        let at = f.ctx();
+        ids.push(create(&mut f.conn, &at, &new).unwrap().contact.id);
+        f.advance(60);
+    }
+    let ctx = f.ctx();
+    let names = |params: ListParams| -> Vec<String> {
+        list(&f.conn, &ctx, &params, Includes::default()).unwrap().items.into_iter().map(|v| v.contact.firstname).collect()
+    };
+    assert_eq!(names(ListParams::default()), ["Dee", "Cid", "bob", "Ann"], "newest first by default");
+    assert_eq!(names(ListParams { sort: SortKey::parse_list("firstname"), ..ListParams::default() }), ["Ann", "bob", "Cid", "Dee"]);
+    let by = |filters: Vec<Filter>| names(ListParams { filters, sort: SortKey::parse_list("id"), ..ListParams::default() });
+    assert_eq!(by(vec![Filter::new("type", FilterOp::Eq, "lead")]), ["Ann", "Dee"]);
+    assert_eq!(by(vec![Filter::new("type", FilterOp::Like, "ue")]), ["Cid"]);
+    assert_eq!(by(vec![Filter::parse("type", Some("not_in"), "lead,guest").unwrap()]), ["bob"]);
+    assert_eq!(by(vec![Filter::parse("assigned_id", Some("null"), "true").unwrap()]), ["bob", "Dee"]);
+    assert_eq!(by(vec![Filter::new("assigned_id", FilterOp::Ne, "7")]), ["bob", "Cid", "Dee"], "ne keeps nulls");
+    assert_eq!(by(vec![Filter::new("group_id", FilterOp::Eq, group.id.to_string())]), ["Ann", "Cid"]);
+    assert_eq!(by(vec![Filter::new("source_id", FilterOp::Eq, source.to_string())]).len(), 4);
+    let second = f.now.plus_secs(-3 * 60).iso();
+    assert_eq!(by(vec![Filter::new("created_at", FilterOp::Gte, second.clone())]), ["bob", "Cid", "Dee"]);
+    assert_eq!(by(vec![Filter::new("created_at", FilterOp::Lt, second)]), ["Ann"]);
+    let today = &f.now.iso()[..10];
+    assert_eq!(by(vec![Filter::parse("created_at", Some("between"), &format!("{today},{today}")).unwrap()]).len(), 4);
+    assert_eq!(names(ListParams { search: Some("ob & c".into()), ..ListParams::default() }), ["bob"]);
+    let page = list(&f.conn, &ctx, &ListParams { per_page: 3, page: 2, ..ListParams::default() }, Includes::ALL).unwrap();
+    assert_eq!((page.total, page.items.len(), page.meta().last_page, page.meta().from), (4, 1, 2, Some(4)));
+    assert!(page.items[0].groups.is_some() && page.items[0].source.is_some());
+    assert!(list(&f.conn, &f.other_ctx(), &ListParams::default(), Includes::default()).unwrap().items.is_empty());
+    assert!(list(&f.conn, &ctx, &ListParams { filters: vec![Filter::new("email", FilterOp::Eq, "x")], ..ListParams::default() }, Includes::default()).is_err());
+}
+
+#[test]
+fn update_is_partial_and_null_clears() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let mut new = f.new_contact("+15550009001");
+    new.company = Some("Acme".into());
+    new.email = Some("a@x.io".into());
+    new.city = Some("Paris".into());
+    let c = create(&mut f.conn, &ctx, &new).unwrap().contact;
+    f.contact("+15550009002");
+    f.advance(5);
+    let ctx = f.ctx();
+    let patch = ContactPatch { firstname: Some("Janet".into()), company: Some(None), city: None, ..ContactPatch::default() };
+    let after = update(&mut f.conn, &ctx, c.id, &patch).unwrap().contact;
+    assert_eq!((after.firstname.as_str(), after.company, after.city.as_deref()), ("Janet", None, Some("Paris")));
+    assert_eq!(after.email.as_deref(), Some("a@x.io"));
+    assert!(after.updated_at > after.created_at);
+    // keeping its own phone is fine; taking another contact's is not
+    update(&mut f.conn, &ctx, c.id, &ContactPatch { phone: Some("15550009001".into()), ..ContactPatch::default() }).unwrap();
+    let errors = validation(update(&mut f.conn, &ctx, c.id, &ContactPatch { phone: Some("+15550009002".into()), ..ContactPatch::default() }));
+    assert_eq!(errors["phone"], [PHONE_TAKEN]);
+    let group = groups::create(&f.conn, &ctx, "G").unwrap();
+    let with_group = update(&mut f.conn, &ctx, c.id, &ContactPatch { groups: Some(vec![group.id]), ..ContactPatch::default() }).unwrap();
+    assert_eq!(with_group.contact.group_id, [group.id]);
+    let cleared = update(&mut f.conn, &ctx, c.id, &ContactPatch { groups: Some(vec![]), email: Some(None), ..ContactPatch::default() }).unwrap();
+    assert!(cleared.contact.group_id.is_empty() && cleared.contact.email.is_none());
+    let other = f.other_ctx();
+    assert_eq!(update(&mut f.conn, &other, c.id, &ContactPatch::default()), Err(Error::not_found("contact")));
+}
+
+#[test]
+fn delete_and_batch_delete() {
+    let mut f = Fixture::new();
+    let a = f.contact("+15550010001");
+    let b = f.contact("+15550010002");
+    let c = f.contact("+15550010003");
+    let ctx = f.ctx();
+    assert_eq!(delete(&f.conn, &f.other_ctx(), a.id), Err(Error::not_found("contact")));
+    delete(&f.conn, &ctx, a.id).unwrap();
+    assert_eq!(delete(&f.conn, &ctx, a.id), Err(Error::not_found("contact")));
+    let summary = batch_delete(&mut f.conn, &ctx, &[b.id, a.id, 999, c.id]).unwrap();
+    assert_eq!(summary, BatchDeleteSummary { total: 4, deleted: 2, failed: 2 });
+    // the phone is free again
+    f.contact("+15550010001");
+}
+
+fn item(phone: &str, f: &Fixture) -> Value {
+    let (source_id, status_id) = f.source_and_status(f.tenant);
+    json!({"firstname": "B", "lastname": "C", "phone": phone, "type": "customer", "source_id": source_id, "status_id": status_id})
+}
+
+#[test]
+fn batch_create_continues_and_reports() {
+    let mut f = Fixture::new();
+    f.contact("+15550011000");
+    let ctx = f.ctx();
+    let mut bad = item("+15550011002", &f);
+    bad["email"] = json!("not-an-email");
+    bad["type"] = json!("vip");
+    bad.as_object_mut().unwrap().remove("firstname");
+    let items = vec![item("+15550011001", &f), item("+15550011000", &f), bad, item("+15550011001", &f), json!(42)];
+    let result = batch_create(&mut f.conn, &ctx, &items, BatchOptions::default()).unwrap();
+    assert_eq!(result.summary, BatchCreateSummary { total: 5, created: 1, skipped: 0, failed: 4 });
+    assert_eq!(result.errors[0].index, 1);
+    assert_eq!(result.errors[0].errors["phone"], [PHONE_TAKEN]);
+    let bad_errors = &result.errors[1].errors;
+    assert_eq!(bad_errors["firstname"], ["First name is required"]);
+    assert_eq!(bad_errors["type"], [BAD_TYPE]);
+    assert_eq!(bad_errors["email"], ["The email field must be a valid email address."]);
+    assert_eq!(result.errors[1].data, items[2], "the item is echoed as sent");
+    assert_eq!(result.errors[2].errors["phone"], [PHONE_TAKEN], "an earlier item of the batch counts");
+    assert!(result.created[0].group_id.is_empty());
+
+    let skip = BatchOptions { skip_duplicates: true, ..BatchOptions::default() };
+    let mut email_taken = item("+15550011003", &f);
+    email_taken["email"] = json!("x@y.z");
+    let mut same_email = item("+15550011004", &f);
+    same_email["email"] = json!("X@Y.Z");
+    let items = vec![item("+15550011000", &f), email_taken, same_email];
+    let result = batch_create(&mut f.conn, &ctx, &items, skip).unwrap();
+    assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 1, skipped: 1, failed: 1 });
+    assert_eq!((result.skipped[0].index, result.errors[0].index), (0, 2));
+    assert_eq!(result.errors[0].errors["email"], [EMAIL_TAKEN], "skip_duplicates keys on phone only");
+}
+
+#[test]
+fn batch_create_stop_on_error_rolls_back() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let stop = BatchOptions { continue_on_error: false, skip_duplicates: false };
+    let items = vec![item("+15550012001", &f), item("+15550012002", &f), item("+15550012001", &f)];
+    let errors = validation(batch_create(&mut f.conn, &ctx, &items, stop));
+    assert_eq!(errors["contacts.2.phone"], [PHONE_TAKEN]);
+    let page = list(&f.conn, &ctx, &ListParams::default(), Includes::default()).unwrap();
+    assert_eq!(page.total, 0, "nothing was created");
+}
+
+#[test]
+fn batch_create_and_the_plan_limit() {
+    let mut seed = TenantSeed::primary(60);
+    seed.plan.contacts = Some(2);
+    let mut f = Fixture::with(seed);
+    let ctx = f.ctx();
+    let items: Vec<Value> = (1..=3).map(|i| item(&format!("+1555001300{i}"), &f)).collect();
+    let stop = BatchOptions { continue_on_error: false, skip_duplicates: false };
+    assert_eq!(batch_create(&mut f.conn, &ctx, &items, stop), Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }));
+    let result = batch_create(&mut f.conn, &ctx, &items, BatchOptions::default()).unwrap();
+    assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 2, skipped: 0, failed: 1 });
+    assert_eq!(result.errors[0].errors["limit"], ["Plan limit reached"]);
+    assert_eq!(
+        batch_create(&mut f.conn, &ctx, &items, BatchOptions::default()),
+        Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }),
+        "already at the limit when the batch starts"
+    );
+}
+
+#[test]
+fn concurrent_duplicate_creates_give_one_success() {
+    let f = Fixture::new();
+    // the server's shared connection, opened on the fixture's file
+    let path: String = f.conn.query_row("PRAGMA database_list", [], |r| r.get(2)).unwrap();
+    let db = crate::db::Db::open(&crate::db::DbPath::File(path.into())).unwrap();
+    let new = f.new_contact("+15550014000");
+    let ctx = f.ctx();
+    let outcomes: Vec<Result<ContactView>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..32).map(|_| s.spawn(|| db.with(|conn| create(conn, &ctx, &new)))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
+    for outcome in outcomes.iter().filter(|o| o.is_err()) {
+        assert_eq!(outcome.as_ref().unwrap_err(), &Error::field("phone", PHONE_TAKEN));
+    }
+}
+
+#[test]
+fn a_unique_violation_that_slips_past_the_checks_is_a_422() {
+    let mut f = Fixture::new();
+    f.contact("+15550015000");
+    let ctx = f.ctx();
+    let new = f.new_contact("15550015000");
+    // insert skips the pre-checks, so only the UNIQUE index stands in the way
+    assert_eq!(insert(&f.conn, &ctx, &new), Err(Error::field("phone", PHONE_TAKEN)));
+}

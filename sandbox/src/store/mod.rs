@@ -1,0 +1,237 @@
+//! The sandbox's business logic: plain functions over a connection and a `Ctx` (tenant and
+//! time), one module per resource group of the spec. Every query filters on the tenant, so
+//! another tenant's record is simply not found. The HTTP layer maps `Error` to the spec's codes.
+
+pub mod account;
+pub mod auth;
+pub mod comments;
+pub mod contacts;
+pub mod groups;
+pub mod messages;
+pub mod query;
+pub mod sources;
+pub mod statuses;
+pub mod templates;
+pub mod tokens;
+
+mod delivery;
+mod validate;
+
+use std::collections::BTreeMap;
+
+use crate::clock::Ts;
+
+pub use query::{Filter, FilterOp, ListParams, Page, SortKey};
+
+/// Who is asking and when: every store function works inside one tenant at one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ctx {
+    /// The tenant the API token belongs to.
+    pub tenant_id: i64,
+    /// The time of the request.
+    pub now: Ts,
+}
+
+impl Ctx {
+    /// A context at the current time.
+    pub fn now(tenant_id: i64) -> Ctx {
+        Ctx { tenant_id, now: Ts::now() }
+    }
+}
+
+/// Validation messages keyed by field, as in a VALIDATION_ERROR's `errors` object.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// A failure, one variant per error code of `api.yaml` the store can produce.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    /// 422 VALIDATION_ERROR with the messages of each field.
+    Validation(FieldErrors),
+    /// 404 NOT_FOUND: `what` names the missing record (`contact`, `template`, ...) and `field`
+    /// the body field that named it, when one did.
+    NotFound { what: &'static str, field: Option<&'static str> },
+    /// 403 FEATURE_LIMIT_EXCEEDED.
+    FeatureLimit { feature: &'static str, current: i64, maximum: i64 },
+    /// 403 FEATURE_NOT_AVAILABLE.
+    FeatureNotAvailable { feature: &'static str },
+    /// 403 CONTACT_OPTED_OUT.
+    ContactOptedOut,
+    /// 422 WHATSAPP_NOT_CONFIGURED.
+    WhatsappNotConfigured,
+    /// 422 OTP_NOT_FOUND.
+    OtpNotFound,
+    /// 422 OTP_EXPIRED.
+    OtpExpired,
+    /// 422 INVALID_CODE.
+    InvalidCode { attempts_remaining: i64 },
+    /// 422 MAX_ATTEMPTS_EXCEEDED.
+    MaxAttemptsExceeded,
+    /// 429 RATE_LIMIT_EXCEEDED (an OTP resend or verify limit).
+    RateLimited { retry_after: i64 },
+    /// 500 MESSAGE_SEND_FAILED (the simulated WhatsApp Cloud API refused the send).
+    SendFailed(String),
+    /// 500 INTERNAL_ERROR.
+    Internal(String),
+}
+
+impl Error {
+    /// A 422 with one message on one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Validation(BTreeMap::from([(field.into(), vec![message.into()])]))
+    }
+
+    /// A 404 for a record named by the path.
+    pub fn not_found(what: &'static str) -> Error {
+        Error::NotFound { what, field: None }
+    }
+
+    /// The catalogue code of `api.yaml: errors`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "VALIDATION_ERROR",
+            Error::NotFound { .. } => "NOT_FOUND",
+            Error::FeatureLimit { .. } => "FEATURE_LIMIT_EXCEEDED",
+            Error::FeatureNotAvailable { .. } => "FEATURE_NOT_AVAILABLE",
+            Error::ContactOptedOut => "CONTACT_OPTED_OUT",
+            Error::WhatsappNotConfigured => "WHATSAPP_NOT_CONFIGURED",
+            Error::OtpNotFound => "OTP_NOT_FOUND",
+            Error::OtpExpired => "OTP_EXPIRED",
+            Error::InvalidCode { .. } => "INVALID_CODE",
+            Error::MaxAttemptsExceeded => "MAX_ATTEMPTS_EXCEEDED",
+            Error::RateLimited { .. } => "RATE_LIMIT_EXCEEDED",
+            Error::SendFailed(_) => "MESSAGE_SEND_FAILED",
+            Error::Internal(_) => "INTERNAL_ERROR",
+        }
+    }
+
+    /// The HTTP status of the code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::Validation(_)
+            | Error::WhatsappNotConfigured
+            | Error::OtpNotFound
+            | Error::OtpExpired
+            | Error::InvalidCode { .. }
+            | Error::MaxAttemptsExceeded => 422,
+            Error::NotFound { .. } => 404,
+            Error::FeatureLimit { .. } | Error::FeatureNotAvailable { .. } | Error::ContactOptedOut => 403,
+            Error::RateLimited { .. } => 429,
+            Error::SendFailed(_) | Error::Internal(_) => 500,
+        }
+    }
+
+    /// The human message: the catalogue's, or the record's own for a 404.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Validation(_) => "The given data was invalid".into(),
+            Error::NotFound { what, .. } => format!("{} not found", capitalise(what)),
+            Error::FeatureLimit { .. } => "Plan limit reached".into(),
+            Error::FeatureNotAvailable { .. } => "Feature not available on your plan".into(),
+            Error::ContactOptedOut => "Contact has opted out of messages".into(),
+            Error::WhatsappNotConfigured => "WhatsApp is not configured for this account".into(),
+            Error::OtpNotFound => "No active OTP found".into(),
+            Error::OtpExpired => "OTP has expired".into(),
+            Error::InvalidCode { .. } => "Invalid verification code".into(),
+            Error::MaxAttemptsExceeded => "Maximum verification attempts exceeded".into(),
+            Error::RateLimited { .. } => "Too many requests".into(),
+            Error::SendFailed(_) => "Failed to send message".into(),
+            Error::Internal(_) => "Internal server error".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Validation(errors) => write!(f, "{}: {errors:?}", self.code()),
+            Error::Internal(detail) | Error::SendFailed(detail) => write!(f, "{}: {detail}", self.code()),
+            _ => write!(f, "{}: {}", self.code(), self.message()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Internal(format!("database: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Internal(format!("json: {e}"))
+    }
+}
+
+/// A store result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Maps a UNIQUE violation on `columns` (as SQLite names them, `contacts.tenant_id,
+/// contacts.phone_key`) to a 422 on `field`; any other error passes through. The pre-checks
+/// catch duplicates first; this is what makes concurrent duplicates a 422 and never a 500.
+pub(crate) fn unique_violation(e: rusqlite::Error, rules: &[(&str, &str, &str)]) -> Error {
+    if let rusqlite::Error::SqliteFailure(code, Some(text)) = &e
+        && code.code == rusqlite::ErrorCode::ConstraintViolation
+    {
+        for (columns, field, message) in rules {
+            if text.contains(columns) {
+                return Error::field(*field, *message);
+            }
+        }
+    }
+    e.into()
+}
+
+/// The digits of a phone number, the key every phone lookup uses (`+91 99999-99999` and
+/// `919999999999` are the same number); the trimmed text when it holds no digit at all.
+pub fn phone_key(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() { phone.trim().to_owned() } else { digits }
+}
+
+/// A random lowercase hex string of `bytes` random bytes.
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the OS random source is available");
+    hex(&buf)
+}
+
+/// Lowercase hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// Hex SHA-256 of text.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// A random number below `bound`, uniform.
+pub(crate) fn random_below(bound: u64) -> u64 {
+    let zone = u64::MAX - u64::MAX % bound;
+    loop {
+        let mut buf = [0u8; 8];
+        getrandom::fill(&mut buf).expect("the OS random source is available");
+        let n = u64::from_le_bytes(buf);
+        if n < zone {
+            return n % bound;
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -1,0 +1,78 @@
+//! Unit-test fixture: a real SQLite file in a temp dir, seeded with the primary and the second
+//! tenant, plus shortcuts for the records most tests need.
+
+use rusqlite::Connection;
+
+use super::Ctx;
+use super::contacts::{self, Contact, NewContact};
+use crate::clock::Ts;
+use crate::db::{self, DbPath};
+use crate::seed::{self, TenantSeed};
+use crate::store::templates::Fixture as Templates;
+
+pub(crate) struct Fixture {
+    pub conn: Connection,
+    pub tenant: i64,
+    pub other: i64,
+    pub now: Ts,
+    pub token: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture::with(TenantSeed::primary(60))
+    }
+
+    /// The primary tenant seeded from `seed`, the second tenant as usual.
+    pub fn with(seed: TenantSeed) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = db::open(&DbPath::File(dir.path().join("store.db"))).unwrap();
+        let now = Ts(1_750_000_000_000_000);
+        let primary = seed::seed_tenant(&mut conn, &seed, &Templates::builtin(), now).unwrap();
+        let other = seed::seed_tenant(&mut conn, &TenantSeed::second(60), &Templates::builtin(), now).unwrap();
+        let token = primary.tokens[0].token.clone();
+        Fixture { conn, tenant: primary.tenant_id, other: other.tenant_id, now, token, _dir: dir }
+    }
+
+    pub fn ctx(&self) -> Ctx {
+        Ctx { tenant_id: self.tenant, now: self.now }
+    }
+
+    pub fn other_ctx(&self) -> Ctx {
+        Ctx { tenant_id: self.other, now: self.now }
+    }
+
+    /// Moves the clock on.
+    pub fn advance(&mut self, seconds: i64) {
+        self.now = self.now.plus_secs(seconds);
+    }
+
+    /// The first source and status of a tenant.
+    pub fn source_and_status(&self, tenant: i64) -> (i64, i64) {
+        let q = |table: &str| -> i64 {
+            self.conn.query_row(&format!("SELECT MIN(id) FROM {table} WHERE tenant_id = ?1"), [tenant], |r| r.get(0)).unwrap()
+        };
+        (q("sources"), q("statuses"))
+    }
+
+    pub fn new_contact(&self, phone: &str) -> NewContact {
+        let (source_id, status_id) = self.source_and_status(self.tenant);
+        NewContact {
+            firstname: "Jane".into(),
+            lastname: "Doe".into(),
+            phone: phone.into(),
+            contact_type: "lead".into(),
+            source_id,
+            status_id,
+            ..NewContact::default()
+        }
+    }
+
+    /// Creates a contact of the primary tenant.
+    pub fn contact(&mut self, phone: &str) -> Contact {
+        let new = self.new_contact(phone);
+        let ctx = self.ctx();
+        contacts::create(&mut self.conn, &ctx, &new).unwrap().contact
+    }
+}

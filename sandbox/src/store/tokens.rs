@@ -1,0 +1,167 @@
+//! API tokens: issued with a name, scopes and a per-minute rate limit, stored only as a SHA-256
+//! hash, and resolved to the principal (tenant, scopes, limit) of a request.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Error, Result, random_hex, sha256_hex};
+use crate::clock::Ts;
+
+/// Every scope of `api.yaml: scopes`.
+pub const ALL_SCOPES: &[&str] = &[
+    "account:read",
+    "contacts:read",
+    "contacts:write",
+    "contacts:delete",
+    "groups:read",
+    "groups:write",
+    "messages:send",
+    "messages:read",
+    "templates:read",
+    "templates:sync",
+    "sources:read",
+    "sources:write",
+    "statuses:read",
+    "statuses:write",
+];
+
+/// What a valid token stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub token_id: i64,
+    pub tenant_id: i64,
+    pub token_name: String,
+    pub scopes: Vec<String>,
+    pub rate_limit_per_minute: i64,
+}
+
+impl Principal {
+    /// Whether the token carries `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+/// A token just issued: the only moment its text is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedToken {
+    pub tenant_id: i64,
+    pub name: String,
+    pub token: String,
+    pub scopes: Vec<String>,
+    pub rate_limit_per_minute: i64,
+}
+
+/// A `--token NAME:scope1,scope2` request: `NAME:*` is every scope, `NAME:` none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenSpec {
+    pub name: String,
+    pub scopes: Vec<String>,
+}
+
+impl std::str::FromStr for TokenSpec {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (name, scopes) = text.split_once(':').ok_or_else(|| format!("expected NAME:scope1,scope2, got `{text}`"))?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("the token name is empty".into());
+        }
+        let scopes: Vec<String> = if scopes.trim() == "*" {
+            ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect()
+        } else {
+            scopes.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        };
+        if let Some(unknown) = scopes.iter().find(|s| !ALL_SCOPES.contains(&s.as_str())) {
+            return Err(format!("unknown scope `{unknown}` (known: {})", ALL_SCOPES.join(", ")));
+        }
+        Ok(TokenSpec { name: name.to_owned(), scopes })
+    }
+}
+
+/// Issues a token for a tenant, replacing any earlier token of the same name there.
+pub fn issue(conn: &Connection, tenant_id: i64, name: &str, scopes: &[String], rate_limit_per_minute: i64, now: Ts) -> Result<IssuedToken> {
+    let token = format!("wacr_sandbox_{}", random_hex(24));
+    conn.execute("DELETE FROM tokens WHERE tenant_id = ?1 AND name = ?2", params![tenant_id, name])?;
+    conn.execute(
+        "INSERT INTO tokens (tenant_id, name, token_hash, scopes, rate_limit_per_minute, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![tenant_id, name, sha256_hex(&token), scopes.join(" "), rate_limit_per_minute, now.0],
+    )?;
+    Ok(IssuedToken { tenant_id, name: name.to_owned(), token, scopes: scopes.to_vec(), rate_limit_per_minute })
+}
+
+/// The principal of a bearer token; `None` when it is unknown, revoked or its tenant inactive.
+pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Principal>> {
+    let row = conn
+        .query_row(
+            "SELECT k.id, k.tenant_id, k.name, k.scopes, k.rate_limit_per_minute FROM tokens k \
+             JOIN tenants t ON t.id = k.tenant_id \
+             WHERE k.token_hash = ?1 AND k.revoked_at IS NULL AND t.status = 'active'",
+            [sha256_hex(token)],
+            |r| {
+                let scopes: String = r.get(3)?;
+                Ok(Principal {
+                    token_id: r.get(0)?,
+                    tenant_id: r.get(1)?,
+                    token_name: r.get(2)?,
+                    scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+                    rate_limit_per_minute: r.get(4)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(row)
+}
+
+/// Revokes the tenant's token of this name.
+pub fn revoke(conn: &Connection, tenant_id: i64, name: &str, now: Ts) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE tokens SET revoked_at = ?3 WHERE tenant_id = ?1 AND name = ?2 AND revoked_at IS NULL",
+        params![tenant_id, name, now.0],
+    )?;
+    if n == 0 { Err(Error::not_found("token")) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::Fixture;
+
+    #[test]
+    fn issue_authenticate_revoke() {
+        let f = Fixture::new();
+        let seeded = authenticate(&f.conn, &f.token).unwrap().unwrap();
+        assert_eq!((seeded.token_name.as_str(), seeded.scopes.len()), ("default", ALL_SCOPES.len()));
+        let scopes = vec!["contacts:read".to_owned()];
+        let issued = issue(&f.conn, f.tenant, "reader", &scopes, 5, Ts::now()).unwrap();
+        let stored: String = f.conn.query_row("SELECT token_hash FROM tokens WHERE name = 'reader'", [], |r| r.get(0)).unwrap();
+        assert_ne!(stored, issued.token, "only the hash is stored");
+        let principal = authenticate(&f.conn, &issued.token).unwrap().unwrap();
+        assert_eq!((principal.tenant_id, principal.rate_limit_per_minute), (f.tenant, 5));
+        assert!(principal.has_scope("contacts:read") && !principal.has_scope("contacts:write"));
+        assert_eq!(authenticate(&f.conn, "wacr_sandbox_nope").unwrap(), None);
+        // re-issuing a name replaces the old token
+        let again = issue(&f.conn, f.tenant, "reader", &scopes, 5, Ts::now()).unwrap();
+        assert_eq!(authenticate(&f.conn, &issued.token).unwrap(), None);
+        revoke(&f.conn, f.tenant, "reader", Ts::now()).unwrap();
+        assert_eq!(authenticate(&f.conn, &again.token).unwrap(), None);
+    }
+
+    #[test]
+    fn inactive_tenants_tokens_are_refused() {
+        let f = Fixture::new();
+        let issued = issue(&f.conn, f.tenant, "t", &[], 60, Ts::now()).unwrap();
+        f.conn.execute("UPDATE tenants SET status = 'suspended' WHERE id = ?1", [f.tenant]).unwrap();
+        assert_eq!(authenticate(&f.conn, &issued.token).unwrap(), None);
+    }
+
+    #[test]
+    fn token_specs() {
+        let spec: TokenSpec = "ci:contacts:read,contacts:write".parse().unwrap();
+        assert_eq!(spec, TokenSpec { name: "ci".into(), scopes: vec!["contacts:read".into(), "contacts:write".into()] });
+        assert_eq!("all:*".parse::<TokenSpec>().unwrap().scopes.len(), ALL_SCOPES.len());
+        assert!("none:".parse::<TokenSpec>().unwrap().scopes.is_empty());
+        assert!("x:contacts:reed".parse::<TokenSpec>().unwrap_err().contains("contacts:reed"));
+        assert!("noscopes".parse::<TokenSpec>().is_err());
+    }
+}
