@@ -3,11 +3,12 @@
 pub mod client;
 pub mod models;
 pub mod openapi;
+pub mod server;
 
 use crate::ir::Api;
 use crate::write::Output;
 
 /// Every generated file, in a fixed order.
 pub fn all(api: &Api) -> Vec<Output> {
-    vec![models::emit(api), client::emit(api), openapi::emit(api)]
+    vec![models::emit(api), client::emit(api), server::emit(api), server::matrix_test(api), openapi::emit(api)]
 }

@@ -1,1 +1,52 @@
-//! wacr-server
+//! wacr-server: the WA.cr API v2 as traits to implement, with the whole HTTP surface generated
+//! from `api-spec/` into `src/server.rs` by `cargo xtask codegen` (this file is hand-written).
+//!
+//! Implement [`Authenticator`] (bearer token to [`Principal`]) and one trait per resource group
+//! ([`ContactsApi`], [`GroupsApi`], ...), then serve [`router`]. Before a method runs, the router
+//! has answered 401 UNAUTHORIZED (no or unknown token), 403 INSUFFICIENT_SCOPE (the scope is
+//! named in `details.required_scope`), 429 RATE_LIMIT_EXCEEDED (per-token minute window, with
+//! `Retry-After`), 404/405 for unknown routes and methods, 415/413 for the wrong content type or
+//! an oversized body, and 422 VALIDATION_ERROR for every spec rule the request breaks (body and
+//! query, with the documented messages). A method returns the typed data, or an [`ApiError`] of
+//! one of the codes its operation documents; both are written in the API's envelope.
+//!
+//! ```no_run
+//! use wacr_server::{ApiError, Authenticator, Principal, models::*};
+//!
+//! struct Service;
+//!
+//! impl Authenticator<Scope> for Service {
+//!     async fn authenticate(&self, token: &str) -> Option<Principal<Scope>> {
+//!         (token == "secret").then(|| Principal::new(1, "token-1", ScopeSet::all()))
+//!     }
+//! }
+//!
+//! impl wacr_server::StatusesApi for Service {
+//!     async fn get(&self, _: &Principal<Scope>, req: GetStatusRequest) -> Result<Status, ApiError<GetStatusError>> {
+//!         Err(ApiError::new(GetStatusError::NotFound).with_message(format!("Status {} not found", req.id)))
+//!     }
+//!     // ... the other methods of the group
+//! #   async fn list(&self, _: &Principal<Scope>, _: ListStatusesRequest) -> Result<ListStatusesResponse, ApiError<ListStatusesError>> { todo!() }
+//! #   async fn create(&self, _: &Principal<Scope>, _: CreateStatusRequest) -> Result<CreateStatusResponse, ApiError<CreateStatusError>> { todo!() }
+//! #   async fn update(&self, _: &Principal<Scope>, _: UpdateStatusRequest) -> Result<UpdateStatusResponse, ApiError<UpdateStatusError>> { todo!() }
+//! #   async fn delete(&self, _: &Principal<Scope>, _: DeleteStatusRequest) -> Result<DeleteStatusResponse, ApiError<DeleteStatusError>> { todo!() }
+//! }
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! let app = wacr_server::statuses_router(Service, wacr_server::Config::default());
+//! wacr_server::axum::serve(listener, app).await
+//! # }
+//! ```
+
+#[rustfmt::skip]
+mod server;
+
+pub use server::*;
+
+pub use wacr_models as models;
+pub use wacr_runtime::server::{
+    ApiError, Authenticator, Config, FieldErrors, FixedWindow, Principal, RateLimiter, StaticTokens, message,
+    paginate, retain,
+};
+pub use wacr_runtime::server::axum;

@@ -1,0 +1,639 @@
+//! Server emitter: `generated/wacr-server/src/server.rs`, the traits an implementer writes (one
+//! per resource group, one method per operation) and the axum router that runs every request
+//! through the glue of `wacr_runtime::server` before and after calling them; plus
+//! `generated/wacr-server/tests/auth_matrix.rs`, which checks 401/401/403 for every operation.
+//!
+//! The generated code stays declarative: the spec's conventions, validation rules and query
+//! checks become constants, and each handler is a short sequence of runtime calls.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use crate::ident;
+use crate::ir::*;
+use crate::write::{rust_file, Output};
+
+pub const PATH: &str = "generated/wacr-server/src/server.rs";
+pub const MATRIX_PATH: &str = "generated/wacr-server/tests/auth_matrix.rs";
+
+/// Room for the text parts of a multipart body, on top of its largest files.
+const MULTIPART_SLACK: i64 = 1 << 20;
+
+pub fn emit(api: &Api) -> Output {
+    let mut items = vec![prelude(), conventions(api), rules(api), error_code()];
+    items.extend(api.groups.iter().map(group_trait));
+    items.push(routers(api));
+    items.extend(api.operations().map(|op| handler(api, op)));
+    Output { path: PATH.into(), contents: rust_file(quote!(#(#items)*), &api.files.join(", ")) }
+}
+
+fn prelude() -> TokenStream {
+    quote! {
+        use std::future::Future;
+
+        use wacr_models as m;
+        use wacr_runtime::server as rt;
+        use rt::axum::Router;
+        use rt::axum::extract::State;
+        use rt::axum::routing;
+    }
+}
+
+/// `CONVENTIONS`: everything of `api.yaml` the glue writes or checks.
+fn conventions(api: &Api) -> TokenStream {
+    let e = &api.envelope;
+    let (success, message, data, meta, links) = (&e.success, &e.message, &e.data, &e.meta, &e.links);
+    let (error, code_key, details, errors) = (&e.error, &e.code, &e.details, &e.errors);
+    let p = &api.pagination;
+    let [page_default, page_min, per_page_default, per_page_min, per_page_max] =
+        [p.page_default, p.page_min, p.per_page_default, p.per_page_min, p.per_page_max].map(u32_lit);
+    let r = &api.rate_limit;
+    let (limit, remaining, retry_after) = (&r.limit_header, &r.remaining_header, &r.retry_after_header);
+    let per_minute = u32_lit(r.default_per_minute);
+    let auth_header = &api.auth_header;
+    let fields_key = &api.list_query.fields;
+    let codes = [
+        code(api, "UNAUTHORIZED", 401),
+        code(api, "INSUFFICIENT_SCOPE", 403),
+        code(api, "VALIDATION_ERROR", 422),
+        code(api, "RATE_LIMIT_EXCEEDED", 429),
+        code(api, "NOT_FOUND", 404),
+        code(api, "INTERNAL_ERROR", 500),
+        glue_only_code(api, 405, "METHOD_NOT_ALLOWED", "Method not allowed"),
+        glue_only_code(api, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type"),
+        glue_only_code(api, 413, "PAYLOAD_TOO_LARGE", "Payload too large"),
+    ];
+    let [unauthorized, insufficient_scope, validation, rate_limited, not_found, internal, method_not_allowed, unsupported, too_large] = codes;
+    let required_scope_key = detail_key(api, "INSUFFICIENT_SCOPE", "required_scope");
+    let retry_after_key = detail_key(api, "RATE_LIMIT_EXCEEDED", "retry_after");
+    let max_upload = Literal::usize_unsuffixed(max_upload(api));
+    quote! {
+        /// The conventions of `api-spec/api.yaml` the glue follows: envelope keys, the codes and
+        /// messages of the errors the glue answers itself, pagination bounds and rate-limit
+        /// headers. 405, 413 and 415 are not in the spec's catalogue; the glue names them after
+        /// their HTTP status.
+        pub const CONVENTIONS: rt::Conventions = rt::Conventions {
+            envelope: rt::EnvelopeKeys {
+                success: #success, message: #message, data: #data, meta: #meta, links: #links,
+                error: #error, code: #code_key, details: #details, errors: #errors,
+            },
+            auth_header: #auth_header,
+            codes: rt::GlueCodes {
+                unauthorized: #unauthorized,
+                insufficient_scope: #insufficient_scope,
+                validation: #validation,
+                rate_limited: #rate_limited,
+                not_found: #not_found,
+                internal: #internal,
+                method_not_allowed: #method_not_allowed,
+                unsupported_media_type: #unsupported,
+                payload_too_large: #too_large,
+            },
+            required_scope_key: #required_scope_key,
+            retry_after_key: #retry_after_key,
+            pagination: rt::Pagination {
+                page_default: #page_default, page_min: #page_min,
+                per_page_default: #per_page_default, per_page_min: #per_page_min, per_page_max: #per_page_max,
+            },
+            query: rt::QueryKeys { page: "page", per_page: "per_page", fields: #fields_key },
+            rate_limit: rt::RateLimitHeaders {
+                default_per_minute: #per_minute, limit: #limit, remaining: #remaining, retry_after: #retry_after,
+            },
+            max_upload: #max_upload,
+        };
+    }
+}
+
+/// A catalogue code the glue answers with; the spec must define it.
+fn code(api: &Api, name: &str, status: u16) -> TokenStream {
+    let e = api.error(name).unwrap_or_else(|| panic!("api.yaml defines no `{name}` error, which the server glue answers with"));
+    assert_eq!(e.status, status, "`{name}` must have status {status} for the server glue");
+    code_tokens(&e.code, e.status, &e.message)
+}
+
+/// A code of the spec with this status, else the glue's own.
+fn glue_only_code(api: &Api, status: u16, code: &str, message: &str) -> TokenStream {
+    match api.errors.iter().find(|e| e.status == status) {
+        Some(e) => code_tokens(&e.code, e.status, &e.message),
+        None => code_tokens(code, status, message),
+    }
+}
+
+fn code_tokens(code: &str, status: u16, message: &str) -> TokenStream {
+    let status = Literal::u16_unsuffixed(status);
+    quote!(rt::Code { code: #code, status: #status, message: #message })
+}
+
+/// The wire name of the first `details` field of a code, or the glue's default.
+fn detail_key(api: &Api, code: &str, default: &str) -> String {
+    api.error(code).and_then(|e| e.details.first()).map_or_else(|| default.to_owned(), |f| f.wire.clone())
+}
+
+/// The default multipart limit: the largest sum of file sizes of one operation, plus room.
+fn max_upload(api: &Api) -> usize {
+    let per_op = api.operations().filter_map(|op| op.body.as_ref()).map(|b| {
+        b.fields.iter().filter(|f| f.ty.is_file()).filter_map(|f| f.rules.max_size).sum::<i64>()
+    });
+    usize::try_from(per_op.max().unwrap_or(0) + MULTIPART_SLACK).expect("upload limit fits usize")
+}
+
+/// `pub mod rules`: the validation table of every body and of every model a body nests.
+fn rules(api: &Api) -> TokenStream {
+    let mut nested = BTreeSet::new();
+    for f in api.operations().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.fields) {
+        reach(api, &f.ty, &mut nested);
+    }
+    let models = api.models.iter().filter(|m| nested.contains(m.name.as_str())).map(|m| {
+        let name = ident(&const_name(&m.name));
+        let fields = m.fields.iter().map(|f| field(api, f));
+        let doc = format!(" The rules of `{}` items inside a request body.", m.name);
+        quote!(#[doc = #doc] pub const #name: &[rt::Field] = &[#(#fields),*];)
+    });
+    let bodies = api.operations().filter_map(|op| Some((op, op.body.as_ref()?))).map(|(op, body)| {
+        let name = ident(&body_rules(op));
+        let fields = body.fields.iter().map(|f| field(api, f));
+        let doc = format!(" The rules of the {} body.", op.summary);
+        quote!(#[doc = #doc] pub const #name: &[rt::Field] = &[#(#fields),*];)
+    });
+    let queries = api.operations().filter(|op| query_spec(op).is_some()).map(|op| {
+        let name = ident(&query_rules(op));
+        let spec = query_spec_tokens(api, op);
+        let doc = format!(" What the glue checks in the {} query.", op.summary);
+        quote!(#[doc = #doc] pub const #name: rt::QuerySpec = #spec;)
+    });
+    quote! {
+        /// The spec's validation rules as the glue checks them, with the documented messages.
+        /// Implementations use them for the messages of the rules only they can check:
+        /// `rt::message(rules::CREATE_CONTACT_BODY, "phone", "unique")`.
+        pub mod rules {
+            use wacr_runtime::server as rt;
+            #(#models)*
+            #(#bodies)*
+            #(#queries)*
+        }
+    }
+}
+
+/// Adds the models a type names, and the models their fields name, to `seen`.
+fn reach<'a>(api: &'a Api, ty: &Ty, seen: &mut BTreeSet<&'a str>) {
+    let Ty::Named(name, NamedKind::Model) = ty.leaf() else { return };
+    let Some(model) = api.model(name) else { return };
+    if seen.insert(&model.name) {
+        for f in &model.fields {
+            reach(api, &f.ty, seen);
+        }
+    }
+}
+
+/// `rt::field("firstname", rt::Kind::String).required().rules(&[..]).messages(&[..])`
+fn field(api: &Api, f: &Field) -> TokenStream {
+    let wire = &f.wire;
+    let kind = kind(api, &f.ty);
+    let required = f.required.then(|| quote!(.required()));
+    let nullable = f.nullable.then(|| quote!(.nullable()));
+    let rules = rule_list(&f.rules);
+    let rules = (!rules.is_empty()).then(|| quote!(.rules(&[#(#rules),*])));
+    let messages = f.messages.iter().map(|(rule, text)| quote!((#rule, #text)));
+    let messages = (!f.messages.is_empty()).then(|| quote!(.messages(&[#(#messages),*])));
+    quote!(rt::field(#wire, #kind) #required #nullable #rules #messages)
+}
+
+fn kind(api: &Api, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(rt::Kind::String),
+        Ty::Integer => quote!(rt::Kind::Integer),
+        Ty::Number => quote!(rt::Kind::Number),
+        Ty::Boolean => quote!(rt::Kind::Boolean),
+        Ty::DateTime => quote!(rt::Kind::DateTime),
+        Ty::Date => quote!(rt::Kind::Date),
+        Ty::File => quote!(rt::Kind::File),
+        Ty::Json => quote!(rt::Kind::Json),
+        Ty::Named(name, NamedKind::Enum) => {
+            let values = api.enum_(name).map(|e| e.values.iter().map(|(wire, _)| wire.clone()).collect::<Vec<_>>()).unwrap_or_default();
+            quote!(rt::Kind::Enum(&[#(#values),*]))
+        }
+        Ty::Named(name, NamedKind::Model) => {
+            let name = ident(&const_name(name));
+            quote!(rt::Kind::Object(#name))
+        }
+        Ty::Array(item) => {
+            let item = kind(api, item);
+            quote!(rt::Kind::Array(&#item))
+        }
+        Ty::Map(item) => {
+            let item = kind(api, item);
+            quote!(rt::Kind::Map(&#item))
+        }
+    }
+}
+
+/// The rules the glue checks; `unique`, `exists` and free-text `rule` are the implementation's.
+fn rule_list(r: &Rules) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let strs = |v: &[String]| quote!(&[#(#v),*]);
+    if !r.required_with.is_empty() {
+        let v = strs(&r.required_with);
+        out.push(quote!(rt::Rule::RequiredWith(#v)));
+    }
+    if !r.required_without.is_empty() {
+        let v = strs(&r.required_without);
+        out.push(quote!(rt::Rule::RequiredWithout(#v)));
+    }
+    if let Some((other, value)) = &r.required_if {
+        let lit = literal(value);
+        out.push(quote!(rt::Rule::RequiredIf(#other, #lit)));
+    }
+    out.extend(r.max_length.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxLength(#n)) }));
+    out.extend(r.min_length.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MinLength(#n)) }));
+    out.extend(r.min.map(|n| { let n = Literal::f64_suffixed(n); quote!(rt::Rule::Min(#n)) }));
+    out.extend(r.max.map(|n| { let n = Literal::f64_suffixed(n); quote!(rt::Rule::Max(#n)) }));
+    out.extend(r.min_items.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MinItems(#n)) }));
+    out.extend(r.max_items.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxItems(#n)) }));
+    if r.unique_items && r.unique_by.is_none() {
+        out.push(quote!(rt::Rule::UniqueItems));
+    }
+    out.extend(r.unique_by.as_ref().map(|by| quote!(rt::Rule::UniqueBy(#by))));
+    out.extend(r.format.as_deref().map(|f| match f {
+        "email" => quote!(rt::Rule::Format(rt::Format::Email)),
+        "url" => quote!(rt::Rule::Format(rt::Format::Url)),
+        "phone" => quote!(rt::Rule::Format(rt::Format::Phone)),
+        other => panic!("unknown format `{other}` reached the server emitter"),
+    }));
+    out.extend(r.pattern.as_ref().map(|p| quote!(rt::Rule::Pattern(#p))));
+    out.extend(r.max_size.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxSize(#n)) }));
+    if !r.extensions.is_empty() {
+        let v = strs(&r.extensions);
+        out.push(quote!(rt::Rule::Extensions(#v)));
+    }
+    out
+}
+
+fn literal(value: &serde_json::Value) -> TokenStream {
+    match value {
+        serde_json::Value::String(s) => quote!(rt::Lit::Str(#s)),
+        serde_json::Value::Bool(b) => quote!(rt::Lit::Bool(#b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => quote!(rt::Lit::Int(#i)),
+            None => {
+                let f = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+                quote!(rt::Lit::Num(#f))
+            }
+        },
+        other => panic!("required_if compares with {other}, which is not a scalar"),
+    }
+}
+
+/// What the glue checks in an operation's query beyond `from_pairs`, if anything.
+fn query_spec(op: &Operation) -> Option<()> {
+    (op.is_list() || op.fields || !op.query.is_empty()).then_some(())
+}
+
+fn query_spec_tokens(api: &Api, op: &Operation) -> TokenStream {
+    let paginated = op.is_list();
+    let item_model = match op.response.data.as_ref().map(Ty::leaf) {
+        Some(Ty::Named(name, NamedKind::Model)) => api.model(name),
+        _ => None,
+    };
+    let fields = match (op.fields, item_model) {
+        (true, Some(m)) => {
+            let names = m.fields.iter().map(|f| &f.wire);
+            quote!(Some(&[#(#names),*]))
+        }
+        _ => quote!(None),
+    };
+    let relations = item_model.map(|m| m.relations.iter().map(|f| f.wire.clone()).collect::<Vec<_>>()).unwrap_or_default();
+    let rules = op.query.iter().map(|f| field(api, f));
+    quote!(rt::QuerySpec { paginated: #paginated, fields: #fields, relations: &[#(#relations),*], rules: &[#(#rules),*] })
+}
+
+/// `error_code`: an operation's typed error as the envelope writes it.
+fn error_code() -> TokenStream {
+    quote! {
+        fn error_code<C: Into<m::ErrorCode>>(code: C) -> rt::CodeInfo {
+            let code = code.into();
+            rt::CodeInfo { status: code.status().unwrap_or(500), message: code.default_message(), code: code.as_str().to_owned() }
+        }
+    }
+}
+
+/// `pub trait ContactsApi`: one method per operation.
+fn group_trait(g: &Group) -> TokenStream {
+    let name = ident(&trait_name(g));
+    let text = format!(" {}: {}", g.title, doc_escape(&g.description));
+    let methods = g.operations.iter().map(|op| {
+        let method = ident(&op.name);
+        let (request, response, error) = types(op);
+        let docs = method_doc(op);
+        quote! {
+            #docs
+            fn #method(&self, ctx: &rt::Principal<m::Scope>, req: #request)
+                -> impl Future<Output = Result<#response, rt::ApiError<#error>>> + Send;
+        }
+    });
+    quote! {
+        #[doc = #text]
+        ///
+        /// The router has authenticated the caller, checked the scope and rate limit, and
+        /// parsed and validated the request before a method runs; a list's `page`, `per_page`
+        /// and `sort` come with the spec's defaults filled in, and relations not asked for with
+        /// `?include=` are dropped from the response.
+        pub trait #name: rt::Authenticator<m::Scope> {
+            #(#methods)*
+        }
+    }
+}
+
+fn method_doc(op: &Operation) -> TokenStream {
+    let scope = op.scope.as_ref().map_or_else(|| "no scope".to_owned(), |s| format!("scope `{s}`"));
+    let mut lines = vec![format!(" {}: {}", op.summary, doc_escape(&op.description)), String::new()];
+    lines.push(format!(" `{} {}`, {scope}, {} on success.", op.method, op.path, op.response.status));
+    let codes: Vec<String> = op.error_codes().iter().filter(|e| !e.common || e.code == "INTERNAL_ERROR").map(|e| format!("`{}`", e.code)).collect();
+    lines.push(format!(" Errors: {}.", codes.join(", ")));
+    let request = ident::op::request(&op.type_prefix);
+    lines.push(format!(" See [`m::{request}`] for the rules and where they come from."));
+    quote!(#(#[doc = #lines])*)
+}
+
+fn types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+    let p = &op.type_prefix;
+    let [request, response, error] = [ident::op::request(p), ident::op::response(p), ident::op::error(p)].map(|n| ident(&n));
+    (quote!(m::#request), quote!(m::#response), quote!(m::#error))
+}
+
+/// `router`, `router_with`, one `*_router` per group and the route tables.
+fn routers(api: &Api) -> TokenStream {
+    let traits: Vec<Ident> = api.groups.iter().map(|g| ident(&trait_name(g))).collect();
+    let route_fns: Vec<Ident> = api.groups.iter().map(|g| ident(&format!("{}_routes", ident::field(&g.name)))).collect();
+    let group_routers = api.groups.iter().zip(&traits).zip(&route_fns).map(|((g, t), routes)| {
+        let router = ident(&format!("{}_router", ident::field(&g.name)));
+        let doc = format!(" The {} operations alone, for an implementation of [`{t}`] only.", g.title);
+        let adds = g.operations.iter().map(|op| {
+            let path = &op.path;
+            let method = ident(&op.method.to_lowercase());
+            let handler = ident(&handler_name(op));
+            quote!(.route(#path, routing::#method(#handler::<S>)))
+        });
+        quote! {
+            #[doc = #doc]
+            pub fn #router<S: #t>(service: S, config: rt::Config) -> Router {
+                rt::finish(#routes(Router::new()), service, config, &CONVENTIONS)
+            }
+
+            fn #routes<S: #t>(router: Router<rt::Shared<S>>) -> Router<rt::Shared<S>> {
+                router #(#adds)*
+            }
+        }
+    });
+    let all = route_fns.iter().fold(quote!(Router::new()), |inner, f| quote!(#f(#inner)));
+    quote! {
+        /// Every group trait: what [`router`] serves.
+        pub trait Api: #(#traits)+* {}
+
+        impl<T: #(#traits)+*> Api for T {}
+
+        /// The whole API with the default [`rt::Config`] (1 MiB JSON bodies, the spec's per-token
+        /// rate limit in memory): unknown paths answer 404 NOT_FOUND, known paths with another
+        /// method 405, both in the error envelope.
+        pub fn router<S: Api>(service: S) -> Router {
+            router_with(service, rt::Config::default())
+        }
+
+        /// The whole API with a given configuration.
+        pub fn router_with<S: Api>(service: S, config: rt::Config) -> Router {
+            rt::finish(#all, service, config, &CONVENTIONS)
+        }
+
+        #(#group_routers)*
+    }
+}
+
+/// One handler: begin (auth, scope, limit), path, query, body, operation limits, the trait
+/// method, the envelope.
+fn handler(api: &Api, op: &Operation) -> TokenStream {
+    let group = api.groups.iter().find(|g| g.name == op.group).expect("an operation's group exists");
+    let trait_ = ident(&trait_name(group));
+    let name = ident(&handler_name(op));
+    let method = ident(&op.name);
+    let (request, _, _) = types(op);
+    let message = match &op.response.message {
+        Some(m) => quote!(Some(#m)),
+        None => quote!(None),
+    };
+    let own_messages: Vec<TokenStream> = op.errors.iter().filter_map(|e| e.message.as_ref().map(|m| (&e.code, m))).map(|(c, m)| quote!((#c, #m))).collect();
+    let own_messages = (!own_messages.is_empty()).then(|| quote!(.with_error_messages(&[#(#own_messages),*])));
+    let mut steps = Vec::new();
+    let mut fields = Vec::new();
+    for p in &op.path_params {
+        let (field, wire) = (ident(&p.rust), &p.wire);
+        steps.push(quote!(let #field = call.path(#wire).await?;));
+        fields.push(quote!(#field));
+    }
+    if op.has_query() {
+        steps.push(query_step(api, op));
+        fields.push(quote!(query));
+    }
+    if let Some(body) = &op.body {
+        let rules = ident(&body_rules(op));
+        let ty = ident(&ident::op::body(&op.type_prefix));
+        let read = match body.content_type {
+            ContentType::Json => quote!(json),
+            ContentType::Multipart => quote!(multipart),
+            ContentType::JsonOrMultipart => quote!(json_or_multipart),
+        };
+        steps.push(quote!(let body = call.#read::<m::#ty>(rules::#rules).await?;));
+        fields.push(quote!(body));
+    }
+    if !op.rate_limits.is_empty() {
+        let limits = op.rate_limits.iter().map(|r| {
+            let (key, limit, per) = (&r.key, u32_lit(r.limit), u64_lit(r.per_seconds));
+            quote!(rt::RateRule::new(#key, #limit, #per))
+        });
+        steps.push(quote!(call.rate_limits(&[#(#limits),*])?;));
+    }
+    let include = op.include_model().is_some().then(|| quote!(let include = query.include;));
+    let mutable = (!fields.is_empty()).then(|| quote!(mut));
+    let respond = respond(op);
+    quote! {
+        async fn #name<S: #trait_>(State(s): rt::State<S>, req: rt::Request) -> rt::Reply {
+            let #mutable call = s.begin::<#request>(req, #message).await? #own_messages;
+            #(#steps)*
+            #include
+            let request = #request { #(#fields),* };
+            let result = #trait_::#method(s.service(), call.principal(), request).await;
+            Ok(#respond)
+        }
+    }
+}
+
+/// Parses the query and fills the spec's defaults (page, per_page, sort).
+fn query_step(api: &Api, op: &Operation) -> TokenStream {
+    let ty = ident(&ident::op::query(&op.type_prefix));
+    let spec = match query_spec(op) {
+        Some(()) => {
+            let name = ident(&query_rules(op));
+            quote!(&rules::#name)
+        }
+        None => quote!(&rt::QuerySpec::PLAIN),
+    };
+    let mutable = op.list.as_ref().map(|_| quote!(mut));
+    let mut defaults = Vec::new();
+    if let Some(list) = &op.list {
+        let p = &api.pagination;
+        let (page, per_page) = (u32_lit(p.page_default), u32_lit(p.per_page_default));
+        defaults.push(quote!(query.page.get_or_insert(#page);));
+        defaults.push(quote!(query.per_page.get_or_insert(#per_page);));
+        if let Some(default) = list.default_sort.as_deref().filter(|_| !list.sort.is_empty()) {
+            let prefix = &api.list_query.descending_prefix;
+            let (field, dir) = match default.strip_prefix(prefix.as_str()) {
+                Some(field) => (field, quote!(desc)),
+                None => (default, quote!(asc)),
+            };
+            let sort_ty = ident(&ident::op::sort_field(&op.type_prefix));
+            let variant = ident(&ident::variant(field));
+            defaults.push(quote! {
+                if query.sort.is_empty() {
+                    query.sort.push(m::Sort::#dir(m::#sort_ty::#variant));
+                }
+            });
+        }
+    }
+    quote! {
+        let #mutable query = call.query(#spec, |pairs| m::#ty::from_pairs(pairs))?;
+        #(#defaults)*
+    }
+}
+
+/// The envelope writer of the operation, with the include filter when it has one.
+fn respond(op: &Operation) -> TokenStream {
+    let has_include = op.include_model().is_some();
+    let many = matches!(op.response.data, Some(Ty::Array(_)));
+    let result = match (has_include, op.response.envelope, many) {
+        (false, _, _) => quote!(result),
+        (true, EnvelopeKind::List, _) => quote!(result.map(|page| page.map(|item| rt::retain(item, include)))),
+        (true, _, true) => quote!(result.map(|items| items.into_iter().map(|item| rt::retain(item, include)).collect())),
+        (true, _, false) => quote!(result.map(|data| rt::retain(data, include))),
+    };
+    let writer = match (op.response.envelope, &op.response.data) {
+        (_, None) | (EnvelopeKind::Data, _) => quote!(data),
+        (EnvelopeKind::List, _) => quote!(list),
+        (EnvelopeKind::Flat, _) => quote!(flat),
+        (EnvelopeKind::None, _) => quote!(bare),
+    };
+    quote!(call.#writer(#result, error_code))
+}
+
+/// `generated/wacr-server/tests/auth_matrix.rs`: an implementation whose every method fails,
+/// and a test that sends each operation without a token, with an unknown one and with one
+/// lacking the scope.
+pub fn matrix_test(api: &Api) -> Output {
+    let impls = api.groups.iter().map(|g| {
+        let t = ident(&trait_name(g));
+        let methods = g.operations.iter().map(|op| {
+            let method = ident(&op.name);
+            let (request, response, error) = types(op);
+            quote! {
+                async fn #method(&self, _: &Principal<Scope>, _: #request) -> Result<#response, ApiError<#error>> {
+                    Err(#error::InternalError.into())
+                }
+            }
+        });
+        quote!(impl wacr_server::#t for Unreachable { #(#methods)* })
+    });
+    let cases = api.operations().map(|op| {
+        let (request, _, _) = types(op);
+        let path = op.path_params.iter().fold(op.path.clone(), |path, p| path.replace(&format!("{{{}}}", p.wire), "1"));
+        quote!(support::case::<#request>(#path))
+    });
+    let count = Literal::usize_unsuffixed(api.operations().count());
+    let tokens = quote! {
+        //! Every operation answers 401 without a token and with an unknown one, and 403
+        //! INSUFFICIENT_SCOPE (naming the scope) to a token without its scope, before the
+        //! implementation is reached.
+
+        mod support;
+
+        use wacr_models::{self as m, Scope, ScopeSet};
+        use wacr_server::{ApiError, Authenticator, Principal};
+
+        struct Unreachable;
+
+        impl Authenticator<Scope> for Unreachable {
+            async fn authenticate(&self, token: &str) -> Option<Principal<Scope>> {
+                (token == support::NO_SCOPE_TOKEN).then(|| Principal::new(1, "no-scope", ScopeSet::new()))
+            }
+        }
+
+        #(#impls)*
+
+        #[tokio::test]
+        async fn every_operation_checks_the_token_and_the_scope() {
+            let server = support::serve(wacr_server::router(Unreachable)).await;
+            let cases = [#(#cases),*];
+            assert_eq!(cases.len(), #count);
+            for case in cases {
+                support::check_auth(&server, &case).await;
+            }
+        }
+    };
+    Output { path: MATRIX_PATH.into(), contents: rust_file(tokens, &api.files.join(", ")) }
+}
+
+fn trait_name(g: &Group) -> String {
+    format!("{}Api", g.type_name)
+}
+
+fn handler_name(op: &Operation) -> String {
+    ident::field(&op.id)
+}
+
+fn body_rules(op: &Operation) -> String {
+    format!("{}_BODY", const_name(&op.type_prefix))
+}
+
+fn query_rules(op: &Operation) -> String {
+    format!("{}_QUERY", const_name(&op.type_prefix))
+}
+
+/// `CREATE_CONTACT` from `CreateContact`: the field spelling of `ident`, upper-cased.
+fn const_name(name: &str) -> String {
+    ident::bare(&ident::field(name)).to_uppercase()
+}
+
+/// An identifier from a name `ident.rs` produced (`r#type` becomes a raw identifier).
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+fn u32_lit(n: i64) -> Literal {
+    Literal::u32_unsuffixed(u32::try_from(n).unwrap_or_else(|_| panic!("{n} does not fit a u32")))
+}
+
+fn u64_lit(n: i64) -> Literal {
+    Literal::u64_unsuffixed(u64::try_from(n).unwrap_or_else(|_| panic!("{n} does not fit a u64")))
+}
+
+/// Spec prose in a doc comment: link brackets and `<...>` escaped outside code spans.
+fn doc_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.trim().split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+        } else {
+            for c in part.chars() {
+                if matches!(c, '[' | ']' | '<' | '>') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
