@@ -33,6 +33,9 @@
 #[rustfmt::skip]
 mod client;
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
+
 pub use client::*;
 pub use wacr_runtime::client::{
     AnyError, ApiError, BuildError, CallOptions, ClientBuilder, Error, RateLimit, RetryPolicy, Success, Transport,

@@ -306,3 +306,14 @@ async fn the_token_never_appears_in_debug_display_logs_or_errors() {
     assert!(reqs.iter().all(|r| r.contains(&format!("authorization: Bearer {TOKEN}")) || r.contains(&format!("Authorization: Bearer {TOKEN}"))));
     assert!(reqs.iter().all(|r| !r.lines().next().unwrap().contains(TOKEN)), "never in the URL");
 }
+
+#[cfg(feature = "blocking")]
+#[test]
+fn blocking_facade_executes_requests() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = rt.block_on(serve(vec![err(503, "INTERNAL_ERROR", vec![]), ok(account())]));
+    let blocking = wacr_client::blocking::Client::new(client(&s.base));
+    let account = blocking.execute(wacr_client::models::GetAccountInfoRequest::new()).unwrap();
+    assert_eq!(account.name, "Acme");
+    assert_eq!(s.hits.load(Ordering::SeqCst), 2);
+}

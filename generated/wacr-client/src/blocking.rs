@@ -1,0 +1,34 @@
+//! A blocking facade over the async client (feature `blocking`): one private current-thread
+//! tokio runtime per client, and [`Client::execute`] for any generated `…Request`.
+//! Do not use it inside an async runtime; use the async [`crate::Client`] there.
+
+use crate::{ClientRequest, Result};
+
+/// A blocking WA.cr client.
+#[derive(Debug)]
+pub struct Client {
+    inner: crate::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Client {
+    /// Wraps an async client built with [`crate::Client::builder`].
+    ///
+    /// # Panics
+    ///
+    /// When the operating system refuses to create the runtime's resources.
+    pub fn new(inner: crate::Client) -> Client {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a current-thread tokio runtime");
+        Client { inner, runtime }
+    }
+
+    /// Sends any operation's request and waits for its data.
+    pub fn execute<R: ClientRequest>(&self, request: R) -> Result<R::Output, R::Error> {
+        self.runtime.block_on(self.inner.execute(request))
+    }
+
+    /// The async client underneath.
+    pub fn async_client(&self) -> &crate::Client {
+        &self.inner
+    }
+}
