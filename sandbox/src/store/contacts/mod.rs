@@ -473,7 +473,7 @@ pub fn batch_delete(conn: &mut Connection, ctx: &Ctx, ids: &[i64]) -> Result<Bat
 
 /// What became of one batch item.
 enum Outcome {
-    Created(Contact),
+    Created(Box<Contact>),
     Skipped(String),
     Failed(FieldErrors),
     /// The plan limit stopped the item.
@@ -494,7 +494,7 @@ pub fn batch_create(conn: &mut Connection, ctx: &Ctx, items: &[Value], options: 
     };
     for (index, item) in items.iter().enumerate() {
         match batch_item(&tx, ctx, item, options)? {
-            Outcome::Created(contact) => result.created.push(contact),
+            Outcome::Created(contact) => result.created.push(*contact),
             Outcome::Skipped(reason) => result.skipped.push(BatchSkipped { index: index as i64, reason, data: item.clone() }),
             Outcome::Failed(errors) if options.continue_on_error => {
                 result.errors.push(BatchFailed { index: index as i64, errors, data: item.clone() })
@@ -575,7 +575,7 @@ fn batch_item(conn: &Connection, ctx: &Ctx, item: &Value, options: BatchOptions)
         return Ok(Outcome::AtLimit(error));
     }
     match insert(conn, ctx, &new) {
-        Ok(id) => Ok(Outcome::Created(find(conn, ctx, id)?.ok_or_else(|| Error::Internal("contact vanished".into()))?)),
+        Ok(id) => Ok(Outcome::Created(Box::new(find(conn, ctx, id)?.ok_or_else(|| Error::Internal("contact vanished".into()))?))),
         Err(Error::Validation(errors)) => Ok(Outcome::Failed(errors)),
         Err(other) => Err(other),
     }

@@ -1,1 +1,268 @@
-//! Unit tests of store::messages.
+//! Unit tests of store::messages and the shared send path: contact lookup and auto-creation,
+//! merge fields, opt-out, the conversations limit, the simulated Cloud API, template parameter
+//! rules, media rules, interactive rules, and the history with its delivery progression.
+
+use super::*;
+use crate::seed::TenantSeed;
+use crate::store::contacts::{self, Includes};
+use crate::store::testing::Fixture;
+use crate::store::{Filter, FilterOp};
+
+fn text(phone: &str, message: &str) -> TextSend {
+    TextSend { phone: phone.into(), message: message.into(), contact_id: None }
+}
+
+fn errors_of<T: std::fmt::Debug>(result: Result<T>) -> FieldErrors {
+    match result {
+        Err(Error::Validation(errors)) => errors,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn text_auto_creates_the_contact_and_merges_fields() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let sent = send_text(&mut f.conn, &ctx, &text("+1 (555) 000-2001", "Hi @{contact_first_name}!")).unwrap();
+    assert_eq!(sent.phone, "15550002001");
+    assert_eq!(sent.status, "sent");
+    assert!(sent.message_id.starts_with("wamid."));
+    let contact = contacts::get(&f.conn, &ctx, sent.contact_id, Includes::default()).unwrap().contact;
+    assert_eq!(sent.message, format!("Hi {}!", contact.firstname));
+    assert_eq!((contact.contact_type.as_str(), contact.assigned_id.is_some()), ("lead", true));
+    // the second send finds the contact by its digits and reuses the chat
+    let again = send_text(&mut f.conn, &ctx, &text("15550002001", "@{contact_phone} / @{contact_email}.")).unwrap();
+    assert_eq!((again.contact_id, again.chat_id), (sent.contact_id, sent.chat_id));
+    assert_eq!(again.message, "+1 (555) 000-2001 / .");
+    assert_ne!(again.chat_message_id, sent.chat_message_id);
+}
+
+#[test]
+fn send_errors() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let unknown = TextSend { contact_id: Some(999_999), ..text("+15550002002", "x") };
+    assert_eq!(send_text(&mut f.conn, &ctx, &unknown).unwrap_err(), Error::NotFound { what: "contact", field: Some("contact_id") });
+    let c = f.contact("+15550002003");
+    contacts::set_opted_out(&f.conn, &ctx, c.id, true).unwrap();
+    assert_eq!(send_text(&mut f.conn, &ctx, &text("+15550002003", "x")).unwrap_err(), Error::ContactOptedOut);
+    let failing = send_text(&mut f.conn, &ctx, &text("+15550000500", "x")).unwrap_err();
+    assert!(matches!(failing, Error::SendFailed(_)));
+    assert!(contacts::find_by_phone(&f.conn, &ctx, "15550000500").unwrap().is_none(), "a failed send keeps nothing");
+    // the second tenant has no WhatsApp and no default lead settings
+    let other = f.other_ctx();
+    assert_eq!(send_text(&mut f.conn, &other, &text("+15550002004", "x")).unwrap_err(), Error::WhatsappNotConfigured);
+    f.conn.execute("UPDATE tenants SET whatsapp_configured = 1 WHERE id = ?1", [f.other]).unwrap();
+    let errors = errors_of(send_text(&mut f.conn, &other, &text("+15550002004", "x")));
+    assert!(errors.contains_key("contact"));
+}
+
+#[test]
+fn auto_creation_respects_the_contacts_limit() {
+    let mut seed = TenantSeed::primary(60);
+    seed.plan.contacts = Some(1);
+    let mut f = Fixture::with(seed);
+    f.contact("+15550002101");
+    let ctx = f.ctx();
+    assert_eq!(
+        send_text(&mut f.conn, &ctx, &text("+15550002102", "x")).unwrap_err(),
+        Error::FeatureLimit { feature: "contacts", current: 1, maximum: 1 }
+    );
+    send_text(&mut f.conn, &ctx, &text("+15550002101", "existing contacts are fine")).unwrap();
+}
+
+#[test]
+fn conversations_limit_counts_chats_this_month() {
+    let mut seed = TenantSeed::primary(60);
+    seed.plan.conversations = Some(2);
+    let mut f = Fixture::with(seed);
+    let ctx = f.ctx();
+    send_text(&mut f.conn, &ctx, &text("+15550002201", "a")).unwrap();
+    send_text(&mut f.conn, &ctx, &text("+15550002202", "b")).unwrap();
+    send_text(&mut f.conn, &ctx, &text("+15550002201", "same chat, no new conversation")).unwrap();
+    assert_eq!(
+        send_text(&mut f.conn, &ctx, &text("+15550002203", "c")).unwrap_err(),
+        Error::FeatureLimit { feature: "conversations", current: 2, maximum: 2 }
+    );
+    f.advance(40 * 86_400);
+    let next_month = f.ctx();
+    send_text(&mut f.conn, &next_month, &text("+15550002203", "a new month")).unwrap();
+}
+
+fn template(name: &str, language: &str, phone: &str) -> TemplateSend {
+    TemplateSend { phone: phone.into(), template_name: name.into(), language: language.into(), ..TemplateSend::default() }
+}
+
+#[test]
+fn template_parameters_follow_the_template() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let phone = "+15550002301";
+    let missing = errors_of(send_template(&mut f.conn, &ctx, &template("order_update", "en", phone)));
+    assert_eq!(missing.keys().collect::<Vec<_>>(), ["field_1", "field_2", "field_3", "header_field_1"]);
+    let mut ok = template("order_update", "en", phone);
+    ok.header_field_1 = Some("#1001".into());
+    ok.fields[0] = Some("@{contact_first_name}".into());
+    ok.fields[1] = Some("#1001".into());
+    ok.fields[2] = Some("Friday".into());
+    ok.buttons[0] = Some("1001".into());
+    let sent = send_template(&mut f.conn, &ctx, &ok).unwrap();
+    assert_eq!((sent.template_name.as_str(), sent.language.as_str(), sent.status.as_str()), ("order_update", "en", "sent"));
+    let stored = get(&f.conn, &ctx, history_id(&f, &sent.message_id), &DeliverySimulation::default()).unwrap();
+    assert_eq!(stored.message.message.as_deref(), Some("Hi 15550002301, your order #1001 has shipped and arrives on Friday."));
+    assert_eq!(stored.message.message_type.as_deref(), Some("template"));
+
+    let no_image = errors_of(send_template(&mut f.conn, &ctx, &template("promo_image", "en", phone)));
+    assert!(no_image.contains_key("header_image_url") && no_image.contains_key("field_2"));
+    let mut image = template("promo_image", "en", phone);
+    image.header_image_file = Some(Upload { file_name: "promo.png".into(), size: 1000 });
+    image.fields[0] = Some("Ann".into());
+    image.fields[1] = Some("20%".into());
+    let sent = send_template(&mut f.conn, &ctx, &image).unwrap();
+    let stored = get(&f.conn, &ctx, history_id(&f, &sent.message_id), &DeliverySimulation::default()).unwrap();
+    assert!(stored.url.unwrap().ends_with("/promo.png"));
+    let mut doc = template("invoice_document", "en_GB", phone);
+    doc.header_document_url = Some("https://files.example.com/inv.pdf".into());
+    doc.fields = [Some("A".into()), Some("B".into()), None, None, None, None, None, None, None, None];
+    send_template(&mut f.conn, &ctx, &doc).unwrap();
+}
+
+#[test]
+fn template_errors() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let not_found = Error::NotFound { what: "template", field: Some("template_name") };
+    assert_eq!(send_template(&mut f.conn, &ctx, &template("nope", "en", "+15550002401")).unwrap_err(), not_found);
+    assert_eq!(send_template(&mut f.conn, &ctx, &template("seasonal_sale", "en", "+15550002401")).unwrap_err(), not_found, "rejected");
+    assert_eq!(send_template(&mut f.conn, &ctx, &template("order_update", "fr", "+15550002401")).unwrap_err(), not_found, "language");
+    let other = f.other_ctx();
+    assert_eq!(
+        send_template(&mut f.conn, &other, &template("welcome_message", "en", "+15550002401")).unwrap_err(),
+        Error::FeatureNotAvailable { feature: "whatsapp_templates" }
+    );
+    // templates may go to contacts outside the service window, but not to opted-out ones
+    let c = f.contact("+15550002402");
+    contacts::set_opted_out(&f.conn, &ctx, c.id, true).unwrap();
+    let mut to_opted_out = template("welcome_message", "en", "+15550002402");
+    to_opted_out.contact_id = Some(c.id);
+    assert_eq!(send_template(&mut f.conn, &ctx, &to_opted_out).unwrap_err(), Error::ContactOptedOut);
+}
+
+#[test]
+fn auto_generated_otp_can_be_verified() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let mut req = template("otp_verification", "en", "+15550002501");
+    req.auto_generate_otp = true;
+    req.fields[1] = Some("10".into());
+    send_template(&mut f.conn, &ctx, &req).unwrap();
+    let status = crate::store::auth::otp_status(&f.conn, &ctx, "+15550002501", None).unwrap();
+    assert!(status.has_active_otp);
+    let history = list(&f.conn, &ctx, &ListParams::default(), &DeliverySimulation::default()).unwrap();
+    let body = history.items[0].message.clone().unwrap();
+    let code = &body[1..7];
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{body}");
+    crate::store::auth::verify_otp(&f.conn, &ctx, "15550002501", code, None).unwrap();
+}
+
+fn media(kind: &str) -> MediaSend {
+    MediaSend { phone: "+15550002601".into(), media_type: kind.into(), ..MediaSend::default() }
+}
+
+#[test]
+fn media_rules_per_type() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let errors = errors_of(send_media(&mut f.conn, &ctx, &media("image")));
+    assert!(errors.contains_key("media_url"));
+    let mut big = media("image");
+    big.media_file = Some(Upload { file_name: "huge.gif".into(), size: 6 * 1024 * 1024 });
+    let errors = errors_of(send_media(&mut f.conn, &ctx, &big));
+    assert_eq!(
+        errors["media_file"],
+        ["The media file must be a file of type: jpg, jpeg, png, webp.", "The media file must not be greater than 5120 kilobytes."]
+    );
+    let mut doc = media("document");
+    doc.media_file = Some(Upload { file_name: "Report.PDF".into(), size: 50 * 1024 * 1024 });
+    doc.caption = Some("Q3".into());
+    doc.contact.firstname = Some("Media".into());
+    doc.contact.groups = vec![];
+    let sent = send_media(&mut f.conn, &ctx, &doc).unwrap();
+    assert_eq!((sent.filename.as_deref(), sent.caption.as_deref()), (Some("Report.PDF"), Some("Q3")));
+    assert!(sent.media_url.starts_with("https://media.wacr-sandbox.invalid/"));
+    let contact = contacts::get(&f.conn, &ctx, sent.contact_id, Includes::default()).unwrap().contact;
+    assert_eq!(contact.firstname, "Media");
+    let mut audio = media("audio");
+    audio.media_url = Some("https://cdn.example.com/voice.ogg?x=1".into());
+    audio.caption = Some("dropped".into());
+    let sent = send_media(&mut f.conn, &ctx, &audio).unwrap();
+    assert_eq!((sent.caption, sent.filename), (None, None));
+    let stored = get(&f.conn, &ctx, history_id(&f, &sent.message_id), &DeliverySimulation::default()).unwrap();
+    assert_eq!(stored.message.message_type.as_deref(), Some("audio"));
+}
+
+#[test]
+fn interactive_rules() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let button = |id: &str| Button { id: id.into(), title: "T".into() };
+    let mut req = InteractiveSend { phone: "+15550002701".into(), kind: "button".into(), body_text: "Pick".into(), ..InteractiveSend::default() };
+    assert!(errors_of(send_interactive(&mut f.conn, &ctx, &req)).contains_key("buttons"));
+    req.buttons = vec![button("a"), button("a")];
+    assert_eq!(errors_of(send_interactive(&mut f.conn, &ctx, &req))["buttons"], ["Button IDs must be unique."]);
+    req.buttons = vec![button("a"), button("b")];
+    let sent = send_interactive(&mut f.conn, &ctx, &req).unwrap();
+    assert_eq!(sent.kind, "button");
+    let row = |id: &str| ListRow { id: id.into(), title: "R".into(), description: None };
+    let mut list_req = InteractiveSend {
+        kind: "list".into(),
+        list_button_text: Some("Menu".into()),
+        sections: vec![Section { title: "A".into(), rows: vec![row("1"), row("2")] }, Section { title: "B".into(), rows: vec![row("2")] }],
+        ..req.clone()
+    };
+    assert_eq!(errors_of(send_interactive(&mut f.conn, &ctx, &list_req))["sections"], ["Row IDs must be unique across all sections."]);
+    list_req.sections[1].rows[0].id = "3".into();
+    send_interactive(&mut f.conn, &ctx, &list_req).unwrap();
+}
+
+fn history_id(f: &Fixture, wamid: &str) -> i64 {
+    f.conn.query_row("SELECT id FROM messages WHERE message_id = ?1", [wamid], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn history_progresses_and_filters() {
+    let mut f = Fixture::new();
+    let sim = DeliverySimulation::default();
+    let ctx = f.ctx();
+    let a = send_text(&mut f.conn, &ctx, &text("+15550002801", "first")).unwrap();
+    let failing = send_text(&mut f.conn, &ctx, &text("+15550000400", "never arrives")).unwrap();
+    f.advance(3);
+    let ctx = f.ctx();
+    send_text(&mut f.conn, &ctx, &text("+15550002802", "second")).unwrap();
+    let status = |f: &Fixture, id: i64| get(&f.conn, &f.ctx(), id, &sim).unwrap();
+    let a_id = history_id(&f, &a.message_id);
+    assert_eq!(status(&f, a_id).message.status.as_deref(), Some("delivered"));
+    let failed = status(&f, history_id(&f, &failing.message_id));
+    assert_eq!(failed.message.status.as_deref(), Some("failed"));
+    assert!(failed.status_message.is_some());
+    f.advance(3);
+    let read = status(&f, a_id);
+    assert_eq!((read.message.status.as_deref(), read.message.is_read), (Some("read"), true));
+    assert!(read.message.updated_at > read.message.created_at);
+
+    let ctx = f.ctx();
+    let bodies = |params: ListParams| -> Vec<String> {
+        list(&f.conn, &ctx, &params, &sim).unwrap().items.into_iter().map(|m| m.message.unwrap()).collect()
+    };
+    assert_eq!(bodies(ListParams::default()), ["second", "never arrives", "first"]);
+    let by_status = ListParams { filters: vec![Filter::new("status", FilterOp::Eq, "read")], ..ListParams::default() };
+    assert_eq!(bodies(by_status), ["first"]);
+    let by_chat = ListParams { filters: vec![Filter::new("interaction_id", FilterOp::Eq, a.chat_id.to_string())], ..ListParams::default() };
+    assert_eq!(bodies(by_chat), ["first"]);
+    let search = ListParams { search: Some("arrive".into()), ..ListParams::default() };
+    assert_eq!(bodies(search), ["never arrives"]);
+    let outbound = ListParams { filters: vec![Filter::parse("direction", Some("in"), "outbound").unwrap()], ..ListParams::default() };
+    assert_eq!(bodies(outbound).len(), 3);
+    assert!(list(&f.conn, &f.other_ctx(), &ListParams::default(), &sim).unwrap().items.is_empty());
+    assert_eq!(get(&f.conn, &f.other_ctx(), a_id, &sim).unwrap_err(), Error::not_found("message"));
+}
