@@ -3,6 +3,10 @@
 //! limit; the call parses path, query and body, applies operation limits, and writes the
 //! success or error envelope. [`finish`] adds the 404/405 fallbacks and the upload limit.
 
+// A finished response is the error of every step, as in axum handlers returning
+// `Result<Response, Response>`; boxing it would only move the allocation.
+#![allow(clippy::result_large_err)]
+
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -411,4 +415,159 @@ pub async fn not_found<S: Send + Sync + 'static>(State(shared): State<Shared<S>>
 pub async fn method_not_allowed<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
     let conventions = shared.conventions();
     glue_error(conventions, &conventions.codes.method_not_allowed, None, &HeaderMap::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt;
+
+    use axum::http::header;
+    use serde_json::json;
+
+    use super::*;
+    use crate::scope::{ScopeError, ScopeSet, scope_from_str};
+    use crate::server::testing::CONVENTIONS;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    enum Sc {
+        Read,
+        Write,
+    }
+
+    impl ScopeEnum for Sc {
+        const ALL: &'static [Self] = &[Sc::Read, Sc::Write];
+        fn as_str(self) -> &'static str {
+            ["things:read", "things:write"][self as usize]
+        }
+        fn index(self) -> u32 {
+            self as u32
+        }
+    }
+
+    impl fmt::Display for Sc {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl FromStr for Sc {
+        type Err = ScopeError;
+        fn from_str(s: &str) -> Result<Self, ScopeError> {
+            scope_from_str(s)
+        }
+    }
+
+    struct Create;
+
+    impl Operation for Create {
+        type Scope = Sc;
+        const ID: &'static str = "create_thing";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/things";
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const SCOPE: Option<Sc> = Some(Sc::Write);
+        const SUCCESS_STATUS: u16 = 201;
+        fn render_path(&self) -> String {
+            Self::PATH.to_owned()
+        }
+    }
+
+    struct Auth;
+
+    impl Authenticator<Sc> for Auth {
+        async fn authenticate(&self, token: &str) -> Option<Principal<Sc>> {
+            match token {
+                "rw" => Some(Principal::new(1, "rw", ScopeSet::all()).with_rate_limit(2)),
+                "r" => Some(Principal::new(1, "r", ScopeSet::new().with(Sc::Read))),
+                _ => None,
+            }
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Thing {
+        name: String,
+    }
+
+    const RULES: &[Field] = &[super::super::validate::field("name", super::super::validate::Kind::String).required()];
+
+    fn shared() -> Shared<Auth> {
+        Shared::new(Auth, Config::default(), &CONVENTIONS)
+    }
+
+    fn request(token: Option<&str>, content_type: Option<&str>, body: &str) -> Request {
+        let mut builder = axum::http::Request::builder().method("POST").uri("/things?page=2");
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(content_type) = content_type {
+            builder = builder.header(header::CONTENT_TYPE, content_type);
+        }
+        builder.body(Body::from(body.to_owned())).unwrap()
+    }
+
+    async fn read(response: Response) -> (u16, HeaderMap, Value) {
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        (parts.status.as_u16(), parts.headers, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    fn info(code: &'static str) -> CodeInfo {
+        let status = if code == "VALIDATION_ERROR" { 422 } else { 404 };
+        CodeInfo { code: code.to_owned(), status, message: Some("Catalogue message") }
+    }
+
+    #[tokio::test]
+    async fn begin_checks_token_scope_and_limit_in_that_order() {
+        let s = shared();
+        let (status, _, body) = read(s.begin::<Create>(request(None, None, ""), None).await.err().unwrap()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (401, Some("UNAUTHORIZED")));
+        let (status, _, body) = read(s.begin::<Create>(request(Some("x"), None, ""), None).await.err().unwrap()).await;
+        assert_eq!((status, body["message"].as_str()), (401, Some("Unauthenticated")));
+        let (status, _, body) = read(s.begin::<Create>(request(Some("r"), None, ""), None).await.err().unwrap()).await;
+        assert_eq!((status, &body["error"]["details"]), (403, &json!({"required_scope": "things:write"})));
+        assert!(s.begin::<Create>(request(Some("rw"), None, ""), None).await.is_ok());
+        assert!(s.begin::<Create>(request(Some("rw"), None, ""), None).await.is_ok());
+        let (status, headers, body) = read(s.begin::<Create>(request(Some("rw"), None, ""), None).await.err().unwrap()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (429, Some("RATE_LIMIT_EXCEEDED")));
+        assert_eq!(headers["x-ratelimit-remaining"], "0");
+        assert_eq!(headers["retry-after"].to_str().unwrap(), body["error"]["details"]["retry_after"].to_string());
+    }
+
+    #[tokio::test]
+    async fn json_bodies_and_the_success_envelope() {
+        let s = Shared::new(Auth, Config::default().without_rate_limit(), &CONVENTIONS);
+        let mut call = s.begin::<Create>(request(Some("rw"), Some("application/json"), r#"{"name": "a"}"#), Some("Created")).await.unwrap();
+        let body: Thing = call.json(RULES).await.unwrap();
+        assert_eq!(body.name, "a");
+        let ok: Result<Value, ApiError<&'static str>> = Ok(json!({"id": 1}));
+        let (status, headers, json) = read(call.data(ok, info)).await;
+        assert_eq!((status, json), (201, json!({"success": true, "message": "Created", "data": {"id": 1}})));
+        assert!(headers.get("x-ratelimit-limit").is_none(), "no limiter, no headers");
+
+        let mut call = s.begin::<Create>(request(Some("rw"), Some("application/json"), "{}"), None).await.unwrap();
+        let (status, _, json) = read(call.json::<Thing>(RULES).await.err().unwrap()).await;
+        assert_eq!((status, &json["errors"]), (422, &json!({"name": ["The name field is required."]})));
+    }
+
+    #[tokio::test]
+    async fn lists_get_links_and_errors_get_their_messages() {
+        let s = shared();
+        let call = s.begin::<Create>(request(Some("rw"), None, ""), Some("Listed")).await.unwrap();
+        let page = crate::server::paginate(vec![json!(1)], 3, 2, 1);
+        let (status, _, json) = read(call.list(Ok::<_, ApiError<&'static str>>(page), info)).await;
+        assert_eq!(status, 201);
+        assert_eq!(json["links"], json!({"first": "/things?page=1", "last": "/things?page=3", "prev": "/things?page=1", "next": "/things?page=3"}));
+        assert_eq!(json["meta"]["total"], 3);
+
+        let call = s.begin::<Create>(request(Some("rw"), None, ""), None).await.unwrap().with_error_messages(&[("NOT_FOUND", "Thing not found")]);
+        let (status, _, json) = read(call.error(ApiError::new("NOT_FOUND"), info)).await;
+        assert_eq!((status, json["message"].as_str()), (404, Some("Thing not found")));
+        assert!(json.get("errors").is_none());
+        let (_, headers, json) = read(call.error(ApiError::new("NOT_FOUND").with_message("Gone").with_retry_after(5), info)).await;
+        assert_eq!((json["message"].as_str(), &json["error"]["details"]), (Some("Gone"), &json!({"retry_after": 5})));
+        assert_eq!(headers["retry-after"], "5");
+        let (status, _, json) = read(call.error(ApiError::new("VALIDATION_ERROR"), info)).await;
+        assert_eq!((status, json["message"].as_str(), &json["errors"]), (422, Some("Catalogue message"), &json!({})));
+    }
 }

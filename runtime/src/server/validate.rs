@@ -189,11 +189,9 @@ impl Checker<'_> {
             let path = format!("{prefix}{}", f.wire);
             let value = object.get(f.wire);
             let sent_null = f.nullable && matches!(value, Some(Value::Null));
-            if !present(f.wire) && !sent_null {
-                if let Some(message) = requirement(f, object, &present, &path) {
-                    self.errors.add(&path, message);
-                    continue;
-                }
+            if !present(f.wire) && !sent_null && let Some(message) = requirement(f, object, &present, &path) {
+                self.errors.add(&path, message);
+                continue;
             }
             let own_files: Vec<&File> = files.iter().filter(|(n, _)| n == f.wire).map(|(_, file)| file).collect();
             if !own_files.is_empty() {
