@@ -499,6 +499,7 @@ impl FromNode for Operation {
             summary: r.req("summary", diags).unwrap_or_default(),
             description: string_or_default(&mut r, "description", diags),
             method: r.req("method", diags).unwrap_or_else(|| here("GET")),
+            sends_message: r.opt("sends_message", diags).unwrap_or(false),
             path: r.req("path", diags).unwrap_or_else(|| here("/")),
             scope: r.req("scope", diags).unwrap_or_else(|| here("none")),
             provenance: provenance(&mut r, diags),

@@ -270,6 +270,8 @@ pub struct Operation {
     pub summary: String,
     pub description: String,
     pub method: At<String>,
+    /// Delivers a WhatsApp message: a retry could deliver it twice.
+    pub sends_message: bool,
     pub path: At<String>,
     pub scope: At<String>,
     pub provenance: Option<Provenance>,
