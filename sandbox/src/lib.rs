@@ -6,8 +6,10 @@
 pub mod clock;
 pub mod db;
 pub mod seed;
+pub mod server;
 pub mod startup;
 pub mod store;
 
 pub use db::{Db, DbPath};
+pub use server::{Running, Sandbox, spawn};
 pub use startup::{Config, Started};

@@ -1,6 +1,7 @@
 //! `wacr-sandbox`: the command line. Parses the options, opens (and on first start seeds) the
 //! database, prints the tokens issued by this start on stdout, and serves until Ctrl-C.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use wacr_sandbox::store::tokens::TokenSpec;
-use wacr_sandbox::{Config, DbPath, startup};
+use wacr_sandbox::{Config, DbPath, server, startup};
 
 /// A local, stateful WA.cr API v2 server on SQLite, for offline development and CI.
 #[derive(Debug, Parser)]
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     let config = Config {
@@ -59,8 +61,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(config: Config) -> Result<(), String> {
-    let started = startup::prepare(&config)?;
+#[tokio::main]
+async fn run(config: Config) -> Result<(), String> {
+    let started = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || startup::prepare(&config)).await.map_err(|e| e.to_string())??
+    };
     tracing::info!(db = %config.db, first_start = started.first_start, "database ready");
     for token in &started.issued {
         println!("token {} (tenant {}): {}", token.name, token.tenant_id, token.token);
@@ -68,5 +74,7 @@ fn run(config: Config) -> Result<(), String> {
     if !started.first_start && started.issued.is_empty() {
         tracing::info!("existing database: its tokens were printed when they were issued; --token NAME:* issues a new one");
     }
-    Err("the HTTP layer waits for generated/wacr-server; only the database was prepared".into())
+    let running = server::serve(started, config).await?;
+    println!("listening on {}", running.base_url());
+    running.until_ctrl_c().await.map_err(|e| e.to_string())
 }

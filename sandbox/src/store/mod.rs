@@ -14,7 +14,7 @@ pub mod statuses;
 pub mod templates;
 pub mod tokens;
 
-mod delivery;
+pub mod delivery;
 mod validate;
 
 use std::collections::BTreeMap;

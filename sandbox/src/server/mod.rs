@@ -1,0 +1,193 @@
+//! The HTTP layer: `Sandbox` implements every generated trait of `wacr-server` on top of the
+//! store, and `spawn` serves the generated router (no hand-written route beside it) with a
+//! request log, until its shutdown signal.
+
+mod catalog;
+mod contacts;
+mod convert;
+mod messaging;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use wacr_server::axum::extract::Request;
+use wacr_server::axum::middleware::{self, Next};
+use wacr_server::axum::response::Response;
+use wacr_server::models::{Scope, ScopeSet, WireEnum};
+use wacr_server::{ApiError, Authenticator, FixedWindow, Principal, RateLimiter};
+use wacr_runtime::server::Decision;
+
+use crate::clock::Ts;
+use crate::db::Db;
+use crate::startup::{Config, Started};
+use crate::store::messages::DeliverySimulation;
+use crate::store::tokens::{self, IssuedToken};
+use crate::store::{self, Ctx};
+
+/// The implementation of the API traits.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    delivery: DeliverySimulation,
+    config: Config,
+}
+
+impl Sandbox {
+    pub fn new(db: Db, config: Config) -> Sandbox {
+        Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config }) }
+    }
+
+    /// Runs a store function for the caller's tenant on the blocking pool.
+    async fn run<T, C, F>(&self, principal: &Principal<Scope>, f: F) -> Result<T, ApiError<C>>
+    where
+        T: Send + 'static,
+        C: WireEnum,
+        F: FnOnce(&mut Connection, &Ctx) -> store::Result<T> + Send + 'static,
+    {
+        let ctx = Ctx { tenant_id: principal.tenant_id, now: Ts::now() };
+        self.inner.db.call(move |conn| f(conn, &ctx)).await.map_err(convert::api_error)
+    }
+}
+
+impl Authenticator<Scope> for Sandbox {
+    async fn authenticate(&self, token: &str) -> Option<Principal<Scope>> {
+        let token = token.to_owned();
+        let found = self.inner.db.call(move |conn| tokens::authenticate(conn, &token)).await;
+        let principal = match found {
+            Ok(principal) => principal?,
+            Err(e) => {
+                tracing::error!(error = %e, "token lookup failed");
+                return None;
+            }
+        };
+        let scopes = ScopeSet::parse(&principal.scopes.join(" ")).unwrap_or_default();
+        let per_minute = u32::try_from(principal.rate_limit_per_minute).unwrap_or(u32::MAX);
+        Some(Principal::new(principal.tenant_id, principal.token_id.to_string(), scopes).with_rate_limit(per_minute))
+    }
+}
+
+/// The per-token limit in memory; the OTP limits (`otp-resend:`, `otp-verify:`) are left to
+/// the store, which keys them by the phone's digits, keeps them in the database and clears the
+/// verify limit on a successful verification, as the spec says.
+struct TokenLimiter(FixedWindow);
+
+impl RateLimiter for TokenLimiter {
+    fn hit(&self, key: &str, limit: u32, window: Duration) -> Decision {
+        if key.starts_with("otp-") {
+            return Decision { allowed: true, limit, remaining: limit, retry_after: 1 };
+        }
+        self.0.hit(key, limit, window)
+    }
+}
+
+/// The router of the whole API over a sandbox.
+pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
+    let config = wacr_server::Config::default().with_rate_limiter(TokenLimiter(FixedWindow::new()));
+    wacr_server::router_with(sandbox, config).layer(middleware::from_fn(log_request))
+}
+
+async fn log_request(request: Request, next: Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let micros = started.elapsed().as_micros();
+    if status >= 500 {
+        tracing::warn!(%method, %path, status, micros, "request");
+    } else {
+        tracing::info!(%method, %path, status, micros, "request");
+    }
+    response
+}
+
+/// A sandbox serving on a socket.
+pub struct Running {
+    /// Where it listens (the real port when 0 was asked for).
+    pub addr: SocketAddr,
+    /// The tokens issued by this start.
+    pub tokens: Vec<IssuedToken>,
+    pub primary_tenant: i64,
+    pub db: Db,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// `http://addr`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The text of the token issued under `name`.
+    pub fn token(&self, name: &str) -> Option<&str> {
+        self.tokens.iter().find(|t| t.name == name).map(|t| t.token.as_str())
+    }
+
+    /// Stops accepting, finishes the requests in flight, and returns.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    }
+
+    /// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight and returns.
+    pub async fn until_ctrl_c(self) -> std::io::Result<()> {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C: shutting down"),
+            _ = terminate() => tracing::info!("SIGTERM: shutting down"),
+        }
+        self.stop().await
+    }
+}
+
+#[cfg(unix)]
+async fn terminate() {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminate() {
+    std::future::pending::<()>().await
+}
+
+/// Prepares the database (see `startup::prepare`) and serves it on `config.bind`.
+pub async fn spawn(config: Config) -> Result<Running, String> {
+    let prepared = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || crate::startup::prepare(&config)).await.map_err(|e| e.to_string())??
+    };
+    serve(prepared, config).await
+}
+
+/// Serves a prepared database.
+pub async fn serve(started: Started, config: Config) -> Result<Running, String> {
+    let listener = TcpListener::bind(config.bind).await.map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let db = started.db.clone();
+    let app = router(Sandbox::new(db.clone(), config));
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        wacr_server::axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "wacr-sandbox listening");
+    Ok(Running { addr, tokens: started.issued, primary_tenant: started.primary_tenant, db, shutdown: Some(tx), task })
+}
