@@ -137,3 +137,41 @@ async fn unknown_code_and_details_survive() {
     let err = c.contacts().get(9, GetContactQuery::default()).await.unwrap_err();
     assert!(matches!(&err, Error::Api(e) if e.code == Open::Unknown("SOMETHING_NEW".into()) && e.details.is_some()));
 }
+
+#[tokio::test]
+async fn media_upload_is_sent_as_multipart_with_the_file_part() {
+    use wacr_client::models::{File, MediaType, SendMediaMessageBody};
+    let sent = json!({"message_id": "wamid.1", "contact_id": 1, "phone": "15550100", "media_type": "document",
+        "media_url": "https://files/x.pdf", "caption": "Invoice", "filename": "x.pdf", "status": "sent",
+        "sent_at": "2026-01-01T00:00:00Z", "chat_id": 1, "chat_message_id": 2});
+    let (base, seen) = serve(vec![(200, json!({"success": true, "message": "ok", "data": sent}))]).await;
+    let mut body = SendMediaMessageBody::new("+15550100".into(), MediaType::Document);
+    body.caption = Some("Invoice".into());
+    body.media_file = Some(File::new("invoice.pdf", "application/pdf", b"%PDF-1.4 test".to_vec()));
+    let result = client(&base).messages().send_media(body).await.unwrap();
+    assert_eq!(result.message_id, "wamid.1");
+    let req = &seen.lock().unwrap()[0];
+    assert!(req.starts_with("POST /messages/media HTTP/1.1"), "{req}");
+    assert!(req.to_ascii_lowercase().contains("content-type: multipart/form-data; boundary="), "{req}");
+    assert!(req.contains("name=\"media_type\"\r\n\r\ndocument"), "{req}");
+    assert!(req.contains("name=\"caption\"\r\n\r\nInvoice"), "{req}");
+    assert!(req.contains("name=\"media_file\"; filename=\"invoice.pdf\"") && req.contains("%PDF-1.4 test"), "{req}");
+    assert!(!req.contains("name=\"contact_id\""), "unset fields are not sent");
+}
+
+#[tokio::test]
+async fn template_without_files_goes_as_json_and_with_a_file_as_multipart() {
+    use wacr_client::models::{File, SendTemplateMessageBody};
+    let sent = json!({"message_id": "wamid.2", "contact_id": 1, "phone": "15550100", "template_name": "welcome"});
+    let reply = json!({"success": true, "message": "ok", "data": sent});
+    let (base, seen) = serve(vec![(200, reply.clone()), (200, reply)]).await;
+    let c = client(&base);
+    let mut body = SendTemplateMessageBody::new("+15550100".into(), "welcome".into(), "en".into());
+    body.field_1 = Some("Jane".into());
+    c.messages().send_template(body.clone()).await.unwrap();
+    body.header_image_file = Some(File::new("logo.png", "image/png", vec![0x89, b'P', b'N', b'G']));
+    c.messages().send_template(body).await.unwrap();
+    let reqs = seen.lock().unwrap();
+    assert!(reqs[0].to_ascii_lowercase().contains("content-type: application/json") && reqs[0].contains("\"field_1\":\"Jane\""), "{}", reqs[0]);
+    assert!(reqs[1].to_ascii_lowercase().contains("multipart/form-data") && reqs[1].contains("filename=\"logo.png\""), "{}", reqs[1]);
+}
