@@ -62,6 +62,8 @@ pub async fn start_with(options: Options) -> Sandbox {
         primary: options.primary,
     };
     let running = wacr_sandbox::spawn(config).await.expect("sandbox starts");
+    // the workspace builds reqwest without a default TLS provider; the tests speak plain HTTP
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = client(&running, running.token("default").unwrap());
     let other = client_for(&running.base_url(), running.token("second").unwrap());
     Sandbox { client, other, http: reqwest::Client::new(), running, dir }
