@@ -67,8 +67,14 @@ pub enum Shape {
 /// One multipart field.
 #[derive(Clone, Debug)]
 pub enum Part {
-    Text { name: String, value: String },
-    File { name: String, file: crate::file::File },
+    Text {
+        name: String,
+        value: String,
+    },
+    File {
+        name: String,
+        file: crate::file::File,
+    },
 }
 
 /// A request body.
@@ -138,12 +144,17 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// One attempt, no retries.
     pub fn disabled() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     /// The backoff before retry number `retry` (1-based), jittered in `[0, cap]`.
     fn backoff(&self, retry: u32) -> Duration {
-        let exp = self.initial_backoff.saturating_mul(1u32 << retry.saturating_sub(1).min(20));
+        let exp = self
+            .initial_backoff
+            .saturating_mul(1u32 << retry.saturating_sub(1).min(20));
         let cap = exp.min(self.max_backoff);
         cap.mul_f64(jitter())
     }
@@ -154,8 +165,11 @@ impl RetryPolicy {
 fn jitter() -> f64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static STATE: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
-    let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ nanos ^ 0xD1B5_4A32_D192_ED03;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let mut x =
+        STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ nanos ^ 0xD1B5_4A32_D192_ED03;
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
@@ -182,7 +196,12 @@ pub struct HeaderNames {
 
 impl Default for HeaderNames {
     fn default() -> Self {
-        HeaderNames { request_id: "x-request-id", limit: "x-ratelimit-limit", remaining: "x-ratelimit-remaining", retry_after: "retry-after" }
+        HeaderNames {
+            request_id: "x-request-id",
+            limit: "x-ratelimit-limit",
+            remaining: "x-ratelimit-remaining",
+            retry_after: "retry-after",
+        }
     }
 }
 
@@ -213,7 +232,9 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::MissingToken => f.write_str("no API token: call `.token(..)` on the builder"),
+            BuildError::MissingToken => {
+                f.write_str("no API token: call `.token(..)` on the builder")
+            }
             BuildError::InvalidBaseUrl(u) => write!(f, "base URL `{u}` is not an http(s) URL"),
             BuildError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
@@ -224,7 +245,11 @@ impl std::error::Error for BuildError {}
 
 impl ClientBuilder {
     /// A builder with the API's default base URL and envelope keys (from the generated crate).
-    pub fn new(base_url: impl Into<String>, keys: EnvelopeKeys, user_agent: impl Into<String>) -> Self {
+    pub fn new(
+        base_url: impl Into<String>,
+        keys: EnvelopeKeys,
+        user_agent: impl Into<String>,
+    ) -> Self {
         ClientBuilder {
             base_url: base_url.into(),
             token: None,
@@ -300,7 +325,15 @@ impl ClientBuilder {
         }
         let http = http.build().map_err(BuildError::Http)?;
         Ok(Transport {
-            inner: Arc::new(Inner { http, base_url: base, token, keys: self.keys, headers: self.headers, timeout: self.timeout, retry: self.retry }),
+            inner: Arc::new(Inner {
+                http,
+                base_url: base,
+                token,
+                keys: self.keys,
+                headers: self.headers,
+                timeout: self.timeout,
+                retry: self.retry,
+            }),
         })
     }
 }
@@ -386,10 +419,13 @@ impl<E> ApiError<E> {
 /// Everything a call can fail with.
 #[derive(Debug)]
 pub enum Error<E> {
-    /// The API answered with its error envelope.
-    Api(ApiError<E>),
+    /// The API answered with its error envelope (boxed: it is large and the success path is hot).
+    Api(Box<ApiError<E>>),
     /// The request got no answer (connection refused or dropped, timeout, TLS).
-    Transport { source: reqwest::Error, attempts: u32 },
+    Transport {
+        source: reqwest::Error,
+        attempts: u32,
+    },
     /// The answer was not what the spec describes.
     Decode { status: u16, message: String },
 }
@@ -438,8 +474,12 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         match self {
             Error::Api(e) => write!(f, "{} {:?}: {}", e.status, e.code, e.message),
             // reqwest's Display names the URL (never headers), so the token cannot leak here.
-            Error::Transport { source, attempts } => write!(f, "transport error after {attempts} attempt(s): {source}"),
-            Error::Decode { status, message } => write!(f, "unexpected response ({status}): {message}"),
+            Error::Transport { source, attempts } => {
+                write!(f, "transport error after {attempts} attempt(s): {source}")
+            }
+            Error::Decode { status, message } => {
+                write!(f, "unexpected response ({status}): {message}")
+            }
         }
     }
 }
@@ -472,16 +512,19 @@ impl<E: crate::value::WireEnum> From<Error<E>> for AnyError {
         let retryable = e.is_retryable();
         let status = e.status();
         match e {
-            Error::Api(a) => AnyError {
-                status,
-                code: Some(a.code.as_str().to_owned()),
-                message: a.message,
-                field_errors: a.field_errors,
-                details: a.details,
-                retryable,
-                request_id: a.request_id,
-                source: None,
-            },
+            Error::Api(a) => {
+                let a = *a;
+                AnyError {
+                    status,
+                    code: Some(a.code.as_str().to_owned()),
+                    message: a.message,
+                    field_errors: a.field_errors,
+                    details: a.details,
+                    retryable,
+                    request_id: a.request_id,
+                    source: None,
+                }
+            }
             Error::Transport { source, attempts } => AnyError {
                 status,
                 code: None,
@@ -523,49 +566,90 @@ impl std::error::Error for AnyError {
 
 /// What one attempt produced.
 enum Attempt {
-    Answer { status: u16, headers: reqwest::header::HeaderMap, bytes: bytes::Bytes },
+    Answer {
+        status: u16,
+        headers: reqwest::header::HeaderMap,
+        bytes: bytes::Bytes,
+    },
     Failed(reqwest::Error),
 }
 
 impl Transport {
     /// Sends one call with the client's defaults.
-    pub async fn send<T: DeserializeOwned, E: crate::value::WireEnum>(&self, call: Call) -> Result<Success<T>, Error<E>> {
+    pub async fn send<T: DeserializeOwned, E: crate::value::WireEnum>(
+        &self,
+        call: Call,
+    ) -> Result<Success<T>, Error<E>> {
         self.send_with(call, CallOptions::default()).await
     }
 
     /// Sends one call, retrying as the policy allows, and decodes the result (`T`) or the error
     /// envelope (codes parsed into `E`).
-    pub async fn send_with<T: DeserializeOwned, E: crate::value::WireEnum>(&self, call: Call, options: CallOptions) -> Result<Success<T>, Error<E>> {
+    pub async fn send_with<T: DeserializeOwned, E: crate::value::WireEnum>(
+        &self,
+        call: Call,
+        options: CallOptions,
+    ) -> Result<Success<T>, Error<E>> {
         let inner = &*self.inner;
         let policy = options.retry.unwrap_or(inner.retry);
         let timeout = options.timeout.or(inner.timeout);
-        let span = tracing::debug_span!("wacr.request", operation = call.operation_id, method = call.method.as_str());
+        let span = tracing::debug_span!(
+            "wacr.request",
+            operation = call.operation_id,
+            method = call.method.as_str()
+        );
         let _enter = span.enter();
         let mut attempt = 0;
         loop {
             attempt += 1;
             let outcome = self.attempt(&call, timeout).await;
             let wait = match &outcome {
-                Attempt::Answer { status, headers, bytes } => {
-                    let retryable = *status == 429 || *status == 503 || (*status >= 500 && call.idempotent());
-                    if retryable { Some(self.retry_after(headers, bytes).map_or_else(|| Ok(policy.backoff(attempt)), |d| if d <= policy.max_retry_after { Ok(d) } else { Err(()) })) } else { None }
+                Attempt::Answer {
+                    status,
+                    headers,
+                    bytes,
+                } => {
+                    let retryable =
+                        *status == 429 || *status == 503 || (*status >= 500 && call.idempotent());
+                    if retryable {
+                        Some(self.retry_after(headers, bytes).map_or_else(
+                            || Ok(policy.backoff(attempt)),
+                            |d| {
+                                if d <= policy.max_retry_after {
+                                    Ok(d)
+                                } else {
+                                    Err(())
+                                }
+                            },
+                        ))
+                    } else {
+                        None
+                    }
                 }
                 Attempt::Failed(e) => {
                     let reached_server = !e.is_connect();
-                    let may_repeat = !reached_server || !call.sends_message || policy.retry_message_sends;
+                    let may_repeat =
+                        !reached_server || !call.sends_message || policy.retry_message_sends;
                     may_repeat.then(|| Ok(policy.backoff(attempt)))
                 }
             };
-            if let Some(Ok(delay)) = wait {
-                if attempt < policy.max_attempts {
-                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
+            if let Some(Ok(delay)) = wait
+                && attempt < policy.max_attempts
+            {
+                tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                tokio::time::sleep(delay).await;
+                continue;
             }
             return match outcome {
-                Attempt::Failed(e) => Err(Error::Transport { source: e.without_url(), attempts: attempt }),
-                Attempt::Answer { status, headers, bytes } => self.decode(&call, status, &headers, &bytes, attempt),
+                Attempt::Failed(e) => Err(Error::Transport {
+                    source: e.without_url(),
+                    attempts: attempt,
+                }),
+                Attempt::Answer {
+                    status,
+                    headers,
+                    bytes,
+                } => self.decode(&call, status, &headers, &bytes, attempt),
             };
         }
     }
@@ -573,8 +657,13 @@ impl Transport {
     async fn attempt(&self, call: &Call, timeout: Option<Duration>) -> Attempt {
         let inner = &*self.inner;
         let url = format!("{}{}", inner.base_url, call.path);
-        let method = reqwest::Method::from_bytes(call.method.as_str().as_bytes()).expect("spec methods are valid HTTP methods");
-        let mut req = inner.http.request(method, &url).bearer_auth(inner.token.expose()).header("Accept", "application/json");
+        let method = reqwest::Method::from_bytes(call.method.as_str().as_bytes())
+            .expect("spec methods are valid HTTP methods");
+        let mut req = inner
+            .http
+            .request(method, &url)
+            .bearer_auth(inner.token.expose())
+            .header("Accept", "application/json");
         if let Some(t) = timeout {
             req = req.timeout(t);
         }
@@ -593,7 +682,11 @@ impl Transport {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         match resp.bytes().await {
-            Ok(bytes) => Attempt::Answer { status, headers, bytes },
+            Ok(bytes) => Attempt::Answer {
+                status,
+                headers,
+                bytes,
+            },
             Err(e) => Attempt::Failed(e),
         }
     }
@@ -601,13 +694,19 @@ impl Transport {
     /// `Retry-After` (seconds or an HTTP date), else the envelope's `details.retry_after`.
     fn retry_after(&self, headers: &reqwest::header::HeaderMap, bytes: &[u8]) -> Option<Duration> {
         let keys = &self.inner.keys;
-        if let Some(v) = headers.get(self.inner.headers.retry_after).and_then(|v| v.to_str().ok()) {
-            if let Some(d) = parse_retry_after(v, std::time::SystemTime::now()) {
-                return Some(d);
-            }
+        if let Some(v) = headers
+            .get(self.inner.headers.retry_after)
+            .and_then(|v| v.to_str().ok())
+            && let Some(d) = parse_retry_after(v, std::time::SystemTime::now())
+        {
+            return Some(d);
         }
         let body: Value = serde_json::from_slice(bytes).ok()?;
-        let secs = body.get(keys.error)?.get(keys.details)?.get("retry_after")?.as_u64()?;
+        let secs = body
+            .get(keys.error)?
+            .get(keys.details)?
+            .get("retry_after")?
+            .as_u64()?;
         Some(Duration::from_secs(secs))
     }
 
@@ -620,7 +719,12 @@ impl Transport {
         attempts: u32,
     ) -> Result<Success<T>, Error<E>> {
         let inner = &*self.inner;
-        let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let h = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
         let request_id = h(inner.headers.request_id);
         let rate_limit = RateLimit {
             limit: h(inner.headers.limit).and_then(|v| v.trim().parse().ok()),
@@ -629,7 +733,10 @@ impl Transport {
         let body: Value = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(bytes).map_err(|e| Error::Decode { status, message: format!("body is not JSON: {e}") })?
+            serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+                status,
+                message: format!("body is not JSON: {e}"),
+            })?
         };
         let keys = &inner.keys;
         if !(200..300).contains(&status) {
@@ -637,15 +744,28 @@ impl Transport {
             let mut e = decode_error(keys, status, body, retry_after, request_id);
             e.rate_limit = rate_limit;
             e.attempts = attempts;
-            return Err(Error::Api(e));
+            return Err(Error::Api(Box::new(e)));
         }
-        let message = body.get(keys.message).and_then(Value::as_str).map(str::to_owned);
+        let message = body
+            .get(keys.message)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let result = match call.shape {
             Shape::Data => body.get(keys.data).cloned().unwrap_or(Value::Null),
             Shape::List | Shape::Flat | Shape::Bare => body,
         };
-        let data = serde_json::from_value(result).map_err(|e| Error::Decode { status, message: format!("{}: {e}", call.operation_id) })?;
-        Ok(Success { status, message, request_id, rate_limit, attempts, data })
+        let data = serde_json::from_value(result).map_err(|e| Error::Decode {
+            status,
+            message: format!("{}: {e}", call.operation_id),
+        })?;
+        Ok(Success {
+            status,
+            message,
+            request_id,
+            rate_limit,
+            attempts,
+            data,
+        })
     }
 }
 
@@ -663,12 +783,24 @@ fn parse_http_date(v: &str) -> Option<std::time::SystemTime> {
     // "Sun, 06 Nov 1994 08:49:37 GMT"
     let rest = v.split_once(", ")?.1;
     let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let [day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
     let day: i64 = day.parse().ok()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| m == month)? as i64 + 1;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| m == month)? as i64
+        + 1;
     let year: i64 = year.parse().ok()?;
-    let hms: Vec<i64> = time.split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
-    let [h, m, s] = hms.as_slice() else { return None };
+    let hms: Vec<i64> = time
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
     // days from civil (Howard Hinnant)
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -678,11 +810,16 @@ fn parse_http_date(v: &str) -> Option<std::time::SystemTime> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     let secs = days * 86_400 + h * 3600 + m * 60 + s;
-    u64::try_from(secs).ok().map(|s| std::time::UNIX_EPOCH + Duration::from_secs(s))
+    u64::try_from(secs)
+        .ok()
+        .map(|s| std::time::UNIX_EPOCH + Duration::from_secs(s))
 }
 
 /// Lazily fetches page after page (`first`, then each page's `next_page`), for list operations.
-pub fn pages<T, E, F, Fut>(first: u32, fetch: F) -> impl futures::Stream<Item = Result<crate::Page<T>, Error<E>>>
+pub fn pages<T, E, F, Fut>(
+    first: u32,
+    fetch: F,
+) -> impl futures::Stream<Item = Result<crate::Page<T>, Error<E>>>
 where
     F: FnMut(u32) -> Fut,
     Fut: std::future::Future<Output = Result<crate::Page<T>, Error<E>>>,
@@ -700,7 +837,9 @@ where
 }
 
 /// The items of [`pages`], one by one.
-pub fn items<T, E>(pages: impl futures::Stream<Item = Result<crate::Page<T>, Error<E>>>) -> impl futures::Stream<Item = Result<T, Error<E>>> {
+pub fn items<T, E>(
+    pages: impl futures::Stream<Item = Result<crate::Page<T>, Error<E>>>,
+) -> impl futures::Stream<Item = Result<T, Error<E>>> {
     use futures::StreamExt;
     pages.flat_map(|page| {
         let items: Vec<Result<T, Error<E>>> = match page {
@@ -717,9 +856,12 @@ fn multipart(parts: Vec<Part>) -> reqwest::multipart::Form {
         form = match p {
             Part::Text { name, value } => form.text(name, value),
             Part::File { name, file } => {
-                let part = reqwest::multipart::Part::bytes(file.bytes.clone()).file_name(file.name.clone());
+                let part = reqwest::multipart::Part::bytes(file.bytes.clone())
+                    .file_name(file.name.clone());
                 // An unparsable content type is sent without one rather than failing the call.
-                let part = part.mime_str(&file.content_type).unwrap_or_else(|_| reqwest::multipart::Part::bytes(file.bytes).file_name(file.name));
+                let part = part.mime_str(&file.content_type).unwrap_or_else(|_| {
+                    reqwest::multipart::Part::bytes(file.bytes).file_name(file.name)
+                });
                 form.part(name, part)
             }
         };
@@ -727,10 +869,23 @@ fn multipart(parts: Vec<Part>) -> reqwest::multipart::Form {
     form
 }
 
-fn decode_error<E: crate::value::WireEnum>(keys: &EnvelopeKeys, status: u16, body: Value, retry_after: Option<u64>, request_id: Option<String>) -> ApiError<E> {
+fn decode_error<E: crate::value::WireEnum>(
+    keys: &EnvelopeKeys,
+    status: u16,
+    body: Value,
+    retry_after: Option<u64>,
+    request_id: Option<String>,
+) -> ApiError<E> {
     let error = body.get(keys.error);
-    let code = error.and_then(|e| e.get(keys.code)).and_then(Value::as_str).unwrap_or("").to_owned();
-    let details = error.and_then(|e| e.get(keys.details)).filter(|d| !d.is_null()).cloned();
+    let code = error
+        .and_then(|e| e.get(keys.code))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let details = error
+        .and_then(|e| e.get(keys.details))
+        .filter(|d| !d.is_null())
+        .cloned();
     let field_errors = body
         .get(keys.errors)
         .and_then(Value::as_object)
@@ -738,7 +893,10 @@ fn decode_error<E: crate::value::WireEnum>(keys: &EnvelopeKeys, status: u16, bod
             o.iter()
                 .map(|(k, v)| {
                     let msgs = match v {
-                        Value::Array(a) => a.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect(),
+                        Value::Array(a) => a
+                            .iter()
+                            .filter_map(|m| m.as_str().map(str::to_owned))
+                            .collect(),
                         Value::String(s) => vec![s.clone()],
                         _ => Vec::new(),
                     };
@@ -751,7 +909,11 @@ fn decode_error<E: crate::value::WireEnum>(keys: &EnvelopeKeys, status: u16, bod
     ApiError {
         status,
         code: crate::value::Open::from_wire(&code),
-        message: body.get(keys.message).and_then(Value::as_str).unwrap_or_default().to_owned(),
+        message: body
+            .get(keys.message)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
         field_errors,
         details,
         retry_after,
@@ -775,21 +937,34 @@ pub fn multipart_body<B: serde::Serialize + crate::file::MultipartBody>(body: &B
             let value = match value {
                 Value::Null => continue,
                 Value::String(s) => s,
-                Value::Bool(b) => if b { "1".to_owned() } else { "0".to_owned() },
+                Value::Bool(b) => {
+                    if b {
+                        "1".to_owned()
+                    } else {
+                        "0".to_owned()
+                    }
+                }
                 other => other.to_string(),
             };
             parts.push(Part::Text { name, value });
         }
     }
     for (name, file) in body.files() {
-        parts.push(Part::File { name: name.to_owned(), file: file.clone() });
+        parts.push(Part::File {
+            name: name.to_owned(),
+            file: file.clone(),
+        });
     }
     Body::Multipart(parts)
 }
 
 /// JSON unless a file is attached, then multipart (for bodies that accept both).
 pub fn json_or_multipart_body<B: serde::Serialize + crate::file::MultipartBody>(body: &B) -> Body {
-    if body.files().is_empty() { json_body(body) } else { multipart_body(body) }
+    if body.files().is_empty() {
+        json_body(body)
+    } else {
+        multipart_body(body)
+    }
 }
 
 #[cfg(test)]
@@ -810,27 +985,44 @@ mod tests {
     fn retry_after_parses_seconds_and_http_dates() {
         let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_770); // Sun, 06 Nov 1994 08:49:30 GMT
         assert_eq!(parse_retry_after("12", now), Some(Duration::from_secs(12)));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 
     #[test]
     fn backoff_is_jittered_under_the_cap() {
-        let p = RetryPolicy { initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(300), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        };
         for retry in 1..10 {
             let d = p.backoff(retry);
             assert!(d <= Duration::from_millis(300), "{d:?}");
             assert!(d <= Duration::from_millis(100) * (1 << (retry - 1)));
         }
-        let draws: std::collections::BTreeSet<u128> = (0..50).map(|_| p.backoff(3).as_micros()).collect();
+        let draws: std::collections::BTreeSet<u128> =
+            (0..50).map(|_| p.backoff(3).as_micros()).collect();
         assert!(draws.len() > 10, "jitter varies the delay");
     }
 
     #[test]
     fn builder_rejects_bad_input() {
-        assert!(matches!(ClientBuilder::new("http://x", KEYS, "ua").build(), Err(BuildError::MissingToken)));
-        assert!(matches!(ClientBuilder::new("ftp://x", KEYS, "ua").token("t").build(), Err(BuildError::InvalidBaseUrl(_))));
+        assert!(matches!(
+            ClientBuilder::new("http://x", KEYS, "ua").build(),
+            Err(BuildError::MissingToken)
+        ));
+        assert!(matches!(
+            ClientBuilder::new("ftp://x", KEYS, "ua").token("t").build(),
+            Err(BuildError::InvalidBaseUrl(_))
+        ));
     }
 
     const KEYS: EnvelopeKeys = EnvelopeKeys {
@@ -870,7 +1062,13 @@ mod tests {
         assert_eq!(e.field_errors["firstname"], ["First name is required"]);
         assert_eq!(e.detail_i64("attempts_remaining"), Some(3));
         assert_eq!(e.retry_after, Some(7));
-        let unknown: ApiError<Code> = decode_error(&KEYS, 418, serde_json::json!({"error": {"code": "TEAPOT"}}), None, None);
+        let unknown: ApiError<Code> = decode_error(
+            &KEYS,
+            418,
+            serde_json::json!({"error": {"code": "TEAPOT"}}),
+            None,
+            None,
+        );
         assert_eq!(unknown.code, crate::value::Open::Unknown("TEAPOT".into()));
     }
 }
