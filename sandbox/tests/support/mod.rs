@@ -171,7 +171,7 @@ pub fn expect_error<T: std::fmt::Debug, E: wacr_client::models::WireEnum>(result
         Err(error) => {
             assert_eq!(code_of(&error), (status, code.to_owned()), "{error:?}");
             match error {
-                Error::Api(api) => api,
+                Error::Api(api) => *api,
                 _ => unreachable!(),
             }
         }
