@@ -42,7 +42,9 @@ pub(crate) fn api_error<C: WireEnum>(error: store::Error) -> ApiError<C> {
         _ => {}
     }
     if C::from_wire(error.code()).is_none() {
-        tracing::error!(code = error.code(), "the operation does not document this code; answered as INTERNAL_ERROR");
+        // e.g. a list query value the glue let through (an unparsable `date` filter) while the
+        // list operation documents no VALIDATION_ERROR
+        tracing::error!(code = error.code(), %error, "the operation does not document this code; answered as INTERNAL_ERROR");
     }
     api
 }

@@ -344,8 +344,13 @@ fn condition(fs: &FilterSpec, filter: &Filter, out: &mut Clauses) -> Result<()> 
             out.params.push(Value::Text(format!("%{}%", escape_like(one()?))));
         }
         (_, op @ (FilterOp::In | FilterOp::NotIn)) => {
+            // `in=` with nothing matches nothing and `not_in=` nothing excludes nothing, rather
+            // than failing: list operations have no 422 of their own to answer with
             if filter.values.is_empty() {
-                return Err(Error::field(&key, "at least one value is required"));
+                if op == FilterOp::In {
+                    out.conditions.push_str(" AND 0");
+                }
+                return Ok(());
             }
             let marks = vec!["?"; filter.values.len()].join(", ");
             let not = if op == FilterOp::NotIn { "NOT " } else { "" };
@@ -527,6 +532,8 @@ mod tests {
         assert!(matches!(clauses(&SPEC, &bad_op), Err(Error::Validation(e)) if e.contains_key("filter[status_id][like]")));
         let bad_value = ListParams { filters: vec![Filter::new("status_id", FilterOp::Eq, "1 OR 1=1")], ..ListParams::default() };
         assert!(clauses(&SPEC, &bad_value).is_err());
+        let empty_in = ListParams { filters: vec![Filter::parse("status_id", Some("in"), "").unwrap()], ..ListParams::default() };
+        assert_eq!(clauses(&SPEC, &empty_in).unwrap().conditions, " AND 0");
         let big_page = ListParams { per_page: 101, ..ListParams::default() };
         assert!(clauses(&SPEC, &big_page).is_err());
     }
