@@ -28,7 +28,7 @@ impl Provenance {
         matches!(self, Provenance::Inferred { .. })
     }
 
-    /// "Documented: <page>" or "Inferred: <reason>", for doc comments.
+    /// `Documented: <page>` or `Inferred: <reason>`, for doc comments.
     pub fn sentence(&self) -> String {
         match self {
             Provenance::Documented { page } => format!("Documented: <{page}>"),
@@ -270,10 +270,16 @@ pub struct Note {
 #[derive(Clone, Debug)]
 pub struct Example {
     pub name: String,
+    /// The request path with its query string, as written.
     pub path: Option<String>,
+    /// The decoded query pairs of `path`.
+    pub query: Vec<(String, String)>,
     pub request: Option<serde_json::Value>,
     pub status: Option<u16>,
     pub response: Option<serde_json::Value>,
+    /// Where the request comes from: a documentation page, or `None` when it was written to
+    /// fit the spec (responses are always written: the pages show none).
+    pub provenance: Option<Provenance>,
 }
 
 #[derive(Clone, Debug)]
@@ -312,6 +318,24 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The status of an example's response: its own, or the success status.
+    pub fn example_status(&self, ex: &Example) -> u16 {
+        ex.status.unwrap_or(self.response.status)
+    }
+
+    /// The path-parameter values of an example (`/contacts/1`: `id` is `1`), in path order;
+    /// the operation's own path when the example has none.
+    pub fn example_params(&self, ex: &Example) -> Vec<(&Field, String)> {
+        let path = ex.path.as_deref().unwrap_or(&self.path);
+        let route = path.split_once('?').map_or(path, |(r, _)| r);
+        self.path
+            .split('/')
+            .zip(route.split('/'))
+            .filter_map(|(t, v)| t.strip_prefix('{').and_then(|t| t.strip_suffix('}')).map(|name| (name, v)))
+            .filter_map(|(name, v)| self.path_params.iter().find(|p| p.wire == name).map(|p| (p, v.to_owned())))
+            .collect()
+    }
+
     pub fn is_list(&self) -> bool {
         self.list.is_some()
     }
@@ -850,9 +874,11 @@ fn lower_operation(id: &str, op: &spec::Operation, group: &str, api: &Api, names
             .map(|e| Example {
                 name: e.name.clone(),
                 path: e.path.as_ref().map(|p| p.value.clone()),
+                query: e.path.as_ref().and_then(|p| p.value.split_once('?')).map(|(_, q)| crate::validate::examples::query_pairs(q)).unwrap_or_default(),
                 request: e.request.as_ref().map(|r| r.to_json()),
                 status: e.status.as_ref().map(|s| s.value as u16),
                 response: e.response.as_ref().map(|r| r.to_json()),
+                provenance: e.provenance.as_ref().map(|p| Provenance::from_spec(&Some(p.clone()), &unknown)),
             })
             .collect(),
         contradictions: api.contradictions.iter().filter(|c| c.operations.iter().any(|o| o == id)).map(|c| c.id).collect(),

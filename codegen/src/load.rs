@@ -649,6 +649,7 @@ impl FromNode for Example {
             request: r.opt("request", diags),
             status: r.opt("status", diags),
             response: r.opt("response", diags),
+            provenance: provenance(&mut r, diags),
         };
         r.finish(diags);
         Some(e)

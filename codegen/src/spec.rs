@@ -363,4 +363,6 @@ pub struct Example {
     pub request: Option<Node>,
     pub status: Option<At<i64>>,
     pub response: Option<Node>,
+    /// The page whose example request this is; `None`: written to fit the spec.
+    pub provenance: Option<Provenance>,
 }

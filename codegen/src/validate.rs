@@ -9,6 +9,8 @@ use crate::ident;
 use crate::spec::*;
 use crate::yaml::{At, Entries, Kind};
 
+pub(crate) mod examples;
+
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 pub const CONTENT_TYPES: &[&str] = &["json", "multipart", "json_or_multipart"];
 pub const ENVELOPES: &[&str] = &["data", "list", "flat", "none"];
@@ -595,6 +597,7 @@ fn check_operation(id: &At<String>, op: &Operation, cx: &Cx<'_>, spec: &Spec, di
     }
     for ex in &op.examples {
         check_example(idn, op, ex, diags);
+        examples::check(spec, idn, op, ex, cx, true, diags);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Emitters: one module per output, each a function of the IR alone.
 
 pub mod client;
+pub mod docs;
 pub mod models;
 pub mod openapi;
 pub mod server;
@@ -10,5 +11,5 @@ use crate::write::Output;
 
 /// Every generated file, in a fixed order.
 pub fn all(api: &Api) -> Vec<Output> {
-    vec![models::emit(api), client::emit(api), server::emit(api), server::matrix_test(api), openapi::emit(api)]
+    [vec![models::emit(api), client::emit(api), server::emit(api), server::matrix_test(api), openapi::emit(api)], docs::emit(api)].concat()
 }

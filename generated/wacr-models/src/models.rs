@@ -3944,7 +3944,7 @@ impl std::fmt::Display for DeleteContactError {
 ///
 /// Note: the path /contacts/batch is distinct from POST /contacts; no maximum batch size is documented
 ///
-/// Note: the page shows no example request body, so none is given here
+/// Note: the page shows no example request body; the example is written to fit the spec
 ///
 /// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere).
 ///
@@ -5213,7 +5213,7 @@ impl std::fmt::Display for AddContactsToGroupError {
 ///
 /// Note: the wa.cr page says only that the count excludes contacts that were not removed; the silent skipping and the tenant restriction are worded on RASL's page
 ///
-/// Note: the page's example shows the method, path and Content-Type header but no body, so no example is given here
+/// Note: the page's example shows the method, path and Content-Type header but no body; the example body is written to fit the spec
 ///
 /// Contradiction 7 (add to group checks each contact exists in the tenant; remove only checks the ids are integers): kept as documented: remove silently skips unknown and non-member contacts.
 ///

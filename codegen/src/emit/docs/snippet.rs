@@ -1,0 +1,475 @@
+//! The examples of each operation's page: a Rust function that calls the operation with the
+//! generated client, built from the operation's first success example (path parameters, query
+//! and body as typed values, then a field of the typed response), and the same request as curl.
+//! The Rust functions are also written to `generated/wacr-client/tests/doc_snippets.rs`, so a
+//! spec change that renames an operation or a field breaks the build until the pages follow.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::ident;
+use crate::ir::*;
+use crate::write::{rust_file, Output};
+
+pub const TEST_PATH: &str = "generated/wacr-client/tests/doc_snippets.rs";
+
+/// The Rust example of one operation.
+pub struct Snippet {
+    /// The function's name: the operation id.
+    pub name: String,
+    /// The `use` items and the function.
+    pub tokens: TokenStream,
+}
+
+impl Snippet {
+    /// Formatted as the page shows it.
+    pub fn text(&self) -> String {
+        let file = syn::parse2::<syn::File>(self.tokens.clone()).unwrap_or_else(|e| panic!("snippet of `{}` is not Rust ({e})", self.name));
+        // A blank line between the imports and the function, as a person would write it.
+        prettyplease::unparse(&file).replacen("\npub async fn", "\n\npub async fn", 1)
+    }
+}
+
+/// The example an operation's snippets are built from: the first one that succeeds.
+pub fn example(op: &Operation) -> Option<&Example> {
+    op.examples.iter().find(|e| op.example_status(e) == op.response.status && (e.request.is_some() || !op.has_body()))
+}
+
+/// The Rust example of an operation.
+pub fn rust(api: &Api, op: &Operation) -> Snippet {
+    let mut b = Builder::new(api);
+    let ex = example(op);
+    let name = id(&op.id);
+    let call = b.call(op, ex);
+    let uses: Vec<Ident> = b.uses.iter().map(|u| id(u)).collect();
+    let models = (!uses.is_empty()).then(|| quote!(use wacr_client::models::{#(#uses),*};));
+    let tokens = quote! {
+        #models
+        use wacr_client::{AnyError, Client};
+
+        pub async fn #name(client: &Client) -> Result<(), AnyError> {
+            #call
+            Ok(())
+        }
+    };
+    Snippet { name: op.id.clone(), tokens }
+}
+
+/// The same request as a curl command (`$WACR_TOKEN` holds the token).
+pub fn curl(api: &Api, op: &Operation, ex: &Example) -> String {
+    let url = format!("{}{}", api.base_url, ex.path.as_deref().unwrap_or(&op.path));
+    let method = if op.method == "GET" { String::new() } else { format!(" -X {}", op.method) };
+    let mut lines = vec![
+        format!("curl -g{method} \"{url}\""),
+        format!("-H \"{}: Bearer $WACR_TOKEN\"", api.auth_header),
+        "-H \"Accept: application/json\"".to_owned(),
+    ];
+    match (&ex.request, op.body.as_ref().map(|b| b.content_type)) {
+        (Some(Value::Object(fields)), Some(ContentType::Multipart)) => {
+            for (k, v) in fields {
+                let v = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                lines.push(format!("-F '{}'", shell_quoted(&format!("{k}={v}"))));
+            }
+        }
+        (Some(body), Some(_)) => {
+            lines.push("-H \"Content-Type: application/json\"".to_owned());
+            lines.push(format!("-d '{}'", shell_quoted(&body.to_string())));
+        }
+        _ => {}
+    }
+    lines.join(" \\\n  ")
+}
+
+/// Text for inside single quotes.
+fn shell_quoted(text: &str) -> String {
+    text.replace('\'', "'\\''")
+}
+
+/// `generated/wacr-client/tests/doc_snippets.rs`: every snippet in a module of its own, and a
+/// test that builds each one's future (without sending anything) and checks that it is `Send`.
+pub fn test_file(api: &Api) -> Output {
+    let snippets: Vec<Snippet> = api.operations().map(|op| rust(api, op)).collect();
+    let modules = snippets.iter().map(|s| {
+        let name = id(&s.name);
+        let tokens = &s.tokens;
+        let doc = format!(" The example of `{}` in `generated/docs/`.", s.name);
+        quote! {
+            #[doc = #doc]
+            pub mod #name {
+                #tokens
+            }
+        }
+    });
+    let calls = snippets.iter().map(|s| {
+        let name = id(&s.name);
+        quote!(assert_send(#name::#name(&client));)
+    });
+    let tokens = quote! {
+        //! The Rust examples of the API reference (`generated/docs/`), compiled: a spec change that
+        //! renames an operation or a field breaks this build until the pages follow.
+
+        #(#modules)*
+
+        fn assert_send<T: Send>(_: T) {}
+
+        #[test]
+        fn every_snippet_builds_a_send_future() {
+            let client = wacr_client::Client::new("doc-snippets").expect("a client without a network call");
+            #(#calls)*
+        }
+    };
+    Output { path: TEST_PATH.into(), contents: rust_file(tokens, &api.files.join(", ")) }
+}
+
+fn id(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Whether a model is held by a request (closed enums, `Patch` for optional nullable fields)
+/// or a response, as `emit::models` decides it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+/// Builds statements and expressions, collecting the model types they name.
+struct Builder<'a> {
+    api: &'a Api,
+    uses: BTreeSet<String>,
+    received: BTreeSet<&'a str>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(api: &'a Api) -> Self {
+        let mut received = BTreeSet::new();
+        for op in api.operations() {
+            if let Some(data) = &op.response.data {
+                reach(api, data, &mut received);
+            }
+        }
+        for f in api.errors.iter().flat_map(|e| &e.details) {
+            reach(api, &f.ty, &mut received);
+        }
+        Builder { api, uses: BTreeSet::new(), received }
+    }
+
+    fn name(&mut self, name: &str) -> Ident {
+        self.uses.insert(name.to_owned());
+        id(name)
+    }
+
+    /// The statements of the call: query, body, the call itself and a use of its result.
+    fn call(&mut self, op: &Operation, ex: Option<&Example>) -> TokenStream {
+        let mut stmts = Vec::new();
+        let mut args: Vec<TokenStream> = Vec::new();
+        for p in &op.path_params {
+            let value = ex.and_then(|e| op.example_params(e).into_iter().find(|(f, _)| f.wire == p.wire).map(|(_, v)| v));
+            let value = value.or_else(|| p.example.as_ref().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))).unwrap_or_else(|| "1".to_owned());
+            args.push(match p.ty {
+                Ty::Integer => int(value.parse().unwrap_or(1)),
+                _ => quote!(#value.into()),
+            });
+        }
+        if op.has_query() {
+            let query = self.name(&ident::op::query(&op.type_prefix));
+            let sets: Vec<TokenStream> = ex.map(|e| e.query.iter().map(|(k, v)| self.query_pair(op, k, v)).collect()).unwrap_or_default();
+            if sets.is_empty() {
+                args.push(quote!(#query::default()));
+            } else {
+                stmts.push(quote! {
+                    let mut query = #query::default();
+                    #(#sets)*
+                });
+                args.push(quote!(query));
+            }
+        }
+        if let Some(body) = &op.body {
+            stmts.push(self.body(op, body, ex.and_then(|e| e.request.as_ref())));
+            args.push(quote!(body));
+        }
+        let group = id(&ident::field(&op.group));
+        let method = id(&op.name);
+        let call = quote!(client.#group().#method(#(#args),*).await?);
+        stmts.push(self.result(op, call));
+        quote!(#(#stmts)*)
+    }
+
+    /// `let contact = ...; println!(..)`: binds the data and reads its first field.
+    fn result(&mut self, op: &Operation, call: TokenStream) -> TokenStream {
+        let first = |name: &str| self.api.model(name).and_then(|m| m.fields.first()).map(|f| id(&f.rust));
+        match &op.response.data {
+            None => {
+                let message = op.response.message.clone().unwrap_or_else(|| format!("{} done", op.summary));
+                quote! {
+                    #call;
+                    println!("{}", #message);
+                }
+            }
+            Some(Ty::Named(name, NamedKind::Model)) if op.is_list() => {
+                let item = id(&ident::field(name));
+                let field = first(name);
+                quote! {
+                    let page = #call;
+                    for #item in &page.items {
+                        println!("{:?}", #item.#field);
+                    }
+                    println!("page {} of {}", page.meta.current_page, page.meta.last_page);
+                }
+            }
+            Some(Ty::Named(name, NamedKind::Model)) => {
+                let var = id(&ident::field(name));
+                let field = first(name);
+                quote! {
+                    let #var = #call;
+                    println!("{:?}", #var.#field);
+                }
+            }
+            Some(Ty::Array(item)) if matches!(item.as_ref(), Ty::Named(_, NamedKind::Model)) => {
+                let Ty::Named(name, _) = item.as_ref() else { unreachable!() };
+                let (one, all) = (id(&ident::field(name)), format_ident!("{}s", ident::bare(&ident::field(name))));
+                let field = first(name);
+                quote! {
+                    let #all = #call;
+                    for #one in &#all {
+                        println!("{:?}", #one.#field);
+                    }
+                }
+            }
+            Some(_) => quote! {
+                let data = #call;
+                println!("{data:?}");
+            },
+        }
+    }
+
+    fn body(&mut self, op: &Operation, body: &Body, request: Option<&Value>) -> TokenStream {
+        let ty = self.name(&ident::op::body(&op.type_prefix));
+        let empty = serde_json::Map::new();
+        let fields = request.and_then(Value::as_object).unwrap_or(&empty);
+        let args: Vec<TokenStream> = body.fields.iter().filter(|f| f.required).map(|f| self.field(f, fields.get(&f.wire), Side::Request)).collect();
+        let sets: Vec<TokenStream> = body
+            .fields
+            .iter()
+            .filter(|f| !f.required && !f.ty.is_file() && fields.contains_key(&f.wire))
+            .map(|f| {
+                let name = id(&f.rust);
+                let value = self.field(f, fields.get(&f.wire), Side::Request);
+                quote!(body.#name = #value;)
+            })
+            .collect();
+        if sets.is_empty() {
+            quote!(let body = #ty::new(#(#args),*);)
+        } else {
+            quote! {
+                let mut body = #ty::new(#(#args),*);
+                #(#sets)*
+            }
+        }
+    }
+
+    /// A field's value with its presence, as `emit::models` types it: `T`, `Option<T>` or
+    /// `Patch<T>`.
+    fn field(&mut self, f: &Field, v: Option<&Value>, side: Side) -> TokenStream {
+        let v = v.filter(|v| !v.is_null());
+        match (f.required, f.nullable, v) {
+            (true, false, Some(v)) => self.value(v, &f.ty, side),
+            (true, false, None) => panic!("example lacks the required field `{}` (validate::examples)", f.wire),
+            (false, true, v) if side == Side::Request => {
+                let patch = self.name("Patch");
+                match v {
+                    Some(v) => {
+                        let value = self.value(v, &f.ty, side);
+                        quote!(#patch::Set(#value))
+                    }
+                    None => quote!(#patch::Null),
+                }
+            }
+            (_, _, Some(v)) => {
+                let value = self.value(v, &f.ty, side);
+                quote!(Some(#value))
+            }
+            (_, _, None) => quote!(None),
+        }
+    }
+
+    fn value(&mut self, v: &Value, ty: &Ty, side: Side) -> TokenStream {
+        match (ty, v) {
+            (Ty::String | Ty::DateTime | Ty::Date, Value::String(s)) => quote!(#s.into()),
+            (Ty::Integer, Value::Number(n)) => int(n.as_i64().expect("validated integer")),
+            (Ty::Number, Value::Number(n)) => {
+                let n = Literal::f64_unsuffixed(n.as_f64().expect("a JSON number").abs());
+                if v.as_f64().is_some_and(|f| f < 0.0) { quote!(-#n) } else { quote!(#n) }
+            }
+            (Ty::Boolean, Value::Bool(b)) => quote!(#b),
+            (Ty::Named(name, NamedKind::Enum), Value::String(s)) => {
+                let path = self.enum_value(name, s);
+                if side == Side::Response { quote!(#path.into()) } else { path }
+            }
+            (Ty::Named(name, NamedKind::Model), Value::Object(fields)) => {
+                let model = self.api.model(name).expect("validated model");
+                let side = if self.received.contains(name.as_str()) { Side::Response } else { Side::Request };
+                let ty = self.name(name);
+                let inits: Vec<TokenStream> = model
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let name = id(&f.rust);
+                        let value = self.field(f, fields.get(&f.wire), side);
+                        quote!(#name: #value)
+                    })
+                    .collect();
+                let relations = model.relations.iter().map(|r| id(&r.rust));
+                quote!(#ty { #(#inits,)* #(#relations: None,)* })
+            }
+            (Ty::Array(item), Value::Array(items)) => {
+                let items = items.iter().map(|v| self.value(v, item, side)).collect::<Vec<_>>();
+                vec_of(&items)
+            }
+            (Ty::Map(item), Value::Object(entries)) => {
+                let keys = entries.keys();
+                let values = entries.values().map(|v| self.value(v, item, side)).collect::<Vec<_>>();
+                quote!([#((#keys.into(), #values)),*].into_iter().collect())
+            }
+            (ty, v) => panic!("example value {v} does not fit `{}` (validate::examples)", ty.spec_name()),
+        }
+    }
+
+    fn enum_value(&mut self, name: &str, wire: &str) -> TokenStream {
+        let e = self.api.enum_(name).expect("validated enum");
+        let variant = e.values.iter().find(|(w, _)| w == wire).map_or_else(|| ident::variant(wire), |(_, v)| v.clone());
+        let (ty, variant) = (self.name(name), id(&variant));
+        quote!(#ty::#variant)
+    }
+
+    /// The statement that sets one example query pair on `query`.
+    fn query_pair(&mut self, op: &Operation, key: &str, value: &str) -> TokenStream {
+        let q = &self.api.list_query;
+        let values = || value.split(',').map(str::trim);
+        if key == q.include {
+            let include = self.name(&ident::include_enum(op.include_model().unwrap_or_default()));
+            let variants = values().map(|v| id(&ident::type_name(v)));
+            return quote!(#(query.include.insert(#include::#variants);)*);
+        }
+        if key == "page" || key == "per_page" {
+            let (name, n) = (id(key), Literal::u32_unsuffixed(value.parse().unwrap_or(1)));
+            return quote!(query.#name = Some(#n););
+        }
+        if key == q.sort {
+            let (sort, field) = (self.name("Sort"), self.name(&ident::op::sort_field(&op.type_prefix)));
+            let keys = values().map(|v| match v.strip_prefix(q.descending_prefix.as_str()) {
+                Some(f) => {
+                    let f = id(&ident::variant(f));
+                    quote!(#sort::desc(#field::#f))
+                }
+                None => {
+                    let f = id(&ident::variant(v));
+                    quote!(#sort::asc(#field::#f))
+                }
+            });
+            return { let keys: Vec<TokenStream> = keys.collect(); let keys = vec_of(&keys); quote!(query.sort = #keys;) };
+        }
+        if key == q.search || q.search_aliases.iter().any(|a| a == key) {
+            return quote!(query.search = Some(#value.into()););
+        }
+        if key == q.fields {
+            let names = values();
+            let names: Vec<TokenStream> = names.map(|n| quote!(#n.into())).collect();
+            let names = vec_of(&names);
+            return quote!(query.fields = #names;);
+        }
+        if let Some(rest) = key.strip_prefix(q.filter.as_str()).and_then(|k| k.strip_prefix('[')) {
+            return self.filter(op, rest, value);
+        }
+        match op.query.iter().find(|f| f.wire == key) {
+            Some(f) if matches!(f.ty, Ty::Array(_)) => {
+                let name = id(&f.rust);
+                let items = values().map(|v| self.scalar(f.ty.leaf(), v)).collect::<Vec<_>>();
+                { let items = vec_of(&items); quote!(query.#name = #items;) }
+            }
+            Some(f) => {
+                let (name, v) = (id(&f.rust), self.scalar(&f.ty, value));
+                quote!(query.#name = Some(#v);)
+            }
+            None => quote!(),
+        }
+    }
+
+    /// `query.filters.status_id.push(FilterCond::In(Vec::from([1, 2])));`
+    fn filter(&mut self, op: &Operation, rest: &str, value: &str) -> TokenStream {
+        let (field, wire_op) = match rest.split_once(']') {
+            Some((field, tail)) if !tail.is_empty() => (field, tail.trim_start_matches('[').trim_end_matches(']')),
+            Some((field, _)) => (field, "eq"),
+            None => (rest, "eq"),
+        };
+        let Some(filter) = op.list.as_ref().and_then(|l| l.filters.iter().find(|f| f.field == field)) else { return quote!() };
+        let Some(operator) = self.api.operators.iter().find(|o| o.wire == wire_op || o.aliases.iter().any(|a| a == wire_op)) else { return quote!() };
+        let cond = self.name("FilterCond");
+        let (name, variant) = (id(&filter.rust), id(&operator.variant));
+        let ty = filter.ty.leaf().clone();
+        let args = match operator.value.as_str() {
+            "list" => {
+                let items = value.split(',').map(|v| self.scalar(&ty, v.trim())).collect::<Vec<_>>();
+                vec_of(&items)
+            }
+            "pair" => {
+                let (low, high) = value.split_once(',').unwrap_or((value, value));
+                let (low, high) = (self.scalar(&ty, low.trim()), self.scalar(&ty, high.trim()));
+                quote!(#low, #high)
+            }
+            "boolean" => {
+                let b = value == "true" || value == "1";
+                quote!(#b)
+            }
+            _ => self.scalar(&ty, value),
+        };
+        quote!(query.filters.#name.push(#cond::#variant(#args));)
+    }
+
+    /// A query value of a scalar type.
+    fn scalar(&mut self, ty: &Ty, value: &str) -> TokenStream {
+        match ty {
+            Ty::Integer => int(value.parse().unwrap_or_default()),
+            Ty::Number => {
+                let n = Literal::f64_unsuffixed(value.parse().unwrap_or_default());
+                quote!(#n)
+            }
+            Ty::Boolean => {
+                let b = value == "true" || value == "1";
+                quote!(#b)
+            }
+            Ty::Named(name, NamedKind::Enum) => self.enum_value(name, value),
+            _ => quote!(#value.into()),
+        }
+    }
+}
+
+/// `Vec::from([a, b])`: unlike `vec![..]`, prettyplease lays it out like any call.
+fn vec_of(items: &[TokenStream]) -> TokenStream {
+    if items.is_empty() { quote!(Vec::new()) } else { quote!(Vec::from([#(#items),*])) }
+}
+
+fn int(value: i64) -> TokenStream {
+    let abs = Literal::i64_unsuffixed(value.abs());
+    if value < 0 { quote!(-#abs) } else { quote!(#abs) }
+}
+
+/// Adds the models a type names, and the models their fields name, to `seen`.
+fn reach<'a>(api: &'a Api, ty: &Ty, seen: &mut BTreeSet<&'a str>) {
+    let Ty::Named(name, NamedKind::Model) = ty.leaf() else { return };
+    let Some(model) = api.model(name) else { return };
+    if seen.insert(&model.name) {
+        for f in model.fields.iter().chain(&model.relations) {
+            reach(api, &f.ty, seen);
+        }
+    }
+}
