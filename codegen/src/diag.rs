@@ -104,6 +104,16 @@ impl Diagnostics {
         self.push(Diagnostic::error(loc, message).with_help(help));
     }
 
+    /// Whether an error has no location (an unreadable file).
+    pub fn has_unlocated_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error && d.loc.is_none())
+    }
+
+    /// Whether an error points into this file.
+    pub fn has_errors_in(&self, file: FileId) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error && d.loc.is_some_and(|l| l.file == file))
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
@@ -185,8 +195,15 @@ fn render_one(renderer: &Renderer, sources: &Sources, d: &Diagnostic) -> String 
     if let Some(loc) = d.loc {
         let text = sources.text(loc.file);
         path = sources.display(loc.file);
-        let start = loc.start.min(text.len());
-        let end = (start + loc.len.max(1)).min(text.len()).max(start);
+        // Spans come from the parser and from byte arithmetic: keep them on char boundaries.
+        let mut start = loc.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + loc.len.max(1)).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
         let mut ann = AnnotationKind::Primary.span(start..end);
         if let Some(label) = &d.label {
             ann = ann.label(label.as_str());

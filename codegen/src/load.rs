@@ -14,7 +14,11 @@ pub fn load_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> O
     let (api_file, api_node) = read(&api_path, sources, diags)?;
     let api = decode_api(api_file, &api_node, diags)?;
     let mut groups = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for g in &api.groups {
+        if !seen.insert(g.value.as_str()) {
+            continue; // listed twice: `validate` reports it; load the file once
+        }
         let path = dir.join(format!("{}.yaml", g.value));
         if !path.exists() {
             diags.error_help(g.loc, format!("no file for group `{}`", g.value), format!("create {}", path.display()));
@@ -40,7 +44,11 @@ pub fn load_texts(files: &[(&str, &str)], sources: &mut Sources, diags: &mut Dia
     let (_, api_file, api_node) = parsed.first()?;
     let api = decode_api(*api_file, api_node.as_ref()?, diags)?;
     let mut groups = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for g in &api.groups {
+        if !seen.insert(g.value.as_str()) {
+            continue;
+        }
         let wanted = format!("{}.yaml", g.value);
         match parsed.iter().find(|(n, _, _)| Path::new(n).file_name().is_some_and(|f| f == wanted.as_str())) {
             Some((_, file, Some(node))) => groups.extend(decode_group(*file, node, diags)),
@@ -78,7 +86,7 @@ fn report_unlisted_files(dir: &Path, api: &Api, diags: &mut Diagnostics) {
             let loc = api.groups.first().map(|g| g.loc);
             diags.error_help(
                 loc,
-                format!("api-spec/{n} is not listed in `groups`"),
+                format!("{} is not listed in `groups`", dir.join(&n).display()),
                 format!("add `{stem}` to `groups` in api.yaml, or remove the file"),
             );
         }
@@ -101,8 +109,9 @@ fn provenance(r: &mut MapReader<'_>, diags: &mut Diagnostics) -> Option<Provenan
             }
             Some(Provenance::Inferred { reason })
         }
-        (Some(page), Some(_)) => {
-            diags.error_help(page.loc, "both `documented` and `inferred` are given", "keep one: a fact is either stated on a page or deduced");
+        (Some(page), Some(reason)) => {
+            // Point at the one written second: the one that was added.
+            diags.error_help(page.loc.max(reason.loc), "both `documented` and `inferred` are given", "keep one: a fact is either stated on a page or deduced");
             Some(Provenance::Documented { page })
         }
         (None, None) => None,
@@ -168,7 +177,7 @@ impl<'a> MapReader<'a> {
         match self.node(key) {
             Some(n) => f(n, diags),
             None => {
-                diags.error(self.loc(), format!("missing required key `{key}`"));
+                diags.error(self.key_loc(), format!("missing required key `{key}`"));
                 None
             }
         }
@@ -227,25 +236,27 @@ fn decode_envelope(node: &Node, diags: &mut Diagnostics) -> Option<Envelope> {
     Some(env)
 }
 
-fn decode_bounds(node: &Node, name: &'static str, with_max: bool, diags: &mut Diagnostics) -> (i64, i64, i64) {
-    let Some(mut r) = MapReader::new(node, name, diags) else { return (1, 1, 1) };
+/// (default, min, max) and where the default is written.
+fn decode_bounds(node: &Node, name: &'static str, with_max: bool, diags: &mut Diagnostics) -> (i64, i64, i64, Loc) {
+    let Some(mut r) = MapReader::new(node, name, diags) else { return (1, 1, 1, node.loc) };
+    let default_loc = r.node("default").map_or(node.loc, |n| n.loc);
     let default = r.req("default", diags).unwrap_or(1);
     let min = r.req("min", diags).unwrap_or(1);
     let max = if with_max { r.req("max", diags).unwrap_or(default) } else { i64::MAX };
     r.finish(diags);
-    (default, min, max)
+    (default, min, max, default_loc)
 }
 
 fn decode_pagination(node: &Node, diags: &mut Diagnostics) -> Option<Pagination> {
     let mut r = MapReader::new(node, "pagination", diags)?;
     let prov = provenance(&mut r, diags);
-    let (page_default, page_min, _) = r.node("page").map_or((1, 1, 0), |n| decode_bounds(n, "page", false, diags));
-    let (per_page_default, per_page_min, per_page_max) =
-        r.node("per_page").map_or((15, 1, 100), |n| decode_bounds(n, "per_page", true, diags));
+    let (page_default, page_min, _, _) = r.node("page").map_or((1, 1, 0, node.loc), |n| decode_bounds(n, "page", false, diags));
+    let (per_page_default, per_page_min, per_page_max, per_page_loc) =
+        r.node("per_page").map_or((15, 1, 100, r.key_loc()), |n| decode_bounds(n, "per_page", true, diags));
     let meta = r.req("meta", diags).unwrap_or_default();
     let links = r.req("links", diags).unwrap_or_default();
     r.finish(diags);
-    Some(Pagination { provenance: prov, page_default, page_min, per_page_default, per_page_min, per_page_max, meta, links })
+    Some(Pagination { provenance: prov, page_default, page_min, per_page_default, per_page_min, per_page_max, per_page_loc, meta, links })
 }
 
 fn decode_list_query(node: &Node, diags: &mut Diagnostics) -> Option<ListQuery> {
@@ -422,7 +433,13 @@ pub fn parse_type(text: &str) -> Result<TypeRef, String> {
         _ if !t.is_empty() && t.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && t.chars().all(|c| c.is_ascii_alphanumeric()) => {
             TypeRef::Named(t.to_owned())
         }
-        _ => return Err(format!("`{t}` is not a type: use string, integer, number, boolean, datetime, date, file, json, a model or enum name, array<T> or map<T>")),
+        _ => {
+            let builtin = ["string", "integer", "number", "boolean", "datetime", "date", "file", "json", "array", "map"];
+            if let Some(hint) = crate::diag::did_you_mean(t, builtin) {
+                return Err(format!("unknown type `{t}`; {hint}"));
+            }
+            return Err(format!("`{t}` is not a type: use string, integer, number, boolean, datetime, date, file, json, a model or enum name, array<T> or map<T>"));
+        }
     })
 }
 
@@ -513,7 +530,7 @@ impl FromNode for Operation {
             response: match r.node("response") {
                 Some(n) => decode_response(n, diags)?,
                 None => {
-                    diags.error(node.loc, "missing required key `response` in this operation");
+                    diags.error(node.key_loc.unwrap_or(node.loc), "missing required key `response` in this operation");
                     return None;
                 }
             },
@@ -531,7 +548,7 @@ impl FromNode for Operation {
 fn decode_list(node: &Node, diags: &mut Diagnostics) -> Option<List> {
     let mut r = MapReader::new(node, "list", diags)?;
     let l = List {
-        loc: node.loc,
+        loc: node.key_loc.unwrap_or(node.loc),
         sort: r.opt("sort", diags).unwrap_or_default(),
         default_sort: r.opt("default_sort", diags),
         search: r.opt("search", diags).unwrap_or_default(),
@@ -546,7 +563,7 @@ impl FromNode for Filter {
     fn from_node(node: &Node, diags: &mut Diagnostics) -> Option<Self> {
         let mut r = MapReader::new(node, "filter", diags)?;
         let f = Filter {
-            loc: node.loc,
+            loc: node.key_loc.unwrap_or(node.loc),
             ops: r.req("ops", diags).unwrap_or_default(),
             ty: r.opt("type", diags),
             description: r.opt("description", diags),
@@ -560,7 +577,7 @@ impl FromNode for Filter {
 fn decode_body(node: &Node, diags: &mut Diagnostics) -> Option<Body> {
     let mut r = MapReader::new(node, "body", diags)?;
     let b = Body {
-        loc: node.loc,
+        loc: node.key_loc.unwrap_or(node.loc),
         content_type: r.req("content_type", diags).unwrap_or(At { value: "json".into(), loc: node.loc }),
         fields: r.req("fields", diags).unwrap_or_default(),
     };
@@ -571,7 +588,7 @@ fn decode_body(node: &Node, diags: &mut Diagnostics) -> Option<Body> {
 fn decode_response(node: &Node, diags: &mut Diagnostics) -> Option<Response> {
     let mut r = MapReader::new(node, "response", diags)?;
     let resp = Response {
-        loc: node.loc,
+        loc: node.key_loc.unwrap_or(node.loc),
         status: r.req("status", diags).unwrap_or(At { value: 200, loc: node.loc }),
         message: r.opt("message", diags),
         data: r.opt("data", diags),

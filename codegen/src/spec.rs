@@ -96,6 +96,8 @@ pub struct Pagination {
     pub per_page_default: i64,
     pub per_page_min: i64,
     pub per_page_max: i64,
+    /// Where `per_page: {default}` is written.
+    pub per_page_loc: Loc,
     pub meta: Entries<Field>,
     pub links: Entries<Field>,
 }

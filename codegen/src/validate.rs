@@ -24,15 +24,25 @@ pub const MESSAGE_RULES: &[&str] = &[
 ];
 
 /// Runs every rule.
+///
+/// When loading already reported errors, the spec may lack what those errors dropped (a file
+/// that does not parse, a field without a type, an operation without a response) or hold a
+/// stand-in default: the rules that report something as missing, unknown or unused then stay
+/// silent, so every error is a real mistake rather than an echo of an earlier one. Checks
+/// against the catalogues of api.yaml (scopes, error codes) only need api.yaml to be whole.
 pub fn validate(spec: &Spec, diags: &mut Diagnostics) {
-    let cx = Cx::new(spec);
-    check_api(spec, diags);
-    check_groups(spec, diags);
+    let api_complete = !diags.has_errors_in(spec.api.file) && !diags.has_unlocated_errors();
+    let mut cx = Cx::new(spec, !diags.has_errors());
+    cx.api_complete = api_complete;
+    check_api(spec, &cx, diags);
+    check_groups(spec, &cx, diags);
     check_type_names(spec, &cx, diags);
     check_scopes(spec, &cx, diags);
     check_errors(spec, &cx, diags);
     check_operation_ids(spec, diags);
-    check_routes(spec, diags);
+    if cx.complete {
+        check_routes(spec, diags);
+    }
     check_contradictions(spec, &cx, diags);
     for g in &spec.groups {
         for (name, e) in g.enums.iter() {
@@ -55,10 +65,14 @@ struct Cx<'a> {
     error_codes: Vec<&'a str>,
     scopes: Vec<&'a str>,
     operators: Vec<&'a str>,
+    /// Loading reported no error: nothing was dropped, so absence means absence.
+    complete: bool,
+    /// api.yaml loaded without error: its catalogues (scopes, error codes) are whole.
+    api_complete: bool,
 }
 
 impl<'a> Cx<'a> {
-    fn new(spec: &'a Spec) -> Self {
+    fn new(spec: &'a Spec, complete: bool) -> Self {
         let mut cx = Cx {
             models: HashMap::new(),
             enums: HashMap::new(),
@@ -66,6 +80,8 @@ impl<'a> Cx<'a> {
             error_codes: spec.api.errors.keys().collect(),
             scopes: spec.api.scopes.keys().collect(),
             operators: spec.api.filter_operators.keys().collect(),
+            complete,
+            api_complete: complete,
         };
         for g in &spec.groups {
             for (n, m) in g.models.iter() {
@@ -83,6 +99,12 @@ impl<'a> Cx<'a> {
 
     fn type_names(&self) -> impl Iterator<Item = &str> {
         self.models.keys().chain(self.enums.keys()).copied()
+    }
+
+    /// A type expression naming a model or enum that does not exist (reported by
+    /// `check_type_ref`; rules that need the type stay silent about it).
+    fn unresolved(&self, t: &TypeRef) -> bool {
+        matches!(t.leaf(), TypeRef::Named(n) if !self.models.contains_key(n.as_str()) && !self.enums.contains_key(n.as_str()))
     }
 
     /// The model a type expression names at its leaf, if any.
@@ -104,7 +126,7 @@ fn require_provenance(what: &str, name: &str, loc: Loc, p: &Option<Provenance>, 
     }
 }
 
-fn check_api(spec: &Spec, diags: &mut Diagnostics) {
+fn check_api(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
     let api = &spec.api;
     if !api.base_url.value.starts_with("https://") && !api.base_url.value.starts_with("http://") {
         diags.error(api.base_url.loc, "`base_url` must be an http(s) address");
@@ -114,22 +136,23 @@ fn check_api(spec: &Spec, diags: &mut Diagnostics) {
     }
     let p = &api.pagination;
     if p.per_page_min > p.per_page_default || p.per_page_default > p.per_page_max {
-        diags.error(None, format!("pagination: per_page default {} is outside {}..={}", p.per_page_default, p.per_page_min, p.per_page_max));
+        diags.error(p.per_page_loc, format!("pagination: per_page default {} is outside {}..={}", p.per_page_default, p.per_page_min, p.per_page_max));
     }
     for (name, op) in api.filter_operators.iter() {
         if !OPERATOR_VALUES.contains(&op.value.value.as_str()) {
             diags.error_help(op.value.loc, format!("filter operator `{}` has unknown value kind `{}`", name.value, op.value.value), format!("use one of: {}", OPERATOR_VALUES.join(", ")));
         }
     }
-    if !api.filter_operators.keys().any(|k| k == "eq") {
-        diags.error(None, "filter_operators must declare `eq` (filter[field]=value)");
+    if !api.filter_operators.keys().any(|k| k == "eq") && cx.complete {
+        let loc = api.filter_operators.items.first().map(|(k, _)| k.loc);
+        diags.error(loc, "filter_operators must declare `eq` (filter[field]=value)");
     }
     for (name, f) in api.pagination.meta.iter().chain(api.pagination.links.iter()) {
-        check_field_rules("pagination field", &name.value, f, &Entries::default(), &Cx::new(spec), diags);
+        check_field_rules("pagination field", &name.value, f, &Entries::default(), cx, diags);
     }
 }
 
-fn check_groups(spec: &Spec, diags: &mut Diagnostics) {
+fn check_groups(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
     let mut seen = HashSet::new();
     for g in &spec.api.groups {
         if !seen.insert(g.value.as_str()) {
@@ -139,14 +162,13 @@ fn check_groups(spec: &Spec, diags: &mut Diagnostics) {
             diags.error(g.loc, format!("group name `{}` must be snake_case", g.value));
         }
     }
-    for (gf, listed) in spec.groups.iter().zip(spec.api.groups.iter().filter(|g| spec.groups.iter().any(|f| f.group.value == g.value) || true)) {
-        let _ = listed;
+    for gf in &spec.groups {
         if !spec.api.groups.iter().any(|g| g.value == gf.group.value) {
             let help = did_you_mean(&gf.group.value, spec.api.groups.iter().map(|g| g.value.as_str()))
                 .unwrap_or_else(|| "the `group` key must repeat the file name".into());
             diags.error_help(gf.group.loc, format!("`group: {}` does not match its file name", gf.group.value), help);
         }
-        if gf.operations.is_empty() {
+        if gf.operations.is_empty() && cx.complete {
             diags.error(gf.group.loc, format!("group `{}` has no operations", gf.group.value));
         }
     }
@@ -162,7 +184,7 @@ fn check_type_names(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
                 diags.error_help(name.loc, format!("{kind} name `{}` is not UpperCamelCase", name.value), format!("rename it `{}`", ident::type_name(&name.value)));
             }
             if let Some((other, _)) = seen.get(&name.value) {
-                diags.error(name.loc, format!("{kind} `{}` is already declared as a {other}", name.value));
+                diags.error(name.loc, format!("{kind} `{}` is already declared as {} {other}", name.value, crate::yaml::article(other)));
             } else {
                 seen.insert(name.value.clone(), (kind, name.loc));
             }
@@ -213,7 +235,7 @@ fn check_scopes(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
                 continue;
             }
             used.insert(s);
-            if !cx.scopes.contains(&s) {
+            if !cx.scopes.contains(&s) && cx.api_complete {
                 let help = did_you_mean(s, cx.scopes.iter().copied())
                     .unwrap_or_else(|| "declare it under `scopes` in api.yaml, or write `scope: none`".into());
                 diags.error_help(op.scope.loc, format!("unknown scope `{s}` in operation `{}`", id.value), help);
@@ -221,7 +243,7 @@ fn check_scopes(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
         }
     }
     for (name, _) in spec.api.scopes.iter() {
-        if !used.contains(name.value.as_str()) {
+        if !used.contains(name.value.as_str()) && cx.complete {
             diags.error_help(name.loc, format!("scope `{}` is declared but no operation requires it", name.value), "remove it, or name it in the operation that needs it");
         }
     }
@@ -236,6 +258,7 @@ fn check_errors(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
             diags.error(def.status.loc, format!("error `{}` has status {}, which is not an HTTP error status (400..=599)", code.value, def.status.value));
         }
         require_provenance("error code", &code.value, code.loc, &def.provenance, diags);
+        check_field_idents(&def.details, None, diags);
         for (name, f) in def.details.iter() {
             check_field_rules("error detail", &name.value, f, &def.details, cx, diags);
         }
@@ -248,10 +271,20 @@ fn check_errors(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
             for e in &op.errors {
                 check_code(&e.code, cx, &format!("operation `{}`", id.value), diags);
                 if let Some(field) = &e.field {
-                    let known = op.body.as_ref().is_some_and(|b| b.fields.get(&field.value).is_some())
-                        || op.query.get(&field.value).is_some();
-                    if !known {
-                        diags.error(field.loc, format!("error field `{}` is not a body field or query parameter of `{}`", field.value, id.value));
+                    let body_fields = op.body.as_ref().map(|b| &b.fields);
+                    let known = body_fields.is_some_and(|b| b.get(&field.value).is_some()) || op.query.get(&field.value).is_some();
+                    if !known && cx.complete {
+                        let candidates = body_fields.into_iter().flat_map(|b| b.keys()).chain(op.query.keys());
+                        let message = format!("error field `{}` is not a body field or query parameter of `{}`", field.value, id.value);
+                        let candidates: Vec<&str> = candidates.collect();
+                        let help = did_you_mean(&field.value, candidates.iter().copied()).unwrap_or_else(|| {
+                            if candidates.is_empty() {
+                                "the operation has no body fields or query parameters; remove `field`".to_owned()
+                            } else {
+                                format!("name one of: {}", candidates.join(", "))
+                            }
+                        });
+                        diags.error_help(field.loc, message, help);
                     }
                 }
             }
@@ -260,7 +293,7 @@ fn check_errors(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
 }
 
 fn check_code(c: &At<String>, cx: &Cx<'_>, place: &str, diags: &mut Diagnostics) {
-    if !cx.error_codes.contains(&c.value.as_str()) {
+    if !cx.error_codes.contains(&c.value.as_str()) && cx.api_complete {
         let help = did_you_mean(&c.value, cx.error_codes.iter().copied())
             .unwrap_or_else(|| "declare it under `errors` in api.yaml".into());
         diags.error_help(c.loc, format!("undeclared error code `{}` in {place}", c.value), help);
@@ -268,7 +301,7 @@ fn check_code(c: &At<String>, cx: &Cx<'_>, place: &str, diags: &mut Diagnostics)
 }
 
 fn check_operation_ids(spec: &Spec, diags: &mut Diagnostics) {
-    let mut ids: HashMap<&str, Loc> = HashMap::new();
+    let mut ids: HashMap<&str, (&str, Loc)> = HashMap::new();
     let mut types: HashMap<String, &str> = HashMap::new();
     for g in &spec.groups {
         let mut names: HashMap<String, &str> = HashMap::new();
@@ -276,8 +309,12 @@ fn check_operation_ids(spec: &Spec, diags: &mut Diagnostics) {
             if ident::field(&id.value) != id.value {
                 diags.error_help(id.loc, format!("operation id `{}` is not snake_case", id.value), format!("rename it `{}`", ident::field(&id.value)));
             }
-            if let Some(first) = ids.insert(&id.value, id.loc) {
-                diags.error(id.loc, format!("duplicate operation id `{}` (first declared at line {})", id.value, first.line));
+            if let Some((group, first)) = ids.insert(&id.value, (&g.group.value, id.loc)) {
+                diags.error_help(
+                    id.loc,
+                    format!("duplicate operation id `{}`: group `{group}` declares it too (line {})", id.value, first.line),
+                    "operation ids are unique across the spec: rename one",
+                );
             }
             let ty = ident::type_name(&id.value);
             if let Some(other) = types.insert(ty.clone(), &id.value) {
@@ -326,7 +363,7 @@ fn check_contradictions(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
             diags.error(c.loc, format!("contradiction {} has no resolution", c.id));
         }
         for op in &c.operations {
-            if !cx.operations.contains_key(op.value.as_str()) {
+            if !cx.operations.contains_key(op.value.as_str()) && cx.complete {
                 let help = did_you_mean(&op.value, cx.operations.keys().copied()).unwrap_or_else(|| "name an operation id".into());
                 diags.error_help(op.loc, format!("contradiction {} names unknown operation `{}`", c.id, op.value), help);
             }
@@ -366,7 +403,7 @@ fn check_model(name: &At<String>, m: &Model, cx: &Cx<'_>, diags: &mut Diagnostic
     }
     for (rname, r) in m.relations.iter() {
         check_type_ref(&r.ty, cx, diags);
-        if cx.leaf_model(&r.ty.value).is_none() || matches!(r.ty.value, TypeRef::Map(_)) {
+        if (cx.leaf_model(&r.ty.value).is_none() && !cx.unresolved(&r.ty.value)) || matches!(r.ty.value, TypeRef::Map(_)) {
             diags.error_help(r.ty.loc, format!("relation `{}` of `{}` must be a model or array<model>", rname.value, name.value), "relations are what ?include= loads: other resources");
         }
     }
@@ -377,6 +414,14 @@ fn check_field_idents(fields: &Entries<Field>, relations: Option<&Entries<Field>
     let mut seen: HashMap<String, &str> = HashMap::new();
     let all = fields.items.iter().chain(relations.into_iter().flat_map(|r| r.items.iter()));
     for (name, _) in all {
+        if !name.value.chars().any(|c| c.is_ascii_alphanumeric()) {
+            diags.error_help(
+                name.loc,
+                format!("`{}` has no ASCII letter or digit to make a Rust field name from", name.value),
+                "wire names of fields and parameters need at least one letter or digit",
+            );
+            continue;
+        }
         let id = ident::field(&name.value);
         if let Some(other) = seen.insert(id.clone(), &name.value) {
             if other == name.value {
@@ -390,7 +435,7 @@ fn check_field_idents(fields: &Entries<Field>, relations: Option<&Entries<Field>
 
 fn check_type_ref(ty: &At<TypeRef>, cx: &Cx<'_>, diags: &mut Diagnostics) {
     if let TypeRef::Named(n) = ty.value.leaf() {
-        if !cx.models.contains_key(n.as_str()) && !cx.enums.contains_key(n.as_str()) {
+        if cx.unresolved(&ty.value) && cx.complete {
             let help = did_you_mean(n, cx.type_names()).unwrap_or_else(|| "declare it under `models` or `enums` of a resource file".into());
             diags.error_help(ty.loc, format!("unknown model or enum `{n}`"), help);
         }
@@ -460,7 +505,7 @@ fn check_field_rules(what: &str, name: &str, f: &Field, siblings: &Entries<Field
             }
         }
     }
-    if let Some(by) = &f.unique_by {
+    if let Some(by) = f.unique_by.as_ref().filter(|_| cx.complete && !cx.unresolved(ty)) {
         match cx.leaf_model(ty) {
             Some((mname, m)) if m.fields.get(&by.value).is_none() => {
                 diags.error(by.loc, format!("`unique_by: {}` is not a field of `{mname}`", by.value));
@@ -476,20 +521,24 @@ fn check_field_rules(what: &str, name: &str, f: &Field, siblings: &Entries<Field
             }
         }
     }
-    for list in [&f.required_with, &f.required_without] {
-        for other in list {
-            check_sibling(other, name, siblings, diags);
+    if cx.complete {
+        for list in [&f.required_with, &f.required_without] {
+            for other in list {
+                check_sibling(other, name, siblings, diags);
+            }
         }
-    }
-    if let Some(ri) = &f.required_if {
-        check_sibling(&ri.field, name, siblings, diags);
+        if let Some(ri) = &f.required_if {
+            check_sibling(&ri.field, name, siblings, diags);
+        }
     }
     if let Some(TypeRef::Named(e)) = Some(leaf) {
         if let Some(def) = cx.enums.get(e.as_str()) {
             for node in f.default.iter().chain(f.example.iter()) {
                 if let Kind::Str(s) = &node.kind {
                     if !def.values.iter().any(|v| &v.value == s) {
-                        diags.error(node.loc, format!("`{s}` is not a value of enum `{e}`"));
+                        let values: Vec<&str> = def.values.iter().map(|v| v.value.as_str()).collect();
+                        let help = did_you_mean(s, values.iter().copied()).unwrap_or_else(|| format!("the values of `{e}` are: {}", values.join(", ")));
+                        diags.error_help(node.loc, format!("`{s}` is not a value of enum `{e}`"), help);
                     }
                 }
             }
@@ -559,7 +608,9 @@ fn check_operation(id: &At<String>, op: &Operation, cx: &Cx<'_>, spec: &Spec, di
         let help = did_you_mean(&op.method.value.to_uppercase(), METHODS.iter().copied()).unwrap_or_else(|| format!("use one of: {}", METHODS.join(", ")));
         diags.error_help(op.method.loc, format!("unknown method `{}` in operation `{idn}`", op.method.value), help);
     }
-    check_path(idn, op, diags);
+    if cx.complete {
+        check_path(idn, op, diags);
+    }
     check_field_idents(&op.path_params, None, diags);
     check_field_idents(&op.query, None, diags);
     for (n, f) in op.path_params.iter() {
@@ -590,14 +641,14 @@ fn check_operation(id: &At<String>, op: &Operation, cx: &Cx<'_>, spec: &Spec, di
         }
         for placeholder in placeholders(&rl.key.value) {
             let known = placeholder == "tenant_id" || op.body.as_ref().is_some_and(|b| b.fields.get(placeholder).is_some());
-            if !known {
+            if !known && cx.complete {
                 diags.error_help(rl.key.loc, format!("rate-limit key names `{{{placeholder}}}`, which is neither tenant_id nor a body field"), "keys may use {tenant_id} and the operation's body fields");
             }
         }
     }
     for ex in &op.examples {
-        check_example(idn, op, ex, diags);
-        examples::check(spec, idn, op, ex, cx, true, diags);
+        check_example(idn, op, ex, cx, diags);
+        examples::check(spec, idn, op, ex, cx, cx.complete, diags);
     }
 }
 
@@ -673,25 +724,26 @@ fn check_response(id: &str, op: &Operation, cx: &Cx<'_>, diags: &mut Diagnostics
             let help = did_you_mean(&env.value, ENVELOPES.iter().copied()).unwrap_or_else(|| format!("use one of: {}", ENVELOPES.join(", ")));
             diags.error_help(env.loc, format!("unknown envelope `{}`", env.value), help);
         }
-        if env.value == "list" && op.list.is_none() {
+        if env.value == "list" && op.list.is_none() && cx.complete {
             diags.error_help(env.loc, format!("`{id}` has `envelope: list` but no `list:`"), "add `list:` (sort, search, filters) to the operation");
         }
-        if env.value == "flat" && !matches!(r.data.as_ref().map(|d| &d.value), Some(TypeRef::Named(n)) if cx.models.contains_key(n.as_str())) {
+        let data_unknown = !cx.complete || r.data.as_ref().is_some_and(|d| cx.unresolved(&d.value));
+        if env.value == "flat" && !data_unknown && !matches!(r.data.as_ref().map(|d| &d.value), Some(TypeRef::Named(n)) if cx.models.contains_key(n.as_str())) {
             diags.error(env.loc, "`envelope: flat` needs `data` to be a model: its fields sit beside success and message");
         }
     }
-    if op.list.is_some() && r.data.is_none() {
+    if op.list.is_some() && r.data.is_none() && cx.complete {
         diags.error(r.loc, format!("list operation `{id}` needs `data`: the item type"));
     }
 }
 
 fn check_includes(id: &str, op: &Operation, cx: &Cx<'_>, diags: &mut Diagnostics) {
-    if op.include.is_empty() {
+    if op.include.is_empty() || !cx.complete || op.response.data.as_ref().is_some_and(|d| cx.unresolved(&d.value)) {
         return;
     }
     let model = op.response.data.as_ref().and_then(|d| cx.leaf_model(&d.value));
     let Some((mname, m)) = model else {
-        diags.error(op.include[0].loc, format!("`{id}` lists includes but returns no model"));
+        diags.error_help(op.include[0].loc, format!("`{id}` lists includes but returns no model"), "includes load relations of the response model: remove `include`, or set `response.data` to a model");
         return;
     };
     let mut seen = HashSet::new();
@@ -709,6 +761,9 @@ fn check_includes(id: &str, op: &Operation, cx: &Cx<'_>, diags: &mut Diagnostics
 }
 
 fn check_list(id: &str, op: &Operation, list: &List, cx: &Cx<'_>, diags: &mut Diagnostics) {
+    if !cx.complete || op.response.data.as_ref().is_some_and(|d| cx.unresolved(&d.value)) {
+        return;
+    }
     let Some((mname, m)) = op.response.data.as_ref().and_then(|d| cx.leaf_model(&d.value)) else {
         diags.error(list.loc, format!("list operation `{id}` must return a model"));
         return;
@@ -728,7 +783,7 @@ fn check_list(id: &str, op: &Operation, list: &List, cx: &Cx<'_>, diags: &mut Di
         if let Some(f) = m.fields.get(&s.value) {
             let enum_field = matches!(&f.ty.value, TypeRef::Named(n) if cx.enums.contains_key(n.as_str()));
             if !f.ty.value.is_string_like() && !enum_field {
-                diags.error(s.loc, format!("search field `{}` is a `{}`; search matches text", s.value, f.ty.value));
+                diags.error_help(s.loc, format!("search field `{}` has type `{}`; search matches text", s.value, f.ty.value), "search string or enum fields only");
             }
         }
     }
@@ -758,24 +813,29 @@ fn check_list(id: &str, op: &Operation, list: &List, cx: &Cx<'_>, diags: &mut Di
                 diags.error_help(fname.loc, format!("filter `{}` is on a `{ty}` field", fname.value), "give the filter a scalar `type:` (the type of one value)");
             }
             if filter.ops.iter().any(|o| o.value == "null") && !f.nullable {
-                diags.error(fname.loc, format!("filter `{}` allows `null`, but the field is not nullable", fname.value));
+                diags.error_help(fname.loc, format!("filter `{}` allows `null`, but the field is not nullable", fname.value), "add `nullable: true` to the field, or remove `null` from `ops`");
             }
         }
     }
 }
 
-fn check_example(id: &str, op: &Operation, ex: &Example, diags: &mut Diagnostics) {
-    if let (Some(req), Some(body)) = (&ex.request, &op.body) {
-        if let Kind::Map(entries) = &req.kind {
-            for (k, _) in entries {
-                if body.fields.get(&k.name).is_none() {
-                    let help = did_you_mean(&k.name, body.fields.keys()).unwrap_or_else(|| "examples may only use the body's fields".into());
-                    diags.error_help(k.loc, format!("example `{}` of `{id}` sends `{}`, which is not a body field", ex.name, k.name), help);
+fn check_example(id: &str, op: &Operation, ex: &Example, cx: &Cx<'_>, diags: &mut Diagnostics) {
+    match (&ex.request, &op.body) {
+        _ if !cx.complete => {} // body fields may have been dropped
+        (Some(req), Some(body)) => {
+            if let Kind::Map(entries) = &req.kind {
+                for (k, _) in entries {
+                    if body.fields.get(&k.name).is_none() {
+                        let help = did_you_mean(&k.name, body.fields.keys()).unwrap_or_else(|| "examples may only use the body's fields".into());
+                        diags.error_help(k.loc, format!("example `{}` of `{id}` sends `{}`, which is not a body field", ex.name, k.name), help);
+                    }
                 }
             }
         }
-    } else if let (Some(req), None) = (&ex.request, &op.body) {
-        diags.error(req.loc, format!("example `{}` of `{id}` has a request body, but the operation takes none", ex.name));
+        (Some(req), None) => {
+            diags.error(req.loc, format!("example `{}` of `{id}` has a request body, but the operation takes none", ex.name));
+        }
+        _ => {}
     }
     if let Some(p) = &ex.path {
         if !p.value.starts_with('/') {
