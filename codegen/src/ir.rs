@@ -471,6 +471,8 @@ pub struct Api {
     pub scopes: Vec<Scope>,
     pub errors: Vec<ErrorCode>,
     pub common_errors: Vec<String>,
+    /// Errors every operation that takes input can return (the glue validates it).
+    pub input_errors: Vec<String>,
     pub envelope: Envelope,
     pub pagination: Pagination,
     pub list_query: ListQuery,
@@ -554,6 +556,7 @@ pub fn lower(spec: &spec::Spec, sources: &Sources) -> Api {
             })
             .collect(),
         common_errors: api.common_errors.iter().map(|c| c.value.clone()).collect(),
+        input_errors: api.input_errors.iter().map(|c| c.value.clone()).collect(),
         envelope: {
             let e = &api.envelope;
             Envelope {
@@ -783,7 +786,9 @@ fn lower_operation(id: &str, op: &spec::Operation, group: &str, api: &Api, names
             }
         })
         .collect();
-    for code in &api.common_errors {
+    let takes_input = op.body.is_some() || !op.query.is_empty() || op.list.is_some() || !op.include.is_empty() || op.fields;
+    let input = api.input_errors.iter().filter(|_| takes_input);
+    for code in api.common_errors.iter().chain(input) {
         if code == "INSUFFICIENT_SCOPE" && scope.is_none() {
             continue;
         }

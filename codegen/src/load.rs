@@ -145,6 +145,7 @@ fn decode_api(file: FileId, node: &Node, diags: &mut Diagnostics) -> Option<Api>
     let scopes = r.req("scopes", diags).unwrap_or_default();
     let errors = r.req("errors", diags).unwrap_or_default();
     let common_errors = r.opt("common_errors", diags).unwrap_or_default();
+    let input_errors = r.opt("input_errors", diags).unwrap_or_default();
     let envelope = r.req_with("envelope", diags, decode_envelope).unwrap_or_default();
     let pagination = r.req_with("pagination", diags, decode_pagination).unwrap_or_default();
     let list_query = r.req_with("list_query", diags, decode_list_query).unwrap_or_default();
@@ -162,6 +163,7 @@ fn decode_api(file: FileId, node: &Node, diags: &mut Diagnostics) -> Option<Api>
         scopes,
         errors,
         common_errors,
+        input_errors,
         envelope,
         pagination,
         list_query,

@@ -31,6 +31,8 @@ pub struct Api {
     pub scopes: Entries<ScopeDef>,
     pub errors: Entries<ErrorDef>,
     pub common_errors: Vec<At<String>>,
+    /// Errors every operation that takes input (query parameters or a body) can return.
+    pub input_errors: Vec<At<String>>,
     pub envelope: Envelope,
     pub pagination: Pagination,
     pub list_query: ListQuery,

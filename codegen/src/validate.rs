@@ -263,6 +263,9 @@ fn check_errors(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
             check_field_rules("error detail", &name.value, f, &def.details, cx, diags);
         }
     }
+    for c in &spec.api.input_errors {
+        check_code(c, cx, "input_errors", diags);
+    }
     for c in &spec.api.common_errors {
         check_code(c, cx, "common_errors", diags);
     }

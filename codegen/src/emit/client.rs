@@ -6,6 +6,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::emit::models::doc;
 use crate::ident;
 use crate::ir::*;
 use crate::write::{rust_file, Output};
@@ -38,7 +39,7 @@ fn prelude(api: &Api) -> TokenStream {
     let limit_header = api.rate_limit.limit_header.to_lowercase();
     let remaining_header = api.rate_limit.remaining_header.to_lowercase();
     let retry_after_header = api.rate_limit.retry_after_header.to_lowercase();
-    let base_doc = docs(&[format!("The default base URL. {}", api.base_url_provenance.sentence())]);
+    let base_doc = docs(&[format!("The default base URL. {}", doc::provenance(&api.base_url_provenance))]);
     quote! {
         use wacr_models as m;
         use wacr_runtime::client as c;
@@ -92,7 +93,7 @@ fn client_struct(api: &Api) -> TokenStream {
     let handles = api.groups.iter().map(|g| {
         let method = id(&ident::field(&g.name));
         let ty = format_ident!("{}", g.type_name);
-        let doc = docs(&[format!("{}: {}", g.title, g.description)]);
+        let doc = docs(&[format!("{}: {}", doc::escape(&g.title), doc::escape(&g.description))]);
         quote! {
             #doc
             pub fn #method(&self) -> #ty<'_> {
@@ -163,7 +164,7 @@ fn client_struct(api: &Api) -> TokenStream {
 
 fn group_handle(group: &Group) -> TokenStream {
     let ty = format_ident!("{}", group.type_name);
-    let doc = docs(&[format!("{}: {}", group.title, group.description), String::new(), format!("Obtained from `Client::{}()`.", ident::field(&group.name))]);
+    let doc = docs(&[format!("{}: {}", doc::escape(&group.title), doc::escape(&group.description)), String::new(), format!("Obtained from `Client::{}()`.", ident::field(&group.name))]);
     let methods = group.operations.iter().map(operation_method);
     quote! {
         #doc
@@ -188,7 +189,7 @@ fn path_param_type(f: &Field) -> TokenStream {
 fn method_doc(op: &Operation) -> TokenStream {
     let mut lines = vec![format!("{}: `{}`.", op.summary, op.route()), String::new()];
     if !op.description.is_empty() {
-        lines.push(op.description.clone());
+        lines.push(doc::escape(&op.description));
         lines.push(String::new());
     }
     lines.push(match &op.scope {
@@ -196,7 +197,7 @@ fn method_doc(op: &Operation) -> TokenStream {
         None => "Requires no scope: any valid token of an active tenant.".to_owned(),
     });
     lines.push(String::new());
-    lines.push(op.provenance.sentence());
+    lines.push(doc::provenance(&op.provenance));
     let codes: Vec<String> = op.error_codes().iter().map(|e| format!("`{}` ({})", e.code, e.status)).collect();
     lines.push(String::new());
     lines.push(format!("Errors: {}.", codes.join(", ")));

@@ -9,7 +9,7 @@
 //! named like a prelude type (`Option`, `Result`) or like the fixed items here (`Scope`,
 //! `ErrorCode`, `ErrorEnvelope`, `ErrorObject`).
 
-mod doc;
+pub(crate) mod doc;
 mod operation;
 
 use std::collections::BTreeSet;

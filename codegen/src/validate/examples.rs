@@ -222,7 +222,10 @@ impl Check<'_> {
     fn error_codes(&self) -> Vec<(&str, i64)> {
         let api = &self.spec.api;
         let listed = self.op.errors.iter().map(|e| e.code.value.as_str());
-        let common = api.common_errors.iter().map(|c| c.value.as_str()).filter(|c| *c != "INSUFFICIENT_SCOPE" || self.op.scope.value != "none");
+        let op = self.op;
+        let takes_input = op.body.is_some() || !op.query.is_empty() || op.list.is_some() || !op.include.is_empty() || op.fields;
+        let input = api.input_errors.iter().filter(|_| takes_input);
+        let common = api.common_errors.iter().chain(input).map(|c| c.value.as_str()).filter(|c| *c != "INSUFFICIENT_SCOPE" || self.op.scope.value != "none");
         let mut codes: Vec<(&str, i64)> = Vec::new();
         for code in listed.chain(common) {
             if let Some(def) = api.errors.get(code).filter(|_| !codes.iter().any(|(c, _)| *c == code)) {

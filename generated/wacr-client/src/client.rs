@@ -2,7 +2,7 @@
 
 use wacr_models as m;
 use wacr_runtime::client as c;
-/// The default base URL. Inferred: No wa.cr page names a host (curl examples use bare paths such as '/contacts/1'); the product is "WA.cr APP - API v2" and the sibling RASL documents https://getrasl.io/api/v2
+/// The default base URL. Inferred: No wa.cr page names a host (curl examples use bare paths such as '/contacts/1'); the product is "WA.cr APP - API v2" and the sibling RASL documents <https://getrasl.io/api/v2>
 pub const DEFAULT_BASE_URL: &str = "https://app.wa.cr/api/v2";
 /// The wire keys of the response envelope (api.yaml `envelope`).
 pub const ENVELOPE: c::EnvelopeKeys = c::EnvelopeKeys {
@@ -315,7 +315,7 @@ impl Auth<'_> {
     ///
     /// Documented: <https://docs.app.wa.cr/list-authentication-templates-28559797e0>
     ///
-    /// Errors: `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Errors: `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `VALIDATION_ERROR` (422).
     pub async fn list_templates(
         &self,
         query: m::ListAuthTemplatesQuery,
@@ -506,7 +506,7 @@ impl Contacts<'_> {
     ///
     /// Documented: <https://docs.app.wa.cr/list-contacts-28559783e0>
     ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
     pub async fn list(
         &self,
         query: m::ListContactsQuery,
@@ -564,7 +564,7 @@ impl Contacts<'_> {
     ///
     /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `VALIDATION_ERROR` (422).
     pub async fn get(
         &self,
         id: i64,
@@ -747,7 +747,7 @@ impl Groups<'_> {
     ///
     /// Documented: <https://docs.app.wa.cr/list-groups-28559801e0>
     ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
     pub async fn list(
         &self,
         query: m::ListGroupsQuery,
@@ -1049,7 +1049,7 @@ impl Messages<'_> {
     ///
     /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
     ///
-    /// Errors: `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Errors: `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `VALIDATION_ERROR` (422).
     pub async fn list(
         &self,
         query: m::ListMessagesQuery,
@@ -1188,7 +1188,7 @@ impl Sources<'_> {
     ///
     /// Inferred: the page is not readable; method and name come from the navigation, the path and query from the REST pattern of List Groups
     ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
     pub async fn list(
         &self,
         query: m::ListSourcesQuery,
@@ -1356,7 +1356,7 @@ impl Statuses<'_> {
     ///
     /// Inferred: the page is not readable; method and name come from the navigation, the path and query from the REST pattern of List Groups
     ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
     pub async fn list(
         &self,
         query: m::ListStatusesQuery,
@@ -1526,7 +1526,7 @@ impl Templates<'_> {
     ///
     /// Documented: <https://docs.app.wa.cr/list-templates-28559808e0>
     ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
     pub async fn list(
         &self,
         query: m::ListTemplatesQuery,

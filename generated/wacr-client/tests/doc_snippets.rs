@@ -91,16 +91,21 @@ pub mod check_otp_status {
 /// The example of `list_auth_templates` in `generated/docs/`.
 pub mod list_auth_templates {
     use wacr_client::models::{
-        FilterCond, ListAuthTemplatesQuery, ListAuthTemplatesSortField, Sort,
+        FilterCond, ListAuthTemplatesFilters, ListAuthTemplatesQuery,
+        ListAuthTemplatesSortField, Sort,
     };
     use wacr_client::{AnyError, Client};
     pub async fn list_auth_templates(client: &Client) -> Result<(), AnyError> {
-        let mut query = ListAuthTemplatesQuery::default();
-        query.page = Some(1);
-        query.per_page = Some(15);
-        query.sort = Vec::from([Sort::asc(ListAuthTemplatesSortField::TemplateName)]);
-        query.search = Some("otp".into());
-        query.filters.language.push(FilterCond::Eq("en".into()));
+        let query = ListAuthTemplatesQuery {
+            page: Some(1),
+            per_page: Some(15),
+            sort: Vec::from([Sort::asc(ListAuthTemplatesSortField::TemplateName)]),
+            search: Some("otp".into()),
+            filters: ListAuthTemplatesFilters {
+                language: Vec::from([FilterCond::Eq("en".into())]),
+                ..Default::default()
+            },
+        };
         let page = client.auth().list_templates(query).await?;
         for auth_template in &page.items {
             println!("{:?}", auth_template.id);
@@ -138,11 +143,13 @@ pub mod list_contacts {
     use wacr_client::models::{ListContactsQuery, ListContactsSortField, Sort};
     use wacr_client::{AnyError, Client};
     pub async fn list_contacts(client: &Client) -> Result<(), AnyError> {
-        let mut query = ListContactsQuery::default();
-        query.sort = Vec::from([
-            Sort::asc(ListContactsSortField::Firstname),
-            Sort::desc(ListContactsSortField::CreatedAt),
-        ]);
+        let query = ListContactsQuery {
+            sort: Vec::from([
+                Sort::asc(ListContactsSortField::Firstname),
+                Sort::desc(ListContactsSortField::CreatedAt),
+            ]),
+            ..Default::default()
+        };
         let page = client.contacts().list(query).await?;
         for contact in &page.items {
             println!("{:?}", contact.id);
@@ -182,10 +189,15 @@ pub mod get_contact {
     use wacr_client::models::{ContactInclude, GetContactQuery};
     use wacr_client::{AnyError, Client};
     pub async fn get_contact(client: &Client) -> Result<(), AnyError> {
-        let mut query = GetContactQuery::default();
-        query.include.insert(ContactInclude::Groups);
-        query.include.insert(ContactInclude::Source);
-        query.include.insert(ContactInclude::Status);
+        let query = GetContactQuery {
+            include: [
+                ContactInclude::Groups,
+                ContactInclude::Source,
+                ContactInclude::Status,
+            ]
+                .into_iter()
+                .collect(),
+        };
         let contact = client.contacts().get(1, query).await?;
         println!("{:?}", contact.id);
         Ok(())
@@ -208,7 +220,7 @@ pub mod delete_contact {
     use wacr_client::{AnyError, Client};
     pub async fn delete_contact(client: &Client) -> Result<(), AnyError> {
         client.contacts().delete(2).await?;
-        println!("{}", "Contact deleted successfully");
+        println!("Contact deleted successfully");
         Ok(())
     }
 }
@@ -299,9 +311,11 @@ pub mod list_groups {
     use wacr_client::models::{ListGroupsQuery, ListGroupsSortField, Sort};
     use wacr_client::{AnyError, Client};
     pub async fn list_groups(client: &Client) -> Result<(), AnyError> {
-        let mut query = ListGroupsQuery::default();
-        query.search = Some("vip".into());
-        query.sort = Vec::from([Sort::asc(ListGroupsSortField::Name)]);
+        let query = ListGroupsQuery {
+            search: Some("vip".into()),
+            sort: Vec::from([Sort::asc(ListGroupsSortField::Name)]),
+            ..Default::default()
+        };
         let page = client.groups().list(query).await?;
         for group in &page.items {
             println!("{:?}", group.id);
@@ -346,7 +360,7 @@ pub mod delete_group {
     use wacr_client::{AnyError, Client};
     pub async fn delete_group(client: &Client) -> Result<(), AnyError> {
         client.groups().delete(4).await?;
-        println!("{}", "Group deleted successfully");
+        println!("Group deleted successfully");
         Ok(())
     }
 }
@@ -458,10 +472,12 @@ pub mod list_messages {
     use wacr_client::models::{ListMessagesQuery, ListMessagesSortField, Sort};
     use wacr_client::{AnyError, Client};
     pub async fn list_messages(client: &Client) -> Result<(), AnyError> {
-        let mut query = ListMessagesQuery::default();
-        query.page = Some(1);
-        query.per_page = Some(15);
-        query.sort = Vec::from([Sort::desc(ListMessagesSortField::CreatedAt)]);
+        let query = ListMessagesQuery {
+            page: Some(1),
+            per_page: Some(15),
+            sort: Vec::from([Sort::desc(ListMessagesSortField::CreatedAt)]),
+            ..Default::default()
+        };
         let page = client.messages().list(query).await?;
         for message in &page.items {
             println!("{:?}", message.id);
@@ -484,8 +500,10 @@ pub mod list_sources {
     use wacr_client::models::{ListSourcesQuery, ListSourcesSortField, Sort};
     use wacr_client::{AnyError, Client};
     pub async fn list_sources(client: &Client) -> Result<(), AnyError> {
-        let mut query = ListSourcesQuery::default();
-        query.sort = Vec::from([Sort::asc(ListSourcesSortField::Name)]);
+        let query = ListSourcesQuery {
+            sort: Vec::from([Sort::asc(ListSourcesSortField::Name)]),
+            ..Default::default()
+        };
         let page = client.sources().list(query).await?;
         for source in &page.items {
             println!("{:?}", source.id);
@@ -530,7 +548,7 @@ pub mod delete_source {
     use wacr_client::{AnyError, Client};
     pub async fn delete_source(client: &Client) -> Result<(), AnyError> {
         client.sources().delete(2).await?;
-        println!("{}", "Source deleted successfully");
+        println!("Source deleted successfully");
         Ok(())
     }
 }
@@ -539,9 +557,11 @@ pub mod list_statuses {
     use wacr_client::models::{ListStatusesQuery, ListStatusesSortField, Sort};
     use wacr_client::{AnyError, Client};
     pub async fn list_statuses(client: &Client) -> Result<(), AnyError> {
-        let mut query = ListStatusesQuery::default();
-        query.sort = Vec::from([Sort::desc(ListStatusesSortField::CreatedAt)]);
-        query.per_page = Some(2);
+        let query = ListStatusesQuery {
+            sort: Vec::from([Sort::desc(ListStatusesSortField::CreatedAt)]),
+            per_page: Some(2),
+            ..Default::default()
+        };
         let page = client.statuses().list(query).await?;
         for status in &page.items {
             println!("{:?}", status.id);
@@ -588,7 +608,7 @@ pub mod delete_status {
     use wacr_client::{AnyError, Client};
     pub async fn delete_status(client: &Client) -> Result<(), AnyError> {
         client.statuses().delete(3).await?;
-        println!("{}", "Status deleted successfully");
+        println!("Status deleted successfully");
         Ok(())
     }
 }
@@ -597,10 +617,12 @@ pub mod list_templates {
     use wacr_client::models::{ListTemplatesQuery, ListTemplatesSortField, Sort};
     use wacr_client::{AnyError, Client};
     pub async fn list_templates(client: &Client) -> Result<(), AnyError> {
-        let mut query = ListTemplatesQuery::default();
-        query.search = Some("order".into());
-        query.sort = Vec::from([Sort::asc(ListTemplatesSortField::TemplateName)]);
-        query.per_page = Some(1);
+        let query = ListTemplatesQuery {
+            search: Some("order".into()),
+            sort: Vec::from([Sort::asc(ListTemplatesSortField::TemplateName)]),
+            per_page: Some(1),
+            ..Default::default()
+        };
         let page = client.templates().list(query).await?;
         for template in &page.items {
             println!("{:?}", template.id);

@@ -25,6 +25,8 @@
 //! assert_eq!(request.query.to_pairs(), [("include".to_owned(), "groups".to_owned())]);
 //! ```
 
+#![warn(missing_docs)]
+
 #[rustfmt::skip]
 mod models;
 

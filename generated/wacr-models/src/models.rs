@@ -2035,6 +2035,10 @@ pub enum ListAuthTemplatesError {
     ///
     /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
     RateLimitExceeded,
+    /// `VALIDATION_ERROR` (422): returned by every operation.
+    ///
+    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    ValidationError,
 }
 impl ListAuthTemplatesError {
     /// Every code, in spec order.
@@ -2043,6 +2047,7 @@ impl ListAuthTemplatesError {
         ListAuthTemplatesError::Unauthorized,
         ListAuthTemplatesError::InsufficientScope,
         ListAuthTemplatesError::RateLimitExceeded,
+        ListAuthTemplatesError::ValidationError,
     ];
     /// The code as written on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -2051,6 +2056,7 @@ impl ListAuthTemplatesError {
             ListAuthTemplatesError::Unauthorized => "UNAUTHORIZED",
             ListAuthTemplatesError::InsufficientScope => "INSUFFICIENT_SCOPE",
             ListAuthTemplatesError::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
+            ListAuthTemplatesError::ValidationError => "VALIDATION_ERROR",
         }
     }
     /// The error code.
@@ -2060,6 +2066,7 @@ impl ListAuthTemplatesError {
             ListAuthTemplatesError::Unauthorized => ErrorCode::Unauthorized,
             ListAuthTemplatesError::InsufficientScope => ErrorCode::InsufficientScope,
             ListAuthTemplatesError::RateLimitExceeded => ErrorCode::RateLimitExceeded,
+            ListAuthTemplatesError::ValidationError => ErrorCode::ValidationError,
         }
     }
     /// The HTTP status of the error.
@@ -2069,6 +2076,7 @@ impl ListAuthTemplatesError {
             ListAuthTemplatesError::Unauthorized => 401,
             ListAuthTemplatesError::InsufficientScope => 403,
             ListAuthTemplatesError::RateLimitExceeded => 429,
+            ListAuthTemplatesError::ValidationError => 422,
         }
     }
     /// The variant for a code, or `None` when the operation does not return it.
@@ -2082,6 +2090,7 @@ impl ListAuthTemplatesError {
             ErrorCode::RateLimitExceeded => {
                 Some(ListAuthTemplatesError::RateLimitExceeded)
             }
+            ErrorCode::ValidationError => Some(ListAuthTemplatesError::ValidationError),
             _ => None,
         }
     }
@@ -3087,6 +3096,10 @@ pub enum ListContactsError {
     ///
     /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     InternalError,
+    /// `VALIDATION_ERROR` (422): returned by every operation.
+    ///
+    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    ValidationError,
 }
 impl ListContactsError {
     /// Every code, in spec order.
@@ -3095,6 +3108,7 @@ impl ListContactsError {
         ListContactsError::InsufficientScope,
         ListContactsError::RateLimitExceeded,
         ListContactsError::InternalError,
+        ListContactsError::ValidationError,
     ];
     /// The code as written on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -3103,6 +3117,7 @@ impl ListContactsError {
             ListContactsError::InsufficientScope => "INSUFFICIENT_SCOPE",
             ListContactsError::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ListContactsError::InternalError => "INTERNAL_ERROR",
+            ListContactsError::ValidationError => "VALIDATION_ERROR",
         }
     }
     /// The error code.
@@ -3112,6 +3127,7 @@ impl ListContactsError {
             ListContactsError::InsufficientScope => ErrorCode::InsufficientScope,
             ListContactsError::RateLimitExceeded => ErrorCode::RateLimitExceeded,
             ListContactsError::InternalError => ErrorCode::InternalError,
+            ListContactsError::ValidationError => ErrorCode::ValidationError,
         }
     }
     /// The HTTP status of the error.
@@ -3121,6 +3137,7 @@ impl ListContactsError {
             ListContactsError::InsufficientScope => 403,
             ListContactsError::RateLimitExceeded => 429,
             ListContactsError::InternalError => 500,
+            ListContactsError::ValidationError => 422,
         }
     }
     /// The variant for a code, or `None` when the operation does not return it.
@@ -3130,6 +3147,7 @@ impl ListContactsError {
             ErrorCode::InsufficientScope => Some(ListContactsError::InsufficientScope),
             ErrorCode::RateLimitExceeded => Some(ListContactsError::RateLimitExceeded),
             ErrorCode::InternalError => Some(ListContactsError::InternalError),
+            ErrorCode::ValidationError => Some(ListContactsError::ValidationError),
             _ => None,
         }
     }
@@ -3488,6 +3506,10 @@ pub enum GetContactError {
     ///
     /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
     RateLimitExceeded,
+    /// `VALIDATION_ERROR` (422): returned by every operation.
+    ///
+    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    ValidationError,
 }
 impl GetContactError {
     /// Every code, in spec order.
@@ -3497,6 +3519,7 @@ impl GetContactError {
         GetContactError::Unauthorized,
         GetContactError::InsufficientScope,
         GetContactError::RateLimitExceeded,
+        GetContactError::ValidationError,
     ];
     /// The code as written on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -3506,6 +3529,7 @@ impl GetContactError {
             GetContactError::Unauthorized => "UNAUTHORIZED",
             GetContactError::InsufficientScope => "INSUFFICIENT_SCOPE",
             GetContactError::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
+            GetContactError::ValidationError => "VALIDATION_ERROR",
         }
     }
     /// The error code.
@@ -3516,6 +3540,7 @@ impl GetContactError {
             GetContactError::Unauthorized => ErrorCode::Unauthorized,
             GetContactError::InsufficientScope => ErrorCode::InsufficientScope,
             GetContactError::RateLimitExceeded => ErrorCode::RateLimitExceeded,
+            GetContactError::ValidationError => ErrorCode::ValidationError,
         }
     }
     /// The HTTP status of the error.
@@ -3526,6 +3551,7 @@ impl GetContactError {
             GetContactError::Unauthorized => 401,
             GetContactError::InsufficientScope => 403,
             GetContactError::RateLimitExceeded => 429,
+            GetContactError::ValidationError => 422,
         }
     }
     /// The variant for a code, or `None` when the operation does not return it.
@@ -3536,6 +3562,7 @@ impl GetContactError {
             ErrorCode::Unauthorized => Some(GetContactError::Unauthorized),
             ErrorCode::InsufficientScope => Some(GetContactError::InsufficientScope),
             ErrorCode::RateLimitExceeded => Some(GetContactError::RateLimitExceeded),
+            ErrorCode::ValidationError => Some(GetContactError::ValidationError),
             _ => None,
         }
     }
@@ -4450,6 +4477,10 @@ pub enum ListGroupsError {
     ///
     /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     InternalError,
+    /// `VALIDATION_ERROR` (422): returned by every operation.
+    ///
+    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    ValidationError,
 }
 impl ListGroupsError {
     /// Every code, in spec order.
@@ -4458,6 +4489,7 @@ impl ListGroupsError {
         ListGroupsError::InsufficientScope,
         ListGroupsError::RateLimitExceeded,
         ListGroupsError::InternalError,
+        ListGroupsError::ValidationError,
     ];
     /// The code as written on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -4466,6 +4498,7 @@ impl ListGroupsError {
             ListGroupsError::InsufficientScope => "INSUFFICIENT_SCOPE",
             ListGroupsError::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ListGroupsError::InternalError => "INTERNAL_ERROR",
+            ListGroupsError::ValidationError => "VALIDATION_ERROR",
         }
     }
     /// The error code.
@@ -4475,6 +4508,7 @@ impl ListGroupsError {
             ListGroupsError::InsufficientScope => ErrorCode::InsufficientScope,
             ListGroupsError::RateLimitExceeded => ErrorCode::RateLimitExceeded,
             ListGroupsError::InternalError => ErrorCode::InternalError,
+            ListGroupsError::ValidationError => ErrorCode::ValidationError,
         }
     }
     /// The HTTP status of the error.
@@ -4484,6 +4518,7 @@ impl ListGroupsError {
             ListGroupsError::InsufficientScope => 403,
             ListGroupsError::RateLimitExceeded => 429,
             ListGroupsError::InternalError => 500,
+            ListGroupsError::ValidationError => 422,
         }
     }
     /// The variant for a code, or `None` when the operation does not return it.
@@ -4493,6 +4528,7 @@ impl ListGroupsError {
             ErrorCode::InsufficientScope => Some(ListGroupsError::InsufficientScope),
             ErrorCode::RateLimitExceeded => Some(ListGroupsError::RateLimitExceeded),
             ErrorCode::InternalError => Some(ListGroupsError::InternalError),
+            ErrorCode::ValidationError => Some(ListGroupsError::ValidationError),
             _ => None,
         }
     }
@@ -7368,6 +7404,10 @@ pub enum ListMessagesError {
     InsufficientScope,
     /// `RATE_LIMIT_EXCEEDED` (429): returned by every operation.
     RateLimitExceeded,
+    /// `VALIDATION_ERROR` (422): returned by every operation.
+    ///
+    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    ValidationError,
 }
 impl ListMessagesError {
     /// Every code, in spec order.
@@ -7376,6 +7416,7 @@ impl ListMessagesError {
         ListMessagesError::Unauthorized,
         ListMessagesError::InsufficientScope,
         ListMessagesError::RateLimitExceeded,
+        ListMessagesError::ValidationError,
     ];
     /// The code as written on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -7384,6 +7425,7 @@ impl ListMessagesError {
             ListMessagesError::Unauthorized => "UNAUTHORIZED",
             ListMessagesError::InsufficientScope => "INSUFFICIENT_SCOPE",
             ListMessagesError::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
+            ListMessagesError::ValidationError => "VALIDATION_ERROR",
         }
     }
     /// The error code.
@@ -7393,6 +7435,7 @@ impl ListMessagesError {
             ListMessagesError::Unauthorized => ErrorCode::Unauthorized,
             ListMessagesError::InsufficientScope => ErrorCode::InsufficientScope,
             ListMessagesError::RateLimitExceeded => ErrorCode::RateLimitExceeded,
+            ListMessagesError::ValidationError => ErrorCode::ValidationError,
         }
     }
     /// The HTTP status of the error.
@@ -7402,6 +7445,7 @@ impl ListMessagesError {
             ListMessagesError::Unauthorized => 401,
             ListMessagesError::InsufficientScope => 403,
             ListMessagesError::RateLimitExceeded => 429,
+            ListMessagesError::ValidationError => 422,
         }
     }
     /// The variant for a code, or `None` when the operation does not return it.
@@ -7411,6 +7455,7 @@ impl ListMessagesError {
             ErrorCode::Unauthorized => Some(ListMessagesError::Unauthorized),
             ErrorCode::InsufficientScope => Some(ListMessagesError::InsufficientScope),
             ErrorCode::RateLimitExceeded => Some(ListMessagesError::RateLimitExceeded),
+            ErrorCode::ValidationError => Some(ListMessagesError::ValidationError),
             _ => None,
         }
     }
@@ -7725,6 +7770,10 @@ pub enum ListSourcesError {
     ///
     /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     InternalError,
+    /// `VALIDATION_ERROR` (422): returned by every operation.
+    ///
+    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    ValidationError,
 }
 impl ListSourcesError {
     /// Every code, in spec order.
@@ -7733,6 +7782,7 @@ impl ListSourcesError {
         ListSourcesError::InsufficientScope,
         ListSourcesError::RateLimitExceeded,
         ListSourcesError::InternalError,
+        ListSourcesError::ValidationError,
     ];
     /// The code as written on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -7741,6 +7791,7 @@ impl ListSourcesError {
             ListSourcesError::InsufficientScope => "INSUFFICIENT_SCOPE",
             ListSourcesError::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ListSourcesError::InternalError => "INTERNAL_ERROR",
+            ListSourcesError::ValidationError => "VALIDATION_ERROR",
         }
     }
     /// The error code.
@@ -7750,6 +7801,7 @@ impl ListSourcesError {
             ListSourcesError::InsufficientScope => ErrorCode::InsufficientScope,
             ListSourcesError::RateLimitExceeded => ErrorCode::RateLimitExceeded,
             ListSourcesError::InternalError => ErrorCode::InternalError,
+            ListSourcesError::ValidationError => ErrorCode::ValidationError,
         }
     }
     /// The HTTP status of the error.
@@ -7759,6 +7811,7 @@ impl ListSourcesError {
             ListSourcesError::InsufficientScope => 403,
             ListSourcesError::RateLimitExceeded => 429,
             ListSourcesError::InternalError => 500,
+            ListSourcesError::ValidationError => 422,
         }
     }
     /// The variant for a code, or `None` when the operation does not return it.
@@ -7768,6 +7821,7 @@ impl ListSourcesError {
             ErrorCode::InsufficientScope => Some(ListSourcesError::InsufficientScope),
             ErrorCode::RateLimitExceeded => Some(ListSourcesError::RateLimitExceeded),
             ErrorCode::InternalError => Some(ListSourcesError::InternalError),
+            ErrorCode::ValidationError => Some(ListSourcesError::ValidationError),
             _ => None,
         }
     }
@@ -8497,6 +8551,10 @@ pub enum ListStatusesError {
     ///
     /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     InternalError,
+    /// `VALIDATION_ERROR` (422): returned by every operation.
+    ///
+    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    ValidationError,
 }
 impl ListStatusesError {
     /// Every code, in spec order.
@@ -8505,6 +8563,7 @@ impl ListStatusesError {
         ListStatusesError::InsufficientScope,
         ListStatusesError::RateLimitExceeded,
         ListStatusesError::InternalError,
+        ListStatusesError::ValidationError,
     ];
     /// The code as written on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -8513,6 +8572,7 @@ impl ListStatusesError {
             ListStatusesError::InsufficientScope => "INSUFFICIENT_SCOPE",
             ListStatusesError::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ListStatusesError::InternalError => "INTERNAL_ERROR",
+            ListStatusesError::ValidationError => "VALIDATION_ERROR",
         }
     }
     /// The error code.
@@ -8522,6 +8582,7 @@ impl ListStatusesError {
             ListStatusesError::InsufficientScope => ErrorCode::InsufficientScope,
             ListStatusesError::RateLimitExceeded => ErrorCode::RateLimitExceeded,
             ListStatusesError::InternalError => ErrorCode::InternalError,
+            ListStatusesError::ValidationError => ErrorCode::ValidationError,
         }
     }
     /// The HTTP status of the error.
@@ -8531,6 +8592,7 @@ impl ListStatusesError {
             ListStatusesError::InsufficientScope => 403,
             ListStatusesError::RateLimitExceeded => 429,
             ListStatusesError::InternalError => 500,
+            ListStatusesError::ValidationError => 422,
         }
     }
     /// The variant for a code, or `None` when the operation does not return it.
@@ -8540,6 +8602,7 @@ impl ListStatusesError {
             ErrorCode::InsufficientScope => Some(ListStatusesError::InsufficientScope),
             ErrorCode::RateLimitExceeded => Some(ListStatusesError::RateLimitExceeded),
             ErrorCode::InternalError => Some(ListStatusesError::InternalError),
+            ErrorCode::ValidationError => Some(ListStatusesError::ValidationError),
             _ => None,
         }
     }
@@ -9542,6 +9605,10 @@ pub enum ListTemplatesError {
     ///
     /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     InternalError,
+    /// `VALIDATION_ERROR` (422): returned by every operation.
+    ///
+    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    ValidationError,
 }
 impl ListTemplatesError {
     /// Every code, in spec order.
@@ -9550,6 +9617,7 @@ impl ListTemplatesError {
         ListTemplatesError::InsufficientScope,
         ListTemplatesError::RateLimitExceeded,
         ListTemplatesError::InternalError,
+        ListTemplatesError::ValidationError,
     ];
     /// The code as written on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -9558,6 +9626,7 @@ impl ListTemplatesError {
             ListTemplatesError::InsufficientScope => "INSUFFICIENT_SCOPE",
             ListTemplatesError::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ListTemplatesError::InternalError => "INTERNAL_ERROR",
+            ListTemplatesError::ValidationError => "VALIDATION_ERROR",
         }
     }
     /// The error code.
@@ -9567,6 +9636,7 @@ impl ListTemplatesError {
             ListTemplatesError::InsufficientScope => ErrorCode::InsufficientScope,
             ListTemplatesError::RateLimitExceeded => ErrorCode::RateLimitExceeded,
             ListTemplatesError::InternalError => ErrorCode::InternalError,
+            ListTemplatesError::ValidationError => ErrorCode::ValidationError,
         }
     }
     /// The HTTP status of the error.
@@ -9576,6 +9646,7 @@ impl ListTemplatesError {
             ListTemplatesError::InsufficientScope => 403,
             ListTemplatesError::RateLimitExceeded => 429,
             ListTemplatesError::InternalError => 500,
+            ListTemplatesError::ValidationError => 422,
         }
     }
     /// The variant for a code, or `None` when the operation does not return it.
@@ -9585,6 +9656,7 @@ impl ListTemplatesError {
             ErrorCode::InsufficientScope => Some(ListTemplatesError::InsufficientScope),
             ErrorCode::RateLimitExceeded => Some(ListTemplatesError::RateLimitExceeded),
             ErrorCode::InternalError => Some(ListTemplatesError::InternalError),
+            ErrorCode::ValidationError => Some(ListTemplatesError::ValidationError),
             _ => None,
         }
     }

@@ -89,10 +89,15 @@ fn error_envelope_codes() {
         CreateContactError::from_code(&envelope.error.code),
         Some(CreateContactError::ValidationError)
     );
-    // Get Contact never validates a body: the code is not one of its errors.
+    // Get Account Info takes no input: the code is not one of its errors.
+    assert_eq!(
+        GetAccountInfoError::from_code(&ErrorCode::ValidationError),
+        None
+    );
+    // Get Contact validates `?include=` (api.yaml input_errors).
     assert_eq!(
         GetContactError::from_code(&ErrorCode::ValidationError),
-        None
+        Some(GetContactError::ValidationError)
     );
 
     let body = json!({
@@ -300,7 +305,8 @@ fn operation_errors_list_only_their_codes() {
             GetContactError::InternalError,
             GetContactError::Unauthorized,
             GetContactError::InsufficientScope,
-            GetContactError::RateLimitExceeded
+            GetContactError::RateLimitExceeded,
+            GetContactError::ValidationError
         ]
     );
     assert_eq!(

@@ -95,11 +95,14 @@ fn errors(api: &Api) -> String {
         ]
     });
     let common: Vec<String> = api.common_errors.iter().map(|c| format!("`{c}`")).collect();
+    let input: Vec<String> = api.input_errors.iter().map(|c| format!("`{c}`")).collect();
     format!(
         "## Error codes\n\nEvery error answers with the error envelope (below) and one of these codes. \
-         Every operation can return {} (`INSUFFICIENT_SCOPE` only when it requires a scope); each \
-         page lists the others an operation returns, and when.\n\n{}",
+         Every operation can return {} (`INSUFFICIENT_SCOPE` only when it requires a scope), and every \
+         operation that takes query parameters or a body can return {}; each page lists the others an \
+         operation returns, and when.\n\n{}",
         common.join(", "),
+        input.join(", "),
         table(&["Code", "Status", "Default message", "When", "Details", "Provenance"], rows)
     )
 }

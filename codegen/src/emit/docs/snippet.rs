@@ -142,6 +142,14 @@ enum Side {
     Response,
 }
 
+/// What one query pair of an example sets.
+enum QueryPart {
+    /// A field of the `…Query`, with its value.
+    Field(Ident, TokenStream),
+    /// A condition on a field of its `…Filters`.
+    Filter(Ident, TokenStream),
+}
+
 /// Builds statements and expressions, collecting the model types they name.
 struct Builder<'a> {
     api: &'a Api,
@@ -181,16 +189,15 @@ impl<'a> Builder<'a> {
             });
         }
         if op.has_query() {
-            let query = self.name(&ident::op::query(&op.type_prefix));
-            let sets: Vec<TokenStream> = ex.map(|e| e.query.iter().map(|(k, v)| self.query_pair(op, k, v)).collect()).unwrap_or_default();
-            if sets.is_empty() {
-                args.push(quote!(#query::default()));
-            } else {
-                stmts.push(quote! {
-                    let mut query = #query::default();
-                    #(#sets)*
-                });
-                args.push(quote!(query));
+            match self.query(op, ex) {
+                Some(query) => {
+                    stmts.push(query);
+                    args.push(quote!(query));
+                }
+                None => {
+                    let query = self.name(&ident::op::query(&op.type_prefix));
+                    args.push(quote!(#query::default()));
+                }
             }
         }
         if let Some(body) = &op.body {
@@ -210,9 +217,10 @@ impl<'a> Builder<'a> {
         match &op.response.data {
             None => {
                 let message = op.response.message.clone().unwrap_or_else(|| format!("{} done", op.summary));
+                let message = message.replace('{', "{{").replace('}', "}}");
                 quote! {
                     #call;
-                    println!("{}", #message);
+                    println!(#message);
                 }
             }
             Some(Ty::Named(name, NamedKind::Model)) if op.is_list() => {
@@ -351,70 +359,67 @@ impl<'a> Builder<'a> {
         quote!(#ty::#variant)
     }
 
-    /// The statement that sets one example query pair on `query`.
-    fn query_pair(&mut self, op: &Operation, key: &str, value: &str) -> TokenStream {
+    /// What one example query pair sets: a field of the query, or a condition of its filters.
+    fn query_pair(&mut self, op: &Operation, key: &str, value: &str) -> Option<QueryPart> {
         let q = &self.api.list_query;
         let values = || value.split(',').map(str::trim);
         if key == q.include {
             let include = self.name(&ident::include_enum(op.include_model().unwrap_or_default()));
             let variants = values().map(|v| id(&ident::type_name(v)));
-            return quote!(#(query.include.insert(#include::#variants);)*);
+            return Some(QueryPart::Field(id("include"), quote!([#(#include::#variants),*].into_iter().collect())));
         }
         if key == "page" || key == "per_page" {
-            let (name, n) = (id(key), Literal::u32_unsuffixed(value.parse().unwrap_or(1)));
-            return quote!(query.#name = Some(#n););
+            let n = Literal::u32_unsuffixed(value.parse().unwrap_or(1));
+            return Some(QueryPart::Field(id(key), quote!(Some(#n))));
         }
         if key == q.sort {
             let (sort, field) = (self.name("Sort"), self.name(&ident::op::sort_field(&op.type_prefix)));
-            let keys = values().map(|v| match v.strip_prefix(q.descending_prefix.as_str()) {
-                Some(f) => {
-                    let f = id(&ident::variant(f));
-                    quote!(#sort::desc(#field::#f))
-                }
-                None => {
-                    let f = id(&ident::variant(v));
-                    quote!(#sort::asc(#field::#f))
-                }
-            });
-            return { let keys: Vec<TokenStream> = keys.collect(); let keys = vec_of(&keys); quote!(query.sort = #keys;) };
+            let keys: Vec<TokenStream> = values()
+                .map(|v| match v.strip_prefix(q.descending_prefix.as_str()) {
+                    Some(f) => {
+                        let f = id(&ident::variant(f));
+                        quote!(#sort::desc(#field::#f))
+                    }
+                    None => {
+                        let f = id(&ident::variant(v));
+                        quote!(#sort::asc(#field::#f))
+                    }
+                })
+                .collect();
+            return Some(QueryPart::Field(id("sort"), vec_of(&keys)));
         }
         if key == q.search || q.search_aliases.iter().any(|a| a == key) {
-            return quote!(query.search = Some(#value.into()););
+            return Some(QueryPart::Field(id("search"), quote!(Some(#value.into()))));
         }
         if key == q.fields {
-            let names = values();
-            let names: Vec<TokenStream> = names.map(|n| quote!(#n.into())).collect();
-            let names = vec_of(&names);
-            return quote!(query.fields = #names;);
+            let names: Vec<TokenStream> = values().map(|n| quote!(#n.into())).collect();
+            return Some(QueryPart::Field(id("fields"), vec_of(&names)));
         }
         if let Some(rest) = key.strip_prefix(q.filter.as_str()).and_then(|k| k.strip_prefix('[')) {
             return self.filter(op, rest, value);
         }
-        match op.query.iter().find(|f| f.wire == key) {
-            Some(f) if matches!(f.ty, Ty::Array(_)) => {
-                let name = id(&f.rust);
-                let items = values().map(|v| self.scalar(f.ty.leaf(), v)).collect::<Vec<_>>();
-                { let items = vec_of(&items); quote!(query.#name = #items;) }
-            }
-            Some(f) => {
-                let (name, v) = (id(&f.rust), self.scalar(&f.ty, value));
-                quote!(query.#name = Some(#v);)
-            }
-            None => quote!(),
-        }
+        let f = op.query.iter().find(|f| f.wire == key)?;
+        let value = if matches!(f.ty, Ty::Array(_)) {
+            let items = values().map(|v| self.scalar(f.ty.leaf(), v)).collect::<Vec<_>>();
+            vec_of(&items)
+        } else {
+            let v = self.scalar(&f.ty, value);
+            quote!(Some(#v))
+        };
+        Some(QueryPart::Field(id(&f.rust), value))
     }
 
-    /// `query.filters.status_id.push(FilterCond::In(Vec::from([1, 2])));`
-    fn filter(&mut self, op: &Operation, rest: &str, value: &str) -> TokenStream {
+    /// `status_id` and `FilterCond::In(Vec::from([1, 2]))`.
+    fn filter(&mut self, op: &Operation, rest: &str, value: &str) -> Option<QueryPart> {
         let (field, wire_op) = match rest.split_once(']') {
             Some((field, tail)) if !tail.is_empty() => (field, tail.trim_start_matches('[').trim_end_matches(']')),
             Some((field, _)) => (field, "eq"),
             None => (rest, "eq"),
         };
-        let Some(filter) = op.list.as_ref().and_then(|l| l.filters.iter().find(|f| f.field == field)) else { return quote!() };
-        let Some(operator) = self.api.operators.iter().find(|o| o.wire == wire_op || o.aliases.iter().any(|a| a == wire_op)) else { return quote!() };
+        let filter = op.list.as_ref()?.filters.iter().find(|f| f.field == field)?;
+        let operator = self.api.operators.iter().find(|o| o.wire == wire_op || o.aliases.iter().any(|a| a == wire_op))?;
         let cond = self.name("FilterCond");
-        let (name, variant) = (id(&filter.rust), id(&operator.variant));
+        let variant = id(&operator.variant);
         let ty = filter.ty.leaf().clone();
         let args = match operator.value.as_str() {
             "list" => {
@@ -432,7 +437,41 @@ impl<'a> Builder<'a> {
             }
             _ => self.scalar(&ty, value),
         };
-        quote!(query.filters.#name.push(#cond::#variant(#args));)
+        Some(QueryPart::Filter(id(&filter.rust), quote!(#cond::#variant(#args))))
+    }
+
+    /// `let query = ListContactsQuery { sort: .., filters: .., ..Default::default() };`, or
+    /// `None` when the example sets nothing.
+    fn query(&mut self, op: &Operation, ex: Option<&Example>) -> Option<TokenStream> {
+        let mut fields: Vec<(Ident, TokenStream)> = Vec::new();
+        let mut filters: Vec<(Ident, Vec<TokenStream>)> = Vec::new();
+        for (k, v) in ex.map(|e| e.query.as_slice()).unwrap_or_default() {
+            match self.query_pair(op, k, v) {
+                Some(QueryPart::Field(name, value)) => fields.push((name, value)),
+                Some(QueryPart::Filter(name, cond)) => match filters.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, conds)) => conds.push(cond),
+                    None => filters.push((name, vec![cond])),
+                },
+                None => {}
+            }
+        }
+        if !filters.is_empty() {
+            let ty = self.name(&ident::op::filters(&op.type_prefix));
+            let inits = filters.iter().map(|(name, conds)| {
+                let conds = vec_of(conds);
+                quote!(#name: #conds)
+            });
+            let all = op.list.as_ref().map_or(0, |l| l.filters.len());
+            let rest = (filters.len() < all).then(|| quote!(..Default::default()));
+            fields.push((id("filters"), quote!(#ty { #(#inits,)* #rest })));
+        }
+        if fields.is_empty() {
+            return None;
+        }
+        let query = self.name(&ident::op::query(&op.type_prefix));
+        let rest = (fields.len() < query_fields(op)).then(|| quote!(..Default::default()));
+        let (names, values) = (fields.iter().map(|(n, _)| n), fields.iter().map(|(_, v)| v));
+        Some(quote!(let query = #query { #(#names: #values,)* #rest };))
     }
 
     /// A query value of a scalar type.
@@ -451,6 +490,13 @@ impl<'a> Builder<'a> {
             _ => quote!(#value.into()),
         }
     }
+}
+
+/// How many fields the `…Query` of an operation has (as `emit::models` lays it out).
+fn query_fields(op: &Operation) -> usize {
+    let include = usize::from(op.include_model().is_some());
+    let list = op.list.as_ref().map_or(0, |l| 2 + usize::from(!l.sort.is_empty()) + usize::from(!l.search.is_empty()) + usize::from(!l.filters.is_empty()));
+    include + list + usize::from(op.fields) + op.query.len()
 }
 
 /// `Vec::from([a, b])`: unlike `vec![..]`, prettyplease lays it out like any call.
