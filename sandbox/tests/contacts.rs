@@ -139,6 +139,10 @@ async fn list_filters_sort_search_fields_and_pages() {
     sb.raw("GET", "/contacts?filter[email]=x", None).await.assert_error(422, "VALIDATION_ERROR");
     sb.raw("GET", "/contacts?sort=password", None).await.assert_error(422, "VALIDATION_ERROR");
     sb.raw("GET", "/contacts?filter[status_id]=1%20OR%201=1", None).await.assert_error(422, "VALIDATION_ERROR");
+    // a date that is not a date is the caller's mistake: 422 with the field, never a 500
+    let bad_date = sb.raw("GET", "/contacts?filter[created_at][gte]=notadate", None).await;
+    bad_date.assert_error(422, "VALIDATION_ERROR");
+    assert!(bad_date.json["errors"].as_object().is_some_and(|e| !e.is_empty()), "{}", bad_date.json);
 
     let page = sb.raw("GET", "/contacts?per_page=3&page=2&include=groups,source&fields=id,firstname", None).await;
     assert_eq!(page.json["meta"], json!({"current_page": 2, "per_page": 3, "total": 4, "last_page": 2, "from": 4, "to": 4}));
