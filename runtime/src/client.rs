@@ -221,7 +221,7 @@ pub struct ClientBuilder {
 /// Why a client could not be built.
 #[derive(Debug)]
 pub enum BuildError {
-    /// No token was given.
+    /// No token, or a blank one, was given.
     MissingToken,
     /// The base URL is not an http(s) URL.
     InvalidBaseUrl(String),
@@ -305,7 +305,7 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Transport, BuildError> {
-        let token = self.token.ok_or(BuildError::MissingToken)?;
+        let token = self.token.filter(|t| !t.expose().trim().is_empty()).ok_or(BuildError::MissingToken)?;
         let base = self.base_url.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(BuildError::InvalidBaseUrl(base));

@@ -1892,8 +1892,10 @@ async fn missing_or_wrong_tokens_are_401() {
 
     let no_token = Client::builder().base_url(server.base()).build();
     assert!(matches!(no_token, Err(BuildError::MissingToken)), "the client refuses to run without a token");
+    let blank = Client::builder().base_url(server.base()).token("  ").build();
+    assert!(matches!(blank, Err(BuildError::MissingToken)), "nor with a blank one");
 
-    for token in ["wrong-token", ""] {
+    for token in ["wrong-token", "Bearer"] {
         let error = api_error(server.client(token).account().get().await);
         assert_eq!((error.status, &error.code), (401, &Open::Known(GetAccountInfoError::Unauthorized)), "token {token:?}");
         assert_eq!(error.message, "Unauthenticated");
