@@ -414,11 +414,11 @@ impl Check<'_> {
             (TypeRef::Json, _) => true,
             (TypeRef::Named(n), kind) if self.cx.enums.contains_key(n.as_str()) => {
                 let values = &self.cx.enums[n.as_str()].values;
-                if let Kind::Str(s) = kind {
-                    if !values.iter().any(|v| &v.value == s) {
-                        let help = did_you_mean(s, values.iter().map(|v| v.value.as_str())).unwrap_or_else(|| format!("`{n}` has: {}", values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ")));
-                        diags.error_help(node.loc, format!("`{name}` in {what} is `{s}`, which is not a value of `{n}`"), help);
-                    }
+                if let Kind::Str(s) = kind
+                    && !values.iter().any(|v| &v.value == s)
+                {
+                    let help = did_you_mean(s, values.iter().map(|v| v.value.as_str())).unwrap_or_else(|| format!("`{n}` has: {}", values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ")));
+                    diags.error_help(node.loc, format!("`{name}` in {what} is `{s}`, which is not a value of `{n}`"), help);
                 }
                 matches!(kind, Kind::Str(_))
             }
