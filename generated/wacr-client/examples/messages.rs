@@ -52,11 +52,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     query.filters.interaction_id.push(FilterCond::Eq(sent.chat_id));
     let page = client.messages().list(query).await?;
     for m in &page.items {
-        println!("message {} {:?} {:?}: {:?}", m.id, m.r#type, m.status, m.message);
+        let kind = m.r#type.as_ref().map_or("?".to_owned(), ToString::to_string);
+        let status = m.status.as_ref().map_or("?".to_owned(), ToString::to_string);
+        println!("message {} {kind} {status}: {}", m.id, m.message.as_deref().unwrap_or_default());
     }
     if let Some(first) = page.items.first() {
         let detail = client.messages().get(first.id).await?;
-        println!("message {}: status {:?}, sent by staff {:?}", detail.id, detail.status, detail.staff_id);
+        println!("message {}: {:?}, sent by staff {:?}", detail.id, detail.status.map(|s| s.to_string()), detail.staff_id);
     }
     Ok(())
 }

@@ -7,7 +7,10 @@
 //!
 //! `WACR_BASE_URL` defaults to a local sandbox, `http://127.0.0.1:8080`.
 
-use wacr_client::models::{CreateSourceBody, ListSourcesQuery, ListSourcesSortField, Sort, UpdateSourceBody};
+use wacr_client::models::{
+    ContactType, CreateContactBody, CreateSourceBody, DeleteSourceError, ListSourcesQuery, ListSourcesSortField,
+    ListStatusesQuery, Open, Sort, UpdateSourceBody,
+};
 use wacr_client::Client;
 
 #[tokio::main]
@@ -26,16 +29,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let renamed = client.sources().update(source.id, UpdateSourceBody::new(format!("Trade fair {n} (Pune)"))).await?;
     println!("renamed to {}", client.sources().get(renamed.id).await?.name);
 
+    // A source in use cannot go: the delete is refused while a contact has it.
+    let status = client.statuses().list(ListStatusesQuery::default()).await?.items.into_iter().next().ok_or("no status")?;
+    let body = CreateContactBody::new("Ravi".into(), "Kumar".into(), format!("+9172{n:07}1"), ContactType::Lead, source.id, status.id);
+    let contact = client.contacts().create(body).await?;
+    match client.sources().delete(source.id).await {
+        Err(e) if e.api().is_some_and(|a| a.code == Open::Known(DeleteSourceError::ValidationError)) => println!("kept while in use: {e}"),
+        other => println!("unexpected: {other:?}"),
+    }
+    client.contacts().delete(contact.id).await?;
     client.sources().delete(source.id).await?;
     println!("deleted source {}", source.id);
-
-    // A source in use cannot go: the first one is usually assigned to contacts.
-    if let Some(used) = page.items.first() {
-        match client.sources().delete(used.id).await {
-            Ok(()) => println!("deleted source {} too (no contact used it)", used.id),
-            Err(e) => println!("source {} kept: {e}", used.id),
-        }
-    }
     Ok(())
 }
 
