@@ -55,7 +55,7 @@ fn operation(api: &Api, op: &Operation) -> String {
         out.push_str(&format!(" Note: {}.", md(note)));
     }
     out.push_str("\n\n");
-    let sections = [parameters(api, op), body(api, op), response(api, op), errors(op), rate_limits(op), behaviour(op), contradictions(api, op), usage(api, op), examples(api, op)];
+    let sections = [parameters(api, op), body(api, op), response(api, op), errors(api, op), rate_limits(op), behaviour(op), contradictions(api, op), usage(api, op), examples(api, op)];
     for s in sections.into_iter().flatten() {
         out.push_str(&s);
         out.push('\n');
@@ -203,8 +203,13 @@ fn body(api: &Api, op: &Operation) -> Option<String> {
     } else {
         ""
     };
+    let files = match (body.fields.iter().any(|f| f.ty.is_file()), body.content_type) {
+        (false, _) => "",
+        (true, ContentType::JsonOrMultipart) => "\n\nA `file` field takes a `wacr_client::models::File` (`File::new(name, content_type, bytes)`); with a file set, the client sends the body as `multipart/form-data`, each file a part named like its field.",
+        (true, _) => "\n\nA `file` field takes a `wacr_client::models::File` (`File::new(name, content_type, bytes)`), sent as the part named like its field.",
+    };
     Some(format!(
-        "### Request body\n\n{encoding}.{patch}\n\n{}",
+        "### Request body\n\n{encoding}.{patch}{files}\n\n{}",
         table(&["Field", "Type", "Presence", "Rules and messages", "Description"], rows)
     ))
 }
@@ -226,10 +231,12 @@ fn response(api: &Api, op: &Operation) -> Option<String> {
     Some(format!("### Response\n\n`{}`{message}; {shape}{own}{note}\n", r.status))
 }
 
-fn errors(op: &Operation) -> Option<String> {
+fn errors(api: &Api, op: &Operation) -> Option<String> {
     let rows = op.errors.iter().map(|e| {
+        let input = api.input_errors.contains(&e.code) && !api.common_errors.contains(&e.code);
         let when = match (&e.when, e.common) {
             (Some(w), _) => md(w),
+            (None, true) if input => "the query or the body is invalid (any operation that takes input; see the index)".to_owned(),
             (None, true) => "returned by every operation (see the index)".to_owned(),
             (None, false) => "—".to_owned(),
         };
