@@ -144,9 +144,9 @@ fn check_body(id: &str, ep: &Value, doc: &Value, op: &Value, problems: &mut Vec<
     }
 }
 
-/// Follows a `$ref` (possibly under a nullable `oneOf`) to its schema.
+/// Follows a `$ref` (possibly under a nullable `anyOf`) to its schema.
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    let r = schema["$ref"].as_str().or_else(|| schema["oneOf"][0]["$ref"].as_str());
+    let r = schema["$ref"].as_str().or_else(|| schema["anyOf"][0]["$ref"].as_str());
     match r.and_then(|r| r.rsplit('/').next()) {
         Some(name) => &doc["components"]["schemas"][name],
         None => schema,

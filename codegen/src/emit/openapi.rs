@@ -219,24 +219,27 @@ fn responses(api: &Api, op: &Operation) -> Value {
             "content": {"application/json": {"schema": success_schema(api, op)}},
         }),
     );
-    let mut by_status: Vec<(u16, Vec<&OpError>)> = Vec::new();
+    // (status, [(code, description)]): the spec's errors, then those the router adds.
+    let mut by_status: Vec<(u16, Vec<(String, String)>)> = Vec::new();
+    let mut add = |status: u16, code: &str, desc: String| match by_status.iter_mut().find(|(s, _)| *s == status) {
+        Some((_, v)) if v.iter().any(|(c, _)| c == code) => {}
+        Some((_, v)) => v.push((code.to_owned(), desc)),
+        None => by_status.push((status, vec![(code.to_owned(), desc)])),
+    };
     for e in op.error_codes() {
-        match by_status.iter_mut().find(|(s, _)| *s == e.status) {
-            Some((_, v)) => v.push(e),
-            None => by_status.push((e.status, vec![e])),
-        }
+        let desc = match &e.when {
+            Some(w) => format!("{}: {w}", e.code),
+            None => e.code.clone(),
+        };
+        add(e.status, &e.code, desc);
+    }
+    for g in router_errors(api, op) {
+        add(g.status, &g.code, format!("{}: {}", g.code, g.when));
     }
     by_status.sort_by_key(|(s, _)| *s);
     for (status, errs) in by_status {
-        let codes: Vec<&str> = errs.iter().map(|e| e.code.as_str()).collect();
-        let desc = errs
-            .iter()
-            .map(|e| match &e.when {
-                Some(w) => format!("{}: {w}", e.code),
-                None => e.code.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
+        let codes: Vec<&str> = errs.iter().map(|(c, _)| c.as_str()).collect();
+        let desc = errs.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join("; ");
         let mut resp = json!({
             "description": desc,
             "content": {"application/json": {"schema": error_schema(api, &codes)}},
@@ -247,6 +250,58 @@ fn responses(api: &Api, op: &Operation) -> Value {
         out.insert(status.to_string(), resp);
     }
     Value::Object(out)
+}
+
+/// An error the generated router (wacr-server's glue) answers by itself, before the
+/// implementation runs.
+struct RouterError {
+    status: u16,
+    code: String,
+    when: &'static str,
+}
+
+/// The glue's own code for a status: the catalogue's code with that status, else the name the
+/// glue gives it (as `emit::server` does for 405, 413 and 415).
+fn glue_code(api: &Api, status: u16, fallback: &str) -> String {
+    api.errors.iter().find(|e| e.status == status).map_or_else(|| fallback.to_owned(), |e| e.code.clone())
+}
+
+/// The errors the router answers from the shape of the operation, whether or not the spec lists
+/// them: 404 when a path parameter does not parse, 422 when the query or body breaks a rule or
+/// the body does not decode, 413 for a body over the limit, 415 for a body in a content type
+/// the operation does not take. The spec's catalogue defines NOT_FOUND and VALIDATION_ERROR;
+/// 413 and 415 are named by the glue. (405 is a property of a path, not of an operation.)
+fn router_errors(api: &Api, op: &Operation) -> Vec<RouterError> {
+    let mut out = Vec::new();
+    if !op.path_params.is_empty() {
+        out.push(RouterError { status: 404, code: glue_code(api, 404, "NOT_FOUND"), when: "a path parameter is not of its type (answered by the router)" });
+    }
+    if op.has_query() || op.body.is_some() {
+        let when = match (op.has_query(), op.body.is_some()) {
+            (true, false) => "a query parameter breaks a rule of the spec (answered by the router)",
+            (false, true) => "the body is not decodable or breaks a rule of the spec (answered by the router)",
+            _ => "a query parameter or the body breaks a rule of the spec (answered by the router)",
+        };
+        out.push(RouterError { status: 422, code: glue_code(api, 422, "VALIDATION_ERROR"), when });
+    }
+    if op.body.is_some() {
+        out.push(RouterError { status: 413, code: glue_code(api, 413, "PAYLOAD_TOO_LARGE"), when: "the body is over the server's limit (answered by the router)" });
+        out.push(RouterError {
+            status: 415,
+            code: glue_code(api, 415, "UNSUPPORTED_MEDIA_TYPE"),
+            when: "the body is in a content type the operation does not take (answered by the router)",
+        });
+    }
+    out
+}
+
+/// The codes only the router answers with, not in the spec's catalogue.
+fn router_only_codes(api: &Api) -> Vec<String> {
+    [(405, "METHOD_NOT_ALLOWED"), (413, "PAYLOAD_TOO_LARGE"), (415, "UNSUPPORTED_MEDIA_TYPE")]
+        .into_iter()
+        .filter(|(status, _)| !api.errors.iter().any(|e| e.status == *status))
+        .map(|(_, code)| code.to_owned())
+        .collect()
 }
 
 fn success_schema(api: &Api, op: &Operation) -> Value {
@@ -351,8 +406,8 @@ fn components(api: &Api) -> Value {
         "ErrorCode".into(),
         json!({
             "type": "string",
-            "description": "Every error code of the API",
-            "enum": api.errors.iter().map(|e| &e.code).collect::<Vec<_>>(),
+            "description": "Every error code of the API (the last ones are answered only by the router: 405, 413, 415)",
+            "enum": api.errors.iter().map(|e| e.code.clone()).chain(router_only_codes(api)).collect::<Vec<_>>(),
         }),
     );
     json!({
@@ -464,7 +519,13 @@ fn num(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 1e15 { json!(v as i64) } else { json!(v) }
 }
 
+/// The schema, also admitting `null`: a `type` list where it can, else `anyOf` (not `oneOf`,
+/// which would reject `null` when the schema admits it already). A schema without constraints
+/// (`{}`, any JSON value) already admits `null`.
 fn nullable(s: Value) -> Value {
+    if s.as_object().is_some_and(Map::is_empty) {
+        return s;
+    }
     match s.get("type").cloned() {
         Some(Value::String(t)) if s.get("$ref").is_none() => {
             let mut s = s;
@@ -474,7 +535,7 @@ fn nullable(s: Value) -> Value {
             }
             s
         }
-        _ => json!({"oneOf": [s, {"type": "null"}]}),
+        _ => json!({"anyOf": [s, {"type": "null"}]}),
     }
 }
 

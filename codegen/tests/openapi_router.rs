@@ -1,0 +1,100 @@
+//! The OpenAPI export describes what a server on the generated router answers, not only what
+//! the spec lists: the statuses the glue answers by itself (404 for a path parameter that does
+//! not parse, 422 for a bad query or body, 413 and 415 for bodies), and nullable schemas that
+//! a `null` satisfies exactly once. Schemathesis (.ci/schemathesis.sh) checks the same against
+//! a live sandbox; these tests keep the emitter honest without one.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+fn doc() -> Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let api = wacr_codegen::check(&root.join("../api-spec")).unwrap_or_else(|f| panic!("{}", f.render()));
+    wacr_codegen::emit::openapi::document(&api)
+}
+
+fn codes(op: &Value, status: &str) -> Vec<String> {
+    let schema = &op["responses"][status]["content"]["application/json"]["schema"];
+    schema["properties"]["error"]["properties"]["code"]["enum"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_status_the_router_answers_is_documented() {
+    let doc = doc();
+    let mut problems = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let name = format!("{} {path}", method.to_uppercase());
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let has = |location: &str| params.iter().any(|p| p["in"] == location);
+            let body = op.get("requestBody").is_some();
+            let mut expected = Vec::new();
+            if has("path") {
+                expected.push(("404", "NOT_FOUND"));
+            }
+            if has("query") || body {
+                expected.push(("422", "VALIDATION_ERROR"));
+            }
+            if body {
+                expected.push(("413", "PAYLOAD_TOO_LARGE"));
+                expected.push(("415", "UNSUPPORTED_MEDIA_TYPE"));
+            }
+            for (status, code) in expected {
+                if !codes(op, status).iter().any(|c| c == code) {
+                    problems.push(format!("{name}: {status} {code} is not documented"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn router_only_codes_are_in_the_code_catalogue() {
+    let doc = doc();
+    let all = doc["components"]["schemas"]["ErrorCode"]["enum"].to_string();
+    for code in ["METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_ERROR", "NOT_FOUND"] {
+        assert!(all.contains(&format!("\"{code}\"")), "{code} missing from ErrorCode");
+    }
+}
+
+#[test]
+fn list_operations_keep_their_spec_errors_and_gain_validation() {
+    let doc = doc();
+    let op = &doc["paths"]["/contacts"]["get"];
+    assert_eq!(codes(op, "422"), ["VALIDATION_ERROR"]);
+    assert_eq!(codes(op, "500"), ["INTERNAL_ERROR"]);
+    // A status the spec lists keeps its codes; the router's code is added once.
+    let op = &doc["paths"]["/contacts/{id}"]["patch"];
+    assert_eq!(codes(op, "404"), ["NOT_FOUND"]);
+    assert_eq!(codes(op, "422"), ["VALIDATION_ERROR"]);
+}
+
+/// Walks every schema of the document.
+fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(map) => {
+            out.push(v);
+            map.values().for_each(|c| walk(c, out));
+        }
+        Value::Array(items) => items.iter().for_each(|c| walk(c, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn nullable_schemas_admit_null_once() {
+    let doc = doc();
+    let mut all = Vec::new();
+    walk(&doc, &mut all);
+    // `oneOf: [X, {type: null}]` rejects null when X admits it (X = `{}`, any JSON value).
+    let one_of_null = all.iter().filter(|s| s["oneOf"].as_array().is_some_and(|a| a.iter().any(|x| x["type"] == "null"))).count();
+    assert_eq!(one_of_null, 0, "nullable schemas use anyOf or a type list");
+    // Template.otp_button_config is a nullable JSON value: no constraint at all.
+    let otp = &doc["components"]["schemas"]["Template"]["properties"]["otp_button_config"];
+    assert!(otp.get("anyOf").is_none() && otp.get("type").is_none(), "{otp}");
+}
