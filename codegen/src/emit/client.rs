@@ -143,6 +143,21 @@ fn client_struct(api: &Api) -> TokenStream {
                 self.execute_with_meta(request).await.map(|success| success.data)
             }
 
+            /// Sends any operation's request and returns its data as undecoded JSON: for `?fields=`
+            /// selections, which may leave out fields the typed model requires.
+            pub async fn execute_json<R: ClientRequest>(&self, request: R) -> Result<::serde_json::Value, R::Error> {
+                let call = c::Call {
+                    operation_id: R::ID,
+                    method: R::METHOD,
+                    path: request.render_path(),
+                    query: request.query_pairs(),
+                    body: request.body(),
+                    shape: R::SHAPE,
+                    sends_message: R::SENDS_MESSAGE,
+                };
+                self.transport.send_with(call, self.options).await.map(|success| success.data)
+            }
+
             /// Like [`Client::execute`], with the status, message and request id of the response.
             pub async fn execute_with_meta<R: ClientRequest>(&self, request: R) -> Result<c::Success<R::Output>, R::Error> {
                 let call = c::Call {

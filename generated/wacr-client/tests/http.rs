@@ -175,3 +175,18 @@ async fn template_without_files_goes_as_json_and_with_a_file_as_multipart() {
     assert!(reqs[0].to_ascii_lowercase().contains("content-type: application/json") && reqs[0].contains("\"field_1\":\"Jane\""), "{}", reqs[0]);
     assert!(reqs[1].to_ascii_lowercase().contains("multipart/form-data") && reqs[1].contains("filename=\"logo.png\""), "{}", reqs[1]);
 }
+
+#[tokio::test]
+async fn a_fields_selection_is_read_with_execute_json() {
+    let page = json!({"success": true, "message": "ok", "data": [{"id": 1, "firstname": "Jane"}],
+        "meta": {"current_page": 1, "per_page": 15, "total": 1, "last_page": 1, "from": 1, "to": 1},
+        "links": {"first": "f", "last": "l", "prev": null, "next": null}});
+    let (base, seen) = serve(vec![(200, page.clone()), (200, page)]).await;
+    let c = client(&base);
+    let query = ListContactsQuery { fields: vec!["id".into(), "firstname".into()], ..Default::default() };
+    let typed = c.contacts().list(query.clone()).await.unwrap_err();
+    assert!(matches!(typed, Error::Decode { status: 200, .. }), "the typed model needs every required field");
+    let raw = c.execute_json(wacr_client::models::ListContactsRequest { query }).await.unwrap();
+    assert_eq!(raw["data"][0], json!({"id": 1, "firstname": "Jane"}));
+    assert!(seen.lock().unwrap()[1].lines().next().unwrap().contains("fields=id%2Cfirstname"));
+}

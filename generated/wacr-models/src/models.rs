@@ -2851,6 +2851,9 @@ pub struct ListContactsQuery {
     /// Filter conditions (`?filter[field][op]=`).
     pub filters: ListContactsFilters,
     /// Only these fields of each item (`?fields=`); empty: all of them.
+    ///
+    /// A selection that leaves out a field the typed model requires cannot decode into it:
+    /// send such a request with `wacr_client::Client::execute_json`.
     pub fields: Vec<String>,
 }
 impl ListContactsQuery {
@@ -7221,6 +7224,9 @@ pub struct ListMessagesQuery {
     /// Filter conditions (`?filter[field][op]=`).
     pub filters: ListMessagesFilters,
     /// Only these fields of each item (`?fields=`); empty: all of them.
+    ///
+    /// A selection that leaves out a field the typed model requires cannot decode into it:
+    /// send such a request with `wacr_client::Client::execute_json`.
     pub fields: Vec<String>,
 }
 impl ListMessagesQuery {
@@ -9491,6 +9497,9 @@ pub struct ListTemplatesQuery {
     /// Partial match over template_name, category (`?search=`).
     pub search: Option<String>,
     /// Only these fields of each item (`?fields=`); empty: all of them.
+    ///
+    /// A selection that leaves out a field the typed model requires cannot decode into it:
+    /// send such a request with `wacr_client::Client::execute_json`.
     pub fields: Vec<String>,
 }
 impl ListTemplatesQuery {

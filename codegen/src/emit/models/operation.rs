@@ -155,7 +155,13 @@ fn query(cx: &Context, op: &Operation) -> TokenStream {
     if op.fields {
         let key = &cx.api.list_query.fields;
         params.push(Param {
-            field: quote!(#[doc = " Only these fields of each item (`?fields=`); empty: all of them."] pub fields: Vec<String>),
+            field: quote!(
+                #[doc = " Only these fields of each item (`?fields=`); empty: all of them."]
+                #[doc = ""]
+                #[doc = " A selection that leaves out a field the typed model requires cannot decode into it:"]
+                #[doc = " send such a request with `wacr_client::Client::execute_json`."]
+                pub fields: Vec<String>
+            ),
             render: quote!(pairs.list(#key, &self.fields);),
             parse: quote!(#key => query.fields = rt::query::parse_list(key, value)?,),
         });
