@@ -98,3 +98,43 @@ fn nullable_schemas_admit_null_once() {
     let otp = &doc["components"]["schemas"]["Template"]["properties"]["otp_button_config"];
     assert!(otp.get("anyOf").is_none() && otp.get("type").is_none(), "{otp}");
 }
+
+#[test]
+fn field_selection_makes_every_item_field_optional() {
+    let doc = doc();
+    for (path, model) in [("/contacts", "Contact"), ("/messages", "Message"), ("/templates", "Template")] {
+        let items = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]["items"];
+        let refs: Vec<&str> = items["anyOf"].as_array().unwrap().iter().filter_map(|s| s["$ref"].as_str()).collect();
+        assert_eq!(refs, [format!("#/components/schemas/{model}"), format!("#/components/schemas/{model}Selection")], "{path}");
+        let selection = &doc["components"]["schemas"][format!("{model}Selection")];
+        assert!(selection.get("required").is_none(), "{model}Selection");
+        assert_eq!(selection["properties"], doc["components"]["schemas"][model]["properties"], "{model}Selection has the model's properties");
+    }
+    // Operations without ?fields= keep the plain model.
+    let items = &doc["paths"]["/groups"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]["items"];
+    assert_eq!(items["$ref"], "#/components/schemas/Group");
+}
+
+#[test]
+fn the_spec_examples_are_in_the_export() {
+    let doc = doc();
+    let op = &doc["paths"]["/contacts/{id}"]["get"];
+    let id = op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "id").unwrap();
+    assert_eq!(id["examples"]["a contact with all its relations"]["value"], 1, "path values are typed by their schema");
+    let include = op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "include").unwrap();
+    assert_eq!(include["examples"]["a contact with all its relations"]["value"], "groups,source,status");
+    let op = &doc["paths"]["/contacts"]["post"];
+    let requests = op["requestBody"]["content"]["application/json"]["examples"].as_object().unwrap();
+    assert!(requests.contains_key("create a lead in a group"));
+    // Each response example sits under its own status.
+    assert!(op["responses"]["201"]["content"]["application/json"]["examples"]["create a lead in a group"]["value"]["success"] == true);
+    let errors = op["responses"]["422"]["content"]["application/json"]["examples"].as_object().unwrap();
+    assert!(errors.values().all(|e| e["value"]["success"] == false));
+    assert!(!errors.contains_key("create a lead in a group"));
+    // Every operation has an example of some kind (api-spec/: every operation has examples).
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(op.to_string().contains("\"summary\""), "{method} {path} has no example");
+        }
+    }
+}

@@ -66,14 +66,21 @@ fn operation(api: &Api, op: &Operation) -> Value {
     o.insert("security".into(), json!([{"bearerAuth": roles}]));
     o.insert("x-required-scope".into(), op.scope.as_ref().map_or(Value::Null, |s| json!(s)));
     o.insert("x-provenance".into(), provenance(&op.provenance));
-    let params = parameters(api, op);
+    let mut params = parameters(api, op);
+    parameter_examples(op, &mut params);
     if !params.is_empty() {
         o.insert("parameters".into(), Value::Array(params));
     }
     if let Some(body) = &op.body {
-        o.insert("requestBody".into(), request_body(op, body));
+        let mut request = request_body(op, body);
+        add_examples(&mut request["content"], op, |ex| ex.request.clone());
+        o.insert("requestBody".into(), request);
     }
-    o.insert("responses".into(), responses(api, op));
+    let mut responses = responses(api, op);
+    for (status, response) in responses.as_object_mut().expect("responses are an object") {
+        add_examples(&mut response["content"], op, |ex| ex.response.clone().filter(|_| op.example_status(ex).to_string() == *status));
+    }
+    o.insert("responses".into(), responses);
     if !op.rate_limits.is_empty() {
         o.insert(
             "x-rate-limits".into(),
@@ -81,6 +88,88 @@ fn operation(api: &Api, op: &Operation) -> Value {
         );
     }
     Value::Object(o)
+}
+
+/// The spec's examples under a name each, unique within the operation.
+fn example_names(op: &Operation) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for ex in &op.examples {
+        let mut name = ex.name.clone();
+        let mut n = 2;
+        while names.contains(&name) {
+            name = format!("{} ({n})", ex.name);
+            n += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+/// OpenAPI Example Objects for each media type of `content`: the examples `value` gives one for.
+fn add_examples(content: &mut Value, op: &Operation, value: impl Fn(&Example) -> Option<Value>) {
+    let examples: Map<String, Value> = op
+        .examples
+        .iter()
+        .zip(example_names(op))
+        .filter_map(|(ex, name)| value(ex).map(|v| (name.clone(), json!({"summary": name, "value": v}))))
+        .collect();
+    if examples.is_empty() {
+        return;
+    }
+    if let Some(media) = content.as_object_mut() {
+        for m in media.values_mut() {
+            m["examples"] = Value::Object(examples.clone());
+        }
+    }
+}
+
+/// Each path and query parameter gets the values the spec's examples give it (typed by the
+/// parameter's schema), so tools that replay examples (schemathesis) send realistic requests.
+fn parameter_examples(op: &Operation, params: &mut [Value]) {
+    let names = example_names(op);
+    for p in params.iter_mut() {
+        let (Some(wire), Some(location)) = (p["name"].as_str().map(str::to_owned), p["in"].as_str().map(str::to_owned)) else { continue };
+        let mut examples = Map::new();
+        for (ex, name) in op.examples.iter().zip(&names) {
+            let text = match location.as_str() {
+                "path" => op.example_params(ex).into_iter().find(|(f, v)| f.wire == wire && !v.starts_with('{')).map(|(_, v)| v),
+                _ => ex.query.iter().find(|(k, _)| *k == wire).map(|(_, v)| v.clone()),
+            };
+            if let Some(text) = text {
+                examples.insert(name.clone(), json!({"summary": name, "value": typed(&p["schema"], &text)}));
+            }
+        }
+        if !examples.is_empty() {
+            p["examples"] = Value::Object(examples);
+        }
+    }
+}
+
+/// A query or path text as the JSON value its schema describes (`1` an integer for an integer).
+fn typed(schema: &Value, text: &str) -> Value {
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if types.contains(&"integer")
+        && let Ok(n) = text.parse::<i64>()
+    {
+        return json!(n);
+    }
+    if types.contains(&"number")
+        && let Ok(n) = text.parse::<f64>()
+    {
+        return json!(n);
+    }
+    if types.contains(&"boolean") {
+        match text {
+            "true" | "1" => return json!(true),
+            "false" | "0" => return json!(false),
+            _ => {}
+        }
+    }
+    json!(text)
 }
 
 fn op_description(op: &Operation) -> String {
@@ -307,7 +396,13 @@ fn router_only_codes(api: &Api) -> Vec<String> {
 fn success_schema(api: &Api, op: &Operation) -> Value {
     let e = &api.envelope;
     let r = &op.response;
-    let data = r.data.as_ref().map_or(json!({"type": "null"}), ty_schema);
+    let data = match (&r.data, selection_model(op)) {
+        // With ?fields= each item has only the selected fields: the whole model, or a selection.
+        (Some(Ty::Array(_)), Some(m)) if r.envelope != EnvelopeKind::List => json!({"type": "array", "items": selectable(m)}),
+        (Some(_), Some(m)) => selectable(m),
+        (Some(t), None) => ty_schema(t),
+        (None, _) => json!({"type": "null"}),
+    };
     match r.envelope {
         EnvelopeKind::Data => json!({
             "type": "object",
@@ -344,6 +439,22 @@ fn success_schema(api: &Api, op: &Operation) -> Value {
         }),
         EnvelopeKind::None => data,
     }
+}
+
+/// The model of the items an operation with `?fields=` projects.
+fn selection_model(op: &Operation) -> Option<&str> {
+    match op.response.data.as_ref()?.leaf() {
+        Ty::Named(n, _) if op.fields => Some(n.as_str()),
+        _ => None,
+    }
+}
+
+/// The model, or its selection (`{Model}Selection`) when `?fields=` picked some of its fields.
+fn selectable(model: &str) -> Value {
+    json!({
+        "anyOf": [{"$ref": format!("#/components/schemas/{model}")}, {"$ref": format!("#/components/schemas/{model}Selection")}],
+        "description": format!("A {model}, or with `?fields=` only the selected fields (and the included relations)"),
+    })
 }
 
 fn error_schema(api: &Api, codes: &[&str]) -> Value {
@@ -399,6 +510,15 @@ fn components(api: &Api) -> Value {
             s["description"] = json!(format!("Request body of `{}`", op.id));
             schemas.insert(format!("{}Body", op.type_prefix), s);
         }
+    }
+    for model in api.operations().filter_map(selection_model) {
+        let Some(full) = schemas.get(model) else { continue };
+        let mut s = full.clone();
+        if let Some(o) = s.as_object_mut() {
+            o.remove("required");
+        }
+        s["description"] = json!(format!("A {model} reduced to the fields a `?fields=` query selected: every property is optional"));
+        schemas.insert(format!("{model}Selection"), s);
     }
     schemas.insert("PageMeta".into(), object_schema(&api.pagination.meta, "Pagination metadata", false));
     schemas.insert("PageLinks".into(), object_schema(&api.pagination.links, "Pagination links", false));
