@@ -138,3 +138,23 @@ fn the_spec_examples_are_in_the_export() {
         }
     }
 }
+
+#[test]
+fn required_body_fields_must_be_present_as_the_router_checks() {
+    let doc = doc();
+    let schemas = &doc["components"]["schemas"];
+    // `"name": ""` is "Source name is required": a required string is not blank.
+    assert_eq!(schemas["CreateSourceBody"]["properties"]["name"]["pattern"], "\\S");
+    assert_eq!(schemas["SendTextMessageBody"]["properties"]["message"]["pattern"], "\\S");
+    // A required string with its own pattern keeps it (and gets a minimum length if it has none).
+    let phone = &schemas["SendTextMessageBody"]["properties"]["phone"];
+    assert_eq!((phone["pattern"].as_str(), phone["minLength"].as_i64()), (Some("^[0-9+\\-\\s()]+$"), Some(10)));
+    // Optional fields and responses are left as they are.
+    assert!(schemas["UpdateContactBody"]["properties"]["firstname"].get("pattern").is_none());
+    assert!(schemas["Source"]["properties"]["name"].get("pattern").is_none());
+    // A required array is not empty.
+    assert_eq!(schemas["BatchDeleteContactsBody"]["properties"]["ids"]["minItems"], 1);
+    // Files are not strings to the router.
+    let media = &schemas["SendMediaMessageBody"]["properties"]["media_file"];
+    assert!(media.get("pattern").is_none() && media.get("minLength").is_none());
+}

@@ -542,15 +542,19 @@ fn components(api: &Api) -> Value {
     })
 }
 
-/// An object schema from fields. Request bodies forbid unknown properties; responses allow them.
+/// An object schema from fields. Required fields of a request body must be present (not blank).
 fn object_schema(fields: &[Field], description: &str, request: bool) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in fields {
-        props.insert(f.wire.clone(), field_schema(f));
+        let mut schema = field_schema(f);
         if f.required && f.rules.required_without.is_empty() && f.rules.required_if.is_none() && f.rules.required_with.is_empty() {
             required.push(f.wire.clone());
+            if request && !f.nullable {
+                present(&mut schema);
+            }
         }
+        props.insert(f.wire.clone(), schema);
     }
     let mut s = json!({"type": "object", "properties": props});
     if !required.is_empty() {
@@ -559,8 +563,23 @@ fn object_schema(fields: &[Field], description: &str, request: bool) -> Value {
     if !description.is_empty() {
         s["description"] = json!(description);
     }
-    let _ = request;
     s
+}
+
+/// A required request field must be present in Laravel's sense, as the router checks it: a
+/// string not blank, an array not empty (`"name": ""` is "The name field is required.").
+fn present(schema: &mut Value) {
+    match schema["type"].as_str() {
+        Some("string") if schema.get("format").is_none_or(|f| f != "binary") && schema.get("enum").is_none() => {
+            if schema.get("pattern").is_none() {
+                schema["pattern"] = json!("\\S");
+            } else if schema.get("minLength").is_none() {
+                schema["minLength"] = json!(1);
+            }
+        }
+        Some("array") if schema.get("minItems").is_none() => schema["minItems"] = json!(1),
+        _ => {}
+    }
 }
 
 /// JSON Schema of one field: its type, nullability and every constraint JSON Schema can say.
