@@ -1,5 +1,6 @@
-//! xtask: `cargo xtask codegen [--check]` and `cargo xtask spec check`; thin flag parsing and
-//! dispatch (rust-analyzer's xtask), the logic lives in wacr-codegen.
+//! xtask: `cargo xtask codegen [--check]`, `cargo xtask spec check` and `cargo xtask bench`;
+//! thin flag parsing and dispatch (rust-analyzer's xtask), the logic lives in wacr-codegen
+//! and wacr-bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,7 +8,9 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]   validate api-spec/ and write generated/ (--check: fail if stale)
-  cargo xtask spec check          validate api-spec/ and print every problem";
+  cargo xtask spec check          validate api-spec/ and print every problem
+  cargo xtask bench [ARGS]        run wacr-bench in release mode and print its table
+                                  (ARGS: --quick, --only SECTION,..., --readme README.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,6 +19,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["spec", "check"] => spec_check(),
+        ["bench", rest @ ..] => bench(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -73,6 +77,24 @@ fn codegen(check: bool) -> ExitCode {
                 started.elapsed().as_millis()
             );
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Spawned rather than linked, so `cargo xtask codegen` never builds the bench's servers.
+fn bench(args: &[&str]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--release", "--quiet", "--package", "wacr-bench", "--"])
+        .args(args)
+        .current_dir(root())
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
         }
     }
 }

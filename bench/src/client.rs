@@ -1,0 +1,122 @@
+//! Client overhead: the generated client's `contacts().get(id, include all)` against raw
+//! reqwest + serde_json making the same call and decoding the same `Contact`, both against the
+//! hand-written server (the cheapest, so the client's share shows), alternating rounds.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use serde::Deserialize;
+use wacr_client::Client;
+use wacr_client::models::{Contact, ContactInclude, GetContactQuery};
+
+use crate::contacts::{self, CONTACTS, Store, TOKEN};
+use crate::load::{Outcome, Plan};
+use crate::table::Row;
+use crate::{Settings, alternate, runtime, serve, stats};
+
+pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+    let server = runtime(1);
+    let driver = runtime(1);
+    let addr = serve(&server, contacts::hand_router(Store::new()))?;
+    let base = format!("http://{addr}");
+    // The generated client's builder installs ring as the rustls provider, which the raw
+    // reqwest client (built without a provider of its own) needs too: build it first.
+    let generated = Arc::new(
+        Client::builder().base_url(base.clone()).token(TOKEN).build().map(Client::from_transport).map_err(|e| format!("client: {e}"))?,
+    );
+    let raw = reqwest::Client::builder().build().map_err(|e| format!("reqwest: {e}"))?;
+    let mut query = GetContactQuery::default();
+    for include in [ContactInclude::Groups, ContactInclude::Source, ContactInclude::Status] {
+        query.include.insert(include);
+    }
+    let plan = Plan { connections: settings.connections(), duration: settings.round(), max_requests: settings.max_requests() };
+    let mut totals = alternate(settings, 2, |side| {
+        if side == 0 {
+            let (client, query) = (Arc::clone(&generated), query.clone());
+            driver.block_on(drive(plan, move |n| {
+                let (client, query) = (Arc::clone(&client), query.clone());
+                async move { client.contacts().get(id(n), query).await.map(|_| ()).map_err(|e| e.to_string()) }
+            }))
+        } else {
+            let (http, base) = (raw.clone(), base.clone());
+            driver.block_on(drive(plan, move |n| raw_get(http.clone(), format!("{base}/contacts/{}?include=groups,source,status", id(n)))))
+        }
+    })?;
+    let (generated_rps, raw_rps) = (totals[0].per_second(), totals[1].per_second());
+    let (g50, g99) = totals[0].p50_p99();
+    let (r50, r99) = totals[1].p50_p99();
+    let ratio = generated_rps / raw_rps;
+    Ok(vec![
+        Row::new(
+            format!("client: generated `contacts().get(id, include all)`, {} tasks, against the hand-written server", settings.connections()),
+            format!("{} (p99 {}, p50 {})", stats::rate(generated_rps), stats::duration(g99), stats::duration(g50)),
+        )
+        .compared(format!("raw reqwest + serde_json {} (p99 {}, p50 {})", stats::rate(raw_rps), stats::duration(r99), stats::duration(r50)))
+        .ratio(ratio)
+        .target("≥ 0.95", ratio >= 0.95),
+    ])
+}
+
+fn id(n: u64) -> i64 {
+    (n % CONTACTS as u64) as i64 + 1
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[allow(dead_code)]
+    data: Contact,
+}
+
+async fn raw_get(http: reqwest::Client, url: String) -> Result<(), String> {
+    let response = http.get(url).bearer_auth(TOKEN).send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    if !status.is_success() {
+        return Err(format!("{status}: {}", String::from_utf8_lossy(&body)));
+    }
+    serde_json::from_slice::<Envelope>(&body).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// `plan.connections` tasks calling `call` back to back until the time or count bound.
+async fn drive<F, Fut>(plan: Plan, call: F) -> Result<Outcome, String>
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send + 'static,
+{
+    let call = Arc::new(call);
+    let tickets = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + plan.duration;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..plan.connections.max(1) {
+        let (call, tickets) = (Arc::clone(&call), Arc::clone(&tickets));
+        tasks.spawn(async move {
+            let mut out = Outcome::default();
+            while Instant::now() < deadline {
+                let n = tickets.fetch_add(1, Ordering::Relaxed);
+                if n >= plan.max_requests {
+                    break;
+                }
+                let began = Instant::now();
+                let result = call(n).await;
+                out.latencies.push(began.elapsed());
+                match result {
+                    Ok(()) => out.ok += 1,
+                    Err(e) => {
+                        out.failed += 1;
+                        out.first_failure.get_or_insert(e);
+                    }
+                }
+            }
+            out
+        });
+    }
+    let mut total = Outcome::default();
+    while let Some(joined) = tasks.join_next().await {
+        total.merge(joined.map_err(|e| format!("client task failed: {e}"))?);
+    }
+    total.elapsed = started.elapsed();
+    Ok(total)
+}

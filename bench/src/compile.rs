@@ -1,0 +1,263 @@
+//! Compile time of the generated crates: `cargo check` and a debug build of wacr-models +
+//! wacr-client with their dependencies already built (from scratch, and after touching their
+//! `lib.rs`), the incremental rebuild after one spec change, and lines generated per
+//! operation, next to progenitor's published figures.
+//!
+//! Everything happens in a scratch copy of the workspace (`target/wacr-bench/compile-ws`:
+//! runtime, macros and the two generated crates, with the real `Cargo.lock`) with its own
+//! target directory: the spec is edited in memory, regenerated into the copy, and neither
+//! `api-spec/` nor `generated/` of the real tree is ever written.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::codegen::cargo;
+use crate::table::Row;
+use crate::{Settings, stats};
+
+/// progenitor's reference: lines per operation and `cargo check` of 193 operations, 2 cores.
+const PROGENITOR_LINES: (f64, f64) = (90.0, 130.0);
+const PROGENITOR_CHECK: (f64, f64) = (8.9, 193.0);
+
+/// The crates the copy holds, relative to the root.
+const CRATES: [&str; 4] = ["runtime", "macros", "generated/wacr-models", "generated/wacr-client"];
+/// The `lib.rs` files touched.
+const LIBS: [&str; 2] = ["generated/wacr-models/src/lib.rs", "generated/wacr-client/src/lib.rs"];
+/// The outputs the copy takes from codegen.
+const OUTPUTS: [&str; 2] = ["generated/wacr-models/src/models.rs", "generated/wacr-client/src/client.rs"];
+const SERVER: &str = "generated/wacr-server/src/server.rs";
+
+/// The file of the one spec change: a word appended to the first plain one-line field
+/// description (`name: {type: string, description: First name}`).
+const EDITED_FILE: &str = "contacts.yaml";
+
+pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+    let ws = settings.scratch().join("compile-ws");
+    let spec = Spec::read(&settings.root.join("api-spec"))?;
+    let (baseline, ops) = spec.render()?;
+    copy_workspace(&settings.root, &ws)?;
+    write_outputs(&ws, &baseline)?;
+    eprintln!("  warming the scratch workspace (the first run builds every dependency)");
+    cargo_in(&ws, "build")?;
+    cargo_in(&ws, "check")?;
+
+    run(Command::new(cargo()).args(["clean", "--offline", "-p", "wacr-models", "-p", "wacr-client"]).current_dir(&ws))?;
+    let full_check = timed(|| cargo_in(&ws, "check"))?;
+    let full_build = timed(|| cargo_in(&ws, "build"))?;
+    touch(&ws)?;
+    let touch_check = timed(|| cargo_in(&ws, "check"))?;
+    touch(&ws)?;
+    let touch_build = timed(|| cargo_in(&ws, "build"))?;
+
+    let started = Instant::now();
+    let (edited, _) = spec.edited()?.render()?;
+    write_outputs(&ws, &edited)?;
+    let regenerate = started.elapsed();
+    let edit_build = timed(|| cargo_in(&ws, "build"));
+    write_outputs(&ws, &baseline)?;
+    cargo_in(&ws, "build")?;
+    let edit_build = edit_build?;
+
+    Ok(table_rows(&baseline, ops, [full_check, full_build, touch_check, touch_build, edit_build], regenerate))
+}
+
+fn table_rows(outputs: &[(String, String)], ops: usize, times: [Duration; 5], regenerate: Duration) -> Vec<Row> {
+    let [full_check, full_build, touch_check, touch_build, edit_build] = times;
+    let lines = |path: &str| outputs.iter().find(|(p, _)| p == path).map_or(0, |(_, text)| text.lines().count());
+    let (models, client, server) = (lines(OUTPUTS[0]), lines(OUTPUTS[1]), lines(SERVER));
+    let docs: usize = outputs
+        .iter()
+        .filter(|(p, _)| OUTPUTS.contains(&p.as_str()))
+        .map(|(_, text)| text.lines().filter(|l| l.trim_start().starts_with("///")).count())
+        .sum();
+    let per_op = (models + client) as f64 / ops as f64;
+    let progenitor_mid = (PROGENITOR_LINES.0 + PROGENITOR_LINES.1) / 2.0;
+    let check_per_100 = full_check.as_secs_f64() / ops as f64 * 100.0;
+    let progenitor_per_100 = PROGENITOR_CHECK.0 / PROGENITOR_CHECK.1 * 100.0;
+    let crates = "wacr-models + wacr-client";
+    vec![
+        Row::new(
+            format!("lines generated per operation, models + client ({ops} operations)"),
+            format!(
+                "{} ({models} + {client} lines, {}% of them `///` docs; the server adds {})",
+                stats::sig3(per_op),
+                docs * 100 / (models + client).max(1),
+                stats::sig3(server as f64 / ops as f64)
+            ),
+        )
+        .compared(format!("progenitor {}–{} (reference)", PROGENITOR_LINES.0, PROGENITOR_LINES.1))
+        .ratio(per_op / progenitor_mid),
+        Row::new(
+            format!("`cargo check` {crates}, from scratch, dependencies built"),
+            format!("{} ({} per 100 operations)", stats::duration(full_check), stats::sig3(check_per_100) + " s"),
+        )
+        .compared(format!(
+            "progenitor {} s for {} operations on 2 cores ({} s per 100, reference)",
+            PROGENITOR_CHECK.0,
+            PROGENITOR_CHECK.1,
+            stats::sig3(progenitor_per_100)
+        ))
+        .ratio(check_per_100 / progenitor_per_100),
+        Row::new(format!("debug build {crates}, from scratch, dependencies built"), stats::duration(full_build)),
+        Row::new(format!("`cargo check` {crates} after touching their lib.rs"), stats::duration(touch_check)),
+        Row::new(format!("debug build {crates} after touching their lib.rs"), stats::duration(touch_build)),
+        Row::new(
+            "debug build after one spec change (a word appended to a field description), regenerated into the copy",
+            format!("{} (+ {} to regenerate)", stats::duration(edit_build), stats::duration(regenerate)),
+        ),
+    ]
+}
+
+/// The spec's files in memory, `api.yaml` first, named as `load_dir` names them.
+struct Spec {
+    files: Vec<(String, String)>,
+}
+
+impl Spec {
+    fn read(dir: &Path) -> Result<Spec, String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
+        names.sort_by_key(|n| (n != "api.yaml", n.clone()));
+        let mut files = Vec::new();
+        for name in names {
+            let text = std::fs::read_to_string(dir.join(&name)).map_err(|e| format!("cannot read {name}: {e}"))?;
+            files.push((format!("api-spec/{name}"), text));
+        }
+        Ok(Spec { files })
+    }
+
+    fn edited(&self) -> Result<Spec, String> {
+        let mut files = self.files.clone();
+        let file = EDITED_FILE;
+        let text = files.iter_mut().find(|(n, _)| n.ends_with(file)).map(|(_, t)| t).ok_or_else(|| format!("no {file} in the spec"))?;
+        let plain = |l: &&str| l.contains("{type: ") && l.trim_end().ends_with('}') && l.contains("description: ") && !l.contains("description: \"");
+        let line = text.lines().find(plain).ok_or_else(|| format!("{file} has no one-line field description to edit"))?;
+        let edited = format!("{} edited}}", line.trim_end().strip_suffix('}').unwrap_or(line));
+        *text = text.replacen(line, &edited, 1);
+        Ok(Spec { files })
+    }
+
+    /// The models, client and server outputs, and the number of operations.
+    fn render(&self) -> Result<(Vec<(String, String)>, usize), String> {
+        let texts: Vec<(&str, &str)> = self.files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        let api = wacr_codegen::check_texts(&texts).map_err(|f| format!("the spec does not validate:\n{}", f.short()))?;
+        let wanted = [OUTPUTS[0], OUTPUTS[1], SERVER];
+        let outputs = wacr_codegen::render(&api).into_iter().filter(|o| wanted.contains(&o.path.as_str())).map(|o| (o.path, o.contents)).collect();
+        Ok((outputs, api.operations().count()))
+    }
+}
+
+/// Copies the crates, the lock file and the toolchain pin, with a workspace of those crates
+/// only; files are written only when their bytes change, so the copy stays warm.
+fn copy_workspace(root: &Path, ws: &Path) -> Result<(), String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    write_if_changed(&ws.join("Cargo.toml"), &members(&manifest, &CRATES)?)?;
+    for file in ["Cargo.lock", "rust-toolchain.toml"] {
+        let text = std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+        write_if_changed(&ws.join(file), &text)?;
+    }
+    for krate in CRATES {
+        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).map_err(|e| format!("cannot read {krate}/Cargo.toml: {e}"))?;
+        write_if_changed(&ws.join(krate).join("Cargo.toml"), &manifest)?;
+        copy_tree(&root.join(krate).join("src"), &ws.join(krate).join("src"))?;
+    }
+    Ok(())
+}
+
+/// The workspace manifest with its `members` list replaced.
+pub fn members(manifest: &str, crates: &[&str]) -> Result<String, String> {
+    let start = manifest.find("members = [").ok_or("the workspace manifest has no `members = [`")?;
+    let end = manifest[start..].find(']').map(|e| start + e + 1).ok_or("unterminated `members`")?;
+    let list: Vec<String> = crates.iter().map(|c| format!("\"{c}\"")).collect();
+    Ok(format!("{}members = [{}]{}", &manifest[..start], list.join(", "), &manifest[end..]))
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    for entry in std::fs::read_dir(from).map_err(|e| format!("cannot list {}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()))?;
+        } else {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            write_if_changed(&to.join(entry.file_name()), &text)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_outputs(ws: &Path, outputs: &[(String, String)]) -> Result<(), String> {
+    for (path, text) in outputs.iter().filter(|(p, _)| OUTPUTS.contains(&p.as_str())) {
+        write_if_changed(&ws.join(path), text)?;
+    }
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read(path).is_ok_and(|current| current == text.as_bytes()) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn touch(ws: &Path) -> Result<(), String> {
+    for lib in LIBS {
+        let path: PathBuf = ws.join(lib);
+        let file = std::fs::File::options().write(true).open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        file.set_modified(SystemTime::now()).map_err(|e| format!("cannot touch {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `cargo <command> -p wacr-models -p wacr-client` in the copy, with its own target dir.
+fn cargo_in(ws: &Path, command: &str) -> Result<(), String> {
+    run(Command::new(cargo()).args([command, "--offline", "-p", "wacr-models", "-p", "wacr-client"]).current_dir(ws).env_remove("CARGO_TARGET_DIR"))
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
+fn timed(f: impl FnOnce() -> Result<(), String>) -> Result<Duration, String> {
+    let started = Instant::now();
+    f()?;
+    Ok(started.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_members_list_is_replaced() {
+        let manifest = "[workspace]\nresolver = \"3\"\nmembers = [\n    \"codegen\",\n    \"xtask\",\n]\n\n[workspace.package]\n";
+        let out = members(manifest, &["runtime", "generated/wacr-models"]).unwrap();
+        assert_eq!(out, "[workspace]\nresolver = \"3\"\nmembers = [\"runtime\", \"generated/wacr-models\"]\n\n[workspace.package]\n");
+        assert!(members("[package]\n", &[]).is_err());
+    }
+
+    #[test]
+    fn the_spec_edit_still_applies_to_the_real_spec() {
+        let spec = Spec::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec")).unwrap();
+        let edited = spec.edited().unwrap();
+        let changed: Vec<_> = spec.files.iter().zip(&edited.files).filter(|(a, b)| a != b).collect();
+        assert_eq!(changed.len(), 1);
+        let ((name, before), (_, after)) = changed[0];
+        assert_eq!(name, "api-spec/contacts.yaml");
+        let diff: Vec<_> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+        assert_eq!(diff.len(), 1, "one line changes");
+        assert!(diff[0].1.ends_with(" edited}") && diff[0].1.starts_with(diff[0].0.trim_end().trim_end_matches('}')), "{diff:?}");
+    }
+}

@@ -1,0 +1,100 @@
+//! Server glue overhead: `GET /contacts/{id}?include=groups,source,status` through the
+//! generated router against a hand-written axum handler serving the same JSON from the same
+//! in-memory contacts, both on 127.0.0.1 in the same process, loaded alternately by the same
+//! generator (one runtime worker for the servers, one for the load). A second pair of rows
+//! calls both routers in process, without sockets, for the glue's own CPU cost per request.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http_body_util::BodyExt;
+use tower_service::Service;
+
+use crate::contacts::{self, Store, TOKEN};
+use crate::load::{self, Plan};
+use crate::table::Row;
+use crate::{Settings, alternate, runtime, serve, stats};
+
+pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+    let server = runtime(1);
+    let driver = runtime(1);
+    let store = Store::new();
+    let addrs = [serve(&server, contacts::generated_router(Arc::clone(&store)))?, serve(&server, contacts::hand_router(Arc::clone(&store)))?];
+    same_json(&driver, addrs)?;
+    let plan = Plan { connections: settings.connections(), duration: settings.round(), max_requests: settings.max_requests() };
+    let mut totals = alternate(settings, 2, |side| {
+        let addr = addrs[side];
+        driver.block_on(load::run(addr, plan, Arc::new(move |n| load::get(addr, &contacts::path(n), TOKEN))))
+    })?;
+    let (generated_rps, hand_rps) = (totals[0].per_second(), totals[1].per_second());
+    let (g50, g99) = totals[0].p50_p99();
+    let (h50, h99) = totals[1].p50_p99();
+    let what = "server glue: GET /contacts/{id}?include=groups,source,status, generated router";
+    let conns = settings.connections();
+    let throughput_ratio = generated_rps / hand_rps;
+    let p99_ratio = g99.as_secs_f64() / h99.as_secs_f64().max(1e-9);
+    let [generated_cpu, hand_cpu] = in_process(settings, &store)?;
+    Ok(vec![
+        Row::new(format!("{what}: throughput ({conns} connections)"), stats::rate(generated_rps))
+            .compared(format!("hand-written axum handler {}", stats::rate(hand_rps)))
+            .ratio(throughput_ratio)
+            .target("≥ 0.90", throughput_ratio >= 0.90),
+        Row::new(format!("{what}: latency p99 (p50)"), format!("{} ({})", stats::duration(g99), stats::duration(g50)))
+            .compared(format!("hand-written {} ({})", stats::duration(h99), stats::duration(h50)))
+            .ratio(p99_ratio)
+            .target("≤ 1.15", p99_ratio <= 1.15),
+        Row::new("server glue, same request in process (no sockets): time per request", stats::duration(generated_cpu))
+            .compared(format!("hand-written {}", stats::duration(hand_cpu)))
+            .ratio(generated_cpu.as_secs_f64() / hand_cpu.as_secs_f64().max(1e-12)),
+    ])
+}
+
+/// Median time per request of each router called directly (a current-thread runtime, one
+/// request at a time), over alternating batches.
+fn in_process(settings: &Settings, store: &Arc<Store>) -> Result<[Duration; 2], String> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let mut routers = [contacts::generated_router(Arc::clone(store)), contacts::hand_router(Arc::clone(store))];
+    let batch = if settings.quick { 2_000 } else { 20_000 };
+    let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
+    for round in 0..=settings.rounds() {
+        for side in [round % 2, 1 - round % 2] {
+            let started = Instant::now();
+            for n in 0..batch {
+                rt.block_on(call(&mut routers[side], n))?;
+            }
+            if round > 0 {
+                times[side].push(started.elapsed() / batch as u32);
+            }
+        }
+    }
+    Ok([stats::median(&times[0]), stats::median(&times[1])])
+}
+
+async fn call(router: &mut axum::Router, n: u64) -> Result<(), String> {
+    let request = axum::http::Request::get(contacts::path(n))
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .body(axum::body::Body::empty())
+        .map_err(|e| e.to_string())?;
+    std::future::poll_fn(|cx| Service::<axum::http::Request<axum::body::Body>>::poll_ready(router, cx)).await.map_err(|e| e.to_string())?;
+    let response = router.call(request).await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    let body = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    if !status.is_success() {
+        return Err(format!("in-process call answered {status}: {}", String::from_utf8_lossy(&body)));
+    }
+    Ok(())
+}
+
+/// Both servers must answer the same JSON, or the comparison means nothing.
+fn same_json(driver: &tokio::runtime::Runtime, addrs: [std::net::SocketAddr; 2]) -> Result<(), String> {
+    let mut bodies = Vec::new();
+    for addr in addrs {
+        let (status, body) = driver.block_on(load::once(addr, load::get(addr, &contacts::path(0), TOKEN)))?;
+        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("{addr} answered {status} with no JSON: {e}"))?;
+        bodies.push((status, json));
+    }
+    if bodies[0] != bodies[1] {
+        return Err(format!("the generated and hand-written servers answer differently:\n{:?}\n{:?}", bodies[0], bodies[1]));
+    }
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! wacr-bench: what `cargo xtask bench` runs. Each section measures one thing side by side
+//! with what it is compared against, in the same run, and returns rows of one table:
+//! `codegen` (pipeline speed), `compile` (the generated crates' build times), `glue` (the
+//! generated router vs a hand-written handler), `client` (the generated client vs raw
+//! reqwest) and `sandbox` (wacr-sandbox on 100,000 contacts).
+//!
+//! Load runs only ever target loopback addresses and are bounded in time and count.
+
+pub mod client;
+pub mod codegen;
+pub mod compile;
+pub mod contacts;
+pub mod glue;
+pub mod load;
+pub mod sandbox;
+pub mod stats;
+pub mod table;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use table::{Machine, Row};
+
+/// One part of the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Codegen,
+    Compile,
+    Glue,
+    Client,
+    Sandbox,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [Section::Codegen, Section::Compile, Section::Glue, Section::Client, Section::Sandbox];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Codegen => "codegen",
+            Section::Compile => "compile",
+            Section::Glue => "glue",
+            Section::Client => "client",
+            Section::Sandbox => "sandbox",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// What to run and how long.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The workspace root (`api-spec/`, `generated/`, `target/` below it).
+    pub root: PathBuf,
+    pub sections: Vec<Section>,
+    /// Short rounds and small data: checks the harness works, the numbers mean little.
+    pub quick: bool,
+}
+
+impl Settings {
+    pub fn new(root: PathBuf) -> Settings {
+        Settings { root, sections: Section::ALL.to_vec(), quick: false }
+    }
+
+    /// Length of one load round.
+    pub fn round(&self) -> Duration {
+        if self.quick { Duration::from_millis(400) } else { Duration::from_secs(3) }
+    }
+
+    /// Rounds per side of a comparison (alternating sides, so drift in the machine's load
+    /// hits both alike).
+    pub fn rounds(&self) -> usize {
+        if self.quick { 2 } else { 6 }
+    }
+
+    /// Concurrent keep-alive connections (or client tasks) of the glue and client rows.
+    pub fn connections(&self) -> usize {
+        16
+    }
+
+    /// Upper bound on the requests of one round.
+    pub fn max_requests(&self) -> u64 {
+        2_000_000
+    }
+
+    /// Where the bench keeps its scratch workspace and cargo target directory.
+    pub fn scratch(&self) -> PathBuf {
+        self.root.join("target").join("wacr-bench")
+    }
+}
+
+/// Runs the sections; a section that fails becomes a row saying why.
+pub fn run(settings: &Settings) -> String {
+    let mut machine = Machine::now();
+    let mut rows = Vec::new();
+    for &section in &settings.sections {
+        eprintln!("wacr-bench: {} (load average {})", section.name(), table::load_average());
+        let result = match section {
+            Section::Codegen => codegen::rows(settings),
+            Section::Compile => compile::rows(settings),
+            Section::Glue => glue::rows(settings),
+            Section::Client => client::rows(settings),
+            Section::Sandbox => sandbox::rows(settings),
+        };
+        match result {
+            Ok(mut r) => rows.append(&mut r),
+            Err(e) => rows.push(Row::new(format!("{} section", section.name()), format!("failed: {e}"))),
+        }
+    }
+    machine.load_end = table::load_average();
+    table::markdown(&machine, &rows)
+}
+
+/// A multi-threaded runtime with `threads` workers. The glue and client rows give the server
+/// and the load generator one worker each, so on two cores neither steals the other's.
+pub fn runtime(threads: usize) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build().expect("a tokio runtime")
+}
+
+/// Serves `router` on 127.0.0.1 (a free port) on `rt` until the runtime is dropped.
+pub fn serve(rt: &tokio::runtime::Runtime, router: axum::Router) -> Result<SocketAddr, String> {
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("bind 127.0.0.1:0: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Ok(addr)
+    })
+}
+
+/// Runs `round(side)` for every side, `settings.rounds()` times, alternating the order each
+/// round (after one discarded warm-up round per side), and adds up each side's outcomes.
+pub fn alternate(settings: &Settings, sides: usize, mut round: impl FnMut(usize) -> Result<load::Outcome, String>) -> Result<Vec<load::Outcome>, String> {
+    for side in 0..sides {
+        round(side)?;
+    }
+    let mut totals: Vec<load::Outcome> = (0..sides).map(|_| load::Outcome::default()).collect();
+    for r in 0..settings.rounds() {
+        let order: Vec<usize> = if r % 2 == 0 { (0..sides).collect() } else { (0..sides).rev().collect() };
+        for side in order {
+            let outcome = round(side)?;
+            if outcome.failed > 0 {
+                return Err(format!("{} failed requests, the first: {}", outcome.failed, outcome.first_failure.unwrap_or_default()));
+            }
+            totals[side].merge(outcome);
+        }
+    }
+    Ok(totals)
+}

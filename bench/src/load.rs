@@ -1,0 +1,198 @@
+//! The load generator: N keep-alive HTTP/1.1 connections (hyper's client connection, one
+//! request in flight on each) to a loopback address, for a fixed time and at most a fixed
+//! number of requests, recording each request's latency. Anything but 127.0.0.0/8 or ::1 is
+//! refused, so a run can only ever load this machine.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+use crate::stats::Latencies;
+
+/// How much load: connections, and the bounds in time and count.
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    pub connections: usize,
+    pub duration: Duration,
+    pub max_requests: u64,
+}
+
+/// Makes request number `n` of a run.
+pub type MakeRequest = Arc<dyn Fn(u64) -> Request<Full<Bytes>> + Send + Sync>;
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// 2xx responses.
+    pub ok: u64,
+    /// Other responses and broken connections.
+    pub failed: u64,
+    pub elapsed: Duration,
+    pub latencies: Latencies,
+    /// The first failure, for the report.
+    pub first_failure: Option<String>,
+}
+
+impl Outcome {
+    /// Successful requests per second.
+    pub fn per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 { self.ok as f64 / secs } else { 0.0 }
+    }
+
+    /// Adds another run of the same kind (counts, time and latencies add up).
+    pub fn merge(&mut self, other: Outcome) {
+        self.ok += other.ok;
+        self.failed += other.failed;
+        self.elapsed += other.elapsed;
+        self.latencies.extend(other.latencies);
+        if self.first_failure.is_none() {
+            self.first_failure = other.first_failure;
+        }
+    }
+
+    /// `p50 / p99` of the latencies.
+    pub fn p50_p99(&mut self) -> (Duration, Duration) {
+        (self.latencies.percentile(50.0), self.latencies.percentile(99.0))
+    }
+}
+
+/// Runs `plan` against `addr` with requests from `make`.
+pub async fn run(addr: SocketAddr, plan: Plan, make: MakeRequest) -> Result<Outcome, String> {
+    if !addr.ip().is_loopback() {
+        return Err(format!("refusing to load {addr}: the load generator only targets loopback addresses"));
+    }
+    let tickets = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + plan.duration;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..plan.connections.max(1) {
+        let (tickets, make) = (Arc::clone(&tickets), Arc::clone(&make));
+        tasks.spawn(connection(addr, deadline, plan.max_requests, tickets, make));
+    }
+    let mut total = Outcome::default();
+    while let Some(joined) = tasks.join_next().await {
+        total.merge(joined.map_err(|e| format!("load task failed: {e}"))??);
+    }
+    total.elapsed = started.elapsed();
+    Ok(total)
+}
+
+async fn connection(addr: SocketAddr, deadline: Instant, max: u64, tickets: Arc<AtomicU64>, make: MakeRequest) -> Result<Outcome, String> {
+    let stream = TcpStream::connect(addr).await.map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
+    let driver = tokio::spawn(conn);
+    let mut out = Outcome::default();
+    while Instant::now() < deadline {
+        let n = tickets.fetch_add(1, Ordering::Relaxed);
+        if n >= max {
+            break;
+        }
+        let request = make(n);
+        let began = Instant::now();
+        match exchange(&mut sender, request).await {
+            Ok((status, body)) => {
+                out.latencies.push(began.elapsed());
+                if status.is_success() {
+                    out.ok += 1;
+                } else {
+                    out.failed += 1;
+                    out.first_failure.get_or_insert_with(|| format!("{status}: {}", String::from_utf8_lossy(&body[..body.len().min(400)])));
+                }
+            }
+            Err(e) => {
+                out.failed += 1;
+                out.first_failure.get_or_insert(e);
+                break;
+            }
+        }
+    }
+    drop(sender);
+    let _ = driver.await;
+    Ok(out)
+}
+
+/// Sends one request on a connection of its own: the status and the body.
+pub async fn once(addr: SocketAddr, request: Request<Full<Bytes>>) -> Result<(hyper::StatusCode, Bytes), String> {
+    if !addr.ip().is_loopback() {
+        return Err(format!("refusing to send to {addr}: loopback addresses only"));
+    }
+    let stream = TcpStream::connect(addr).await.map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
+    let driver = tokio::spawn(conn);
+    let reply = exchange(&mut sender, request).await;
+    drop(sender);
+    let _ = driver.await;
+    reply
+}
+
+async fn exchange(sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>, request: Request<Full<Bytes>>) -> Result<(hyper::StatusCode, Bytes), String> {
+    sender.ready().await.map_err(|e| format!("connection lost: {e}"))?;
+    let response = sender.send_request(request).await.map_err(|e| format!("request failed: {e}"))?;
+    let status = response.status();
+    let body = response.into_body().collect().await.map_err(|e| format!("body: {e}"))?.to_bytes();
+    Ok((status, body))
+}
+
+/// A GET with a bearer token.
+pub fn get(addr: SocketAddr, path_and_query: &str, token: &str) -> Request<Full<Bytes>> {
+    request("GET", addr, path_and_query, token, None)
+}
+
+/// A POST of a JSON body with a bearer token.
+pub fn post_json(addr: SocketAddr, path: &str, token: &str, body: Vec<u8>) -> Request<Full<Bytes>> {
+    request("POST", addr, path, token, Some(body))
+}
+
+fn request(method: &str, addr: SocketAddr, path: &str, token: &str, body: Option<Vec<u8>>) -> Request<Full<Bytes>> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr.to_string())
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept", "application/json");
+    if body.is_some() {
+        builder = builder.header("content-type", "application/json");
+    }
+    builder.body(Full::new(Bytes::from(body.unwrap_or_default()))).expect("a valid request")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_run_stops_at_its_request_bound_and_counts_statuses() {
+        let app = axum::Router::new()
+            .route("/ok", axum::routing::get(|| async { "ok" }))
+            .route("/no", axum::routing::get(|| async { (axum::http::StatusCode::NOT_FOUND, "nope") }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+        let plan = Plan { connections: 3, duration: Duration::from_secs(30), max_requests: 50 };
+        let ok = run(addr, plan, Arc::new(move |_| get(addr, "/ok", "t"))).await.unwrap();
+        assert_eq!((ok.ok, ok.failed, ok.latencies.len()), (50, 0, 50));
+
+        let mut no = run(addr, plan, Arc::new(move |_| get(addr, "/no", "t"))).await.unwrap();
+        assert_eq!((no.ok, no.failed), (0, 50));
+        assert_eq!(no.first_failure.as_deref(), Some("404 Not Found: nope"));
+        assert!(no.p50_p99().1 > Duration::ZERO);
+    }
+
+    #[tokio::test]
+    async fn only_loopback_addresses_are_loaded() {
+        let plan = Plan { connections: 1, duration: Duration::from_millis(10), max_requests: 1 };
+        let addr: SocketAddr = "192.0.2.1:80".parse().unwrap();
+        let refused = run(addr, plan, Arc::new(move |_| get(addr, "/", "t"))).await.unwrap_err();
+        assert!(refused.contains("only targets loopback"), "{refused}");
+    }
+}

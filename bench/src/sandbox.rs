@@ -1,0 +1,259 @@
+//! wacr-sandbox under load on a database of 100,000 contacts: get-contact with every include,
+//! list-contacts (100 per page, a filter and a sort) and create-contact, each with its rate
+//! and p50/p99, and the server's memory at the end.
+//!
+//! The database is prepared in this process (the sandbox's own `startup::prepare`, then the
+//! contacts in one transaction of prepared inserts) and served by a child process
+//! (`wacr-bench serve-sandbox DB`), so the memory row is the sandbox's alone, read from
+//! `/proc/<child>/status`. The child stops when its stdin closes.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, params};
+use wacr_sandbox::seed::TenantSeed;
+use wacr_sandbox::{Config, DbPath, startup};
+
+use crate::load::{self, Outcome, Plan};
+use crate::table::Row;
+use crate::{Settings, runtime, stats};
+
+/// Requests per minute for the bench's token: never reached.
+const UNLIMITED: i64 = 1_000_000_000;
+/// Connections of the sandbox rows (one SQLite connection serves them all).
+const CONNECTIONS: usize = 8;
+
+const FIRST: [&str; 20] = [
+    "Ana", "Bruno", "Carla", "Diego", "Elena", "Fabio", "Gina", "Hugo", "Ines", "Joao", "Karin", "Luis", "Marta", "Nuno", "Olga", "Pedro",
+    "Quinn", "Rita", "Sara", "Tomas",
+];
+const LAST: [&str; 10] = ["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins", "Jesus", "Sousa"];
+const TYPES: [&str; 3] = ["lead", "customer", "guest"];
+
+pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+    let contacts = if settings.quick { 10_000 } else { 100_000 };
+    let dir = tempfile::Builder::new().prefix("wacr-bench-sandbox").tempdir().map_err(|e| e.to_string())?;
+    let db = dir.path().join("sandbox.db");
+    let prepared = prepare(&db, contacts)?;
+    let child = Server::start(&db)?;
+    let addr = child.addr;
+    let driver = runtime(1);
+    let plan = Plan { connections: CONNECTIONS, duration: settings.round() * 2, max_requests: settings.max_requests() };
+    let token: Arc<str> = prepared.token.as_str().into();
+
+    let get_path = {
+        let (first, count) = (prepared.first_id, contacts as u64);
+        move |n: u64| format!("/contacts/{}?include=groups,source,status", first + ((n * 7919) % count) as i64)
+    };
+    let t = Arc::clone(&token);
+    let warm = Plan { duration: settings.round() / 2, ..plan };
+    driver.block_on(load::run(addr, warm, Arc::new(move |n| load::get(addr, &get_path(n), &t))))?;
+    let t = Arc::clone(&token);
+    let mut get = checked(driver.block_on(load::run(addr, plan, Arc::new(move |n| load::get(addr, &get_path(n), &t)))))?;
+
+    let t = Arc::clone(&token);
+    let list_path = |n: u64| format!("/contacts?per_page=100&page={}&filter[type]=lead&sort=firstname", n % 10 + 1);
+    let mut list = checked(driver.block_on(load::run(addr, plan, Arc::new(move |n| load::get(addr, &list_path(n), &t)))))?;
+
+    let (t, serial) = (Arc::clone(&token), Arc::new(AtomicU64::new(0)));
+    let (source_id, status_id) = (prepared.source_id, prepared.status_id);
+    let create = move |_| {
+        let k = serial.fetch_add(1, Ordering::Relaxed);
+        let body = serde_json::json!({
+            "firstname": "Bench", "lastname": format!("Created {k}"), "phone": format!("+1666{k:07}"),
+            "type": "lead", "source_id": source_id, "status_id": status_id,
+        });
+        load::post_json(addr, "/contacts", &t, body.to_string().into_bytes())
+    };
+    let mut created = checked(driver.block_on(load::run(addr, plan, Arc::new(create))))?;
+
+    let memory = child.memory();
+    child.stop();
+    let count = thousands(contacts);
+    let get_rps = get.per_second();
+    let mut rows = vec![Row::new(format!("sandbox: seed {count} contacts in one transaction"), stats::duration(prepared.seeding))];
+    rows.push(row(format!("sandbox get-contact, include=groups,source,status ({count} contacts, {CONNECTIONS} connections)"), &mut get, None));
+    rows.push(row("sandbox list-contacts, per_page=100, filter[type]=lead, sort=firstname".into(), &mut list, Some(get_rps)));
+    rows.push(row("sandbox create-contact".into(), &mut created, Some(get_rps)));
+    rows.push(Row::new("sandbox memory at the end (VmRSS, peak VmHWM)", memory));
+    Ok(rows)
+}
+
+fn row(what: String, outcome: &mut Outcome, get_rps: Option<f64>) -> Row {
+    let (p50, p99) = outcome.p50_p99();
+    let value = format!("{} (p50 {}, p99 {})", stats::rate(outcome.per_second()), stats::duration(p50), stats::duration(p99));
+    match get_rps {
+        None => Row::new(what, value),
+        Some(get) => {
+            let slower = get / outcome.per_second().max(1e-9);
+            Row::new(what, value).compared("get-contact").ratio(slower).target("≤ 5x slower than get", slower <= 5.0)
+        }
+    }
+}
+
+fn checked(outcome: Result<Outcome, String>) -> Result<Outcome, String> {
+    let outcome = outcome?;
+    if outcome.failed > 0 {
+        return Err(format!("{} failed requests, the first: {}", outcome.failed, outcome.first_failure.unwrap_or_default()));
+    }
+    Ok(outcome)
+}
+
+fn thousands(n: usize) -> String {
+    if n >= 1000 && n.is_multiple_of(1000) { format!("{},000", n / 1000) } else { n.to_string() }
+}
+
+/// The config the parent prepares with and the child serves with.
+fn config(db: &Path) -> Config {
+    let mut primary = TenantSeed::primary(UNLIMITED);
+    primary.plan.contacts = Some(-1);
+    Config {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        db: DbPath::File(db.to_path_buf()),
+        rate_limit_per_minute: UNLIMITED,
+        primary,
+        ..Config::default()
+    }
+}
+
+/// A seeded database: the token, the first contact id and a source and status to create with.
+struct Prepared {
+    token: String,
+    first_id: i64,
+    source_id: i64,
+    status_id: i64,
+    seeding: Duration,
+}
+
+fn prepare(db: &Path, contacts: usize) -> Result<Prepared, String> {
+    let started = startup::prepare(&config(db))?;
+    let token = started.issued.first().map(|t| t.token.clone()).ok_or("the first start issued no token")?;
+    let tenant = started.primary_tenant;
+    let began = Instant::now();
+    let (first_id, source_id, status_id) = started.db.with(|conn| seed(conn, tenant, contacts)).map_err(|e| format!("seeding: {e}"))?;
+    Ok(Prepared { token, first_id, source_id, status_id, seeding: began.elapsed() })
+}
+
+/// Inserts `n` contacts spread over the tenant's sources, statuses, types and a few groups,
+/// in one transaction: (first contact id, a source id, a status id).
+fn seed(conn: &mut Connection, tenant: i64, n: usize) -> rusqlite::Result<(i64, i64, i64)> {
+    let tx = conn.transaction()?;
+    let now: i64 = tx.query_row("SELECT created_at FROM tenants WHERE id = ?1", [tenant], |r| r.get(0))?;
+    for name in ["VIP", "Newsletter", "Events", "Partners", "Churned"] {
+        tx.execute("INSERT OR IGNORE INTO groups (tenant_id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)", params![tenant, name, now])?;
+    }
+    let ids = |sql: &str| -> rusqlite::Result<Vec<i64>> { tx.prepare(sql)?.query_map([tenant], |r| r.get(0))?.collect() };
+    let sources = ids("SELECT id FROM sources WHERE tenant_id = ?1 ORDER BY id")?;
+    let statuses = ids("SELECT id FROM statuses WHERE tenant_id = ?1 ORDER BY id")?;
+    let groups = ids("SELECT id FROM groups WHERE tenant_id = ?1 ORDER BY id")?;
+    let first_id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM contacts", [], |r| r.get(0))?;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO contacts (id, tenant_id, firstname, lastname, company, type, email, phone, phone_key, status_id, source_id, \
+             city, group_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+        )?;
+        for i in 0..n {
+            let group_id = if i % 4 == 0 { "[]".to_owned() } else { format!("[{}]", groups[i % groups.len()]) };
+            let created = now - ((n - i) as i64) * 1_000_000;
+            insert.execute(params![
+                first_id + i as i64,
+                tenant,
+                FIRST[i % FIRST.len()],
+                LAST[(i / FIRST.len()) % LAST.len()],
+                (i % 5 == 0).then_some("Acme Ltd"),
+                TYPES[i % TYPES.len()],
+                format!("contact{i}@bench.test"),
+                format!("+1555{i:07}"),
+                format!("1555{i:07}"),
+                statuses[i % statuses.len()],
+                sources[i % sources.len()],
+                (i % 3 == 0).then_some("Lisbon"),
+                group_id,
+                created,
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok((first_id, sources[0], statuses[0]))
+}
+
+/// The sandbox in a child process.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn start(db: &Path) -> Result<Server, String> {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut child = Command::new(exe)
+            .arg("serve-sandbox")
+            .arg(db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the sandbox child: {e}"))?;
+        let mut lines = BufReader::new(child.stdout.take().ok_or("no child stdout")?).lines();
+        let addr = lines
+            .find_map(|line| line.ok()?.strip_prefix("listening on ")?.parse().ok())
+            .ok_or("the sandbox child exited before listening")?;
+        Ok(Server { child, addr })
+    }
+
+    /// VmRSS and VmHWM of the child.
+    fn memory(&self) -> String {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let field = |name: &str| {
+            status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+        };
+        match (field("VmRSS:"), field("VmHWM:")) {
+            (Some(rss), Some(hwm)) => format!("{} MiB (peak {} MiB)", rss / 1024, hwm / 1024),
+            _ => "unknown (no /proc)".into(),
+        }
+    }
+
+    /// Closes the child's stdin (its signal to stop) and waits, killing it after 10 s.
+    fn stop(mut self) {
+        drop(self.child.stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The child's side: serves the prepared database on 127.0.0.1:0, prints
+/// `listening on ADDR`, and stops when stdin closes.
+pub fn serve_child(db: &Path) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let running = wacr_sandbox::spawn(config(db)).await?;
+        println!("listening on {}", running.addr);
+        tokio::task::spawn_blocking(|| {
+            let mut sink = Vec::new();
+            let _ = std::io::stdin().read_to_end(&mut sink);
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        running.stop().await.map_err(|e| e.to_string())
+    })
+}
