@@ -24,11 +24,10 @@ pub fn load_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> O
             diags.error_help(g.loc, format!("no file for group `{}`", g.value), format!("create {}", path.display()));
             continue;
         }
-        if let Some((file, node)) = read(&path, sources, diags) {
-            if let Some(group) = decode_group(file, &node, diags) {
+        if let Some((file, node)) = read(&path, sources, diags)
+            && let Some(group) = decode_group(file, &node, diags) {
                 groups.push(group);
             }
-        }
     }
     report_unlisted_files(dir, &api, diags);
     Some(Spec { api, groups })

@@ -320,11 +320,10 @@ fn check_operation_ids(spec: &Spec, diags: &mut Diagnostics) {
                 );
             }
             let ty = ident::type_name(&id.value);
-            if let Some(other) = types.insert(ty.clone(), &id.value) {
-                if other != id.value {
+            if let Some(other) = types.insert(ty.clone(), &id.value)
+                && other != id.value {
                     diags.error(id.loc, format!("operation ids `{}` and `{other}` both become the Rust type name `{ty}`", id.value));
                 }
-            }
             let name = op.name.as_ref().map_or(id.value.as_str(), |n| n.value.as_str());
             let loc = op.name.as_ref().map_or(id.loc, |n| n.loc);
             let method = ident::field(name);
@@ -437,12 +436,11 @@ fn check_field_idents(fields: &Entries<Field>, relations: Option<&Entries<Field>
 }
 
 fn check_type_ref(ty: &At<TypeRef>, cx: &Cx<'_>, diags: &mut Diagnostics) {
-    if let TypeRef::Named(n) = ty.value.leaf() {
-        if cx.unresolved(&ty.value) && cx.complete {
+    if let TypeRef::Named(n) = ty.value.leaf()
+        && cx.unresolved(&ty.value) && cx.complete {
             let help = did_you_mean(n, cx.type_names()).unwrap_or_else(|| "declare it under `models` or `enums` of a resource file".into());
             diags.error_help(ty.loc, format!("unknown model or enum `{n}`"), help);
         }
-    }
 }
 
 /// Rules must fit the field's type, and every reference must resolve.
@@ -455,58 +453,50 @@ fn check_field_rules(what: &str, name: &str, f: &Field, siblings: &Entries<Field
         diags.error_help(loc, format!("rule `{rule}` does not fit {what} `{name}` of type `{ty}`"), format!("`{rule}` applies to {fits}"));
     };
     for (rule, loc) in [("max_length", f.max_length.as_ref().map(|a| a.loc)), ("min_length", f.min_length.as_ref().map(|a| a.loc))] {
-        if let Some(loc) = loc {
-            if !ty.is_string_like() {
+        if let Some(loc) = loc
+            && !ty.is_string_like() {
                 misfit(rule, loc, "strings", diags);
             }
-        }
     }
     for (rule, loc) in [("format", f.format.as_ref().map(|a| a.loc)), ("pattern", f.pattern.as_ref().map(|a| a.loc))] {
-        if let Some(loc) = loc {
-            if !leaf.is_string_like() {
+        if let Some(loc) = loc
+            && !leaf.is_string_like() {
                 misfit(rule, loc, "strings", diags);
             }
-        }
     }
-    if let Some(fmt) = &f.format {
-        if !FORMATS.contains(&fmt.value.as_str()) {
+    if let Some(fmt) = &f.format
+        && !FORMATS.contains(&fmt.value.as_str()) {
             let help = did_you_mean(&fmt.value, FORMATS.iter().copied()).unwrap_or_else(|| format!("use one of: {}", FORMATS.join(", ")));
             diags.error_help(fmt.loc, format!("unknown format `{}`", fmt.value), help);
         }
-    }
-    if let Some(p) = &f.pattern {
-        if let Err(e) = regex_lite::Regex::new(&p.value) {
+    if let Some(p) = &f.pattern
+        && let Err(e) = regex_lite::Regex::new(&p.value) {
             diags.error(p.loc, format!("pattern does not compile: {e}"));
         }
-    }
     for (rule, v) in [("min", &f.min), ("max", &f.max)] {
-        if let Some(v) = v {
-            if !leaf.is_numeric() {
+        if let Some(v) = v
+            && !leaf.is_numeric() {
                 misfit(rule, v.loc, "integers and numbers", diags);
             }
-        }
     }
-    if let (Some(min), Some(max)) = (&f.min, &f.max) {
-        if min.value > max.value {
+    if let (Some(min), Some(max)) = (&f.min, &f.max)
+        && min.value > max.value {
             diags.error(min.loc, format!("`min` {} is greater than `max` {} on `{name}`", min.value, max.value));
         }
-    }
-    if let (Some(min), Some(max)) = (&f.min_length, &f.max_length) {
-        if min.value > max.value {
+    if let (Some(min), Some(max)) = (&f.min_length, &f.max_length)
+        && min.value > max.value {
             diags.error(min.loc, format!("`min_length` {} is greater than `max_length` {} on `{name}`", min.value, max.value));
         }
-    }
     for (rule, loc) in [
         ("min_items", f.min_items.as_ref().map(|a| a.loc)),
         ("max_items", f.max_items.as_ref().map(|a| a.loc)),
         ("unique_items", f.unique_items.as_ref().map(|a| a.loc)),
         ("unique_by", f.unique_by.as_ref().map(|a| a.loc)),
     ] {
-        if let Some(loc) = loc {
-            if !is_array {
+        if let Some(loc) = loc
+            && !is_array {
                 misfit(rule, loc, "arrays", diags);
             }
-        }
     }
     if let Some(by) = f.unique_by.as_ref().filter(|_| cx.complete && !cx.unresolved(ty)) {
         match cx.leaf_model(ty) {
@@ -518,11 +508,10 @@ fn check_field_rules(what: &str, name: &str, f: &Field, siblings: &Entries<Field
         }
     }
     for (rule, loc) in [("max_size", f.max_size.as_ref().map(|a| a.loc)), ("extensions", f.extensions.as_ref().map(|a| a.loc))] {
-        if let Some(loc) = loc {
-            if leaf != &TypeRef::File {
+        if let Some(loc) = loc
+            && leaf != &TypeRef::File {
                 misfit(rule, loc, "files", diags);
             }
-        }
     }
     if cx.complete {
         for list in [&f.required_with, &f.required_without] {
@@ -534,19 +523,17 @@ fn check_field_rules(what: &str, name: &str, f: &Field, siblings: &Entries<Field
             check_sibling(&ri.field, name, siblings, diags);
         }
     }
-    if let Some(TypeRef::Named(e)) = Some(leaf) {
-        if let Some(def) = cx.enums.get(e.as_str()) {
+    if let Some(TypeRef::Named(e)) = Some(leaf)
+        && let Some(def) = cx.enums.get(e.as_str()) {
             for node in f.default.iter().chain(f.example.iter()) {
-                if let Kind::Str(s) = &node.kind {
-                    if !def.values.iter().any(|v| &v.value == s) {
+                if let Kind::Str(s) = &node.kind
+                    && !def.values.iter().any(|v| &v.value == s) {
                         let values: Vec<&str> = def.values.iter().map(|v| v.value.as_str()).collect();
                         let help = did_you_mean(s, values.iter().copied()).unwrap_or_else(|| format!("the values of `{e}` are: {}", values.join(", ")));
                         diags.error_help(node.loc, format!("`{s}` is not a value of enum `{e}`"), help);
                     }
-                }
             }
         }
-    }
     if let Some(d) = &f.default {
         let fits = match (&d.kind, leaf) {
             (Kind::Null, _) => f.nullable,
@@ -840,9 +827,8 @@ fn check_example(id: &str, op: &Operation, ex: &Example, cx: &Cx<'_>, diags: &mu
         }
         _ => {}
     }
-    if let Some(p) = &ex.path {
-        if !p.value.starts_with('/') {
+    if let Some(p) = &ex.path
+        && !p.value.starts_with('/') {
             diags.error(p.loc, "example path must start with `/`");
         }
-    }
 }

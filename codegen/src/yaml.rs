@@ -228,11 +228,10 @@ fn unclosed_flow(file: FileId, text: &str, upto: usize, want: char) -> Option<Lo
 
 fn strip_line_prefix(s: &str) -> &str {
     // "line 2 column 1: duplicate mapping key: a, ..." -> "duplicate mapping key: a, ..."
-    if s.starts_with("line ") {
-        if let Some((_, rest)) = s.split_once(": ") {
+    if s.starts_with("line ")
+        && let Some((_, rest)) = s.split_once(": ") {
             return rest;
         }
-    }
     s
 }
 

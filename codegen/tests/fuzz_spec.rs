@@ -43,7 +43,7 @@ fn base_spec() -> Vec<(String, String)> {
 }
 
 fn spec_in(dir: &Path) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
         .expect("the spec folder exists")
         .map(|e| e.expect("readable entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))

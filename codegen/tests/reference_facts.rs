@@ -58,11 +58,10 @@ fn every_reference_endpoint_matches_the_openapi_export() {
             if method.to_uppercase() != ep["method"].as_str().unwrap() {
                 problems.push(format!("{id}: method {method} != {}", ep["method"]));
             }
-            if let Some(p) = value(&ep["path"]) {
-                if p != path {
+            if let Some(p) = value(&ep["path"])
+                && p != path {
                     problems.push(format!("{id}: path {path} != {p}"));
                 }
-            }
             check_scope(id, &ep["scope"], op, &mut problems);
             check_body(id, ep, &doc, op, &mut problems);
             check_errors(id, ep, op, &mut problems);
@@ -170,7 +169,9 @@ fn check_rule(id: &str, name: &str, rule: &str, schema: &Value, problems: &mut V
         ("min", true) => "minimum",
         _ => return,
     };
-    if !s.contains(&format!("\"{key}\":{n}")) && !(kind == "min" && s.contains(&format!("\"minItems\":{n}"))) {
+    let has_bound = s.contains(&format!("\"{key}\":{n}"));
+    let has_min_items = kind == "min" && s.contains(&format!("\"minItems\":{n}"));
+    if !has_bound && !has_min_items {
         problems.push(format!("{id}: {name} should have {key} {n} (rule {rule}), has {s}"));
     }
 }
