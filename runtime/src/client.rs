@@ -36,19 +36,7 @@ impl fmt::Debug for Token {
     }
 }
 
-/// The wire keys of the envelope (api.yaml `envelope`), supplied by the generated code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct EnvelopeKeys {
-    pub success: &'static str,
-    pub message: &'static str,
-    pub data: &'static str,
-    pub meta: &'static str,
-    pub links: &'static str,
-    pub error: &'static str,
-    pub code: &'static str,
-    pub details: &'static str,
-    pub errors: &'static str,
-}
+pub use crate::envelope::EnvelopeKeys;
 
 /// Where the operation's result sits in the success body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

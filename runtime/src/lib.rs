@@ -9,6 +9,8 @@ pub mod page;
 pub mod query;
 pub mod value;
 
+pub mod envelope;
+
 #[cfg(feature = "server")]
 pub mod server;
 

@@ -6,19 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-/// The wire key of each envelope part (`api.yaml: envelope`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct EnvelopeKeys {
-    pub success: &'static str,
-    pub message: &'static str,
-    pub data: &'static str,
-    pub meta: &'static str,
-    pub links: &'static str,
-    pub error: &'static str,
-    pub code: &'static str,
-    pub details: &'static str,
-    pub errors: &'static str,
-}
+pub use crate::envelope::EnvelopeKeys;
 
 /// An error code the glue itself answers with: its wire string, HTTP status and message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
