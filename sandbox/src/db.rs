@@ -36,7 +36,10 @@ impl std::fmt::Display for DbPath {
 
 /// The migrations, oldest first. Never edit one that has shipped: add a new file.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/0001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_init.sql")),
+        M::up(include_str!("../migrations/0002_contact_list_indexes.sql")),
+    ])
 }
 
 /// Opens (creating when needed) and migrates a database.

@@ -353,17 +353,19 @@ fn exists(conn: &Connection, sql: &str, ctx: &Ctx, value: &str, except: i64) -> 
 }
 
 /// The contacts plan limit: at the limit, 403 FEATURE_LIMIT_EXCEEDED (-1 and unset are unlimited).
+/// The limit is read first: an unlimited plan never pays for counting the tenant's contacts.
 pub(crate) fn check_limit(conn: &Connection, ctx: &Ctx) -> Result<()> {
-    let (limit, current): (Option<i64>, i64) = conn.query_row(
-        "SELECT p.contacts_limit, (SELECT COUNT(*) FROM contacts WHERE tenant_id = t.id) \
-         FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = ?1",
+    let limit: Option<i64> = conn.query_row(
+        "SELECT p.contacts_limit FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = ?1",
         [ctx.tenant_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| r.get(0),
     )?;
-    match limit {
-        Some(maximum) if maximum >= 0 && current >= maximum => Err(Error::FeatureLimit { feature: "contacts", current, maximum }),
-        _ => Ok(()),
+    let Some(maximum) = limit.filter(|m| *m >= 0) else { return Ok(()) };
+    let current: i64 = conn.query_row("SELECT COUNT(*) FROM contacts WHERE tenant_id = ?1", [ctx.tenant_id], |r| r.get(0))?;
+    if current >= maximum {
+        return Err(Error::FeatureLimit { feature: "contacts", current, maximum });
     }
+    Ok(())
 }
 
 /// Inserts without checks; a UNIQUE violation becomes the 422 of the field.
