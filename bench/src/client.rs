@@ -31,7 +31,7 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
     for include in [ContactInclude::Groups, ContactInclude::Source, ContactInclude::Status] {
         query.include.insert(include);
     }
-    let plan = Plan { connections: settings.connections(), duration: settings.round(), max_requests: settings.max_requests() };
+    let plan = Plan { connections: settings.connections(), duration: settings.round(), max_requests: settings.max_requests(), rate: None };
     let mut totals = alternate(settings, 2, |side| {
         if side == 0 {
             let (client, query) = (Arc::clone(&generated), query.clone());

@@ -1,6 +1,7 @@
 //! The load generator: N keep-alive HTTP/1.1 connections (hyper's client connection, one
 //! request in flight on each) to a loopback address, for a fixed time and at most a fixed
-//! number of requests, recording each request's latency. Anything but 127.0.0.0/8 or ::1 is
+//! number of requests, back to back or evenly paced at a given rate, recording each request's
+//! latency. Anything but 127.0.0.0/8 or ::1 is
 //! refused, so a run can only ever load this machine.
 
 use std::net::SocketAddr;
@@ -22,6 +23,9 @@ pub struct Plan {
     pub connections: usize,
     pub duration: Duration,
     pub max_requests: u64,
+    /// Requests per second offered over all connections, evenly spaced; `None`: each
+    /// connection sends its next request as soon as the last one is answered.
+    pub rate: Option<f64>,
 }
 
 /// Makes request number `n` of a run.
@@ -73,9 +77,15 @@ pub async fn run(addr: SocketAddr, plan: Plan, make: MakeRequest) -> Result<Outc
     let started = Instant::now();
     let deadline = started + plan.duration;
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..plan.connections.max(1) {
+    let connections = plan.connections.max(1);
+    for c in 0..connections {
         let (tickets, make) = (Arc::clone(&tickets), Arc::clone(&make));
-        tasks.spawn(connection(addr, deadline, plan.max_requests, tickets, make));
+        // Connection c sends at start + (c + k * connections) / rate: evenly spaced overall.
+        let pace = plan.rate.map(|rate| {
+            let interval = Duration::from_secs_f64(connections as f64 / rate);
+            (started + Duration::from_secs_f64(c as f64 / rate), interval)
+        });
+        tasks.spawn(connection(addr, deadline, plan.max_requests, pace, tickets, make));
     }
     let mut total = Outcome::default();
     while let Some(joined) = tasks.join_next().await {
@@ -85,13 +95,28 @@ pub async fn run(addr: SocketAddr, plan: Plan, make: MakeRequest) -> Result<Outc
     Ok(total)
 }
 
-async fn connection(addr: SocketAddr, deadline: Instant, max: u64, tickets: Arc<AtomicU64>, make: MakeRequest) -> Result<Outcome, String> {
+async fn connection(
+    addr: SocketAddr,
+    deadline: Instant,
+    max: u64,
+    pace: Option<(Instant, Duration)>,
+    tickets: Arc<AtomicU64>,
+    make: MakeRequest,
+) -> Result<Outcome, String> {
     let stream = TcpStream::connect(addr).await.map_err(|e| format!("cannot connect to {addr}: {e}"))?;
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
     let driver = tokio::spawn(conn);
     let mut out = Outcome::default();
+    let mut next = pace.map(|(first, _)| first);
     while Instant::now() < deadline {
+        if let (Some(at), Some((_, interval))) = (next, pace) {
+            if at >= deadline {
+                break;
+            }
+            tokio::time::sleep_until(at.into()).await;
+            next = Some(at + interval);
+        }
         let n = tickets.fetch_add(1, Ordering::Relaxed);
         if n >= max {
             break;
@@ -178,7 +203,7 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-        let plan = Plan { connections: 3, duration: Duration::from_secs(30), max_requests: 50 };
+        let plan = Plan { connections: 3, duration: Duration::from_secs(30), max_requests: 50, rate: None };
         let ok = run(addr, plan, Arc::new(move |_| get(addr, "/ok", "t"))).await.unwrap();
         assert_eq!((ok.ok, ok.failed, ok.latencies.len()), (50, 0, 50));
 
@@ -186,11 +211,16 @@ mod tests {
         assert_eq!((no.ok, no.failed), (0, 50));
         assert_eq!(no.first_failure.as_deref(), Some("404 Not Found: nope"));
         assert!(no.p50_p99().1 > Duration::ZERO);
+
+        // 200 requests/s for 100 ms has 20 slots, however fast the server answers.
+        let paced = Plan { connections: 2, duration: Duration::from_millis(100), max_requests: 1000, rate: Some(200.0) };
+        let sent = run(addr, paced, Arc::new(move |_| get(addr, "/ok", "t"))).await.unwrap();
+        assert!(sent.ok + sent.failed <= 20, "{} requests in 20 slots", sent.ok + sent.failed);
     }
 
     #[tokio::test]
     async fn only_loopback_addresses_are_loaded() {
-        let plan = Plan { connections: 1, duration: Duration::from_millis(10), max_requests: 1 };
+        let plan = Plan { connections: 1, duration: Duration::from_millis(10), max_requests: 1, rate: None };
         let addr: SocketAddr = "192.0.2.1:80".parse().unwrap();
         let refused = run(addr, plan, Arc::new(move |_| get(addr, "/", "t"))).await.unwrap_err();
         assert!(refused.contains("only targets loopback"), "{refused}");

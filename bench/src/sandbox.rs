@@ -43,7 +43,7 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
     let child = Server::start(&db)?;
     let addr = child.addr;
     let driver = runtime(1);
-    let plan = Plan { connections: CONNECTIONS, duration: settings.round() * 2, max_requests: settings.max_requests() };
+    let plan = Plan { connections: CONNECTIONS, duration: settings.round() * 2, max_requests: settings.max_requests(), rate: None };
     let token: Arc<str> = prepared.token.as_str().into();
 
     let get_path = {
