@@ -71,6 +71,19 @@ fn prelude(api: &Api) -> TokenStream {
         /// What a call returns: the typed data, or the typed error of the operation.
         pub type Result<T, E> = ::core::result::Result<T, c::Error<E>>;
 
+        /// The HTTP call of a request: its route, query, body and how to read the answer.
+        fn call_of<R: ClientRequest>(request: &R) -> c::Call {
+            c::Call {
+                operation_id: R::ID,
+                method: R::METHOD,
+                path: request.render_path(),
+                query: request.query_pairs(),
+                body: request.body(),
+                shape: R::SHAPE,
+                sends_message: R::SENDS_MESSAGE,
+            }
+        }
+
         /// An operation the client can send: implemented for every generated `…Request`.
         pub trait ClientRequest: wacr_runtime::Operation {
             /// The success data.
@@ -146,30 +159,12 @@ fn client_struct(api: &Api) -> TokenStream {
             /// Sends any operation's request and returns its data as undecoded JSON: for `?fields=`
             /// selections, which may leave out fields the typed model requires.
             pub async fn execute_json<R: ClientRequest>(&self, request: R) -> Result<::serde_json::Value, R::Error> {
-                let call = c::Call {
-                    operation_id: R::ID,
-                    method: R::METHOD,
-                    path: request.render_path(),
-                    query: request.query_pairs(),
-                    body: request.body(),
-                    shape: R::SHAPE,
-                    sends_message: R::SENDS_MESSAGE,
-                };
-                self.transport.send_with(call, self.options).await.map(|success| success.data)
+                self.transport.send_with(call_of(&request), self.options).await.map(|success| success.data)
             }
 
             /// Like [`Client::execute`], with the status, message and request id of the response.
             pub async fn execute_with_meta<R: ClientRequest>(&self, request: R) -> Result<c::Success<R::Output>, R::Error> {
-                let call = c::Call {
-                    operation_id: R::ID,
-                    method: R::METHOD,
-                    path: request.render_path(),
-                    query: request.query_pairs(),
-                    body: request.body(),
-                    shape: R::SHAPE,
-                    sends_message: R::SENDS_MESSAGE,
-                };
-                self.transport.send_with(call, self.options).await
+                self.transport.send_with(call_of(&request), self.options).await
             }
 
             #(#handles)*

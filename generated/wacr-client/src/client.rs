@@ -25,6 +25,18 @@ pub const HEADERS: c::HeaderNames = c::HeaderNames {
 };
 /// What a call returns: the typed data, or the typed error of the operation.
 pub type Result<T, E> = ::core::result::Result<T, c::Error<E>>;
+/// The HTTP call of a request: its route, query, body and how to read the answer.
+fn call_of<R: ClientRequest>(request: &R) -> c::Call {
+    c::Call {
+        operation_id: R::ID,
+        method: R::METHOD,
+        path: request.render_path(),
+        query: request.query_pairs(),
+        body: request.body(),
+        shape: R::SHAPE,
+        sends_message: R::SENDS_MESSAGE,
+    }
+}
 /// An operation the client can send: implemented for every generated `…Request`.
 pub trait ClientRequest: wacr_runtime::Operation {
     /// The success data.
@@ -105,32 +117,17 @@ impl Client {
         &self,
         request: R,
     ) -> Result<::serde_json::Value, R::Error> {
-        let call = c::Call {
-            operation_id: R::ID,
-            method: R::METHOD,
-            path: request.render_path(),
-            query: request.query_pairs(),
-            body: request.body(),
-            shape: R::SHAPE,
-            sends_message: R::SENDS_MESSAGE,
-        };
-        self.transport.send_with(call, self.options).await.map(|success| success.data)
+        self.transport
+            .send_with(call_of(&request), self.options)
+            .await
+            .map(|success| success.data)
     }
     /// Like [`Client::execute`], with the status, message and request id of the response.
     pub async fn execute_with_meta<R: ClientRequest>(
         &self,
         request: R,
     ) -> Result<c::Success<R::Output>, R::Error> {
-        let call = c::Call {
-            operation_id: R::ID,
-            method: R::METHOD,
-            path: request.render_path(),
-            query: request.query_pairs(),
-            body: request.body(),
-            shape: R::SHAPE,
-            sends_message: R::SENDS_MESSAGE,
-        };
-        self.transport.send_with(call, self.options).await
+        self.transport.send_with(call_of(&request), self.options).await
     }
     /// Account: Read-only views of the tenant the API token belongs to: the account record with its current subscription, the consumption of each plan-limited feature, and the plan's limits and feature flags. The tenant always comes from the token.
     pub fn account(&self) -> Account<'_> {
