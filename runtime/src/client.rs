@@ -7,8 +7,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
+
+use crate::envelope::read;
 
 use crate::operation::Method;
 
@@ -211,6 +213,8 @@ pub struct ClientBuilder {
 pub enum BuildError {
     /// No token, or a blank one, was given.
     MissingToken,
+    /// The token has characters an HTTP header cannot carry (a control character, a newline).
+    InvalidToken,
     /// The base URL is not an http(s) URL.
     InvalidBaseUrl(String),
     /// The HTTP stack refused the configuration.
@@ -222,6 +226,9 @@ impl fmt::Display for BuildError {
         match self {
             BuildError::MissingToken => {
                 f.write_str("no API token: call `.token(..)` on the builder")
+            }
+            BuildError::InvalidToken => {
+                f.write_str("the API token has characters an HTTP header cannot carry")
             }
             BuildError::InvalidBaseUrl(u) => write!(f, "base URL `{u}` is not an http(s) URL"),
             BuildError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
@@ -312,11 +319,16 @@ impl ClientBuilder {
             http = http.connect_timeout(t);
         }
         let http = http.build().map_err(BuildError::Http)?;
+        // Built once: `Bearer <token>`, marked sensitive so that no HTTP layer logs it.
+        let mut authorization = reqwest::header::HeaderValue::try_from(format!("Bearer {}", token.expose()))
+            .map_err(|_| BuildError::InvalidToken)?;
+        authorization.set_sensitive(true);
         Ok(Transport {
             inner: Arc::new(Inner {
                 http,
                 base_url: base,
                 token,
+                authorization,
                 keys: self.keys,
                 headers: self.headers,
                 timeout: self.timeout,
@@ -330,6 +342,7 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     token: Token,
+    authorization: reqwest::header::HeaderValue,
     keys: EnvelopeKeys,
     headers: HeaderNames,
     timeout: Option<Duration>,
@@ -644,31 +657,38 @@ impl Transport {
 
     async fn attempt(&self, call: &Call, timeout: Option<Duration>) -> Attempt {
         let inner = &*self.inner;
-        let url = format!("{}{}", inner.base_url, call.path);
+        let mut url = String::with_capacity(inner.base_url.len() + call.path.len() + 64);
+        url.push_str(&inner.base_url);
+        url.push_str(&call.path);
+        if !call.query.is_empty() {
+            // Encoded here, as `RequestBuilder::query` would, without parsing the URL twice.
+            url.push('?');
+            let start = url.len();
+            url = form_urlencoded::Serializer::for_suffix(url, start)
+                .extend_pairs(&call.query)
+                .finish();
+        }
         let method = reqwest::Method::from_bytes(call.method.as_str().as_bytes())
             .expect("spec methods are valid HTTP methods");
         let mut req = inner
             .http
             .request(method, &url)
-            .bearer_auth(inner.token.expose())
-            .header("Accept", "application/json");
+            .header(reqwest::header::AUTHORIZATION, inner.authorization.clone())
+            .header(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static("application/json"));
         if let Some(t) = timeout {
             req = req.timeout(t);
-        }
-        if !call.query.is_empty() {
-            req = req.query(&call.query);
         }
         req = match &call.body {
             Body::Empty => req,
             Body::Json(v) => req.json(v),
             Body::Multipart(parts) => req.multipart(multipart(parts.clone())),
         };
-        let resp = match req.send().await {
+        let mut resp = match req.send().await {
             Ok(r) => r,
             Err(e) => return Attempt::Failed(e),
         };
         let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
+        let headers = std::mem::take(resp.headers_mut());
         match resp.bytes().await {
             Ok(bytes) => Attempt::Answer {
                 status,
@@ -718,34 +738,48 @@ impl Transport {
             limit: h(inner.headers.limit).and_then(|v| v.trim().parse().ok()),
             remaining: h(inner.headers.remaining).and_then(|v| v.trim().parse().ok()),
         };
-        let body: Value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(bytes).map_err(|e| Error::Decode {
-                status,
-                message: format!("body is not JSON: {e}"),
-            })?
-        };
         let keys = &inner.keys;
         if !(200..300).contains(&status) {
+            let body: Value = if bytes.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+                    status,
+                    message: format!("body is not JSON: {e}"),
+                })?
+            };
             let retry_after = self.retry_after(headers, bytes).map(|d| d.as_secs());
             let mut e = decode_error(keys, status, body, retry_after, request_id);
             e.rate_limit = rate_limit;
             e.attempts = attempts;
             return Err(Error::Api(Box::new(e)));
         }
-        let message = body
-            .get(keys.message)
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let result = match call.shape {
-            Shape::Data => body.get(keys.data).cloned().unwrap_or(Value::Null),
-            Shape::List | Shape::Flat | Shape::Bare => body,
-        };
-        let data = serde_json::from_value(result).map_err(|e| Error::Decode {
+        let decode_error = |e: serde_json::Error| Error::Decode {
             status,
-            message: format!("{}: {e}", call.operation_id),
-        })?;
+            message: match e.classify() {
+                serde_json::error::Category::Data => format!("{}: {e}", call.operation_id),
+                _ => format!("body is not JSON: {e}"),
+            },
+        };
+        // Straight from the bytes into `T`: the envelope is read in one pass, `data` without
+        // a `Value` tree or a copy (an empty body reads as `null`).
+        let null = || T::deserialize(Value::Null).map_err(decode_error);
+        let (message, data) = match call.shape {
+            _ if bytes.is_empty() => (None, null()?),
+            Shape::Data => {
+                let parts = read::success::<T>(keys, bytes, true).map_err(decode_error)?;
+                let data = match parts.data {
+                    Some(data) => data,
+                    None => null()?,
+                };
+                (parts.message, data)
+            }
+            Shape::List | Shape::Flat | Shape::Bare => {
+                let data = serde_json::from_slice(bytes).map_err(decode_error)?;
+                let parts = read::success::<IgnoredAny>(keys, bytes, false).map_err(decode_error)?;
+                (parts.message, data)
+            }
+        };
         Ok(Success {
             status,
             message,
@@ -1011,19 +1045,12 @@ mod tests {
             ClientBuilder::new("ftp://x", KEYS, "ua").token("t").build(),
             Err(BuildError::InvalidBaseUrl(_))
         ));
+        let error = ClientBuilder::new("http://x", KEYS, "ua").token("line\nbreak").build().unwrap_err();
+        assert!(matches!(error, BuildError::InvalidToken));
+        assert!(!error.to_string().contains("line"), "the message never shows the token");
     }
 
-    const KEYS: EnvelopeKeys = EnvelopeKeys {
-        success: "success",
-        message: "message",
-        data: "data",
-        meta: "meta",
-        links: "links",
-        error: "error",
-        code: "code",
-        details: "details",
-        errors: "errors",
-    };
+    const KEYS: EnvelopeKeys = crate::envelope::TEST_KEYS;
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     enum Code {

@@ -54,17 +54,7 @@ pub(crate) mod testing {
     }
 
     pub const CONVENTIONS: Conventions = Conventions {
-        envelope: EnvelopeKeys {
-            success: "success",
-            message: "message",
-            data: "data",
-            meta: "meta",
-            links: "links",
-            error: "error",
-            code: "code",
-            details: "details",
-            errors: "errors",
-        },
+        envelope: crate::envelope::TEST_KEYS,
         auth_header: "Authorization",
         codes: GlueCodes {
             unauthorized: code("UNAUTHORIZED", 401, "Unauthenticated"),

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 
 use super::auth::{Authenticator, Principal, bearer_token};
 use super::body::{self, BodyError};
-use super::envelope::{self, ApiError, Code, CodeInfo, Conventions, ErrorBody, FieldErrors};
+use super::envelope::{self, ApiError, Code, CodeInfo, Conventions, ErrorBody, FieldErrors, SuccessBody};
 use super::query::{self, QuerySpec};
 use super::rate_limit::{FixedWindow, RateLimiter, RateRule};
 use super::validate::{Field, validate};
@@ -85,6 +85,9 @@ struct Inner<S> {
     service: S,
     config: Config,
     conventions: &'static Conventions,
+    /// The rate-limit headers' names, parsed once.
+    limit_header: Option<HeaderName>,
+    remaining_header: Option<HeaderName>,
 }
 
 impl<S> Clone for Shared<S> {
@@ -95,7 +98,9 @@ impl<S> Clone for Shared<S> {
 
 impl<S: Send + Sync + 'static> Shared<S> {
     pub fn new(service: S, config: Config, conventions: &'static Conventions) -> Self {
-        Shared { inner: Arc::new(Inner { service, config, conventions }) }
+        let name = |name: &str| HeaderName::from_bytes(name.as_bytes()).ok();
+        let (limit_header, remaining_header) = (name(conventions.rate_limit.limit), name(conventions.rate_limit.remaining));
+        Shared { inner: Arc::new(Inner { service, config, conventions, limit_header, remaining_header }) }
     }
 
     /// The implementation of the API traits.
@@ -140,7 +145,7 @@ impl<S: Send + Sync + 'static> Shared<S> {
             relations: &[],
             body_json: Map::new(),
         };
-        call.token_limit()?;
+        call.token_limit(&self.inner)?;
         Ok(call)
     }
 }
@@ -279,34 +284,48 @@ impl<Sc: ScopeEnum> Call<Sc> {
     /// `{success, message, data}` with the operation's success status, or the error envelope.
     pub fn data<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
         self.success(result, info, |call, data| {
+            let keys = &call.conventions.envelope;
+            if call.fields.is_empty() {
+                return serde_json::to_vec(&SuccessBody::<_, (), ()> { keys, message: call.message, data, page: None });
+            }
             let mut data = serde_json::to_value(data)?;
             query::project(&mut data, &call.fields, call.relations);
-            Ok(envelope::data_body(&call.conventions.envelope, call.message, data))
+            serde_json::to_vec(&SuccessBody::<_, (), ()> { keys, message: call.message, data: &data, page: None })
         })
     }
 
     /// `{success, message, data: [..], meta, links}`; empty links are filled from the request.
     pub fn list<T: Serialize, C>(self, result: Result<Page<T>, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
         self.success(result, info, |call, page| {
+            let keys = &call.conventions.envelope;
+            let built;
+            let links = match page.links.first.is_empty() {
+                true => {
+                    built = query::links(&call.request_path(), &call.pairs, call.conventions.query.page, &page.meta);
+                    &built
+                }
+                false => &page.links,
+            };
+            let meta = Some((&page.meta, links));
+            if call.fields.is_empty() {
+                return serde_json::to_vec(&SuccessBody { keys, message: call.message, data: &page.items, page: meta });
+            }
             let mut items = serde_json::to_value(&page.items)?;
             query::project(&mut items, &call.fields, call.relations);
-            let links = match page.links.first.is_empty() {
-                true => query::links(&call.request_path(), &call.pairs, call.conventions.query.page, &page.meta),
-                false => page.links.clone(),
-            };
-            let (meta, links) = (serde_json::to_value(&page.meta)?, serde_json::to_value(&links)?);
-            Ok(envelope::list_body(&call.conventions.envelope, call.message, items, meta, links))
+            serde_json::to_vec(&SuccessBody { keys, message: call.message, data: &items, page: meta })
         })
     }
 
     /// `{success, message, ...fields of data}`.
     pub fn flat<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |call, data| Ok(envelope::flat_body(&call.conventions.envelope, call.message, serde_json::to_value(data)?)))
+        self.success(result, info, |call, data| {
+            serde_json::to_vec(&envelope::flat_body(&call.conventions.envelope, call.message, serde_json::to_value(data)?))
+        })
     }
 
     /// The data as the whole body (no envelope).
     pub fn bare<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |_, data| serde_json::to_value(data))
+        self.success(result, info, |_, data| serde_json::to_vec(data))
     }
 
     /// The error envelope of an error the implementation returned.
@@ -326,21 +345,26 @@ impl<Sc: ScopeEnum> Call<Sc> {
         body.response(&self.conventions.envelope, &headers)
     }
 
-    fn success<T, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo, write: impl FnOnce(&Self, &T) -> serde_json::Result<Value>) -> Response {
+    fn success<T, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo, write: impl FnOnce(&Self, &T) -> serde_json::Result<Vec<u8>>) -> Response {
         match result.map(|data| write(&self, &data)) {
-            Ok(Ok(body)) => envelope::json_response(self.status, &body, &self.headers),
+            Ok(Ok(bytes)) => envelope::bytes_response(self.status, bytes, &self.headers),
             Ok(Err(_)) => self.glue(&self.conventions.codes.internal, None),
             Err(error) => self.error(error, info),
         }
     }
 
-    fn token_limit(&mut self) -> Result<(), Response> {
+    fn token_limit<S>(&mut self, shared: &Inner<S>) -> Result<(), Response> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
         let limits = &self.conventions.rate_limit;
         let limit = self.principal.rate_limit.unwrap_or(limits.default_per_minute);
-        let decision = limiter.hit(&format!("token:{}", self.principal.token_id), limit, Duration::from_secs(60));
-        insert(&mut self.headers, limits.limit, &decision.limit.to_string());
-        insert(&mut self.headers, limits.remaining, &decision.remaining.to_string());
+        let key = ["token:", &self.principal.token_id].concat();
+        let decision = limiter.hit(&key, limit, Duration::from_secs(60));
+        if let Some(name) = &shared.limit_header {
+            self.headers.insert(name.clone(), HeaderValue::from(decision.limit));
+        }
+        if let Some(name) = &shared.remaining_header {
+            self.headers.insert(name.clone(), HeaderValue::from(decision.remaining));
+        }
         if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
     }
 

@@ -4,6 +4,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 pub use crate::envelope::EnvelopeKeys;
@@ -261,25 +262,35 @@ pub fn error_response(
     body.response(&conventions.envelope, &HeaderMap::new())
 }
 
-/// `{success: true, message, data}`.
-pub(crate) fn data_body(keys: &EnvelopeKeys, message: Option<&str>, data: Value) -> Value {
-    let mut body = head(keys, message);
-    body.insert(keys.data.into(), data);
-    Value::Object(body)
+/// `{success: true, message, data}`, or with `page`, `{success: true, message, data: [..],
+/// meta, links}`: serialized straight from the typed data, with no `Value` tree in between.
+pub(crate) struct SuccessBody<'a, D, M = (), L = ()> {
+    pub keys: &'a EnvelopeKeys,
+    pub message: Option<&'a str>,
+    pub data: &'a D,
+    /// A list's `meta` and `links`.
+    pub page: Option<(&'a M, &'a L)>,
 }
 
-/// `{success: true, message, data: [..], meta, links}`.
-pub(crate) fn list_body(keys: &EnvelopeKeys, message: Option<&str>, items: Value, meta: Value, links: Value) -> Value {
-    let mut body = head(keys, message);
-    body.insert(keys.data.into(), items);
-    body.insert(keys.meta.into(), meta);
-    body.insert(keys.links.into(), links);
-    Value::Object(body)
+impl<D: Serialize, M: Serialize, L: Serialize> Serialize for SuccessBody<'_, D, M, L> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(if self.page.is_some() { 5 } else { 3 }))?;
+        map.serialize_entry(self.keys.success, &true)?;
+        map.serialize_entry(self.keys.message, self.message.unwrap_or_default())?;
+        map.serialize_entry(self.keys.data, self.data)?;
+        if let Some((meta, links)) = self.page {
+            map.serialize_entry(self.keys.meta, meta)?;
+            map.serialize_entry(self.keys.links, links)?;
+        }
+        map.end()
+    }
 }
 
 /// `{success: true, message, ...fields of data}`; data that is not an object goes under `data`.
 pub(crate) fn flat_body(keys: &EnvelopeKeys, message: Option<&str>, data: Value) -> Value {
-    let mut body = head(keys, message);
+    let mut body = Map::new();
+    body.insert(keys.success.into(), true.into());
+    body.insert(keys.message.into(), message.unwrap_or_default().into());
     match data {
         Value::Object(fields) => body.extend(fields),
         other => {
@@ -289,17 +300,17 @@ pub(crate) fn flat_body(keys: &EnvelopeKeys, message: Option<&str>, data: Value)
     Value::Object(body)
 }
 
-fn head(keys: &EnvelopeKeys, message: Option<&str>) -> Map<String, Value> {
-    let mut body = Map::new();
-    body.insert(keys.success.into(), true.into());
-    body.insert(keys.message.into(), message.unwrap_or_default().into());
-    body
+/// A JSON response with extra headers (rate-limit headers, `Retry-After`).
+pub(crate) fn json_response(status: u16, body: &impl Serialize, headers: &HeaderMap) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => bytes_response(status, bytes, headers),
+        Err(_) => bytes_response(500, b"{}".to_vec(), headers),
+    }
 }
 
-/// A JSON response with extra headers (rate-limit headers, `Retry-After`).
-pub(crate) fn json_response(status: u16, body: &Value, headers: &HeaderMap) -> Response {
+/// A response of already serialized JSON.
+pub(crate) fn bytes_response(status: u16, bytes: Vec<u8>, headers: &HeaderMap) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
     let mut response = (status, bytes).into_response();
     let out = response.headers_mut();
     out.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -351,11 +362,19 @@ mod tests {
     #[test]
     fn success_envelopes() {
         let data = serde_json::json!({"id": 1});
-        assert_eq!(data_body(&KEYS, Some("ok"), data.clone()).to_string(), r#"{"success":true,"message":"ok","data":{"id":1}}"#);
+        let body = |message, data| SuccessBody::<_, (), ()> { keys: &KEYS, message, data, page: None };
+        assert_eq!(json(&body(Some("ok"), &data)), r#"{"success":true,"message":"ok","data":{"id":1}}"#);
+        assert_eq!(json(&body(None, &Value::Null)), r#"{"success":true,"message":"","data":null}"#);
         assert_eq!(flat_body(&KEYS, Some("ok"), data).to_string(), r#"{"success":true,"message":"ok","id":1}"#);
-        assert_eq!(data_body(&KEYS, None, Value::Null).to_string(), r#"{"success":true,"message":"","data":null}"#);
-        let list = list_body(&KEYS, Some("ok"), serde_json::json!([]), serde_json::json!({}), serde_json::json!({}));
-        assert_eq!(list.to_string(), r#"{"success":true,"message":"ok","data":[],"meta":{},"links":{}}"#);
+        let list = SuccessBody { keys: &KEYS, message: Some("ok"), data: &[0u8; 0], page: Some((&serde_json::json!({}), &serde_json::json!({}))) };
+        assert_eq!(json(&list), r#"{"success":true,"message":"ok","data":[],"meta":{},"links":{}}"#);
+        let renamed = EnvelopeKeys { data: "result", ..KEYS };
+        let renamed = SuccessBody::<_, (), ()> { keys: &renamed, message: None, data: &1, page: None };
+        assert_eq!(json(&renamed), r#"{"success":true,"message":"","result":1}"#);
+    }
+
+    fn json(body: &impl Serialize) -> String {
+        serde_json::to_string(body).unwrap()
     }
 
     #[test]

@@ -39,11 +39,9 @@ pub(crate) struct Parsed<Q> {
 /// The decoded `key=value` pairs of a query string, in order.
 pub(crate) fn pairs(query: Option<&str>) -> Vec<(String, String)> {
     let Some(query) = query else { return Vec::new() };
-    let uri: axum::http::Uri = match format!("/?{query}").parse() {
-        Ok(uri) => uri,
-        Err(_) => return Vec::new(),
-    };
-    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri).map(|q| q.0).unwrap_or_default()
+    // `application/x-www-form-urlencoded` decoding (`+` is a space, invalid UTF-8 is replaced),
+    // as axum's `Query` does, without building a URI and a deserializer around it.
+    form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 /// Parses the pairs; every problem of every pair is reported.
@@ -55,10 +53,16 @@ pub(crate) fn parse<Q>(
 ) -> Result<Parsed<Q>, FieldErrors> {
     let keys = &conventions.query;
     let mut errors = FieldErrors::new();
+    let is_page = |key: &str| spec.paginated && (key == keys.page || key == keys.per_page);
+    // The usual query parses whole at once; only a bad one is parsed again pair by pair, so
+    // that every bad pair is reported, in order.
+    let whole = from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect());
     for (key, value) in pairs {
-        if spec.paginated && (*key == keys.page || *key == keys.per_page) {
+        if is_page(key) {
             check_page(conventions, key, value, &mut errors);
-        } else if let Err(e) = from_pairs(vec![(key.as_str(), value.as_str())]) {
+        } else if whole.is_err()
+            && let Err(e) = from_pairs(vec![(key.as_str(), value.as_str())])
+        {
             errors.add(e.param, sentence(&e.message));
         }
     }
@@ -74,8 +78,7 @@ pub(crate) fn parse<Q>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let all = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    match from_pairs(all) {
+    match whole {
         Ok(query) => Ok(Parsed { query, fields }),
         Err(e) => {
             errors.add(e.param, sentence(&e.message));

@@ -56,7 +56,11 @@ impl FixedWindow {
             windows.retain(|_, w| now.duration_since(w.started) < w.length);
         }
         let fresh = Window { started: now, length, count: 0 };
-        let window = windows.entry(key.to_owned()).or_insert(fresh);
+        // Look up before inserting: the key is copied only on a key's first hit.
+        let window = match windows.get_mut(key) {
+            Some(window) => window,
+            None => windows.entry(key.to_owned()).or_insert(fresh),
+        };
         if now.duration_since(window.started) >= window.length {
             *window = fresh;
         }
