@@ -83,7 +83,7 @@ fn in_process(settings: &Settings, store: &Arc<Store>) -> Result<[Duration; 2], 
     Ok([stats::median(&times[0]), stats::median(&times[1])])
 }
 
-async fn call(router: &mut axum::Router, n: u64) -> Result<(), String> {
+pub async fn call(router: &mut axum::Router, n: u64) -> Result<(), String> {
     let request = axum::http::Request::get(contacts::path(n))
         .header("authorization", format!("Bearer {TOKEN}"))
         .body(axum::body::Body::empty())

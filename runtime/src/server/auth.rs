@@ -6,6 +6,7 @@ use std::fmt;
 use std::future::Future;
 
 use axum::http::HeaderMap;
+use axum::http::header::AsHeaderName;
 
 use crate::scope::{ScopeEnum, ScopeSet};
 
@@ -94,7 +95,7 @@ impl<S: ScopeEnum + Send + Sync> Authenticator<S> for StaticTokens<S> {
 
 /// The token of `<header>: Bearer <token>`: the scheme is matched case-insensitively, the
 /// token trimmed; `None` when the header is missing, not `Bearer` or empty.
-pub fn bearer_token<'h>(headers: &'h HeaderMap, header: &str) -> Option<&'h str> {
+pub fn bearer_token(headers: &HeaderMap, header: impl AsHeaderName) -> Option<&str> {
     let value = headers.get(header)?.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();

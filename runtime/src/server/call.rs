@@ -15,7 +15,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, OriginalUri, RawPathParams, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -85,9 +85,15 @@ struct Inner<S> {
     service: S,
     config: Config,
     conventions: &'static Conventions,
-    /// The rate-limit headers' names, parsed once.
-    limit_header: Option<HeaderName>,
-    remaining_header: Option<HeaderName>,
+    names: Arc<HeaderNames>,
+}
+
+/// The header names of the conventions, parsed once (`None`: not a valid header name).
+struct HeaderNames {
+    auth: Option<HeaderName>,
+    limit: Option<HeaderName>,
+    remaining: Option<HeaderName>,
+    retry_after: Option<HeaderName>,
 }
 
 impl<S> Clone for Shared<S> {
@@ -99,8 +105,14 @@ impl<S> Clone for Shared<S> {
 impl<S: Send + Sync + 'static> Shared<S> {
     pub fn new(service: S, config: Config, conventions: &'static Conventions) -> Self {
         let name = |name: &str| HeaderName::from_bytes(name.as_bytes()).ok();
-        let (limit_header, remaining_header) = (name(conventions.rate_limit.limit), name(conventions.rate_limit.remaining));
-        Shared { inner: Arc::new(Inner { service, config, conventions, limit_header, remaining_header }) }
+        let limits = &conventions.rate_limit;
+        let names = HeaderNames {
+            auth: name(conventions.auth_header),
+            limit: name(limits.limit),
+            remaining: name(limits.remaining),
+            retry_after: name(limits.retry_after),
+        };
+        Shared { inner: Arc::new(Inner { service, config, conventions, names: Arc::new(names) }) }
     }
 
     /// The implementation of the API traits.
@@ -121,12 +133,13 @@ impl<S: Send + Sync + 'static> Shared<S> {
         let conventions = self.conventions();
         let codes = &conventions.codes;
         let (parts, body) = request.into_parts();
-        let unauthorized = || glue_error(conventions, &codes.unauthorized, None, &HeaderMap::new());
-        let token = bearer_token(&parts.headers, conventions.auth_header).ok_or_else(unauthorized)?;
+        let unauthorized = || glue_error(conventions, &codes.unauthorized, None);
+        let names = &self.inner.names;
+        let token = names.auth.as_ref().and_then(|name| bearer_token(&parts.headers, name)).ok_or_else(unauthorized)?;
         let principal = self.service().authenticate(token).await.ok_or_else(unauthorized)?;
         if let Some(scope) = R::SCOPE.filter(|s| !principal.scopes.contains(*s)) {
             let details = single(conventions.required_scope_key, scope.as_str().into());
-            return Err(glue_error(conventions, &codes.insufficient_scope, Some(details), &HeaderMap::new()));
+            return Err(glue_error(conventions, &codes.insufficient_scope, Some(details)));
         }
         let config = &self.inner.config;
         let mut call = Call {
@@ -138,14 +151,15 @@ impl<S: Send + Sync + 'static> Shared<S> {
             status: R::SUCCESS_STATUS,
             message,
             error_messages: &[],
-            headers: HeaderMap::new(),
+            names: Arc::clone(names),
+            rate: None,
             json_limit: config.json_limit,
             limiter: config.rate_limiter.clone(),
             fields: Vec::new(),
             relations: &[],
             body_json: Map::new(),
         };
-        call.token_limit(&self.inner)?;
+        call.token_limit()?;
         Ok(call)
     }
 }
@@ -160,8 +174,9 @@ pub struct Call<Sc> {
     status: u16,
     message: Option<&'static str>,
     error_messages: &'static [(&'static str, &'static str)],
-    /// Sent with every response of the call (the rate-limit headers).
-    headers: HeaderMap,
+    names: Arc<HeaderNames>,
+    /// The token's limit and what is left of it, sent with every response of the call.
+    rate: Option<(u32, u32)>,
     json_limit: usize,
     limiter: Option<Arc<dyn RateLimiter>>,
     fields: Vec<String>,
@@ -286,11 +301,11 @@ impl<Sc: ScopeEnum> Call<Sc> {
         self.success(result, info, |call, data| {
             let keys = &call.conventions.envelope;
             if call.fields.is_empty() {
-                return serde_json::to_vec(&SuccessBody::<_, (), ()> { keys, message: call.message, data, page: None });
+                return envelope::to_bytes(&SuccessBody::<_, (), ()> { keys, message: call.message, data, page: None });
             }
             let mut data = serde_json::to_value(data)?;
             query::project(&mut data, &call.fields, call.relations);
-            serde_json::to_vec(&SuccessBody::<_, (), ()> { keys, message: call.message, data: &data, page: None })
+            envelope::to_bytes(&SuccessBody::<_, (), ()> { keys, message: call.message, data: &data, page: None })
         })
     }
 
@@ -308,24 +323,24 @@ impl<Sc: ScopeEnum> Call<Sc> {
             };
             let meta = Some((&page.meta, links));
             if call.fields.is_empty() {
-                return serde_json::to_vec(&SuccessBody { keys, message: call.message, data: &page.items, page: meta });
+                return envelope::to_bytes(&SuccessBody { keys, message: call.message, data: &page.items, page: meta });
             }
             let mut items = serde_json::to_value(&page.items)?;
             query::project(&mut items, &call.fields, call.relations);
-            serde_json::to_vec(&SuccessBody { keys, message: call.message, data: &items, page: meta })
+            envelope::to_bytes(&SuccessBody { keys, message: call.message, data: &items, page: meta })
         })
     }
 
     /// `{success, message, ...fields of data}`.
     pub fn flat<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
         self.success(result, info, |call, data| {
-            serde_json::to_vec(&envelope::flat_body(&call.conventions.envelope, call.message, serde_json::to_value(data)?))
+            envelope::to_bytes(&envelope::flat_body(&call.conventions.envelope, call.message, serde_json::to_value(data)?))
         })
     }
 
     /// The data as the whole body (no envelope).
     pub fn bare<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |_, data| serde_json::to_vec(data))
+        self.success(result, info, |_, data| envelope::to_bytes(data))
     }
 
     /// The error envelope of an error the implementation returned.
@@ -333,51 +348,42 @@ impl<Sc: ScopeEnum> Call<Sc> {
         let info = info(error.code);
         let own = self.error_messages.iter().find(|(code, _)| *code == info.code).map(|(_, m)| *m);
         let message = error.message.as_deref().or(own).or(info.message).unwrap_or(info.code.as_str());
-        let mut headers = self.headers.clone();
         let mut details = error.details;
         if let Some(seconds) = error.retry_after {
-            insert(&mut headers, self.conventions.rate_limit.retry_after, &seconds.to_string());
             details.get_or_insert_with(|| single(self.conventions.retry_after_key, seconds.into()));
         }
         let validation = info.code == self.conventions.codes.validation.code;
         let errors = (validation || !error.errors.is_empty()).then_some(&error.errors);
         let body = ErrorBody { status: info.status, code: &info.code, message, details, errors };
-        body.response(&self.conventions.envelope, &headers)
+        self.respond(body.response(&self.conventions.envelope), error.retry_after)
     }
 
     fn success<T, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo, write: impl FnOnce(&Self, &T) -> serde_json::Result<Vec<u8>>) -> Response {
         match result.map(|data| write(&self, &data)) {
-            Ok(Ok(bytes)) => envelope::bytes_response(self.status, bytes, &self.headers),
+            Ok(Ok(bytes)) => self.respond(envelope::bytes_response(self.status, bytes), None),
             Ok(Err(_)) => self.glue(&self.conventions.codes.internal, None),
             Err(error) => self.error(error, info),
         }
     }
 
-    fn token_limit<S>(&mut self, shared: &Inner<S>) -> Result<(), Response> {
+    fn token_limit(&mut self) -> Result<(), Response> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
         let limits = &self.conventions.rate_limit;
         let limit = self.principal.rate_limit.unwrap_or(limits.default_per_minute);
         let key = ["token:", &self.principal.token_id].concat();
         let decision = limiter.hit(&key, limit, Duration::from_secs(60));
-        if let Some(name) = &shared.limit_header {
-            self.headers.insert(name.clone(), HeaderValue::from(decision.limit));
-        }
-        if let Some(name) = &shared.remaining_header {
-            self.headers.insert(name.clone(), HeaderValue::from(decision.remaining));
-        }
+        self.rate = Some((decision.limit, decision.remaining));
         if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
     }
 
     fn too_many(&self, retry_after: u64) -> Response {
-        let mut headers = self.headers.clone();
-        insert(&mut headers, self.conventions.rate_limit.retry_after, &retry_after.to_string());
         let details = single(self.conventions.retry_after_key, retry_after.into());
-        glue_error(self.conventions, &self.conventions.codes.rate_limited, Some(details), &headers)
+        self.respond(glue_error(self.conventions, &self.conventions.codes.rate_limited, Some(details)), Some(retry_after))
     }
 
     fn invalid(&self, errors: &FieldErrors) -> Response {
         let body = ErrorBody { errors: Some(errors), ..ErrorBody::glue(&self.conventions.codes.validation) };
-        body.response(&self.conventions.envelope, &self.headers)
+        self.respond(body.response(&self.conventions.envelope), None)
     }
 
     fn body_error(&self, error: BodyError) -> Response {
@@ -394,7 +400,25 @@ impl<Sc: ScopeEnum> Call<Sc> {
     }
 
     fn glue(&self, code: &Code, details: Option<Value>) -> Response {
-        glue_error(self.conventions, code, details, &self.headers)
+        self.respond(glue_error(self.conventions, code, details), None)
+    }
+
+    /// Adds the headers of every response of the call (the token's rate limit) and
+    /// `Retry-After`.
+    fn respond(&self, mut response: Response, retry_after: Option<u64>) -> Response {
+        let headers = response.headers_mut();
+        if let Some((limit, remaining)) = self.rate {
+            if let Some(name) = &self.names.limit {
+                headers.insert(name.clone(), HeaderValue::from(limit));
+            }
+            if let Some(name) = &self.names.remaining {
+                headers.insert(name.clone(), HeaderValue::from(remaining));
+            }
+        }
+        if let (Some(seconds), Some(name)) = (retry_after, &self.names.retry_after) {
+            headers.insert(name.clone(), HeaderValue::from(seconds));
+        }
+        response
     }
 
     /// The request path as the client sent it (before any `nest`).
@@ -404,18 +428,12 @@ impl<Sc: ScopeEnum> Call<Sc> {
     }
 }
 
-fn glue_error(conventions: &Conventions, code: &Code, details: Option<Value>, headers: &HeaderMap) -> Response {
-    ErrorBody { details, ..ErrorBody::glue(code) }.response(&conventions.envelope, headers)
+fn glue_error(conventions: &Conventions, code: &Code, details: Option<Value>) -> Response {
+    ErrorBody { details, ..ErrorBody::glue(code) }.response(&conventions.envelope)
 }
 
 fn single(key: &str, value: Value) -> Value {
     Value::Object(Map::from_iter([(key.to_owned(), value)]))
-}
-
-fn insert(headers: &mut HeaderMap, name: &str, value: &str) {
-    if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-        headers.insert(name, value);
-    }
 }
 
 /// Adds the 404 fallback, the 405 answer for known paths, and the upload limit to the routes,
@@ -432,20 +450,20 @@ pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, c
 /// 404 NOT_FOUND for a path no operation has.
 pub async fn not_found<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
     let conventions = shared.conventions();
-    glue_error(conventions, &conventions.codes.not_found, None, &HeaderMap::new())
+    glue_error(conventions, &conventions.codes.not_found, None)
 }
 
 /// 405 for a known path with a method none of its operations has.
 pub async fn method_not_allowed<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
     let conventions = shared.conventions();
-    glue_error(conventions, &conventions.codes.method_not_allowed, None, &HeaderMap::new())
+    glue_error(conventions, &conventions.codes.method_not_allowed, None)
 }
 
 #[cfg(test)]
 mod tests {
     use std::fmt;
 
-    use axum::http::header;
+    use axum::http::{HeaderMap, header};
     use serde_json::json;
 
     use super::*;

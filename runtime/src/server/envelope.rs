@@ -2,7 +2,7 @@
 //! keys, codes, headers, pagination bounds), the field errors of a 422, the error an
 //! implementation returns ([`ApiError`]) and the JSON writers of both envelopes.
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
@@ -246,8 +246,8 @@ impl ErrorBody<'_> {
         Value::Object(body)
     }
 
-    pub fn response(&self, keys: &EnvelopeKeys, headers: &HeaderMap) -> Response {
-        json_response(self.status, &self.to_json(keys), headers)
+    pub fn response(&self, keys: &EnvelopeKeys) -> Response {
+        json_response(self.status, &self.to_json(keys))
     }
 }
 
@@ -259,7 +259,7 @@ pub fn error_response(
     errors: Option<&FieldErrors>,
 ) -> Response {
     let body = ErrorBody { details, errors, ..ErrorBody::glue(code) };
-    body.response(&conventions.envelope, &HeaderMap::new())
+    body.response(&conventions.envelope)
 }
 
 /// `{success: true, message, data}`, or with `page`, `{success: true, message, data: [..],
@@ -300,23 +300,26 @@ pub(crate) fn flat_body(keys: &EnvelopeKeys, message: Option<&str>, data: Value)
     Value::Object(body)
 }
 
-/// A JSON response with extra headers (rate-limit headers, `Retry-After`).
-pub(crate) fn json_response(status: u16, body: &impl Serialize, headers: &HeaderMap) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => bytes_response(status, bytes, headers),
-        Err(_) => bytes_response(500, b"{}".to_vec(), headers),
+/// A body serialized into a buffer with room for a typical resource, so that it seldom grows.
+pub(crate) fn to_bytes(body: &impl Serialize) -> serde_json::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut bytes, body)?;
+    Ok(bytes)
+}
+
+/// A JSON response.
+pub(crate) fn json_response(status: u16, body: &impl Serialize) -> Response {
+    match to_bytes(body) {
+        Ok(bytes) => bytes_response(status, bytes),
+        Err(_) => bytes_response(500, b"{}".to_vec()),
     }
 }
 
 /// A response of already serialized JSON.
-pub(crate) fn bytes_response(status: u16, bytes: Vec<u8>, headers: &HeaderMap) -> Response {
+pub(crate) fn bytes_response(status: u16, bytes: Vec<u8>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, bytes).into_response();
-    let out = response.headers_mut();
-    out.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    for (name, value) in headers {
-        out.insert(name.clone(), value.clone());
-    }
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
