@@ -19,15 +19,101 @@ pub fn header(comment: &str, sources: &str) -> String {
 }
 
 /// Formats a token stream as a Rust file with the generated header.
+///
+/// The tokens are moved into the parser, not cloned: a shared proc-macro2 stream would be
+/// deep-copied token by token when syn walks it, a large part of the formatting time.
 pub fn rust_file(tokens: proc_macro2::TokenStream, sources: &str) -> String {
-    let file: syn::File = match syn::parse2(tokens.clone()) {
+    let file: syn::File = match syn::parse2(tokens) {
         Ok(f) => f,
-        Err(e) => panic!("emitter produced invalid Rust ({e}): this is a bug in wacr-codegen\n{tokens}"),
+        Err(e) => panic!("emitter produced invalid Rust ({e}): this is a bug in wacr-codegen"),
     };
     let mut out = header("//", sources);
     out.push('\n');
-    out.push_str(&prettyplease::unparse(&file));
+    let formatted = prettyplease::unparse(&file);
+    drop(file);
+    DOCS.with_borrow_mut(|docs| docs.expand(&formatted, &mut out));
     out
+}
+
+/// Outer doc comments: one `#[doc]` attribute per line, as `///` lines once formatted.
+///
+/// A block of plain lines (each empty or starting with a space, none holding a newline or
+/// starting with `/`, which prettyplease would print differently) is emitted as a single
+/// placeholder attribute `#[doc = "\u{1}<id>"]` and its lines kept aside on this thread;
+/// [`rust_file`] puts them back in place of the placeholder's `///` line, at its indentation,
+/// exactly as prettyplease prints consecutive `#[doc]` lines. Tokenising, parsing and printing
+/// every doc line was a large part of the formatting time.
+pub fn doc_attrs<S: AsRef<str>>(lines: impl IntoIterator<Item = S>) -> proc_macro2::TokenStream {
+    let lines: Vec<S> = lines.into_iter().collect();
+    if lines.is_empty() {
+        return proc_macro2::TokenStream::new();
+    }
+    let plain = |l: &str| !l.contains('\n') && !l.starts_with('/') && (l.is_empty() || l.starts_with(' '));
+    if !lines.iter().all(|l| plain(l.as_ref())) {
+        let lines = lines.iter().map(AsRef::as_ref);
+        return quote::quote!(#(#[doc = #lines])*);
+    }
+    let marker = DOCS.with_borrow_mut(|docs| docs.add(lines.iter().map(AsRef::as_ref)));
+    quote::quote!(#[doc = #marker])
+}
+
+/// The start of a doc placeholder as prettyplease prints it.
+const MARKER: &str = "///\u{1}";
+
+thread_local! {
+    static DOCS: std::cell::RefCell<DocBlocks> = const { std::cell::RefCell::new(DocBlocks { base: 0, text: String::new(), ends: Vec::new() }) };
+}
+
+/// The doc blocks of the file being emitted on this thread: block `base + i` is
+/// `text[ends[i - 1]..ends[i]]`, its `///` lines joined by newlines.
+struct DocBlocks {
+    base: usize,
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl DocBlocks {
+    fn add<'a>(&mut self, lines: impl Iterator<Item = &'a str>) -> String {
+        for (i, line) in lines.enumerate() {
+            if i > 0 {
+                self.text.push('\n');
+            }
+            self.text.push_str("///");
+            self.text.push_str(line.trim_end_matches(' '));
+        }
+        self.ends.push(self.text.len());
+        format!("\u{1}{}", self.base + self.ends.len() - 1)
+    }
+
+    /// Copies `formatted` to `out` with every placeholder line replaced by its block, then
+    /// forgets the blocks: a placeholder formatted later is a bug, caught here.
+    fn expand(&mut self, formatted: &str, out: &mut String) {
+        out.reserve(formatted.len() + self.text.len());
+        let mut rest = formatted;
+        while let Some(at) = rest.find(MARKER) {
+            let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &rest[line_start..at];
+            let id_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i);
+            let id: usize = rest[at + MARKER.len()..id_end].parse().expect("a doc placeholder holds a number");
+            let block = id.checked_sub(self.base).and_then(|i| Some((i.checked_sub(1).map_or(0, |p| self.ends[p]), *self.ends.get(i)?)));
+            let Some((start, end)) = block.filter(|_| indent.bytes().all(|b| b == b' ')) else {
+                panic!("doc placeholder {id} is misplaced or not from this file: this is a bug in wacr-codegen")
+            };
+            out.push_str(&rest[..line_start]);
+            for (i, line) in self.text[start..end].split('\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(indent);
+                out.push_str(line);
+            }
+            rest = &rest[id_end..];
+        }
+        out.push_str(rest);
+        self.base += self.ends.len();
+        self.text.clear();
+        self.ends.clear();
+    }
 }
 
 /// Writes (or, with `check_only`, compares) every output under `root`.
@@ -51,4 +137,56 @@ pub fn apply(root: &Path, outputs: &[Output], check_only: bool) -> Outcome {
         outcome.written.push(PathBuf::from(&o.path));
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    /// The same items with every doc line as its own `#[doc]` attribute.
+    fn plain(lines: &[&str]) -> proc_macro2::TokenStream {
+        quote!(#(#[doc = #lines])*)
+    }
+
+    #[test]
+    fn doc_placeholders_format_like_doc_attributes() {
+        let lines = [" A struct.", "", " Second paragraph,  ", " with `code` and \\ \"quotes\" ü."];
+        let odd = [" fine", "/starts with a slash", " multi\nline"];
+        let file = |doc: &dyn Fn(&[&str]) -> proc_macro2::TokenStream| {
+            let (d, o) = (doc(&lines), doc(&odd));
+            quote! {
+                #d
+                pub struct S {
+                    #d
+                    pub a: i64,
+                    #o
+                    pub b: Option<String>,
+                }
+                #o
+                impl S {
+                    #d
+                    pub fn f(&self) -> i64 { match self.a { 1 => 2, _ => 3 } }
+                }
+                pub enum E {
+                    #d
+                    A,
+                    B(#d i64),
+                }
+            }
+        };
+        let expected = rust_file(file(&plain), "x");
+        assert_eq!(rust_file(file(&|l| doc_attrs(l.iter().copied())), "x"), expected);
+        assert!(expected.contains("    /// Second paragraph,\n"), "{expected}");
+        assert!(!expected.contains('\u{1}'));
+    }
+
+    #[test]
+    #[should_panic(expected = "not from this file")]
+    fn a_placeholder_from_an_earlier_file_is_a_bug() {
+        let stale = doc_attrs([" early"]);
+        rust_file(quote!(pub struct A;), "x");
+        rust_file(quote!(#stale pub struct B;), "x");
+    }
 }

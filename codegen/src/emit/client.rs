@@ -27,8 +27,7 @@ fn id(name: &str) -> Ident {
 }
 
 fn docs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| format!(" {l}"));
-    quote!(#(#[doc = #lines])*)
+    crate::write::doc_attrs(lines.iter().map(|l| format!(" {l}")))
 }
 
 fn prelude(api: &Api) -> TokenStream {

@@ -17,11 +17,31 @@ pub const DIR: &str = "generated/docs";
 
 /// Every docs output: the index, one page per group, the compiled snippets, the example tests.
 pub fn emit(api: &Api) -> Vec<Output> {
-    let mut out = vec![index::emit(api)];
-    out.extend(api.groups.iter().map(|g| group::emit(api, g)));
-    out.push(snippet::test_file(api));
-    out.push(examples::emit(api));
+    let mut out = vec![index(api)];
+    out.extend(pages(api));
+    out.push(snippets(api));
+    out.push(examples(api));
     out
+}
+
+/// The index page.
+pub fn index(api: &Api) -> Output {
+    index::emit(api)
+}
+
+/// One page per group.
+pub fn pages(api: &Api) -> Vec<Output> {
+    api.groups.iter().map(|g| group::emit(api, g)).collect()
+}
+
+/// The Rust examples of the pages as a compiled test of the client.
+pub fn snippets(api: &Api) -> Output {
+    snippet::test_file(api)
+}
+
+/// The spec's examples as round-trip tests of the models.
+pub fn examples(api: &Api) -> Output {
+    examples::emit(api)
 }
 
 /// The Markdown header every page starts with.

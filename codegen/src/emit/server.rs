@@ -353,7 +353,7 @@ fn method_doc(op: &Operation) -> TokenStream {
     lines.push(format!(" Errors: {}.", codes.join(", ")));
     let request = ident::op::request(&op.type_prefix);
     lines.push(format!(" See [`m::{request}`] for the rules and where they come from."));
-    quote!(#(#[doc = #lines])*)
+    crate::write::doc_attrs(lines)
 }
 
 fn types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {

@@ -2,7 +2,6 @@
 //! and validation-rule summaries, rendered as `#[doc]` attributes (`///` after prettyplease).
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::ir::{Field, Provenance, Rules};
 
@@ -60,7 +59,7 @@ impl Doc {
             }
             lines.extend(paragraph.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }));
         }
-        quote!(#(#[doc = #lines])*)
+        crate::write::doc_attrs(lines)
     }
 }
 
@@ -171,7 +170,8 @@ mod tests {
 
     #[test]
     fn paragraphs_render_as_doc_lines() {
-        let doc = Doc::new("First.").text("").markdown("Second\nline".into()).tokens().to_string();
-        assert_eq!(doc, r#"# [doc = " First."] # [doc = ""] # [doc = " Second"] # [doc = " line"]"#);
+        let doc = Doc::new("First.").text("").markdown("Second\nline".into()).tokens();
+        let file = crate::write::rust_file(quote::quote!(#doc pub struct S;), "x");
+        assert!(file.ends_with("\n/// First.\n///\n/// Second\n/// line\npub struct S;\n"), "{file}");
     }
 }
