@@ -96,6 +96,11 @@ impl Diagnostics {
         self.items.push(d);
     }
 
+    /// Moves every diagnostic of `other` after these.
+    pub fn append(&mut self, mut other: Diagnostics) {
+        self.items.append(&mut other.items);
+    }
+
     pub fn error(&mut self, loc: impl Into<Option<Loc>>, message: impl Into<String>) {
         self.push(Diagnostic::error(loc, message));
     }

@@ -9,6 +9,7 @@ pub mod emit;
 pub mod ident;
 pub mod ir;
 pub mod load;
+mod par;
 pub mod spec;
 pub mod validate;
 pub mod write;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Diagnostics, FileId, Loc, Sources};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Sources};
 use crate::spec::*;
 use crate::yaml::{self, At, Entries, FromNode, Kind, MapReader, Node};
 
@@ -13,7 +13,10 @@ pub fn load_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> O
     let api_path = dir.join("api.yaml");
     let (api_file, api_node) = read(&api_path, sources, diags)?;
     let api = decode_api(api_file, &api_node, diags)?;
-    let mut groups = Vec::new();
+    // The group files are read in order, parsed on two threads (parsing is most of the load
+    // time; each parse keeps its own diagnostics), then decoded in order, so files, ids and
+    // diagnostics come out as if one file were read after the other.
+    let mut files = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for g in &api.groups {
         if !seen.insert(g.value.as_str()) {
@@ -21,11 +24,41 @@ pub fn load_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> O
         }
         let path = dir.join(format!("{}.yaml", g.value));
         if !path.exists() {
-            diags.error_help(g.loc, format!("no file for group `{}`", g.value), format!("create {}", path.display()));
+            files.push(Err(Diagnostic::error(g.loc, format!("no file for group `{}`", g.value)).with_help(format!("create {}", path.display()))));
             continue;
         }
-        if let Some((file, node)) = read(&path, sources, diags)
-            && let Some(group) = decode_group(file, &node, diags) {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push(Ok(sources.add(path, text))),
+            Err(e) => files.push(Err(Diagnostic::error(None, format!("cannot read {}: {e}", path.display())))),
+        }
+    }
+    // Largest first, so the two threads finish together.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(files[i].as_ref().map_or(0, |&id| sources.text(id).len())));
+    let shared: &Sources = sources;
+    let mut parsed: Vec<Option<(Option<Node>, Diagnostics)>> = files.iter().map(|_| None).collect();
+    let results = crate::par::map(&order, |&i| {
+        files[i].as_ref().ok().map(|&id| {
+            let mut parse_diags = Diagnostics::default();
+            (yaml::parse(id, shared.text(id), &mut parse_diags), parse_diags)
+        })
+    });
+    for (i, r) in order.into_iter().zip(results) {
+        parsed[i] = r;
+    }
+    let mut groups = Vec::new();
+    for (file, parsed) in files.into_iter().zip(parsed) {
+        let id = match file {
+            Ok(id) => id,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let (node, parse_diags) = parsed.expect("every readable file was parsed");
+        diags.append(parse_diags);
+        if let Some(node) = node
+            && let Some(group) = decode_group(id, &node, diags) {
                 groups.push(group);
             }
     }
