@@ -26,8 +26,8 @@ pub struct Snippet {
 
 impl Snippet {
     /// Formatted as the page shows it.
-    pub fn text(&self) -> String {
-        let file = syn::parse2::<syn::File>(self.tokens.clone()).unwrap_or_else(|e| panic!("snippet of `{}` is not Rust ({e})", self.name));
+    pub fn text(self) -> String {
+        let file = syn::parse2::<syn::File>(self.tokens).unwrap_or_else(|e| panic!("snippet of `{}` is not Rust ({e})", self.name));
         // A blank line between the imports and the function, as a person would write it.
         prettyplease::unparse(&file).replacen("\npub async fn", "\n\npub async fn", 1)
     }
