@@ -109,7 +109,7 @@ fn thousands(n: usize) -> String {
 }
 
 /// The config the parent prepares with and the child serves with.
-fn config(db: &Path) -> Config {
+pub fn config(db: &Path) -> Config {
     let mut primary = TenantSeed::primary(UNLIMITED);
     primary.plan.contacts = Some(-1);
     Config {
@@ -121,22 +121,25 @@ fn config(db: &Path) -> Config {
     }
 }
 
-/// A seeded database: the token, the first contact id and a source and status to create with.
-struct Prepared {
-    token: String,
-    first_id: i64,
-    source_id: i64,
-    status_id: i64,
-    seeding: Duration,
+/// A seeded database: the token, the tenant, the first contact id and a source and status to
+/// create with.
+pub struct Prepared {
+    pub token: String,
+    pub tenant: i64,
+    pub first_id: i64,
+    pub source_id: i64,
+    pub status_id: i64,
+    pub seeding: Duration,
 }
 
-fn prepare(db: &Path, contacts: usize) -> Result<Prepared, String> {
+/// Prepares the database at `db` as the sandbox's first start does, then seeds `contacts`.
+pub fn prepare(db: &Path, contacts: usize) -> Result<Prepared, String> {
     let started = startup::prepare(&config(db))?;
     let token = started.issued.first().map(|t| t.token.clone()).ok_or("the first start issued no token")?;
     let tenant = started.primary_tenant;
     let began = Instant::now();
     let (first_id, source_id, status_id) = started.db.with(|conn| seed(conn, tenant, contacts)).map_err(|e| format!("seeding: {e}"))?;
-    Ok(Prepared { token, first_id, source_id, status_id, seeding: began.elapsed() })
+    Ok(Prepared { token, tenant, first_id, source_id, status_id, seeding: began.elapsed() })
 }
 
 /// Inserts `n` contacts spread over the tenant's sources, statuses, types and a few groups,

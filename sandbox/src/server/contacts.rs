@@ -4,9 +4,50 @@ use wacr_server::models::*;
 use wacr_server::{ApiError, ContactsApi, GroupsApi, Principal};
 
 use super::Sandbox;
-use super::convert::{filters, list_params, model, page};
-use crate::store::contacts::{self, BatchOptions, ContactPatch, Includes, NewContact};
-use crate::store::groups;
+use super::convert::{filters, list_params, model, page, page_of};
+use crate::store::contacts::{self, BatchOptions, ContactPatch, ContactView, Includes, NewContact};
+use crate::store::{groups, sources, statuses};
+
+/// The model of a contact, field by field: a page of 100 contacts through `model`'s JSON round
+/// trip cost about 3 million instructions (callgrind, most of a list request's own CPU time).
+fn contact(view: ContactView) -> Contact {
+    let ContactView { contact: c, groups, source, status } = view;
+    Contact {
+        id: c.id,
+        firstname: c.firstname,
+        lastname: c.lastname,
+        company: c.company,
+        r#type: Open::from_wire(&c.contact_type),
+        email: c.email,
+        phone: c.phone,
+        status_id: c.status_id,
+        source_id: c.source_id,
+        description: c.description,
+        city: c.city,
+        state: c.state,
+        zip: c.zip,
+        address: c.address,
+        country_id: c.country_id,
+        assigned_id: c.assigned_id,
+        group_id: c.group_id,
+        is_opted_out: c.is_opted_out,
+        created_at: c.created_at.iso(),
+        updated_at: c.updated_at.iso(),
+        groups: groups.map(|groups| groups.into_iter().map(group).collect()),
+        source: source.map(|s: sources::Source| Source { id: s.id, name: s.name, created_at: s.created_at.iso(), updated_at: s.updated_at.iso() }),
+        status: status.map(|s: statuses::Status| Status {
+            id: s.id,
+            name: s.name,
+            color: s.color,
+            created_at: s.created_at.iso(),
+            updated_at: s.updated_at.iso(),
+        }),
+    }
+}
+
+fn group(g: groups::Group) -> Group {
+    Group { id: g.id, name: g.name, created_at: g.created_at.iso(), updated_at: g.updated_at.iso() }
+}
 
 fn includes(set: &IncludeSet<ContactInclude>) -> Includes {
     let mut out = Includes::default();
@@ -75,22 +116,22 @@ impl ContactsApi for Sandbox {
         conditions.extend(filters("group_id", &f.group_id));
         let params = list_params(q.page, q.per_page, &q.sort, &q.search, conditions);
         let include = includes(&q.include);
-        page(self.run(p, move |conn, ctx| contacts::list(conn, ctx, &params, include)).await?)
+        Ok(page_of(self.run(p, move |conn, ctx| contacts::list(conn, ctx, &params, include)).await?, contact))
     }
 
     async fn create(&self, p: &Principal<Scope>, req: CreateContactRequest) -> Result<Contact, ApiError<CreateContactError>> {
         let new = new_contact(req.body);
-        model(self.run(p, move |conn, ctx| contacts::create(conn, ctx, &new)).await?)
+        Ok(contact(self.run(p, move |conn, ctx| contacts::create(conn, ctx, &new)).await?))
     }
 
     async fn get(&self, p: &Principal<Scope>, req: GetContactRequest) -> Result<Contact, ApiError<GetContactError>> {
         let include = includes(&req.query.include);
-        model(self.run(p, move |conn, ctx| contacts::get(conn, ctx, req.id, include)).await?)
+        Ok(contact(self.run(p, move |conn, ctx| contacts::get(conn, ctx, req.id, include)).await?))
     }
 
     async fn update(&self, p: &Principal<Scope>, req: UpdateContactRequest) -> Result<Contact, ApiError<UpdateContactError>> {
         let (id, patch) = (req.id, patch(req.body));
-        model(self.run(p, move |conn, ctx| contacts::update(conn, ctx, id, &patch)).await?)
+        Ok(contact(self.run(p, move |conn, ctx| contacts::update(conn, ctx, id, &patch)).await?))
     }
 
     async fn delete(&self, p: &Principal<Scope>, req: DeleteContactRequest) -> Result<(), ApiError<DeleteContactError>> {
@@ -162,5 +203,28 @@ impl GroupsApi for Sandbox {
     ) -> Result<GroupMembershipRemoved, ApiError<RemoveContactsFromGroupError>> {
         let (id, ids) = (req.id, req.body.contact_ids);
         model(self.run(p, move |conn, ctx| groups::remove_contacts(conn, ctx, id, &ids)).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::Fixture;
+
+    /// The direct conversion gives what the JSON round trip of `model` gives.
+    #[test]
+    fn contact_matches_the_json_round_trip() {
+        let mut f = Fixture::new();
+        let ctx = f.ctx();
+        let group = groups::create(&f.conn, &ctx, "VIP").unwrap();
+        let mut new = f.new_contact("+15550019001");
+        (new.email, new.company, new.city, new.assigned_id, new.groups) =
+            (Some("a@b.io".into()), Some("Acme".into()), Some("Porto".into()), Some(3), Some(vec![group.id]));
+        let id = contacts::create(&mut f.conn, &ctx, &new).unwrap().contact.id;
+        for includes in [Includes::ALL, Includes::default()] {
+            let view = contacts::get(&f.conn, &ctx, id, includes).unwrap();
+            let through_json: Contact = model::<_, _, GetContactError>(view.clone()).unwrap();
+            assert_eq!(contact(view), through_json);
+        }
     }
 }

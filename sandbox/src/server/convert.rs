@@ -60,7 +60,18 @@ pub(crate) fn model<T: Serialize, M: DeserializeOwned, C: WireEnum>(value: T) ->
 pub(crate) fn page<T: Serialize, M: DeserializeOwned, C: WireEnum>(page: store::Page<T>) -> Result<wacr_server::models::Page<M>, ApiError<C>> {
     let meta = page.meta();
     let items = page.items.into_iter().map(model).collect::<Result<Vec<M>, _>>()?;
-    Ok(wacr_server::models::Page {
+    Ok(with_meta(meta, items))
+}
+
+/// [`page`] with the items converted by `item` (a direct conversion instead of the JSON round
+/// trip of [`model`]).
+pub(crate) fn page_of<T, M>(page: store::Page<T>, item: impl FnMut(T) -> M) -> wacr_server::models::Page<M> {
+    let meta = page.meta();
+    with_meta(meta, page.items.into_iter().map(item).collect())
+}
+
+fn with_meta<M>(meta: store::query::PageMeta, items: Vec<M>) -> wacr_server::models::Page<M> {
+    wacr_server::models::Page {
         items,
         meta: PageMeta {
             current_page: meta.current_page,
@@ -71,7 +82,7 @@ pub(crate) fn page<T: Serialize, M: DeserializeOwned, C: WireEnum>(page: store::
             to: meta.to,
         },
         links: PageLinks::default(),
-    })
+    }
 }
 
 /// The list parameters of a generated query.

@@ -6,6 +6,7 @@ pub mod account;
 pub mod auth;
 pub mod comments;
 pub mod contacts;
+mod counts;
 pub mod groups;
 pub mod messages;
 pub mod query;

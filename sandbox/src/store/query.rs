@@ -6,6 +6,7 @@
 use rusqlite::types::Value;
 use serde::Serialize;
 
+use super::counts::{self, Versions};
 use super::{Error, Result};
 use crate::clock::DateBound;
 
@@ -450,18 +451,36 @@ pub(crate) fn fetch_page<T>(
     from: &str,
     base: (&str, Vec<Value>),
     select: &str,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Page<T>> {
+    fetch_page_counted(conn, spec, params, from, base, select, map, None)
+}
+
+/// [`fetch_page`] whose exact total is cached while the tenant's version in `versions` stays
+/// the same (`counts`); run it inside a transaction, so the version and the count agree.
+#[allow(clippy::too_many_arguments)] // fetch_page's seven and the versions
+pub(crate) fn fetch_page_counted<T>(
+    conn: &rusqlite::Connection,
+    spec: &ListSpec,
+    params: &ListParams,
+    from: &str,
+    base: (&str, Vec<Value>),
+    select: &str,
     mut map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    versions: Option<(Versions, i64)>,
 ) -> Result<Page<T>> {
     let clauses = clauses(spec, params)?;
     let (base_sql, base_params) = base;
     let mut all: Vec<Value> = base_params;
     all.extend(clauses.params);
     let where_sql = format!("{base_sql}{}", clauses.conditions);
-    let total: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM {from} WHERE {where_sql}"),
-        rusqlite::params_from_iter(all.iter()),
-        |r| r.get(0),
-    )?;
+    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {where_sql}");
+    let count = || -> Result<i64> { Ok(conn.query_row(&count_sql, rusqlite::params_from_iter(all.iter()), |r| r.get(0))?) };
+    let total = match versions {
+        // the key is the query itself: the statement and every bound value
+        Some((versions, tenant_id)) => counts::total(conn, versions, tenant_id, &format!("{count_sql}\n{all:?}"), count)?,
+        None => count()?,
+    };
     let per_page = i64::from(params.per_page);
     let offset = (i64::from(params.page) - 1) * per_page;
     let sql = format!("SELECT {select} FROM {from} WHERE {where_sql} ORDER BY {} LIMIT {per_page} OFFSET {offset}", clauses.order_by);

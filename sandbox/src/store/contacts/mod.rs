@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::groups::{self, Group};
-use super::query::{ColType, FilterOp, FilterSpec, ListSpec, fetch_page};
+use super::counts;
+use super::query::{ColType, FilterOp, FilterSpec, ListSpec, fetch_page_counted};
 use super::sources::{self, Source};
 use super::statuses::{self, Status};
 use super::validate::{self, Checker};
@@ -249,11 +250,19 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
     })
 }
 
-/// List Contacts.
+/// List Contacts. The total is exact; it is counted again only after a write to the tenant's
+/// contacts (`counts`). The page, its total and its relations are read in one transaction.
 pub fn list(conn: &Connection, ctx: &Ctx, params: &ListParams, includes: Includes) -> Result<Page<ContactView>> {
-    let page = fetch_page(conn, &LIST, params, "contacts c", ("c.tenant_id = ?", vec![ctx.tenant_id.into()]), COLUMNS, from_row)?;
-    let items = page.items.iter().map(|c| view(conn, ctx, c.clone(), includes)).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, page: page.page, per_page: page.per_page, total: page.total })
+    let tx = if conn.is_autocommit() { Some(conn.unchecked_transaction()?) } else { None };
+    let base = ("c.tenant_id = ?", vec![ctx.tenant_id.into()]);
+    let versions = Some((counts::CONTACTS, ctx.tenant_id));
+    let page = fetch_page_counted(conn, &LIST, params, "contacts c", base, COLUMNS, from_row, versions)?;
+    let Page { items, page, per_page, total } = page;
+    let items = items.into_iter().map(|c| view(conn, ctx, c, includes)).collect::<Result<Vec<_>>>()?;
+    if let Some(tx) = tx {
+        tx.commit()?;
+    }
+    Ok(Page { items, page, per_page, total })
 }
 
 /// Get Contact.

@@ -275,3 +275,153 @@ fn a_unique_violation_that_slips_past_the_checks_is_a_422() {
     // insert skips the pre-checks, so only the UNIQUE index stands in the way
     assert_eq!(insert(&f.conn, &ctx, &new), Err(Error::field("phone", PHONE_TAKEN)));
 }
+
+/// The cached list totals (store::counts) against the page itself: with fewer rows than a page,
+/// an exact total is the number of items, whatever wrote to the contacts in between.
+#[test]
+fn list_totals_follow_every_write() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    let group = groups::create(&f.conn, &ctx, "Watched").unwrap();
+    let queries = [
+        ListParams::default(),
+        ListParams { filters: vec![Filter::new("type", FilterOp::Eq, "lead")], sort: SortKey::parse_list("firstname"), ..ListParams::default() },
+        ListParams { filters: vec![Filter::new("group_id", FilterOp::Eq, group.id.to_string())], ..ListParams::default() },
+        ListParams { search: Some("Jane".into()), ..ListParams::default() },
+    ]
+    .map(|q| ListParams { per_page: 100, ..q });
+    let check = |f: &Fixture, when: &str| {
+        for q in &queries {
+            // twice: the second call answers from the cache
+            for _ in 0..2 {
+                let page = list(&f.conn, &f.ctx(), q, Includes::default()).unwrap();
+                assert_eq!(page.total, page.items.len() as i64, "{when}: {q:?}");
+            }
+        }
+    };
+    check(&f, "empty");
+    let a = f.contact("+15550016001");
+    let b = f.contact("+15550016002");
+    check(&f, "after two creates");
+    update(&mut f.conn, &ctx, a.id, &ContactPatch { contact_type: Some("customer".into()), ..ContactPatch::default() }).unwrap();
+    check(&f, "after a type change");
+    update(&mut f.conn, &ctx, b.id, &ContactPatch { firstname: Some("Bob".into()), ..ContactPatch::default() }).unwrap();
+    check(&f, "after a rename out of the search");
+    groups::add_contacts(&mut f.conn, &ctx, group.id, &[a.id, b.id]).unwrap();
+    check(&f, "after joining a group");
+    groups::remove_contacts(&mut f.conn, &ctx, group.id, &[a.id]).unwrap();
+    check(&f, "after leaving a group");
+    update(&mut f.conn, &ctx, a.id, &ContactPatch { groups: Some(vec![group.id]), ..ContactPatch::default() }).unwrap();
+    check(&f, "after an update of the groups");
+    groups::delete(&mut f.conn, &ctx, group.id).unwrap();
+    check(&f, "after the group's deletion");
+    delete(&f.conn, &ctx, a.id).unwrap();
+    check(&f, "after a delete");
+    let items = [item("+15550016003", &f), item("+15550016004", &f)];
+    batch_create(&mut f.conn, &ctx, &items, BatchOptions::default()).unwrap();
+    check(&f, "after a batch create");
+    batch_delete(&mut f.conn, &ctx, &[b.id]).unwrap();
+    check(&f, "after a batch delete");
+    // another tenant's writes leave this tenant's totals alone, and are counted in theirs
+    let (source_id, status_id) = f.source_and_status(f.other);
+    let theirs = NewContact { source_id, status_id, ..f.new_contact("+15550016005") };
+    let other = f.other_ctx();
+    create(&mut f.conn, &other, &theirs).unwrap();
+    check(&f, "after another tenant's create");
+    assert_eq!(list(&f.conn, &f.other_ctx(), &queries[0], Includes::default()).unwrap().total, 1);
+}
+
+/// Another connection (as another process would) writing with plain SQL still moves the
+/// version the first connection's cached totals depend on, even when an `INSERT OR REPLACE`
+/// takes a row from one tenant and gives it to another.
+#[test]
+fn list_totals_see_writes_from_another_connection() {
+    let mut f = Fixture::new();
+    let a = f.contact("+15550017001");
+    f.contact("+15550017002");
+    let path: String = f.conn.query_row("PRAGMA database_list", [], |r| r.get(2)).unwrap();
+    let writer = crate::db::open(&crate::db::DbPath::File(path.into())).unwrap();
+    let leads = ListParams { filters: vec![Filter::new("type", FilterOp::Eq, "lead")], ..ListParams::default() };
+    let total = |f: &Fixture, ctx: &Ctx| list(&f.conn, ctx, &leads, Includes::default()).unwrap().total;
+    assert_eq!((total(&f, &f.ctx()), total(&f, &f.ctx())), (2, 2));
+    writer.execute("UPDATE contacts SET type = 'guest' WHERE id = ?1", [a.id]).unwrap();
+    assert_eq!(total(&f, &f.ctx()), 1);
+    writer.execute("DELETE FROM contacts WHERE tenant_id = ?1", [f.tenant]).unwrap();
+    assert_eq!(total(&f, &f.ctx()), 0);
+    let (source_id, status_id) = f.source_and_status(f.other);
+    let theirs = NewContact { source_id, status_id, ..f.new_contact("+15550017003") };
+    let other = f.other_ctx();
+    let moved = create(&mut f.conn, &other, &theirs).unwrap().contact.id;
+    assert_eq!(total(&f, &f.other_ctx()), 1);
+    let (source_id, status_id) = f.source_and_status(f.tenant);
+    writer
+        .execute(
+            "INSERT OR REPLACE INTO contacts (id, tenant_id, firstname, lastname, type, phone, phone_key, status_id, source_id, created_at, updated_at) \
+             VALUES (?1, ?2, 'Moved', 'Over', 'lead', '+15550017004', '15550017004', ?3, ?4, 0, 0)",
+            params![moved, f.tenant, status_id, source_id],
+        )
+        .unwrap();
+    assert_eq!((total(&f, &f.ctx()), total(&f, &f.other_ctx())), (1, 0));
+}
+
+/// A database made by migrations 0001 and 0002, with contacts, takes migration 0003: the
+/// versions start, the totals are right and follow writes, and the list uses the new index.
+#[test]
+fn migration_0003_applies_to_a_0002_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.db");
+    let now = crate::clock::Ts(1_750_000_000_000_000);
+    let tenant = {
+        let mut old = crate::db::open_at_version(&file, 2).unwrap();
+        let seeded = crate::seed::seed_tenant(&mut old, &TenantSeed::primary(60), &crate::store::templates::Fixture::builtin(), now).unwrap();
+        let ctx = Ctx { tenant_id: seeded.tenant_id, now };
+        let (source_id, status_id): (i64, i64) = old
+            .query_row("SELECT MIN(s.id), MIN(t.id) FROM sources s, statuses t WHERE s.tenant_id = ?1 AND t.tenant_id = ?1", [ctx.tenant_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        for (i, kind) in ["lead", "lead", "customer"].iter().enumerate() {
+            let new = NewContact {
+                firstname: format!("Old {i}"),
+                lastname: "Row".into(),
+                phone: format!("+1555001800{i}"),
+                contact_type: (*kind).into(),
+                source_id,
+                status_id,
+                ..NewContact::default()
+            };
+            insert(&old, &ctx, &new).unwrap();
+        }
+        let tables: i64 = old.query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'contact_versions'", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 0, "a 0002 database");
+        seeded.tenant_id
+    };
+    let mut conn = crate::db::open(&crate::db::DbPath::File(file)).unwrap();
+    let ctx = Ctx { tenant_id: tenant, now };
+    let leads = ListParams { filters: vec![Filter::new("type", FilterOp::Eq, "lead")], sort: SortKey::parse_list("firstname"), ..ListParams::default() };
+    for _ in 0..2 {
+        assert_eq!(list(&conn, &ctx, &leads, Includes::default()).unwrap().total, 2);
+    }
+    let (source_id, status_id): (i64, i64) =
+        conn.query_row("SELECT source_id, status_id FROM contacts WHERE tenant_id = ?1 LIMIT 1", [tenant], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let new = NewContact {
+        firstname: "New".into(),
+        lastname: "Row".into(),
+        phone: "+15550018009".into(),
+        contact_type: "lead".into(),
+        source_id,
+        status_id,
+        ..NewContact::default()
+    };
+    create(&mut conn, &ctx, &new).unwrap();
+    assert_eq!(list(&conn, &ctx, &leads, Includes::default()).unwrap().total, 3);
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT c.id FROM contacts c WHERE c.tenant_id = ?1 AND c.type = 'lead' ORDER BY c.firstname COLLATE NOCASE, c.id LIMIT 10",
+            [tenant],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("contacts_tenant_type_firstname"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+}
