@@ -6,6 +6,10 @@
 //! contacts in one transaction of prepared inserts) and served by a child process
 //! (`wacr-bench serve-sandbox DB`), so the memory row is the sandbox's alone, read from
 //! `/proc/<child>/status`. The child stops when its stdin closes.
+//!
+//! When `wrk` is on PATH, the same three loads run again under wrk against the same child
+//! (get and list right after ours, on the same database; create after ours), in rows beside
+//! ours (`wrk`, which also says how to run them by hand).
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
@@ -22,6 +26,8 @@ use wacr_sandbox::{Config, DbPath, startup};
 use crate::load::{self, Outcome, Plan};
 use crate::table::Row;
 use crate::{Settings, runtime, stats};
+
+pub mod wrk;
 
 /// Requests per minute for the bench's token: never reached.
 const UNLIMITED: i64 = 1_000_000_000;
@@ -60,6 +66,10 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
     let list_path = |n: u64| format!("/contacts?per_page=100&page={}&filter[type]=lead&sort=firstname", n % 10 + 1);
     let mut list = checked(driver.block_on(load::run(addr, plan, Arc::new(move |n| load::get(addr, &list_path(n), &t)))))?;
 
+    // wrk's get and list on the same database as ours (before any create adds contacts)
+    let wrk_runs = wrk::available().then(|| WrkRuns::new(dir.path(), addr, plan.duration, &prepared, contacts));
+    let wrk_reads = wrk_runs.as_ref().map(|w| [w.run(0), w.run(1)]);
+
     let (t, serial) = (Arc::clone(&token), Arc::new(AtomicU64::new(0)));
     let (source_id, status_id) = (prepared.source_id, prepared.status_id);
     let create = move |_| {
@@ -71,6 +81,7 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
         load::post_json(addr, "/contacts", &t, body.to_string().into_bytes())
     };
     let mut created = checked(driver.block_on(load::run(addr, plan, Arc::new(create))))?;
+    let wrk_create = wrk_runs.as_ref().map(|w| w.run(2));
 
     let memory = child.memory();
     child.stop();
@@ -80,8 +91,72 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
     rows.push(row(format!("sandbox get-contact, include=groups,source,status ({count} contacts, {CONNECTIONS} connections)"), &mut get, None));
     rows.push(row("sandbox list-contacts, per_page=100, filter[type]=lead, sort=firstname".into(), &mut list, Some(get_rps)));
     rows.push(row("sandbox create-contact".into(), &mut created, Some(get_rps)));
+    match (wrk_runs, wrk_reads, wrk_create) {
+        (Some(w), Some([wrk_get, wrk_list]), Some(wrk_create)) => {
+            let wrk_get_rps = wrk_get.as_ref().ok().map(|r| r.per_second);
+            let what = |load: &str| format!("wrk {} (the same server and database): {load}", w.flags);
+            rows.push(wrk_row(what("get-contact"), wrk_get, &mut get, None));
+            rows.push(wrk_row(what("list-contacts"), wrk_list, &mut list, wrk_get_rps));
+            rows.push(wrk_row(what("create-contact"), wrk_create, &mut created, wrk_get_rps));
+        }
+        _ => rows.push(Row::new("sandbox loads under wrk", wrk::MISSING)),
+    }
     rows.push(Row::new("sandbox memory at the end (VmRSS, peak VmHWM)", memory));
     Ok(rows)
+}
+
+/// wrk's three runs: the scripts written next to the database, and each run's arguments.
+struct WrkRuns {
+    addr: SocketAddr,
+    /// The flags every run shares, for the rows' names.
+    flags: String,
+    /// get, list and create.
+    args: [Result<Vec<String>, String>; 3],
+}
+
+impl WrkRuns {
+    fn new(dir: &Path, addr: SocketAddr, duration: Duration, prepared: &Prepared, contacts: usize) -> WrkRuns {
+        let scripts = wrk::write_scripts(dir);
+        let script_args = [
+            vec![prepared.first_id.to_string(), contacts.to_string()],
+            Vec::new(),
+            vec![prepared.source_id.to_string(), prepared.status_id.to_string()],
+        ];
+        let args = std::array::from_fn(|i| match &scripts {
+            Ok(paths) => Ok(wrk::args(addr, CONNECTIONS, duration, &prepared.token, &paths[i], &script_args[i])),
+            Err(e) => Err(e.clone()),
+        });
+        let flags = wrk::args(addr, CONNECTIONS, duration, "", Path::new(""), &[])[..4].join(" ");
+        WrkRuns { addr, flags, args }
+    }
+
+    fn run(&self, load: usize) -> Result<wrk::Report, String> {
+        eprintln!("wacr-bench: sandbox: wrk {}", wrk::SCRIPTS[load].0);
+        wrk::run(self.addr, self.args[load].as_ref()?)
+    }
+}
+
+/// A wrk row beside the same load from the bench's generator (ratio wrk / ours); list and
+/// create also against wrk's own get.
+fn wrk_row(what: String, report: Result<wrk::Report, String>, ours: &mut Outcome, wrk_get_rps: Option<f64>) -> Row {
+    let r = match report {
+        Ok(r) => r,
+        Err(e) => return Row::new(what, format!("failed: {e}")),
+    };
+    let (p50, p99) = ours.p50_p99();
+    let mut value = format!("{} (p50 {}, p99 {})", stats::rate(r.per_second), stats::duration(r.p50), stats::duration(r.p99));
+    if r.failed > 0 {
+        value.push_str(&format!("; {} of {} requests failed", r.failed, r.requests));
+    }
+    let compared = format!("our load generator {} (p50 {}, p99 {})", stats::rate(ours.per_second()), stats::duration(p50), stats::duration(p99));
+    let row = Row::new(what, value).compared(compared).ratio(r.per_second / ours.per_second().max(1e-9));
+    match wrk_get_rps {
+        Some(get) => {
+            let slower = get / r.per_second.max(1e-9);
+            row.target(format!("≤ 5x slower than get: {slower:.2}x under wrk"), slower <= 5.0 && r.failed == 0)
+        }
+        None => row,
+    }
 }
 
 fn row(what: String, outcome: &mut Outcome, get_rps: Option<f64>) -> Row {
