@@ -2,6 +2,13 @@
 //! outputs emitted and formatted, on the calling thread and one more (the machine the pipeline
 //! is measured on has two cores).
 
+/// How many threads the pipeline uses: `WACR_CODEGEN_THREADS` if set (1 runs everything on
+/// the calling thread), else two, or one on a single-core machine.
+fn threads() -> usize {
+    let env = std::env::var("WACR_CODEGEN_THREADS").ok().and_then(|v| v.parse::<usize>().ok());
+    env.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(2)).max(1)
+}
+
 /// `f` over every job on up to two threads (the calling one and one more), taking jobs in
 /// order as threads become free; results in job order. A panic in a job is raised again, with
 /// its own message, on the calling thread.
@@ -9,7 +16,7 @@ pub(crate) fn map<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> V
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2).min(jobs.len());
+    let threads = threads().min(jobs.len());
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new(jobs.iter().map(|_| None).collect());
     let work = || {
