@@ -46,10 +46,34 @@ enum Side {
     Response,
 }
 
-/// What every emitter function needs: the API and the models that are only ever sent.
+/// What every emitter function needs: the API, the models that are only ever sent, and the
+/// models that are only ever received.
 struct Context<'a> {
     api: &'a Api,
     request_only: BTreeSet<&'a str>,
+    response_only: BTreeSet<&'a str>,
+}
+
+/// The cargo features of wacr-models under which a type derives `Deserialize`: what clients
+/// send is read by servers (`read-requests`), what servers send is read by clients
+/// (`read-responses`). `Deserialize` is most of the crate's compile time (its derives expand to
+/// two thirds of the compiler's input), so a client-only or server-only build skips the half it
+/// never reads. Everything derives `Serialize` (cheap, and keeps `#[serde]` attributes valid).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reads {
+    Requests,
+    Responses,
+    Both,
+}
+
+impl Reads {
+    fn derive(self) -> TokenStream {
+        match self {
+            Reads::Requests => quote!(#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]),
+            Reads::Responses => quote!(#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]),
+            Reads::Both => quote!(#[cfg_attr(any(feature = "read-requests", feature = "read-responses"), derive(serde::Deserialize))]),
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -67,7 +91,18 @@ impl<'a> Context<'a> {
         for f in api.errors.iter().flat_map(|e| &e.details) {
             reach(api, &f.ty, &mut received);
         }
-        Context { api, request_only: sent.difference(&received).copied().collect() }
+        let request_only = sent.difference(&received).copied().collect();
+        let response_only = received.difference(&sent).copied().collect();
+        Context { api, request_only, response_only }
+    }
+
+    /// Who reads `model`: a model no operation sends or receives derives under both features.
+    fn reads(&self, model: &Model) -> Reads {
+        match (self.request_only.contains(model.name.as_str()), self.response_only.contains(model.name.as_str())) {
+            (true, _) => Reads::Requests,
+            (_, true) => Reads::Responses,
+            _ => Reads::Both,
+        }
     }
 
     fn side_of(&self, model: &Model) -> Side {
@@ -265,9 +300,11 @@ fn model(cx: &Context, m: &Model) -> TokenStream {
     let relations = m.relations.iter().map(|r| relation(cx, r, &m.provenance));
     let resource = (!m.relations.is_empty()).then(|| quote!(, wacr_macros::Resource));
     let docs = doc.tokens();
+    let deserialize = cx.reads(m).derive();
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize #resource)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize #resource)]
+        #deserialize
         pub struct #name {
             #(#fields,)*
             #(#relations,)*
@@ -401,9 +438,11 @@ fn error_details(cx: &Context, e: &ErrorCode) -> TokenStream {
     let name = to_ident(&ident::error_details(&e.variant));
     let docs = Doc::default().markdown(format!("The `details` of a `{}` error.", e.code)).provenance(&e.provenance).tokens();
     let fields = e.details.iter().map(|f| cx.field(f, Side::Response, &e.provenance));
+    let deserialize = Reads::Responses.derive();
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #deserialize
         pub struct #name {
             #(#fields,)*
         }
@@ -418,9 +457,11 @@ fn error_envelope(cx: &Context) -> TokenStream {
         .markdown(format!("The body of every error response: `{{\"{success}\": false, \"{message}\", \"{error}\": {{\"{code}\", \"{details}\"}}}}`, with `\"{errors}\"` on validation errors."))
         .provenance(&e.provenance)
         .tokens();
+    let deserialize = Reads::Responses.derive();
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #deserialize
         pub struct ErrorEnvelope {
             /// Always `false` on an error.
             #[serde(rename = #success, default)]
@@ -437,7 +478,8 @@ fn error_envelope(cx: &Context) -> TokenStream {
         }
 
         /// The `error` object of the error envelope.
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #deserialize
         pub struct ErrorObject {
             /// The error code.
             #[serde(rename = #code)]

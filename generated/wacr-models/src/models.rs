@@ -315,7 +315,8 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
 /// The `details` of a `INSUFFICIENT_SCOPE` error.
 ///
 /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct InsufficientScopeDetails {
     /// The scope the operation requires
     ///
@@ -325,7 +326,8 @@ pub struct InsufficientScopeDetails {
 /// The `details` of a `FEATURE_LIMIT_EXCEEDED` error.
 ///
 /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct FeatureLimitExceededDetails {
     /// The limited feature (contacts, conversations, ...)
     pub feature: String,
@@ -337,7 +339,8 @@ pub struct FeatureLimitExceededDetails {
 /// The `details` of a `FEATURE_NOT_AVAILABLE` error.
 ///
 /// Documented: <https://docs.app.wa.cr/send-otpverification-code-28559796e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct FeatureNotAvailableDetails {
     /// The feature the plan lacks
     pub feature: String,
@@ -345,7 +348,8 @@ pub struct FeatureNotAvailableDetails {
 /// The `details` of a `INVALID_CODE` error.
 ///
 /// Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct InvalidCodeDetails {
     /// Verification attempts left for this OTP
     pub attempts_remaining: i64,
@@ -353,7 +357,8 @@ pub struct InvalidCodeDetails {
 /// The `details` of a `RATE_LIMIT_EXCEEDED` error.
 ///
 /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct RateLimitExceededDetails {
     /// Seconds to wait before retrying
     ///
@@ -363,7 +368,8 @@ pub struct RateLimitExceededDetails {
 /// The body of every error response: `{"success": false, "message", "error": {"code", "details"}}`, with `"errors"` on validation errors.
 ///
 /// Inferred: Pages say the response "includes message: \<text\>", Get Plan Limits documents data.limits, Get Comments documents top-level success and data, batch endpoints document top-level success and summary; no full JSON example exists (every example pane is "{}")
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct ErrorEnvelope {
     /// Always `false` on an error.
     #[serde(rename = "success", default)]
@@ -379,7 +385,8 @@ pub struct ErrorEnvelope {
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 /// The `error` object of the error envelope.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct ErrorObject {
     /// The error code.
     #[serde(rename = "code")]
@@ -405,7 +412,8 @@ const _: fn(rt::PageMeta, rt::PageLinks) = |meta, links| {
 /// The calling tenant's account record with its current subscription
 ///
 /// Documented: <https://docs.app.wa.cr/get-account-info-28559821e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Account {
     /// Tenant ID
     pub id: i64,
@@ -427,7 +435,8 @@ pub struct Account {
 /// The tenant's current subscription plan and billing period
 ///
 /// Documented: <https://docs.app.wa.cr/get-account-info-28559821e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct AccountSubscription {
     /// Name of the subscribed plan; Free when the tenant has no active subscription
     ///
@@ -446,7 +455,8 @@ pub struct AccountSubscription {
 /// Current consumption of each plan-limited feature
 ///
 /// Documented: <https://docs.app.wa.cr/get-usage-statistics-28559822e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Usage {
     /// Total contacts
     pub contacts: UsageEntry,
@@ -460,7 +470,8 @@ pub struct Usage {
 /// Usage of one plan-limited feature against its limit
 ///
 /// Documented: <https://docs.app.wa.cr/get-usage-statistics-28559822e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct UsageEntry {
     /// Current usage of the feature
     pub current: i64,
@@ -482,7 +493,8 @@ pub struct UsageEntry {
 /// The plan's numeric limits, the token's API rate limit and the plan's feature flags
 ///
 /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct PlanLimits {
     /// The numeric limits of the plan
     pub limits: PlanLimitSet,
@@ -492,7 +504,8 @@ pub struct PlanLimits {
 /// The plan's numeric limits, one entry per limited feature
 ///
 /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct PlanLimitSet {
     /// Total contacts (feature_name "Total Contacts")
     pub contacts: PlanLimitEntry,
@@ -508,7 +521,8 @@ pub struct PlanLimitSet {
 /// One numeric limit of the plan
 ///
 /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct PlanLimitEntry {
     /// The limit; -1 means unlimited
     pub limit: i64,
@@ -520,7 +534,8 @@ pub struct PlanLimitEntry {
 /// Feature flags of the plan, true when the plan includes the feature
 ///
 /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct PlanFeatures {
     /// WhatsApp message templates (needed by Send OTP)
     pub whatsapp_templates: bool,
@@ -901,7 +916,8 @@ impl std::fmt::Display for GetPlanLimitsError {
 /// The result of sending (or resending) an OTP through a WhatsApp template
 ///
 /// Documented: <https://docs.app.wa.cr/send-otpverification-code-28559796e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct OtpSent {
     /// WhatsApp message ID (wamid) of the template message
     pub message_id: String,
@@ -927,7 +943,8 @@ pub struct OtpSent {
 /// The result of a successful OTP verification
 ///
 /// Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct OtpVerified {
     /// The verified phone number
     pub phone: String,
@@ -939,7 +956,8 @@ pub struct OtpVerified {
 /// The active OTP of a phone and purpose, if any; when there is none only has_active_otp (false) and message are present
 ///
 /// Documented: <https://docs.app.wa.cr/check-otp-status-28559800e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct OtpStatus {
     /// Whether an OTP exists for the phone and purpose
     pub has_active_otp: bool,
@@ -971,7 +989,8 @@ pub struct OtpStatus {
 /// An APPROVED WhatsApp template of category AUTHENTICATION (AuthTemplateListItem)
 ///
 /// Documented: <https://docs.app.wa.cr/list-authentication-templates-28559797e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct AuthTemplate {
     /// Internal template ID
     pub id: i64,
@@ -1043,7 +1062,8 @@ impl SendOtpRequest {
     }
 }
 /// The request body of Send OTP/Verification Code (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct SendOtpBody {
     /// Recipient phone number with country code (digits, +, -, spaces and parentheses)
     ///
@@ -1292,7 +1312,8 @@ impl ResendOtpRequest {
     }
 }
 /// The request body of Resend OTP (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct ResendOtpBody {
     /// Recipient phone number with country code
     pub phone: String,
@@ -1522,7 +1543,8 @@ impl VerifyOtpRequest {
     }
 }
 /// The request body of Verify OTP (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct VerifyOtpBody {
     /// The phone number that received the OTP
     pub phone: String,
@@ -1703,7 +1725,8 @@ impl CheckOtpStatusRequest {
     }
 }
 /// The request body of Check OTP Status (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct CheckOtpStatusBody {
     /// The phone number the OTP was sent to
     pub phone: String,
@@ -2115,7 +2138,8 @@ impl std::fmt::Display for ListAuthTemplatesError {
 /// An internal note attached to a contact's chat
 ///
 /// Documented: <https://docs.app.wa.cr/get-comments-28559824e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Comment {
     /// Row ID of the note in the chat messages
     pub id: i64,
@@ -2154,7 +2178,8 @@ pub struct Comment {
 /// The note just added; its fields are top-level keys of the response, next to success and message (no data wrapper)
 ///
 /// Documented: <https://docs.app.wa.cr/add-comment-28559825e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct CommentAdded {
     /// ID of the tenant
     pub tenant_id: i64,
@@ -2343,7 +2368,8 @@ impl AddCommentRequest {
     }
 }
 /// The request body of Add Comment (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct AddCommentBody {
     /// Text of the note, plain text or HTML
     ///
@@ -2539,14 +2565,8 @@ impl std::str::FromStr for ContactType {
 /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
 ///
 /// Relations load only when asked for with `?include=` ([`ContactInclude`]).
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    wacr_macros::Resource
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, wacr_macros::Resource)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Contact {
     /// Contact ID
     pub id: i64,
@@ -2622,7 +2642,8 @@ pub struct Contact {
 /// One contact to create in a batch; the single-create rules apply, without groups
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct BatchCreateContact {
     /// First name
     ///
@@ -2703,7 +2724,8 @@ pub struct BatchCreateContact {
 /// How Batch Create Contacts treats duplicates and failing items
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct BatchCreateOptions {
     /// Keep processing the remaining items after an item fails; false makes the first failing item roll the whole batch back and fail the call
     ///
@@ -2721,7 +2743,8 @@ pub struct BatchCreateOptions {
 /// The outcome of Batch Create Contacts; its fields are top-level keys of the response, next to success and message (no data wrapper)
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct BatchCreateResult {
     /// Counts of the items by outcome
     pub summary: BatchCreateSummary,
@@ -2735,7 +2758,8 @@ pub struct BatchCreateResult {
 /// Counts of a batch create's items by outcome
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct BatchCreateSummary {
     /// Number of items submitted
     pub total: i64,
@@ -2749,7 +2773,8 @@ pub struct BatchCreateSummary {
 /// An item of a batch create that was skipped as a duplicate
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct BatchSkippedItem {
     /// Zero-based position of the item in the request's contacts array
     ///
@@ -2765,7 +2790,8 @@ pub struct BatchSkippedItem {
 /// An item of a batch create that failed
 ///
 /// Inferred: the page's field list is cut off after 'i…'; index, errors and data mirror the skipped items (index, reason, data) with the per-field messages of a VALIDATION_ERROR in place of the reason
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct BatchFailedItem {
     /// Zero-based position of the item in the request's contacts array
     pub index: i64,
@@ -2777,7 +2803,8 @@ pub struct BatchFailedItem {
 /// The outcome of Batch Delete Contacts; its fields are top-level keys of the response, next to success and message (no data wrapper)
 ///
 /// Documented: <https://docs.app.wa.cr/batch-delete-contacts-28559789e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct BatchDeleteResult {
     /// Counts of the ids by outcome
     pub summary: BatchDeleteSummary,
@@ -2785,7 +2812,8 @@ pub struct BatchDeleteResult {
 /// Counts of a batch delete's ids by outcome
 ///
 /// Documented: <https://docs.app.wa.cr/batch-delete-contacts-28559789e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct BatchDeleteSummary {
     /// Number of ids submitted
     pub total: i64,
@@ -3213,7 +3241,8 @@ impl CreateContactRequest {
     }
 }
 /// The request body of Create Contact (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct CreateContactBody {
     /// First name
     ///
@@ -3627,7 +3656,8 @@ impl UpdateContactRequest {
     }
 }
 /// The request body of Update Contact (JSON).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct UpdateContactBody {
     /// First name
     ///
@@ -4000,7 +4030,8 @@ impl BatchCreateContactsRequest {
     }
 }
 /// The request body of Batch Create Contacts (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct BatchCreateContactsBody {
     /// The contacts to create; each item follows the Create Contact rules, without groups
     ///
@@ -4172,7 +4203,8 @@ impl BatchDeleteContactsRequest {
     }
 }
 /// The request body of Batch Delete Contacts (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct BatchDeleteContactsBody {
     /// IDs of the contacts to delete
     ///
@@ -4290,7 +4322,8 @@ impl std::fmt::Display for BatchDeleteContactsError {
 /// A contact group of the tenant (GroupResource)
 ///
 /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Group {
     /// Group ID
     pub id: i64,
@@ -4304,7 +4337,8 @@ pub struct Group {
 /// The outcome of adding contacts to a group
 ///
 /// Documented: <https://docs.app.wa.cr/add-contacts-to-group-28559806e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct GroupMembershipAdded {
     /// ID of the group
     pub group_id: i64,
@@ -4314,7 +4348,8 @@ pub struct GroupMembershipAdded {
 /// The outcome of removing contacts from a group
 ///
 /// Documented: <https://docs.app.wa.cr/remove-contacts-from-group-28559807e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct GroupMembershipRemoved {
     /// ID of the group
     pub group_id: i64,
@@ -4579,7 +4614,8 @@ impl CreateGroupRequest {
     }
 }
 /// The request body of Create Group (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct CreateGroupBody {
     /// Group name
     ///
@@ -4837,7 +4873,8 @@ impl UpdateGroupRequest {
     }
 }
 /// The request body of Update Group (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct UpdateGroupBody {
     /// New group name
     ///
@@ -5117,7 +5154,8 @@ impl AddContactsToGroupRequest {
     }
 }
 /// The request body of Add Contacts to Group (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct AddContactsToGroupBody {
     /// IDs of the tenant's contacts to add to the group
     ///
@@ -5282,7 +5320,8 @@ impl RemoveContactsFromGroupRequest {
     }
 }
 /// The request body of Remove Contacts from Group (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct RemoveContactsFromGroupBody {
     /// IDs of the contacts to remove from the group
     ///
@@ -5733,7 +5772,8 @@ impl std::str::FromStr for InteractiveType {
 /// A message of the history, as listed by List Messages (MessageListItem, a WhatsappHistory record)
 ///
 /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Message {
     /// Message record ID
     pub id: i64,
@@ -5778,7 +5818,8 @@ pub struct Message {
 /// One message with its delivery details, as returned by Get Message (every Message field plus four more)
 ///
 /// Documented: <https://docs.app.wa.cr/get-message-28559795e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct MessageDetail {
     /// Message record ID
     pub id: i64,
@@ -5835,7 +5876,8 @@ pub struct MessageDetail {
 /// The result of Send Text Message
 ///
 /// Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct TextMessageSent {
     /// WhatsApp message ID (wamid)
     pub message_id: String,
@@ -5857,7 +5899,8 @@ pub struct TextMessageSent {
 /// The result of Send Template Message (the page's field table is cut off after template_name)
 ///
 /// Documented: <https://docs.app.wa.cr/send-template-message-28559791e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct SendTemplateResult {
     /// WhatsApp message ID (wamid)
     pub message_id: String,
@@ -5898,7 +5941,8 @@ pub struct SendTemplateResult {
 /// The result of Send Media Message
 ///
 /// Documented: <https://docs.app.wa.cr/send-media-message-28559792e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct MediaMessageSent {
     /// WhatsApp message ID (wamid)
     pub message_id: String,
@@ -5928,7 +5972,8 @@ pub struct MediaMessageSent {
 /// The result of Send Interactive Message
 ///
 /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct InteractiveMessageSent {
     /// WhatsApp message ID (wamid)
     pub message_id: String,
@@ -5950,7 +5995,8 @@ pub struct InteractiveMessageSent {
 /// A reply button of a `button` interactive message
 ///
 /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct InteractiveButton {
     /// Button ID, returned when the customer taps the button (unique within the message)
     pub id: String,
@@ -5962,7 +6008,8 @@ pub struct InteractiveButton {
 /// A section of a `list` interactive message
 ///
 /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct InteractiveSection {
     /// Section title
     pub title: String,
@@ -5972,7 +6019,8 @@ pub struct InteractiveSection {
 /// A selectable row of a list section
 ///
 /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct InteractiveRow {
     /// Row ID, returned when the customer picks the row (unique, see sections)
     pub id: String,
@@ -6025,7 +6073,8 @@ impl SendTextMessageRequest {
     }
 }
 /// The request body of Send Text Message (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct SendTextMessageBody {
     /// Recipient phone number with country code (digits, +, -, spaces and parentheses)
     ///
@@ -6233,7 +6282,8 @@ impl SendTemplateMessageRequest {
     }
 }
 /// The request body of Send Template Message (JSON, or `multipart/form-data` when a file is set).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct SendTemplateMessageBody {
     /// Recipient phone number with country code
     ///
@@ -6645,7 +6695,8 @@ impl SendMediaMessageRequest {
     }
 }
 /// The request body of Send Media Message (`multipart/form-data`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct SendMediaMessageBody {
     /// Recipient phone number with country code
     ///
@@ -6946,7 +6997,8 @@ impl SendInteractiveMessageRequest {
     }
 }
 /// The request body of Send Interactive Message (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct SendInteractiveMessageBody {
     /// Recipient phone number with country code
     ///
@@ -7610,7 +7662,8 @@ impl std::fmt::Display for GetMessageError {
 /// A lead source of the tenant (SourceResource)
 ///
 /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Source {
     /// Source ID
     pub id: i64,
@@ -7875,7 +7928,8 @@ impl CreateSourceRequest {
     }
 }
 /// The request body of Create Source (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct CreateSourceBody {
     /// Source name
     ///
@@ -8133,7 +8187,8 @@ impl UpdateSourceRequest {
     }
 }
 /// The request body of Update Source (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct UpdateSourceBody {
     /// New source name
     ///
@@ -8388,7 +8443,8 @@ impl std::fmt::Display for DeleteSourceError {
 /// A contact status of the tenant (StatusResource)
 ///
 /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Status {
     /// Status ID
     pub id: i64,
@@ -8656,7 +8712,8 @@ impl CreateStatusRequest {
     }
 }
 /// The request body of Create Status (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct CreateStatusBody {
     /// Status name
     ///
@@ -8922,7 +8979,8 @@ impl UpdateStatusRequest {
     }
 }
 /// The request body of Update Status (JSON).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]
 pub struct UpdateStatusBody {
     /// New status name
     ///
@@ -9375,7 +9433,8 @@ impl std::str::FromStr for TemplateHeaderFormat {
 /// A WhatsApp message template of the tenant (TemplateResource)
 ///
 /// Documented: <https://docs.app.wa.cr/get-template-28559810e0>
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct Template {
     /// Internal template ID
     pub id: i64,
@@ -9439,7 +9498,8 @@ pub struct Template {
 /// Counts of a template synchronisation with the WhatsApp Business Account
 ///
 /// Inferred: the response of Sync Templates is not readable; a small set of counts reports what changed
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]
 pub struct TemplateSyncResult {
     /// Templates received from the WhatsApp Business Account
     pub synced: i64,
