@@ -1,5 +1,7 @@
 //! `N` requests of the glue rows (`GET /contacts/{id}?include=groups,source,status`) through
-//! one router in process, for an instruction count that a busy machine does not disturb:
+//! one router in process (`generated` or `hand`), for an instruction count that a busy machine
+//! does not disturb. `cargo xtask bench` takes the same count itself when valgrind is
+//! installed (`wacr-bench calls glue SIDE N`); by hand:
 //!
 //! ```text
 //! cargo build --release -p wacr-bench --example glue_calls
@@ -10,30 +12,8 @@
 //!
 //! The difference between the two counts of a side, over 10,000, is its instructions per request.
 
-use std::sync::Arc;
-
-use wacr_bench::contacts::{self, Store};
-use wacr_bench::glue;
-
-fn main() {
+fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (side, n) = match args.as_slice() {
-        [side, n] => (side.as_str(), n.parse::<u64>().expect("N is a count")),
-        _ => {
-            eprintln!("usage: glue_calls generated|hand N");
-            std::process::exit(2);
-        }
-    };
-    let store = Store::new();
-    let mut router = match side {
-        "generated" => contacts::generated_router(Arc::clone(&store)),
-        "hand" => contacts::hand_router(Arc::clone(&store)),
-        other => panic!("unknown side `{other}`"),
-    };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-    for i in 0..n {
-        if let Err(e) = rt.block_on(glue::call(&mut router, i)) {
-            panic!("request {i}: {e}");
-        }
-    }
+    let [side, n] = args.as_slice() else { return Err("usage: glue_calls generated|hand N".into()) };
+    wacr_bench::glue::calls(side, n.parse().map_err(|_| format!("`{n}` is not a count"))?)
 }

@@ -9,12 +9,12 @@ use std::time::Instant;
 
 use serde::Deserialize;
 use wacr_client::Client;
-use wacr_client::models::{Contact, ContactInclude, GetContactQuery};
+use wacr_client::models::{Contact, ContactInclude, GetContactError, GetContactQuery};
 
 use crate::contacts::{self, CONTACTS, Store, TOKEN};
 use crate::load::{Outcome, Plan};
 use crate::table::Row;
-use crate::{Settings, alternate, runtime, serve, stats};
+use crate::{Settings, alternate, callgrind, runtime, serve, stats};
 
 pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
     let server = runtime(1);
@@ -27,10 +27,7 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
         Client::builder().base_url(base.clone()).token(TOKEN).build().map(Client::from_transport).map_err(|e| format!("client: {e}"))?,
     );
     let raw = raw_client()?;
-    let mut query = GetContactQuery::default();
-    for include in [ContactInclude::Groups, ContactInclude::Source, ContactInclude::Status] {
-        query.include.insert(include);
-    }
+    let query = all_includes();
     let plan = Plan { connections: settings.connections(), duration: settings.round(), max_requests: settings.max_requests(), rate: None };
     let mut totals = alternate(settings, 2, |side| {
         if side == 0 {
@@ -56,7 +53,57 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
         .compared(format!("raw reqwest (same 30 s timeout) + serde_json {} (p99 {}, p50 {})", stats::rate(raw_rps), stats::duration(r99), stats::duration(r50)))
         .ratio(ratio)
         .target("≥ 0.95", ratio >= 0.95),
+        instructions_row(settings)?,
     ])
+}
+
+/// `n` calls of the row's request, one at a time, against the hand-written server in the same
+/// process, by one side: the generated client (`generated`), its transport alone with a
+/// ready-made call (`transport`: the difference to `generated` is the generated layer), or raw
+/// reqwest + serde_json (`raw`). What `wacr-bench calls client SIDE N` runs under callgrind.
+pub fn calls(side: &str, n: u64) -> Result<(), String> {
+    if !["generated", "transport", "raw"].contains(&side) {
+        return Err(format!("unknown side `{side}` (generated, transport, raw)"));
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+        let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+        tokio::spawn(async move { axum::serve(listener, contacts::hand_router(Store::new())).await });
+        let transport = Client::builder().base_url(base.clone()).token(TOKEN).build().map_err(|e| format!("client: {e}"))?;
+        let client = Client::from_transport(transport.clone());
+        let raw = raw_client()?;
+        let query = all_includes();
+        for i in 0..n {
+            let id = id(i);
+            let result = match side {
+                "generated" => client.contacts().get(id, query.clone()).await.map(drop).map_err(|e| e.to_string()),
+                "transport" => {
+                    let call = wacr_runtime::client::Call {
+                        operation_id: "get_contact",
+                        method: wacr_runtime::Method::Get,
+                        path: format!("/contacts/{id}"),
+                        query: vec![("include".into(), "groups,source,status".into())],
+                        body: wacr_runtime::client::Body::Empty,
+                        shape: wacr_runtime::client::Shape::Data,
+                        sends_message: false,
+                    };
+                    transport.send::<Contact, GetContactError>(call).await.map(drop).map_err(|e| e.to_string())
+                }
+                _ => raw_get(raw.clone(), format!("{base}/contacts/{id}?include=groups,source,status")).await,
+            };
+            result.map_err(|e| format!("call {i}: {e}"))?;
+        }
+        Ok(())
+    })
+}
+
+fn all_includes() -> GetContactQuery {
+    let mut query = GetContactQuery::default();
+    for include in [ContactInclude::Groups, ContactInclude::Source, ContactInclude::Status] {
+        query.include.insert(include);
+    }
+    query
 }
 
 /// The raw side: reqwest with the generated client's default per-request timeout (30 s), so
@@ -64,6 +111,23 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
 /// instructions of each call, `examples/client_calls.rs`).
 pub fn raw_client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().map_err(|e| format!("reqwest: {e}"))
+}
+
+/// Instructions per call of each side under callgrind, client and server together (the
+/// server's share is the same on every side).
+fn instructions_row(settings: &Settings) -> Result<Row, String> {
+    let what = "client: instructions per call, client and server in one process (callgrind; not moved by load)";
+    let mut counts = Vec::new();
+    for side in ["generated", "transport", "raw"] {
+        match callgrind::per_call("client", side, settings.quick)? {
+            Some(count) => counts.push(count),
+            None => return Ok(Row::new(what, "skipped: valgrind is not installed")),
+        }
+    }
+    let [generated, transport, raw] = counts[..] else { unreachable!("three sides") };
+    Ok(Row::new(what, format!("{} (its transport alone {})", callgrind::thousands(generated), callgrind::thousands(transport)))
+        .compared(format!("raw reqwest + serde_json {}", callgrind::thousands(raw)))
+        .ratio(raw / generated))
 }
 
 fn id(n: u64) -> i64 {

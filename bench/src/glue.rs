@@ -13,7 +13,7 @@ use tower_service::Service;
 use crate::contacts::{self, Store, TOKEN};
 use crate::load::{self, Plan};
 use crate::table::Row;
-use crate::{Settings, alternate, runtime, serve, stats};
+use crate::{Settings, alternate, callgrind, runtime, serve, stats};
 
 pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
     let server = runtime(1);
@@ -59,6 +59,14 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
         Row::new("server glue, same request in process (no sockets): time per request", stats::duration(generated_cpu))
             .compared(format!("hand-written {}", stats::duration(hand_cpu)))
             .ratio(generated_cpu.as_secs_f64() / hand_cpu.as_secs_f64().max(1e-12)),
+        match instructions(settings)? {
+            Some([generated, hand]) => {
+                Row::new("server glue, same request in process: instructions per request (callgrind; not moved by load)", callgrind::thousands(generated))
+                    .compared(format!("hand-written {}", callgrind::thousands(hand)))
+                    .ratio(generated / hand)
+            }
+            None => Row::new("server glue, instructions per request (callgrind)", "skipped: valgrind is not installed"),
+        },
     ])
 }
 
@@ -81,6 +89,29 @@ fn in_process(settings: &Settings, store: &Arc<Store>) -> Result<[Duration; 2], 
         }
     }
     Ok([stats::median(&times[0]), stats::median(&times[1])])
+}
+
+/// `n` requests through one side's router (`generated` or `hand`), one at a time, in process:
+/// what `wacr-bench calls glue SIDE N` runs under callgrind.
+pub fn calls(side: &str, n: u64) -> Result<(), String> {
+    let store = Store::new();
+    let mut router = match side {
+        "generated" => contacts::generated_router(Arc::clone(&store)),
+        "hand" => contacts::hand_router(Arc::clone(&store)),
+        other => return Err(format!("unknown side `{other}` (generated, hand)")),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    for i in 0..n {
+        rt.block_on(call(&mut router, i)).map_err(|e| format!("request {i}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Instructions per request of each side under callgrind (`None` without valgrind).
+fn instructions(settings: &Settings) -> Result<Option<[f64; 2]>, String> {
+    let Some(generated) = callgrind::per_call("glue", "generated", settings.quick)? else { return Ok(None) };
+    let Some(hand) = callgrind::per_call("glue", "hand", settings.quick)? else { return Ok(None) };
+    Ok(Some([generated, hand]))
 }
 
 pub async fn call(router: &mut axum::Router, n: u64) -> Result<(), String> {

@@ -6,6 +6,7 @@
 //!
 //! Load runs only ever target loopback addresses and are bounded in time and count.
 
+pub mod callgrind;
 pub mod client;
 pub mod codegen;
 pub mod compile;

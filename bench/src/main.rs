@@ -8,6 +8,7 @@ use wacr_bench::{Section, Settings, sandbox, table};
 
 const USAGE: &str = "\
 usage: wacr-bench [--quick] [--only SECTION[,SECTION...]] [--readme FILE]
+       wacr-bench calls glue|client SIDE N   (N in-process calls, for callgrind)
   sections: codegen, compile, glue, client, sandbox (default: all, in that order)
   --quick    short rounds and 10,000 contacts: checks the harness, the numbers mean little
   --readme   also write the table between the bench markers of FILE";
@@ -21,6 +22,26 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("serve-sandbox: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if let [command, row, side, n] = args.as_slice()
+        && command == "calls"
+    {
+        let n: u64 = match n.parse() {
+            Ok(n) => n,
+            Err(_) => return usage(&format!("`{n}` is not a count")),
+        };
+        let result = match row.as_str() {
+            "glue" => wacr_bench::glue::calls(side, n),
+            "client" => wacr_bench::client::calls(side, n),
+            other => Err(format!("unknown row `{other}` (glue, client)")),
+        };
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("calls: {e}");
                 ExitCode::FAILURE
             }
         };
