@@ -298,21 +298,12 @@ impl<Sc: ScopeEnum> Call<Sc> {
 
     /// `{success, message, data}` with the operation's success status, or the error envelope.
     pub fn data<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |call, data| {
-            let keys = &call.conventions.envelope;
-            if call.fields.is_empty() {
-                return envelope::to_bytes(&SuccessBody::<_, (), ()> { keys, message: call.message, data, page: None });
-            }
-            let mut data = serde_json::to_value(data)?;
-            query::project(&mut data, &call.fields, call.relations);
-            envelope::to_bytes(&SuccessBody::<_, (), ()> { keys, message: call.message, data: &data, page: None })
-        })
+        self.success(result, info, |call, data| call.envelope::<_, (), ()>(data, None))
     }
 
     /// `{success, message, data: [..], meta, links}`; empty links are filled from the request.
     pub fn list<T: Serialize, C>(self, result: Result<Page<T>, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
         self.success(result, info, |call, page| {
-            let keys = &call.conventions.envelope;
             let built;
             let links = match page.links.first.is_empty() {
                 true => {
@@ -321,14 +312,20 @@ impl<Sc: ScopeEnum> Call<Sc> {
                 }
                 false => &page.links,
             };
-            let meta = Some((&page.meta, links));
-            if call.fields.is_empty() {
-                return envelope::to_bytes(&SuccessBody { keys, message: call.message, data: &page.items, page: meta });
-            }
-            let mut items = serde_json::to_value(&page.items)?;
-            query::project(&mut items, &call.fields, call.relations);
-            envelope::to_bytes(&SuccessBody { keys, message: call.message, data: &items, page: meta })
+            call.envelope(&page.items, Some((&page.meta, links)))
         })
+    }
+
+    /// The success envelope of `data` (and a list's `meta` and `links`), serialized straight
+    /// from the typed data; only a `?fields=` selection goes through a `Value` to be projected.
+    fn envelope<D: Serialize, M: Serialize, L: Serialize>(&self, data: &D, page: Option<(&M, &L)>) -> serde_json::Result<Vec<u8>> {
+        let keys = &self.conventions.envelope;
+        if self.fields.is_empty() {
+            return envelope::to_bytes(&SuccessBody { keys, message: self.message, data, page });
+        }
+        let mut data = serde_json::to_value(data)?;
+        query::project(&mut data, &self.fields, self.relations);
+        envelope::to_bytes(&SuccessBody { keys, message: self.message, data: &data, page })
     }
 
     /// `{success, message, ...fields of data}`.
