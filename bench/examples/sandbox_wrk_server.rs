@@ -24,13 +24,8 @@ fn main() -> Result<(), String> {
         let running = wacr_sandbox::spawn(sandbox::config(&db)).await?;
         let addr = running.addr;
         println!("sandbox listening on {addr}; the bench's loads under wrk:");
-        let loads = [
-            ("get.lua", vec![prepared.first_id.to_string(), contacts.to_string()]),
-            ("list.lua", Vec::new()),
-            ("create.lua", vec![prepared.source_id.to_string(), prepared.status_id.to_string()]),
-        ];
-        for (script, args) in loads {
-            let args = wrk::args(addr, 8, Duration::from_secs(6), &prepared.token, &scripts.join(script), &args);
+        for ((script, _), args) in wrk::SCRIPTS.iter().zip(prepared.wrk_script_args(contacts)) {
+            let args = wrk::args(addr, sandbox::CONNECTIONS, Duration::from_secs(6), &prepared.token, &scripts.join(script), &args);
             let quoted: Vec<String> = args.iter().map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() }).collect();
             println!("wrk {}", quoted.join(" "));
         }

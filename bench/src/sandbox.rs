@@ -32,7 +32,7 @@ pub mod wrk;
 /// Requests per minute for the bench's token: never reached.
 const UNLIMITED: i64 = 1_000_000_000;
 /// Connections of the sandbox rows (one SQLite connection serves them all).
-const CONNECTIONS: usize = 8;
+pub const CONNECTIONS: usize = 8;
 
 const FIRST: [&str; 20] = [
     "Ana", "Bruno", "Carla", "Diego", "Elena", "Fabio", "Gina", "Hugo", "Ines", "Joao", "Karin", "Luis", "Marta", "Nuno", "Olga", "Pedro",
@@ -117,11 +117,7 @@ struct WrkRuns {
 impl WrkRuns {
     fn new(dir: &Path, addr: SocketAddr, duration: Duration, prepared: &Prepared, contacts: usize) -> WrkRuns {
         let scripts = wrk::write_scripts(dir);
-        let script_args = [
-            vec![prepared.first_id.to_string(), contacts.to_string()],
-            Vec::new(),
-            vec![prepared.source_id.to_string(), prepared.status_id.to_string()],
-        ];
+        let script_args = prepared.wrk_script_args(contacts);
         let args = std::array::from_fn(|i| match &scripts {
             Ok(paths) => Ok(wrk::args(addr, CONNECTIONS, duration, &prepared.token, &paths[i], &script_args[i])),
             Err(e) => Err(e.clone()),
@@ -205,6 +201,18 @@ pub struct Prepared {
     pub source_id: i64,
     pub status_id: i64,
     pub seeding: Duration,
+}
+
+impl Prepared {
+    /// The arguments of the wrk scripts (`wrk::SCRIPTS`: get, list, create) on this database of
+    /// `contacts` contacts.
+    pub fn wrk_script_args(&self, contacts: usize) -> [Vec<String>; 3] {
+        [
+            vec![self.first_id.to_string(), contacts.to_string()],
+            Vec::new(),
+            vec![self.source_id.to_string(), self.status_id.to_string()],
+        ]
+    }
 }
 
 /// Prepares the database at `db` as the sandbox's first start does, then seeds `contacts`.
