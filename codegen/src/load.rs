@@ -58,9 +58,10 @@ pub fn load_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> O
         let (node, parse_diags) = parsed.expect("every readable file was parsed");
         diags.append(parse_diags);
         if let Some(node) = node
-            && let Some(group) = decode_group(id, &node, diags) {
-                groups.push(group);
-            }
+            && let Some(group) = decode_group(id, &node, diags)
+        {
+            groups.push(group);
+        }
     }
     report_unlisted_files(dir, &api, diags);
     Some(Spec { api, groups })
