@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use syn::ext::IdentExt as _;
 use syn::{Data, DataStruct, DeriveInput, Fields, Ident, Path, Type};
 
-use crate::attr::{self, IncludeAttr, OperationAttrs, ResourceAttrs, SerdeField};
+use crate::attr::{self, IncludeAttr, OperationAttrs, ResourceAttrs, SerdeDe, SerdeField, WireAttrs, WireVariantAttr};
 use crate::ctxt::Errors;
 use crate::syntax;
 
@@ -30,6 +30,34 @@ pub(crate) struct Operation<'a> {
     pub original: &'a DeriveInput,
     pub attrs: OperationAttrs<'a>,
     pub fields: Vec<Field<'a>>,
+}
+
+/// A fieldless enum deriving `WireEnum`.
+pub(crate) struct WireEnum<'a> {
+    pub original: &'a DeriveInput,
+    pub attrs: WireAttrs,
+    pub variants: Vec<WireVariant<'a>>,
+}
+
+/// A variant of a `WireEnum` enum.
+pub(crate) struct WireVariant<'a> {
+    pub original: &'a syn::Variant,
+    pub attr: WireVariantAttr<'a>,
+}
+
+/// A struct deriving `Deserialize`.
+pub(crate) struct DeStruct<'a> {
+    pub original: &'a DeriveInput,
+    /// The name in messages: serde's container `rename`, else the struct's.
+    pub name: String,
+    pub rename_all: Option<syn::LitStr>,
+    pub fields: Vec<DeField<'a>>,
+}
+
+/// A field of a `Deserialize` struct.
+pub(crate) struct DeField<'a> {
+    pub original: &'a syn::Field,
+    pub serde: SerdeDe,
 }
 
 /// A field of a `Resource` or `Operation` struct.
@@ -209,6 +237,86 @@ impl<'a> Operation<'a> {
             }
             attr::ScopeSpec::Variant(_) => None,
         }
+    }
+}
+
+impl<'a> WireEnum<'a> {
+    /// Reads the input; anything but an enum is recorded as an error and read as having no
+    /// variants.
+    pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput) -> Self {
+        let attrs = attr::wire_container(errors, &input.attrs);
+        let variants = match &input.data {
+            Data::Enum(data) => data
+                .variants
+                .iter()
+                .map(|variant| WireVariant {
+                    original: variant,
+                    attr: attr::wire_variant(errors, &variant.attrs),
+                })
+                .collect(),
+            _ => shape_error(errors, input, "WireEnum", "enums of unit variants"),
+        };
+        WireEnum {
+            original: input,
+            attrs,
+            variants,
+        }
+    }
+
+    /// The name in parse errors: `#[wire(name)]`, else the enum's.
+    pub(crate) fn name(&self) -> String {
+        let ident = || self.original.ident.unraw().to_string();
+        self.attrs.name.as_ref().map_or_else(ident, syn::LitStr::value)
+    }
+}
+
+impl<'a> DeStruct<'a> {
+    /// Reads the input; anything but a struct with named fields is recorded as an error and
+    /// read as having no fields.
+    pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput) -> Self {
+        let (name, rename_all) = attr::serde_de_container(errors, &input.attrs);
+        let fields = match &input.data {
+            Data::Struct(DataStruct {
+                fields: Fields::Named(named),
+                ..
+            }) => named
+                .named
+                .iter()
+                .map(|field| DeField {
+                    original: field,
+                    serde: attr::serde_de_field(errors, &field.attrs),
+                })
+                .collect(),
+            _ => shape_error(errors, input, "Deserialize", "structs with named fields"),
+        };
+        DeStruct {
+            original: input,
+            name: name.unwrap_or_else(|| input.ident.unraw().to_string()),
+            rename_all,
+            fields,
+        }
+    }
+
+    /// The fields that are read, with the name each is read by.
+    pub(crate) fn read_fields(&self) -> impl Iterator<Item = (&DeField<'a>, String)> {
+        self.fields.iter().filter(|field| !field.serde.skip).map(|field| (field, self.wire_name(field)))
+    }
+
+    /// serde's `rename`, else the container's `rename_all` rule, else the field name.
+    fn wire_name(&self, field: &DeField) -> String {
+        if let Some(rename) = &field.serde.rename {
+            return rename.clone();
+        }
+        let name = field.ident().unraw().to_string();
+        let rule = self.rename_all.as_ref().map(syn::LitStr::value);
+        rule.and_then(|rule| syntax::apply_rename_all(&rule, &name)).unwrap_or(name)
+    }
+}
+
+impl DeField<'_> {
+    /// The field name (named fields only reach the derive).
+    pub(crate) fn ident(&self) -> Ident {
+        self.original.ident.clone().unwrap_or_else(|| Ident::new("_", Span::call_site()))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Parsing of the helper attributes (`#[resource]`, `#[include]`, `#[scope]`, `#[operation]`,
-//! `#[path_param]`) and of the serde attributes the checks read. Lenient by design: a bad key is
+//! `#[path_param]`, `#[wire]`) and of the serde attributes the checks and the `Deserialize`
+//! derive read. Lenient by design: a bad key is
 //! recorded and skipped so the keys after it are still read and reported.
 
 use proc_macro2::TokenTree;
@@ -43,6 +44,33 @@ pub(crate) struct OperationAttrs<'a> {
     pub keys: Vec<String>,
 }
 
+/// `#[wire(name = "...", code = Path, crate = path)]` on a wire enum.
+#[derive(Default)]
+pub(crate) struct WireAttrs {
+    pub name: Option<LitStr>,
+    pub code: Option<Path>,
+    pub krate: Option<Path>,
+}
+
+/// `#[wire("value")]` or `#[wire("CODE", status = 404)]` on a variant of a wire enum.
+#[derive(Default)]
+pub(crate) struct WireVariantAttr<'a> {
+    pub original: Option<&'a Attribute>,
+    pub wire: Option<LitStr>,
+    pub status: Option<LitInt>,
+}
+
+/// What the `Deserialize` derive reads of a field's `#[serde(...)]` attributes.
+#[derive(Default)]
+pub(crate) struct SerdeDe {
+    /// The name it is read by: `rename = "x"` or `rename(deserialize = "x")`.
+    pub rename: Option<String>,
+    /// `default`: absent reads as `Default::default()`.
+    pub default: bool,
+    /// `skip` or `skip_deserializing`: never read, always `Default::default()`.
+    pub skip: bool,
+}
+
 /// The value of `scope = ...` in `#[operation]`.
 pub(crate) enum ScopeSpec {
     /// `scope = Scope::ContactsRead`: a path to a variant of the scope enum.
@@ -59,6 +87,11 @@ const RESOURCE_KEYS: &[&str] = &["include", "crate"];
 const INCLUDE_KEYS: &[&str] = &["rename"];
 const SCOPE_KEYS: &[&str] = &["crate"];
 const OPERATION_KEYS: &[&str] = &["id", "method", "path", "scope", "status", "crate"];
+const WIRE_KEYS: &[&str] = &["name", "code", "crate"];
+/// Field keys of `#[serde]` the `Deserialize` derive honours, or that only concern serializing.
+const SERDE_DE_FIELD_KEYS: &[&str] = &["rename", "default", "skip", "skip_deserializing", "skip_serializing", "skip_serializing_if", "serialize_with"];
+/// Container keys of `#[serde]` the `Deserialize` derive honours.
+const SERDE_DE_CONTAINER_KEYS: &[&str] = &["rename", "rename_all"];
 
 /// Reads `#[resource(...)]` on a struct.
 pub(crate) fn resource(errors: &Errors, attrs: &[Attribute]) -> ResourceAttrs {
@@ -237,6 +270,141 @@ pub(crate) fn path_param<'a>(errors: &Errors, attrs: &'a [Attribute]) -> Option<
         found.get_or_insert(attr);
     }
     found
+}
+
+/// Reads `#[wire(...)]` on a wire enum.
+pub(crate) fn wire_container(errors: &Errors, attrs: &[Attribute]) -> WireAttrs {
+    let mut out = WireAttrs::default();
+    let mut seen = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("wire")) {
+        parse_keys(errors, attr, WIRE_KEYS, &mut seen, |key, meta| {
+            match key {
+                "name" => out.name = Some(lit_str(meta, key, "sort field")?),
+                "code" => out.code = Some(value(meta, key, "ErrorCode")?.parse()?),
+                _ => out.krate = Some(crate_path(meta)?),
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+/// Reads `#[wire("value")]` or `#[wire("CODE", status = 404)]` on a variant.
+pub(crate) fn wire_variant<'a>(errors: &Errors, attrs: &'a [Attribute]) -> WireVariantAttr<'a> {
+    let mut out = WireVariantAttr::default();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("wire")) {
+        if out.original.replace(attr).is_some() {
+            errors.spanned(attr, "duplicate #[wire(...)] on this variant; keep one");
+            continue;
+        }
+        if let Err(error) = attr.parse_args_with(|input: ParseStream| wire_variant_args(input, &mut out)) {
+            errors.push(error);
+        }
+    }
+    out
+}
+
+/// `"value"`, then optionally `, status = 404`.
+fn wire_variant_args(input: ParseStream, out: &mut WireVariantAttr) -> syn::Result<()> {
+    if !input.peek(LitStr) {
+        return Err(input.error("expected the wire value in quotes, like #[wire(\"lead\")]"));
+    }
+    out.wire = Some(input.parse()?);
+    if input.is_empty() {
+        return Ok(());
+    }
+    input.parse::<Token![,]>()?;
+    let key: Ident = input.parse()?;
+    if key != "status" {
+        let message = format!("unknown key `{key}` in #[wire(...)]; a variant takes its wire value and `status`");
+        return Err(syn::Error::new_spanned(key, message));
+    }
+    input.parse::<Token![=]>()?;
+    if !input.peek(LitInt) {
+        return Err(input.error("`status` takes a number without quotes, like status = 404"));
+    }
+    out.status = Some(input.parse()?);
+    input.parse::<Option<Token![,]>>()?;
+    if !input.is_empty() {
+        return Err(input.error("unexpected tokens after `status`"));
+    }
+    Ok(())
+}
+
+/// Reads what the `Deserialize` derive needs from a field's `#[serde(...)]`, recording the keys
+/// it does not support (it has no `flatten`, `alias`, `deserialize_with`, ...).
+pub(crate) fn serde_de_field(errors: &Errors, attrs: &[Attribute]) -> SerdeDe {
+    let mut out = SerdeDe::default();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        serde_de_keys(errors, attr, SERDE_DE_FIELD_KEYS, |key, meta| {
+            match key {
+                "rename" => out.rename = serde_de_rename(meta)?,
+                "default" if meta.input.peek(Token![=]) => {
+                    return Err(syn::Error::new_spanned(&meta.path, "wacr_macros::Deserialize supports a bare `default` only; implement Default for the field's type"));
+                }
+                "default" => out.default = true,
+                "skip" | "skip_deserializing" => out.skip = true,
+                _ => skip_value(meta)?,
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+/// Reads the container's `#[serde(rename = "...", rename_all = "...")]` for the `Deserialize`
+/// derive: (the name, the rule).
+pub(crate) fn serde_de_container(errors: &Errors, attrs: &[Attribute]) -> (Option<String>, Option<LitStr>) {
+    let (mut name, mut rule) = (None, None);
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        serde_de_keys(errors, attr, SERDE_DE_CONTAINER_KEYS, |key, meta| {
+            match key {
+                "rename" => name = serde_de_rename(meta)?,
+                _ => rule = Some(meta.value()?.parse::<LitStr>()?),
+            }
+            Ok(())
+        });
+    }
+    (name, rule)
+}
+
+/// Runs `on_key` for each supported key of a `#[serde(...)]`; an unsupported key is an error
+/// that points at it and says what to do instead.
+fn serde_de_keys(errors: &Errors, attr: &Attribute, known: &[&str], mut on_key: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<()>) {
+    let result = attr.parse_nested_meta(|meta| {
+        let key = path_text(&meta.path);
+        if !known.contains(&key.as_str()) {
+            let message = format!("#[serde({key})] is not supported by wacr_macros::Deserialize; derive serde::Deserialize instead");
+            errors.spanned(&meta.path, message);
+            return skip_value(&meta);
+        }
+        if let Err(error) = on_key(&key, &meta) {
+            errors.push(error);
+            skip_value(&meta)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        errors.push(error);
+    }
+}
+
+/// `rename = "x"` or `rename(deserialize = "x")`: the name a value is read by; `None` for
+/// `rename(serialize = "x")`, which keeps the name it is read by.
+fn serde_de_rename(meta: &ParseNestedMeta) -> syn::Result<Option<String>> {
+    if meta.input.peek(Token![=]) {
+        return Ok(Some(meta.value()?.parse::<LitStr>()?.value()));
+    }
+    let mut name = None;
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("deserialize") {
+            name = Some(inner.value()?.parse::<LitStr>()?.value());
+        } else {
+            skip_value(&inner)?;
+        }
+        Ok(())
+    })?;
+    Ok(name)
 }
 
 /// Runs `on_key` for each known key of `attr`, recording unknown and duplicate keys (and

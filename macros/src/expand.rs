@@ -7,7 +7,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{DeriveInput, Ident, LitInt, LitStr, Path};
 
-use crate::ast::{Operation, Relation, Resource, Scope};
+use crate::ast::{DeStruct, Operation, Relation, Resource, Scope, WireEnum};
 use crate::attr::ScopeSpec;
 use crate::ctxt::Errors;
 use crate::syntax::{self, Piece};
@@ -40,6 +40,26 @@ pub(crate) fn derive_operation(input: &DeriveInput) -> TokenStream {
     match errors.finish() {
         Ok(()) => operation_impls(&operation),
         Err(error) => fallback::operation(&operation, error),
+    }
+}
+
+pub(crate) fn derive_wire_enum(input: &DeriveInput) -> TokenStream {
+    let errors = Errors::default();
+    let wire = WireEnum::from_syn(&errors, input);
+    valid::wire_enum(&errors, &wire);
+    match errors.finish() {
+        Ok(()) => wire_enum_impls(&wire),
+        Err(error) => fallback::wire_enum(&wire, error),
+    }
+}
+
+pub(crate) fn derive_deserialize(input: &DeriveInput) -> TokenStream {
+    let errors = Errors::default();
+    let de = DeStruct::from_syn(&errors, input);
+    valid::de_struct(&errors, &de);
+    match errors.finish() {
+        Ok(()) => de_struct_impls(&de),
+        Err(error) => fallback::de_struct(&de, error),
     }
 }
 
@@ -230,6 +250,182 @@ fn scope_impls(scope: &Scope) -> TokenStream {
                     __D: #serde::Deserializer<'de>,
                 {
                     #rt::__private::deserialize_scope(deserializer)
+                }
+            }
+        };
+    }
+}
+
+fn wire_enum_impls(wire: &WireEnum) -> TokenStream {
+    let rt = runtime(wire.attrs.krate.as_ref());
+    let ident = &wire.original.ident;
+    let variants: Vec<&Ident> = wire.variants.iter().map(|v| &v.original.ident).collect();
+    let wires = wire.variants.iter().filter_map(|v| v.attr.wire.as_ref());
+    let name = wire.name();
+    let inherent = quote! {
+        /// Every value, in declaration order.
+        pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+
+        /// The value as written on the wire.
+        pub const fn as_str(self) -> &'static str {
+            match self { #(Self::#variants => #wires,)* }
+        }
+    };
+    let code = wire.attrs.code.as_ref().map(|code| error_code_items(wire, code));
+    let (code_inherent, code_impls) = code.unzip();
+    let traits = wire_traits(ident, &rt, &quote!(#name), &quote!(Self::as_str(self)));
+    // An error code travels inside the error envelope, as the code enum: its own enum needs
+    // neither serde nor parsing (and each impl costs the user compile time).
+    let values = wire.attrs.code.is_none().then(|| value_traits(ident, &rt));
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #ident {
+                #inherent
+                #code_inherent
+            }
+            #traits
+            #values
+            #code_impls
+        };
+    }
+}
+
+/// `WireEnum` and `Display` of a wire enum; `fallback` emits them with `unreachable!()` bodies.
+pub(crate) fn wire_traits(ident: &Ident, rt: &TokenStream, name: &TokenStream, as_str: &TokenStream) -> TokenStream {
+    quote! {
+        #[automatically_derived]
+        impl #rt::value::WireEnum for #ident {
+            const ALL: &'static [Self] = Self::ALL;
+            const NAME: &'static str = #name;
+            fn as_str(self) -> &'static str {
+                #as_str
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(#rt::value::WireEnum::as_str(*self))
+            }
+        }
+    }
+}
+
+/// `FromStr`, `Serialize` and `Deserialize` of a value enum, as its wire string.
+pub(crate) fn value_traits(ident: &Ident, rt: &TokenStream) -> TokenStream {
+    let serde = quote!(#rt::__private::serde);
+    quote! {
+        #[automatically_derived]
+        impl ::core::str::FromStr for #ident {
+            type Err = #rt::value::UnknownValue;
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                <Self as #rt::value::WireEnum>::parse_wire(value)
+            }
+        }
+
+        #[automatically_derived]
+        impl #serde::Serialize for #ident {
+            fn serialize<__S: #serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(#rt::value::WireEnum::as_str(*self))
+            }
+        }
+
+        #[automatically_derived]
+        impl<'de> #serde::Deserialize<'de> for #ident {
+            fn deserialize<__D: #serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                #rt::__private::de::deserialize_wire(deserializer)
+            }
+        }
+    }
+}
+
+
+/// The error-enum items of `#[wire(code = Code)]`: `status`, `code`, `from_code` and
+/// `From<Self> for Code`; each variant maps to the variant of the same name of `Code`.
+fn error_code_items(wire: &WireEnum, code: &Path) -> (TokenStream, TokenStream) {
+    let ident = &wire.original.ident;
+    let variants: Vec<&Ident> = wire.variants.iter().map(|v| &v.original.ident).collect();
+    let statuses = wire.variants.iter().filter_map(|v| v.attr.status.as_ref()).map(status_literal);
+    let inherent = quote! {
+        /// The HTTP status of the error.
+        pub const fn status(self) -> u16 {
+            match self { #(Self::#variants => #statuses,)* }
+        }
+
+        /// The error code.
+        pub fn code(self) -> #code {
+            match self { #(Self::#variants => #code::#variants,)* }
+        }
+
+        /// The variant for a code, or `None` when this enum does not have it.
+        #[allow(unreachable_patterns)]
+        pub fn from_code(code: &#code) -> ::core::option::Option<Self> {
+            match code {
+                #(#code::#variants => ::core::option::Option::Some(Self::#variants),)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    };
+    let impls = quote! {
+        #[automatically_derived]
+        impl ::core::convert::From<#ident> for #code {
+            fn from(error: #ident) -> #code {
+                error.code()
+            }
+        }
+    };
+    (inherent, impls)
+}
+
+fn de_struct_impls(de: &DeStruct) -> TokenStream {
+    let rt = runtime(None);
+    let serde = quote!(#rt::__private::serde);
+    let ident = &de.original.ident;
+    let name = &de.name;
+    let read: Vec<_> = de.read_fields().collect();
+    let wires = read.iter().map(|(_, wire)| wire);
+    let slots: Vec<Ident> = (0..read.len()).map(|i| format_ident!("__field{i}")).collect();
+    let slot_types = read.iter().map(|(field, _)| &field.original.ty);
+    let indices = (0..read.len()).map(Literal::usize_unsuffixed);
+    let names = read.iter().map(|(_, wire)| wire);
+    let inits = de.fields.iter().map(|field| {
+        let ident = field.ident();
+        let value = match read.iter().position(|(f, _)| std::ptr::eq(f.original, field.original)) {
+            None => quote!(::core::default::Default::default()),
+            Some(i) if field.serde.default => {
+                let slot = &slots[i];
+                quote!(::core::option::Option::unwrap_or_default(#slot))
+            }
+            Some(i) => {
+                let (slot, wire) = (&slots[i], &read[i].1);
+                quote!(#rt::__private::de::required(#slot, #wire)?)
+            }
+        };
+        quote!(#ident: #value)
+    });
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl<'de> #serde::Deserialize<'de> for #ident {
+                fn deserialize<__D: #serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    #rt::__private::de::deserialize_struct(deserializer)
+                }
+            }
+
+            #[automatically_derived]
+            impl #rt::__private::de::Struct for #ident {
+                const NAME: &'static str = #name;
+                const FIELDS: &'static [&'static str] = &[#(#wires),*];
+                fn visit_map<'de, __A: #serde::de::MapAccess<'de>>(mut map: __A) -> ::core::result::Result<Self, __A::Error> {
+                    #(let mut #slots: ::core::option::Option<#slot_types> = ::core::option::Option::None;)*
+                    while let ::core::option::Option::Some(key) = #rt::__private::de::next_key(&mut map, Self::FIELDS)? {
+                        match key {
+                            #(#indices => #rt::__private::de::value(&mut #slots, &mut map, #names)?,)*
+                            _ => #rt::__private::de::skip(&mut map)?,
+                        }
+                    }
+                    ::core::result::Result::Ok(#ident { #(#inits,)* })
                 }
             }
         };

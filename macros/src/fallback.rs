@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ast::{Operation, Relation, Resource, Scope};
+use crate::ast::{DeStruct, Operation, Relation, Resource, Scope, WireEnum};
 use crate::expand;
 
 pub(crate) fn resource(resource: &Resource, error: syn::Error) -> TokenStream {
@@ -120,6 +120,58 @@ pub(crate) fn operation(operation: &Operation, error: syn::Error) -> TokenStream
         #error
         const _: () = {
             #operation_impl
+        };
+    }
+}
+
+pub(crate) fn wire_enum(wire: &WireEnum, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    let input = wire.original;
+    if !matches!(input.data, syn::Data::Enum(_)) || !input.generics.params.is_empty() {
+        // Stubs for a struct (no `Copy`) or a generic enum would only add errors.
+        return error;
+    }
+    let rt = expand::runtime(wire.attrs.krate.as_ref());
+    let ident = &input.ident;
+    let code = wire.attrs.code.as_ref().map(|code| {
+        quote! {
+            pub const fn status(self) -> u16 { ::core::unreachable!() }
+            pub fn code(self) -> #code { ::core::unreachable!() }
+            pub fn from_code(_: &#code) -> ::core::option::Option<Self> { ::core::unreachable!() }
+        }
+    });
+    let traits = expand::wire_traits(ident, &rt, &quote!(""), &quote!(::core::unreachable!()));
+    let values = wire.attrs.code.is_none().then(|| expand::value_traits(ident, &rt));
+    quote! {
+        #error
+        const _: () = {
+            impl #ident {
+                pub const ALL: &'static [Self] = &[];
+                pub const fn as_str(self) -> &'static str { ::core::unreachable!() }
+                #code
+            }
+            #traits
+            #values
+        };
+    }
+}
+
+pub(crate) fn de_struct(de: &DeStruct, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    let input = de.original;
+    if !matches!(input.data, syn::Data::Struct(_)) || !input.generics.params.is_empty() {
+        return error;
+    }
+    let serde = quote!(::wacr_runtime::__private::serde);
+    let ident = &input.ident;
+    quote! {
+        #error
+        const _: () = {
+            impl<'de> #serde::Deserialize<'de> for #ident {
+                fn deserialize<__D: #serde::Deserializer<'de>>(_: __D) -> ::core::result::Result<Self, __D::Error> {
+                    ::core::unreachable!()
+                }
+            }
         };
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use quote::{ToTokens, quote};
 use syn::{GenericArgument, LitStr, PathArguments, Type};
 
-use crate::ast::{Field, Operation, Relation, Resource, Scope};
+use crate::ast::{DeStruct, Field, Operation, Relation, Resource, Scope, WireEnum};
 use crate::attr::ScopeSpec;
 use crate::ctxt::Errors;
 use crate::syntax::{self, Piece};
@@ -106,6 +106,79 @@ pub(crate) fn operation(errors: &Errors, operation: &Operation) {
             field.path_param,
             "#[path_param] needs a named field: the name is the `{param}` it fills",
         );
+    }
+}
+
+pub(crate) fn wire_enum(errors: &Errors, wire: &WireEnum) {
+    check_no_generics(errors, wire.original, "WireEnum");
+    let mut seen: BTreeMap<String, &syn::Ident> = BTreeMap::new();
+    for variant in &wire.variants {
+        let ident = &variant.original.ident;
+        if !variant.original.fields.is_empty() {
+            let message = format!("wire enum variant `{ident}` must be a unit variant; remove its fields");
+            errors.spanned(&variant.original.fields, message);
+        }
+        let attr = &variant.attr;
+        let Some(lit) = &attr.wire else {
+            if attr.original.is_none() {
+                let guess = syntax::to_snake_case(&ident.to_string());
+                errors.spanned(ident, format!("variant `{ident}` has no wire value; add #[wire(\"{guess}\")] above it"));
+            }
+            continue; // malformed attributes are already reported
+        };
+        if let Some(first) = earlier(&mut seen, lit.value(), ident) {
+            let message = format!("duplicate wire value \"{}\": variant `{first}` already has it", lit.value());
+            errors.spanned(lit, message);
+        }
+        check_wire_status(errors, wire, variant.original, attr);
+    }
+}
+
+/// An error enum (`#[wire(code = ...)]`) gives every variant its HTTP status; others give none.
+fn check_wire_status(errors: &Errors, wire: &WireEnum, variant: &syn::Variant, attr: &crate::attr::WireVariantAttr) {
+    let ident = &variant.ident;
+    match (&wire.attrs.code, &attr.status) {
+        (Some(_), None) => {
+            let value = attr.wire.as_ref().map(LitStr::value).unwrap_or_default();
+            let message = format!("variant `{ident}` of an error enum needs its HTTP status, like #[wire(\"{value}\", status = 404)]");
+            errors.spanned(attr.original, message);
+        }
+        (Some(_), Some(status)) => {
+            if !status.base10_parse::<u16>().is_ok_and(|s| (100..=599).contains(&s)) {
+                errors.spanned(status, "the status must be an HTTP status code between 100 and 599");
+            }
+        }
+        (None, Some(status)) => {
+            errors.spanned(status, "`status` is for error enums: add #[wire(code = ErrorCode)] to the enum, or remove it");
+        }
+        (None, None) => {}
+    }
+}
+
+pub(crate) fn de_struct(errors: &Errors, de: &DeStruct) {
+    check_no_generics(errors, de.original, "Deserialize");
+    if let Some(rule) = &de.rename_all
+        && syntax::apply_rename_all(&rule.value(), "a").is_none()
+    {
+        errors.spanned(rule, format!("unknown rename_all rule \"{}\"", rule.value()));
+    }
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (field, wire) in de.read_fields() {
+        let name = field.ident().to_string();
+        if let Some(first) = seen.get(&wire) {
+            let message = format!("field `{name}` is read by the name \"{wire}\", as field `{first}` is already; rename one of them");
+            errors.spanned(&field.original.ident, message);
+        } else {
+            seen.insert(wire, name);
+        }
+    }
+}
+
+/// The lean derives implement for the bare type; generic types need serde's own derives.
+fn check_no_generics(errors: &Errors, input: &syn::DeriveInput, derive: &str) {
+    if !input.generics.params.is_empty() {
+        let message = format!("#[derive({derive})] does not support generic types; implement the traits by hand");
+        errors.spanned(&input.generics, message);
     }
 }
 

@@ -11,6 +11,10 @@ pub mod value;
 
 pub mod envelope;
 
+/// Support for the lean derives of `wacr-macros`; reached through `__private`.
+#[doc(hidden)]
+pub mod de;
+
 #[cfg(feature = "server")]
 pub mod server;
 
@@ -29,6 +33,7 @@ pub use value::{Open, Patch, UnknownValue, WireEnum};
 /// Paths used by the code `wacr-macros` generates; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::de;
     pub use crate::include::include_from_str;
     pub use crate::operation::push_path_param;
     pub use crate::scope::{FallbackScope, deserialize_scope, scope_from_str};

@@ -89,14 +89,18 @@ fn prelude(api: &Api) -> TokenStream {
             type Output: serde::de::DeserializeOwned;
             /// The error codes the operation documents.
             type Error: wacr_runtime::WireEnum;
-            /// Where the data sits in the success body.
-            const SHAPE: c::Shape;
+            /// Where the data sits in the success body (default: `data`).
+            const SHAPE: c::Shape = c::Shape::Data;
             /// The operation delivers a WhatsApp message (never re-sent on a timeout by default).
-            const SENDS_MESSAGE: bool;
-            /// The query pairs to send.
-            fn query_pairs(&self) -> Vec<(String, String)>;
-            /// The request body.
-            fn body(&self) -> c::Body;
+            const SENDS_MESSAGE: bool = false;
+            /// The query pairs to send (default: none).
+            fn query_pairs(&self) -> Vec<(String, String)> {
+                Vec::new()
+            }
+            /// The request body (default: none).
+            fn body(&self) -> c::Body {
+                c::Body::Empty
+            }
         }
     }
 }
@@ -195,21 +199,20 @@ fn path_param_type(f: &Field) -> TokenStream {
     }
 }
 
+/// The summary, route and scope, the description, and where the rest is: the request type has
+/// the rules, behaviour and provenance, the error type the codes.
 fn method_doc(op: &Operation) -> TokenStream {
-    let mut lines = vec![format!("{}: `{}`.", op.summary, op.route()), String::new()];
+    let scope = match &op.scope {
+        Some(s) => format!("scope `{s}`"),
+        None => "no scope".to_owned(),
+    };
+    let mut lines = vec![format!("{}: `{}`, {scope}.", op.summary, op.route()), String::new()];
     if !op.description.is_empty() {
         lines.push(doc::escape(&op.description));
         lines.push(String::new());
     }
-    lines.push(match &op.scope {
-        Some(s) => format!("Requires the `{s}` scope."),
-        None => "Requires no scope: any valid token of an active tenant.".to_owned(),
-    });
-    lines.push(String::new());
-    lines.push(doc::provenance(&op.provenance));
-    let codes: Vec<String> = op.error_codes().iter().map(|e| format!("`{}` ({})", e.code, e.status)).collect();
-    lines.push(String::new());
-    lines.push(format!("Errors: {}.", codes.join(", ")));
+    let (request, error) = (ident::op::request(&op.type_prefix), ident::op::error(&op.type_prefix));
+    lines.push(format!("Rules, behaviour and provenance: [`m::{request}`]; errors: [`m::{error}`]."));
     docs(&lines)
 }
 
@@ -294,26 +297,26 @@ fn request_impl(op: &Operation) -> TokenStream {
         EnvelopeKind::Flat => quote!(c::Shape::Flat),
         EnvelopeKind::None => quote!(c::Shape::Bare),
     };
-    let sends = op.sends_message;
-    let query = if op.has_query() { quote!(self.query.to_pairs()) } else { quote!(Vec::new()) };
-    let body = match op.body.as_ref().map(|b| b.content_type) {
-        None => quote!(c::Body::Empty),
-        Some(ContentType::Json) => quote!(c::json_body(&self.body)),
-        Some(ContentType::Multipart) => quote!(c::multipart_body(&self.body)),
-        Some(ContentType::JsonOrMultipart) => quote!(c::json_or_multipart_body(&self.body)),
-    };
+    // Only what differs from the trait's defaults (data envelope, no query, no body).
+    let shape = (op.response.envelope != EnvelopeKind::Data).then(|| quote!(const SHAPE: c::Shape = #shape;));
+    let sends = op.sends_message.then(|| quote!(const SENDS_MESSAGE: bool = true;));
+    let query = op.has_query().then(|| quote!(fn query_pairs(&self) -> Vec<(String, String)> { self.query.to_pairs() }));
+    let body = op.body.as_ref().map(|b| {
+        let body = match b.content_type {
+            ContentType::Json => quote!(c::json_body(&self.body)),
+            ContentType::Multipart => quote!(c::multipart_body(&self.body)),
+            ContentType::JsonOrMultipart => quote!(c::json_or_multipart_body(&self.body)),
+        };
+        quote!(fn body(&self) -> c::Body { #body })
+    });
     quote! {
         impl ClientRequest for m::#request {
             type Output = m::#response;
             type Error = m::#error;
-            const SHAPE: c::Shape = #shape;
-            const SENDS_MESSAGE: bool = #sends;
-            fn query_pairs(&self) -> Vec<(String, String)> {
-                #query
-            }
-            fn body(&self) -> c::Body {
-                #body
-            }
+            #shape
+            #sends
+            #query
+            #body
         }
     }
 }

@@ -69,9 +69,9 @@ enum Reads {
 impl Reads {
     fn derive(self) -> TokenStream {
         match self {
-            Reads::Requests => quote!(#[cfg_attr(feature = "read-requests", derive(serde::Deserialize))]),
-            Reads::Responses => quote!(#[cfg_attr(feature = "read-responses", derive(serde::Deserialize))]),
-            Reads::Both => quote!(#[cfg_attr(any(feature = "read-requests", feature = "read-responses"), derive(serde::Deserialize))]),
+            Reads::Requests => quote!(#[cfg_attr(feature = "read-requests", derive(wacr_macros::Deserialize))]),
+            Reads::Responses => quote!(#[cfg_attr(feature = "read-responses", derive(wacr_macros::Deserialize))]),
+            Reads::Both => quote!(#[cfg_attr(any(feature = "read-requests", feature = "read-responses"), derive(wacr_macros::Deserialize))]),
         }
     }
 }
@@ -199,16 +199,17 @@ fn rename(f: &Field) -> TokenStream {
 
 fn prelude() -> TokenStream {
     quote! {
+        use wacr_macros::{Operation, Resource, Scope, WireEnum};
         use wacr_runtime as rt;
     }
 }
 
-/// A closed enum of wire strings: serde renames, `ALL`, `as_str`, `Display`, `FromStr` and
-/// `rt::WireEnum`. Shared by the spec's enums and the sort-field enums.
+/// A closed enum of wire strings, deriving `WireEnum` (`ALL`, `as_str`, `Display`, `FromStr`,
+/// serde as the wire string). Shared by the spec's enums and the sort-field enums.
 struct WireEnumDef {
     name: String,
-    /// What the enum is, for parse errors: `ContactType`, `sort field`.
-    spec_name: String,
+    /// What the enum is, for parse errors, when not its name: `sort field`.
+    spec_name: Option<String>,
     doc: Doc,
     values: Vec<WireValue>,
 }
@@ -216,65 +217,28 @@ struct WireEnumDef {
 struct WireValue {
     wire: String,
     variant: String,
-    doc: Doc,
 }
 
 impl WireValue {
-    /// A value documented by its wire string.
     fn new(wire: &str, variant: &str) -> Self {
-        WireValue { wire: wire.to_owned(), variant: variant.to_owned(), doc: Doc::default().markdown(format!("`{wire}`")) }
+        WireValue { wire: wire.to_owned(), variant: variant.to_owned() }
     }
 }
 
 fn wire_enum(def: WireEnumDef) -> TokenStream {
     let name = to_ident(&def.name);
     let docs = def.doc.tokens();
-    let spec_name = &def.spec_name;
-    let variants: Vec<Ident> = def.values.iter().map(|v| to_ident(&v.variant)).collect();
-    let wires: Vec<&str> = def.values.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = def.values.iter().map(|v| v.doc.tokens());
+    let spec_name = def.spec_name.map(|n| quote!(#[wire(name = #n)]));
+    let variants = def.values.iter().map(|v| to_ident(&v.variant));
+    let wires = def.values.iter().map(|v| v.wire.as_str());
+    // The wire value is the variant's doc too: rustdoc does not show `#[wire]`.
+    let value_docs = def.values.iter().map(|v| format!(" `{}`", v.wire));
     quote! {
         #docs
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, WireEnum)]
+        #spec_name
         pub enum #name {
-            #(
-                #variant_docs
-                #[serde(rename = #wires)]
-                #variants,
-            )*
-        }
-
-        impl #name {
-            /// Every value, in spec order.
-            pub const ALL: &'static [#name] = &[#(#name::#variants),*];
-
-            /// The value as written on the wire.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    #(#name::#variants => #wires,)*
-                }
-            }
-        }
-
-        impl rt::WireEnum for #name {
-            const ALL: &'static [Self] = Self::ALL;
-            const NAME: &'static str = #spec_name;
-            fn as_str(self) -> &'static str {
-                Self::as_str(self)
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = rt::UnknownValue;
-            fn from_str(value: &str) -> Result<Self, rt::UnknownValue> {
-                <Self as rt::WireEnum>::parse_wire(value)
-            }
+            #(#[doc = #value_docs] #[wire(#wires)] #variants,)*
         }
     }
 }
@@ -282,7 +246,7 @@ fn wire_enum(def: WireEnumDef) -> TokenStream {
 fn spec_enum(e: &Enum) -> TokenStream {
     wire_enum(WireEnumDef {
         name: e.name.clone(),
-        spec_name: e.name.clone(),
+        spec_name: None,
         doc: Doc::new(&e.description).note(e.note.as_deref()).provenance(&e.provenance),
         values: e.values.iter().map(|(wire, variant)| WireValue::new(wire, variant)).collect(),
     })
@@ -298,7 +262,7 @@ fn model(cx: &Context, m: &Model) -> TokenStream {
     }
     let fields = m.fields.iter().map(|f| cx.field(f, side, &m.provenance));
     let relations = m.relations.iter().map(|r| relation(cx, r, &m.provenance));
-    let resource = (!m.relations.is_empty()).then(|| quote!(, wacr_macros::Resource));
+    let resource = (!m.relations.is_empty()).then(|| quote!(, Resource));
     let docs = doc.tokens();
     let deserialize = cx.reads(m).derive();
     quote! {
@@ -340,7 +304,7 @@ fn scope_enum(cx: &Context) -> TokenStream {
     });
     quote! {
         /// A scope an API token can hold (`contacts:read`); each operation requires one, or none.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, wacr_macros::Scope)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]
         pub enum Scope {
             #(#variants,)*
         }

@@ -43,14 +43,18 @@ pub trait ClientRequest: wacr_runtime::Operation {
     type Output: serde::de::DeserializeOwned;
     /// The error codes the operation documents.
     type Error: wacr_runtime::WireEnum;
-    /// Where the data sits in the success body.
-    const SHAPE: c::Shape;
+    /// Where the data sits in the success body (default: `data`).
+    const SHAPE: c::Shape = c::Shape::Data;
     /// The operation delivers a WhatsApp message (never re-sent on a timeout by default).
-    const SENDS_MESSAGE: bool;
-    /// The query pairs to send.
-    fn query_pairs(&self) -> Vec<(String, String)>;
-    /// The request body.
-    fn body(&self) -> c::Body;
+    const SENDS_MESSAGE: bool = false;
+    /// The query pairs to send (default: none).
+    fn query_pairs(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    /// The request body (default: none).
+    fn body(&self) -> c::Body {
+        c::Body::Empty
+    }
 }
 /// The WA.cr API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
@@ -174,43 +178,31 @@ pub struct Account<'a> {
     client: &'a Client,
 }
 impl Account<'_> {
-    /// Get Account Info: `GET /account`.
+    /// Get Account Info: `GET /account`, scope `account:read`.
     ///
     /// Return the calling tenant's account record plus its current subscription.
     ///
-    /// Requires the `account:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-account-info-28559821e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::GetAccountInfoRequest`]; errors: [`m::GetAccountInfoError`].
     pub async fn get(
         &self,
     ) -> Result<m::GetAccountInfoResponse, m::GetAccountInfoError> {
         self.client.execute(m::GetAccountInfoRequest {}).await
     }
-    /// Get Usage Statistics: `GET /account/usage`.
+    /// Get Usage Statistics: `GET /account/usage`, scope `account:read`.
     ///
     /// Report the current consumption of each plan-limited feature against its limit.
     ///
-    /// Requires the `account:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-usage-statistics-28559822e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::GetUsageStatisticsRequest`]; errors: [`m::GetUsageStatisticsError`].
     pub async fn usage(
         &self,
     ) -> Result<m::GetUsageStatisticsResponse, m::GetUsageStatisticsError> {
         self.client.execute(m::GetUsageStatisticsRequest {}).await
     }
-    /// Get Plan Limits: `GET /account/limits`.
+    /// Get Plan Limits: `GET /account/limits`, scope `account:read`.
     ///
     /// Return the plan's numeric limits, the token's API rate limit and the plan's feature flags.
     ///
-    /// Requires the `account:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::GetPlanLimitsRequest`]; errors: [`m::GetPlanLimitsError`].
     pub async fn limits(
         &self,
     ) -> Result<m::GetPlanLimitsResponse, m::GetPlanLimitsError> {
@@ -220,38 +212,14 @@ impl Account<'_> {
 impl ClientRequest for m::GetAccountInfoRequest {
     type Output = m::GetAccountInfoResponse;
     type Error = m::GetAccountInfoError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::GetUsageStatisticsRequest {
     type Output = m::GetUsageStatisticsResponse;
     type Error = m::GetUsageStatisticsError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::GetPlanLimitsRequest {
     type Output = m::GetPlanLimitsResponse;
     type Error = m::GetPlanLimitsError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 /// Authentication (OTP Verification): One-time passwords delivered through approved WhatsApp AUTHENTICATION templates: send a code, resend a fresh one, verify what the user typed, inspect the active OTP, and list the templates that can carry it. An OTP is kept per phone and purpose, with an expiry and an attempt limit.
 ///
@@ -261,75 +229,55 @@ pub struct Auth<'a> {
     client: &'a Client,
 }
 impl Auth<'_> {
-    /// Send OTP/Verification Code: `POST /auth/send-otp`.
+    /// Send OTP/Verification Code: `POST /auth/send-otp`, scope `messages:send`.
     ///
     /// Deliver a caller-supplied one-time code to a phone through an approved AUTHENTICATION WhatsApp template and store it for later verification.
     ///
-    /// Requires the `messages:send` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/send-otpverification-code-28559796e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `FEATURE_LIMIT_EXCEEDED` (403), `CONTACT_OPTED_OUT` (403), `FEATURE_NOT_AVAILABLE` (403), `WHATSAPP_NOT_CONFIGURED` (422), `MESSAGE_SEND_FAILED` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::SendOtpRequest`]; errors: [`m::SendOtpError`].
     pub async fn send_otp(
         &self,
         body: m::SendOtpBody,
     ) -> Result<m::SendOtpResponse, m::SendOtpError> {
         self.client.execute(m::SendOtpRequest { body }).await
     }
-    /// Resend OTP: `POST /auth/resend`.
+    /// Resend OTP: `POST /auth/resend`, scope `messages:send`.
     ///
     /// Issue a fresh server-generated OTP for a phone, replacing any earlier one for the same purpose.
     ///
-    /// Requires the `messages:send` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/resend-otp-28559799e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `NOT_FOUND` (404), `WHATSAPP_NOT_CONFIGURED` (422), `RATE_LIMIT_EXCEEDED` (429), `FEATURE_LIMIT_EXCEEDED` (403), `CONTACT_OPTED_OUT` (403), `FEATURE_NOT_AVAILABLE` (403), `MESSAGE_SEND_FAILED` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::ResendOtpRequest`]; errors: [`m::ResendOtpError`].
     pub async fn resend_otp(
         &self,
         body: m::ResendOtpBody,
     ) -> Result<m::ResendOtpResponse, m::ResendOtpError> {
         self.client.execute(m::ResendOtpRequest { body }).await
     }
-    /// Verify OTP: `POST /auth/verify`.
+    /// Verify OTP: `POST /auth/verify`, scope `messages:send`.
     ///
     /// Check a user-entered code against the active OTP of a phone and purpose (expiry, attempt count, value).
     ///
-    /// Requires the `messages:send` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `OTP_NOT_FOUND` (422), `MAX_ATTEMPTS_EXCEEDED` (422), `OTP_EXPIRED` (422), `INVALID_CODE` (422), `RATE_LIMIT_EXCEEDED` (429), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::VerifyOtpRequest`]; errors: [`m::VerifyOtpError`].
     pub async fn verify_otp(
         &self,
         body: m::VerifyOtpBody,
     ) -> Result<m::VerifyOtpResponse, m::VerifyOtpError> {
         self.client.execute(m::VerifyOtpRequest { body }).await
     }
-    /// Check OTP Status: `POST /auth/status`.
+    /// Check OTP Status: `POST /auth/status`, scope `messages:send`.
     ///
     /// Inspect the OTP of a phone and purpose (expiry, attempts) without consuming it or counting an attempt.
     ///
-    /// Requires the `messages:send` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/check-otp-status-28559800e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::CheckOtpStatusRequest`]; errors: [`m::CheckOtpStatusError`].
     pub async fn otp_status(
         &self,
         body: m::CheckOtpStatusBody,
     ) -> Result<m::CheckOtpStatusResponse, m::CheckOtpStatusError> {
         self.client.execute(m::CheckOtpStatusRequest { body }).await
     }
-    /// List Authentication Templates: `GET /auth/templates`.
+    /// List Authentication Templates: `GET /auth/templates`, scope `templates:read`.
     ///
     /// Page through the tenant's APPROVED templates of category AUTHENTICATION, for use with Send OTP.
     ///
-    /// Requires the `templates:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/list-authentication-templates-28559797e0>
-    ///
-    /// Errors: `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `VALIDATION_ERROR` (422).
+    /// Rules, behaviour and provenance: [`m::ListAuthTemplatesRequest`]; errors: [`m::ListAuthTemplatesError`].
     pub async fn list_templates(
         &self,
         query: m::ListAuthTemplatesQuery,
@@ -378,11 +326,7 @@ impl Auth<'_> {
 impl ClientRequest for m::SendOtpRequest {
     type Output = m::SendOtpResponse;
     type Error = m::SendOtpError;
-    const SHAPE: c::Shape = c::Shape::Data;
     const SENDS_MESSAGE: bool = true;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -390,11 +334,7 @@ impl ClientRequest for m::SendOtpRequest {
 impl ClientRequest for m::ResendOtpRequest {
     type Output = m::ResendOtpResponse;
     type Error = m::ResendOtpError;
-    const SHAPE: c::Shape = c::Shape::Data;
     const SENDS_MESSAGE: bool = true;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -402,11 +342,6 @@ impl ClientRequest for m::ResendOtpRequest {
 impl ClientRequest for m::VerifyOtpRequest {
     type Output = m::VerifyOtpResponse;
     type Error = m::VerifyOtpError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -414,11 +349,6 @@ impl ClientRequest for m::VerifyOtpRequest {
 impl ClientRequest for m::CheckOtpStatusRequest {
     type Output = m::CheckOtpStatusResponse;
     type Error = m::CheckOtpStatusError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -427,12 +357,8 @@ impl ClientRequest for m::ListAuthTemplatesRequest {
     type Output = m::ListAuthTemplatesResponse;
     type Error = m::ListAuthTemplatesError;
     const SHAPE: c::Shape = c::Shape::List;
-    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
     }
 }
 /// Comments: Internal (agent-only) notes attached to a contact's chat conversation, addressed by the contact's mobile number. Notes are never sent to the contact. The pages list no scope: any valid API token of an active tenant may call them (contradiction 12).
@@ -443,30 +369,22 @@ pub struct Comments<'a> {
     client: &'a Client,
 }
 impl Comments<'_> {
-    /// Get Comments: `GET /comments/{mobile}`.
+    /// Get Comments: `GET /comments/{mobile}`, no scope.
     ///
     /// List the internal notes attached to a contact's chat, newest first.
     ///
-    /// Requires no scope: any valid token of an active tenant.
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-comments-28559824e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::GetCommentsRequest`]; errors: [`m::GetCommentsError`].
     pub async fn list(
         &self,
         mobile: String,
     ) -> Result<m::GetCommentsResponse, m::GetCommentsError> {
         self.client.execute(m::GetCommentsRequest { mobile }).await
     }
-    /// Add Comment: `POST /comments/{mobile}`.
+    /// Add Comment: `POST /comments/{mobile}`, no scope.
     ///
     /// Attach an internal (agent-only) note, optionally with media, to a contact's chat.
     ///
-    /// Requires no scope: any valid token of an active tenant.
-    ///
-    /// Documented: <https://docs.app.wa.cr/add-comment-28559825e0>
-    ///
-    /// Errors: `UNAUTHORIZED` (401), `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::AddCommentRequest`]; errors: [`m::AddCommentError`].
     pub async fn add(
         &self,
         mobile: String,
@@ -483,23 +401,11 @@ impl Comments<'_> {
 impl ClientRequest for m::GetCommentsRequest {
     type Output = m::GetCommentsResponse;
     type Error = m::GetCommentsError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::AddCommentRequest {
     type Output = m::AddCommentResponse;
     type Error = m::AddCommentError;
     const SHAPE: c::Shape = c::Shape::Flat;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -512,15 +418,11 @@ pub struct Contacts<'a> {
     client: &'a Client,
 }
 impl Contacts<'_> {
-    /// List Contacts: `GET /contacts`.
+    /// List Contacts: `GET /contacts`, scope `contacts:read`.
     ///
     /// Page through the tenant's contacts with filtering, sorting, search, field selection and relationship loading.
     ///
-    /// Requires the `contacts:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/list-contacts-28559783e0>
-    ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
+    /// Rules, behaviour and provenance: [`m::ListContactsRequest`]; errors: [`m::ListContactsError`].
     pub async fn list(
         &self,
         query: m::ListContactsQuery,
@@ -555,30 +457,22 @@ impl Contacts<'_> {
     > + Send + 'static {
         c::items(self.list_pages(query))
     }
-    /// Create Contact: `POST /contacts`.
+    /// Create Contact: `POST /contacts`, scope `contacts:write`.
     ///
     /// Create one contact in the tenant, subject to the contacts plan limit.
     ///
-    /// Requires the `contacts:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `FEATURE_LIMIT_EXCEEDED` (403), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::CreateContactRequest`]; errors: [`m::CreateContactError`].
     pub async fn create(
         &self,
         body: m::CreateContactBody,
     ) -> Result<m::CreateContactResponse, m::CreateContactError> {
         self.client.execute(m::CreateContactRequest { body }).await
     }
-    /// Get Contact: `GET /contacts/{id}`.
+    /// Get Contact: `GET /contacts/{id}`, scope `contacts:read`.
     ///
     /// Fetch one contact, optionally with its groups, source and status.
     ///
-    /// Requires the `contacts:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `VALIDATION_ERROR` (422).
+    /// Rules, behaviour and provenance: [`m::GetContactRequest`]; errors: [`m::GetContactError`].
     pub async fn get(
         &self,
         id: i64,
@@ -586,15 +480,11 @@ impl Contacts<'_> {
     ) -> Result<m::GetContactResponse, m::GetContactError> {
         self.client.execute(m::GetContactRequest { id, query }).await
     }
-    /// Update Contact: `PATCH /contacts/{id}`.
+    /// Update Contact: `PATCH /contacts/{id}`, scope `contacts:write`.
     ///
     /// Partially update a contact; only the fields sent change.
     ///
-    /// Requires the `contacts:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/update-contact-28559786e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::UpdateContactRequest`]; errors: [`m::UpdateContactError`].
     pub async fn update(
         &self,
         id: i64,
@@ -607,30 +497,22 @@ impl Contacts<'_> {
             })
             .await
     }
-    /// Delete Contact: `DELETE /contacts/{id}`.
+    /// Delete Contact: `DELETE /contacts/{id}`, scope `contacts:delete`.
     ///
     /// Permanently delete one contact.
     ///
-    /// Requires the `contacts:delete` scope.
-    ///
-    /// Inferred: the page is not readable; the method and name come from the navigation, the path from the REST pattern of the sibling endpoints and the scope from Batch Delete Contacts
-    ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::DeleteContactRequest`]; errors: [`m::DeleteContactError`].
     pub async fn delete(
         &self,
         id: i64,
     ) -> Result<m::DeleteContactResponse, m::DeleteContactError> {
         self.client.execute(m::DeleteContactRequest { id }).await
     }
-    /// Batch Create Contacts: `POST /contacts/batch`.
+    /// Batch Create Contacts: `POST /contacts/batch`, scope `contacts:write`.
     ///
     /// Create many contacts in one call inside a single database transaction.
     ///
-    /// Requires the `contacts:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `FEATURE_LIMIT_EXCEEDED` (403), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::BatchCreateContactsRequest`]; errors: [`m::BatchCreateContactsError`].
     pub async fn batch_create(
         &self,
         body: m::BatchCreateContactsBody,
@@ -641,15 +523,11 @@ impl Contacts<'_> {
             })
             .await
     }
-    /// Batch Delete Contacts: `DELETE /contacts/batch`.
+    /// Batch Delete Contacts: `DELETE /contacts/batch`, scope `contacts:delete`.
     ///
     /// Delete several contacts by ID in one transactional call.
     ///
-    /// Requires the `contacts:delete` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/batch-delete-contacts-28559789e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::BatchDeleteContactsRequest`]; errors: [`m::BatchDeleteContactsError`].
     pub async fn batch_delete(
         &self,
         body: m::BatchDeleteContactsBody,
@@ -665,22 +543,13 @@ impl ClientRequest for m::ListContactsRequest {
     type Output = m::ListContactsResponse;
     type Error = m::ListContactsError;
     const SHAPE: c::Shape = c::Shape::List;
-    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
     }
 }
 impl ClientRequest for m::CreateContactRequest {
     type Output = m::CreateContactResponse;
     type Error = m::CreateContactError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -688,23 +557,13 @@ impl ClientRequest for m::CreateContactRequest {
 impl ClientRequest for m::GetContactRequest {
     type Output = m::GetContactResponse;
     type Error = m::GetContactError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
     }
 }
 impl ClientRequest for m::UpdateContactRequest {
     type Output = m::UpdateContactResponse;
     type Error = m::UpdateContactError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -712,23 +571,11 @@ impl ClientRequest for m::UpdateContactRequest {
 impl ClientRequest for m::DeleteContactRequest {
     type Output = m::DeleteContactResponse;
     type Error = m::DeleteContactError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::BatchCreateContactsRequest {
     type Output = m::BatchCreateContactsResponse;
     type Error = m::BatchCreateContactsError;
     const SHAPE: c::Shape = c::Shape::Flat;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -737,10 +584,6 @@ impl ClientRequest for m::BatchDeleteContactsRequest {
     type Output = m::BatchDeleteContactsResponse;
     type Error = m::BatchDeleteContactsError;
     const SHAPE: c::Shape = c::Shape::Flat;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -753,15 +596,11 @@ pub struct Groups<'a> {
     client: &'a Client,
 }
 impl Groups<'_> {
-    /// List Groups: `GET /groups`.
+    /// List Groups: `GET /groups`, scope `groups:read`.
     ///
     /// Page through the tenant's contact groups, sorted and searched by name.
     ///
-    /// Requires the `groups:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/list-groups-28559801e0>
-    ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
+    /// Rules, behaviour and provenance: [`m::ListGroupsRequest`]; errors: [`m::ListGroupsError`].
     pub async fn list(
         &self,
         query: m::ListGroupsQuery,
@@ -794,42 +633,30 @@ impl Groups<'_> {
     ) -> impl c::Stream<Item = Result<m::Group, m::ListGroupsError>> + Send + 'static {
         c::items(self.list_pages(query))
     }
-    /// Create Group: `POST /groups`.
+    /// Create Group: `POST /groups`, scope `groups:write`.
     ///
     /// Create a named contact group.
     ///
-    /// Requires the `groups:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/create-group-28559802e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::CreateGroupRequest`]; errors: [`m::CreateGroupError`].
     pub async fn create(
         &self,
         body: m::CreateGroupBody,
     ) -> Result<m::CreateGroupResponse, m::CreateGroupError> {
         self.client.execute(m::CreateGroupRequest { body }).await
     }
-    /// Get Group: `GET /groups/{id}`.
+    /// Get Group: `GET /groups/{id}`, scope `groups:read`.
     ///
     /// Fetch one contact group.
     ///
-    /// Requires the `groups:read` scope.
-    ///
-    /// Inferred: the page is not readable; the method and name come from the navigation, the path and scope from the REST pattern of the sibling endpoints
-    ///
-    /// Errors: `NOT_FOUND` (404), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::GetGroupRequest`]; errors: [`m::GetGroupError`].
     pub async fn get(&self, id: i64) -> Result<m::GetGroupResponse, m::GetGroupError> {
         self.client.execute(m::GetGroupRequest { id }).await
     }
-    /// Update Group: `PATCH /groups/{id}`.
+    /// Update Group: `PATCH /groups/{id}`, scope `groups:write`.
     ///
     /// Rename a group.
     ///
-    /// Requires the `groups:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/update-group-28559804e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::UpdateGroupRequest`]; errors: [`m::UpdateGroupError`].
     pub async fn update(
         &self,
         id: i64,
@@ -837,30 +664,22 @@ impl Groups<'_> {
     ) -> Result<m::UpdateGroupResponse, m::UpdateGroupError> {
         self.client.execute(m::UpdateGroupRequest { id, body }).await
     }
-    /// Delete Group: `DELETE /groups/{id}`.
+    /// Delete Group: `DELETE /groups/{id}`, scope `groups:write`.
     ///
     /// Permanently delete a group; its contacts stay and only lose the membership.
     ///
-    /// Requires the `groups:write` scope.
-    ///
-    /// Inferred: the page is not readable; the method and name come from the navigation, the path from the REST pattern and the scope from the group write endpoints (there is no groups:delete scope)
-    ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::DeleteGroupRequest`]; errors: [`m::DeleteGroupError`].
     pub async fn delete(
         &self,
         id: i64,
     ) -> Result<m::DeleteGroupResponse, m::DeleteGroupError> {
         self.client.execute(m::DeleteGroupRequest { id }).await
     }
-    /// Add Contacts to Group: `POST /groups/{id}/contacts`.
+    /// Add Contacts to Group: `POST /groups/{id}/contacts`, scope `groups:write`.
     ///
     /// Add existing contacts of the tenant to a group.
     ///
-    /// Requires the `groups:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/add-contacts-to-group-28559806e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::AddContactsToGroupRequest`]; errors: [`m::AddContactsToGroupError`].
     pub async fn add_contacts(
         &self,
         id: i64,
@@ -873,15 +692,11 @@ impl Groups<'_> {
             })
             .await
     }
-    /// Remove Contacts from Group: `DELETE /groups/{id}/contacts`.
+    /// Remove Contacts from Group: `DELETE /groups/{id}/contacts`, scope `groups:write`.
     ///
     /// Remove contacts from a group; the request body carries their IDs.
     ///
-    /// Requires the `groups:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/remove-contacts-from-group-28559807e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::RemoveContactsFromGroupRequest`]; errors: [`m::RemoveContactsFromGroupError`].
     pub async fn remove_contacts(
         &self,
         id: i64,
@@ -899,22 +714,13 @@ impl ClientRequest for m::ListGroupsRequest {
     type Output = m::ListGroupsResponse;
     type Error = m::ListGroupsError;
     const SHAPE: c::Shape = c::Shape::List;
-    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
     }
 }
 impl ClientRequest for m::CreateGroupRequest {
     type Output = m::CreateGroupResponse;
     type Error = m::CreateGroupError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -922,23 +728,10 @@ impl ClientRequest for m::CreateGroupRequest {
 impl ClientRequest for m::GetGroupRequest {
     type Output = m::GetGroupResponse;
     type Error = m::GetGroupError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::UpdateGroupRequest {
     type Output = m::UpdateGroupResponse;
     type Error = m::UpdateGroupError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -946,23 +739,10 @@ impl ClientRequest for m::UpdateGroupRequest {
 impl ClientRequest for m::DeleteGroupRequest {
     type Output = m::DeleteGroupResponse;
     type Error = m::DeleteGroupError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::AddContactsToGroupRequest {
     type Output = m::AddContactsToGroupResponse;
     type Error = m::AddContactsToGroupError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -970,11 +750,6 @@ impl ClientRequest for m::AddContactsToGroupRequest {
 impl ClientRequest for m::RemoveContactsFromGroupRequest {
     type Output = m::RemoveContactsFromGroupResponse;
     type Error = m::RemoveContactsFromGroupError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -987,30 +762,22 @@ pub struct Messages<'a> {
     client: &'a Client,
 }
 impl Messages<'_> {
-    /// Send Text Message: `POST /messages/text`.
+    /// Send Text Message: `POST /messages/text`, scope `messages:send`.
     ///
     /// Send a free-form text WhatsApp message. When no contact_id is given and the phone matches no contact, the contact is created with the tenant's default lead settings. Merge fields in the text are replaced before sending.
     ///
-    /// Requires the `messages:send` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
-    ///
-    /// Errors: `FEATURE_LIMIT_EXCEEDED` (403), `CONTACT_OPTED_OUT` (403), `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `WHATSAPP_NOT_CONFIGURED` (422), `MESSAGE_SEND_FAILED` (500), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::SendTextMessageRequest`]; errors: [`m::SendTextMessageError`].
     pub async fn send_text(
         &self,
         body: m::SendTextMessageBody,
     ) -> Result<m::SendTextMessageResponse, m::SendTextMessageError> {
         self.client.execute(m::SendTextMessageRequest { body }).await
     }
-    /// Send Template Message: `POST /messages/template`.
+    /// Send Template Message: `POST /messages/template`, scope `messages:send`.
     ///
     /// Send an APPROVED WhatsApp message template, with its header media or header text parameter, body parameters and dynamic URL button parameters. Templates may be sent outside the 24-hour customer service window. Header files are uploaded with multipart/form-data.
     ///
-    /// Requires the `messages:send` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/send-template-message-28559791e0>
-    ///
-    /// Errors: `FEATURE_LIMIT_EXCEEDED` (403), `FEATURE_NOT_AVAILABLE` (403), `CONTACT_OPTED_OUT` (403), `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `WHATSAPP_NOT_CONFIGURED` (422), `MESSAGE_SEND_FAILED` (500), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::SendTemplateMessageRequest`]; errors: [`m::SendTemplateMessageError`].
     pub async fn send_template(
         &self,
         body: m::SendTemplateMessageBody,
@@ -1021,30 +788,22 @@ impl Messages<'_> {
             })
             .await
     }
-    /// Send Media Message: `POST /messages/media`.
+    /// Send Media Message: `POST /messages/media`, scope `messages:send`.
     ///
     /// Send an image, video, document or audio file over WhatsApp, uploaded as media_file or given as media_url. The server stores the media and passes the stored URL to the WhatsApp Cloud API.
     ///
-    /// Requires the `messages:send` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/send-media-message-28559792e0>
-    ///
-    /// Errors: `FEATURE_LIMIT_EXCEEDED` (403), `CONTACT_OPTED_OUT` (403), `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `WHATSAPP_NOT_CONFIGURED` (422), `MESSAGE_SEND_FAILED` (500), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::SendMediaMessageRequest`]; errors: [`m::SendMediaMessageError`].
     pub async fn send_media(
         &self,
         body: m::SendMediaMessageBody,
     ) -> Result<m::SendMediaMessageResponse, m::SendMediaMessageError> {
         self.client.execute(m::SendMediaMessageRequest { body }).await
     }
-    /// Send Interactive Message: `POST /messages/interactive`.
+    /// Send Interactive Message: `POST /messages/interactive`, scope `messages:send`.
     ///
     /// Send an interactive WhatsApp message: up to 3 reply buttons (type button) or a list menu of up to 10 sections (type list).
     ///
-    /// Requires the `messages:send` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-    ///
-    /// Errors: `FEATURE_LIMIT_EXCEEDED` (403), `CONTACT_OPTED_OUT` (403), `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `WHATSAPP_NOT_CONFIGURED` (422), `MESSAGE_SEND_FAILED` (500), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::SendInteractiveMessageRequest`]; errors: [`m::SendInteractiveMessageError`].
     pub async fn send_interactive(
         &self,
         body: m::SendInteractiveMessageBody,
@@ -1055,15 +814,11 @@ impl Messages<'_> {
             })
             .await
     }
-    /// List Messages: `GET /messages`.
+    /// List Messages: `GET /messages`, scope `messages:read`.
     ///
     /// Page through the tenant's sent and received WhatsApp messages, newest first.
     ///
-    /// Requires the `messages:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
-    ///
-    /// Errors: `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `VALIDATION_ERROR` (422).
+    /// Rules, behaviour and provenance: [`m::ListMessagesRequest`]; errors: [`m::ListMessagesError`].
     pub async fn list(
         &self,
         query: m::ListMessagesQuery,
@@ -1098,15 +853,11 @@ impl Messages<'_> {
     > + Send + 'static {
         c::items(self.list_pages(query))
     }
-    /// Get Message: `GET /messages/{id}`.
+    /// Get Message: `GET /messages/{id}`, scope `messages:read`.
     ///
     /// Fetch one message record with its delivery details.
     ///
-    /// Requires the `messages:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-message-28559795e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::GetMessageRequest`]; errors: [`m::GetMessageError`].
     pub async fn get(
         &self,
         id: i64,
@@ -1117,11 +868,7 @@ impl Messages<'_> {
 impl ClientRequest for m::SendTextMessageRequest {
     type Output = m::SendTextMessageResponse;
     type Error = m::SendTextMessageError;
-    const SHAPE: c::Shape = c::Shape::Data;
     const SENDS_MESSAGE: bool = true;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -1129,11 +876,7 @@ impl ClientRequest for m::SendTextMessageRequest {
 impl ClientRequest for m::SendTemplateMessageRequest {
     type Output = m::SendTemplateMessageResponse;
     type Error = m::SendTemplateMessageError;
-    const SHAPE: c::Shape = c::Shape::Data;
     const SENDS_MESSAGE: bool = true;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_or_multipart_body(&self.body)
     }
@@ -1141,11 +884,7 @@ impl ClientRequest for m::SendTemplateMessageRequest {
 impl ClientRequest for m::SendMediaMessageRequest {
     type Output = m::SendMediaMessageResponse;
     type Error = m::SendMediaMessageError;
-    const SHAPE: c::Shape = c::Shape::Data;
     const SENDS_MESSAGE: bool = true;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::multipart_body(&self.body)
     }
@@ -1153,11 +892,7 @@ impl ClientRequest for m::SendMediaMessageRequest {
 impl ClientRequest for m::SendInteractiveMessageRequest {
     type Output = m::SendInteractiveMessageResponse;
     type Error = m::SendInteractiveMessageError;
-    const SHAPE: c::Shape = c::Shape::Data;
     const SENDS_MESSAGE: bool = true;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -1166,25 +901,13 @@ impl ClientRequest for m::ListMessagesRequest {
     type Output = m::ListMessagesResponse;
     type Error = m::ListMessagesError;
     const SHAPE: c::Shape = c::Shape::List;
-    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
     }
 }
 impl ClientRequest for m::GetMessageRequest {
     type Output = m::GetMessageResponse;
     type Error = m::GetMessageError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 /// Sources: Lead-source labels (where a contact came from: website form, referral, ...). Every contact has exactly one source; a source cannot be deleted while a contact is assigned to it.
 ///
@@ -1194,15 +917,11 @@ pub struct Sources<'a> {
     client: &'a Client,
 }
 impl Sources<'_> {
-    /// List Sources: `GET /sources`.
+    /// List Sources: `GET /sources`, scope `sources:read`.
     ///
     /// Page through the tenant's lead sources.
     ///
-    /// Requires the `sources:read` scope.
-    ///
-    /// Inferred: the page is not readable; method and name come from the navigation, the path and query from the REST pattern of List Groups
-    ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
+    /// Rules, behaviour and provenance: [`m::ListSourcesRequest`]; errors: [`m::ListSourcesError`].
     pub async fn list(
         &self,
         query: m::ListSourcesQuery,
@@ -1235,42 +954,30 @@ impl Sources<'_> {
     ) -> impl c::Stream<Item = Result<m::Source, m::ListSourcesError>> + Send + 'static {
         c::items(self.list_pages(query))
     }
-    /// Create Source: `POST /sources`.
+    /// Create Source: `POST /sources`, scope `sources:write`.
     ///
     /// Create a lead-source label (where contacts come from).
     ///
-    /// Requires the `sources:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/create-source-28559812e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::CreateSourceRequest`]; errors: [`m::CreateSourceError`].
     pub async fn create(
         &self,
         body: m::CreateSourceBody,
     ) -> Result<m::CreateSourceResponse, m::CreateSourceError> {
         self.client.execute(m::CreateSourceRequest { body }).await
     }
-    /// Get Source: `GET /sources/{id}`.
+    /// Get Source: `GET /sources/{id}`, scope `sources:read`.
     ///
     /// Fetch one lead source.
     ///
-    /// Requires the `sources:read` scope.
-    ///
-    /// Inferred: the page is not readable; the path follows the REST pattern of the sibling endpoints
-    ///
-    /// Errors: `NOT_FOUND` (404), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::GetSourceRequest`]; errors: [`m::GetSourceError`].
     pub async fn get(&self, id: i64) -> Result<m::GetSourceResponse, m::GetSourceError> {
         self.client.execute(m::GetSourceRequest { id }).await
     }
-    /// Update Source: `PATCH /sources/{id}`.
+    /// Update Source: `PATCH /sources/{id}`, scope `sources:write`.
     ///
     /// Rename a source.
     ///
-    /// Requires the `sources:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/update-source-28559814e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::UpdateSourceRequest`]; errors: [`m::UpdateSourceError`].
     pub async fn update(
         &self,
         id: i64,
@@ -1278,15 +985,11 @@ impl Sources<'_> {
     ) -> Result<m::UpdateSourceResponse, m::UpdateSourceError> {
         self.client.execute(m::UpdateSourceRequest { id, body }).await
     }
-    /// Delete Source: `DELETE /sources/{id}`.
+    /// Delete Source: `DELETE /sources/{id}`, scope `sources:write`.
     ///
     /// Permanently delete a source. Refused while any contact is assigned to it.
     ///
-    /// Requires the `sources:write` scope.
-    ///
-    /// Documented: <https://docs.getrasl.io/delete-source-35829469e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::DeleteSourceRequest`]; errors: [`m::DeleteSourceError`].
     pub async fn delete(
         &self,
         id: i64,
@@ -1298,22 +1001,13 @@ impl ClientRequest for m::ListSourcesRequest {
     type Output = m::ListSourcesResponse;
     type Error = m::ListSourcesError;
     const SHAPE: c::Shape = c::Shape::List;
-    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
     }
 }
 impl ClientRequest for m::CreateSourceRequest {
     type Output = m::CreateSourceResponse;
     type Error = m::CreateSourceError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -1321,23 +1015,10 @@ impl ClientRequest for m::CreateSourceRequest {
 impl ClientRequest for m::GetSourceRequest {
     type Output = m::GetSourceResponse;
     type Error = m::GetSourceError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::UpdateSourceRequest {
     type Output = m::UpdateSourceResponse;
     type Error = m::UpdateSourceError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -1345,14 +1026,6 @@ impl ClientRequest for m::UpdateSourceRequest {
 impl ClientRequest for m::DeleteSourceRequest {
     type Output = m::DeleteSourceResponse;
     type Error = m::DeleteSourceError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 /// Statuses: Contact statuses (pipeline or lifecycle stages such as Hot Lead), each with an optional hex colour. Every contact has exactly one status; a status cannot be deleted while a contact is assigned to it.
 ///
@@ -1362,15 +1035,11 @@ pub struct Statuses<'a> {
     client: &'a Client,
 }
 impl Statuses<'_> {
-    /// List Statuses: `GET /statuses`.
+    /// List Statuses: `GET /statuses`, scope `statuses:read`.
     ///
     /// Page through the tenant's contact statuses.
     ///
-    /// Requires the `statuses:read` scope.
-    ///
-    /// Inferred: the page is not readable; method and name come from the navigation, the path and query from the REST pattern of List Groups
-    ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
+    /// Rules, behaviour and provenance: [`m::ListStatusesRequest`]; errors: [`m::ListStatusesError`].
     pub async fn list(
         &self,
         query: m::ListStatusesQuery,
@@ -1405,42 +1074,30 @@ impl Statuses<'_> {
     > + Send + 'static {
         c::items(self.list_pages(query))
     }
-    /// Create Status: `POST /statuses`.
+    /// Create Status: `POST /statuses`, scope `statuses:write`.
     ///
     /// Create a contact status (pipeline or lifecycle stage) with an optional colour.
     ///
-    /// Requires the `statuses:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/create-status-28559817e0>
-    ///
-    /// Errors: `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::CreateStatusRequest`]; errors: [`m::CreateStatusError`].
     pub async fn create(
         &self,
         body: m::CreateStatusBody,
     ) -> Result<m::CreateStatusResponse, m::CreateStatusError> {
         self.client.execute(m::CreateStatusRequest { body }).await
     }
-    /// Get Status: `GET /statuses/{id}`.
+    /// Get Status: `GET /statuses/{id}`, scope `statuses:read`.
     ///
     /// Fetch one contact status.
     ///
-    /// Requires the `statuses:read` scope.
-    ///
-    /// Inferred: the page is not readable; the path follows the REST pattern of the sibling endpoints
-    ///
-    /// Errors: `NOT_FOUND` (404), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::GetStatusRequest`]; errors: [`m::GetStatusError`].
     pub async fn get(&self, id: i64) -> Result<m::GetStatusResponse, m::GetStatusError> {
         self.client.execute(m::GetStatusRequest { id }).await
     }
-    /// Update Status: `PATCH /statuses/{id}`.
+    /// Update Status: `PATCH /statuses/{id}`, scope `statuses:write`.
     ///
     /// Rename and/or recolour a status.
     ///
-    /// Requires the `statuses:write` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/update-status-28559819e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::UpdateStatusRequest`]; errors: [`m::UpdateStatusError`].
     pub async fn update(
         &self,
         id: i64,
@@ -1448,15 +1105,11 @@ impl Statuses<'_> {
     ) -> Result<m::UpdateStatusResponse, m::UpdateStatusError> {
         self.client.execute(m::UpdateStatusRequest { id, body }).await
     }
-    /// Delete Status: `DELETE /statuses/{id}`.
+    /// Delete Status: `DELETE /statuses/{id}`, scope `statuses:write`.
     ///
     /// Permanently delete a status. Refused while any contact is assigned to it.
     ///
-    /// Requires the `statuses:write` scope.
-    ///
-    /// Documented: <https://docs.getrasl.io/delete-status-35829821e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `VALIDATION_ERROR` (422), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::DeleteStatusRequest`]; errors: [`m::DeleteStatusError`].
     pub async fn delete(
         &self,
         id: i64,
@@ -1468,22 +1121,13 @@ impl ClientRequest for m::ListStatusesRequest {
     type Output = m::ListStatusesResponse;
     type Error = m::ListStatusesError;
     const SHAPE: c::Shape = c::Shape::List;
-    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
     }
 }
 impl ClientRequest for m::CreateStatusRequest {
     type Output = m::CreateStatusResponse;
     type Error = m::CreateStatusError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -1491,23 +1135,10 @@ impl ClientRequest for m::CreateStatusRequest {
 impl ClientRequest for m::GetStatusRequest {
     type Output = m::GetStatusResponse;
     type Error = m::GetStatusError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::UpdateStatusRequest {
     type Output = m::UpdateStatusResponse;
     type Error = m::UpdateStatusError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
     fn body(&self) -> c::Body {
         c::json_body(&self.body)
     }
@@ -1515,14 +1146,6 @@ impl ClientRequest for m::UpdateStatusRequest {
 impl ClientRequest for m::DeleteStatusRequest {
     type Output = m::DeleteStatusResponse;
     type Error = m::DeleteStatusError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 /// Templates: The tenant's WhatsApp message templates as stored locally: listed, fetched by their WhatsApp (Meta) template id, and refreshed from the connected WhatsApp Business Account. Templates are created, edited and approved in Meta Business Manager, not through this API.
 ///
@@ -1532,15 +1155,11 @@ pub struct Templates<'a> {
     client: &'a Client,
 }
 impl Templates<'_> {
-    /// List Templates: `GET /templates`.
+    /// List Templates: `GET /templates`, scope `templates:read`.
     ///
     /// Page through the tenant's locally stored WhatsApp message templates.
     ///
-    /// Requires the `templates:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/list-templates-28559808e0>
-    ///
-    /// Errors: `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500), `VALIDATION_ERROR` (422).
+    /// Rules, behaviour and provenance: [`m::ListTemplatesRequest`]; errors: [`m::ListTemplatesError`].
     pub async fn list(
         &self,
         query: m::ListTemplatesQuery,
@@ -1575,27 +1194,19 @@ impl Templates<'_> {
     > + Send + 'static {
         c::items(self.list_pages(query))
     }
-    /// Sync Templates from WhatsApp: `POST /templates/sync`.
+    /// Sync Templates from WhatsApp: `POST /templates/sync`, scope `templates:sync`.
     ///
     /// Pull every template from the connected WhatsApp Business Account (Meta) and refresh the local copies.
     ///
-    /// Requires the `templates:sync` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/sync-templates-from-whatsapp-28559809e0>
-    ///
-    /// Errors: `WHATSAPP_NOT_CONFIGURED` (422), `INTERNAL_ERROR` (500), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429).
+    /// Rules, behaviour and provenance: [`m::SyncTemplatesRequest`]; errors: [`m::SyncTemplatesError`].
     pub async fn sync(&self) -> Result<m::SyncTemplatesResponse, m::SyncTemplatesError> {
         self.client.execute(m::SyncTemplatesRequest {}).await
     }
-    /// Get Template: `GET /templates/{id}`.
+    /// Get Template: `GET /templates/{id}`, scope `templates:read`.
     ///
     /// Fetch one template by its WhatsApp (Meta) template id.
     ///
-    /// Requires the `templates:read` scope.
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-template-28559810e0>
-    ///
-    /// Errors: `NOT_FOUND` (404), `UNAUTHORIZED` (401), `INSUFFICIENT_SCOPE` (403), `RATE_LIMIT_EXCEEDED` (429), `INTERNAL_ERROR` (500).
+    /// Rules, behaviour and provenance: [`m::GetTemplateRequest`]; errors: [`m::GetTemplateError`].
     pub async fn get(
         &self,
         id: String,
@@ -1607,35 +1218,15 @@ impl ClientRequest for m::ListTemplatesRequest {
     type Output = m::ListTemplatesResponse;
     type Error = m::ListTemplatesError;
     const SHAPE: c::Shape = c::Shape::List;
-    const SENDS_MESSAGE: bool = false;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
     }
 }
 impl ClientRequest for m::SyncTemplatesRequest {
     type Output = m::SyncTemplatesResponse;
     type Error = m::SyncTemplatesError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }
 impl ClientRequest for m::GetTemplateRequest {
     type Output = m::GetTemplateResponse;
     type Error = m::GetTemplateError;
-    const SHAPE: c::Shape = c::Shape::Data;
-    const SENDS_MESSAGE: bool = false;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn body(&self) -> c::Body {
-        c::Body::Empty
-    }
 }

@@ -61,7 +61,7 @@ fn request(cx: &Context, op: &Operation) -> TokenStream {
     let docs = request_doc(cx, op).tokens();
     quote! {
         #docs
-        #[derive(Clone, Debug, #default PartialEq, wacr_macros::Operation)]
+        #[derive(Clone, Debug, #default PartialEq, Operation)]
         #operation
         pub struct #name {
             #(#param_docs #[path_param] pub #params: #param_types,)*
@@ -80,8 +80,9 @@ fn request(cx: &Context, op: &Operation) -> TokenStream {
     }
 }
 
-/// `#[operation(id = "...", method = GET, path = "...", scope = Scope::X, status = 200)]`, read
-/// by `#[derive(wacr_macros::Operation)]`; `scope = none(Scope)` when the operation needs none.
+/// `#[operation(method = GET, path = "...")]` and `#[operation(id = "...", scope = Scope::X,
+/// status = 200)]`, read by `#[derive(Operation)]`; `scope = none(Scope)` when the operation
+/// needs none. Two attributes, so that each fits on one line.
 fn operation_attr(cx: &Context, op: &Operation) -> TokenStream {
     let (id, path, status) = (&op.id, &op.path, int(op.response.status));
     let method = Ident::new(&op.method, Span::call_site());
@@ -92,7 +93,10 @@ fn operation_attr(cx: &Context, op: &Operation) -> TokenStream {
         }
         None => quote!(none(Scope)),
     };
-    quote!(#[operation(id = #id, method = #method, path = #path, scope = #scope, status = #status)])
+    quote! {
+        #[operation(method = #method, path = #path)]
+        #[operation(id = #id, scope = #scope, status = #status)]
+    }
 }
 
 /// The doc of `new`, naming what it takes.
@@ -312,7 +316,7 @@ fn sort_field(op: &Operation, list: &List) -> TokenStream {
     let doc = Doc::default().markdown(format!("A field {} can sort by.", doc::escape(&op.summary)));
     super::wire_enum(WireEnumDef {
         name: ident::op::sort_field(&op.type_prefix),
-        spec_name: "sort field".to_owned(),
+        spec_name: Some("sort field".to_owned()),
         doc,
         values: list.sort.iter().map(|s| WireValue::new(s, &ident::variant(s))).collect(),
     })
@@ -506,77 +510,23 @@ fn response(cx: &Context, op: &Operation) -> TokenStream {
 fn error(op: &Operation) -> TokenStream {
     let name = to_ident(&ident::op::error(&op.type_prefix));
     let codes = op.error_codes();
-    let variants: Vec<Ident> = codes.iter().map(|e| to_ident(&e.variant)).collect();
-    let wires: Vec<&str> = codes.iter().map(|e| e.code.as_str()).collect();
-    let statuses: Vec<_> = codes.iter().map(|e| int(e.status)).collect();
+    let variants = codes.iter().map(|e| to_ident(&e.variant));
+    let wires = codes.iter().map(|e| e.code.as_str());
+    let statuses = codes.iter().map(|e| int(e.status));
     let docs = codes.iter().map(|e| error_variant_doc(op, e).tokens());
     let text = format!(" An error {} can return: only the codes the spec lists for it.", doc::escape(&op.summary));
-    let name_str = name.to_string();
     quote! {
         #[doc = #text]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireEnum)]
+        #[wire(code = ErrorCode)]
         pub enum #name {
-            #(#docs #variants,)*
-        }
-
-        impl #name {
-            /// Every code, in spec order.
-            pub const ALL: &'static [#name] = &[#(#name::#variants),*];
-
-            /// The code as written on the wire.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    #(#name::#variants => #wires,)*
-                }
-            }
-
-            /// The error code.
-            pub fn code(self) -> ErrorCode {
-                match self {
-                    #(#name::#variants => ErrorCode::#variants,)*
-                }
-            }
-
-            /// The HTTP status of the error.
-            pub const fn status(self) -> u16 {
-                match self {
-                    #(#name::#variants => #statuses,)*
-                }
-            }
-
-            /// The variant for a code, or `None` when the operation does not return it.
-            pub fn from_code(code: &ErrorCode) -> Option<#name> {
-                match code {
-                    #(ErrorCode::#variants => Some(#name::#variants),)*
-                    _ => None,
-                }
-            }
-        }
-
-        impl From<#name> for ErrorCode {
-            fn from(error: #name) -> ErrorCode {
-                error.code()
-            }
-        }
-
-        impl rt::WireEnum for #name {
-            const ALL: &'static [Self] = Self::ALL;
-            const NAME: &'static str = #name_str;
-            fn as_str(self) -> &'static str {
-                Self::as_str(self)
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
+            #(#docs #[wire(#wires, status = #statuses)] #variants,)*
         }
     }
 }
 
-/// `NOT_FOUND` (404): every `when` the operation lists for the code, or where a common code
-/// comes from.
+/// `NOT_FOUND` (404): every `when` the operation lists for the code, then where that comes
+/// from when it is not the operation's own page; a common code's provenance is on `ErrorCode`.
 fn error_variant_doc(op: &Operation, e: &OpError) -> Doc {
     let whens: Vec<String> = op
         .errors
@@ -592,6 +542,6 @@ fn error_variant_doc(op: &Operation, e: &OpError) -> Doc {
         (true, true) => format!("`{}` ({}): returned by every operation.", e.code, e.status),
         (true, false) => format!("`{}` ({}).", e.code, e.status),
     };
-    let doc = Doc::default().markdown(head);
-    if e.provenance == op.provenance { doc } else { doc.provenance(&e.provenance) }
+    let own = (!e.common && e.provenance != op.provenance).then(|| format!(" {}", doc::provenance(&e.provenance)));
+    Doc::default().markdown(head + &own.unwrap_or_default())
 }

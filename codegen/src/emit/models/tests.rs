@@ -105,12 +105,12 @@ fn requests_carry_operation_metadata() {
     let file = parse(&api());
     let attr = |name: &str| {
         let syn::Item::Struct(s) = find(&file, name) else { panic!("not a struct") };
-        let a = s.attrs.iter().find(|a| a.path().is_ident("operation")).expect("#[operation]");
-        a.meta.to_token_stream().to_string()
+        let attrs = s.attrs.iter().filter(|a| a.path().is_ident("operation"));
+        attrs.map(|a| a.meta.to_token_stream().to_string()).collect::<Vec<_>>().join(" ")
     };
     assert_eq!(
         attr("GetContactRequest"),
-        r#"operation (id = "get_contact" , method = GET , path = "/contacts/{id}" , scope = Scope :: ContactsRead , status = 200)"#
+        r#"operation (method = GET , path = "/contacts/{id}") operation (id = "get_contact" , scope = Scope :: ContactsRead , status = 200)"#
     );
     assert!(attr("GetCommentsRequest").contains("scope = none (Scope)"));
 }
