@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use syn::ext::IdentExt as _;
 use syn::{Data, DataStruct, DeriveInput, Fields, Ident, Path, Type};
 
-use crate::attr::{self, IncludeAttr, OperationAttrs, ResourceAttrs, SerdeDe, SerdeField, WireAttrs, WireVariantAttr};
+use crate::attr::{self, Direction, IncludeAttr, OperationAttrs, ResourceAttrs, SerdeContainer, SerdeField, SerdeLean, WireAttrs, WireVariantAttr};
 use crate::ctxt::Errors;
 use crate::syntax;
 
@@ -45,19 +45,18 @@ pub(crate) struct WireVariant<'a> {
     pub attr: WireVariantAttr<'a>,
 }
 
-/// A struct deriving `Deserialize`.
-pub(crate) struct DeStruct<'a> {
+/// A struct deriving the lean `Serialize` or `Deserialize`.
+pub(crate) struct LeanStruct<'a> {
     pub original: &'a DeriveInput,
-    /// The name in messages: serde's container `rename`, else the struct's.
-    pub name: String,
-    pub rename_all: Option<syn::LitStr>,
-    pub fields: Vec<DeField<'a>>,
+    pub direction: Direction,
+    pub serde: SerdeContainer,
+    pub fields: Vec<LeanField<'a>>,
 }
 
-/// A field of a `Deserialize` struct.
-pub(crate) struct DeField<'a> {
+/// A field of a `LeanStruct`.
+pub(crate) struct LeanField<'a> {
     pub original: &'a syn::Field,
-    pub serde: SerdeDe,
+    pub serde: SerdeLean,
 }
 
 /// A field of a `Resource` or `Operation` struct.
@@ -270,11 +269,15 @@ impl<'a> WireEnum<'a> {
     }
 }
 
-impl<'a> DeStruct<'a> {
+impl<'a> LeanStruct<'a> {
     /// Reads the input; anything but a struct with named fields is recorded as an error and
     /// read as having no fields.
-    pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput) -> Self {
-        let (name, rename_all) = attr::serde_de_container(errors, &input.attrs);
+    pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput, direction: Direction) -> Self {
+        let serde = attr::serde_lean_container(errors, &input.attrs, direction);
+        let derive = match direction {
+            Direction::Serialize => "Serialize",
+            Direction::Deserialize => "Deserialize",
+        };
         let fields = match &input.data {
             Data::Struct(DataStruct {
                 fields: Fields::Named(named),
@@ -282,38 +285,60 @@ impl<'a> DeStruct<'a> {
             }) => named
                 .named
                 .iter()
-                .map(|field| DeField {
+                .map(|field| LeanField {
                     original: field,
-                    serde: attr::serde_de_field(errors, &field.attrs),
+                    serde: attr::serde_lean_field(errors, &field.attrs, direction),
                 })
                 .collect(),
-            _ => shape_error(errors, input, "Deserialize", "structs with named fields"),
+            _ => shape_error(errors, input, derive, "structs with named fields"),
         };
-        DeStruct {
+        LeanStruct {
             original: input,
-            name: name.unwrap_or_else(|| input.ident.unraw().to_string()),
-            rename_all,
+            direction,
+            serde,
             fields,
         }
     }
 
-    /// The fields that are read, with the name each is read by.
-    pub(crate) fn read_fields(&self) -> impl Iterator<Item = (&DeField<'a>, String)> {
-        self.fields.iter().filter(|field| !field.serde.skip).map(|field| (field, self.wire_name(field)))
+    /// The struct's name in the serde data model (its `rename`, else its own).
+    pub(crate) fn name(&self) -> String {
+        let rename = match self.direction {
+            Direction::Serialize => &self.serde.rename.0,
+            Direction::Deserialize => &self.serde.rename.1,
+        };
+        rename.clone().unwrap_or_else(|| self.original.ident.unraw().to_string())
     }
 
-    /// serde's `rename`, else the container's `rename_all` rule, else the field name.
-    fn wire_name(&self, field: &DeField) -> String {
-        if let Some(rename) = &field.serde.rename {
+    /// The fields this direction does not skip, with the name each is written or read by.
+    pub(crate) fn wire_fields(&self) -> impl Iterator<Item = (&LeanField<'a>, String)> {
+        self.fields.iter().filter(|field| !self.skips(field)).map(|field| (field, self.wire_name(field)))
+    }
+
+    /// Whether this direction leaves the field out.
+    pub(crate) fn skips(&self, field: &LeanField) -> bool {
+        match self.direction {
+            Direction::Serialize => field.serde.skip.0,
+            Direction::Deserialize => field.serde.skip.1,
+        }
+    }
+
+    /// serde's `rename` for this direction, else the container's `rename_all` rule, else the
+    /// field name.
+    fn wire_name(&self, field: &LeanField) -> String {
+        let rename = match self.direction {
+            Direction::Serialize => &field.serde.rename.0,
+            Direction::Deserialize => &field.serde.rename.1,
+        };
+        if let Some(rename) = rename {
             return rename.clone();
         }
         let name = field.ident().unraw().to_string();
-        let rule = self.rename_all.as_ref().map(syn::LitStr::value);
+        let rule = self.serde.rename_all.as_ref().map(syn::LitStr::value);
         rule.and_then(|rule| syntax::apply_rename_all(&rule, &name)).unwrap_or(name)
     }
 }
 
-impl DeField<'_> {
+impl LeanField<'_> {
     /// The field name (named fields only reach the derive).
     pub(crate) fn ident(&self) -> Ident {
         self.original.ident.clone().unwrap_or_else(|| Ident::new("_", Span::call_site()))

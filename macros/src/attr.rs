@@ -1,6 +1,6 @@
 //! Parsing of the helper attributes (`#[resource]`, `#[include]`, `#[scope]`, `#[operation]`,
-//! `#[path_param]`, `#[wire]`) and of the serde attributes the checks and the `Deserialize`
-//! derive read. Lenient by design: a bad key is
+//! `#[path_param]`, `#[wire]`) and of the serde attributes the checks and the lean
+//! `Serialize` and `Deserialize` derives read. Lenient by design: a bad key is
 //! recorded and skipped so the keys after it are still read and reported.
 
 use proc_macro2::TokenTree;
@@ -60,15 +60,31 @@ pub(crate) struct WireVariantAttr<'a> {
     pub status: Option<LitInt>,
 }
 
-/// What the `Deserialize` derive reads of a field's `#[serde(...)]` attributes.
+/// Which of the lean serde derives reads the attributes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Serialize,
+    Deserialize,
+}
+
+/// What the lean `Serialize` and `Deserialize` derives read of a field's `#[serde(...)]`.
 #[derive(Default)]
-pub(crate) struct SerdeDe {
-    /// The name it is read by: `rename = "x"` or `rename(deserialize = "x")`.
-    pub rename: Option<String>,
+pub(crate) struct SerdeLean {
+    /// `rename = "x"`, or `rename(serialize = "x", deserialize = "y")`: (written as, read as).
+    pub rename: (Option<String>, Option<String>),
     /// `default`: absent reads as `Default::default()`.
     pub default: bool,
-    /// `skip` or `skip_deserializing`: never read, always `Default::default()`.
-    pub skip: bool,
+    /// `skip`, `skip_serializing`, `skip_deserializing`: (never written, never read).
+    pub skip: (bool, bool),
+    /// `skip_serializing_if = "path"`.
+    pub skip_if: Option<LitStr>,
+}
+
+/// The container's `#[serde(rename = "...", rename_all = "...")]`.
+#[derive(Default)]
+pub(crate) struct SerdeContainer {
+    pub rename: (Option<String>, Option<String>),
+    pub rename_all: Option<LitStr>,
 }
 
 /// The value of `scope = ...` in `#[operation]`.
@@ -88,10 +104,10 @@ const INCLUDE_KEYS: &[&str] = &["rename"];
 const SCOPE_KEYS: &[&str] = &["crate"];
 const OPERATION_KEYS: &[&str] = &["id", "method", "path", "scope", "status", "crate"];
 const WIRE_KEYS: &[&str] = &["name", "code", "crate"];
-/// Field keys of `#[serde]` the `Deserialize` derive honours, or that only concern serializing.
-const SERDE_DE_FIELD_KEYS: &[&str] = &["rename", "default", "skip", "skip_deserializing", "skip_serializing", "skip_serializing_if", "serialize_with"];
-/// Container keys of `#[serde]` the `Deserialize` derive honours.
-const SERDE_DE_CONTAINER_KEYS: &[&str] = &["rename", "rename_all"];
+/// Field keys of `#[serde]` the lean derives honour.
+const SERDE_FIELD_KEYS: &[&str] = &["rename", "default", "skip", "skip_serializing", "skip_deserializing", "skip_serializing_if"];
+/// Container keys of `#[serde]` the lean derives honour.
+const SERDE_CONTAINER_KEYS: &[&str] = &["rename", "rename_all"];
 
 /// Reads `#[resource(...)]` on a struct.
 pub(crate) fn resource(errors: &Errors, attrs: &[Attribute]) -> ResourceAttrs {
@@ -331,20 +347,23 @@ fn wire_variant_args(input: ParseStream, out: &mut WireVariantAttr) -> syn::Resu
     Ok(())
 }
 
-/// Reads what the `Deserialize` derive needs from a field's `#[serde(...)]`, recording the keys
-/// it does not support (it has no `flatten`, `alias`, `deserialize_with`, ...).
-pub(crate) fn serde_de_field(errors: &Errors, attrs: &[Attribute]) -> SerdeDe {
-    let mut out = SerdeDe::default();
+/// Reads what the lean serde derives need from a field's `#[serde(...)]`, recording the keys
+/// they do not support (there is no `flatten`, `alias`, `with`, ...).
+pub(crate) fn serde_lean_field(errors: &Errors, attrs: &[Attribute], direction: Direction) -> SerdeLean {
+    let mut out = SerdeLean::default();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        serde_de_keys(errors, attr, SERDE_DE_FIELD_KEYS, |key, meta| {
+        serde_lean_keys(errors, attr, SERDE_FIELD_KEYS, direction, |key, meta| {
             match key {
-                "rename" => out.rename = serde_de_rename(meta)?,
+                "rename" => out.rename = serde_lean_rename(meta)?,
                 "default" if meta.input.peek(Token![=]) => {
-                    return Err(syn::Error::new_spanned(&meta.path, "wacr_macros::Deserialize supports a bare `default` only; implement Default for the field's type"));
+                    let message = "the lean serde derives support a bare `default` only; implement Default for the field's type";
+                    return Err(syn::Error::new_spanned(&meta.path, message));
                 }
                 "default" => out.default = true,
-                "skip" | "skip_deserializing" => out.skip = true,
-                _ => skip_value(meta)?,
+                "skip" => out.skip = (true, true),
+                "skip_serializing" => out.skip.0 = true,
+                "skip_deserializing" => out.skip.1 = true,
+                _ => out.skip_if = Some(lit_str(meta, key, "Option::is_none")?),
             }
             Ok(())
         });
@@ -352,29 +371,32 @@ pub(crate) fn serde_de_field(errors: &Errors, attrs: &[Attribute]) -> SerdeDe {
     out
 }
 
-/// Reads the container's `#[serde(rename = "...", rename_all = "...")]` for the `Deserialize`
-/// derive: (the name, the rule).
-pub(crate) fn serde_de_container(errors: &Errors, attrs: &[Attribute]) -> (Option<String>, Option<LitStr>) {
-    let (mut name, mut rule) = (None, None);
+/// Reads the container's `#[serde(...)]` for the lean serde derives.
+pub(crate) fn serde_lean_container(errors: &Errors, attrs: &[Attribute], direction: Direction) -> SerdeContainer {
+    let mut out = SerdeContainer::default();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        serde_de_keys(errors, attr, SERDE_DE_CONTAINER_KEYS, |key, meta| {
+        serde_lean_keys(errors, attr, SERDE_CONTAINER_KEYS, direction, |key, meta| {
             match key {
-                "rename" => name = serde_de_rename(meta)?,
-                _ => rule = Some(meta.value()?.parse::<LitStr>()?),
+                "rename" => out.rename = serde_lean_rename(meta)?,
+                _ => out.rename_all = Some(lit_str(meta, key, "camelCase")?),
             }
             Ok(())
         });
     }
-    (name, rule)
+    out
 }
 
 /// Runs `on_key` for each supported key of a `#[serde(...)]`; an unsupported key is an error
 /// that points at it and says what to do instead.
-fn serde_de_keys(errors: &Errors, attr: &Attribute, known: &[&str], mut on_key: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<()>) {
+fn serde_lean_keys(errors: &Errors, attr: &Attribute, known: &[&str], direction: Direction, mut on_key: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<()>) {
+    let derive = match direction {
+        Direction::Serialize => "Serialize",
+        Direction::Deserialize => "Deserialize",
+    };
     let result = attr.parse_nested_meta(|meta| {
         let key = path_text(&meta.path);
         if !known.contains(&key.as_str()) {
-            let message = format!("#[serde({key})] is not supported by wacr_macros::Deserialize; derive serde::Deserialize instead");
+            let message = format!("#[serde({key})] is not supported by wacr_macros::{derive}; derive serde::{derive} instead");
             errors.spanned(&meta.path, message);
             return skip_value(&meta);
         }
@@ -389,22 +411,25 @@ fn serde_de_keys(errors: &Errors, attr: &Attribute, known: &[&str], mut on_key: 
     }
 }
 
-/// `rename = "x"` or `rename(deserialize = "x")`: the name a value is read by; `None` for
-/// `rename(serialize = "x")`, which keeps the name it is read by.
-fn serde_de_rename(meta: &ParseNestedMeta) -> syn::Result<Option<String>> {
+/// `rename = "x"` (both ways) or `rename(serialize = "x", deserialize = "y")`.
+fn serde_lean_rename(meta: &ParseNestedMeta) -> syn::Result<(Option<String>, Option<String>)> {
     if meta.input.peek(Token![=]) {
-        return Ok(Some(meta.value()?.parse::<LitStr>()?.value()));
+        let name = meta.value()?.parse::<LitStr>()?.value();
+        return Ok((Some(name.clone()), Some(name)));
     }
-    let mut name = None;
+    let mut names = (None, None);
     meta.parse_nested_meta(|inner| {
-        if inner.path.is_ident("deserialize") {
-            name = Some(inner.value()?.parse::<LitStr>()?.value());
+        let name = Some(inner.value()?.parse::<LitStr>()?.value());
+        if inner.path.is_ident("serialize") {
+            names.0 = name;
+        } else if inner.path.is_ident("deserialize") {
+            names.1 = name;
         } else {
-            skip_value(&inner)?;
+            return Err(inner.error("expected `serialize = \"...\"` or `deserialize = \"...\"`"));
         }
         Ok(())
     })?;
-    Ok(name)
+    Ok(names)
 }
 
 /// Runs `on_key` for each known key of `attr`, recording unknown and duplicate keys (and

@@ -7,7 +7,8 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{DeriveInput, Ident, LitInt, LitStr, Path};
 
-use crate::ast::{DeStruct, Operation, Relation, Resource, Scope, WireEnum};
+use crate::ast::{LeanStruct, Operation, Relation, Resource, Scope, WireEnum};
+use crate::attr::Direction;
 use crate::attr::ScopeSpec;
 use crate::ctxt::Errors;
 use crate::syntax::{self, Piece};
@@ -53,13 +54,14 @@ pub(crate) fn derive_wire_enum(input: &DeriveInput) -> TokenStream {
     }
 }
 
-pub(crate) fn derive_deserialize(input: &DeriveInput) -> TokenStream {
+pub(crate) fn derive_lean(input: &DeriveInput, direction: Direction) -> TokenStream {
     let errors = Errors::default();
-    let de = DeStruct::from_syn(&errors, input);
-    valid::de_struct(&errors, &de);
-    match errors.finish() {
-        Ok(()) => de_struct_impls(&de),
-        Err(error) => fallback::de_struct(&de, error),
+    let lean = LeanStruct::from_syn(&errors, input, direction);
+    valid::lean_struct(&errors, &lean);
+    match (errors.finish(), direction) {
+        (Ok(()), Direction::Serialize) => serialize_impl(&lean),
+        (Ok(()), Direction::Deserialize) => deserialize_impl(&lean),
+        (Err(error), _) => fallback::lean_struct(&lean, error),
     }
 }
 
@@ -378,53 +380,65 @@ fn error_code_items(wire: &WireEnum, code: &Path) -> (TokenStream, TokenStream) 
     (inherent, impls)
 }
 
-fn de_struct_impls(de: &DeStruct) -> TokenStream {
+/// `Serialize` as one call: the fields as a tuple of references, `SkipIf` for the fields with
+/// `skip_serializing_if`, written by `wacr_runtime::__private::ser`.
+fn serialize_impl(lean: &LeanStruct) -> TokenStream {
     let rt = runtime(None);
-    let serde = quote!(#rt::__private::serde);
-    let ident = &de.original.ident;
-    let name = &de.name;
-    let read: Vec<_> = de.read_fields().collect();
-    let wires = read.iter().map(|(_, wire)| wire);
-    let slots: Vec<Ident> = (0..read.len()).map(|i| format_ident!("__field{i}")).collect();
-    let slot_types = read.iter().map(|(field, _)| &field.original.ty);
-    let indices = (0..read.len()).map(Literal::usize_unsuffixed);
-    let names = read.iter().map(|(_, wire)| wire);
-    let inits = de.fields.iter().map(|field| {
-        let ident = field.ident();
-        let value = match read.iter().position(|(f, _)| std::ptr::eq(f.original, field.original)) {
-            None => quote!(::core::default::Default::default()),
-            Some(i) if field.serde.default => {
-                let slot = &slots[i];
-                quote!(::core::option::Option::unwrap_or_default(#slot))
+    let (serde, ser) = (quote!(#rt::__private::serde), quote!(#rt::__private::ser));
+    let ident = &lean.original.ident;
+    let name = lean.name();
+    let (fields, wires): (Vec<_>, Vec<_>) = lean.wire_fields().unzip();
+    let values = fields.iter().map(|field| {
+        let member = field.ident();
+        match &field.serde.skip_if {
+            Some(predicate) => {
+                let predicate = predicate.parse::<syn::ExprPath>().unwrap_or_else(|e| syn::parse_quote_spanned!(e.span()=> ::core::compile_error!("expected a path to a function")));
+                quote!(#ser::SkipIf(&self.#member, #predicate))
             }
-            Some(i) => {
-                let (slot, wire) = (&slots[i], &read[i].1);
-                quote!(#rt::__private::de::required(#slot, #wire)?)
+            None => quote!(&self.#member),
+        }
+    });
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #serde::Serialize for #ident {
+                fn serialize<__S: #serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    #ser::serialize_struct(serializer, #name, &[#(#wires),*], (#(#values,)*))
+                }
             }
         };
-        quote!(#ident: #value)
+    }
+}
+
+/// `Deserialize` as one call: the field types as a tuple (`Plain<T>`, or `OrDefault<T>` for
+/// `#[serde(default)]`), read by `wacr_runtime::__private::de` into a tuple of values.
+fn deserialize_impl(lean: &LeanStruct) -> TokenStream {
+    let rt = runtime(None);
+    let (serde, de) = (quote!(#rt::__private::serde), quote!(#rt::__private::de));
+    let ident = &lean.original.ident;
+    let name = lean.name();
+    let (fields, wires): (Vec<_>, Vec<_>) = lean.wire_fields().unzip();
+    let types = fields.iter().map(|field| {
+        let ty = &field.original.ty;
+        if field.serde.default { quote!(#de::OrDefault<#ty>) } else { quote!(#de::Plain<#ty>) }
+    });
+    let values: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__field{i}")).collect();
+    let inits = lean.fields.iter().map(|field| {
+        let member = field.ident();
+        match fields.iter().position(|f| std::ptr::eq(f.original, field.original)) {
+            Some(i) => {
+                let value = &values[i];
+                quote!(#member: #value)
+            }
+            None => quote!(#member: ::core::default::Default::default()),
+        }
     });
     quote! {
         const _: () = {
             #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for #ident {
                 fn deserialize<__D: #serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                    #rt::__private::de::deserialize_struct(deserializer)
-                }
-            }
-
-            #[automatically_derived]
-            impl #rt::__private::de::Struct for #ident {
-                const NAME: &'static str = #name;
-                const FIELDS: &'static [&'static str] = &[#(#wires),*];
-                fn visit_map<'de, __A: #serde::de::MapAccess<'de>>(mut map: __A) -> ::core::result::Result<Self, __A::Error> {
-                    #(let mut #slots: ::core::option::Option<#slot_types> = ::core::option::Option::None;)*
-                    while let ::core::option::Option::Some(key) = #rt::__private::de::next_key(&mut map, Self::FIELDS)? {
-                        match key {
-                            #(#indices => #rt::__private::de::value(&mut #slots, &mut map, #names)?,)*
-                            _ => #rt::__private::de::skip(&mut map)?,
-                        }
-                    }
+                    let (#(#values,)*) = #de::deserialize_struct::<(#(#types,)*), __D>(deserializer, #name, &[#(#wires),*])?;
                     ::core::result::Result::Ok(#ident { #(#inits,)* })
                 }
             }

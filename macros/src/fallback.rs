@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ast::{DeStruct, Operation, Relation, Resource, Scope, WireEnum};
+use crate::ast::{LeanStruct, Operation, Relation, Resource, Scope, WireEnum};
+use crate::attr::Direction;
 use crate::expand;
 
 pub(crate) fn resource(resource: &Resource, error: syn::Error) -> TokenStream {
@@ -156,22 +157,34 @@ pub(crate) fn wire_enum(wire: &WireEnum, error: syn::Error) -> TokenStream {
     }
 }
 
-pub(crate) fn de_struct(de: &DeStruct, error: syn::Error) -> TokenStream {
+pub(crate) fn lean_struct(lean: &LeanStruct, error: syn::Error) -> TokenStream {
     let error = error.into_compile_error();
-    let input = de.original;
+    let input = lean.original;
     if !matches!(input.data, syn::Data::Struct(_)) || !input.generics.params.is_empty() {
         return error;
     }
     let serde = quote!(::wacr_runtime::__private::serde);
     let ident = &input.ident;
-    quote! {
-        #error
-        const _: () = {
+    let stub = match lean.direction {
+        Direction::Serialize => quote! {
+            impl #serde::Serialize for #ident {
+                fn serialize<__S: #serde::Serializer>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    ::core::unreachable!()
+                }
+            }
+        },
+        Direction::Deserialize => quote! {
             impl<'de> #serde::Deserialize<'de> for #ident {
                 fn deserialize<__D: #serde::Deserializer<'de>>(_: __D) -> ::core::result::Result<Self, __D::Error> {
                     ::core::unreachable!()
                 }
             }
+        },
+    };
+    quote! {
+        #error
+        const _: () = {
+            #stub
         };
     }
 }

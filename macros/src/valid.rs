@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use quote::{ToTokens, quote};
 use syn::{GenericArgument, LitStr, PathArguments, Type};
 
-use crate::ast::{DeStruct, Field, Operation, Relation, Resource, Scope, WireEnum};
+use crate::ast::{Field, LeanStruct, Operation, Relation, Resource, Scope, WireEnum};
 use crate::attr::ScopeSpec;
 use crate::ctxt::Errors;
 use crate::syntax::{self, Piece};
@@ -14,6 +14,8 @@ use crate::syntax::{self, Piece};
 /// The most values an include or scope enum may have (the runtime sets are 64-bit).
 const MAX_VALUES: usize = 64;
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+/// The longest field tuple `wacr_runtime::__private::{ser, de}` implement.
+const MAX_LEAN_FIELDS: usize = 32;
 
 pub(crate) fn resource(errors: &Errors, resource: &Resource) {
     for field in resource
@@ -155,22 +157,32 @@ fn check_wire_status(errors: &Errors, wire: &WireEnum, variant: &syn::Variant, a
     }
 }
 
-pub(crate) fn de_struct(errors: &Errors, de: &DeStruct) {
-    check_no_generics(errors, de.original, "Deserialize");
-    if let Some(rule) = &de.rename_all
+pub(crate) fn lean_struct(errors: &Errors, lean: &LeanStruct) {
+    let derive = match lean.direction {
+        crate::attr::Direction::Serialize => "Serialize",
+        crate::attr::Direction::Deserialize => "Deserialize",
+    };
+    check_no_generics(errors, lean.original, derive);
+    if let Some(rule) = &lean.serde.rename_all
         && syntax::apply_rename_all(&rule.value(), "a").is_none()
     {
         errors.spanned(rule, format!("unknown rename_all rule \"{}\"", rule.value()));
     }
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for (field, wire) in de.read_fields() {
+    let mut count = 0;
+    for (field, wire) in lean.wire_fields() {
+        count += 1;
         let name = field.ident().to_string();
         if let Some(first) = seen.get(&wire) {
-            let message = format!("field `{name}` is read by the name \"{wire}\", as field `{first}` is already; rename one of them");
+            let message = format!("field `{name}` has the name \"{wire}\" on the wire, as field `{first}` has; rename one of them");
             errors.spanned(&field.original.ident, message);
         } else {
             seen.insert(wire, name);
         }
+    }
+    if count > MAX_LEAN_FIELDS {
+        let message = format!("#[derive({derive})] of wacr_macros takes at most {MAX_LEAN_FIELDS} fields; found {count} (derive serde::{derive} instead)");
+        errors.spanned(&lean.original.ident, message);
     }
 }
 

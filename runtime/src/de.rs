@@ -1,9 +1,11 @@
-//! Support for the lean `Deserialize` and `WireEnum` derives of `wacr-macros`: the parts of a
-//! struct or wire-enum deserializer that do not depend on the type live here, generic and
-//! compiled once, so a derive expands to a few lines per field instead of serde_derive's
-//! field enum, field visitor and sequence visitor (most of the generated crates' compile time).
+//! Support for the lean `Deserialize` and `WireEnum` derives of `wacr-macros`. A derived struct
+//! hands its field types to [`deserialize_struct`] as one tuple (`(Plain<i64>,
+//! OrDefault<Vec<i64>>, ...)`); the map loop, the slots, the duplicate and missing checks are
+//! generic code here, written once per tuple length and compiled once, so a derive expands to a
+//! single call instead of serde_derive's field enum and visitors for every struct (which made
+//! most of the generated crates' compile time).
 //!
-//! The behaviour is serde_derive's for the subset the derives accept: unknown keys are skipped,
+//! The behaviour is serde_derive's for the subset the derive accepts: unknown keys are skipped,
 //! a key given twice is `duplicate field`, a missing field is `missing field` unless it is an
 //! `Option` (then `None`) or marked `#[serde(default)]`. A struct reads from a map only (JSON
 //! objects), not from a sequence.
@@ -11,62 +13,172 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::Deserialize;
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::value::WireEnum;
 
-/// A struct with named fields whose `Deserialize` the derive implements through
-/// [`deserialize_struct`].
-pub trait Struct: Sized {
-    /// The struct's name, for `expecting` messages.
-    const NAME: &'static str;
-    /// The wire names of the fields it reads, in declaration order.
-    const FIELDS: &'static [&'static str];
-    /// Reads the struct from a map whose keys are resolved with [`Key`].
+/// How one field of a derived struct is read and what it is when absent.
+pub trait Field<'de> {
+    /// The field's type.
+    type Value;
+    /// Reads the field's value.
     ///
     /// # Errors
     ///
-    /// A value of the wrong type, a duplicate or missing field.
-    fn visit_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    /// The value does not deserialize.
+    fn read<A: MapAccess<'de>>(map: &mut A) -> Result<Self::Value, A::Error>;
+    /// The value of an absent field.
+    ///
+    /// # Errors
+    ///
+    /// The field is required.
+    fn missing<E: de::Error>(name: &'static str) -> Result<Self::Value, E>;
 }
 
-/// `Deserialize::deserialize` of a derived struct.
-///
-/// # Errors
-///
-/// Whatever the format or the struct's fields report.
-pub fn deserialize_struct<'de, T: Struct, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
-}
+/// A field without `#[serde(default)]`: absent is `None` for an `Option`, else `missing field`.
+pub struct Plain<T>(PhantomData<T>);
 
-struct StructVisitor<T>(PhantomData<fn() -> T>);
+/// A field marked `#[serde(default)]`: absent is `T::default()`.
+pub struct OrDefault<T>(PhantomData<T>);
 
-impl<'de, T: Struct> Visitor<'de> for StructVisitor<T> {
+impl<'de, T: Deserialize<'de>> Field<'de> for Plain<T> {
     type Value = T;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "struct {}", T::NAME)
+    fn read<A: MapAccess<'de>>(map: &mut A) -> Result<T, A::Error> {
+        map.next_value()
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::visit_map(map)
+    fn missing<E: de::Error>(name: &'static str) -> Result<T, E> {
+        T::deserialize(Missing(name, PhantomData))
     }
 }
 
-/// The next key of a struct's map: the index of its field in `FIELDS`, or `FIELDS.len()` for a
-/// key the struct does not read.
+impl<'de, T: Deserialize<'de> + Default> Field<'de> for OrDefault<T> {
+    type Value = T;
+
+    fn read<A: MapAccess<'de>>(map: &mut A) -> Result<T, A::Error> {
+        map.next_value()
+    }
+
+    fn missing<E: de::Error>(_: &'static str) -> Result<T, E> {
+        Ok(T::default())
+    }
+}
+
+/// The fields of a struct, as a tuple of [`Field`]s in declaration order.
+pub trait Fields<'de> {
+    /// One `Option` per field, filled as the keys arrive.
+    type Slots;
+    /// The field values, in order.
+    type Values;
+    /// Slots with nothing read yet.
+    fn empty() -> Self::Slots;
+    /// Reads the value of field `index` (or skips it, for an index past the last field).
+    ///
+    /// # Errors
+    ///
+    /// The field was already read (`duplicate field`), or its value does not deserialize.
+    fn read<A: MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A, names: &'static [&'static str]) -> Result<(), A::Error>;
+    /// The values, with [`Field::missing`] for those never read.
+    ///
+    /// # Errors
+    ///
+    /// A required field is missing.
+    fn finish<E: de::Error>(slots: Self::Slots, names: &'static [&'static str]) -> Result<Self::Values, E>;
+}
+
+macro_rules! fields_for_tuple {
+    ($($field:ident $index:tt)*) => {
+        impl<'de, $($field: Field<'de>),*> Fields<'de> for ($($field,)*) {
+            type Slots = ($(Option<$field::Value>,)*);
+            type Values = ($($field::Value,)*);
+
+            fn empty() -> Self::Slots {
+                ($(None::<$field::Value>,)*)
+            }
+
+            fn read<A: MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A, names: &'static [&'static str]) -> Result<(), A::Error> {
+                match index {
+                    $($index => {
+                        if slots.$index.is_some() {
+                            return Err(de::Error::duplicate_field(names[$index]));
+                        }
+                        slots.$index = Some($field::read(map)?);
+                    })*
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(())
+            }
+
+            fn finish<E: de::Error>(slots: Self::Slots, names: &'static [&'static str]) -> Result<Self::Values, E> {
+                Ok(($(match slots.$index {
+                    Some(value) => value,
+                    None => $field::missing(names[$index])?,
+                },)*))
+            }
+        }
+    };
+}
+
+/// `fields_for_tuple!` for every prefix of the list: tuples of 1 to 32 fields.
+macro_rules! fields_for_tuples {
+    ($($field:ident $index:tt)*) => {
+        fields_for_tuples!(@ [] $($field $index)*);
+    };
+    (@ [$($done:ident $at:tt)*] $field:ident $index:tt $($rest:tt)*) => {
+        fields_for_tuple!($($done $at)* $field $index);
+        fields_for_tuples!(@ [$($done $at)* $field $index] $($rest)*);
+    };
+    (@ [$($done:tt)*]) => {};
+}
+
+fields_for_tuples!(
+    F0 0 F1 1 F2 2 F3 3 F4 4 F5 5 F6 6 F7 7 F8 8 F9 9 F10 10 F11 11 F12 12 F13 13 F14 14 F15 15
+    F16 16 F17 17 F18 18 F19 19 F20 20 F21 21 F22 22 F23 23 F24 24 F25 25 F26 26 F27 27 F28 28
+    F29 29 F30 30 F31 31
+);
+
+/// The most fields a derived struct can have.
+pub const MAX_FIELDS: usize = 32;
+
+/// The body of a derived `Deserialize::deserialize`: reads the struct `name`, whose fields
+/// `fields` (wire names, in the order of `F`) are read as `F` says, into the tuple of values.
 ///
 /// # Errors
 ///
-/// A key that is neither a string nor an index.
-pub fn next_key<'de, A: MapAccess<'de>>(map: &mut A, fields: &'static [&'static str]) -> Result<Option<usize>, A::Error> {
-    map.next_key_seed(Key(fields))
+/// Not a map, a value of the wrong type, a duplicate or a missing field.
+pub fn deserialize_struct<'de, F: Fields<'de>, D: Deserializer<'de>>(deserializer: D, name: &'static str, fields: &'static [&'static str]) -> Result<F::Values, D::Error> {
+    deserializer.deserialize_struct(name, fields, StructVisitor::<F> { name, fields, fields_type: PhantomData })
 }
 
-/// Resolves a map key to a field index (see [`next_key`]).
+struct StructVisitor<F> {
+    name: &'static str,
+    fields: &'static [&'static str],
+    fields_type: PhantomData<fn() -> F>,
+}
+
+impl<'de, F: Fields<'de>> Visitor<'de> for StructVisitor<F> {
+    type Value = F::Values;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", self.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<F::Values, A::Error> {
+        let mut slots = F::empty();
+        while let Some(index) = map.next_key_seed(Key(self.fields))? {
+            F::read(&mut slots, index, &mut map, self.fields)?;
+        }
+        F::finish(slots, self.fields)
+    }
+}
+
+/// Resolves a map key to the index of its field, or to the number of fields for a key the
+/// struct does not read.
 #[derive(Clone, Copy)]
-pub struct Key(pub &'static [&'static str]);
+struct Key(&'static [&'static str]);
 
 impl<'de> DeserializeSeed<'de> for Key {
     type Value = usize;
@@ -97,42 +209,8 @@ impl Visitor<'_> for Key {
     }
 }
 
-/// Reads the value of the field `name` into its slot.
-///
-/// # Errors
-///
-/// The field was already read (`duplicate field`), or its value does not deserialize.
-pub fn value<'de, T: Deserialize<'de>, A: MapAccess<'de>>(slot: &mut Option<T>, map: &mut A, name: &'static str) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// Skips the value of a key the struct does not read.
-///
-/// # Errors
-///
-/// The value is malformed.
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
-}
-
-/// The value of a field without `#[serde(default)]`: a missing `Option` is `None`, anything
-/// else missing is `missing field` (serde_derive's rule).
-///
-/// # Errors
-///
-/// The field is missing and its type has no absent form.
-pub fn required<'de, T: Deserialize<'de>, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    match slot {
-        Some(value) => Ok(value),
-        None => T::deserialize(Missing(name, PhantomData)),
-    }
-}
-
-/// Deserializes a missing field: `None` for an `Option`, `missing field` for the rest.
+/// Deserializes a missing field: `None` for an `Option`, `missing field` for the rest (what
+/// serde_derive does for a field without `default`).
 struct Missing<E>(&'static str, PhantomData<E>);
 
 impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
@@ -198,6 +276,8 @@ impl<T: WireEnum> fmt::Display for UnknownVariant<'_, T> {
 mod tests {
     use super::*;
 
+    /// What the derive writes for `struct Contact { id: i64, email: Option<String>,
+    /// #[serde(default)] tags: Vec<String> }`.
     #[derive(Debug, PartialEq)]
     struct Contact {
         id: i64,
@@ -205,27 +285,21 @@ mod tests {
         tags: Vec<String>,
     }
 
-    impl Struct for Contact {
-        const NAME: &'static str = "Contact";
-        const FIELDS: &'static [&'static str] = &["id", "email", "tags"];
-        fn visit_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-            let (mut id, mut email, mut tags) = (None, None, None);
-            while let Some(key) = next_key(&mut map, Self::FIELDS)? {
-                match key {
-                    0 => value(&mut id, &mut map, "id")?,
-                    1 => value(&mut email, &mut map, "email")?,
-                    2 => value(&mut tags, &mut map, "tags")?,
-                    _ => skip(&mut map)?,
-                }
-            }
-            Ok(Contact { id: required(id, "id")?, email: required(email, "email")?, tags: tags.unwrap_or_default() })
+    impl<'de> Deserialize<'de> for Contact {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            type F = (Plain<i64>, Plain<Option<String>>, OrDefault<Vec<String>>);
+            let (id, email, tags) = deserialize_struct::<F, D>(deserializer, "Contact", &["id", "email", "tags"])?;
+            Ok(Contact { id, email, tags })
         }
     }
 
-    impl<'de> Deserialize<'de> for Contact {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserialize_struct(deserializer)
-        }
+    /// The same struct through serde_derive, whose behaviour the lean derive keeps.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Twin {
+        id: i64,
+        email: Option<String>,
+        #[serde(default)]
+        tags: Vec<String>,
     }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -254,15 +328,6 @@ mod tests {
         assert_eq!(contact(r#"{"id": 7}"#), Ok(Contact { id: 7, email: None, tags: vec![] }));
         let from_value = serde_json::from_value::<Contact>(serde_json::json!({"id": 1, "email": "a@b.c"}));
         assert_eq!(from_value.unwrap().email.as_deref(), Some("a@b.c"));
-    }
-
-    /// The same struct through serde_derive, whose behaviour the lean derive keeps.
-    #[derive(Debug, PartialEq, serde::Deserialize)]
-    struct Twin {
-        id: i64,
-        email: Option<String>,
-        #[serde(default)]
-        tags: Vec<String>,
     }
 
     #[test]

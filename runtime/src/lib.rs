@@ -14,6 +14,8 @@ pub mod envelope;
 /// Support for the lean derives of `wacr-macros`; reached through `__private`.
 #[doc(hidden)]
 pub mod de;
+#[doc(hidden)]
+pub mod ser;
 
 #[cfg(feature = "server")]
 pub mod server;
@@ -33,7 +35,7 @@ pub use value::{Open, Patch, UnknownValue, WireEnum};
 /// Paths used by the code `wacr-macros` generates; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::de;
+    pub use crate::{de, ser};
     pub use crate::include::include_from_str;
     pub use crate::operation::push_path_param;
     pub use crate::scope::{FallbackScope, deserialize_scope, scope_from_str};

@@ -4,9 +4,11 @@
 //! and error enum (`operation.rs`).
 //!
 //! Response models read enum fields as `rt::Open<E>`, so a value the server adds later never
-//! breaks decoding; models only ever sent (request bodies) use the closed enums. The generated
-//! file names the runtime `rt`, and std and serde by path; it assumes no spec model or enum is
-//! named like a prelude type (`Option`, `Result`) or like the fixed items here (`Scope`,
+//! breaks decoding; models only ever sent (request bodies) use the closed enums. Structs derive
+//! the lean `Serialize` and `Deserialize` of `wacr-macros` (serde's traits, a fraction of
+//! serde_derive's compile time) and enums its `WireEnum`. The generated file names the runtime
+//! `rt`, and std and serde by path; it assumes no spec model or enum is named like a prelude
+//! type (`Option`, `Result`), like a derive it imports, or like the fixed items here (`Scope`,
 //! `ErrorCode`, `ErrorEnvelope`, `ErrorObject`).
 
 pub(crate) mod doc;
@@ -46,34 +48,10 @@ enum Side {
     Response,
 }
 
-/// What every emitter function needs: the API, the models that are only ever sent, and the
-/// models that are only ever received.
+/// What every emitter function needs: the API and the models that are only ever sent.
 struct Context<'a> {
     api: &'a Api,
     request_only: BTreeSet<&'a str>,
-    response_only: BTreeSet<&'a str>,
-}
-
-/// The cargo features of wacr-models under which a type derives `Deserialize`: what clients
-/// send is read by servers (`read-requests`), what servers send is read by clients
-/// (`read-responses`). `Deserialize` is most of the crate's compile time (its derives expand to
-/// two thirds of the compiler's input), so a client-only or server-only build skips the half it
-/// never reads. Everything derives `Serialize` (cheap, and keeps `#[serde]` attributes valid).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reads {
-    Requests,
-    Responses,
-    Both,
-}
-
-impl Reads {
-    fn derive(self) -> TokenStream {
-        match self {
-            Reads::Requests => quote!(#[cfg_attr(feature = "read-requests", derive(wacr_macros::Deserialize))]),
-            Reads::Responses => quote!(#[cfg_attr(feature = "read-responses", derive(wacr_macros::Deserialize))]),
-            Reads::Both => quote!(#[cfg_attr(any(feature = "read-requests", feature = "read-responses"), derive(wacr_macros::Deserialize))]),
-        }
-    }
 }
 
 impl<'a> Context<'a> {
@@ -92,17 +70,7 @@ impl<'a> Context<'a> {
             reach(api, &f.ty, &mut received);
         }
         let request_only = sent.difference(&received).copied().collect();
-        let response_only = received.difference(&sent).copied().collect();
-        Context { api, request_only, response_only }
-    }
-
-    /// Who reads `model`: a model no operation sends or receives derives under both features.
-    fn reads(&self, model: &Model) -> Reads {
-        match (self.request_only.contains(model.name.as_str()), self.response_only.contains(model.name.as_str())) {
-            (true, _) => Reads::Requests,
-            (_, true) => Reads::Responses,
-            _ => Reads::Both,
-        }
+        Context { api, request_only }
     }
 
     fn side_of(&self, model: &Model) -> Side {
@@ -199,7 +167,7 @@ fn rename(f: &Field) -> TokenStream {
 
 fn prelude() -> TokenStream {
     quote! {
-        use wacr_macros::{Operation, Resource, Scope, WireEnum};
+        use wacr_macros::{Deserialize, Operation, Resource, Scope, Serialize, WireEnum};
         use wacr_runtime as rt;
     }
 }
@@ -264,11 +232,9 @@ fn model(cx: &Context, m: &Model) -> TokenStream {
     let relations = m.relations.iter().map(|r| relation(cx, r, &m.provenance));
     let resource = (!m.relations.is_empty()).then(|| quote!(, Resource));
     let docs = doc.tokens();
-    let deserialize = cx.reads(m).derive();
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize #resource)]
-        #deserialize
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize #resource)]
         pub struct #name {
             #(#fields,)*
             #(#relations,)*
@@ -402,11 +368,9 @@ fn error_details(cx: &Context, e: &ErrorCode) -> TokenStream {
     let name = to_ident(&ident::error_details(&e.variant));
     let docs = Doc::default().markdown(format!("The `details` of a `{}` error.", e.code)).provenance(&e.provenance).tokens();
     let fields = e.details.iter().map(|f| cx.field(f, Side::Response, &e.provenance));
-    let deserialize = Reads::Responses.derive();
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-        #deserialize
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #(#fields,)*
         }
@@ -421,11 +385,9 @@ fn error_envelope(cx: &Context) -> TokenStream {
         .markdown(format!("The body of every error response: `{{\"{success}\": false, \"{message}\", \"{error}\": {{\"{code}\", \"{details}\"}}}}`, with `\"{errors}\"` on validation errors."))
         .provenance(&e.provenance)
         .tokens();
-    let deserialize = Reads::Responses.derive();
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-        #deserialize
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         pub struct ErrorEnvelope {
             /// Always `false` on an error.
             #[serde(rename = #success, default)]
@@ -442,8 +404,7 @@ fn error_envelope(cx: &Context) -> TokenStream {
         }
 
         /// The `error` object of the error envelope.
-        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-        #deserialize
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         pub struct ErrorObject {
             /// The error code.
             #[serde(rename = #code)]
