@@ -863,6 +863,12 @@ fn parse_http_date(v: &str) -> Option<std::time::SystemTime> {
         .map(|s| std::time::UNIX_EPOCH + Duration::from_secs(s))
 }
 
+/// Every page of a list operation, fetched lazily (the generated client's `pages`).
+pub type Pages<T, E> = std::pin::Pin<Box<dyn Stream<Item = Result<crate::Page<T>, Error<E>>> + Send>>;
+
+/// Every item of a list operation, page after page (the generated client's `items`).
+pub type Items<T, E> = std::pin::Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send>>;
+
 /// Lazily fetches page after page (`first`, then each page's `next_page`), for list operations.
 pub fn pages<T, E, F, Fut>(
     first: u32,

@@ -102,6 +102,14 @@ fn prelude(api: &Api) -> TokenStream {
                 c::Body::Empty
             }
         }
+
+        /// A list operation's request: [`Client::pages`] and [`Client::items`] follow its pages.
+        pub trait ListRequest: ClientRequest<Output = wacr_runtime::Page<Self::Item>> + Clone + Send + Sync + 'static {
+            /// One item of a page.
+            type Item: serde::de::DeserializeOwned + Send + 'static;
+            /// The page the request asks for; `None` is the first.
+            fn page_mut(&mut self) -> &mut Option<u32>;
+        }
     }
 }
 
@@ -170,6 +178,30 @@ fn client_struct(api: &Api) -> TokenStream {
                 self.transport.send_with(call_of(&request), self.options).await
             }
 
+            /// Every page of a list request, fetched lazily from its page (default 1) on, with the
+            /// same filters.
+            pub fn pages<R: ListRequest>(&self, mut request: R) -> c::Pages<R::Item, R::Error>
+            where
+                R::Error: Send,
+            {
+                let client = self.clone();
+                let first = request.page_mut().unwrap_or(1);
+                Box::pin(c::pages(first, move |page| {
+                    let client = client.clone();
+                    let mut request = request.clone();
+                    *request.page_mut() = Some(page);
+                    async move { client.execute(request).await }
+                }))
+            }
+
+            /// Every item of a list request across all pages, fetched lazily page by page.
+            pub fn items<R: ListRequest>(&self, request: R) -> c::Items<R::Item, R::Error>
+            where
+                R::Error: Send,
+            {
+                Box::pin(c::items(self.pages(request)))
+            }
+
             #(#handles)*
         }
     }
@@ -218,72 +250,77 @@ fn method_doc(op: &Operation) -> TokenStream {
 
 fn operation_method(op: &Operation) -> TokenStream {
     let name = id(&op.name);
-    let request = format_ident!("{}", ident::op::request(&op.type_prefix));
     let response = format_ident!("{}", ident::op::response(&op.type_prefix));
     let error = format_ident!("{}", ident::op::error(&op.type_prefix));
     let mut args = Vec::new();
-    let mut fields = Vec::new();
     for p in &op.path_params {
         let arg = id(&p.rust);
         let ty = path_param_type(p);
         args.push(quote!(#arg: #ty));
-        fields.push(quote!(#arg));
-    }
-    if op.has_query() {
-        let q = format_ident!("{}", ident::op::query(&op.type_prefix));
-        args.push(quote!(query: m::#q));
-        fields.push(quote!(query));
     }
     if op.has_body() {
         let b = format_ident!("{}", ident::op::body(&op.type_prefix));
         args.push(quote!(body: m::#b));
-        fields.push(quote!(body));
     }
+    if op.has_query() {
+        let q = format_ident!("{}", ident::op::query(&op.type_prefix));
+        args.insert(op.path_params.len(), quote!(query: m::#q));
+    }
+    let request = request_of(op);
     let doc = method_doc(op);
-    let streams = op.is_list().then(|| list_streams(op, &args, &fields));
+    let streams = op.is_list().then(|| list_streams(op, &args, &request));
     quote! {
         #doc
         pub async fn #name(&self, #(#args),*) -> Result<m::#response, m::#error> {
-            self.client.execute(m::#request { #(#fields),* }).await
+            self.client.execute(#request).await
         }
 
         #streams
     }
 }
 
+/// The request from the method's arguments, through its constructors (`new(path params,
+/// body)`, then `with_query`), which keep the calls on one line.
+fn request_of(op: &Operation) -> TokenStream {
+    let request = format_ident!("{}", ident::op::request(&op.type_prefix));
+    let mut params: Vec<Ident> = op.path_params.iter().map(|p| id(&p.rust)).collect();
+    if op.has_body() {
+        params.push(format_ident!("body"));
+    }
+    let with_query = op.has_query().then(|| quote!(.with_query(query)));
+    quote!(m::#request::new(#(#params),*) #with_query)
+}
+
 /// `list_pages` and `list_all`: every page, or every item, lazily, following `meta`.
-fn list_streams(op: &Operation, args: &[TokenStream], fields: &[TokenStream]) -> TokenStream {
+fn list_streams(op: &Operation, args: &[TokenStream], request: &TokenStream) -> TokenStream {
     let pages = format_ident!("{}_pages", ident::bare(&op.name));
     let all = format_ident!("{}_all", ident::bare(&op.name));
-    let request = format_ident!("{}", ident::op::request(&op.type_prefix));
     let error = format_ident!("{}", ident::op::error(&op.type_prefix));
-    let item = match op.response.data.as_ref() {
+    let item = list_item(op);
+    let pages_doc = format!(" Every page of `{}`, fetched lazily from `query.page` (default 1) on, with the same filters.", op.name);
+    let all_doc = format!(" Every item of `{}` across all pages, fetched lazily page by page.", op.name);
+    quote! {
+        #[doc = #pages_doc]
+        pub fn #pages(&self, #(#args),*) -> c::Pages<#item, m::#error> {
+            self.client.pages(#request)
+        }
+
+        #[doc = #all_doc]
+        pub fn #all(&self, #(#args),*) -> c::Items<#item, m::#error> {
+            self.client.items(#request)
+        }
+    }
+}
+
+/// The item type of a list operation's page.
+fn list_item(op: &Operation) -> TokenStream {
+    match op.response.data.as_ref() {
         Some(Ty::Named(n, _)) => {
             let n = format_ident!("{}", n);
             quote!(m::#n)
         }
         // validate::check_list: list operations return a model
         other => panic!("list operation `{}` returns {other:?}, not a model", op.id),
-    };
-    let pages_doc = format!(" Every page of `{}`, fetched lazily from `query.page` (default 1) on, with the same filters.", op.name);
-    let all_doc = format!(" Every item of `{}` across all pages, fetched lazily page by page.", op.name);
-    quote! {
-        #[doc = #pages_doc]
-        pub fn #pages(&self, #(#args),*) -> impl c::Stream<Item = Result<wacr_runtime::Page<#item>, m::#error>> + Send + 'static {
-            let client = self.client.clone();
-            let first = query.page.unwrap_or(1);
-            c::pages(first, move |page| {
-                let client = client.clone();
-                let mut query = query.clone();
-                query.page = Some(page);
-                async move { client.execute(m::#request { #(#fields),* }).await }
-            })
-        }
-
-        #[doc = #all_doc]
-        pub fn #all(&self, #(#args),*) -> impl c::Stream<Item = Result<#item, m::#error>> + Send + 'static {
-            c::items(self.#pages(query))
-        }
     }
 }
 
@@ -309,6 +346,17 @@ fn request_impl(op: &Operation) -> TokenStream {
         };
         quote!(fn body(&self) -> c::Body { #body })
     });
+    let list = op.is_list().then(|| {
+        let item = list_item(op);
+        quote! {
+            impl ListRequest for m::#request {
+                type Item = #item;
+                fn page_mut(&mut self) -> &mut Option<u32> {
+                    &mut self.query.page
+                }
+            }
+        }
+    });
     quote! {
         impl ClientRequest for m::#request {
             type Output = m::#response;
@@ -318,5 +366,7 @@ fn request_impl(op: &Operation) -> TokenStream {
             #query
             #body
         }
+
+        #list
     }
 }

@@ -56,6 +56,15 @@ pub trait ClientRequest: wacr_runtime::Operation {
         c::Body::Empty
     }
 }
+/// A list operation's request: [`Client::pages`] and [`Client::items`] follow its pages.
+pub trait ListRequest: ClientRequest<
+        Output = wacr_runtime::Page<Self::Item>,
+    > + Clone + Send + Sync + 'static {
+    /// One item of a page.
+    type Item: serde::de::DeserializeOwned + Send + 'static;
+    /// The page the request asks for; `None` is the first.
+    fn page_mut(&mut self) -> &mut Option<u32>;
+}
 /// The WA.cr API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -133,6 +142,33 @@ impl Client {
     ) -> Result<c::Success<R::Output>, R::Error> {
         self.transport.send_with(call_of(&request), self.options).await
     }
+    /// Every page of a list request, fetched lazily from its page (default 1) on, with the
+    /// same filters.
+    pub fn pages<R: ListRequest>(&self, mut request: R) -> c::Pages<R::Item, R::Error>
+    where
+        R::Error: Send,
+    {
+        let client = self.clone();
+        let first = request.page_mut().unwrap_or(1);
+        Box::pin(
+            c::pages(
+                first,
+                move |page| {
+                    let client = client.clone();
+                    let mut request = request.clone();
+                    *request.page_mut() = Some(page);
+                    async move { client.execute(request).await }
+                },
+            ),
+        )
+    }
+    /// Every item of a list request across all pages, fetched lazily page by page.
+    pub fn items<R: ListRequest>(&self, request: R) -> c::Items<R::Item, R::Error>
+    where
+        R::Error: Send,
+    {
+        Box::pin(c::items(self.pages(request)))
+    }
     /// Account: Read-only views of the tenant the API token belongs to: the account record with its current subscription, the consumption of each plan-limited feature, and the plan's limits and feature flags. The tenant always comes from the token.
     pub fn account(&self) -> Account<'_> {
         Account { client: self }
@@ -186,7 +222,7 @@ impl Account<'_> {
     pub async fn get(
         &self,
     ) -> Result<m::GetAccountInfoResponse, m::GetAccountInfoError> {
-        self.client.execute(m::GetAccountInfoRequest {}).await
+        self.client.execute(m::GetAccountInfoRequest::new()).await
     }
     /// Get Usage Statistics: `GET /account/usage`, scope `account:read`.
     ///
@@ -196,7 +232,7 @@ impl Account<'_> {
     pub async fn usage(
         &self,
     ) -> Result<m::GetUsageStatisticsResponse, m::GetUsageStatisticsError> {
-        self.client.execute(m::GetUsageStatisticsRequest {}).await
+        self.client.execute(m::GetUsageStatisticsRequest::new()).await
     }
     /// Get Plan Limits: `GET /account/limits`, scope `account:read`.
     ///
@@ -206,7 +242,7 @@ impl Account<'_> {
     pub async fn limits(
         &self,
     ) -> Result<m::GetPlanLimitsResponse, m::GetPlanLimitsError> {
-        self.client.execute(m::GetPlanLimitsRequest {}).await
+        self.client.execute(m::GetPlanLimitsRequest::new()).await
     }
 }
 impl ClientRequest for m::GetAccountInfoRequest {
@@ -238,7 +274,7 @@ impl Auth<'_> {
         &self,
         body: m::SendOtpBody,
     ) -> Result<m::SendOtpResponse, m::SendOtpError> {
-        self.client.execute(m::SendOtpRequest { body }).await
+        self.client.execute(m::SendOtpRequest::new(body)).await
     }
     /// Resend OTP: `POST /auth/resend`, scope `messages:send`.
     ///
@@ -249,7 +285,7 @@ impl Auth<'_> {
         &self,
         body: m::ResendOtpBody,
     ) -> Result<m::ResendOtpResponse, m::ResendOtpError> {
-        self.client.execute(m::ResendOtpRequest { body }).await
+        self.client.execute(m::ResendOtpRequest::new(body)).await
     }
     /// Verify OTP: `POST /auth/verify`, scope `messages:send`.
     ///
@@ -260,7 +296,7 @@ impl Auth<'_> {
         &self,
         body: m::VerifyOtpBody,
     ) -> Result<m::VerifyOtpResponse, m::VerifyOtpError> {
-        self.client.execute(m::VerifyOtpRequest { body }).await
+        self.client.execute(m::VerifyOtpRequest::new(body)).await
     }
     /// Check OTP Status: `POST /auth/status`, scope `messages:send`.
     ///
@@ -271,7 +307,7 @@ impl Auth<'_> {
         &self,
         body: m::CheckOtpStatusBody,
     ) -> Result<m::CheckOtpStatusResponse, m::CheckOtpStatusError> {
-        self.client.execute(m::CheckOtpStatusRequest { body }).await
+        self.client.execute(m::CheckOtpStatusRequest::new(body)).await
     }
     /// List Authentication Templates: `GET /auth/templates`, scope `templates:read`.
     ///
@@ -282,45 +318,21 @@ impl Auth<'_> {
         &self,
         query: m::ListAuthTemplatesQuery,
     ) -> Result<m::ListAuthTemplatesResponse, m::ListAuthTemplatesError> {
-        self.client
-            .execute(m::ListAuthTemplatesRequest {
-                query,
-            })
-            .await
+        self.client.execute(m::ListAuthTemplatesRequest::new().with_query(query)).await
     }
     /// Every page of `list_templates`, fetched lazily from `query.page` (default 1) on, with the same filters.
     pub fn list_templates_pages(
         &self,
         query: m::ListAuthTemplatesQuery,
-    ) -> impl c::Stream<
-        Item = Result<wacr_runtime::Page<m::AuthTemplate>, m::ListAuthTemplatesError>,
-    > + Send + 'static {
-        let client = self.client.clone();
-        let first = query.page.unwrap_or(1);
-        c::pages(
-            first,
-            move |page| {
-                let client = client.clone();
-                let mut query = query.clone();
-                query.page = Some(page);
-                async move {
-                    client
-                        .execute(m::ListAuthTemplatesRequest {
-                            query,
-                        })
-                        .await
-                }
-            },
-        )
+    ) -> c::Pages<m::AuthTemplate, m::ListAuthTemplatesError> {
+        self.client.pages(m::ListAuthTemplatesRequest::new().with_query(query))
     }
     /// Every item of `list_templates` across all pages, fetched lazily page by page.
     pub fn list_templates_all(
         &self,
         query: m::ListAuthTemplatesQuery,
-    ) -> impl c::Stream<
-        Item = Result<m::AuthTemplate, m::ListAuthTemplatesError>,
-    > + Send + 'static {
-        c::items(self.list_templates_pages(query))
+    ) -> c::Items<m::AuthTemplate, m::ListAuthTemplatesError> {
+        self.client.items(m::ListAuthTemplatesRequest::new().with_query(query))
     }
 }
 impl ClientRequest for m::SendOtpRequest {
@@ -361,6 +373,12 @@ impl ClientRequest for m::ListAuthTemplatesRequest {
         self.query.to_pairs()
     }
 }
+impl ListRequest for m::ListAuthTemplatesRequest {
+    type Item = m::AuthTemplate;
+    fn page_mut(&mut self) -> &mut Option<u32> {
+        &mut self.query.page
+    }
+}
 /// Comments: Internal (agent-only) notes attached to a contact's chat conversation, addressed by the contact's mobile number. Notes are never sent to the contact. The pages list no scope: any valid API token of an active tenant may call them (contradiction 12).
 ///
 /// Obtained from `Client::comments()`.
@@ -378,7 +396,7 @@ impl Comments<'_> {
         &self,
         mobile: String,
     ) -> Result<m::GetCommentsResponse, m::GetCommentsError> {
-        self.client.execute(m::GetCommentsRequest { mobile }).await
+        self.client.execute(m::GetCommentsRequest::new(mobile)).await
     }
     /// Add Comment: `POST /comments/{mobile}`, no scope.
     ///
@@ -390,12 +408,7 @@ impl Comments<'_> {
         mobile: String,
         body: m::AddCommentBody,
     ) -> Result<m::AddCommentResponse, m::AddCommentError> {
-        self.client
-            .execute(m::AddCommentRequest {
-                mobile,
-                body,
-            })
-            .await
+        self.client.execute(m::AddCommentRequest::new(mobile, body)).await
     }
 }
 impl ClientRequest for m::GetCommentsRequest {
@@ -427,35 +440,21 @@ impl Contacts<'_> {
         &self,
         query: m::ListContactsQuery,
     ) -> Result<m::ListContactsResponse, m::ListContactsError> {
-        self.client.execute(m::ListContactsRequest { query }).await
+        self.client.execute(m::ListContactsRequest::new().with_query(query)).await
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
     pub fn list_pages(
         &self,
         query: m::ListContactsQuery,
-    ) -> impl c::Stream<
-        Item = Result<wacr_runtime::Page<m::Contact>, m::ListContactsError>,
-    > + Send + 'static {
-        let client = self.client.clone();
-        let first = query.page.unwrap_or(1);
-        c::pages(
-            first,
-            move |page| {
-                let client = client.clone();
-                let mut query = query.clone();
-                query.page = Some(page);
-                async move { client.execute(m::ListContactsRequest { query }).await }
-            },
-        )
+    ) -> c::Pages<m::Contact, m::ListContactsError> {
+        self.client.pages(m::ListContactsRequest::new().with_query(query))
     }
     /// Every item of `list` across all pages, fetched lazily page by page.
     pub fn list_all(
         &self,
         query: m::ListContactsQuery,
-    ) -> impl c::Stream<
-        Item = Result<m::Contact, m::ListContactsError>,
-    > + Send + 'static {
-        c::items(self.list_pages(query))
+    ) -> c::Items<m::Contact, m::ListContactsError> {
+        self.client.items(m::ListContactsRequest::new().with_query(query))
     }
     /// Create Contact: `POST /contacts`, scope `contacts:write`.
     ///
@@ -466,7 +465,7 @@ impl Contacts<'_> {
         &self,
         body: m::CreateContactBody,
     ) -> Result<m::CreateContactResponse, m::CreateContactError> {
-        self.client.execute(m::CreateContactRequest { body }).await
+        self.client.execute(m::CreateContactRequest::new(body)).await
     }
     /// Get Contact: `GET /contacts/{id}`, scope `contacts:read`.
     ///
@@ -478,7 +477,7 @@ impl Contacts<'_> {
         id: i64,
         query: m::GetContactQuery,
     ) -> Result<m::GetContactResponse, m::GetContactError> {
-        self.client.execute(m::GetContactRequest { id, query }).await
+        self.client.execute(m::GetContactRequest::new(id).with_query(query)).await
     }
     /// Update Contact: `PATCH /contacts/{id}`, scope `contacts:write`.
     ///
@@ -490,12 +489,7 @@ impl Contacts<'_> {
         id: i64,
         body: m::UpdateContactBody,
     ) -> Result<m::UpdateContactResponse, m::UpdateContactError> {
-        self.client
-            .execute(m::UpdateContactRequest {
-                id,
-                body,
-            })
-            .await
+        self.client.execute(m::UpdateContactRequest::new(id, body)).await
     }
     /// Delete Contact: `DELETE /contacts/{id}`, scope `contacts:delete`.
     ///
@@ -506,7 +500,7 @@ impl Contacts<'_> {
         &self,
         id: i64,
     ) -> Result<m::DeleteContactResponse, m::DeleteContactError> {
-        self.client.execute(m::DeleteContactRequest { id }).await
+        self.client.execute(m::DeleteContactRequest::new(id)).await
     }
     /// Batch Create Contacts: `POST /contacts/batch`, scope `contacts:write`.
     ///
@@ -517,11 +511,7 @@ impl Contacts<'_> {
         &self,
         body: m::BatchCreateContactsBody,
     ) -> Result<m::BatchCreateContactsResponse, m::BatchCreateContactsError> {
-        self.client
-            .execute(m::BatchCreateContactsRequest {
-                body,
-            })
-            .await
+        self.client.execute(m::BatchCreateContactsRequest::new(body)).await
     }
     /// Batch Delete Contacts: `DELETE /contacts/batch`, scope `contacts:delete`.
     ///
@@ -532,11 +522,7 @@ impl Contacts<'_> {
         &self,
         body: m::BatchDeleteContactsBody,
     ) -> Result<m::BatchDeleteContactsResponse, m::BatchDeleteContactsError> {
-        self.client
-            .execute(m::BatchDeleteContactsRequest {
-                body,
-            })
-            .await
+        self.client.execute(m::BatchDeleteContactsRequest::new(body)).await
     }
 }
 impl ClientRequest for m::ListContactsRequest {
@@ -545,6 +531,12 @@ impl ClientRequest for m::ListContactsRequest {
     const SHAPE: c::Shape = c::Shape::List;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
+    }
+}
+impl ListRequest for m::ListContactsRequest {
+    type Item = m::Contact;
+    fn page_mut(&mut self) -> &mut Option<u32> {
+        &mut self.query.page
     }
 }
 impl ClientRequest for m::CreateContactRequest {
@@ -605,33 +597,21 @@ impl Groups<'_> {
         &self,
         query: m::ListGroupsQuery,
     ) -> Result<m::ListGroupsResponse, m::ListGroupsError> {
-        self.client.execute(m::ListGroupsRequest { query }).await
+        self.client.execute(m::ListGroupsRequest::new().with_query(query)).await
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
     pub fn list_pages(
         &self,
         query: m::ListGroupsQuery,
-    ) -> impl c::Stream<
-        Item = Result<wacr_runtime::Page<m::Group>, m::ListGroupsError>,
-    > + Send + 'static {
-        let client = self.client.clone();
-        let first = query.page.unwrap_or(1);
-        c::pages(
-            first,
-            move |page| {
-                let client = client.clone();
-                let mut query = query.clone();
-                query.page = Some(page);
-                async move { client.execute(m::ListGroupsRequest { query }).await }
-            },
-        )
+    ) -> c::Pages<m::Group, m::ListGroupsError> {
+        self.client.pages(m::ListGroupsRequest::new().with_query(query))
     }
     /// Every item of `list` across all pages, fetched lazily page by page.
     pub fn list_all(
         &self,
         query: m::ListGroupsQuery,
-    ) -> impl c::Stream<Item = Result<m::Group, m::ListGroupsError>> + Send + 'static {
-        c::items(self.list_pages(query))
+    ) -> c::Items<m::Group, m::ListGroupsError> {
+        self.client.items(m::ListGroupsRequest::new().with_query(query))
     }
     /// Create Group: `POST /groups`, scope `groups:write`.
     ///
@@ -642,7 +622,7 @@ impl Groups<'_> {
         &self,
         body: m::CreateGroupBody,
     ) -> Result<m::CreateGroupResponse, m::CreateGroupError> {
-        self.client.execute(m::CreateGroupRequest { body }).await
+        self.client.execute(m::CreateGroupRequest::new(body)).await
     }
     /// Get Group: `GET /groups/{id}`, scope `groups:read`.
     ///
@@ -650,7 +630,7 @@ impl Groups<'_> {
     ///
     /// Rules, behaviour and provenance: [`m::GetGroupRequest`]; errors: [`m::GetGroupError`].
     pub async fn get(&self, id: i64) -> Result<m::GetGroupResponse, m::GetGroupError> {
-        self.client.execute(m::GetGroupRequest { id }).await
+        self.client.execute(m::GetGroupRequest::new(id)).await
     }
     /// Update Group: `PATCH /groups/{id}`, scope `groups:write`.
     ///
@@ -662,7 +642,7 @@ impl Groups<'_> {
         id: i64,
         body: m::UpdateGroupBody,
     ) -> Result<m::UpdateGroupResponse, m::UpdateGroupError> {
-        self.client.execute(m::UpdateGroupRequest { id, body }).await
+        self.client.execute(m::UpdateGroupRequest::new(id, body)).await
     }
     /// Delete Group: `DELETE /groups/{id}`, scope `groups:write`.
     ///
@@ -673,7 +653,7 @@ impl Groups<'_> {
         &self,
         id: i64,
     ) -> Result<m::DeleteGroupResponse, m::DeleteGroupError> {
-        self.client.execute(m::DeleteGroupRequest { id }).await
+        self.client.execute(m::DeleteGroupRequest::new(id)).await
     }
     /// Add Contacts to Group: `POST /groups/{id}/contacts`, scope `groups:write`.
     ///
@@ -685,12 +665,7 @@ impl Groups<'_> {
         id: i64,
         body: m::AddContactsToGroupBody,
     ) -> Result<m::AddContactsToGroupResponse, m::AddContactsToGroupError> {
-        self.client
-            .execute(m::AddContactsToGroupRequest {
-                id,
-                body,
-            })
-            .await
+        self.client.execute(m::AddContactsToGroupRequest::new(id, body)).await
     }
     /// Remove Contacts from Group: `DELETE /groups/{id}/contacts`, scope `groups:write`.
     ///
@@ -702,12 +677,7 @@ impl Groups<'_> {
         id: i64,
         body: m::RemoveContactsFromGroupBody,
     ) -> Result<m::RemoveContactsFromGroupResponse, m::RemoveContactsFromGroupError> {
-        self.client
-            .execute(m::RemoveContactsFromGroupRequest {
-                id,
-                body,
-            })
-            .await
+        self.client.execute(m::RemoveContactsFromGroupRequest::new(id, body)).await
     }
 }
 impl ClientRequest for m::ListGroupsRequest {
@@ -716,6 +686,12 @@ impl ClientRequest for m::ListGroupsRequest {
     const SHAPE: c::Shape = c::Shape::List;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
+    }
+}
+impl ListRequest for m::ListGroupsRequest {
+    type Item = m::Group;
+    fn page_mut(&mut self) -> &mut Option<u32> {
+        &mut self.query.page
     }
 }
 impl ClientRequest for m::CreateGroupRequest {
@@ -771,7 +747,7 @@ impl Messages<'_> {
         &self,
         body: m::SendTextMessageBody,
     ) -> Result<m::SendTextMessageResponse, m::SendTextMessageError> {
-        self.client.execute(m::SendTextMessageRequest { body }).await
+        self.client.execute(m::SendTextMessageRequest::new(body)).await
     }
     /// Send Template Message: `POST /messages/template`, scope `messages:send`.
     ///
@@ -782,11 +758,7 @@ impl Messages<'_> {
         &self,
         body: m::SendTemplateMessageBody,
     ) -> Result<m::SendTemplateMessageResponse, m::SendTemplateMessageError> {
-        self.client
-            .execute(m::SendTemplateMessageRequest {
-                body,
-            })
-            .await
+        self.client.execute(m::SendTemplateMessageRequest::new(body)).await
     }
     /// Send Media Message: `POST /messages/media`, scope `messages:send`.
     ///
@@ -797,7 +769,7 @@ impl Messages<'_> {
         &self,
         body: m::SendMediaMessageBody,
     ) -> Result<m::SendMediaMessageResponse, m::SendMediaMessageError> {
-        self.client.execute(m::SendMediaMessageRequest { body }).await
+        self.client.execute(m::SendMediaMessageRequest::new(body)).await
     }
     /// Send Interactive Message: `POST /messages/interactive`, scope `messages:send`.
     ///
@@ -808,11 +780,7 @@ impl Messages<'_> {
         &self,
         body: m::SendInteractiveMessageBody,
     ) -> Result<m::SendInteractiveMessageResponse, m::SendInteractiveMessageError> {
-        self.client
-            .execute(m::SendInteractiveMessageRequest {
-                body,
-            })
-            .await
+        self.client.execute(m::SendInteractiveMessageRequest::new(body)).await
     }
     /// List Messages: `GET /messages`, scope `messages:read`.
     ///
@@ -823,35 +791,21 @@ impl Messages<'_> {
         &self,
         query: m::ListMessagesQuery,
     ) -> Result<m::ListMessagesResponse, m::ListMessagesError> {
-        self.client.execute(m::ListMessagesRequest { query }).await
+        self.client.execute(m::ListMessagesRequest::new().with_query(query)).await
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
     pub fn list_pages(
         &self,
         query: m::ListMessagesQuery,
-    ) -> impl c::Stream<
-        Item = Result<wacr_runtime::Page<m::Message>, m::ListMessagesError>,
-    > + Send + 'static {
-        let client = self.client.clone();
-        let first = query.page.unwrap_or(1);
-        c::pages(
-            first,
-            move |page| {
-                let client = client.clone();
-                let mut query = query.clone();
-                query.page = Some(page);
-                async move { client.execute(m::ListMessagesRequest { query }).await }
-            },
-        )
+    ) -> c::Pages<m::Message, m::ListMessagesError> {
+        self.client.pages(m::ListMessagesRequest::new().with_query(query))
     }
     /// Every item of `list` across all pages, fetched lazily page by page.
     pub fn list_all(
         &self,
         query: m::ListMessagesQuery,
-    ) -> impl c::Stream<
-        Item = Result<m::Message, m::ListMessagesError>,
-    > + Send + 'static {
-        c::items(self.list_pages(query))
+    ) -> c::Items<m::Message, m::ListMessagesError> {
+        self.client.items(m::ListMessagesRequest::new().with_query(query))
     }
     /// Get Message: `GET /messages/{id}`, scope `messages:read`.
     ///
@@ -862,7 +816,7 @@ impl Messages<'_> {
         &self,
         id: i64,
     ) -> Result<m::GetMessageResponse, m::GetMessageError> {
-        self.client.execute(m::GetMessageRequest { id }).await
+        self.client.execute(m::GetMessageRequest::new(id)).await
     }
 }
 impl ClientRequest for m::SendTextMessageRequest {
@@ -905,6 +859,12 @@ impl ClientRequest for m::ListMessagesRequest {
         self.query.to_pairs()
     }
 }
+impl ListRequest for m::ListMessagesRequest {
+    type Item = m::Message;
+    fn page_mut(&mut self) -> &mut Option<u32> {
+        &mut self.query.page
+    }
+}
 impl ClientRequest for m::GetMessageRequest {
     type Output = m::GetMessageResponse;
     type Error = m::GetMessageError;
@@ -926,33 +886,21 @@ impl Sources<'_> {
         &self,
         query: m::ListSourcesQuery,
     ) -> Result<m::ListSourcesResponse, m::ListSourcesError> {
-        self.client.execute(m::ListSourcesRequest { query }).await
+        self.client.execute(m::ListSourcesRequest::new().with_query(query)).await
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
     pub fn list_pages(
         &self,
         query: m::ListSourcesQuery,
-    ) -> impl c::Stream<
-        Item = Result<wacr_runtime::Page<m::Source>, m::ListSourcesError>,
-    > + Send + 'static {
-        let client = self.client.clone();
-        let first = query.page.unwrap_or(1);
-        c::pages(
-            first,
-            move |page| {
-                let client = client.clone();
-                let mut query = query.clone();
-                query.page = Some(page);
-                async move { client.execute(m::ListSourcesRequest { query }).await }
-            },
-        )
+    ) -> c::Pages<m::Source, m::ListSourcesError> {
+        self.client.pages(m::ListSourcesRequest::new().with_query(query))
     }
     /// Every item of `list` across all pages, fetched lazily page by page.
     pub fn list_all(
         &self,
         query: m::ListSourcesQuery,
-    ) -> impl c::Stream<Item = Result<m::Source, m::ListSourcesError>> + Send + 'static {
-        c::items(self.list_pages(query))
+    ) -> c::Items<m::Source, m::ListSourcesError> {
+        self.client.items(m::ListSourcesRequest::new().with_query(query))
     }
     /// Create Source: `POST /sources`, scope `sources:write`.
     ///
@@ -963,7 +911,7 @@ impl Sources<'_> {
         &self,
         body: m::CreateSourceBody,
     ) -> Result<m::CreateSourceResponse, m::CreateSourceError> {
-        self.client.execute(m::CreateSourceRequest { body }).await
+        self.client.execute(m::CreateSourceRequest::new(body)).await
     }
     /// Get Source: `GET /sources/{id}`, scope `sources:read`.
     ///
@@ -971,7 +919,7 @@ impl Sources<'_> {
     ///
     /// Rules, behaviour and provenance: [`m::GetSourceRequest`]; errors: [`m::GetSourceError`].
     pub async fn get(&self, id: i64) -> Result<m::GetSourceResponse, m::GetSourceError> {
-        self.client.execute(m::GetSourceRequest { id }).await
+        self.client.execute(m::GetSourceRequest::new(id)).await
     }
     /// Update Source: `PATCH /sources/{id}`, scope `sources:write`.
     ///
@@ -983,7 +931,7 @@ impl Sources<'_> {
         id: i64,
         body: m::UpdateSourceBody,
     ) -> Result<m::UpdateSourceResponse, m::UpdateSourceError> {
-        self.client.execute(m::UpdateSourceRequest { id, body }).await
+        self.client.execute(m::UpdateSourceRequest::new(id, body)).await
     }
     /// Delete Source: `DELETE /sources/{id}`, scope `sources:write`.
     ///
@@ -994,7 +942,7 @@ impl Sources<'_> {
         &self,
         id: i64,
     ) -> Result<m::DeleteSourceResponse, m::DeleteSourceError> {
-        self.client.execute(m::DeleteSourceRequest { id }).await
+        self.client.execute(m::DeleteSourceRequest::new(id)).await
     }
 }
 impl ClientRequest for m::ListSourcesRequest {
@@ -1003,6 +951,12 @@ impl ClientRequest for m::ListSourcesRequest {
     const SHAPE: c::Shape = c::Shape::List;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
+    }
+}
+impl ListRequest for m::ListSourcesRequest {
+    type Item = m::Source;
+    fn page_mut(&mut self) -> &mut Option<u32> {
+        &mut self.query.page
     }
 }
 impl ClientRequest for m::CreateSourceRequest {
@@ -1044,35 +998,21 @@ impl Statuses<'_> {
         &self,
         query: m::ListStatusesQuery,
     ) -> Result<m::ListStatusesResponse, m::ListStatusesError> {
-        self.client.execute(m::ListStatusesRequest { query }).await
+        self.client.execute(m::ListStatusesRequest::new().with_query(query)).await
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
     pub fn list_pages(
         &self,
         query: m::ListStatusesQuery,
-    ) -> impl c::Stream<
-        Item = Result<wacr_runtime::Page<m::Status>, m::ListStatusesError>,
-    > + Send + 'static {
-        let client = self.client.clone();
-        let first = query.page.unwrap_or(1);
-        c::pages(
-            first,
-            move |page| {
-                let client = client.clone();
-                let mut query = query.clone();
-                query.page = Some(page);
-                async move { client.execute(m::ListStatusesRequest { query }).await }
-            },
-        )
+    ) -> c::Pages<m::Status, m::ListStatusesError> {
+        self.client.pages(m::ListStatusesRequest::new().with_query(query))
     }
     /// Every item of `list` across all pages, fetched lazily page by page.
     pub fn list_all(
         &self,
         query: m::ListStatusesQuery,
-    ) -> impl c::Stream<
-        Item = Result<m::Status, m::ListStatusesError>,
-    > + Send + 'static {
-        c::items(self.list_pages(query))
+    ) -> c::Items<m::Status, m::ListStatusesError> {
+        self.client.items(m::ListStatusesRequest::new().with_query(query))
     }
     /// Create Status: `POST /statuses`, scope `statuses:write`.
     ///
@@ -1083,7 +1023,7 @@ impl Statuses<'_> {
         &self,
         body: m::CreateStatusBody,
     ) -> Result<m::CreateStatusResponse, m::CreateStatusError> {
-        self.client.execute(m::CreateStatusRequest { body }).await
+        self.client.execute(m::CreateStatusRequest::new(body)).await
     }
     /// Get Status: `GET /statuses/{id}`, scope `statuses:read`.
     ///
@@ -1091,7 +1031,7 @@ impl Statuses<'_> {
     ///
     /// Rules, behaviour and provenance: [`m::GetStatusRequest`]; errors: [`m::GetStatusError`].
     pub async fn get(&self, id: i64) -> Result<m::GetStatusResponse, m::GetStatusError> {
-        self.client.execute(m::GetStatusRequest { id }).await
+        self.client.execute(m::GetStatusRequest::new(id)).await
     }
     /// Update Status: `PATCH /statuses/{id}`, scope `statuses:write`.
     ///
@@ -1103,7 +1043,7 @@ impl Statuses<'_> {
         id: i64,
         body: m::UpdateStatusBody,
     ) -> Result<m::UpdateStatusResponse, m::UpdateStatusError> {
-        self.client.execute(m::UpdateStatusRequest { id, body }).await
+        self.client.execute(m::UpdateStatusRequest::new(id, body)).await
     }
     /// Delete Status: `DELETE /statuses/{id}`, scope `statuses:write`.
     ///
@@ -1114,7 +1054,7 @@ impl Statuses<'_> {
         &self,
         id: i64,
     ) -> Result<m::DeleteStatusResponse, m::DeleteStatusError> {
-        self.client.execute(m::DeleteStatusRequest { id }).await
+        self.client.execute(m::DeleteStatusRequest::new(id)).await
     }
 }
 impl ClientRequest for m::ListStatusesRequest {
@@ -1123,6 +1063,12 @@ impl ClientRequest for m::ListStatusesRequest {
     const SHAPE: c::Shape = c::Shape::List;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
+    }
+}
+impl ListRequest for m::ListStatusesRequest {
+    type Item = m::Status;
+    fn page_mut(&mut self) -> &mut Option<u32> {
+        &mut self.query.page
     }
 }
 impl ClientRequest for m::CreateStatusRequest {
@@ -1164,35 +1110,21 @@ impl Templates<'_> {
         &self,
         query: m::ListTemplatesQuery,
     ) -> Result<m::ListTemplatesResponse, m::ListTemplatesError> {
-        self.client.execute(m::ListTemplatesRequest { query }).await
+        self.client.execute(m::ListTemplatesRequest::new().with_query(query)).await
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
     pub fn list_pages(
         &self,
         query: m::ListTemplatesQuery,
-    ) -> impl c::Stream<
-        Item = Result<wacr_runtime::Page<m::Template>, m::ListTemplatesError>,
-    > + Send + 'static {
-        let client = self.client.clone();
-        let first = query.page.unwrap_or(1);
-        c::pages(
-            first,
-            move |page| {
-                let client = client.clone();
-                let mut query = query.clone();
-                query.page = Some(page);
-                async move { client.execute(m::ListTemplatesRequest { query }).await }
-            },
-        )
+    ) -> c::Pages<m::Template, m::ListTemplatesError> {
+        self.client.pages(m::ListTemplatesRequest::new().with_query(query))
     }
     /// Every item of `list` across all pages, fetched lazily page by page.
     pub fn list_all(
         &self,
         query: m::ListTemplatesQuery,
-    ) -> impl c::Stream<
-        Item = Result<m::Template, m::ListTemplatesError>,
-    > + Send + 'static {
-        c::items(self.list_pages(query))
+    ) -> c::Items<m::Template, m::ListTemplatesError> {
+        self.client.items(m::ListTemplatesRequest::new().with_query(query))
     }
     /// Sync Templates from WhatsApp: `POST /templates/sync`, scope `templates:sync`.
     ///
@@ -1200,7 +1132,7 @@ impl Templates<'_> {
     ///
     /// Rules, behaviour and provenance: [`m::SyncTemplatesRequest`]; errors: [`m::SyncTemplatesError`].
     pub async fn sync(&self) -> Result<m::SyncTemplatesResponse, m::SyncTemplatesError> {
-        self.client.execute(m::SyncTemplatesRequest {}).await
+        self.client.execute(m::SyncTemplatesRequest::new()).await
     }
     /// Get Template: `GET /templates/{id}`, scope `templates:read`.
     ///
@@ -1211,7 +1143,7 @@ impl Templates<'_> {
         &self,
         id: String,
     ) -> Result<m::GetTemplateResponse, m::GetTemplateError> {
-        self.client.execute(m::GetTemplateRequest { id }).await
+        self.client.execute(m::GetTemplateRequest::new(id)).await
     }
 }
 impl ClientRequest for m::ListTemplatesRequest {
@@ -1220,6 +1152,12 @@ impl ClientRequest for m::ListTemplatesRequest {
     const SHAPE: c::Shape = c::Shape::List;
     fn query_pairs(&self) -> Vec<(String, String)> {
         self.query.to_pairs()
+    }
+}
+impl ListRequest for m::ListTemplatesRequest {
+    type Item = m::Template;
+    fn page_mut(&mut self) -> &mut Option<u32> {
+        &mut self.query.page
     }
 }
 impl ClientRequest for m::SyncTemplatesRequest {
