@@ -29,7 +29,7 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
     let raw = raw_client()?;
     let query = all_includes();
     let plan = Plan { connections: settings.connections(), duration: settings.round(), max_requests: settings.max_requests(), rate: None };
-    let mut totals = alternate(settings, 2, |side| {
+    let rounds = alternate(settings, 2, |side| {
         if side == 0 {
             let (client, query) = (Arc::clone(&generated), query.clone());
             driver.block_on(drive(plan, move |n| {
@@ -41,10 +41,11 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
             driver.block_on(drive(plan, move |n| raw_get(http.clone(), format!("{base}/contacts/{}?include=groups,source,status", id(n)))))
         }
     })?;
+    let ratio = rounds.throughput_ratio(0, 1);
+    let mut totals = rounds.totals;
     let (generated_rps, raw_rps) = (totals[0].per_second(), totals[1].per_second());
     let (g50, g99) = totals[0].p50_p99();
     let (r50, r99) = totals[1].p50_p99();
-    let ratio = generated_rps / raw_rps;
     Ok(vec![
         Row::new(
             format!("client: generated `contacts().get(id, include all)`, {} tasks, against the hand-written server", settings.connections()),

@@ -26,19 +26,20 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
         let addr = addrs[side];
         Arc::new(move |n| load::get(addr, &contacts::path(n), TOKEN))
     };
-    let mut peak = alternate(settings, 2, |side| driver.block_on(load::run(addrs[side], plan, request(side))))?;
+    let peak = alternate(settings, 2, |side| driver.block_on(load::run(addrs[side], plan, request(side))))?;
+    let throughput_ratio = peak.throughput_ratio(0, 1);
+    let mut peak = peak.totals;
     let (generated_rps, hand_rps) = (peak[0].per_second(), peak[1].per_second());
     let (_, g99_peak) = peak[0].p50_p99();
     let (_, h99_peak) = peak[1].p50_p99();
     // Latency at the same offered load, below either server's peak: half the slower one's.
     let rate = generated_rps.min(hand_rps) / 2.0;
     let paced = Plan { rate: Some(rate), ..plan };
-    let mut totals = alternate(settings, 2, |side| driver.block_on(load::run(addrs[side], paced, request(side))))?;
+    let mut totals = alternate(settings, 2, |side| driver.block_on(load::run(addrs[side], paced, request(side))))?.totals;
     let (g50, g99) = totals[0].p50_p99();
     let (h50, h99) = totals[1].p50_p99();
     let what = "server glue: GET /contacts/{id}?include=groups,source,status, generated router";
     let conns = settings.connections();
-    let throughput_ratio = generated_rps / hand_rps;
     let p99_ratio = g99.as_secs_f64() / h99.as_secs_f64().max(1e-9);
     let [generated_cpu, hand_cpu] = in_process(settings, &store)?;
     Ok(vec![

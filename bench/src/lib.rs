@@ -131,22 +131,47 @@ pub fn serve(rt: &tokio::runtime::Runtime, router: axum::Router) -> Result<Socke
     })
 }
 
+/// Each side's outcomes of [`alternate`], added up, and each round's throughput per side.
+pub struct Alternated {
+    pub totals: Vec<load::Outcome>,
+    /// `rates[round][side]`, requests per second.
+    pub rates: Vec<Vec<f64>>,
+}
+
+impl Alternated {
+    /// The median over rounds of side `a`'s throughput over side `b`'s in the same round: a
+    /// round disturbed by the machine's other work moves it less than the totals' ratio.
+    pub fn throughput_ratio(&self, a: usize, b: usize) -> f64 {
+        let mut ratios: Vec<f64> = self.rates.iter().map(|r| r[a] / r[b].max(f64::MIN_POSITIVE)).collect();
+        ratios.sort_by(f64::total_cmp);
+        match ratios.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => ratios[n / 2],
+            n => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
+        }
+    }
+}
+
 /// Runs `round(side)` for every side, `settings.rounds()` times, alternating the order each
 /// round (after one discarded warm-up round per side), and adds up each side's outcomes.
-pub fn alternate(settings: &Settings, sides: usize, mut round: impl FnMut(usize) -> Result<load::Outcome, String>) -> Result<Vec<load::Outcome>, String> {
+pub fn alternate(settings: &Settings, sides: usize, mut round: impl FnMut(usize) -> Result<load::Outcome, String>) -> Result<Alternated, String> {
     for side in 0..sides {
         round(side)?;
     }
     let mut totals: Vec<load::Outcome> = (0..sides).map(|_| load::Outcome::default()).collect();
+    let mut rates = Vec::new();
     for r in 0..settings.rounds() {
         let order: Vec<usize> = if r % 2 == 0 { (0..sides).collect() } else { (0..sides).rev().collect() };
+        let mut rate = vec![0.0; sides];
         for side in order {
             let outcome = round(side)?;
             if outcome.failed > 0 {
                 return Err(format!("{} failed requests, the first: {}", outcome.failed, outcome.first_failure.unwrap_or_default()));
             }
+            rate[side] = outcome.per_second();
             totals[side].merge(outcome);
         }
+        rates.push(rate);
     }
-    Ok(totals)
+    Ok(Alternated { totals, rates })
 }

@@ -13,6 +13,7 @@ mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
+mod input;
 mod syntax;
 mod valid;
 
@@ -63,6 +64,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// ```
 #[proc_macro_derive(Resource, attributes(resource, include))]
 pub fn derive_resource(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_resource(&input).into()
 }
@@ -95,6 +97,7 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Scope, attributes(scope))]
 pub fn derive_scope(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_scope(&input).into()
 }
@@ -145,6 +148,7 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Operation, attributes(operation, path_param))]
 pub fn derive_operation(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_operation(&input).into()
 }
@@ -204,6 +208,7 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(WireEnum, attributes(wire))]
 pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_wire_enum(&input).into()
 }
@@ -234,6 +239,7 @@ pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Serialize, attributes(serde))]
 pub fn derive_serialize(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_lean(&input, attr::Direction::Serialize).into()
 }
@@ -269,6 +275,7 @@ pub fn derive_serialize(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Deserialize, attributes(serde))]
 pub fn derive_deserialize(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_lean(&input, attr::Direction::Deserialize).into()
 }

@@ -664,7 +664,8 @@ impl Transport {
                 && attempt < policy.max_attempts
             {
                 tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                tokio::time::sleep(delay).await;
+                // Boxed, as a retry is rare: the timer would grow every call's future.
+                Box::pin(tokio::time::sleep(delay)).await;
                 continue;
             }
             return match outcome {
@@ -686,14 +687,7 @@ impl Transport {
         let mut url = String::with_capacity(inner.base_url.len() + call.path.len() + 64);
         url.push_str(&inner.base_url);
         url.push_str(&call.path);
-        if !call.query.is_empty() {
-            // Encoded here, as `RequestBuilder::query` would, without parsing the URL twice.
-            url.push('?');
-            let start = url.len();
-            url = form_urlencoded::Serializer::for_suffix(url, start)
-                .extend_pairs(&call.query)
-                .finish();
-        }
+        push_query(&mut url, &call.query);
         let method = reqwest::Method::from_bytes(call.method.as_str().as_bytes())
             .expect("spec methods are valid HTTP methods");
         let mut req = inner
@@ -863,6 +857,41 @@ fn parse_http_date(v: &str) -> Option<std::time::SystemTime> {
         .map(|s| std::time::UNIX_EPOCH + Duration::from_secs(s))
 }
 
+/// Appends `?key=value&...` to a URL. A key or value keeps what RFC 3986 allows in a query,
+/// except the pair separators (`&`, `=`, and `+`, which form decoding reads as a space) and the
+/// brackets of `filter[field]`, which some URL parsers refuse; the rest is percent-encoded
+/// (UTF-8). Lists stay readable (`include=groups,source`), and the server decodes less than it
+/// would for `application/x-www-form-urlencoded`.
+fn push_query(url: &mut String, pairs: &[(String, String)]) {
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        push_encoded(url, key);
+        url.push('=');
+        push_encoded(url, value);
+    }
+}
+
+fn push_encoded(url: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let keeps = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$'()*,;:@/?".contains(&b);
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| !keeps(b)) {
+        url.push_str(&rest[..at]);
+        let byte = rest.as_bytes()[at];
+        url.extend(['%', char::from(HEX[usize::from(byte >> 4)]), char::from(HEX[usize::from(byte & 15)])]);
+        // A non-ASCII character is encoded byte by byte; slicing after one byte of it would
+        // split the character, so the rest goes on as bytes until the next boundary.
+        let mut next = at + 1;
+        while !rest.is_char_boundary(next) {
+            let byte = rest.as_bytes()[next];
+            url.extend(['%', char::from(HEX[usize::from(byte >> 4)]), char::from(HEX[usize::from(byte & 15)])]);
+            next += 1;
+        }
+        rest = &rest[next..];
+    }
+    url.push_str(rest);
+}
+
 /// Every page of a list operation, fetched lazily (the generated client's `pages`).
 pub type Pages<T, E> = std::pin::Pin<Box<dyn Stream<Item = Result<crate::Page<T>, Error<E>>> + Send>>;
 
@@ -1024,6 +1053,19 @@ pub fn json_or_multipart_body<B: serde::Serialize + crate::file::MultipartBody>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queries_keep_lists_readable_and_encode_what_would_break_a_pair() {
+        let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let mut url = "http://h/contacts".to_owned();
+        push_query(&mut url, &pairs(&[("include", "groups,source"), ("filter[type][in]", "a b&c=d+e"), ("search", "José %")]));
+        assert_eq!(url, "http://h/contacts?include=groups,source&filter%5Btype%5D%5Bin%5D=a%20b%26c%3Dd%2Be&search=Jos%C3%A9%20%25");
+        let decoded: Vec<(String, String)> = form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes()).into_owned().collect();
+        assert_eq!(decoded, pairs(&[("include", "groups,source"), ("filter[type][in]", "a b&c=d+e"), ("search", "José %")]));
+        let mut bare = "http://h/account".to_owned();
+        push_query(&mut bare, &[]);
+        assert_eq!(bare, "http://h/account");
+    }
 
     #[test]
     fn token_never_prints() {

@@ -122,26 +122,7 @@ macro_rules! fields_for_tuple {
     };
 }
 
-/// `fields_for_tuple!` for every prefix of the list: tuples of 1 to 32 fields.
-macro_rules! fields_for_tuples {
-    ($($field:ident $index:tt)*) => {
-        fields_for_tuples!(@ [] $($field $index)*);
-    };
-    (@ [$($done:ident $at:tt)*] $field:ident $index:tt $($rest:tt)*) => {
-        fields_for_tuple!($($done $at)* $field $index);
-        fields_for_tuples!(@ [$($done $at)* $field $index] $($rest)*);
-    };
-    (@ [$($done:tt)*]) => {};
-}
-
-fields_for_tuples!(
-    F0 0 F1 1 F2 2 F3 3 F4 4 F5 5 F6 6 F7 7 F8 8 F9 9 F10 10 F11 11 F12 12 F13 13 F14 14 F15 15
-    F16 16 F17 17 F18 18 F19 19 F20 20 F21 21 F22 22 F23 23 F24 24 F25 25 F26 26 F27 27 F28 28
-    F29 29 F30 30 F31 31
-);
-
-/// The most fields a derived struct can have.
-pub const MAX_FIELDS: usize = 32;
+for_tuples!(fields_for_tuple);
 
 /// The body of a derived `Deserialize::deserialize`: reads the struct `name`, whose fields
 /// `fields` (wire names, in the order of `F`) are read as `F` says, into the tuple of values.
@@ -168,17 +149,33 @@ impl<'de, F: Fields<'de>> Visitor<'de> for StructVisitor<F> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<F::Values, A::Error> {
         let mut slots = F::empty();
-        while let Some(index) = map.next_key_seed(Key(self.fields))? {
+        // Keys usually arrive in declaration order (serializers write them so): the field after
+        // the last one is tried first.
+        let mut next = 0;
+        while let Some(index) = map.next_key_seed(Key { fields: self.fields, next })? {
             F::read(&mut slots, index, &mut map, self.fields)?;
+            next = index + 1;
         }
         F::finish(slots, self.fields)
     }
 }
 
 /// Resolves a map key to the index of its field, or to the number of fields for a key the
-/// struct does not read.
+/// struct does not read; `next` is the index tried first.
 #[derive(Clone, Copy)]
-struct Key(&'static [&'static str]);
+struct Key {
+    fields: &'static [&'static str],
+    next: usize,
+}
+
+impl Key {
+    fn index(self, is_key: impl Fn(&str) -> bool) -> usize {
+        if self.fields.get(self.next).is_some_and(|field| is_key(field)) {
+            return self.next;
+        }
+        self.fields.iter().position(|field| is_key(field)).unwrap_or(self.fields.len())
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for Key {
     type Value = usize;
@@ -196,16 +193,17 @@ impl Visitor<'_> for Key {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        Ok(self.0.iter().position(|field| *field == key).unwrap_or(self.0.len()))
+        Ok(self.index(|field| field == key))
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        Ok(self.0.iter().position(|field| field.as_bytes() == key).unwrap_or(self.0.len()))
+        Ok(self.index(|field| field.as_bytes() == key))
     }
 
     /// Formats that number fields (serde_derive accepts the index too).
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
-        Ok(usize::try_from(index).map_or(self.0.len(), |index| index.min(self.0.len())))
+        let len = self.fields.len();
+        Ok(usize::try_from(index).map_or(len, |index| index.min(len)))
     }
 }
 

@@ -81,23 +81,7 @@ macro_rules! fields_for_tuple {
     };
 }
 
-/// `fields_for_tuple!` for every prefix of the list: tuples of 1 to 32 fields.
-macro_rules! fields_for_tuples {
-    ($($field:ident $index:tt)*) => {
-        fields_for_tuples!(@ [] $($field $index)*);
-    };
-    (@ [$($done:ident $at:tt)*] $field:ident $index:tt $($rest:tt)*) => {
-        fields_for_tuple!($($done $at)* $field $index);
-        fields_for_tuples!(@ [$($done $at)* $field $index] $($rest)*);
-    };
-    (@ [$($done:tt)*]) => {};
-}
-
-fields_for_tuples!(
-    F0 0 F1 1 F2 2 F3 3 F4 4 F5 5 F6 6 F7 7 F8 8 F9 9 F10 10 F11 11 F12 12 F13 13 F14 14 F15 15
-    F16 16 F17 17 F18 18 F19 19 F20 20 F21 21 F22 22 F23 23 F24 24 F25 25 F26 26 F27 27 F28 28
-    F29 29 F30 30 F31 31
-);
+for_tuples!(fields_for_tuple);
 
 /// The body of a derived `Serialize::serialize`: the struct `name` with `fields` written under
 /// `names`.

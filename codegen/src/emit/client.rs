@@ -164,7 +164,7 @@ fn client_struct(api: &Api) -> TokenStream {
 
             /// Sends any operation's request and returns its data.
             pub async fn execute<R: ClientRequest>(&self, request: R) -> Result<R::Output, R::Error> {
-                self.execute_with_meta(request).await.map(|success| success.data)
+                self.transport.send_with(call_of(&request), self.options).await.map(|success| success.data)
             }
 
             /// Sends any operation's request and returns its data as undecoded JSON: for `?fields=`

@@ -122,7 +122,10 @@ impl Client {
         &self,
         request: R,
     ) -> Result<R::Output, R::Error> {
-        self.execute_with_meta(request).await.map(|success| success.data)
+        self.transport
+            .send_with(call_of(&request), self.options)
+            .await
+            .map(|success| success.data)
     }
     /// Sends any operation's request and returns its data as undecoded JSON: for `?fields=`
     /// selections, which may leave out fields the typed model requires.
