@@ -355,8 +355,9 @@ pub(crate) fn serde_lean_field(errors: &Errors, attrs: &[Attribute], direction: 
         serde_lean_keys(errors, attr, SERDE_FIELD_KEYS, direction, |key, meta| {
             match key {
                 "rename" => out.rename = serde_lean_rename(meta)?,
+                "default" if meta.input.peek(Token![=]) && direction == Direction::Serialize => skip_value(meta)?,
                 "default" if meta.input.peek(Token![=]) => {
-                    let message = "the lean serde derives support a bare `default` only; implement Default for the field's type";
+                    let message = "wacr_macros::Deserialize supports a bare `default` only; implement Default for the field's type";
                     return Err(syn::Error::new_spanned(&meta.path, message));
                 }
                 "default" => out.default = true,
