@@ -557,9 +557,7 @@ impl GetAccountInfoRequest {
         GetAccountInfoRequest {}
     }
 }
-/// The data of a successful Get Account Info response (status 200, message "Account information retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Account Info answers (200, "Account information retrieved successfully"): the envelope's `data`.
 pub type GetAccountInfoResponse = Account;
 /// An error Get Account Info can return: only the codes the spec lists for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireEnum)]
@@ -602,9 +600,7 @@ impl GetUsageStatisticsRequest {
         GetUsageStatisticsRequest {}
     }
 }
-/// The data of a successful Get Usage Statistics response (status 200, message "Usage statistics retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Usage Statistics answers (200, "Usage statistics retrieved successfully"): the envelope's `data`.
 ///
 /// Inferred: the page's status line is not readable; the sibling account pages state 200 OK (the message and data are documented)
 pub type GetUsageStatisticsResponse = Usage;
@@ -652,9 +648,7 @@ impl GetPlanLimitsRequest {
         GetPlanLimitsRequest {}
     }
 }
-/// The data of a successful Get Plan Limits response (status 200, message "Plan limits retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Plan Limits answers (200, "Plan limits retrieved successfully"): the envelope's `data`.
 pub type GetPlanLimitsResponse = PlanLimits;
 /// An error Get Plan Limits can return: only the codes the spec lists for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireEnum)]
@@ -881,9 +875,7 @@ impl SendOtpBody {
         }
     }
 }
-/// The data of a successful Send OTP/Verification Code response (status 200, message "OTP sent successfully").
-///
-/// The envelope's `data`.
+/// What a successful Send OTP/Verification Code answers (200, "OTP sent successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and message are not shown (the data fields are documented); 200 because no addressable resource is created (the stored OTP has no URL of its own)
 pub type SendOtpResponse = OtpSent;
@@ -1004,9 +996,7 @@ impl ResendOtpBody {
         }
     }
 }
-/// The data of a successful Resend OTP response (status 200, message "OTP resent successfully").
-///
-/// The envelope's `data`.
+/// What a successful Resend OTP answers (200, "OTP resent successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and message are not shown; the page says the data has the same shape as Send OTP's, and 200 because no addressable resource is created
 pub type ResendOtpResponse = OtpSent;
@@ -1107,9 +1097,7 @@ impl VerifyOtpBody {
         }
     }
 }
-/// The data of a successful Verify OTP response (status 200, message "OTP verified successfully").
-///
-/// The envelope's `data`.
+/// What a successful Verify OTP answers (200, "OTP verified successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and message are not shown (the data fields are documented); 200 because nothing is created
 pub type VerifyOtpResponse = OtpVerified;
@@ -1196,9 +1184,7 @@ impl CheckOtpStatusBody {
         }
     }
 }
-/// The data of a successful Check OTP Status response (status 200, message "OTP status retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Check OTP Status answers (200, "OTP status retrieved successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and message are not shown (both data shapes are documented); 200 for a read
 pub type CheckOtpStatusResponse = OtpStatus;
@@ -1365,9 +1351,7 @@ impl ListAuthTemplatesFilters {
         Ok(())
     }
 }
-/// The data of a successful List Authentication Templates response (status 200, message "Authentication templates retrieved successfully").
-///
-/// The envelope's `data`, `meta` and `links`.
+/// What a successful List Authentication Templates answers (200, "Authentication templates retrieved successfully"): the envelope's `data`, `meta` and `links`.
 ///
 /// Inferred: the status, message and pagination meta are not shown (the item fields are documented); same shape as the other list operations
 pub type ListAuthTemplatesResponse = rt::Page<AuthTemplate>;
@@ -1486,9 +1470,7 @@ impl GetCommentsRequest {
         GetCommentsRequest { mobile }
     }
 }
-/// The data of a successful Get Comments response (status 200, message "Comments retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Comments answers (200, "Comments retrieved successfully"): the envelope's `data`.
 ///
 /// Inferred: the page documents top-level success (true) and data (an array of notes) without pagination; the status and message are not shown (200 for a read)
 pub type GetCommentsResponse = Vec<Comment>;
@@ -1587,9 +1569,7 @@ impl AddCommentBody {
         }
     }
 }
-/// The data of a successful Add Comment response (status 201, message "Comment added successfully").
-///
-/// The fields sit at the top level of the envelope, beside `success` and `message`.
+/// What a successful Add Comment answers (201, "Comment added successfully"): the fields at the top level of the envelope, beside `success` and `message`.
 ///
 /// Inferred: the message and the flat top-level keys are documented; the status line is not shown, and 201 is the REST convention for a create (the note gets a new chat_message_id)
 pub type AddCommentResponse = CommentAdded;
@@ -2108,9 +2088,7 @@ impl ListContactsFilters {
         Ok(())
     }
 }
-/// The data of a successful List Contacts response (status 200, message "Contacts retrieved successfully").
-///
-/// The envelope's `data`, `meta` and `links`.
+/// What a successful List Contacts answers (200, "Contacts retrieved successfully"): the envelope's `data`, `meta` and `links`.
 ///
 /// Inferred: the response part of the page is cut off; same shape as the other list operations, items are ContactResource
 pub type ListContactsResponse = rt::Page<Contact>;
@@ -2273,9 +2251,7 @@ impl CreateContactBody {
         }
     }
 }
-/// The data of a successful Create Contact response (status 201, message "Contact created successfully").
-///
-/// The envelope's `data`.
+/// What a successful Create Contact answers (201, "Contact created successfully"): the envelope's `data`.
 ///
 /// Inferred: the status line is not readable; 201 is the REST convention for a create (the message and the ContactResource data are documented)
 pub type CreateContactResponse = Contact;
@@ -2362,9 +2338,7 @@ impl GetContactQuery {
         Ok(query)
     }
 }
-/// The data of a successful Get Contact response (status 200, message "Contact retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Contact answers (200, "Contact retrieved successfully"): the envelope's `data`.
 ///
 /// Inferred: the page states 200 OK and ContactResource data; the message is not shown and follows the wording of the documented messages ('Contact updated successfully')
 pub type GetContactResponse = Contact;
@@ -2527,9 +2501,7 @@ impl UpdateContactBody {
         Self::default()
     }
 }
-/// The data of a successful Update Contact response (status 200, message "Contact updated successfully").
-///
-/// The envelope's `data`.
+/// What a successful Update Contact answers (200, "Contact updated successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and data are not shown; the message is documented and the updated ContactResource is returned, as by Create and Get Contact
 pub type UpdateContactResponse = Contact;
@@ -2580,9 +2552,7 @@ impl DeleteContactRequest {
         DeleteContactRequest { id }
     }
 }
-/// The data of a successful Delete Contact response (status 200, message "Contact deleted successfully").
-///
-/// The envelope's `data` is null.
+/// What a successful Delete Contact answers (200, "Contact deleted successfully"): nothing: the envelope's `data` is null.
 ///
 /// Inferred: the response is not documented; the envelope carries no data (data is null)
 pub type DeleteContactResponse = ();
@@ -2668,9 +2638,7 @@ impl BatchCreateContactsBody {
         }
     }
 }
-/// The data of a successful Batch Create Contacts response (status 200, message "Batch create completed").
-///
-/// The fields sit at the top level of the envelope, beside `success` and `message`.
+/// What a successful Batch Create Contacts answers (200, "Batch create completed"): the fields at the top level of the envelope, beside `success` and `message`.
 ///
 /// Inferred: the status line and message are not readable; 200 rather than 201 because a committed batch may still create nothing (every item skipped or failed) and the sibling Batch Delete documents 200; the message is a neutral summary for the same reason. The flat body (top-level success, summary, created, skipped, errors) is documented
 pub type BatchCreateContactsResponse = BatchCreateResult;
@@ -2743,9 +2711,7 @@ impl BatchDeleteContactsBody {
         BatchDeleteContactsBody { ids }
     }
 }
-/// The data of a successful Batch Delete Contacts response (status 200, message "Batch delete completed").
-///
-/// The fields sit at the top level of the envelope, beside `success` and `message`.
+/// What a successful Batch Delete Contacts answers (200, "Batch delete completed"): the fields at the top level of the envelope, beside `success` and `message`.
 ///
 /// Note: the 200 status comes from RASL's Batch Delete page (the wa.cr page shows no status line); the flat body (top-level success and summary) is documented; the message is not documented and is inferred as a neutral summary, since some ids may fail
 ///
@@ -2890,9 +2856,7 @@ pub enum ListGroupsSortField {
     #[wire("updated_at")]
     UpdatedAt,
 }
-/// The data of a successful List Groups response (status 200, message "Groups retrieved successfully").
-///
-/// The envelope's `data`, `meta` and `links`.
+/// What a successful List Groups answers (200, "Groups retrieved successfully"): the envelope's `data`, `meta` and `links`.
 ///
 /// Inferred: the response part of the page is cut off; same shape as the other list operations, items are GroupResource
 pub type ListGroupsResponse = rt::Page<Group>;
@@ -2950,9 +2914,7 @@ impl CreateGroupBody {
         CreateGroupBody { name }
     }
 }
-/// The data of a successful Create Group response (status 201, message "Group created successfully").
-///
-/// The envelope's `data`.
+/// What a successful Create Group answers (201, "Group created successfully"): the envelope's `data`.
 ///
 /// Inferred: the status line is not readable; 201 is the REST convention for a create (the message and the GroupResource data are documented)
 pub type CreateGroupResponse = Group;
@@ -2997,9 +2959,7 @@ impl GetGroupRequest {
         GetGroupRequest { id }
     }
 }
-/// The data of a successful Get Group response (status 200, message "Group retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Group answers (200, "Group retrieved successfully"): the envelope's `data`.
 pub type GetGroupResponse = Group;
 /// An error Get Group can return: only the codes the spec lists for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireEnum)]
@@ -3062,9 +3022,7 @@ impl UpdateGroupBody {
         UpdateGroupBody { name }
     }
 }
-/// The data of a successful Update Group response (status 200, message "Group updated successfully").
-///
-/// The envelope's `data`.
+/// What a successful Update Group answers (200, "Group updated successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and data are not shown; the message is documented and the updated resource is returned, as by Update Contact
 pub type UpdateGroupResponse = Group;
@@ -3116,9 +3074,7 @@ impl DeleteGroupRequest {
         DeleteGroupRequest { id }
     }
 }
-/// The data of a successful Delete Group response (status 200, message "Group deleted successfully").
-///
-/// The envelope's `data` is null.
+/// What a successful Delete Group answers (200, "Group deleted successfully"): nothing: the envelope's `data` is null.
 ///
 /// Inferred: the response is not documented; the envelope carries no data (data is null)
 pub type DeleteGroupResponse = ();
@@ -3194,9 +3150,7 @@ impl AddContactsToGroupBody {
         }
     }
 }
-/// The data of a successful Add Contacts to Group response (status 200, message "Contacts added to group successfully").
-///
-/// The envelope's `data`.
+/// What a successful Add Contacts to Group answers (200, "Contacts added to group successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and message are not shown; 200 because nothing new is created (the data fields group_id and contacts_added are documented)
 pub type AddContactsToGroupResponse = GroupMembershipAdded;
@@ -3278,9 +3232,7 @@ impl RemoveContactsFromGroupBody {
         }
     }
 }
-/// The data of a successful Remove Contacts from Group response (status 200, message "Contacts removed from group successfully").
-///
-/// The envelope's `data`.
+/// What a successful Remove Contacts from Group answers (200, "Contacts removed from group successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and message are not shown; 200 as for the other non-create operations (the data fields group_id and contacts_removed are documented)
 pub type RemoveContactsFromGroupResponse = GroupMembershipRemoved;
@@ -3716,9 +3668,7 @@ impl SendTextMessageBody {
         }
     }
 }
-/// The data of a successful Send Text Message response (status 200, message "Message sent successfully").
-///
-/// The envelope's `data`.
+/// What a successful Send Text Message answers (200, "Message sent successfully"): the envelope's `data`.
 ///
 /// Inferred: the page shows neither the status nor the message (the example is cut off); a send creates no addressable REST resource at this path, so 200 rather than 201; the message text is a placeholder in the style of the documented ones
 pub type SendTextMessageResponse = TextMessageSent;
@@ -3999,9 +3949,7 @@ impl rt::MultipartBody for SendTemplateMessageBody {
         Ok(())
     }
 }
-/// The data of a successful Send Template Message response (status 200, message "Template message sent successfully").
-///
-/// The envelope's `data`.
+/// What a successful Send Template Message answers (200, "Template message sent successfully"): the envelope's `data`.
 ///
 /// Inferred: the page shows neither the status nor the message (the response is cut off); a send creates no addressable REST resource at this path, so 200 rather than 201; the message text is a placeholder in the style of the documented ones
 pub type SendTemplateMessageResponse = SendTemplateResult;
@@ -4183,9 +4131,7 @@ impl rt::MultipartBody for SendMediaMessageBody {
         Ok(())
     }
 }
-/// The data of a successful Send Media Message response (status 200, message "Media message sent successfully").
-///
-/// The envelope's `data`.
+/// What a successful Send Media Message answers (200, "Media message sent successfully"): the envelope's `data`.
 ///
 /// Inferred: the page shows neither the status nor the message; a send creates no addressable REST resource at this path, so 200 rather than 201; the message text is a placeholder in the style of the documented ones
 pub type SendMediaMessageResponse = MediaMessageSent;
@@ -4317,9 +4263,7 @@ impl SendInteractiveMessageBody {
         }
     }
 }
-/// The data of a successful Send Interactive Message response (status 200, message "Interactive message sent successfully").
-///
-/// The envelope's `data`.
+/// What a successful Send Interactive Message answers (200, "Interactive message sent successfully"): the envelope's `data`.
 ///
 /// Inferred: the page shows neither the status nor the message; a send creates no addressable REST resource at this path, so 200 rather than 201; the message text is a placeholder in the style of the documented ones
 pub type SendInteractiveMessageResponse = InteractiveMessageSent;
@@ -4530,9 +4474,7 @@ impl ListMessagesFilters {
         Ok(())
     }
 }
-/// The data of a successful List Messages response (status 200, message "Messages retrieved successfully").
-///
-/// The envelope's `data`, `meta` and `links`.
+/// What a successful List Messages answers (200, "Messages retrieved successfully"): the envelope's `data`, `meta` and `links`.
 ///
 /// Inferred: the page shows neither the status nor the message; 200 is the REST convention for a read (the account reads document it); the message follows the documented "... retrieved successfully" wording of the other reads
 pub type ListMessagesResponse = rt::Page<Message>;
@@ -4581,9 +4523,7 @@ impl GetMessageRequest {
         GetMessageRequest { id }
     }
 }
-/// The data of a successful Get Message response (status 200, message "Message retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Message answers (200, "Message retrieved successfully"): the envelope's `data`.
 ///
 /// Inferred: the page shows neither the status nor the message (the example is "{}"); 200 is the REST convention for a read; the message follows the documented "... retrieved successfully" wording of the other reads
 pub type GetMessageResponse = MessageDetail;
@@ -4702,9 +4642,7 @@ pub enum ListSourcesSortField {
     #[wire("updated_at")]
     UpdatedAt,
 }
-/// The data of a successful List Sources response (status 200, message "Sources retrieved successfully").
-///
-/// The envelope's `data`, `meta` and `links`.
+/// What a successful List Sources answers (200, "Sources retrieved successfully"): the envelope's `data`, `meta` and `links`.
 ///
 /// Inferred: same shape as the other list operations
 pub type ListSourcesResponse = rt::Page<Source>;
@@ -4762,9 +4700,7 @@ impl CreateSourceBody {
         CreateSourceBody { name }
     }
 }
-/// The data of a successful Create Source response (status 201, message "Source created successfully").
-///
-/// The envelope's `data`.
+/// What a successful Create Source answers (201, "Source created successfully"): the envelope's `data`.
 ///
 /// Inferred: the status line is not readable; 201 is the REST convention for a create (the message is documented)
 pub type CreateSourceResponse = Source;
@@ -4809,9 +4745,7 @@ impl GetSourceRequest {
         GetSourceRequest { id }
     }
 }
-/// The data of a successful Get Source response (status 200, message "Source retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Source answers (200, "Source retrieved successfully"): the envelope's `data`.
 pub type GetSourceResponse = Source;
 /// An error Get Source can return: only the codes the spec lists for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireEnum)]
@@ -4874,9 +4808,7 @@ impl UpdateSourceBody {
         UpdateSourceBody { name }
     }
 }
-/// The data of a successful Update Source response (status 200, message "Source updated successfully").
-///
-/// The envelope's `data`.
+/// What a successful Update Source answers (200, "Source updated successfully"): the envelope's `data`.
 ///
 /// Inferred: status and data are not shown; the updated resource is returned, as by Update Contact
 pub type UpdateSourceResponse = Source;
@@ -4929,9 +4861,7 @@ impl DeleteSourceRequest {
         DeleteSourceRequest { id }
     }
 }
-/// The data of a successful Delete Source response (status 200, message "Source deleted successfully").
-///
-/// The envelope's `data` is null.
+/// What a successful Delete Source answers (200, "Source deleted successfully"): nothing: the envelope's `data` is null.
 ///
 /// Inferred: the response is not documented; the envelope carries no data (data is null)
 pub type DeleteSourceResponse = ();
@@ -5056,9 +4986,7 @@ pub enum ListStatusesSortField {
     #[wire("updated_at")]
     UpdatedAt,
 }
-/// The data of a successful List Statuses response (status 200, message "Statuses retrieved successfully").
-///
-/// The envelope's `data`, `meta` and `links`.
+/// What a successful List Statuses answers (200, "Statuses retrieved successfully"): the envelope's `data`, `meta` and `links`.
 ///
 /// Inferred: same shape as the other list operations
 pub type ListStatusesResponse = rt::Page<Status>;
@@ -5124,9 +5052,7 @@ impl CreateStatusBody {
         }
     }
 }
-/// The data of a successful Create Status response (status 201, message "Status created successfully").
-///
-/// The envelope's `data`.
+/// What a successful Create Status answers (201, "Status created successfully"): the envelope's `data`.
 ///
 /// Inferred: the status line is not readable; 201 is the REST convention for a create (the message and the StatusResource data are documented)
 pub type CreateStatusResponse = Status;
@@ -5171,9 +5097,7 @@ impl GetStatusRequest {
         GetStatusRequest { id }
     }
 }
-/// The data of a successful Get Status response (status 200, message "Status retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Status answers (200, "Status retrieved successfully"): the envelope's `data`.
 pub type GetStatusResponse = Status;
 /// An error Get Status can return: only the codes the spec lists for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireEnum)]
@@ -5244,9 +5168,7 @@ impl UpdateStatusBody {
         }
     }
 }
-/// The data of a successful Update Status response (status 200, message "Status updated successfully").
-///
-/// The envelope's `data`.
+/// What a successful Update Status answers (200, "Status updated successfully"): the envelope's `data`.
 ///
 /// Inferred: status and data are not shown; the updated resource is returned, as by Update Contact
 pub type UpdateStatusResponse = Status;
@@ -5299,9 +5221,7 @@ impl DeleteStatusRequest {
         DeleteStatusRequest { id }
     }
 }
-/// The data of a successful Delete Status response (status 200, message "Status deleted successfully").
-///
-/// The envelope's `data` is null.
+/// What a successful Delete Status answers (200, "Status deleted successfully"): nothing: the envelope's `data` is null.
 ///
 /// Inferred: the response is not documented; the envelope carries no data (data is null)
 pub type DeleteStatusResponse = ();
@@ -5547,9 +5467,7 @@ pub enum ListTemplatesSortField {
     #[wire("updated_at")]
     UpdatedAt,
 }
-/// The data of a successful List Templates response (status 200, message "Templates retrieved successfully").
-///
-/// The envelope's `data`, `meta` and `links`.
+/// What a successful List Templates answers (200, "Templates retrieved successfully"): the envelope's `data`, `meta` and `links`.
 ///
 /// Inferred: the page is cut off before the response; the item is the model of Get Template and the shape that of the other list operations
 pub type ListTemplatesResponse = rt::Page<Template>;
@@ -5598,9 +5516,7 @@ impl SyncTemplatesRequest {
         SyncTemplatesRequest {}
     }
 }
-/// The data of a successful Sync Templates from WhatsApp response (status 200, message "Templates synced successfully").
-///
-/// The envelope's `data`.
+/// What a successful Sync Templates from WhatsApp answers (200, "Templates synced successfully"): the envelope's `data`.
 ///
 /// Inferred: the page is cut off before the response; 200 because existing templates are refreshed rather than one resource created
 pub type SyncTemplatesResponse = TemplateSyncResult;
@@ -5649,9 +5565,7 @@ impl GetTemplateRequest {
         GetTemplateRequest { id }
     }
 }
-/// The data of a successful Get Template response (status 200, message "Template retrieved successfully").
-///
-/// The envelope's `data`.
+/// What a successful Get Template answers (200, "Template retrieved successfully"): the envelope's `data`.
 ///
 /// Inferred: the status and message are not shown (the data is documented as TemplateResource); 200 for a read
 pub type GetTemplateResponse = Template;

@@ -490,15 +490,15 @@ fn response(cx: &Context, op: &Operation) -> TokenStream {
     };
     let e = &cx.api.envelope;
     let shape = match (r.envelope, &r.data) {
-        (_, None) => format!("The envelope's `{}` is null.", e.data),
-        (EnvelopeKind::Data, _) => format!("The envelope's `{}`.", e.data),
-        (EnvelopeKind::List, _) => format!("The envelope's `{}`, `{}` and `{}`.", e.data, e.meta, e.links),
-        (EnvelopeKind::Flat, _) => format!("The fields sit at the top level of the envelope, beside `{}` and `{}`.", e.success, e.message),
-        (EnvelopeKind::None, _) => "The whole response body (no envelope).".to_owned(),
+        (_, None) => format!("nothing: the envelope's `{}` is null", e.data),
+        (EnvelopeKind::Data, _) => format!("the envelope's `{}`", e.data),
+        (EnvelopeKind::List, _) => format!("the envelope's `{}`, `{}` and `{}`", e.data, e.meta, e.links),
+        (EnvelopeKind::Flat, _) => format!("the fields at the top level of the envelope, beside `{}` and `{}`", e.success, e.message),
+        (EnvelopeKind::None, _) => "the whole response body (no envelope)".to_owned(),
     };
-    let message = r.message.as_ref().map(|m| format!(", message \"{}\"", doc::escape(m))).unwrap_or_default();
-    let head = format!("The data of a successful {} response (status {}{message}).", doc::escape(&op.summary), r.status);
-    let docs = Doc::default().markdown(head).markdown(shape).note(r.note.as_deref()).own_provenance(&r.provenance, &op.provenance).tokens();
+    let message = r.message.as_ref().map(|m| format!(", \"{}\"", doc::escape(m))).unwrap_or_default();
+    let head = format!("What a successful {} answers ({}{message}): {shape}.", doc::escape(&op.summary), r.status);
+    let docs = Doc::default().markdown(head).note(r.note.as_deref()).own_provenance(&r.provenance, &op.provenance).tokens();
     quote! {
         #docs
         pub type #name = #data;
