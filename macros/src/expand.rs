@@ -393,7 +393,7 @@ fn serialize_impl(lean: &LeanStruct) -> TokenStream {
         match &field.serde.skip_if {
             Some(predicate) => {
                 let predicate = predicate.parse::<syn::ExprPath>().unwrap_or_else(|e| syn::parse_quote_spanned!(e.span()=> ::core::compile_error!("expected a path to a function")));
-                quote!(#ser::SkipIf(&self.#member, #predicate))
+                quote!(#ser::SkipIf(&self.#member, #predicate(&self.#member)))
             }
             None => quote!(&self.#member),
         }

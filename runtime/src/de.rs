@@ -169,11 +169,13 @@ struct Key {
 }
 
 impl Key {
-    fn index(self, is_key: impl Fn(&str) -> bool) -> usize {
-        if self.fields.get(self.next).is_some_and(|field| is_key(field)) {
+    fn index(self, key: &[u8]) -> usize {
+        // Length and first byte settle most mismatches without a call to `memcmp`.
+        let is_key = |field: &&str| field.len() == key.len() && field.as_bytes().first() == key.first() && field.as_bytes() == key;
+        if self.fields.get(self.next).is_some_and(is_key) {
             return self.next;
         }
-        self.fields.iter().position(|field| is_key(field)).unwrap_or(self.fields.len())
+        self.fields.iter().position(is_key).unwrap_or(self.fields.len())
     }
 }
 
@@ -193,11 +195,11 @@ impl Visitor<'_> for Key {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        Ok(self.index(|field| field == key))
+        Ok(self.index(key.as_bytes()))
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        Ok(self.index(|field| field.as_bytes() == key))
+        Ok(self.index(key))
     }
 
     /// Formats that number fields (serde_derive accepts the index too).

@@ -1,6 +1,6 @@
 //! Support for the lean `Serialize` derive of `wacr-macros`: a derived struct hands its fields to
 //! [`serialize_struct`] as one tuple of references (`(&self.id, SkipIf(&self.email,
-//! Option::is_none), ...)`); counting and writing them is generic code here, written once per
+//! Option::is_none(&self.email)), ...)`); counting and writing them is generic code here, written once per
 //! tuple length and compiled once, so a derive expands to a single call (serde_derive's
 //! `Serialize` was a third of the generated crates' compile time).
 //!
@@ -31,12 +31,13 @@ impl<T: Serialize + ?Sized> Field for &T {
     }
 }
 
-/// A field with `#[serde(skip_serializing_if = "predicate")]`.
-pub struct SkipIf<'a, T>(pub &'a T, pub fn(&T) -> bool);
+/// A field with `#[serde(skip_serializing_if = "predicate")]`, and whether the predicate holds
+/// (evaluated once, where the derive can call it directly).
+pub struct SkipIf<'a, T>(pub &'a T, pub bool);
 
 impl<T: Serialize> Field for SkipIf<'_, T> {
     fn skip(&self) -> bool {
-        (self.1)(self.0)
+        self.1
     }
 
     fn write<S: SerializeStruct>(&self, out: &mut S, name: &'static str) -> Result<(), S::Error> {
@@ -108,7 +109,7 @@ mod tests {
 
     impl Serialize for Contact {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let fields = (&self.id, &self.kind, SkipIf(&self.email, Option::is_none));
+            let fields = (&self.id, &self.kind, SkipIf(&self.email, Option::is_none(&self.email)));
             serialize_struct(serializer, "Contact", &["id", "type", "email"], fields)
         }
     }
