@@ -1,5 +1,8 @@
-//! Write: formats Rust output with prettyplease, prepends the `@generated` header, and writes a
-//! file only when its bytes change (prost's `write_file_if_changed`); `--check` only compares.
+//! Write: formats Rust output with prettyplease and YAML output with [`yaml`], prepends the
+//! `@generated` header, and writes a file only when its bytes change (prost's
+//! `write_file_if_changed`); `--check` only compares.
+
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 

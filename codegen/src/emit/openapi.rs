@@ -11,7 +11,7 @@ pub const PATH: &str = "generated/openapi.yaml";
 
 pub fn emit(api: &Api) -> Output {
     let doc = document(api);
-    let yaml = serde_saphyr::to_string(&doc).unwrap_or_else(|e| panic!("cannot serialise the OpenAPI document: {e}"));
+    let yaml = crate::write::yaml::to_string(&doc);
     let mut contents = header("#", &api.files.join(", "));
     contents.push_str(&yaml);
     if !contents.ends_with('\n') {
@@ -27,19 +27,21 @@ pub fn document(api: &Api) -> Value {
         let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
         item.as_object_mut().expect("path item is an object").insert(op.method.to_lowercase(), operation(api, op));
     }
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": api.title,
-            "version": api.version,
-            "description": api.description,
-        },
-        "servers": [{"url": api.base_url, "description": provenance_text(&api.base_url_provenance)}],
-        "security": [{"bearerAuth": []}],
-        "tags": api.groups.iter().map(|g| json!({"name": g.name, "description": g.description})).collect::<Vec<_>>(),
-        "paths": paths,
-        "components": components(api),
-    })
+    object([
+        ("openapi", json!("3.1.0")),
+        ("info", json!({"title": api.title, "version": api.version, "description": api.description})),
+        ("servers", json!([{"url": api.base_url, "description": provenance_text(&api.base_url_provenance)}])),
+        ("security", json!([{"bearerAuth": []}])),
+        ("tags", api.groups.iter().map(|g| json!({"name": g.name, "description": g.description})).collect()),
+        ("paths", Value::Object(paths)),
+        ("components", components(api)),
+    ])
+}
+
+/// A JSON object of `entries`, the values moved in: `json!` serialises an embedded `Value` into
+/// a deep copy, which made up a large part of building the document.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 fn provenance_text(p: &Provenance) -> String {
@@ -84,7 +86,7 @@ fn operation(api: &Api, op: &Operation) -> Value {
     if !op.rate_limits.is_empty() {
         o.insert(
             "x-rate-limits".into(),
-            json!(op.rate_limits.iter().map(|r| json!({"key": r.key, "limit": r.limit, "per_seconds": r.per_seconds})).collect::<Vec<_>>()),
+            op.rate_limits.iter().map(|r| json!({"key": r.key, "limit": r.limit, "per_seconds": r.per_seconds})).collect(),
         );
     }
     Value::Object(o)
@@ -111,7 +113,7 @@ fn add_examples(content: &mut Value, op: &Operation, value: impl Fn(&Example) ->
         .examples
         .iter()
         .zip(example_names(op))
-        .filter_map(|(ex, name)| value(ex).map(|v| (name.clone(), json!({"summary": name, "value": v}))))
+        .filter_map(|(ex, name)| value(ex).map(|v| (name.clone(), object([("summary", json!(name)), ("value", v)]))))
         .collect();
     if examples.is_empty() {
         return;
@@ -136,7 +138,7 @@ fn parameter_examples(op: &Operation, params: &mut [Value]) {
                 _ => ex.query.iter().find(|(k, _)| *k == wire).map(|(_, v)| v.clone()),
             };
             if let Some(text) = text {
-                examples.insert(name.clone(), json!({"summary": name, "value": typed(&p["schema"], &text)}));
+                examples.insert(name.clone(), object([("summary", json!(name)), ("value", typed(&p["schema"], &text))]));
             }
         }
         if !examples.is_empty() {
@@ -191,7 +193,7 @@ fn op_description(op: &Operation) -> String {
 }
 
 fn param(name: &str, location: &str, required: bool, schema: Value, description: &str) -> Value {
-    let mut p = json!({"name": name, "in": location, "required": required, "schema": schema});
+    let mut p = object([("name", json!(name)), ("in", json!(location)), ("required", json!(required)), ("schema", schema)]);
     if !description.is_empty() {
         p["description"] = json!(description);
     }
@@ -286,12 +288,12 @@ fn request_body(op: &Operation, body: &Body) -> Value {
     let schema_ref = json!({"$ref": format!("#/components/schemas/{}Body", op.type_prefix)});
     let mut content = Map::new();
     if body.content_type != ContentType::Multipart {
-        content.insert("application/json".into(), json!({"schema": schema_ref}));
+        content.insert("application/json".into(), object([("schema", schema_ref.clone())]));
     }
     if body.content_type != ContentType::Json {
-        content.insert("multipart/form-data".into(), json!({"schema": schema_ref}));
+        content.insert("multipart/form-data".into(), object([("schema", schema_ref)]));
     }
-    json!({"required": true, "content": content})
+    object([("required", json!(true)), ("content", Value::Object(content))])
 }
 
 fn body_schema(body: &Body) -> Value {
@@ -301,13 +303,8 @@ fn body_schema(body: &Body) -> Value {
 fn responses(api: &Api, op: &Operation) -> Value {
     let mut out = Map::new();
     let r = &op.response;
-    out.insert(
-        r.status.to_string(),
-        json!({
-            "description": r.message.clone().unwrap_or_else(|| op.summary.clone()),
-            "content": {"application/json": {"schema": success_schema(api, op)}},
-        }),
-    );
+    let description = json!(r.message.as_ref().unwrap_or(&op.summary));
+    out.insert(r.status.to_string(), object([("description", description), ("content", json_content(success_schema(api, op)))]));
     // (status, [(code, description)]): the spec's errors, then those the router adds.
     let mut by_status: Vec<(u16, Vec<(String, String)>)> = Vec::new();
     let mut add = |status: u16, code: &str, desc: String| match by_status.iter_mut().find(|(s, _)| *s == status) {
@@ -329,16 +326,18 @@ fn responses(api: &Api, op: &Operation) -> Value {
     for (status, errs) in by_status {
         let codes: Vec<&str> = errs.iter().map(|(c, _)| c.as_str()).collect();
         let desc = errs.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join("; ");
-        let mut resp = json!({
-            "description": desc,
-            "content": {"application/json": {"schema": error_schema(api, &codes)}},
-        });
+        let mut resp = object([("description", json!(desc)), ("content", json_content(error_schema(api, &codes)))]);
         if status == 429 {
             resp["headers"] = json!({api.rate_limit.retry_after_header.clone(): {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}});
         }
         out.insert(status.to_string(), resp);
     }
     Value::Object(out)
+}
+
+/// `content` of a JSON response with this schema.
+fn json_content(schema: Value) -> Value {
+    object([("application/json", object([("schema", schema)]))])
 }
 
 /// An error the generated router (wacr-server's glue) answers by itself, before the
@@ -398,47 +397,48 @@ fn success_schema(api: &Api, op: &Operation) -> Value {
     let r = &op.response;
     let data = match (&r.data, selection_model(op)) {
         // With ?fields= each item has only the selected fields: the whole model, or a selection.
-        (Some(Ty::Array(_)), Some(m)) if r.envelope != EnvelopeKind::List => json!({"type": "array", "items": selectable(m)}),
+        (Some(Ty::Array(_)), Some(m)) if r.envelope != EnvelopeKind::List => array_of(selectable(m)),
         (Some(_), Some(m)) => selectable(m),
         (Some(t), None) => ty_schema(t),
         (None, _) => json!({"type": "null"}),
     };
     match r.envelope {
-        EnvelopeKind::Data => json!({
-            "type": "object",
-            "required": [e.success, e.message, e.data],
-            "properties": {
-                e.success.clone(): {"type": "boolean", "const": true},
-                e.message.clone(): {"type": "string"},
-                e.data.clone(): data,
-            },
-        }),
-        EnvelopeKind::List => json!({
-            "type": "object",
-            "required": [e.success, e.message, e.data, e.meta, e.links],
-            "properties": {
-                e.success.clone(): {"type": "boolean", "const": true},
-                e.message.clone(): {"type": "string"},
-                e.data.clone(): {"type": "array", "items": data},
-                e.meta.clone(): {"$ref": "#/components/schemas/PageMeta"},
-                e.links.clone(): {"$ref": "#/components/schemas/PageLinks"},
-            },
-        }),
-        EnvelopeKind::Flat => json!({
-            "allOf": [
-                {
-                    "type": "object",
-                    "required": [e.success, e.message],
-                    "properties": {
-                        e.success.clone(): {"type": "boolean"},
-                        e.message.clone(): {"type": "string"},
-                    },
-                },
-                data,
-            ],
-        }),
+        EnvelopeKind::Data => {
+            let mut s = json!({
+                "type": "object",
+                "required": [e.success, e.message, e.data],
+                "properties": {e.success.clone(): {"type": "boolean", "const": true}, e.message.clone(): {"type": "string"}},
+            });
+            s["properties"][&e.data] = data;
+            s
+        }
+        EnvelopeKind::List => {
+            let mut s = json!({
+                "type": "object",
+                "required": [e.success, e.message, e.data, e.meta, e.links],
+                "properties": {e.success.clone(): {"type": "boolean", "const": true}, e.message.clone(): {"type": "string"}},
+            });
+            let props = &mut s["properties"];
+            props[&e.data] = array_of(data);
+            props[&e.meta] = json!({"$ref": "#/components/schemas/PageMeta"});
+            props[&e.links] = json!({"$ref": "#/components/schemas/PageLinks"});
+            s
+        }
+        EnvelopeKind::Flat => {
+            let envelope = json!({
+                "type": "object",
+                "required": [e.success, e.message],
+                "properties": {e.success.clone(): {"type": "boolean"}, e.message.clone(): {"type": "string"}},
+            });
+            object([("allOf", Value::Array(vec![envelope, data]))])
+        }
         EnvelopeKind::None => data,
     }
+}
+
+/// `{"type": "array", "items": items}`.
+fn array_of(items: Value) -> Value {
+    object([("type", json!("array")), ("items", items)])
 }
 
 /// The model of the items an operation with `?fields=` projects.
@@ -530,16 +530,14 @@ fn components(api: &Api) -> Value {
             "enum": api.errors.iter().map(|e| e.code.clone()).chain(router_only_codes(api)).collect::<Vec<_>>(),
         }),
     );
-    json!({
-        "securitySchemes": {
-            "bearerAuth": {
-                "type": "http",
-                "scheme": "bearer",
-                "description": format!("{} The scopes an operation requires are listed as the roles of its security requirement and in `x-required-scope`.", api.auth_description),
-            },
+    let security = json!({
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": format!("{} The scopes an operation requires are listed as the roles of its security requirement and in `x-required-scope`.", api.auth_description),
         },
-        "schemas": schemas,
-    })
+    });
+    object([("securitySchemes", security), ("schemas", Value::Object(schemas))])
 }
 
 /// An object schema from fields. Required fields of a request body must be present (not blank).
@@ -556,7 +554,7 @@ fn object_schema(fields: &[Field], description: &str, request: bool) -> Value {
         }
         props.insert(f.wire.clone(), schema);
     }
-    let mut s = json!({"type": "object", "properties": props});
+    let mut s = object([("type", json!("object")), ("properties", Value::Object(props))]);
     if !required.is_empty() {
         s["required"] = json!(required);
     }
@@ -646,7 +644,7 @@ pub fn field_schema(f: &Field) -> Value {
         s["default"] = d.clone();
     }
     if let Some(e) = &f.example {
-        s["examples"] = json!([e]);
+        s["examples"] = Value::Array(vec![e.clone()]);
     }
     if !f.messages.is_empty() {
         s["x-messages"] = json!(f.messages);
@@ -674,7 +672,7 @@ fn nullable(s: Value) -> Value {
             }
             s
         }
-        _ => json!({"anyOf": [s, {"type": "null"}]}),
+        _ => object([("anyOf", Value::Array(vec![s, json!({"type": "null"})]))]),
     }
 }
 
@@ -689,7 +687,7 @@ pub fn ty_schema(t: &Ty) -> Value {
         Ty::File => json!({"type": "string", "format": "binary"}),
         Ty::Json => json!({}),
         Ty::Named(n, _) => json!({"$ref": format!("#/components/schemas/{n}")}),
-        Ty::Array(t) => json!({"type": "array", "items": ty_schema(t)}),
-        Ty::Map(t) => json!({"type": "object", "additionalProperties": ty_schema(t)}),
+        Ty::Array(t) => array_of(ty_schema(t)),
+        Ty::Map(t) => object([("type", json!("object")), ("additionalProperties", ty_schema(t))]),
     }
 }
