@@ -30,10 +30,14 @@ pub fn rust_file(tokens: proc_macro2::TokenStream, sources: &str) -> String {
         Ok(f) => f,
         Err(e) => panic!("emitter produced invalid Rust ({e}): this is a bug in wacr-codegen"),
     };
+    format_file(&file, sources)
+}
+
+/// Formats a parsed file as [`rust_file`] does, for an emitter that holds its items parsed.
+pub fn format_file(file: &syn::File, sources: &str) -> String {
     let mut out = header("//", sources);
     out.push('\n');
-    let formatted = prettyplease::unparse(&file);
-    drop(file);
+    let formatted = prettyplease::unparse(file);
     DOCS.with_borrow_mut(|docs| docs.expand(&formatted, &mut out));
     out
 }

@@ -18,8 +18,7 @@ pub const DIR: &str = "generated/docs";
 /// Every docs output: the index, one page per group, the compiled snippets, the example tests.
 pub fn emit(api: &Api) -> Vec<Output> {
     let mut out = vec![index(api)];
-    out.extend(pages(api));
-    out.push(snippets(api));
+    out.extend(pages_and_snippets(api));
     out.push(examples(api));
     out
 }
@@ -29,14 +28,23 @@ pub fn index(api: &Api) -> Output {
     index::emit(api)
 }
 
-/// One page per group.
-pub fn pages(api: &Api) -> Vec<Output> {
-    api.groups.iter().map(|g| group::emit(api, g)).collect()
-}
-
-/// The Rust examples of the pages as a compiled test of the client.
-pub fn snippets(api: &Api) -> Output {
-    snippet::test_file(api)
+/// One page per group, then the Rust examples of the pages as a compiled test of the client:
+/// each example is built and parsed once, for its page and for the test.
+pub fn pages_and_snippets(api: &Api) -> Vec<Output> {
+    let snippets: Vec<snippet::Parsed> = snippet::all(api).into_iter().map(snippet::Snippet::parse).collect();
+    let texts: Vec<String> = snippets.iter().map(snippet::Parsed::text).collect();
+    let mut rest = texts.as_slice();
+    let mut out: Vec<Output> = api
+        .groups
+        .iter()
+        .map(|g| {
+            let (mine, others) = rest.split_at(g.operations.len());
+            rest = others;
+            group::emit(api, g, mine)
+        })
+        .collect();
+    out.push(snippet::test_file(api, snippets));
+    out
 }
 
 /// The spec's examples as round-trip tests of the models.

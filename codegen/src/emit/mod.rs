@@ -18,14 +18,13 @@ use crate::write::Output;
 pub fn all(api: &Api) -> Vec<Output> {
     type Job<'a> = (usize, &'a (dyn Fn(&Api) -> Vec<Output> + Sync));
     // (position in the output, emitter), in the order they are started.
-    let jobs: [Job; 9] = [
+    let jobs: [Job; 8] = [
         (0, &|api| vec![models::emit(api)]),
         (4, &|api| vec![openapi::emit(api)]),
         (2, &|api| vec![server::emit(api)]),
         (1, &|api| vec![client::emit(api)]),
         (8, &|api| vec![docs::examples(api)]),
-        (6, &|api| docs::pages(api)),
-        (7, &|api| vec![docs::snippets(api)]),
+        (6, &|api| docs::pages_and_snippets(api)),
         (3, &|api| vec![server::matrix_test(api)]),
         (5, &|api| vec![docs::index(api)]),
     ];
