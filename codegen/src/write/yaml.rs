@@ -2,18 +2,21 @@
 //! `serde_saphyr::to_string` prints with its default options, written by walking the tree once.
 //! serde-saphyr's serializer tracks indentation through a general state machine and asked about
 //! 44M instructions for the document, more than building it; this writer needs a few million.
-//! The test at the end holds the two to the same bytes over the real document and random trees.
+//! The tests hold the two to the same bytes over the real document and random trees.
 
-use serde_json::Value;
+mod tree;
+
+pub(crate) use tree::yaml;
+pub use tree::{Mapping, Yaml};
 
 /// The YAML text of `value`, ending with a newline.
-pub fn to_string(value: &Value) -> String {
+pub fn to_string(value: &Yaml<'_>) -> String {
     let mut out = String::with_capacity(1 << 16);
     if node(&mut out, value, At::Root) {
         return out;
     }
     // A key too long for the simple `key:` form; serde-saphyr writes it as `? key`.
-    serde_saphyr::to_string(value).unwrap_or_else(|e| panic!("cannot serialise YAML: {e}"))
+    serde_saphyr::to_string(&value.to_json()).unwrap_or_else(|e| panic!("cannot serialise YAML: {e}"))
 }
 
 /// Where a node starts: at the top, after `key:` (the key at this column) or after `- ` (the
@@ -27,9 +30,9 @@ enum At {
 }
 
 /// Writes one node; false when it holds something only serde-saphyr writes.
-fn node(out: &mut String, value: &Value, at: At) -> bool {
+fn node(out: &mut String, value: &Yaml<'_>, at: At) -> bool {
     match value {
-        Value::Object(map) if !map.is_empty() => {
+        Yaml::Map(map) if !map.is_empty() => {
             let col = open_block(out, at, 2);
             map.iter().enumerate().all(|(i, (k, v))| {
                 line_start(out, at, i, col);
@@ -39,7 +42,7 @@ fn node(out: &mut String, value: &Value, at: At) -> bool {
                 }
             })
         }
-        Value::Array(items) if !items.is_empty() => {
+        Yaml::Seq(items) if !items.is_empty() => {
             let col = open_block(out, at, 0);
             items.iter().enumerate().all(|(i, v)| {
                 line_start(out, at, i, col);
@@ -100,18 +103,18 @@ fn key(out: &mut String, k: &str) -> bool {
     true
 }
 
-fn scalar(out: &mut String, value: &Value, at: At) {
+fn scalar(out: &mut String, value: &Yaml<'_>, at: At) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) if n.is_f64() => {
+        Yaml::Null => out.push_str("null"),
+        Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Yaml::Num(n) if n.is_f64() => {
             let text = serde_saphyr::to_string(n).unwrap_or_else(|e| panic!("cannot serialise {n}: {e}"));
             out.push_str(text.trim_end_matches('\n'));
         }
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => return string(out, s, block_column(at)),
-        Value::Array(_) => out.push_str("[]"),
-        Value::Object(_) => out.push_str("{}"),
+        Yaml::Num(n) => out.push_str(&n.to_string()),
+        Yaml::Str(s) => return string(out, s, block_column(at)),
+        Yaml::Seq(_) => out.push_str("[]"),
+        Yaml::Map(_) => out.push_str("{}"),
     }
     out.push('\n');
 }
@@ -231,7 +234,12 @@ fn needs_escape(ch: char) -> bool {
 fn double_quoted(out: &mut String, s: &str) {
     use std::fmt::Write as _;
     out.push('"');
-    for ch in s.chars() {
+    // Runs of characters written as they are go in one piece.
+    let mut rest = s;
+    while let Some(at) = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x7F) {
+        out.push_str(&rest[..at]);
+        let ch = rest[at..].chars().next().expect("a character at a char boundary");
+        rest = &rest[at + ch.len_utf8()..];
         let named = match ch {
             '\\' => "\\\\",
             '"' => "\\\"",
@@ -263,6 +271,7 @@ fn double_quoted(out: &mut String, s: &str) {
         };
         out.push_str(named);
     }
+    out.push_str(rest);
     out.push('"');
 }
 
@@ -276,22 +285,28 @@ fn plain_key(s: &str) -> bool {
 fn plain_value(s: &str, flow: bool) -> bool {
     let b = s.as_bytes();
     let Some(&first) = b.first() else { return false };
+    // Most names and words: no spelling of null, a boolean or a number is six letters long.
+    if b.len() > 5 && first.is_ascii_alphabetic() && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/')) {
+        return true;
+    }
     if edge_whitespace(b) || ambiguous(s, false) || document_marker(s) || starts_with_indicator(first) {
         return false;
     }
     if matches!(first, b'-' | b'?') && (b.len() == 1 || b[1].is_ascii_whitespace()) {
         return false;
     }
-    if s.is_ascii() { plain_ascii(b, flow) } else { plain_chars(s, flow) }
+    plain_ascii(b, flow).unwrap_or_else(|| plain_chars(s, flow))
 }
 
 /// [`plain_value`]'s scan of the text in one pass over its bytes: no control character, no
 /// `: `, no `#` after a space, no `:` at the end (nor, in `flow`, `,[]{}`). The edges hold no
 /// white space here, so a `#` can only follow a space and the text ends where it is trimmed.
-fn plain_ascii(b: &[u8], flow: bool) -> bool {
+/// `None` for text with other than ASCII characters.
+fn plain_ascii(b: &[u8], flow: bool) -> Option<bool> {
     let mut prev = 0u8;
     for (i, &c) in b.iter().enumerate() {
         let stop = match c {
+            0x80.. => return None,
             0..0x20 | 0x7F => true,
             b'#' => prev == b' ',
             b':' => b.get(i + 1).is_none_or(|&n| n == b' '),
@@ -299,11 +314,11 @@ fn plain_ascii(b: &[u8], flow: bool) -> bool {
             _ => false,
         };
         if stop {
-            return false;
+            return Some(false);
         }
         prev = c;
     }
-    true
+    Some(true)
 }
 
 /// [`plain_ascii`] for text with other characters (Unicode white space counts before `#` and

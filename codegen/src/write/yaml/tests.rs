@@ -4,10 +4,14 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::to_string;
+use super::Yaml;
 
 fn saphyr(value: &Value) -> String {
     serde_saphyr::to_string(value).expect("serde-saphyr serialises JSON")
+}
+
+fn to_string(value: &Value) -> String {
+    super::to_string(&Yaml::from_json(value))
 }
 
 #[test]
