@@ -60,24 +60,35 @@ fn header(api: &Api) -> String {
 /// Spec prose for Markdown: on one line, with the characters Markdown would read as markup
 /// (`<tag>`, `[link]`, `*emphasis*`, table pipes) escaped outside code spans.
 fn md(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(text.len());
-    for (i, part) in text.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut code = false;
+    for (n, word) in text.split_whitespace().enumerate() {
+        if n > 0 {
+            out.push(' ');
         }
-        for c in part.chars() {
+        // Runs without a character to escape (or a backtick, which opens or closes a code
+        // span) are copied whole.
+        let mut rest = word;
+        while let Some(at) = rest.find(['`', '|', '<', '>', '[', ']', '*', '\\']) {
+            out.push_str(&rest[..at]);
+            let c = rest.as_bytes()[at] as char;
+            rest = &rest[at + 1..];
             match c {
+                '`' => {
+                    code = !code;
+                    out.push('`');
+                }
                 '|' => out.push_str("\\|"),
-                '<' if i % 2 == 0 => out.push_str("&lt;"),
-                '>' if i % 2 == 0 => out.push_str("&gt;"),
-                '[' | ']' | '*' | '\\' if i % 2 == 0 => {
+                '<' if !code => out.push_str("&lt;"),
+                '>' if !code => out.push_str("&gt;"),
+                '[' | ']' | '*' | '\\' if !code => {
                     out.push('\\');
                     out.push(c);
                 }
                 c => out.push(c),
             }
         }
+        out.push_str(rest);
     }
     out
 }
