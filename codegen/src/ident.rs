@@ -16,7 +16,9 @@ const NOT_RAW: &[&str] = &["self", "super", "crate", "extern", "Self"];
 /// A field, parameter, method or module name: `snake_case`, `r#type`, `self_`.
 pub fn field(wire: &str) -> String {
     let mut s = match words(wire) {
-        // Already lower case: heck's snake case is its words joined by `_`.
+        // Already lower case: heck's snake case is its words joined by `_` (the name itself
+        // unless it has empty words).
+        Some(_) if !wire.is_empty() && !wire.starts_with('_') && !wire.ends_with('_') && !wire.contains("__") => wire.to_owned(),
         Some(words) => words.collect::<Vec<_>>().join("_"),
         None => wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect::<String>().to_snake_case(),
     };
@@ -107,7 +109,10 @@ pub fn error_details(variant: &str) -> String {
 }
 
 fn escape(s: String) -> String {
-    if NOT_RAW.contains(&s.as_str()) {
+    // No keyword is longer than eight letters; most names are.
+    if s.len() > 8 {
+        s
+    } else if NOT_RAW.contains(&s.as_str()) {
         format!("{s}_")
     } else if KEYWORDS.contains(&s.as_str()) {
         format!("r#{s}")
