@@ -131,14 +131,21 @@ fn block_column(at: At) -> usize {
 /// one long plain line, else plain or double-quoted.
 fn string(out: &mut String, s: &str, column: usize) {
     const WRAP: usize = 80;
-    if s.contains('\n') && block_safe(s) {
+    let newline = s.contains('\n');
+    if newline && block_safe(s) {
         return literal(out, s, column);
     }
-    let probe = s.trim_end_matches(' ');
-    if s.len() > WRAP && !s.contains('\n') && !probe.is_empty() && plain_value(probe, false) && s.chars().count() > WRAP {
-        // Plain text has no line break, leading space or character a block cannot hold.
-        out.push_str(">-\n");
-        return folded(out, s, column);
+    // Whether `s` is plain, once known (a long line is checked without its trailing spaces).
+    let mut plain = None;
+    if s.len() > WRAP && !newline {
+        let probe = s.trim_end_matches(' ');
+        let probe_plain = !probe.is_empty() && plain_value(probe, false);
+        if probe_plain && s.chars().count() > WRAP {
+            // Plain text has no line break, leading space or character a block cannot hold.
+            out.push_str(">-\n");
+            return folded(out, s, column);
+        }
+        plain = (probe.len() == s.len()).then_some(probe_plain);
     }
     match s {
         "." | "#" | "-" => {
@@ -146,7 +153,7 @@ fn string(out: &mut String, s: &str, column: usize) {
             out.push_str(s);
             out.push('\'');
         }
-        _ if plain_value(s, false) => out.push_str(s),
+        _ if plain.unwrap_or_else(|| plain_value(s, false)) => out.push_str(s),
         _ => double_quoted(out, s),
     }
     out.push('\n');
@@ -277,7 +284,7 @@ fn double_quoted(out: &mut String, s: &str) {
 
 /// Whether a key reads back as this string when written plain, in block and in flow context.
 fn plain_key(s: &str) -> bool {
-    plain_value(s, true) && !ambiguous(s, true) && s != "<<" && !s.contains(':')
+    word(s.as_bytes()) || (plain_value(s, true) && !ambiguous(s, true) && s != "<<" && !s.contains(':'))
 }
 
 /// Whether a value reads back as this string when written plain (YAML 1.1 resolution, as
@@ -285,8 +292,7 @@ fn plain_key(s: &str) -> bool {
 fn plain_value(s: &str, flow: bool) -> bool {
     let b = s.as_bytes();
     let Some(&first) = b.first() else { return false };
-    // Most names and words: no spelling of null, a boolean or a number is six letters long.
-    if b.len() > 5 && first.is_ascii_alphabetic() && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/')) {
+    if word(b) {
         return true;
     }
     if edge_whitespace(b) || ambiguous(s, false) || document_marker(s) || starts_with_indicator(first) {
@@ -296,6 +302,12 @@ fn plain_value(s: &str, flow: bool) -> bool {
         return false;
     }
     plain_ascii(b, flow).unwrap_or_else(|| plain_chars(s, flow))
+}
+
+/// Most names and words, plain in any context: a letter, then letters, digits, `_-./`, six
+/// characters at least (no spelling of null, a boolean or a number is that long).
+fn word(b: &[u8]) -> bool {
+    b.len() > 5 && b[0].is_ascii_alphabetic() && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/'))
 }
 
 /// [`plain_value`]'s scan of the text in one pass over its bytes: no control character, no
