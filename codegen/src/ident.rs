@@ -15,8 +15,13 @@ const NOT_RAW: &[&str] = &["self", "super", "crate", "extern", "Self"];
 
 /// A field, parameter, method or module name: `snake_case`, `r#type`, `self_`.
 pub fn field(wire: &str) -> String {
-    let cleaned: String = wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    let mut s = cleaned.to_snake_case();
+    let mut s = match words(wire) {
+        // Already lower case: heck's snake case is its words joined by `_` (the name itself
+        // unless it has empty words).
+        Some(_) if !wire.is_empty() && !wire.starts_with('_') && !wire.ends_with('_') && !wire.contains("__") => wire.to_owned(),
+        Some(words) => words.collect::<Vec<_>>().join("_"),
+        None => wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect::<String>().to_snake_case(),
+    };
     if s.is_empty() {
         s = "_".to_owned();
     }
@@ -28,12 +33,25 @@ pub fn field(wire: &str) -> String {
 
 /// A type name: `UpperCamelCase`.
 pub fn type_name(wire: &str) -> String {
-    let cleaned: String = wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    let mut s = cleaned.to_upper_camel_case();
+    let mut s = match words(wire) {
+        // Already lower case: heck's upper camel case is its words, each capitalised.
+        Some(words) => words.fold(String::with_capacity(wire.len()), |mut s, w| {
+            s.push(char::from(w.as_bytes()[0].to_ascii_uppercase()));
+            s.push_str(&w[1..]);
+            s
+        }),
+        None => wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect::<String>().to_upper_camel_case(),
+    };
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s = format!("V{s}");
     }
     if s == "Self" { "Self_".to_owned() } else { s }
+}
+
+/// The words of a name written in lower case ASCII letters and digits with `_` between words,
+/// as heck splits it; `None` for any other name (heck's general path, much slower, handles it).
+fn words(wire: &str) -> Option<impl Iterator<Item = &str>> {
+    wire.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_').then(|| wire.split('_').filter(|w| !w.is_empty()))
 }
 
 /// An enum variant for a wire value (`APPROVED` -> `Approved`, `contacts:read` -> `ContactsRead`).
@@ -91,7 +109,10 @@ pub fn error_details(variant: &str) -> String {
 }
 
 fn escape(s: String) -> String {
-    if NOT_RAW.contains(&s.as_str()) {
+    // No keyword is longer than eight letters; most names are.
+    if s.len() > 8 {
+        s
+    } else if NOT_RAW.contains(&s.as_str()) {
         format!("{s}_")
     } else if KEYWORDS.contains(&s.as_str()) {
         format!("r#{s}")
@@ -132,6 +153,21 @@ mod tests {
             assert_eq!(type_name(wire), *t, "type_name({wire})");
             assert_eq!(variant(wire), *v, "variant({wire})");
         }
+    }
+
+    /// The quick path for lower case names gives what heck gives.
+    #[test]
+    fn lower_case_names_convert_as_heck_converts_them() {
+        let names = ["a", "a_b", "_a", "a_", "a__b", "_", "__", "", "a1", "1a", "a_1", "1_2", "button_0", "api_calls_per_minute", "x9y_z"];
+        for wire in names {
+            let cleaned = wire.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+            assert_eq!(words(wire).map(|w| w.collect::<Vec<_>>().join("_")), Some(cleaned.to_snake_case()), "{wire}");
+            let camel = type_name(wire);
+            let slow = cleaned.to_upper_camel_case();
+            let slow = if slow.is_empty() || slow.starts_with(|c: char| c.is_ascii_digit()) { format!("V{slow}") } else { slow };
+            assert_eq!(camel, slow, "{wire}");
+        }
+        assert!(words("aB").is_none() && words("a.b").is_none() && words("é").is_none());
     }
 
     #[test]

@@ -13,9 +13,9 @@ pub fn load_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> O
     let api_path = dir.join("api.yaml");
     let (api_file, api_node) = read(&api_path, sources, diags)?;
     let api = decode_api(api_file, &api_node, diags)?;
-    // The group files are read in order, parsed on two threads (parsing is most of the load
-    // time; each parse keeps its own diagnostics), then decoded in order, so files, ids and
-    // diagnostics come out as if one file were read after the other.
+    // The group files are read in order, parsed and decoded on two threads (each file keeps
+    // its own diagnostics), then collected in order, so files, ids and diagnostics come out as
+    // if one file were read after the other.
     let mut files = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for g in &api.groups {
@@ -36,32 +36,26 @@ pub fn load_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> O
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(files[i].as_ref().map_or(0, |&id| sources.text(id).len())));
     let shared: &Sources = sources;
-    let mut parsed: Vec<Option<(Option<Node>, Diagnostics)>> = files.iter().map(|_| None).collect();
+    let mut decoded: Vec<Option<(Option<GroupFile>, Diagnostics)>> = files.iter().map(|_| None).collect();
     let results = crate::par::map(&order, |&i| {
         files[i].as_ref().ok().map(|&id| {
-            let mut parse_diags = Diagnostics::default();
-            (yaml::parse(id, shared.text(id), &mut parse_diags), parse_diags)
+            let mut file_diags = Diagnostics::default();
+            let group = yaml::parse(id, shared.text(id), &mut file_diags).and_then(|node| decode_group(id, &node, &mut file_diags));
+            (group, file_diags)
         })
     });
     for (i, r) in order.into_iter().zip(results) {
-        parsed[i] = r;
+        decoded[i] = r;
     }
     let mut groups = Vec::new();
-    for (file, parsed) in files.into_iter().zip(parsed) {
-        let id = match file {
-            Ok(id) => id,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let (node, parse_diags) = parsed.expect("every readable file was parsed");
-        diags.append(parse_diags);
-        if let Some(node) = node
-            && let Some(group) = decode_group(id, &node, diags)
-        {
-            groups.push(group);
+    for (file, decoded) in files.into_iter().zip(decoded) {
+        if let Err(d) = file {
+            diags.push(d);
+            continue;
         }
+        let (group, file_diags) = decoded.expect("every readable file was decoded");
+        diags.append(file_diags);
+        groups.extend(group);
     }
     report_unlisted_files(dir, &api, diags);
     Some(Spec { api, groups })

@@ -1,5 +1,8 @@
-//! Write: formats Rust output with prettyplease, prepends the `@generated` header, and writes a
-//! file only when its bytes change (prost's `write_file_if_changed`); `--check` only compares.
+//! Write: formats Rust output with prettyplease and YAML output with [`yaml`], prepends the
+//! `@generated` header, and writes a file only when its bytes change (prost's
+//! `write_file_if_changed`); `--check` only compares.
+
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -27,10 +30,14 @@ pub fn rust_file(tokens: proc_macro2::TokenStream, sources: &str) -> String {
         Ok(f) => f,
         Err(e) => panic!("emitter produced invalid Rust ({e}): this is a bug in wacr-codegen"),
     };
+    format_file(&file, sources)
+}
+
+/// Formats a parsed file as [`rust_file`] does, for an emitter that holds its items parsed.
+pub fn format_file(file: &syn::File, sources: &str) -> String {
     let mut out = header("//", sources);
     out.push('\n');
-    let formatted = prettyplease::unparse(&file);
-    drop(file);
+    let formatted = prettyplease::unparse(file);
     DOCS.with_borrow_mut(|docs| docs.expand(&formatted, &mut out));
     out
 }
@@ -45,20 +52,43 @@ pub fn rust_file(tokens: proc_macro2::TokenStream, sources: &str) -> String {
 /// every doc line was a large part of the formatting time.
 pub fn doc_attrs<S: AsRef<str>>(lines: impl IntoIterator<Item = S>) -> proc_macro2::TokenStream {
     let lines: Vec<S> = lines.into_iter().collect();
-    if lines.is_empty() {
-        return proc_macro2::TokenStream::new();
+    match DOCS.with_borrow_mut(|docs| docs.add(lines.iter().map(AsRef::as_ref))) {
+        Some(Some(id)) => placeholder(id),
+        Some(None) => proc_macro2::TokenStream::new(),
+        None => {
+            let lines = lines.iter().map(AsRef::as_ref);
+            quote::quote!(#(#[doc = #lines])*)
+        }
     }
-    let plain = |l: &str| !l.contains('\n') && !l.starts_with('/') && (l.is_empty() || l.starts_with(' '));
-    if !lines.iter().all(|l| plain(l.as_ref())) {
-        let lines = lines.iter().map(AsRef::as_ref);
-        return quote::quote!(#(#[doc = #lines])*);
-    }
-    let marker = DOCS.with_borrow_mut(|docs| docs.add(lines.iter().map(AsRef::as_ref)));
-    quote::quote!(#[doc = #marker])
+}
+
+/// `#[doc = "\u{1}<id>"]`, built token by token (this runs once per documented item).
+fn placeholder(id: usize) -> proc_macro2::TokenStream {
+    use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+    use std::fmt::Write as _;
+    let mut marker = String::with_capacity(12);
+    let _ = write!(marker, "\u{1}{id}");
+    let inner = [TokenTree::Ident(Ident::new("doc", Span::call_site())), TokenTree::Punct(Punct::new('=', Spacing::Alone)), TokenTree::Literal(Literal::string(&marker))];
+    let attr = [TokenTree::Punct(Punct::new('#', Spacing::Alone)), TokenTree::Group(Group::new(Delimiter::Bracket, TokenStream::from_iter(inner)))];
+    TokenStream::from_iter(attr)
 }
 
 /// The start of a doc placeholder as prettyplease prints it.
 const MARKER: &str = "///\u{1}";
+
+/// Where the first [`MARKER`] in `text` starts: found by its rare last byte (a byte search, much
+/// quicker than a substring search over the whole file), then checked.
+fn find_marker(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find('\u{1}') {
+        let at = from + i;
+        if text[..at].ends_with(&MARKER[..3]) {
+            return Some(at - 3);
+        }
+        from = at + 1;
+    }
+    None
+}
 
 thread_local! {
     static DOCS: std::cell::RefCell<DocBlocks> = const { std::cell::RefCell::new(DocBlocks { base: 0, text: String::new(), ends: Vec::new() }) };
@@ -73,16 +103,27 @@ struct DocBlocks {
 }
 
 impl DocBlocks {
-    fn add<'a>(&mut self, lines: impl Iterator<Item = &'a str>) -> String {
+    /// Keeps a block of plain lines aside: its id, `Some(None)` for no lines, `None` (and nothing
+    /// kept) when a line is not plain.
+    fn add<'a>(&mut self, lines: impl Iterator<Item = &'a str>) -> Option<Option<usize>> {
+        let plain = |l: &str| !l.contains('\n') && !l.starts_with('/') && (l.is_empty() || l.starts_with(' '));
+        let start = self.text.len();
         for (i, line) in lines.enumerate() {
+            if !plain(line) {
+                self.text.truncate(start);
+                return None;
+            }
             if i > 0 {
                 self.text.push('\n');
             }
             self.text.push_str("///");
             self.text.push_str(line.trim_end_matches(' '));
         }
+        if self.text.len() == start {
+            return Some(None);
+        }
         self.ends.push(self.text.len());
-        format!("\u{1}{}", self.base + self.ends.len() - 1)
+        Some(Some(self.base + self.ends.len() - 1))
     }
 
     /// Copies `formatted` to `out` with every placeholder line replaced by its block, then
@@ -90,7 +131,7 @@ impl DocBlocks {
     fn expand(&mut self, formatted: &str, out: &mut String) {
         out.reserve(formatted.len() + self.text.len());
         let mut rest = formatted;
-        while let Some(at) = rest.find(MARKER) {
+        while let Some(at) = find_marker(rest) {
             let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
             let indent = &rest[line_start..at];
             let id_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i);

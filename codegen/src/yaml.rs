@@ -7,6 +7,8 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Loc};
 
+mod events;
+
 /// "a" or "an", for messages that name a thing.
 pub fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
@@ -76,10 +78,19 @@ impl Node {
 }
 
 /// Parses one file. A syntax error is reported (located) and yields `None`.
+///
+/// The quick reader of [`events`] reads the spec's YAML; what it leaves (errors included) is
+/// read through serde-saphyr, with the same result.
 pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
     let src = Src::new(file, text);
+    events::parse(&src).or_else(|| read(&src, diags))
+}
+
+/// Reads a file through serde-saphyr, reporting a syntax error.
+fn read(src: &Src<'_>, diags: &mut Diagnostics) -> Option<Node> {
+    let (file, text) = (src.file, src.text);
     match serde_saphyr::from_str::<Spanned<Raw>>(text) {
-        Ok(raw) => Some(convert(&src, raw, None)),
+        Ok(raw) => Some(convert(src, raw, None)),
         Err(e) => {
             let loc = e.location().map(|l| src.loc_of(&l));
             let msg = e.to_string();
@@ -253,18 +264,23 @@ impl<'a> Src<'a> {
     /// always name the same place, inside the file.
     fn loc_of(&self, l: &serde_saphyr::Location) -> Loc {
         let span = l.span();
-        let text = self.text;
-        let mut start = match span.byte_offset() {
-            Some(b) => (b as usize).min(text.len()),
-            None => byte_of_line_col(text, l.line() as u32, l.column() as u32),
+        let start = match span.byte_offset() {
+            Some(b) => b as usize,
+            None => byte_of_line_col(self.text, l.line() as u32, l.column() as u32),
         };
+        self.loc_at(start, span.byte_len().unwrap_or(span.len()) as usize)
+    }
+
+    /// The place of `len` bytes from byte `start` (clamped to the text, on a character).
+    fn loc_at(&self, start: usize, len: usize) -> Loc {
+        let text = self.text;
+        let mut start = start.min(text.len());
         while !text.is_char_boundary(start) {
             start -= 1;
         }
         let line = self.line_starts.partition_point(|&s| s <= start);
         let line_start = self.line_starts[line - 1];
         let col = text[line_start..start].chars().count() + 1;
-        let len = span.byte_len().unwrap_or(span.len()) as usize;
         Loc { file: self.file, line: line as u32, col: col as u32, start, len }
     }
 }
@@ -650,3 +666,6 @@ impl<'a> MapReader<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

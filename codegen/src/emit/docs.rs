@@ -18,8 +18,7 @@ pub const DIR: &str = "generated/docs";
 /// Every docs output: the index, one page per group, the compiled snippets, the example tests.
 pub fn emit(api: &Api) -> Vec<Output> {
     let mut out = vec![index(api)];
-    out.extend(pages(api));
-    out.push(snippets(api));
+    out.extend(pages_and_snippets(api));
     out.push(examples(api));
     out
 }
@@ -29,14 +28,23 @@ pub fn index(api: &Api) -> Output {
     index::emit(api)
 }
 
-/// One page per group.
-pub fn pages(api: &Api) -> Vec<Output> {
-    api.groups.iter().map(|g| group::emit(api, g)).collect()
-}
-
-/// The Rust examples of the pages as a compiled test of the client.
-pub fn snippets(api: &Api) -> Output {
-    snippet::test_file(api)
+/// One page per group, then the Rust examples of the pages as a compiled test of the client:
+/// each example is built and parsed once, for its page and for the test.
+pub fn pages_and_snippets(api: &Api) -> Vec<Output> {
+    let snippets: Vec<snippet::Parsed> = snippet::all(api).into_iter().map(snippet::Snippet::parse).collect();
+    let texts: Vec<String> = snippets.iter().map(snippet::Parsed::text).collect();
+    let mut rest = texts.as_slice();
+    let mut out: Vec<Output> = api
+        .groups
+        .iter()
+        .map(|g| {
+            let (mine, others) = rest.split_at(g.operations.len());
+            rest = others;
+            group::emit(api, g, mine)
+        })
+        .collect();
+    out.push(snippet::test_file(api, snippets));
+    out
 }
 
 /// The spec's examples as round-trip tests of the models.
@@ -52,24 +60,35 @@ fn header(api: &Api) -> String {
 /// Spec prose for Markdown: on one line, with the characters Markdown would read as markup
 /// (`<tag>`, `[link]`, `*emphasis*`, table pipes) escaped outside code spans.
 fn md(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(text.len());
-    for (i, part) in text.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut code = false;
+    for (n, word) in text.split_whitespace().enumerate() {
+        if n > 0 {
+            out.push(' ');
         }
-        for c in part.chars() {
+        // Runs without a character to escape (or a backtick, which opens or closes a code
+        // span) are copied whole.
+        let mut rest = word;
+        while let Some(at) = rest.find(['`', '|', '<', '>', '[', ']', '*', '\\']) {
+            out.push_str(&rest[..at]);
+            let c = rest.as_bytes()[at] as char;
+            rest = &rest[at + 1..];
             match c {
+                '`' => {
+                    code = !code;
+                    out.push('`');
+                }
                 '|' => out.push_str("\\|"),
-                '<' if i % 2 == 0 => out.push_str("&lt;"),
-                '>' if i % 2 == 0 => out.push_str("&gt;"),
-                '[' | ']' | '*' | '\\' if i % 2 == 0 => {
+                '<' if !code => out.push_str("&lt;"),
+                '>' if !code => out.push_str("&gt;"),
+                '[' | ']' | '*' | '\\' if !code => {
                     out.push('\\');
                     out.push(c);
                 }
                 c => out.push(c),
             }
         }
+        out.push_str(rest);
     }
     out
 }

@@ -10,14 +10,15 @@ use super::{anchor, code, fence, header, json, md, page, provenance, scope, tabl
 use crate::ir::*;
 use crate::write::Output;
 
-pub fn emit(api: &Api, group: &Group) -> Output {
+/// The page of `group`; `snippets` are the Rust examples of its operations, formatted.
+pub fn emit(api: &Api, group: &Group, snippets: &[String]) -> Output {
     let mut out = header(api);
     out.push_str(&format!("# {}\n\n{}\n\n[Index](README.md) · `{}`\n\n", md(&group.title), md(&group.description), group.file));
     let rows = group.operations.iter().map(|op| vec![format!("[{}](#{})", md(&op.summary), anchor(&op.id)), format!("`{}`", op.method), format!("`{}`", op.path), scope(op)]);
     out.push_str(&table(&["Operation", "Method", "Path", "Scope"], rows));
-    for op in &group.operations {
+    for (op, rust) in group.operations.iter().zip(snippets) {
         out.push('\n');
-        out.push_str(&operation(api, op));
+        out.push_str(&operation(api, op, rust));
     }
     let models: Vec<&Model> = api.models.iter().filter(|m| m.group == group.name).collect();
     let enums: Vec<&Enum> = api.enums.iter().filter(|e| e.group == group.name).collect();
@@ -35,7 +36,7 @@ pub fn emit(api: &Api, group: &Group) -> Output {
     Output { path: format!("{DIR}/{}", page(&group.name)), contents: out }
 }
 
-fn operation(api: &Api, op: &Operation) -> String {
+fn operation(api: &Api, op: &Operation, rust: &str) -> String {
     let mut out = format!("<a id=\"{}\"></a>\n\n## {}\n\n", anchor(&op.id), md(&op.summary));
     if !op.description.is_empty() {
         out.push_str(&format!("{}\n\n", md(&op.description)));
@@ -55,7 +56,7 @@ fn operation(api: &Api, op: &Operation) -> String {
         out.push_str(&format!(" Note: {}.", md(note)));
     }
     out.push_str("\n\n");
-    let sections = [parameters(api, op), body(api, op), response(api, op), errors(api, op), rate_limits(op), behaviour(op), contradictions(api, op), usage(api, op), examples(api, op)];
+    let sections = [parameters(api, op), body(api, op), response(api, op), errors(api, op), rate_limits(op), behaviour(op), contradictions(api, op), usage(api, op, rust), examples(api, op)];
     for s in sections.into_iter().flatten() {
         out.push_str(&s);
         out.push('\n');
@@ -296,16 +297,15 @@ fn contradictions(api: &Api, op: &Operation) -> Option<String> {
 }
 
 /// The request in curl and in Rust.
-fn usage(api: &Api, op: &Operation) -> Option<String> {
+fn usage(api: &Api, op: &Operation, rust: &str) -> Option<String> {
     let ex = snippet::example(op);
     let curl = ex.map(|ex| snippet::curl(api, op, ex)).unwrap_or_default();
-    let rust = snippet::rust(api, op).text();
     let mut out = "### Request\n\n".to_owned();
     if !curl.is_empty() {
         out.push_str(&fence("sh", &curl));
         out.push('\n');
     }
-    out.push_str(&fence("rust", &rust));
+    out.push_str(&fence("rust", rust));
     Some(out)
 }
 

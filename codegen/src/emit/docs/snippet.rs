@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::ident;
 use crate::ir::*;
-use crate::write::{rust_file, Output};
+use crate::write::{format_file, Output};
 
 pub const TEST_PATH: &str = "generated/wacr-client/tests/doc_snippets.rs";
 
@@ -25,11 +25,33 @@ pub struct Snippet {
 }
 
 impl Snippet {
-    /// Formatted as the page shows it.
-    pub fn text(self) -> String {
+    /// Parsed once: the page shows it formatted on its own, the test file holds its items.
+    pub fn parse(self) -> Parsed {
         let file = syn::parse2::<syn::File>(self.tokens).unwrap_or_else(|e| panic!("snippet of `{}` is not Rust ({e})", self.name));
+        Parsed { name: self.name, file }
+    }
+}
+
+/// A [`Snippet`] parsed.
+pub struct Parsed {
+    name: String,
+    file: syn::File,
+}
+
+impl Parsed {
+    /// Formatted as the page shows it.
+    pub fn text(&self) -> String {
         // A blank line between the imports and the function, as a person would write it.
-        prettyplease::unparse(&file).replacen("\npub async fn", "\n\npub async fn", 1)
+        prettyplease::unparse(&self.file).replacen("\npub async fn", "\n\npub async fn", 1)
+    }
+
+    /// `pub mod <name> { .. }` of the test file, with the snippet's items.
+    fn into_module(self) -> syn::Item {
+        let name = id(&self.name);
+        let doc = format!(" The example of `{}` in `generated/docs/`.", self.name);
+        let mut module: syn::ItemMod = syn::parse_quote!(#[doc = #doc] pub mod #name {});
+        module.content = module.content.map(|(brace, _)| (brace, self.file.items));
+        syn::Item::Mod(module)
     }
 }
 
@@ -38,24 +60,10 @@ pub fn example(op: &Operation) -> Option<&Example> {
     op.examples.iter().find(|e| op.example_status(e) == op.response.status && (e.request.is_some() || !op.has_body()))
 }
 
-/// The Rust example of an operation.
-pub fn rust(api: &Api, op: &Operation) -> Snippet {
+/// The Rust example of every operation, in the order of `api.operations()`.
+pub fn all(api: &Api) -> Vec<Snippet> {
     let mut b = Builder::new(api);
-    let ex = example(op);
-    let name = id(&op.id);
-    let call = b.call(op, ex);
-    let uses: Vec<Ident> = b.uses.iter().map(|u| id(u)).collect();
-    let models = (!uses.is_empty()).then(|| quote!(use wacr_client::models::{#(#uses),*};));
-    let tokens = quote! {
-        #models
-        use wacr_client::{AnyError, Client};
-
-        pub async fn #name(client: &Client) -> Result<(), AnyError> {
-            #call
-            Ok(())
-        }
-    };
-    Snippet { name: op.id.clone(), tokens }
+    api.operations().map(|op| b.snippet(op)).collect()
 }
 
 /// The same request as a curl command (`$WACR_TOKEN` holds the token).
@@ -91,21 +99,10 @@ fn shell_quoted(text: &str) -> String {
     text.replace('\'', "'\\''")
 }
 
-/// `generated/wacr-client/tests/doc_snippets.rs`: every snippet in a module of its own, and a
-/// test that builds each one's future (without sending anything) and checks that it is `Send`.
-pub fn test_file(api: &Api) -> Output {
-    let snippets: Vec<Snippet> = api.operations().map(|op| rust(api, op)).collect();
-    let modules = snippets.iter().map(|s| {
-        let name = id(&s.name);
-        let tokens = &s.tokens;
-        let doc = format!(" The example of `{}` in `generated/docs/`.", s.name);
-        quote! {
-            #[doc = #doc]
-            pub mod #name {
-                #tokens
-            }
-        }
-    });
+/// `generated/wacr-client/tests/doc_snippets.rs`: every snippet (of [`all`], parsed) in a module
+/// of its own, and a test that builds each one's future (without sending anything) and checks
+/// that it is `Send`. The snippets' items move into the modules as they are, not parsed again.
+pub fn test_file(api: &Api, snippets: Vec<Parsed>) -> Output {
     let calls = snippets.iter().map(|s| {
         let name = id(&s.name);
         quote!(assert_send(#name::#name(&client));)
@@ -113,8 +110,6 @@ pub fn test_file(api: &Api) -> Output {
     let tokens = quote! {
         //! The Rust examples of the API reference (`generated/docs/`), compiled: a spec change that
         //! renames an operation or a field breaks this build until the pages follow.
-
-        #(#modules)*
 
         fn assert_send<T: Send>(_: T) {}
 
@@ -124,7 +119,9 @@ pub fn test_file(api: &Api) -> Output {
             #(#calls)*
         }
     };
-    Output { path: TEST_PATH.into(), contents: rust_file(tokens, &api.files.join(", ")) }
+    let mut file: syn::File = syn::parse2(tokens).expect("the test file's frame is Rust");
+    file.items.splice(0..0, snippets.into_iter().map(Parsed::into_module));
+    Output { path: TEST_PATH.into(), contents: format_file(&file, &api.files.join(", ")) }
 }
 
 fn id(name: &str) -> Ident {
@@ -169,6 +166,25 @@ impl<'a> Builder<'a> {
             reach(api, &f.ty, &mut received);
         }
         Builder { api, uses: BTreeSet::new(), received }
+    }
+
+    /// The snippet of one operation (the models it names are its `use`s).
+    fn snippet(&mut self, op: &Operation) -> Snippet {
+        let ex = example(op);
+        let name = id(&op.id);
+        let call = self.call(op, ex);
+        let uses: Vec<Ident> = std::mem::take(&mut self.uses).iter().map(|u| id(u)).collect();
+        let models = (!uses.is_empty()).then(|| quote!(use wacr_client::models::{#(#uses),*};));
+        let tokens = quote! {
+            #models
+            use wacr_client::{AnyError, Client};
+
+            pub async fn #name(client: &Client) -> Result<(), AnyError> {
+                #call
+                Ok(())
+            }
+        };
+        Snippet { name: op.id.clone(), tokens }
     }
 
     fn name(&mut self, name: &str) -> Ident {

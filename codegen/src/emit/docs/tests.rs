@@ -60,8 +60,8 @@ fn every_operation_is_indexed_and_documented() {
 #[test]
 fn snippets_and_tests_are_rust() {
     let api = api();
-    for op in api.operations() {
-        let text = snippet::rust(&api, op).text();
+    for (op, s) in api.operations().zip(snippet::all(&api)) {
+        let text = s.parse().text();
         assert!(text.contains(&format!("client.{}()", crate::ident::field(&op.group))), "{text}");
     }
     let out = emit(&api);
