@@ -40,6 +40,7 @@ fn prelude(api: &Api) -> TokenStream {
     let retry_after_header = api.rate_limit.retry_after_header.to_lowercase();
     let base_doc = docs(&[format!("The default base URL. {}", doc::provenance(&api.base_url_provenance))]);
     quote! {
+        use std::future::Future;
         use wacr_models as m;
         use wacr_runtime::client as c;
 
@@ -218,7 +219,7 @@ fn group_handle(group: &Group) -> TokenStream {
             client: &'a Client,
         }
 
-        impl #ty<'_> {
+        impl<'a> #ty<'a> {
             #(#methods)*
         }
     }
@@ -271,8 +272,8 @@ fn operation_method(op: &Operation) -> TokenStream {
     let streams = op.is_list().then(|| list_streams(op, &args, &request));
     quote! {
         #doc
-        pub async fn #name(&self, #(#args),*) -> Result<m::#response, m::#error> {
-            self.client.execute(#request).await
+        pub fn #name(&self, #(#args),*) -> impl Future<Output = Result<m::#response, m::#error>> + 'a {
+            self.client.execute(#request)
         }
 
         #streams
