@@ -48,10 +48,40 @@ enum Side {
     Response,
 }
 
-/// What every emitter function needs: the API and the models that are only ever sent.
+/// What every emitter function needs: the API, the models that are only ever sent, and the
+/// models that are only ever received.
 struct Context<'a> {
     api: &'a Api,
     request_only: BTreeSet<&'a str>,
+    response_only: BTreeSet<&'a str>,
+}
+
+/// Who writes and who reads a type, and so under which cargo feature of wacr-models it derives
+/// `Serialize` and `Deserialize`: a client writes requests and reads responses (`client`), a
+/// server the other way round (`server`); a type that travels both ways always derives both.
+/// A client build then compiles neither the `Serialize` of responses nor the `Deserialize` of
+/// requests (about a third of the crate's impls).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Travel {
+    Sent,
+    Received,
+    Both,
+}
+
+impl Travel {
+    /// `#[derive(head)]` and the serde derives.
+    fn derives(self, head: TokenStream) -> TokenStream {
+        let (write, read) = match self {
+            Travel::Both => return quote!(#[derive(#head, Serialize, Deserialize)]),
+            Travel::Sent => ("client", "server"),
+            Travel::Received => ("server", "client"),
+        };
+        quote! {
+            #[derive(#head)]
+            #[cfg_attr(feature = #write, derive(Serialize))]
+            #[cfg_attr(feature = #read, derive(Deserialize))]
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -70,7 +100,16 @@ impl<'a> Context<'a> {
             reach(api, &f.ty, &mut received);
         }
         let request_only = sent.difference(&received).copied().collect();
-        Context { api, request_only }
+        let response_only = received.difference(&sent).copied().collect();
+        Context { api, request_only, response_only }
+    }
+
+    fn travel(&self, model: &Model) -> Travel {
+        match (self.request_only.contains(model.name.as_str()), self.response_only.contains(model.name.as_str())) {
+            (true, _) => Travel::Sent,
+            (_, true) => Travel::Received,
+            _ => Travel::Both,
+        }
     }
 
     fn side_of(&self, model: &Model) -> Side {
@@ -231,10 +270,11 @@ fn model(cx: &Context, m: &Model) -> TokenStream {
     let fields = m.fields.iter().map(|f| cx.field(f, side, &m.provenance));
     let relations = m.relations.iter().map(|r| relation(cx, r, &m.provenance));
     let resource = (!m.relations.is_empty()).then(|| quote!(, Resource));
+    let derives = cx.travel(m).derives(quote!(Clone, Debug, PartialEq #resource));
     let docs = doc.tokens();
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize #resource)]
+        #derives
         pub struct #name {
             #(#fields,)*
             #(#relations,)*
@@ -367,10 +407,11 @@ fn error_code_enum(cx: &Context) -> TokenStream {
 fn error_details(cx: &Context, e: &ErrorCode) -> TokenStream {
     let name = to_ident(&ident::error_details(&e.variant));
     let docs = Doc::default().markdown(format!("The `details` of a `{}` error.", e.code)).provenance(&e.provenance).tokens();
+    let derives = Travel::Received.derives(quote!(Clone, Debug, PartialEq));
     let fields = e.details.iter().map(|f| cx.field(f, Side::Response, &e.provenance));
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #derives
         pub struct #name {
             #(#fields,)*
         }
@@ -385,9 +426,10 @@ fn error_envelope(cx: &Context) -> TokenStream {
         .markdown(format!("The body of every error response: `{{\"{success}\": false, \"{message}\", \"{error}\": {{\"{code}\", \"{details}\"}}}}`, with `\"{errors}\"` on validation errors."))
         .provenance(&e.provenance)
         .tokens();
+    let derives = Travel::Received.derives(quote!(Clone, Debug, PartialEq));
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #derives
         pub struct ErrorEnvelope {
             /// Always `false` on an error.
             #[serde(rename = #success, default)]
@@ -404,7 +446,7 @@ fn error_envelope(cx: &Context) -> TokenStream {
         }
 
         /// The `error` object of the error envelope.
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #derives
         pub struct ErrorObject {
             /// The error code.
             #[serde(rename = #code)]

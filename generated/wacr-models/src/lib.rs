@@ -12,6 +12,10 @@
 //!   implements [`Operation`], so it knows its method, path, scope and success status),
 //!   `…Query`, `…Body`, the `…Response` data type and `…Error`, the codes it can return.
 //!
+//! Features: `client` compiles what a client needs of serde (requests `Serialize`, responses
+//! `Deserialize`), `server` the other way round; both are on by default, and types that travel
+//! both ways always have both.
+//!
 //! Every item's documentation says where it comes from: `Documented:` with the page of the
 //! WA.cr documentation, or `Inferred:` with the reason.
 //!
@@ -26,6 +30,9 @@
 //! ```
 
 #![warn(missing_docs)]
+
+#[cfg(not(any(feature = "client", feature = "server")))]
+compile_error!("wacr-models needs its `client` feature, its `server` feature, or both");
 
 #[rustfmt::skip]
 mod models;

@@ -316,7 +316,9 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
 /// The `details` of a `INSUFFICIENT_SCOPE` error.
 ///
 /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct InsufficientScopeDetails {
     /// The scope the operation requires
     ///
@@ -326,7 +328,9 @@ pub struct InsufficientScopeDetails {
 /// The `details` of a `FEATURE_LIMIT_EXCEEDED` error.
 ///
 /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct FeatureLimitExceededDetails {
     /// The limited feature (contacts, conversations, ...)
     pub feature: String,
@@ -338,7 +342,9 @@ pub struct FeatureLimitExceededDetails {
 /// The `details` of a `FEATURE_NOT_AVAILABLE` error.
 ///
 /// Documented: <https://docs.app.wa.cr/send-otpverification-code-28559796e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct FeatureNotAvailableDetails {
     /// The feature the plan lacks
     pub feature: String,
@@ -346,7 +352,9 @@ pub struct FeatureNotAvailableDetails {
 /// The `details` of a `INVALID_CODE` error.
 ///
 /// Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct InvalidCodeDetails {
     /// Verification attempts left for this OTP
     pub attempts_remaining: i64,
@@ -354,7 +362,9 @@ pub struct InvalidCodeDetails {
 /// The `details` of a `RATE_LIMIT_EXCEEDED` error.
 ///
 /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct RateLimitExceededDetails {
     /// Seconds to wait before retrying
     ///
@@ -364,7 +374,9 @@ pub struct RateLimitExceededDetails {
 /// The body of every error response: `{"success": false, "message", "error": {"code", "details"}}`, with `"errors"` on validation errors.
 ///
 /// Inferred: Pages say the response "includes message: \<text\>", Get Plan Limits documents data.limits, Get Comments documents top-level success and data, batch endpoints document top-level success and summary; no full JSON example exists (every example pane is "{}")
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct ErrorEnvelope {
     /// Always `false` on an error.
     #[serde(rename = "success", default)]
@@ -380,7 +392,9 @@ pub struct ErrorEnvelope {
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 /// The `error` object of the error envelope.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct ErrorObject {
     /// The error code.
     #[serde(rename = "code")]
@@ -406,7 +420,9 @@ const _: fn(rt::PageMeta, rt::PageLinks) = |meta, links| {
 /// The calling tenant's account record with its current subscription
 ///
 /// Documented: <https://docs.app.wa.cr/get-account-info-28559821e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Account {
     /// Tenant ID
     pub id: i64,
@@ -428,7 +444,9 @@ pub struct Account {
 /// The tenant's current subscription plan and billing period
 ///
 /// Documented: <https://docs.app.wa.cr/get-account-info-28559821e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct AccountSubscription {
     /// Name of the subscribed plan; Free when the tenant has no active subscription
     ///
@@ -447,7 +465,9 @@ pub struct AccountSubscription {
 /// Current consumption of each plan-limited feature
 ///
 /// Documented: <https://docs.app.wa.cr/get-usage-statistics-28559822e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Usage {
     /// Total contacts
     pub contacts: UsageEntry,
@@ -461,7 +481,9 @@ pub struct Usage {
 /// Usage of one plan-limited feature against its limit
 ///
 /// Documented: <https://docs.app.wa.cr/get-usage-statistics-28559822e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct UsageEntry {
     /// Current usage of the feature
     pub current: i64,
@@ -483,7 +505,9 @@ pub struct UsageEntry {
 /// The plan's numeric limits, the token's API rate limit and the plan's feature flags
 ///
 /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct PlanLimits {
     /// The numeric limits of the plan
     pub limits: PlanLimitSet,
@@ -493,7 +517,9 @@ pub struct PlanLimits {
 /// The plan's numeric limits, one entry per limited feature
 ///
 /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct PlanLimitSet {
     /// Total contacts (feature_name "Total Contacts")
     pub contacts: PlanLimitEntry,
@@ -509,7 +535,9 @@ pub struct PlanLimitSet {
 /// One numeric limit of the plan
 ///
 /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct PlanLimitEntry {
     /// The limit; -1 means unlimited
     pub limit: i64,
@@ -521,7 +549,9 @@ pub struct PlanLimitEntry {
 /// Feature flags of the plan, true when the plan includes the feature
 ///
 /// Documented: <https://docs.app.wa.cr/get-plan-limits-28559823e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct PlanFeatures {
     /// WhatsApp message templates (needed by Send OTP)
     pub whatsapp_templates: bool,
@@ -673,7 +703,9 @@ pub enum GetPlanLimitsError {
 /// The result of sending (or resending) an OTP through a WhatsApp template
 ///
 /// Documented: <https://docs.app.wa.cr/send-otpverification-code-28559796e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct OtpSent {
     /// WhatsApp message ID (wamid) of the template message
     pub message_id: String,
@@ -699,7 +731,9 @@ pub struct OtpSent {
 /// The result of a successful OTP verification
 ///
 /// Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct OtpVerified {
     /// The verified phone number
     pub phone: String,
@@ -711,7 +745,9 @@ pub struct OtpVerified {
 /// The active OTP of a phone and purpose, if any; when there is none only has_active_otp (false) and message are present
 ///
 /// Documented: <https://docs.app.wa.cr/check-otp-status-28559800e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct OtpStatus {
     /// Whether an OTP exists for the phone and purpose
     pub has_active_otp: bool,
@@ -743,7 +779,9 @@ pub struct OtpStatus {
 /// An APPROVED WhatsApp template of category AUTHENTICATION (AuthTemplateListItem)
 ///
 /// Documented: <https://docs.app.wa.cr/list-authentication-templates-28559797e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct AuthTemplate {
     /// Internal template ID
     pub id: i64,
@@ -810,7 +848,9 @@ impl SendOtpRequest {
     }
 }
 /// The request body of Send OTP/Verification Code (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendOtpBody {
     /// Recipient phone number with country code (digits, +, -, spaces and parentheses)
     ///
@@ -952,7 +992,9 @@ impl ResendOtpRequest {
     }
 }
 /// The request body of Resend OTP (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct ResendOtpBody {
     /// Recipient phone number with country code
     pub phone: String,
@@ -1073,7 +1115,9 @@ impl VerifyOtpRequest {
     }
 }
 /// The request body of Verify OTP (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct VerifyOtpBody {
     /// The phone number that received the OTP
     pub phone: String,
@@ -1163,7 +1207,9 @@ impl CheckOtpStatusRequest {
     }
 }
 /// The request body of Check OTP Status (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CheckOtpStatusBody {
     /// The phone number the OTP was sent to
     pub phone: String,
@@ -1378,7 +1424,9 @@ pub enum ListAuthTemplatesError {
 /// An internal note attached to a contact's chat
 ///
 /// Documented: <https://docs.app.wa.cr/get-comments-28559824e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Comment {
     /// Row ID of the note in the chat messages
     pub id: i64,
@@ -1417,7 +1465,9 @@ pub struct Comment {
 /// The note just added; its fields are top-level keys of the response, next to success and message (no data wrapper)
 ///
 /// Documented: <https://docs.app.wa.cr/add-comment-28559825e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct CommentAdded {
     /// ID of the tenant
     pub tenant_id: i64,
@@ -1528,7 +1578,9 @@ impl AddCommentRequest {
     }
 }
 /// The request body of Add Comment (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct AddCommentBody {
     /// Text of the note, plain text or HTML
     ///
@@ -1613,7 +1665,9 @@ pub enum ContactType {
 /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
 ///
 /// Relations load only when asked for with `?include=` ([`ContactInclude`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Resource)]
+#[derive(Clone, Debug, PartialEq, Resource)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Contact {
     /// Contact ID
     pub id: i64,
@@ -1689,7 +1743,9 @@ pub struct Contact {
 /// One contact to create in a batch; the single-create rules apply, without groups
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct BatchCreateContact {
     /// First name
     ///
@@ -1770,7 +1826,9 @@ pub struct BatchCreateContact {
 /// How Batch Create Contacts treats duplicates and failing items
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct BatchCreateOptions {
     /// Keep processing the remaining items after an item fails; false makes the first failing item roll the whole batch back and fail the call
     ///
@@ -1788,7 +1846,9 @@ pub struct BatchCreateOptions {
 /// The outcome of Batch Create Contacts; its fields are top-level keys of the response, next to success and message (no data wrapper)
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct BatchCreateResult {
     /// Counts of the items by outcome
     pub summary: BatchCreateSummary,
@@ -1802,7 +1862,9 @@ pub struct BatchCreateResult {
 /// Counts of a batch create's items by outcome
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct BatchCreateSummary {
     /// Number of items submitted
     pub total: i64,
@@ -1816,7 +1878,9 @@ pub struct BatchCreateSummary {
 /// An item of a batch create that was skipped as a duplicate
 ///
 /// Documented: <https://docs.app.wa.cr/batch-create-contacts-28559788e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct BatchSkippedItem {
     /// Zero-based position of the item in the request's contacts array
     ///
@@ -1832,7 +1896,9 @@ pub struct BatchSkippedItem {
 /// An item of a batch create that failed
 ///
 /// Inferred: the page's field list is cut off after 'i…'; index, errors and data mirror the skipped items (index, reason, data) with the per-field messages of a VALIDATION_ERROR in place of the reason
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct BatchFailedItem {
     /// Zero-based position of the item in the request's contacts array
     pub index: i64,
@@ -1844,7 +1910,9 @@ pub struct BatchFailedItem {
 /// The outcome of Batch Delete Contacts; its fields are top-level keys of the response, next to success and message (no data wrapper)
 ///
 /// Documented: <https://docs.app.wa.cr/batch-delete-contacts-28559789e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct BatchDeleteResult {
     /// Counts of the ids by outcome
     pub summary: BatchDeleteSummary,
@@ -1852,7 +1920,9 @@ pub struct BatchDeleteResult {
 /// Counts of a batch delete's ids by outcome
 ///
 /// Documented: <https://docs.app.wa.cr/batch-delete-contacts-28559789e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct BatchDeleteSummary {
     /// Number of ids submitted
     pub total: i64,
@@ -2148,7 +2218,9 @@ impl CreateContactRequest {
     }
 }
 /// The request body of Create Contact (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CreateContactBody {
     /// First name
     ///
@@ -2400,7 +2472,9 @@ impl UpdateContactRequest {
     }
 }
 /// The request body of Update Contact (JSON).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct UpdateContactBody {
     /// First name
     ///
@@ -2619,7 +2693,9 @@ impl BatchCreateContactsRequest {
     }
 }
 /// The request body of Batch Create Contacts (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct BatchCreateContactsBody {
     /// The contacts to create; each item follows the Create Contact rules, without groups
     ///
@@ -2698,7 +2774,9 @@ impl BatchDeleteContactsRequest {
     }
 }
 /// The request body of Batch Delete Contacts (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct BatchDeleteContactsBody {
     /// IDs of the contacts to delete
     ///
@@ -2740,7 +2818,9 @@ pub enum BatchDeleteContactsError {
 /// A contact group of the tenant (GroupResource)
 ///
 /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Group {
     /// Group ID
     pub id: i64,
@@ -2754,7 +2834,9 @@ pub struct Group {
 /// The outcome of adding contacts to a group
 ///
 /// Documented: <https://docs.app.wa.cr/add-contacts-to-group-28559806e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct GroupMembershipAdded {
     /// ID of the group
     pub group_id: i64,
@@ -2764,7 +2846,9 @@ pub struct GroupMembershipAdded {
 /// The outcome of removing contacts from a group
 ///
 /// Documented: <https://docs.app.wa.cr/remove-contacts-from-group-28559807e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct GroupMembershipRemoved {
     /// ID of the group
     pub group_id: i64,
@@ -2901,7 +2985,9 @@ impl CreateGroupRequest {
     }
 }
 /// The request body of Create Group (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CreateGroupBody {
     /// Group name
     ///
@@ -3007,7 +3093,9 @@ impl UpdateGroupRequest {
     }
 }
 /// The request body of Update Group (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct UpdateGroupBody {
     /// New group name
     ///
@@ -3133,7 +3221,9 @@ impl AddContactsToGroupRequest {
     }
 }
 /// The request body of Add Contacts to Group (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct AddContactsToGroupBody {
     /// IDs of the tenant's contacts to add to the group
     ///
@@ -3215,7 +3305,9 @@ impl RemoveContactsFromGroupRequest {
     }
 }
 /// The request body of Remove Contacts from Group (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct RemoveContactsFromGroupBody {
     /// IDs of the contacts to remove from the group
     ///
@@ -3349,7 +3441,9 @@ pub enum InteractiveType {
 /// A message of the history, as listed by List Messages (MessageListItem, a WhatsappHistory record)
 ///
 /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Message {
     /// Message record ID
     pub id: i64,
@@ -3394,7 +3488,9 @@ pub struct Message {
 /// One message with its delivery details, as returned by Get Message (every Message field plus four more)
 ///
 /// Documented: <https://docs.app.wa.cr/get-message-28559795e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct MessageDetail {
     /// Message record ID
     pub id: i64,
@@ -3451,7 +3547,9 @@ pub struct MessageDetail {
 /// The result of Send Text Message
 ///
 /// Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct TextMessageSent {
     /// WhatsApp message ID (wamid)
     pub message_id: String,
@@ -3473,7 +3571,9 @@ pub struct TextMessageSent {
 /// The result of Send Template Message (the page's field table is cut off after template_name)
 ///
 /// Documented: <https://docs.app.wa.cr/send-template-message-28559791e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct SendTemplateResult {
     /// WhatsApp message ID (wamid)
     pub message_id: String,
@@ -3514,7 +3614,9 @@ pub struct SendTemplateResult {
 /// The result of Send Media Message
 ///
 /// Documented: <https://docs.app.wa.cr/send-media-message-28559792e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct MediaMessageSent {
     /// WhatsApp message ID (wamid)
     pub message_id: String,
@@ -3544,7 +3646,9 @@ pub struct MediaMessageSent {
 /// The result of Send Interactive Message
 ///
 /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct InteractiveMessageSent {
     /// WhatsApp message ID (wamid)
     pub message_id: String,
@@ -3566,7 +3670,9 @@ pub struct InteractiveMessageSent {
 /// A reply button of a `button` interactive message
 ///
 /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct InteractiveButton {
     /// Button ID, returned when the customer taps the button (unique within the message)
     pub id: String,
@@ -3578,7 +3684,9 @@ pub struct InteractiveButton {
 /// A section of a `list` interactive message
 ///
 /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct InteractiveSection {
     /// Section title
     pub title: String,
@@ -3588,7 +3696,9 @@ pub struct InteractiveSection {
 /// A selectable row of a list section
 ///
 /// Documented: <https://docs.app.wa.cr/send-interactive-message-28559793e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct InteractiveRow {
     /// Row ID, returned when the customer picks the row (unique, see sections)
     pub id: String,
@@ -3636,7 +3746,9 @@ impl SendTextMessageRequest {
     }
 }
 /// The request body of Send Text Message (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendTextMessageBody {
     /// Recipient phone number with country code (digits, +, -, spaces and parentheses)
     ///
@@ -3745,7 +3857,9 @@ impl SendTemplateMessageRequest {
     }
 }
 /// The request body of Send Template Message (JSON, or `multipart/form-data` when a file is set).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendTemplateMessageBody {
     /// Recipient phone number with country code
     ///
@@ -4024,7 +4138,9 @@ impl SendMediaMessageRequest {
     }
 }
 /// The request body of Send Media Message (`multipart/form-data`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendMediaMessageBody {
     /// Recipient phone number with country code
     ///
@@ -4202,7 +4318,9 @@ impl SendInteractiveMessageRequest {
     }
 }
 /// The request body of Send Interactive Message (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendInteractiveMessageBody {
     /// Recipient phone number with country code
     ///
@@ -4550,7 +4668,9 @@ pub enum GetMessageError {
 /// A lead source of the tenant (SourceResource)
 ///
 /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Source {
     /// Source ID
     pub id: i64,
@@ -4687,7 +4807,9 @@ impl CreateSourceRequest {
     }
 }
 /// The request body of Create Source (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CreateSourceBody {
     /// Source name
     ///
@@ -4793,7 +4915,9 @@ impl UpdateSourceRequest {
     }
 }
 /// The request body of Update Source (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct UpdateSourceBody {
     /// New source name
     ///
@@ -4891,7 +5015,9 @@ pub enum DeleteSourceError {
 /// A contact status of the tenant (StatusResource)
 ///
 /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Status {
     /// Status ID
     pub id: i64,
@@ -5031,7 +5157,9 @@ impl CreateStatusRequest {
     }
 }
 /// The request body of Create Status (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CreateStatusBody {
     /// Status name
     ///
@@ -5145,7 +5273,9 @@ impl UpdateStatusRequest {
     }
 }
 /// The request body of Update Status (JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "client", derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct UpdateStatusBody {
     /// New status name
     ///
@@ -5302,7 +5432,9 @@ pub enum TemplateHeaderFormat {
 /// A WhatsApp message template of the tenant (TemplateResource)
 ///
 /// Documented: <https://docs.app.wa.cr/get-template-28559810e0>
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct Template {
     /// Internal template ID
     pub id: i64,
@@ -5366,7 +5498,9 @@ pub struct Template {
 /// Counts of a template synchronisation with the WhatsApp Business Account
 ///
 /// Inferred: the response of Sync Templates is not readable; a small set of counts reports what changed
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "server", derive(Serialize))]
+#[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct TemplateSyncResult {
     /// Templates received from the WhatsApp Business Account
     pub synced: i64,

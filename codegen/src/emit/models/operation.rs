@@ -7,7 +7,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::doc::{self, Doc};
-use super::{int, to_ident, Context, Side, WireEnumDef, WireValue};
+use super::{int, to_ident, Context, Side, Travel, WireEnumDef, WireValue};
 use crate::ident;
 use crate::ir::*;
 
@@ -388,9 +388,10 @@ fn body(cx: &Context, op: &Operation, body: &Body) -> TokenStream {
     };
     let text = format!(" The request body of {} ({encoding}).", doc::escape(&op.summary));
     let multipart = multipart(&name, body);
+    let derives = Travel::Sent.derives(quote!(Clone, Debug, #derive_default PartialEq));
     quote! {
         #[doc = #text]
-        #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        #derives
         pub struct #name {
             #(#fields,)*
         }
