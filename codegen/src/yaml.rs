@@ -79,7 +79,7 @@ impl Node {
 
 /// Parses one file. A syntax error is reported (located) and yields `None`.
 ///
-/// The quick reader of [`events`] reads the spec's YAML; what it leaves (errors included) is
+/// The quick reader of `events` reads the spec's YAML; what it leaves (errors included) is
 /// read through serde-saphyr, with the same result.
 pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
     let src = Src::new(file, text);

@@ -27,7 +27,7 @@ macro_rules! for_tuples {
     (@ $each:ident [$($done:tt)*]) => {};
 }
 
-/// Support for the lean derives of `wacr-macros`; reached through `__private`.
+// Support for the lean derives of `wacr-macros`, reached through `__private`.
 #[doc(hidden)]
 pub mod de;
 #[doc(hidden)]
