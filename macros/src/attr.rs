@@ -40,6 +40,8 @@ pub(crate) struct OperationAttrs<'a> {
     pub scope: Option<ScopeSpec>,
     pub status: Option<LitInt>,
     pub krate: Option<Path>,
+    /// `new`: also write the constructor and the `with_…` methods.
+    pub new: bool,
     /// Every key written, valid or not, so a bad value is not also reported as missing.
     pub keys: Vec<String>,
 }
@@ -102,7 +104,7 @@ mod kw {
 const RESOURCE_KEYS: &[&str] = &["include", "crate"];
 const INCLUDE_KEYS: &[&str] = &["rename"];
 const SCOPE_KEYS: &[&str] = &["crate"];
-const OPERATION_KEYS: &[&str] = &["id", "method", "path", "scope", "status", "crate"];
+const OPERATION_KEYS: &[&str] = &["id", "method", "path", "scope", "status", "new", "crate"];
 const WIRE_KEYS: &[&str] = &["name", "code", "crate"];
 /// Field keys of `#[serde]` the lean derives honour.
 const SERDE_FIELD_KEYS: &[&str] = &["rename", "default", "skip", "skip_serializing", "skip_deserializing", "skip_serializing_if"];
@@ -174,6 +176,21 @@ pub(crate) fn serde_field(attrs: &[Attribute]) -> SerdeField {
         });
     }
     out
+}
+
+/// Whether a field's `#[serde(...)]` lets deserialization leave it out (`default`, `skip` or
+/// `skip_deserializing`): such a field is not an argument of the `New` derive's `new`.
+/// Malformed serde attributes are left for the serde derive to report.
+pub(crate) fn serde_defaulted(attrs: &[Attribute]) -> bool {
+    let mut defaulted = false;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            let key = |k: &str| meta.path.is_ident(k);
+            defaulted |= key("default") || key("skip") || key("skip_deserializing");
+            skip_value(&meta)
+        });
+    }
+    defaulted
 }
 
 /// Reads the container's `#[serde(rename_all = "...")]`.
@@ -259,6 +276,11 @@ pub(crate) fn operation<'a>(errors: &Errors, attrs: &'a [Attribute]) -> Operatio
                 "path" => out.path = Some(lit_str(meta, key, "/contacts/{id}")?),
                 "scope" => out.scope = Some(scope_spec(meta)?),
                 "status" => out.status = Some(status(meta)?),
+                // Meant all the same when malformed, so calls to `new` raise no errors of their own.
+                "new" => {
+                    out.new = true;
+                    flag(meta, key)?;
+                }
                 _ => out.krate = Some(crate_path(meta)?),
             }
             Ok(())
@@ -481,6 +503,15 @@ fn parse_keys(
     });
     if let Err(error) = result {
         errors.push(error);
+    }
+}
+
+/// A key without a value, like `new`.
+fn flag(meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
+    if meta.input.is_empty() || meta.input.peek(Token![,]) {
+        Ok(())
+    } else {
+        Err(meta.error(format!("`{key}` takes no value; write it alone, as `{key}`")))
     }
 }
 

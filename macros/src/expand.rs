@@ -4,6 +4,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::ext::IdentExt as _;
 use syn::spanned::Spanned as _;
 use syn::{DeriveInput, Ident, LitInt, LitStr, Path};
 
@@ -62,6 +63,45 @@ pub(crate) fn derive_lean(input: &DeriveInput, direction: Direction) -> TokenStr
         (Ok(()), Direction::Serialize) => serialize_impl(&lean),
         (Ok(()), Direction::Deserialize) => deserialize_impl(&lean),
         (Err(error), _) => fallback::lean_struct(&lean, error),
+    }
+}
+
+/// `new` of a struct with named fields: the fields serde cannot leave out are its arguments, in
+/// declaration order; the others (`#[serde(default)]`, `skip`, `skip_deserializing`) start at
+/// their `Default`.
+pub(crate) fn derive_new(input: &DeriveInput) -> TokenStream {
+    let fields = match &input.data {
+        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(fields), .. }) => &fields.named,
+        _ => {
+            let message = "#[derive(New)] applies to structs with named fields";
+            return syn::Error::new_spanned(&input.ident, message).into_compile_error();
+        }
+    };
+    let (defaults, args): (Vec<&syn::Field>, Vec<&syn::Field>) =
+        fields.iter().partition(|f| crate::attr::serde_defaulted(&f.attrs));
+    let arg_names = args.iter().map(|f| &f.ident);
+    let arg_types = args.iter().map(|f| &f.ty);
+    let inits = args.iter().map(|f| {
+        let name = &f.ident;
+        quote!(#name)
+    });
+    let default_names = defaults.iter().map(|f| &f.ident);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let doc = match (args.is_empty(), defaults.is_empty()) {
+        (true, _) => " Every field at its default.",
+        (false, true) => " With every field.",
+        (false, false) => " With the required fields; the others start at their default.",
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #[doc = #doc]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#(#arg_names: #arg_types),*) -> Self {
+                #ident { #(#inits,)* #(#default_names: ::core::default::Default::default(),)* }
+            }
+        }
     }
 }
 
@@ -262,7 +302,11 @@ fn wire_enum_impls(wire: &WireEnum) -> TokenStream {
     let rt = runtime(wire.attrs.krate.as_ref());
     let ident = &wire.original.ident;
     let variants: Vec<&Ident> = wire.variants.iter().map(|v| &v.original.ident).collect();
-    let wires = wire.variants.iter().filter_map(|v| v.attr.wire.as_ref());
+    let wires = wire.variants.iter().zip(&variants).map(|(v, ident)| match (&v.attr.wire, &wire.attrs.code) {
+        (Some(lit), _) => quote!(#lit),
+        (None, Some(code)) => known(code, ident, quote!(0)),
+        (None, None) => quote!(""), // valid::wire_enum reported it
+    });
     let name = wire.name();
     let inherent = quote! {
         /// Every value, in declaration order.
@@ -348,7 +392,10 @@ pub(crate) fn value_traits(ident: &Ident, rt: &TokenStream) -> TokenStream {
 fn error_code_items(wire: &WireEnum, code: &Path) -> (TokenStream, TokenStream) {
     let ident = &wire.original.ident;
     let variants: Vec<&Ident> = wire.variants.iter().map(|v| &v.original.ident).collect();
-    let statuses = wire.variants.iter().filter_map(|v| v.attr.status.as_ref()).map(status_literal);
+    let statuses = wire.variants.iter().zip(&variants).map(|(v, ident)| match &v.attr.status {
+        Some(status) => status_literal(status).into_token_stream(),
+        None => known(code, ident, quote!(1)),
+    });
     let inherent = quote! {
         /// The HTTP status of the error.
         pub const fn status(self) -> u16 {
@@ -378,6 +425,18 @@ fn error_code_items(wire: &WireEnum, code: &Path) -> (TokenStream, TokenStream) 
         }
     };
     (inherent, impls)
+}
+
+/// The wire string (`field` 0) or status (1) of an error variant without its own
+/// `#[wire("CODE", status = N)]`: the code enum's variant of the same name knows both, and a
+/// const block reads them at compile time.
+fn known(code: &Path, variant: &Ident, field: TokenStream) -> TokenStream {
+    quote!(const {
+        match #code::#variant.known() {
+            ::core::option::Option::Some(known) => known.#field,
+            ::core::option::Option::None => ::core::panic!("the code enum does not know this code"),
+        }
+    })
 }
 
 /// `Serialize` as one call: the fields as a tuple of references, `SkipIf` for the fields with
@@ -478,11 +537,72 @@ fn operation_impls(operation: &Operation) -> TokenStream {
         }
     };
     let operation_impl = operation_impl(operation, &rt, items);
+    let constructor = constructor(operation);
     quote! {
         const _: () = {
             #operation_impl
+            #constructor
         };
     }
+}
+
+/// With `#[operation(new)]`: `new`, taking the `#[path_param]` fields and the `body` field in
+/// declaration order, every other field at its default; and `with_<field>` for each of those.
+pub(crate) fn constructor(operation: &Operation) -> Option<TokenStream> {
+    if !operation.attrs.new || !operation.is_struct() || operation.fields.iter().any(|f| f.original.ident.is_none()) {
+        return None;
+    }
+    let ident = &operation.original.ident;
+    let (impl_generics, ty_generics, where_clause) = operation.original.generics.split_for_impl();
+    let is_arg = |f: &&crate::ast::Field| f.path_param.is_some() || f.name() == "body";
+    let (args, defaults): (Vec<_>, Vec<_>) = operation.fields.iter().partition(is_arg);
+    let arg_names: Vec<Ident> = args.iter().map(|f| f.ident()).collect();
+    let arg_types = args.iter().map(|f| &f.original.ty);
+    let default_names: Vec<Ident> = defaults.iter().map(|f| f.ident()).collect();
+    let params: Vec<String> = args.iter().filter(|f| f.path_param.is_some()).map(|f| format!("`{}`", f.name())).collect();
+    let mut given = Vec::new();
+    if !params.is_empty() {
+        given.push(format!("the path parameters {}", params.join(", ")));
+    }
+    if args.iter().any(|f| f.path_param.is_none()) {
+        given.push("this body".to_owned());
+    }
+    let rest: Vec<String> = default_names.iter().map(|f| format!("`{}`", f.unraw())).collect();
+    let rest = match rest.len() {
+        0 => String::new(),
+        1 => format!("{} at its default", rest[0]),
+        _ => format!("{} at their defaults", rest.join(", ")),
+    };
+    let doc = match (given.is_empty(), rest.is_empty()) {
+        (true, true) => " The request (the operation takes no parameters).".to_owned(),
+        (true, false) => format!(" A request with {rest}."),
+        (false, true) => format!(" A request with {}.", given.join(" and ")),
+        (false, false) => format!(" A request with {}; {rest}.", given.join(" and ")),
+    };
+    let withs = defaults.iter().map(|f| {
+        let field = f.ident();
+        let ty = &f.original.ty;
+        let method = format_ident!("with_{}", field.unraw());
+        let doc = format!(" Replaces `{}`.", field.unraw());
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #method(mut self, #field: #ty) -> Self {
+                self.#field = #field;
+                self
+            }
+        }
+    });
+    Some(quote! {
+        #[automatically_derived]
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #[doc = #doc]
+            pub fn new(#(#arg_names: #arg_types),*) -> Self {
+                #ident { #(#arg_names,)* #(#default_names: ::core::default::Default::default(),)* }
+            }
+            #(#withs)*
+        }
+    })
 }
 
 /// `impl Operation` with the scope items and the given other `items`; `fallback` uses it with

@@ -117,10 +117,13 @@ pub(crate) fn operation(operation: &Operation, error: syn::Error) -> TokenStream
         }
     };
     let operation_impl = expand::operation_impl(operation, &rt, items);
+    // The constructor needs only the fields, so calls to it raise no errors of their own.
+    let constructor = expand::constructor(operation);
     quote! {
         #error
         const _: () = {
             #operation_impl
+            #constructor
         };
     }
 }

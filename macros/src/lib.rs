@@ -14,6 +14,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod input;
+mod query;
 mod syntax;
 mod valid;
 
@@ -114,6 +115,9 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 ///   (`Scope::ContactsRead`); an operation that needs no scope writes `none(Scope)`, naming
 ///   the scope enum. A variant that does not exist is a compile error at that path;
 /// - `status`: the HTTP status of success, in `100..=599`;
+/// - `new` (optional, no value): also write an inherent `new`, taking the `#[path_param]`
+///   fields and a field named `body` in declaration order, with every other field (the
+///   `query`) at its `Default`, and a `#[must_use]` `with_<field>` for each of those;
 /// - `crate` (optional): the runtime crate when it is not `::wacr_runtime`.
 ///
 /// Every `{param}` of the path needs a field of the same name marked `#[path_param]` (not
@@ -131,10 +135,12 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 /// }
 ///
 /// #[derive(Operation)]
-/// #[operation(id = "get_contact", method = GET, path = "/contacts/{id}", scope = ApiScope::ContactsRead, status = 200)]
+/// #[operation(id = "get_contact", method = GET, path = "/contacts/{id}", new)]
+/// #[operation(scope = ApiScope::ContactsRead, status = 200)]
 /// struct GetContact {
 ///     #[path_param]
 ///     id: String,
+///     query: Vec<(String, String)>,
 /// }
 ///
 /// #[derive(Operation)]
@@ -143,7 +149,9 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 ///
 /// assert_eq!(GetContact::METHOD, Method::Get);
 /// assert_eq!(GetContact::SCOPE, Some(ApiScope::ContactsRead));
-/// assert_eq!(GetContact { id: "a/b".into() }.render_path(), "/contacts/a%2Fb");
+/// let request = GetContact::new("a/b".into()).with_query(vec![("include".into(), "groups".into())]);
+/// assert_eq!(request.render_path(), "/contacts/a%2Fb");
+/// assert_eq!(request.query.len(), 1);
 /// assert_eq!(GetAccount::SCOPE, None);
 /// ```
 #[proc_macro_derive(Operation, attributes(operation, path_param))]
@@ -151,6 +159,97 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
     let input = input::without_docs(input);
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_operation(&input).into()
+}
+
+/// Derives an inherent `new` for a struct with named fields: it takes the fields a
+/// deserializer cannot leave out, in declaration order, and starts the others (those with
+/// `#[serde(default)]`, `#[serde(skip)]` or `#[serde(skip_deserializing)]`) at their
+/// `Default`. Request bodies use it: `new` takes the required fields, and the optional ones
+/// are not sent until set.
+///
+/// ```
+/// use wacr_macros::New;
+///
+/// #[derive(New)]
+/// struct CreateGroupBody {
+///     name: String,
+///     #[serde(default, skip_serializing_if = "Option::is_none")]
+///     color: Option<String>,
+/// }
+///
+/// let body = CreateGroupBody::new("VIP".to_owned());
+/// assert_eq!((body.name.as_str(), body.color), ("VIP", None));
+/// ```
+#[proc_macro_derive(New, attributes(serde))]
+pub fn derive_new(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive_new(&input).into()
+}
+
+/// Derives the query-string form of an operation's query parameters: an inherent
+/// `to_pairs(&self) -> Vec<(String, String)>`, leaving out what is not set, and
+/// `from_pairs(pairs) -> Result<Self, wacr_runtime::QueryError>`, which ignores keys it does
+/// not know. The struct implements `Default`.
+///
+/// Each field's form follows its type: `Option<T>` is one value (`T: Display + FromStr`),
+/// `Vec<T>` a comma list, `IncludeSet<T>` a set of relation names. A field's key is its name;
+/// `#[query(rename = "...")]` sets another and `#[query(alias = "q")]` adds one `from_pairs`
+/// also accepts. A `#[derive(Filters)]` type is marked `#[query(filters = "filter")]`, naming
+/// the key its `filter[field][op]=value` pairs start with. On the struct, `#[query(crate =
+/// path)]` names the runtime crate when it is not `::wacr_runtime`.
+///
+/// [`Filters`](derive@Filters) gives such a type `OPERATORS` (each field's wire name with the
+/// `FilterOp`s it allows), `is_empty`, `push_pair` (one parsed pair, checked against
+/// `OPERATORS`) and `write_pairs`. Each field is a `Vec<FilterCond<T>>` marked with its
+/// operators, `#[filter(Eq, In, NotIn)]`; `#[filter(rename = "...")]` sets its wire name.
+///
+/// ```
+/// use wacr_macros::{Filters, Query};
+/// use wacr_runtime::{FilterCond, FilterOp};
+///
+/// #[derive(Debug, Default, PartialEq, Query)]
+/// struct ListContactsQuery {
+///     page: Option<u32>,
+///     #[query(alias = "q")]
+///     search: Option<String>,
+///     fields: Vec<String>,
+///     #[query(filters = "filter")]
+///     filters: ListContactsFilters,
+/// }
+///
+/// #[derive(Debug, Default, PartialEq, Filters)]
+/// struct ListContactsFilters {
+///     #[filter(Eq, In)]
+///     status_id: Vec<FilterCond<i64>>,
+/// }
+///
+/// let mut query = ListContactsQuery { page: Some(2), fields: vec!["id".into(), "phone".into()], ..Default::default() };
+/// query.filters.status_id.push(FilterCond::In(vec![1, 2]));
+/// let pairs = query.to_pairs();
+/// assert_eq!(pairs, [("page", "2"), ("fields", "id,phone"), ("filter[status_id][in]", "1,2")]
+///     .map(|(k, v)| (k.to_owned(), v.to_owned())));
+/// let parsed = ListContactsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+/// assert_eq!(parsed, Ok(query));
+/// assert_eq!(ListContactsQuery::from_pairs([("q", "ann")]).unwrap().search.as_deref(), Some("ann"));
+/// let refused = ListContactsQuery::from_pairs([("filter[status_id][like]", "1")]);
+/// assert!(refused.is_err());
+/// assert_eq!(ListContactsFilters::OPERATORS, &[("status_id", &[FilterOp::Eq, FilterOp::In][..])]);
+/// ```
+#[proc_macro_derive(Query, attributes(query))]
+pub fn derive_query(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
+    let input = parse_macro_input!(input as DeriveInput);
+    query::derive_query(&input).into()
+}
+
+/// Derives the `filter[field][op]=value` form of an operation's filter conditions; see
+/// [`Query`](derive@Query).
+#[proc_macro_derive(Filters, attributes(filter))]
+pub fn derive_filters(input: TokenStream) -> TokenStream {
+    let input = input::without_docs(input);
+    let input = parse_macro_input!(input as DeriveInput);
+    query::derive_filters(&input).into()
 }
 
 /// Derives the wire form of an enum of unit variants, each written on the wire as a fixed
@@ -167,8 +266,11 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 /// `::wacr_runtime`.
 ///
 /// An enum of error codes writes `#[wire(code = ErrorCode)]`, naming an enum that has a
-/// variant of the same name for each of its own, and gives every variant its HTTP status,
-/// `#[wire("NOT_FOUND", status = 404)]`. It also gets `const fn status`, `code()`,
+/// variant of the same name for each of its own. A variant gives its code and HTTP status,
+/// `#[wire("NOT_FOUND", status = 404)]`, or leaves both to the code enum's variant: then the
+/// code enum has `const fn known(&self) -> Option<(&'static str, u16)>`, which a const block
+/// reads at compile time (a code it does not know fails the build). The enum also gets
+/// `const fn status`, `code()`,
 /// `from_code(&ErrorCode)` and `From<Self> for ErrorCode`, and no `FromStr` or serde impls: an
 /// error code travels as the code enum.
 ///
@@ -190,11 +292,22 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 ///     Unknown(String),
 /// }
 ///
+/// impl ErrorCode {
+///     const fn known(&self) -> Option<(&'static str, u16)> {
+///         match self {
+///             ErrorCode::NotFound => Some(("NOT_FOUND", 404)),
+///             ErrorCode::RateLimitExceeded => Some(("RATE_LIMIT_EXCEEDED", 429)),
+///             ErrorCode::Unknown(_) => None,
+///         }
+///     }
+/// }
+///
 /// #[derive(Clone, Copy, Debug, PartialEq, Eq, WireEnum)]
 /// #[wire(code = ErrorCode)]
 /// enum GetContactError {
 ///     #[wire("NOT_FOUND", status = 404)]
 ///     NotFound,
+///     RateLimitExceeded,
 /// }
 ///
 /// assert_eq!(ContactType::ALL, &[ContactType::Lead, ContactType::Customer]);
@@ -204,7 +317,9 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 /// assert!(error.to_string().starts_with("unknown variant `guest`, expected `lead` or `customer`"));
 /// assert_eq!(GetContactError::NotFound.status(), 404);
 /// assert_eq!(ErrorCode::from(GetContactError::NotFound), ErrorCode::NotFound);
-/// assert_eq!(GetContactError::from_code(&ErrorCode::RateLimitExceeded), None);
+/// assert_eq!(GetContactError::RateLimitExceeded.as_str(), "RATE_LIMIT_EXCEEDED");
+/// assert_eq!(GetContactError::RateLimitExceeded.status(), 429);
+/// assert_eq!(GetContactError::from_code(&ErrorCode::RateLimitExceeded), Some(GetContactError::RateLimitExceeded));
 /// ```
 #[proc_macro_derive(WireEnum, attributes(wire))]
 pub fn derive_wire_enum(input: TokenStream) -> TokenStream {

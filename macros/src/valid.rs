@@ -122,7 +122,9 @@ pub(crate) fn wire_enum(errors: &Errors, wire: &WireEnum) {
         }
         let attr = &variant.attr;
         let Some(lit) = &attr.wire else {
-            if attr.original.is_none() {
+            // An error variant without an attribute takes its code and status from the code
+            // enum's variant of the same name.
+            if attr.original.is_none() && wire.attrs.code.is_none() {
                 let guess = syntax::to_snake_case(&ident.to_string());
                 errors.spanned(ident, format!("variant `{ident}` has no wire value; add #[wire(\"{guess}\")] above it"));
             }

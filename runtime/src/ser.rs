@@ -46,6 +46,7 @@ impl<T: Serialize> Field for SkipIf<'_, T> {
 }
 
 /// The fields of a struct, as a tuple of [`Field`]s in declaration order.
+#[allow(clippy::len_without_is_empty)] // a tuple of fields is never asked whether it is empty
 pub trait Fields {
     /// How many fields are written.
     fn len(&self) -> usize;

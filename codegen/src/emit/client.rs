@@ -232,18 +232,18 @@ fn path_param_type(f: &Field) -> TokenStream {
     }
 }
 
-/// The summary, route and scope, the description, and where the rest is: the request type has
+/// The summary, route, scope and description in one paragraph, then where the rest is: the request type has
 /// the rules, behaviour and provenance, the error type the codes.
 fn method_doc(op: &Operation) -> TokenStream {
     let scope = match &op.scope {
         Some(s) => format!("scope `{s}`"),
         None => "no scope".to_owned(),
     };
-    let mut lines = vec![format!("{}: `{}`, {scope}.", op.summary, op.route()), String::new()];
+    let mut head = format!("{}: `{}`, {scope}.", op.summary, op.route());
     if !op.description.is_empty() {
-        lines.push(doc::escape(&op.description));
-        lines.push(String::new());
+        head = format!("{head} {}", doc::escape(&op.description));
     }
+    let mut lines = vec![head, String::new()];
     let (request, error) = (ident::op::request(&op.type_prefix), ident::op::error(&op.type_prefix));
     lines.push(format!("Rules, behaviour and provenance: [`m::{request}`]; errors: [`m::{error}`]."));
     docs(&lines)

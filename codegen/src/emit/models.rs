@@ -206,7 +206,7 @@ fn rename(f: &Field) -> TokenStream {
 
 fn prelude() -> TokenStream {
     quote! {
-        use wacr_macros::{Deserialize, Operation, Resource, Scope, Serialize, WireEnum};
+        use wacr_macros::{Deserialize, Filters, New, Operation, Query, Resource, Scope, Serialize, WireEnum};
         use wacr_runtime as rt;
     }
 }
@@ -326,7 +326,7 @@ fn error_code_enum(cx: &Context) -> TokenStream {
     let docs = errors.iter().map(|e| {
         let head = format!("`{}` ({}): {}", e.code, e.status, doc::escape(&e.description));
         let message = format!("Default message: \"{}\".", doc::escape(&e.message));
-        Doc::default().markdown(head).markdown(message).note(e.note.as_deref()).provenance(&e.provenance).tokens()
+        Doc::default().markdown(head).fact(message).note(e.note.as_deref()).provenance(&e.provenance).tokens()
     });
     quote! {
         /// An error code of the error envelope (`error.code`). Codes this version does not know
@@ -352,17 +352,26 @@ fn error_code_enum(cx: &Context) -> TokenStream {
 
             /// The code as written on the wire.
             pub fn as_str(&self) -> &str {
+                match (self, self.known()) {
+                    (ErrorCode::Unknown(code), _) => code,
+                    (_, known) => known.map_or("", |(code, _)| code),
+                }
+            }
+
+            /// The wire string and HTTP status of a known code; `None` for
+            /// [`ErrorCode::Unknown`]. The operations' error enums read theirs from here.
+            pub const fn known(&self) -> Option<(&'static str, u16)> {
                 match self {
-                    #(ErrorCode::#variants => #codes,)*
-                    ErrorCode::Unknown(code) => code,
+                    #(ErrorCode::#variants => Some((#codes, #statuses)),)*
+                    ErrorCode::Unknown(_) => None,
                 }
             }
 
             /// The HTTP status the API answers with, unless the code is unknown.
             pub const fn status(&self) -> Option<u16> {
-                match self {
-                    #(ErrorCode::#variants => Some(#statuses),)*
-                    ErrorCode::Unknown(_) => None,
+                match self.known() {
+                    Some((_, status)) => Some(status),
+                    None => None,
                 }
             }
 

@@ -218,9 +218,7 @@ pub struct Account<'a> {
     client: &'a Client,
 }
 impl<'a> Account<'a> {
-    /// Get Account Info: `GET /account`, scope `account:read`.
-    ///
-    /// Return the calling tenant's account record plus its current subscription.
+    /// Get Account Info: `GET /account`, scope `account:read`. Return the calling tenant's account record plus its current subscription.
     ///
     /// Rules, behaviour and provenance: [`m::GetAccountInfoRequest`]; errors: [`m::GetAccountInfoError`].
     pub fn get(
@@ -230,9 +228,7 @@ impl<'a> Account<'a> {
     > + 'a {
         self.client.execute(m::GetAccountInfoRequest::new())
     }
-    /// Get Usage Statistics: `GET /account/usage`, scope `account:read`.
-    ///
-    /// Report the current consumption of each plan-limited feature against its limit.
+    /// Get Usage Statistics: `GET /account/usage`, scope `account:read`. Report the current consumption of each plan-limited feature against its limit.
     ///
     /// Rules, behaviour and provenance: [`m::GetUsageStatisticsRequest`]; errors: [`m::GetUsageStatisticsError`].
     pub fn usage(
@@ -242,9 +238,7 @@ impl<'a> Account<'a> {
     > + 'a {
         self.client.execute(m::GetUsageStatisticsRequest::new())
     }
-    /// Get Plan Limits: `GET /account/limits`, scope `account:read`.
-    ///
-    /// Return the plan's numeric limits, the token's API rate limit and the plan's feature flags.
+    /// Get Plan Limits: `GET /account/limits`, scope `account:read`. Return the plan's numeric limits, the token's API rate limit and the plan's feature flags.
     ///
     /// Rules, behaviour and provenance: [`m::GetPlanLimitsRequest`]; errors: [`m::GetPlanLimitsError`].
     pub fn limits(
@@ -275,9 +269,7 @@ pub struct Auth<'a> {
     client: &'a Client,
 }
 impl<'a> Auth<'a> {
-    /// Send OTP/Verification Code: `POST /auth/send-otp`, scope `messages:send`.
-    ///
-    /// Deliver a caller-supplied one-time code to a phone through an approved AUTHENTICATION WhatsApp template and store it for later verification.
+    /// Send OTP/Verification Code: `POST /auth/send-otp`, scope `messages:send`. Deliver a caller-supplied one-time code to a phone through an approved AUTHENTICATION WhatsApp template and store it for later verification.
     ///
     /// Rules, behaviour and provenance: [`m::SendOtpRequest`]; errors: [`m::SendOtpError`].
     pub fn send_otp(
@@ -286,9 +278,7 @@ impl<'a> Auth<'a> {
     ) -> impl Future<Output = Result<m::SendOtpResponse, m::SendOtpError>> + 'a {
         self.client.execute(m::SendOtpRequest::new(body))
     }
-    /// Resend OTP: `POST /auth/resend`, scope `messages:send`.
-    ///
-    /// Issue a fresh server-generated OTP for a phone, replacing any earlier one for the same purpose.
+    /// Resend OTP: `POST /auth/resend`, scope `messages:send`. Issue a fresh server-generated OTP for a phone, replacing any earlier one for the same purpose.
     ///
     /// Rules, behaviour and provenance: [`m::ResendOtpRequest`]; errors: [`m::ResendOtpError`].
     pub fn resend_otp(
@@ -297,9 +287,7 @@ impl<'a> Auth<'a> {
     ) -> impl Future<Output = Result<m::ResendOtpResponse, m::ResendOtpError>> + 'a {
         self.client.execute(m::ResendOtpRequest::new(body))
     }
-    /// Verify OTP: `POST /auth/verify`, scope `messages:send`.
-    ///
-    /// Check a user-entered code against the active OTP of a phone and purpose (expiry, attempt count, value).
+    /// Verify OTP: `POST /auth/verify`, scope `messages:send`. Check a user-entered code against the active OTP of a phone and purpose (expiry, attempt count, value).
     ///
     /// Rules, behaviour and provenance: [`m::VerifyOtpRequest`]; errors: [`m::VerifyOtpError`].
     pub fn verify_otp(
@@ -308,9 +296,7 @@ impl<'a> Auth<'a> {
     ) -> impl Future<Output = Result<m::VerifyOtpResponse, m::VerifyOtpError>> + 'a {
         self.client.execute(m::VerifyOtpRequest::new(body))
     }
-    /// Check OTP Status: `POST /auth/status`, scope `messages:send`.
-    ///
-    /// Inspect the OTP of a phone and purpose (expiry, attempts) without consuming it or counting an attempt.
+    /// Check OTP Status: `POST /auth/status`, scope `messages:send`. Inspect the OTP of a phone and purpose (expiry, attempts) without consuming it or counting an attempt.
     ///
     /// Rules, behaviour and provenance: [`m::CheckOtpStatusRequest`]; errors: [`m::CheckOtpStatusError`].
     pub fn otp_status(
@@ -321,9 +307,7 @@ impl<'a> Auth<'a> {
     > + 'a {
         self.client.execute(m::CheckOtpStatusRequest::new(body))
     }
-    /// List Authentication Templates: `GET /auth/templates`, scope `templates:read`.
-    ///
-    /// Page through the tenant's APPROVED templates of category AUTHENTICATION, for use with Send OTP.
+    /// List Authentication Templates: `GET /auth/templates`, scope `templates:read`. Page through the tenant's APPROVED templates of category AUTHENTICATION, for use with Send OTP.
     ///
     /// Rules, behaviour and provenance: [`m::ListAuthTemplatesRequest`]; errors: [`m::ListAuthTemplatesError`].
     pub fn list_templates(
@@ -401,9 +385,7 @@ pub struct Comments<'a> {
     client: &'a Client,
 }
 impl<'a> Comments<'a> {
-    /// Get Comments: `GET /comments/{mobile}`, no scope.
-    ///
-    /// List the internal notes attached to a contact's chat, newest first.
+    /// Get Comments: `GET /comments/{mobile}`, no scope. List the internal notes attached to a contact's chat, newest first.
     ///
     /// Rules, behaviour and provenance: [`m::GetCommentsRequest`]; errors: [`m::GetCommentsError`].
     pub fn list(
@@ -412,9 +394,7 @@ impl<'a> Comments<'a> {
     ) -> impl Future<Output = Result<m::GetCommentsResponse, m::GetCommentsError>> + 'a {
         self.client.execute(m::GetCommentsRequest::new(mobile))
     }
-    /// Add Comment: `POST /comments/{mobile}`, no scope.
-    ///
-    /// Attach an internal (agent-only) note, optionally with media, to a contact's chat.
+    /// Add Comment: `POST /comments/{mobile}`, no scope. Attach an internal (agent-only) note, optionally with media, to a contact's chat.
     ///
     /// Rules, behaviour and provenance: [`m::AddCommentRequest`]; errors: [`m::AddCommentError`].
     pub fn add(
@@ -445,9 +425,7 @@ pub struct Contacts<'a> {
     client: &'a Client,
 }
 impl<'a> Contacts<'a> {
-    /// List Contacts: `GET /contacts`, scope `contacts:read`.
-    ///
-    /// Page through the tenant's contacts with filtering, sorting, search, field selection and relationship loading.
+    /// List Contacts: `GET /contacts`, scope `contacts:read`. Page through the tenant's contacts with filtering, sorting, search, field selection and relationship loading.
     ///
     /// Rules, behaviour and provenance: [`m::ListContactsRequest`]; errors: [`m::ListContactsError`].
     pub fn list(
@@ -472,9 +450,7 @@ impl<'a> Contacts<'a> {
     ) -> c::Items<m::Contact, m::ListContactsError> {
         self.client.items(m::ListContactsRequest::new().with_query(query))
     }
-    /// Create Contact: `POST /contacts`, scope `contacts:write`.
-    ///
-    /// Create one contact in the tenant, subject to the contacts plan limit.
+    /// Create Contact: `POST /contacts`, scope `contacts:write`. Create one contact in the tenant, subject to the contacts plan limit.
     ///
     /// Rules, behaviour and provenance: [`m::CreateContactRequest`]; errors: [`m::CreateContactError`].
     pub fn create(
@@ -485,9 +461,7 @@ impl<'a> Contacts<'a> {
     > + 'a {
         self.client.execute(m::CreateContactRequest::new(body))
     }
-    /// Get Contact: `GET /contacts/{id}`, scope `contacts:read`.
-    ///
-    /// Fetch one contact, optionally with its groups, source and status.
+    /// Get Contact: `GET /contacts/{id}`, scope `contacts:read`. Fetch one contact, optionally with its groups, source and status.
     ///
     /// Rules, behaviour and provenance: [`m::GetContactRequest`]; errors: [`m::GetContactError`].
     pub fn get(
@@ -497,9 +471,7 @@ impl<'a> Contacts<'a> {
     ) -> impl Future<Output = Result<m::GetContactResponse, m::GetContactError>> + 'a {
         self.client.execute(m::GetContactRequest::new(id).with_query(query))
     }
-    /// Update Contact: `PATCH /contacts/{id}`, scope `contacts:write`.
-    ///
-    /// Partially update a contact; only the fields sent change.
+    /// Update Contact: `PATCH /contacts/{id}`, scope `contacts:write`. Partially update a contact; only the fields sent change.
     ///
     /// Rules, behaviour and provenance: [`m::UpdateContactRequest`]; errors: [`m::UpdateContactError`].
     pub fn update(
@@ -511,9 +483,7 @@ impl<'a> Contacts<'a> {
     > + 'a {
         self.client.execute(m::UpdateContactRequest::new(id, body))
     }
-    /// Delete Contact: `DELETE /contacts/{id}`, scope `contacts:delete`.
-    ///
-    /// Permanently delete one contact.
+    /// Delete Contact: `DELETE /contacts/{id}`, scope `contacts:delete`. Permanently delete one contact.
     ///
     /// Rules, behaviour and provenance: [`m::DeleteContactRequest`]; errors: [`m::DeleteContactError`].
     pub fn delete(
@@ -524,9 +494,7 @@ impl<'a> Contacts<'a> {
     > + 'a {
         self.client.execute(m::DeleteContactRequest::new(id))
     }
-    /// Batch Create Contacts: `POST /contacts/batch`, scope `contacts:write`.
-    ///
-    /// Create many contacts in one call inside a single database transaction.
+    /// Batch Create Contacts: `POST /contacts/batch`, scope `contacts:write`. Create many contacts in one call inside a single database transaction.
     ///
     /// Rules, behaviour and provenance: [`m::BatchCreateContactsRequest`]; errors: [`m::BatchCreateContactsError`].
     pub fn batch_create(
@@ -537,9 +505,7 @@ impl<'a> Contacts<'a> {
     > + 'a {
         self.client.execute(m::BatchCreateContactsRequest::new(body))
     }
-    /// Batch Delete Contacts: `DELETE /contacts/batch`, scope `contacts:delete`.
-    ///
-    /// Delete several contacts by ID in one transactional call.
+    /// Batch Delete Contacts: `DELETE /contacts/batch`, scope `contacts:delete`. Delete several contacts by ID in one transactional call.
     ///
     /// Rules, behaviour and provenance: [`m::BatchDeleteContactsRequest`]; errors: [`m::BatchDeleteContactsError`].
     pub fn batch_delete(
@@ -614,9 +580,7 @@ pub struct Groups<'a> {
     client: &'a Client,
 }
 impl<'a> Groups<'a> {
-    /// List Groups: `GET /groups`, scope `groups:read`.
-    ///
-    /// Page through the tenant's contact groups, sorted and searched by name.
+    /// List Groups: `GET /groups`, scope `groups:read`. Page through the tenant's contact groups, sorted and searched by name.
     ///
     /// Rules, behaviour and provenance: [`m::ListGroupsRequest`]; errors: [`m::ListGroupsError`].
     pub fn list(
@@ -639,9 +603,7 @@ impl<'a> Groups<'a> {
     ) -> c::Items<m::Group, m::ListGroupsError> {
         self.client.items(m::ListGroupsRequest::new().with_query(query))
     }
-    /// Create Group: `POST /groups`, scope `groups:write`.
-    ///
-    /// Create a named contact group.
+    /// Create Group: `POST /groups`, scope `groups:write`. Create a named contact group.
     ///
     /// Rules, behaviour and provenance: [`m::CreateGroupRequest`]; errors: [`m::CreateGroupError`].
     pub fn create(
@@ -650,9 +612,7 @@ impl<'a> Groups<'a> {
     ) -> impl Future<Output = Result<m::CreateGroupResponse, m::CreateGroupError>> + 'a {
         self.client.execute(m::CreateGroupRequest::new(body))
     }
-    /// Get Group: `GET /groups/{id}`, scope `groups:read`.
-    ///
-    /// Fetch one contact group.
+    /// Get Group: `GET /groups/{id}`, scope `groups:read`. Fetch one contact group.
     ///
     /// Rules, behaviour and provenance: [`m::GetGroupRequest`]; errors: [`m::GetGroupError`].
     pub fn get(
@@ -661,9 +621,7 @@ impl<'a> Groups<'a> {
     ) -> impl Future<Output = Result<m::GetGroupResponse, m::GetGroupError>> + 'a {
         self.client.execute(m::GetGroupRequest::new(id))
     }
-    /// Update Group: `PATCH /groups/{id}`, scope `groups:write`.
-    ///
-    /// Rename a group.
+    /// Update Group: `PATCH /groups/{id}`, scope `groups:write`. Rename a group.
     ///
     /// Rules, behaviour and provenance: [`m::UpdateGroupRequest`]; errors: [`m::UpdateGroupError`].
     pub fn update(
@@ -673,9 +631,7 @@ impl<'a> Groups<'a> {
     ) -> impl Future<Output = Result<m::UpdateGroupResponse, m::UpdateGroupError>> + 'a {
         self.client.execute(m::UpdateGroupRequest::new(id, body))
     }
-    /// Delete Group: `DELETE /groups/{id}`, scope `groups:write`.
-    ///
-    /// Permanently delete a group; its contacts stay and only lose the membership.
+    /// Delete Group: `DELETE /groups/{id}`, scope `groups:write`. Permanently delete a group; its contacts stay and only lose the membership.
     ///
     /// Rules, behaviour and provenance: [`m::DeleteGroupRequest`]; errors: [`m::DeleteGroupError`].
     pub fn delete(
@@ -684,9 +640,7 @@ impl<'a> Groups<'a> {
     ) -> impl Future<Output = Result<m::DeleteGroupResponse, m::DeleteGroupError>> + 'a {
         self.client.execute(m::DeleteGroupRequest::new(id))
     }
-    /// Add Contacts to Group: `POST /groups/{id}/contacts`, scope `groups:write`.
-    ///
-    /// Add existing contacts of the tenant to a group.
+    /// Add Contacts to Group: `POST /groups/{id}/contacts`, scope `groups:write`. Add existing contacts of the tenant to a group.
     ///
     /// Rules, behaviour and provenance: [`m::AddContactsToGroupRequest`]; errors: [`m::AddContactsToGroupError`].
     pub fn add_contacts(
@@ -698,9 +652,7 @@ impl<'a> Groups<'a> {
     > + 'a {
         self.client.execute(m::AddContactsToGroupRequest::new(id, body))
     }
-    /// Remove Contacts from Group: `DELETE /groups/{id}/contacts`, scope `groups:write`.
-    ///
-    /// Remove contacts from a group; the request body carries their IDs.
+    /// Remove Contacts from Group: `DELETE /groups/{id}/contacts`, scope `groups:write`. Remove contacts from a group; the request body carries their IDs.
     ///
     /// Rules, behaviour and provenance: [`m::RemoveContactsFromGroupRequest`]; errors: [`m::RemoveContactsFromGroupError`].
     pub fn remove_contacts(
@@ -774,9 +726,7 @@ pub struct Messages<'a> {
     client: &'a Client,
 }
 impl<'a> Messages<'a> {
-    /// Send Text Message: `POST /messages/text`, scope `messages:send`.
-    ///
-    /// Send a free-form text WhatsApp message. When no contact_id is given and the phone matches no contact, the contact is created with the tenant's default lead settings. Merge fields in the text are replaced before sending.
+    /// Send Text Message: `POST /messages/text`, scope `messages:send`. Send a free-form text WhatsApp message. When no contact_id is given and the phone matches no contact, the contact is created with the tenant's default lead settings. Merge fields in the text are replaced before sending.
     ///
     /// Rules, behaviour and provenance: [`m::SendTextMessageRequest`]; errors: [`m::SendTextMessageError`].
     pub fn send_text(
@@ -787,9 +737,7 @@ impl<'a> Messages<'a> {
     > + 'a {
         self.client.execute(m::SendTextMessageRequest::new(body))
     }
-    /// Send Template Message: `POST /messages/template`, scope `messages:send`.
-    ///
-    /// Send an APPROVED WhatsApp message template, with its header media or header text parameter, body parameters and dynamic URL button parameters. Templates may be sent outside the 24-hour customer service window. Header files are uploaded with multipart/form-data.
+    /// Send Template Message: `POST /messages/template`, scope `messages:send`. Send an APPROVED WhatsApp message template, with its header media or header text parameter, body parameters and dynamic URL button parameters. Templates may be sent outside the 24-hour customer service window. Header files are uploaded with multipart/form-data.
     ///
     /// Rules, behaviour and provenance: [`m::SendTemplateMessageRequest`]; errors: [`m::SendTemplateMessageError`].
     pub fn send_template(
@@ -800,9 +748,7 @@ impl<'a> Messages<'a> {
     > + 'a {
         self.client.execute(m::SendTemplateMessageRequest::new(body))
     }
-    /// Send Media Message: `POST /messages/media`, scope `messages:send`.
-    ///
-    /// Send an image, video, document or audio file over WhatsApp, uploaded as media_file or given as media_url. The server stores the media and passes the stored URL to the WhatsApp Cloud API.
+    /// Send Media Message: `POST /messages/media`, scope `messages:send`. Send an image, video, document or audio file over WhatsApp, uploaded as media_file or given as media_url. The server stores the media and passes the stored URL to the WhatsApp Cloud API.
     ///
     /// Rules, behaviour and provenance: [`m::SendMediaMessageRequest`]; errors: [`m::SendMediaMessageError`].
     pub fn send_media(
@@ -813,9 +759,7 @@ impl<'a> Messages<'a> {
     > + 'a {
         self.client.execute(m::SendMediaMessageRequest::new(body))
     }
-    /// Send Interactive Message: `POST /messages/interactive`, scope `messages:send`.
-    ///
-    /// Send an interactive WhatsApp message: up to 3 reply buttons (type button) or a list menu of up to 10 sections (type list).
+    /// Send Interactive Message: `POST /messages/interactive`, scope `messages:send`. Send an interactive WhatsApp message: up to 3 reply buttons (type button) or a list menu of up to 10 sections (type list).
     ///
     /// Rules, behaviour and provenance: [`m::SendInteractiveMessageRequest`]; errors: [`m::SendInteractiveMessageError`].
     pub fn send_interactive(
@@ -829,9 +773,7 @@ impl<'a> Messages<'a> {
     > + 'a {
         self.client.execute(m::SendInteractiveMessageRequest::new(body))
     }
-    /// List Messages: `GET /messages`, scope `messages:read`.
-    ///
-    /// Page through the tenant's sent and received WhatsApp messages, newest first.
+    /// List Messages: `GET /messages`, scope `messages:read`. Page through the tenant's sent and received WhatsApp messages, newest first.
     ///
     /// Rules, behaviour and provenance: [`m::ListMessagesRequest`]; errors: [`m::ListMessagesError`].
     pub fn list(
@@ -856,9 +798,7 @@ impl<'a> Messages<'a> {
     ) -> c::Items<m::Message, m::ListMessagesError> {
         self.client.items(m::ListMessagesRequest::new().with_query(query))
     }
-    /// Get Message: `GET /messages/{id}`, scope `messages:read`.
-    ///
-    /// Fetch one message record with its delivery details.
+    /// Get Message: `GET /messages/{id}`, scope `messages:read`. Fetch one message record with its delivery details.
     ///
     /// Rules, behaviour and provenance: [`m::GetMessageRequest`]; errors: [`m::GetMessageError`].
     pub fn get(
@@ -926,9 +866,7 @@ pub struct Sources<'a> {
     client: &'a Client,
 }
 impl<'a> Sources<'a> {
-    /// List Sources: `GET /sources`, scope `sources:read`.
-    ///
-    /// Page through the tenant's lead sources.
+    /// List Sources: `GET /sources`, scope `sources:read`. Page through the tenant's lead sources.
     ///
     /// Rules, behaviour and provenance: [`m::ListSourcesRequest`]; errors: [`m::ListSourcesError`].
     pub fn list(
@@ -951,9 +889,7 @@ impl<'a> Sources<'a> {
     ) -> c::Items<m::Source, m::ListSourcesError> {
         self.client.items(m::ListSourcesRequest::new().with_query(query))
     }
-    /// Create Source: `POST /sources`, scope `sources:write`.
-    ///
-    /// Create a lead-source label (where contacts come from).
+    /// Create Source: `POST /sources`, scope `sources:write`. Create a lead-source label (where contacts come from).
     ///
     /// Rules, behaviour and provenance: [`m::CreateSourceRequest`]; errors: [`m::CreateSourceError`].
     pub fn create(
@@ -964,9 +900,7 @@ impl<'a> Sources<'a> {
     > + 'a {
         self.client.execute(m::CreateSourceRequest::new(body))
     }
-    /// Get Source: `GET /sources/{id}`, scope `sources:read`.
-    ///
-    /// Fetch one lead source.
+    /// Get Source: `GET /sources/{id}`, scope `sources:read`. Fetch one lead source.
     ///
     /// Rules, behaviour and provenance: [`m::GetSourceRequest`]; errors: [`m::GetSourceError`].
     pub fn get(
@@ -975,9 +909,7 @@ impl<'a> Sources<'a> {
     ) -> impl Future<Output = Result<m::GetSourceResponse, m::GetSourceError>> + 'a {
         self.client.execute(m::GetSourceRequest::new(id))
     }
-    /// Update Source: `PATCH /sources/{id}`, scope `sources:write`.
-    ///
-    /// Rename a source.
+    /// Update Source: `PATCH /sources/{id}`, scope `sources:write`. Rename a source.
     ///
     /// Rules, behaviour and provenance: [`m::UpdateSourceRequest`]; errors: [`m::UpdateSourceError`].
     pub fn update(
@@ -989,9 +921,7 @@ impl<'a> Sources<'a> {
     > + 'a {
         self.client.execute(m::UpdateSourceRequest::new(id, body))
     }
-    /// Delete Source: `DELETE /sources/{id}`, scope `sources:write`.
-    ///
-    /// Permanently delete a source. Refused while any contact is assigned to it.
+    /// Delete Source: `DELETE /sources/{id}`, scope `sources:write`. Permanently delete a source. Refused while any contact is assigned to it.
     ///
     /// Rules, behaviour and provenance: [`m::DeleteSourceRequest`]; errors: [`m::DeleteSourceError`].
     pub fn delete(
@@ -1047,9 +977,7 @@ pub struct Statuses<'a> {
     client: &'a Client,
 }
 impl<'a> Statuses<'a> {
-    /// List Statuses: `GET /statuses`, scope `statuses:read`.
-    ///
-    /// Page through the tenant's contact statuses.
+    /// List Statuses: `GET /statuses`, scope `statuses:read`. Page through the tenant's contact statuses.
     ///
     /// Rules, behaviour and provenance: [`m::ListStatusesRequest`]; errors: [`m::ListStatusesError`].
     pub fn list(
@@ -1074,9 +1002,7 @@ impl<'a> Statuses<'a> {
     ) -> c::Items<m::Status, m::ListStatusesError> {
         self.client.items(m::ListStatusesRequest::new().with_query(query))
     }
-    /// Create Status: `POST /statuses`, scope `statuses:write`.
-    ///
-    /// Create a contact status (pipeline or lifecycle stage) with an optional colour.
+    /// Create Status: `POST /statuses`, scope `statuses:write`. Create a contact status (pipeline or lifecycle stage) with an optional colour.
     ///
     /// Rules, behaviour and provenance: [`m::CreateStatusRequest`]; errors: [`m::CreateStatusError`].
     pub fn create(
@@ -1087,9 +1013,7 @@ impl<'a> Statuses<'a> {
     > + 'a {
         self.client.execute(m::CreateStatusRequest::new(body))
     }
-    /// Get Status: `GET /statuses/{id}`, scope `statuses:read`.
-    ///
-    /// Fetch one contact status.
+    /// Get Status: `GET /statuses/{id}`, scope `statuses:read`. Fetch one contact status.
     ///
     /// Rules, behaviour and provenance: [`m::GetStatusRequest`]; errors: [`m::GetStatusError`].
     pub fn get(
@@ -1098,9 +1022,7 @@ impl<'a> Statuses<'a> {
     ) -> impl Future<Output = Result<m::GetStatusResponse, m::GetStatusError>> + 'a {
         self.client.execute(m::GetStatusRequest::new(id))
     }
-    /// Update Status: `PATCH /statuses/{id}`, scope `statuses:write`.
-    ///
-    /// Rename and/or recolour a status.
+    /// Update Status: `PATCH /statuses/{id}`, scope `statuses:write`. Rename and/or recolour a status.
     ///
     /// Rules, behaviour and provenance: [`m::UpdateStatusRequest`]; errors: [`m::UpdateStatusError`].
     pub fn update(
@@ -1112,9 +1034,7 @@ impl<'a> Statuses<'a> {
     > + 'a {
         self.client.execute(m::UpdateStatusRequest::new(id, body))
     }
-    /// Delete Status: `DELETE /statuses/{id}`, scope `statuses:write`.
-    ///
-    /// Permanently delete a status. Refused while any contact is assigned to it.
+    /// Delete Status: `DELETE /statuses/{id}`, scope `statuses:write`. Permanently delete a status. Refused while any contact is assigned to it.
     ///
     /// Rules, behaviour and provenance: [`m::DeleteStatusRequest`]; errors: [`m::DeleteStatusError`].
     pub fn delete(
@@ -1170,9 +1090,7 @@ pub struct Templates<'a> {
     client: &'a Client,
 }
 impl<'a> Templates<'a> {
-    /// List Templates: `GET /templates`, scope `templates:read`.
-    ///
-    /// Page through the tenant's locally stored WhatsApp message templates.
+    /// List Templates: `GET /templates`, scope `templates:read`. Page through the tenant's locally stored WhatsApp message templates.
     ///
     /// Rules, behaviour and provenance: [`m::ListTemplatesRequest`]; errors: [`m::ListTemplatesError`].
     pub fn list(
@@ -1197,9 +1115,7 @@ impl<'a> Templates<'a> {
     ) -> c::Items<m::Template, m::ListTemplatesError> {
         self.client.items(m::ListTemplatesRequest::new().with_query(query))
     }
-    /// Sync Templates from WhatsApp: `POST /templates/sync`, scope `templates:sync`.
-    ///
-    /// Pull every template from the connected WhatsApp Business Account (Meta) and refresh the local copies.
+    /// Sync Templates from WhatsApp: `POST /templates/sync`, scope `templates:sync`. Pull every template from the connected WhatsApp Business Account (Meta) and refresh the local copies.
     ///
     /// Rules, behaviour and provenance: [`m::SyncTemplatesRequest`]; errors: [`m::SyncTemplatesError`].
     pub fn sync(
@@ -1209,9 +1125,7 @@ impl<'a> Templates<'a> {
     > + 'a {
         self.client.execute(m::SyncTemplatesRequest::new())
     }
-    /// Get Template: `GET /templates/{id}`, scope `templates:read`.
-    ///
-    /// Fetch one template by its WhatsApp (Meta) template id.
+    /// Get Template: `GET /templates/{id}`, scope `templates:read`. Fetch one template by its WhatsApp (Meta) template id.
     ///
     /// Rules, behaviour and provenance: [`m::GetTemplateRequest`]; errors: [`m::GetTemplateError`].
     pub fn get(

@@ -5,10 +5,12 @@ use proc_macro2::TokenStream;
 
 use crate::ir::{Field, Provenance, Rules};
 
-/// The paragraphs of one doc comment.
+/// One doc comment: paragraphs of text, then the item's facts (rules, default, notes,
+/// contradictions, provenance), as a list when there are several.
 #[derive(Clone, Debug, Default)]
 pub struct Doc {
     paragraphs: Vec<String>,
+    facts: Vec<String>,
 }
 
 impl Doc {
@@ -32,17 +34,23 @@ impl Doc {
         self
     }
 
+    /// Adds a fact: one line of Markdown the emitter wrote (`Rules: ...`, `Note: ...`).
+    pub fn fact(mut self, text: String) -> Self {
+        self.facts.push(text);
+        self
+    }
+
     /// Adds `Note: ...` when there is a note.
     pub fn note(self, note: Option<&str>) -> Self {
         match note {
-            Some(n) => self.markdown(format!("Note: {}", escape(n.trim()))),
+            Some(n) => self.fact(format!("Note: {}", escape(n.trim()))),
             None => self,
         }
     }
 
     /// Adds "Documented: <page>" or "Inferred: reason".
     pub fn provenance(self, p: &Provenance) -> Self {
-        self.markdown(provenance(p))
+        self.fact(provenance(p))
     }
 
     /// Adds the provenance only when it is the item's own, not the one it inherits.
@@ -50,10 +58,17 @@ impl Doc {
         if p == parent { self } else { self.provenance(p) }
     }
 
-    /// `#[doc = " ..."]` per line, an empty one between paragraphs.
+    /// `#[doc = " ..."]` per line, an empty one between paragraphs. Several facts are one list,
+    /// unless a list ends the text (Markdown would join the two).
     pub fn tokens(&self) -> TokenStream {
+        let ends_in_list = self.paragraphs.last().is_some_and(|p| p.lines().last().is_some_and(|l| l.starts_with("- ")));
+        let facts = if self.facts.len() > 1 && !ends_in_list {
+            vec![self.facts.iter().map(|f| format!("- {f}")).collect::<Vec<_>>().join("\n")]
+        } else {
+            self.facts.clone()
+        };
         let mut lines = Vec::new();
-        for (i, paragraph) in self.paragraphs.iter().enumerate() {
+        for (i, paragraph) in self.paragraphs.iter().chain(&facts).enumerate() {
             if i > 0 {
                 lines.push(String::new());
             }
@@ -67,10 +82,10 @@ impl Doc {
 pub fn field(f: &Field, parent: &Provenance) -> Doc {
     let mut doc = Doc::new(&f.description);
     if let Some(rules) = rules(f) {
-        doc = doc.markdown(rules);
+        doc = doc.fact(rules);
     }
     if let Some(default) = &f.default {
-        doc = doc.markdown(format!("Default: `{default}`."));
+        doc = doc.fact(format!("Default: `{default}`."));
     }
     doc.note(f.note.as_deref()).own_provenance(&f.provenance, parent)
 }
@@ -166,6 +181,20 @@ mod tests {
         assert_eq!(escape("use `filter[type][like]=lea` or [x]"), r"use `filter[type][like]=lea` or \[x\]");
         assert_eq!(escape("field_1"), "field_1");
         assert_eq!(escape("(see https://a.b/c, and http://d.e)."), "(see <https://a.b/c>, and <http://d.e>).");
+    }
+
+    #[test]
+    fn several_facts_are_a_list() {
+        let one = Doc::new("Phone.").fact("Rules: max length 20.".into()).tokens();
+        let file = crate::write::rust_file(quote::quote!(#one pub struct S;), "x");
+        assert!(file.ends_with("\n/// Phone.\n///\n/// Rules: max length 20.\npub struct S;\n"), "{file}");
+        let two = Doc::new("Phone.").fact("Rules: max length 20.".into()).note(Some("see 4")).tokens();
+        let file = crate::write::rust_file(quote::quote!(#two pub struct S;), "x");
+        assert!(file.ends_with("\n/// Phone.\n///\n/// - Rules: max length 20.\n/// - Note: see 4\npub struct S;\n"), "{file}");
+        // After a list, a second list would join it: the facts stay paragraphs.
+        let after = Doc::new("Does.").markdown("Behaviour:\n- a".into()).note(Some("n")).note(Some("m")).tokens();
+        let file = crate::write::rust_file(quote::quote!(#after pub struct S;), "x");
+        assert!(file.ends_with("/// - a\n///\n/// Note: n\n///\n/// Note: m\npub struct S;\n"), "{file}");
     }
 
     #[test]
