@@ -747,17 +747,11 @@ impl Transport {
         attempts: u32,
     ) -> Result<Success<T>, Error<E>> {
         let inner = &*self.inner;
-        let h = |name: &Option<reqwest::header::HeaderName>| {
-            headers
-                .get(name.as_ref()?)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let request_id = h(&inner.headers.request_id);
-        let rate_limit = RateLimit {
-            limit: h(&inner.headers.limit).and_then(|v| v.trim().parse().ok()),
-            remaining: h(&inner.headers.remaining).and_then(|v| v.trim().parse().ok()),
-        };
+        let text = |name: &Option<reqwest::header::HeaderName>| headers.get(name.as_ref()?)?.to_str().ok();
+        // The numbers parse from the header's own bytes; only the request id is copied.
+        let number = |name| text(name).and_then(|v| v.trim().parse().ok());
+        let request_id = text(&inner.headers.request_id).map(str::to_owned);
+        let rate_limit = RateLimit { limit: number(&inner.headers.limit), remaining: number(&inner.headers.remaining) };
         let keys = &inner.keys;
         if !(200..300).contains(&status) {
             let body: Value = if bytes.is_empty() {
@@ -871,11 +865,22 @@ fn push_query(url: &mut String, pairs: &[(String, String)]) {
     }
 }
 
+/// The bytes a query key or value keeps as they are, as a table: one lookup per byte.
+const QUERY_KEEPS: [bool; 256] = {
+    let mut keeps = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        keeps[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'\'' | b'(' | b')' | b'*' | b',' | b';' | b':' | b'@' | b'/' | b'?');
+        b += 1;
+    }
+    keeps
+};
+
 fn push_encoded(url: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let keeps = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$'()*,;:@/?".contains(&b);
     let mut rest = text;
-    while let Some(at) = rest.bytes().position(|b| !keeps(b)) {
+    while let Some(at) = rest.bytes().position(|b| !QUERY_KEEPS[usize::from(b)]) {
         url.push_str(&rest[..at]);
         let byte = rest.as_bytes()[at];
         url.extend(['%', char::from(HEX[usize::from(byte >> 4)]), char::from(HEX[usize::from(byte & 15)])]);
