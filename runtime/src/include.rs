@@ -177,7 +177,7 @@ fn bit(index: u32) -> u64 {
 }
 
 fn trim_ascii(name: &str) -> &str {
-    name.trim_matches(|c: char| c.is_ascii_whitespace())
+    name.trim_ascii()
 }
 
 /// Parses one include name: trimmed, case-insensitive. Backs the derived `FromStr`.

@@ -142,6 +142,7 @@ impl<S: ScopeEnum> ScopeSet<S> {
     }
 }
 
+#[inline]
 fn bit(index: u32) -> u64 {
     1u64.checked_shl(index)
         .expect("a ScopeEnum index must be below 64")
