@@ -171,6 +171,8 @@ pub fn alternate(settings: &Settings, sides: usize, mut round: impl FnMut(usize)
             rate[side] = outcome.per_second();
             totals[side].merge(outcome);
         }
+        // On stderr, so that a disturbed round shows (the table takes the median of the ratios).
+        eprintln!("  round {}: {}", r + 1, rate.iter().map(|x| stats::rate(*x)).collect::<Vec<_>>().join(" | "));
         rates.push(rate);
     }
     Ok(Alternated { totals, rates })

@@ -630,55 +630,48 @@ impl Transport {
         loop {
             attempt += 1;
             let outcome = self.attempt(&call, timeout).await;
-            let wait = match &outcome {
-                Attempt::Answer {
-                    status,
-                    headers,
-                    bytes,
-                } => {
-                    let retryable =
-                        *status == 429 || *status == 503 || (*status >= 500 && call.idempotent());
-                    if retryable {
-                        Some(self.retry_after(headers, bytes).map_or_else(
-                            || Ok(policy.backoff(attempt)),
-                            |d| {
-                                if d <= policy.max_retry_after {
-                                    Ok(d)
-                                } else {
-                                    Err(())
-                                }
-                            },
-                        ))
-                    } else {
-                        None
-                    }
-                }
-                Attempt::Failed(e) => {
-                    let reached_server = !e.is_connect();
-                    let may_repeat =
-                        !reached_server || !call.sends_message || policy.retry_message_sends;
-                    may_repeat.then(|| Ok(policy.backoff(attempt)))
-                }
+            let delay = self.retry_delay(&outcome, &call, &policy, attempt).filter(|_| attempt < policy.max_attempts);
+            let Some(delay) = delay else {
+                return match outcome {
+                    Attempt::Failed(e) => Err(Error::Transport {
+                        source: e.without_url(),
+                        attempts: attempt,
+                    }),
+                    Attempt::Answer {
+                        status,
+                        headers,
+                        bytes,
+                    } => self.decode(&call, status, &headers, &bytes, attempt),
+                };
             };
-            if let Some(Ok(delay)) = wait
-                && attempt < policy.max_attempts
-            {
-                tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                // Boxed, as a retry is rare: the timer would grow every call's future.
-                Box::pin(tokio::time::sleep(delay)).await;
-                continue;
+            // Not held while waiting: the state kept across the sleep is every call's.
+            drop(outcome);
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            // Boxed, as a retry is rare: the timer would grow every call's future.
+            Box::pin(tokio::time::sleep(delay)).await;
+        }
+    }
+
+    /// How long to wait before the next attempt, or `None` when the outcome is final: a 429,
+    /// a 503 or an idempotent call's 5xx (after `Retry-After`, unless it is longer than the
+    /// policy allows), or a transport failure that may be repeated.
+    fn retry_delay(&self, outcome: &Attempt, call: &Call, policy: &RetryPolicy, attempt: u32) -> Option<Duration> {
+        match outcome {
+            Attempt::Answer { status, headers, bytes } => {
+                let retryable = *status == 429 || *status == 503 || (*status >= 500 && call.idempotent());
+                if !retryable {
+                    return None;
+                }
+                match self.retry_after(headers, bytes) {
+                    None => Some(policy.backoff(attempt)),
+                    Some(d) => (d <= policy.max_retry_after).then_some(d),
+                }
             }
-            return match outcome {
-                Attempt::Failed(e) => Err(Error::Transport {
-                    source: e.without_url(),
-                    attempts: attempt,
-                }),
-                Attempt::Answer {
-                    status,
-                    headers,
-                    bytes,
-                } => self.decode(&call, status, &headers, &bytes, attempt),
-            };
+            Attempt::Failed(e) => {
+                let reached_server = !e.is_connect();
+                let may_repeat = !reached_server || !call.sends_message || policy.retry_message_sends;
+                may_repeat.then(|| policy.backoff(attempt))
+            }
         }
     }
 
