@@ -51,7 +51,7 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
             format!("client: generated `contacts().get(id, include all)`, {} tasks, against the hand-written server", settings.connections()),
             format!("{} (p99 {}, p50 {})", stats::rate(generated_rps), stats::duration(g99), stats::duration(g50)),
         )
-        .compared(format!("raw reqwest (same 30 s timeout) + serde_json {} (p99 {}, p50 {})", stats::rate(raw_rps), stats::duration(r99), stats::duration(r50)))
+        .compared(format!("raw reqwest (same timeout, user agent and Accept) + serde_json {} (p99 {}, p50 {})", stats::rate(raw_rps), stats::duration(r99), stats::duration(r50)))
         .ratio(ratio)
         .target("≥ 0.95", ratio >= 0.95),
         instructions_row(settings)?,
@@ -107,12 +107,20 @@ fn all_includes() -> GetContactQuery {
     query
 }
 
-/// The raw side: reqwest with the generated client's default per-request timeout (30 s), so
-/// that both sides make the same calls (a timeout arms a timer per request: about 2,400
-/// instructions of each call, `examples/client_calls.rs`).
+/// The raw side: reqwest with the generated client's default per-request timeout (30 s) and
+/// user agent, so that both sides make the same calls (a timeout arms a timer per request:
+/// about 2,400 instructions of each call, `examples/client_calls.rs`) and send the same
+/// request (the server's share of the row is then the same on both sides).
 pub fn raw_client() -> Result<reqwest::Client, String> {
-    reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().map_err(|e| format!("reqwest: {e}"))
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .user_agent(RAW_USER_AGENT)
+        .build()
+        .map_err(|e| format!("reqwest: {e}"))
 }
+
+/// The generated client's default user agent, which `raw_client` sends too.
+const RAW_USER_AGENT: &str = concat!("wacr-client/", env!("CARGO_PKG_VERSION"));
 
 /// Instructions per call of each side under callgrind, client and server together (the
 /// server's share is the same on every side).
@@ -142,7 +150,13 @@ struct Envelope {
 }
 
 pub async fn raw_get(http: reqwest::Client, url: String) -> Result<(), String> {
-    let response = http.get(url).bearer_auth(TOKEN).send().await.map_err(|e| e.to_string())?;
+    let response = http
+        .get(url)
+        .bearer_auth(TOKEN)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     let status = response.status();
     let body = response.bytes().await.map_err(|e| e.to_string())?;
     if !status.is_success() {
