@@ -136,19 +136,32 @@ pub struct Alternated {
     pub totals: Vec<load::Outcome>,
     /// `rates[round][side]`, requests per second.
     pub rates: Vec<Vec<f64>>,
+    /// `p99s[round][side]`, each round's own 99th percentile latency, in seconds.
+    pub p99s: Vec<Vec<f64>>,
 }
 
 impl Alternated {
     /// The median over rounds of side `a`'s throughput over side `b`'s in the same round: a
     /// round disturbed by the machine's other work moves it less than the totals' ratio.
     pub fn throughput_ratio(&self, a: usize, b: usize) -> f64 {
-        let mut ratios: Vec<f64> = self.rates.iter().map(|r| r[a] / r[b].max(f64::MIN_POSITIVE)).collect();
-        ratios.sort_by(f64::total_cmp);
-        match ratios.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => ratios[n / 2],
-            n => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
-        }
+        median_ratio(&self.rates, a, b)
+    }
+
+    /// The median over rounds of side `a`'s p99 latency over side `b`'s in the same round: a
+    /// stall of the machine in one round lands in one side's merged p99 (it holds its slowest
+    /// 1%), but moves this median little.
+    pub fn p99_ratio(&self, a: usize, b: usize) -> f64 {
+        median_ratio(&self.p99s, a, b)
+    }
+}
+
+fn median_ratio(per_round: &[Vec<f64>], a: usize, b: usize) -> f64 {
+    let mut ratios: Vec<f64> = per_round.iter().map(|r| r[a] / r[b].max(f64::MIN_POSITIVE)).collect();
+    ratios.sort_by(f64::total_cmp);
+    match ratios.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => ratios[n / 2],
+        n => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
     }
 }
 
@@ -159,21 +172,24 @@ pub fn alternate(settings: &Settings, sides: usize, mut round: impl FnMut(usize)
         round(side)?;
     }
     let mut totals: Vec<load::Outcome> = (0..sides).map(|_| load::Outcome::default()).collect();
-    let mut rates = Vec::new();
+    let (mut rates, mut p99s) = (Vec::new(), Vec::new());
     for r in 0..settings.rounds() {
         let order: Vec<usize> = if r % 2 == 0 { (0..sides).collect() } else { (0..sides).rev().collect() };
-        let mut rate = vec![0.0; sides];
+        let (mut rate, mut p99) = (vec![0.0; sides], vec![0.0; sides]);
         for side in order {
-            let outcome = round(side)?;
+            let mut outcome = round(side)?;
             if outcome.failed > 0 {
                 return Err(format!("{} failed requests, the first: {}", outcome.failed, outcome.first_failure.unwrap_or_default()));
             }
             rate[side] = outcome.per_second();
+            p99[side] = outcome.p50_p99().1.as_secs_f64();
             totals[side].merge(outcome);
         }
         // On stderr, so that a disturbed round shows (the table takes the median of the ratios).
-        eprintln!("  round {}: {}", r + 1, rate.iter().map(|x| stats::rate(*x)).collect::<Vec<_>>().join(" | "));
+        let shown: Vec<String> = (0..sides).map(|s| format!("{} (p99 {})", stats::rate(rate[s]), stats::duration(Duration::from_secs_f64(p99[s])))).collect();
+        eprintln!("  round {}: {}", r + 1, shown.join(" | "));
         rates.push(rate);
+        p99s.push(p99);
     }
-    Ok(Alternated { totals, rates })
+    Ok(Alternated { totals, rates, p99s })
 }
