@@ -427,7 +427,7 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
     let mut fields = Vec::new();
     for p in &op.path_params {
         let (field, wire) = (ident(&p.rust), &p.wire);
-        steps.push(quote!(let #field = call.path(#wire).await?;));
+        steps.push(quote!(let #field = call.path(#wire)?;));
         fields.push(quote!(#field));
     }
     if op.has_query() {

@@ -1632,7 +1632,7 @@ async fn get_comments<S: CommentsApi>(
     let mut call = s
         .begin::<m::GetCommentsRequest>(req, Some("Comments retrieved successfully"))
         .await?;
-    let mobile = call.path("mobile").await?;
+    let mobile = call.path("mobile")?;
     let request = m::GetCommentsRequest { mobile };
     let result = CommentsApi::list(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -1644,7 +1644,7 @@ async fn add_comment<S: CommentsApi>(
     let mut call = s
         .begin::<m::AddCommentRequest>(req, Some("Comment added successfully"))
         .await?;
-    let mobile = call.path("mobile").await?;
+    let mobile = call.path("mobile")?;
     let body = call.json::<m::AddCommentBody>(rules::ADD_COMMENT_BODY).await?;
     let request = m::AddCommentRequest {
         mobile,
@@ -1700,7 +1700,7 @@ async fn get_contact<S: ContactsApi>(
     let mut call = s
         .begin::<m::GetContactRequest>(req, Some("Contact retrieved successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let query = call
         .query(&rt::QuerySpec::PLAIN, |pairs| m::GetContactQuery::from_pairs(pairs))?;
     let include = query.include;
@@ -1715,7 +1715,7 @@ async fn update_contact<S: ContactsApi>(
     let mut call = s
         .begin::<m::UpdateContactRequest>(req, Some("Contact updated successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let body = call.json::<m::UpdateContactBody>(rules::UPDATE_CONTACT_BODY).await?;
     let request = m::UpdateContactRequest {
         id,
@@ -1731,7 +1731,7 @@ async fn delete_contact<S: ContactsApi>(
     let mut call = s
         .begin::<m::DeleteContactRequest>(req, Some("Contact deleted successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::DeleteContactRequest { id };
     let result = ContactsApi::delete(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -1805,7 +1805,7 @@ async fn get_group<S: GroupsApi>(State(s): rt::State<S>, req: rt::Request) -> rt
     let mut call = s
         .begin::<m::GetGroupRequest>(req, Some("Group retrieved successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::GetGroupRequest { id };
     let result = GroupsApi::get(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -1817,7 +1817,7 @@ async fn update_group<S: GroupsApi>(
     let mut call = s
         .begin::<m::UpdateGroupRequest>(req, Some("Group updated successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let body = call.json::<m::UpdateGroupBody>(rules::UPDATE_GROUP_BODY).await?;
     let request = m::UpdateGroupRequest { id, body };
     let result = GroupsApi::update(s.service(), call.principal(), request).await;
@@ -1830,7 +1830,7 @@ async fn delete_group<S: GroupsApi>(
     let mut call = s
         .begin::<m::DeleteGroupRequest>(req, Some("Group deleted successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::DeleteGroupRequest { id };
     let result = GroupsApi::delete(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -1844,7 +1844,7 @@ async fn add_contacts_to_group<S: GroupsApi>(
             m::AddContactsToGroupRequest,
         >(req, Some("Contacts added to group successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let body = call
         .json::<m::AddContactsToGroupBody>(rules::ADD_CONTACTS_TO_GROUP_BODY)
         .await?;
@@ -1864,7 +1864,7 @@ async fn remove_contacts_from_group<S: GroupsApi>(
             m::RemoveContactsFromGroupRequest,
         >(req, Some("Contacts removed from group successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let body = call
         .json::<m::RemoveContactsFromGroupBody>(rules::REMOVE_CONTACTS_FROM_GROUP_BODY)
         .await?;
@@ -1972,7 +1972,7 @@ async fn get_message<S: MessagesApi>(
     let mut call = s
         .begin::<m::GetMessageRequest>(req, Some("Message retrieved successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::GetMessageRequest { id };
     let result = MessagesApi::get(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -2017,7 +2017,7 @@ async fn get_source<S: SourcesApi>(
     let mut call = s
         .begin::<m::GetSourceRequest>(req, Some("Source retrieved successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::GetSourceRequest { id };
     let result = SourcesApi::get(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -2029,7 +2029,7 @@ async fn update_source<S: SourcesApi>(
     let mut call = s
         .begin::<m::UpdateSourceRequest>(req, Some("Source updated successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let body = call.json::<m::UpdateSourceBody>(rules::UPDATE_SOURCE_BODY).await?;
     let request = m::UpdateSourceRequest { id, body };
     let result = SourcesApi::update(s.service(), call.principal(), request).await;
@@ -2042,7 +2042,7 @@ async fn delete_source<S: SourcesApi>(
     let mut call = s
         .begin::<m::DeleteSourceRequest>(req, Some("Source deleted successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::DeleteSourceRequest { id };
     let result = SourcesApi::delete(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -2087,7 +2087,7 @@ async fn get_status<S: StatusesApi>(
     let mut call = s
         .begin::<m::GetStatusRequest>(req, Some("Status retrieved successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::GetStatusRequest { id };
     let result = StatusesApi::get(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -2099,7 +2099,7 @@ async fn update_status<S: StatusesApi>(
     let mut call = s
         .begin::<m::UpdateStatusRequest>(req, Some("Status updated successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let body = call.json::<m::UpdateStatusBody>(rules::UPDATE_STATUS_BODY).await?;
     let request = m::UpdateStatusRequest { id, body };
     let result = StatusesApi::update(s.service(), call.principal(), request).await;
@@ -2112,7 +2112,7 @@ async fn delete_status<S: StatusesApi>(
     let mut call = s
         .begin::<m::DeleteStatusRequest>(req, Some("Status deleted successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::DeleteStatusRequest { id };
     let result = StatusesApi::delete(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -2153,7 +2153,7 @@ async fn get_template<S: TemplatesApi>(
     let mut call = s
         .begin::<m::GetTemplateRequest>(req, Some("Template retrieved successfully"))
         .await?;
-    let id = call.path("id").await?;
+    let id = call.path("id")?;
     let request = m::GetTemplateRequest { id };
     let result = TemplatesApi::get(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
