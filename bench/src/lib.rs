@@ -66,15 +66,16 @@ impl Settings {
         Settings { root, sections: Section::ALL.to_vec(), quick: false }
     }
 
-    /// Length of one load round.
+    /// Length of one load round: short, so that the two sides' rounds of a pair run close
+    /// together and a slow spell of the machine (seconds long on a shared host) hits both.
     pub fn round(&self) -> Duration {
-        if self.quick { Duration::from_millis(400) } else { Duration::from_secs(3) }
+        if self.quick { Duration::from_millis(400) } else { Duration::from_millis(1500) }
     }
 
     /// Rounds per side of a comparison (alternating sides, so drift in the machine's load
-    /// hits both alike).
+    /// hits both alike; the ratios are medians over rounds).
     pub fn rounds(&self) -> usize {
-        if self.quick { 2 } else { 6 }
+        if self.quick { 2 } else { 12 }
     }
 
     /// Concurrent keep-alive connections (or client tasks) of the glue and client rows.
