@@ -162,7 +162,7 @@ impl<'a> Scope<'a> {
     /// Reads the input; anything but an enum is recorded as an error and read as having no
     /// variants.
     pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput) -> Self {
-        let krate = attr::scope_container(errors, &input.attrs);
+        let krate = attr::crate_container(errors, &input.attrs, "scope");
         let Data::Enum(data) = &input.data else {
             let variants = shape_error(errors, input, "Scope", "enums of unit variants");
             return Scope {

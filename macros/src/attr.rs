@@ -103,7 +103,7 @@ mod kw {
 
 const RESOURCE_KEYS: &[&str] = &["include", "crate"];
 const INCLUDE_KEYS: &[&str] = &["rename"];
-const SCOPE_KEYS: &[&str] = &["crate"];
+const CRATE_KEYS: &[&str] = &["crate"];
 const OPERATION_KEYS: &[&str] = &["id", "method", "path", "scope", "status", "new", "crate"];
 const WIRE_KEYS: &[&str] = &["name", "code", "crate"];
 /// Field keys of `#[serde]` the lean derives honour.
@@ -226,12 +226,13 @@ fn serde_rename(meta: &ParseNestedMeta) -> syn::Result<String> {
     Ok(name)
 }
 
-/// Reads `#[scope(crate = path)]` on a scope enum.
-pub(crate) fn scope_container(errors: &Errors, attrs: &[Attribute]) -> Option<Path> {
+/// Reads `#[name(crate = path)]` on a container whose helper `name` takes only that key:
+/// `#[scope(...)]` on a scope enum, `#[query(...)]` and `#[filter(...)]` on their structs.
+pub(crate) fn crate_container(errors: &Errors, attrs: &[Attribute], name: &str) -> Option<Path> {
     let mut krate = None;
     let mut seen = Vec::new();
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("scope")) {
-        parse_keys(errors, attr, SCOPE_KEYS, &mut seen, |_, meta| {
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident(name)) {
+        parse_keys(errors, attr, CRATE_KEYS, &mut seen, |_, meta| {
             krate = Some(crate_path(meta)?);
             Ok(())
         });

@@ -66,25 +66,26 @@ pub(crate) fn derive_lean(input: &DeriveInput, direction: Direction) -> TokenStr
     }
 }
 
+/// The named fields of a struct, or an error naming the derive.
+pub(crate) fn named_fields<'a>(input: &'a DeriveInput, derive: &str) -> syn::Result<Vec<&'a syn::Field>> {
+    match &input.data {
+        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(fields), .. }) => Ok(fields.named.iter().collect()),
+        _ => Err(syn::Error::new_spanned(&input.ident, format!("#[derive({derive})] applies to structs with named fields"))),
+    }
+}
+
 /// `new` of a struct with named fields: the fields serde cannot leave out are its arguments, in
 /// declaration order; the others (`#[serde(default)]`, `skip`, `skip_deserializing`) start at
 /// their `Default`.
 pub(crate) fn derive_new(input: &DeriveInput) -> TokenStream {
-    let fields = match &input.data {
-        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(fields), .. }) => &fields.named,
-        _ => {
-            let message = "#[derive(New)] applies to structs with named fields";
-            return syn::Error::new_spanned(&input.ident, message).into_compile_error();
-        }
+    let fields = match named_fields(input, "New") {
+        Ok(fields) => fields,
+        Err(error) => return error.into_compile_error(),
     };
     let (defaults, args): (Vec<&syn::Field>, Vec<&syn::Field>) =
-        fields.iter().partition(|f| crate::attr::serde_defaulted(&f.attrs));
-    let arg_names = args.iter().map(|f| &f.ident);
+        fields.into_iter().partition(|f| crate::attr::serde_defaulted(&f.attrs));
+    let arg_names: Vec<_> = args.iter().map(|f| &f.ident).collect();
     let arg_types = args.iter().map(|f| &f.ty);
-    let inits = args.iter().map(|f| {
-        let name = &f.ident;
-        quote!(#name)
-    });
     let default_names = defaults.iter().map(|f| &f.ident);
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -99,7 +100,7 @@ pub(crate) fn derive_new(input: &DeriveInput) -> TokenStream {
             #[doc = #doc]
             #[allow(clippy::too_many_arguments)]
             pub fn new(#(#arg_names: #arg_types),*) -> Self {
-                #ident { #(#inits,)* #(#default_names: ::core::default::Default::default(),)* }
+                #ident { #(#arg_names,)* #(#default_names: ::core::default::Default::default(),)* }
             }
         }
     }

@@ -5,10 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt as _;
-use syn::{Attribute, DeriveInput, Ident, LitStr, Type};
+use syn::{DeriveInput, Ident, LitStr, Type};
 
+use crate::attr;
 use crate::ctxt::Errors;
-use crate::expand::runtime;
+use crate::expand::{named_fields, runtime};
 
 /// How one query field renders and parses, read from its type and `#[query(...)]`.
 enum Kind {
@@ -27,14 +28,6 @@ struct QueryField<'a> {
     key: String,
     aliases: Vec<LitStr>,
     kind: Kind,
-}
-
-/// The named fields of a struct, or an error naming the derive.
-fn named_fields<'a>(input: &'a DeriveInput, derive: &str) -> syn::Result<Vec<&'a syn::Field>> {
-    match &input.data {
-        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(fields), .. }) => Ok(fields.named.iter().collect()),
-        _ => Err(syn::Error::new_spanned(&input.ident, format!("#[derive({derive})] applies to structs with named fields"))),
-    }
 }
 
 /// The last path segment of a type: `Option` for `Option<u32>`, `IncludeSet` for
@@ -94,7 +87,7 @@ pub(crate) fn derive_query(input: &DeriveInput) -> TokenStream {
     };
     let errors = Errors::default();
     let fields: Vec<QueryField> = fields.into_iter().filter_map(|f| query_field(&errors, f)).collect();
-    let krate = krate(&errors, &input.attrs, "query");
+    let krate = attr::crate_container(&errors, &input.attrs, "query");
     if let Err(error) = errors.finish() {
         return error.into_compile_error();
     }
@@ -198,7 +191,7 @@ pub(crate) fn derive_filters(input: &DeriveInput) -> TokenStream {
         wires.push(wire);
         ops.push(allowed);
     }
-    let krate = krate(&errors, &input.attrs, "filter");
+    let krate = attr::crate_container(&errors, &input.attrs, "filter");
     if let Err(error) = errors.finish() {
         return error.into_compile_error();
     }
@@ -242,23 +235,4 @@ pub(crate) fn derive_filters(input: &DeriveInput) -> TokenStream {
             }
         }
     }
-}
-
-/// `#[query(crate = path)]` / `#[filter(crate = path)]` on the container.
-fn krate(errors: &Errors, attrs: &[Attribute], name: &str) -> Option<syn::Path> {
-    let mut out = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("crate") {
-                out = Some(meta.value()?.parse()?);
-                Ok(())
-            } else {
-                Err(meta.error(format!("unknown key in #[{name}(...)] on the struct; expected `crate`")))
-            }
-        });
-        if let Err(error) = result {
-            errors.push(error);
-        }
-    }
-    out
 }

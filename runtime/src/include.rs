@@ -160,7 +160,7 @@ impl<I: Include> IncludeSet<I> {
     pub fn parse(value: &str) -> Result<Self, IncludeError> {
         let names = value
             .split(',')
-            .map(trim_ascii)
+            .map(str::trim_ascii)
             .filter(|name| !name.is_empty());
         names.map(include_from_str::<I>).collect()
     }
@@ -176,14 +176,10 @@ fn bit(index: u32) -> u64 {
         .expect("an Include index must be below 64")
 }
 
-fn trim_ascii(name: &str) -> &str {
-    name.trim_ascii()
-}
-
 /// Parses one include name: trimmed, case-insensitive. Backs the derived `FromStr`.
 #[doc(hidden)]
 pub fn include_from_str<I: Include>(name: &str) -> Result<I, IncludeError> {
-    let name = trim_ascii(name);
+    let name = name.trim_ascii();
     I::ALL
         .iter()
         .copied()

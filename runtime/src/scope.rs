@@ -151,7 +151,7 @@ fn bit(index: u32) -> u64 {
 /// Parses one scope string: trimmed, matched exactly. Backs the derived `FromStr`.
 #[doc(hidden)]
 pub fn scope_from_str<S: ScopeEnum>(scope: &str) -> Result<S, ScopeError> {
-    let scope = scope.trim_matches(|c: char| c.is_ascii_whitespace());
+    let scope = scope.trim_ascii();
     S::ALL
         .iter()
         .copied()

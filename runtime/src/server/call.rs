@@ -12,11 +12,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use futures::FutureExt as _;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, OriginalUri, RawPathParams, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue};
+use futures::FutureExt as _;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
