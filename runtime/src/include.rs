@@ -158,11 +158,11 @@ impl<I: Include> IncludeSet<I> {
     ///
     /// The first name that is not a relation of `I`.
     pub fn parse(value: &str) -> Result<Self, IncludeError> {
-        let names = value
-            .split(',')
-            .map(str::trim_ascii)
-            .filter(|name| !name.is_empty());
-        names.map(include_from_str::<I>).collect()
+        let mut set = Self::new();
+        for name in value.split(',').map(str::trim_ascii).filter(|name| !name.is_empty()) {
+            set.insert(include_from_str::<I>(name)?);
+        }
+        Ok(set)
     }
 
     /// The `?include=` value for this set, or `None` when the set is empty (omit the parameter).

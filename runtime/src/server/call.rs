@@ -32,7 +32,7 @@ use crate::file::{File, MultipartBody};
 use crate::operation::Operation;
 use crate::page::Page;
 use crate::query::QueryError;
-use crate::scope::ScopeEnum;
+use crate::scope::{ScopeEnum, ScopeSet};
 
 /// Server settings.
 #[derive(Clone)]
@@ -128,44 +128,69 @@ impl<S: Send + Sync + 'static> Shared<S> {
     /// Starts operation `R`: 401 without a known bearer token, 403 without `R::SCOPE`, 429
     /// when the token's per-minute limit is spent. `message` is the success message.
     ///
-    /// The call is boxed: the handler's future holds it across the operation's `await`, and
-    /// axum moves that future into a box of its own at each layer, so a smaller future is
-    /// fewer bytes copied into fresh memory per request.
-    pub async fn begin<R: Operation>(&self, request: Request, message: Option<&'static str>) -> Result<Box<Call<R::Scope>>, Response>
+    /// The request goes into a boxed [`Call`] before the first `await`, and the future keeps
+    /// only the box: the handler's future holds this one, and axum moves that future into a box
+    /// of its own at each layer, so a smaller future is fewer bytes copied per request (and
+    /// below 1 KiB, an allocation the system allocator serves from its small bins).
+    pub fn begin<R: Operation>(
+        &self,
+        request: Request,
+        message: Option<&'static str>,
+    ) -> impl Future<Output = Result<Box<Call<R::Scope>>, Response>> + Send + '_
     where
         S: Authenticator<R::Scope>,
     {
         let conventions = self.conventions();
-        let codes = &conventions.codes;
-        let (parts, body) = request.into_parts();
-        let unauthorized = || glue_error(conventions, &codes.unauthorized, None);
-        let names = &self.inner.names;
-        let token = names.auth.as_ref().and_then(|name| bearer_token(&parts.headers, name)).ok_or_else(unauthorized)?;
-        let principal = self.service().authenticate(token).await.ok_or_else(unauthorized)?;
-        if let Some(scope) = R::SCOPE.filter(|s| !principal.scopes.contains(*s)) {
-            let details = single(conventions.required_scope_key, scope.as_str().into());
-            return Err(glue_error(conventions, &codes.insufficient_scope, Some(details)));
-        }
         let config = &self.inner.config;
-        let mut call = Call {
+        let (parts, body) = request.into_parts();
+        let mut call = Box::new(Call {
             conventions,
-            principal,
-            pairs: query::pairs(parts.uri.query()),
+            // Replaced by the token's principal before the call is handed out.
+            principal: Principal::new(0, String::new(), ScopeSet::new()),
             parts,
+            pairs: Vec::new(),
             body: Some(body),
             status: R::SUCCESS_STATUS,
             message,
             error_messages: &[],
-            names: Arc::clone(names),
+            names: Arc::clone(&self.inner.names),
             rate: None,
             json_limit: config.json_limit,
             limiter: config.rate_limiter.clone(),
             fields: Vec::new(),
             relations: &[],
             body_json: Map::new(),
-        };
-        call.token_limit()?;
-        Ok(Box::new(call))
+        });
+        async move {
+            let codes = &conventions.codes;
+            let unauthorized = || glue_error(conventions, &codes.unauthorized, None);
+            let header = self.inner.names.auth.as_ref();
+            let token = header.and_then(|name| bearer_token(&call.parts.headers, name)).ok_or_else(unauthorized)?;
+            let principal = self.service().authenticate(token).await.ok_or_else(unauthorized)?;
+            if let Some(scope) = R::SCOPE.filter(|s| !principal.scopes.contains(*s)) {
+                let details = single(conventions.required_scope_key, scope.as_str().into());
+                return Err(glue_error(conventions, &codes.insufficient_scope, Some(details)));
+            }
+            call.principal = principal;
+            call.pairs = query::pairs(call.parts.uri.query());
+            call.token_limit()?;
+            Ok(call)
+        }
+    }
+}
+
+/// `f` of `prefix` and `rest` joined, in a stack buffer when they fit (a per-request key
+/// without an allocation).
+fn joined<T>(prefix: &str, rest: &str, f: impl FnOnce(&str) -> T) -> T {
+    let mut buffer = [0u8; 96];
+    let len = prefix.len() + rest.len();
+    let Some(key) = buffer.get_mut(..len) else { return f(&[prefix, rest].concat()) };
+    let (head, tail) = key.split_at_mut(prefix.len());
+    head.copy_from_slice(prefix.as_bytes());
+    tail.copy_from_slice(rest.as_bytes());
+    match std::str::from_utf8(key) {
+        Ok(key) => f(key),
+        Err(_) => unreachable!("two strings joined are UTF-8"),
     }
 }
 
@@ -374,8 +399,7 @@ impl<Sc: ScopeEnum> Call<Sc> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
         let limits = &self.conventions.rate_limit;
         let limit = self.principal.rate_limit.unwrap_or(limits.default_per_minute);
-        let key = ["token:", &self.principal.token_id].concat();
-        let decision = limiter.hit(&key, limit, Duration::from_secs(60));
+        let decision = joined("token:", &self.principal.token_id, |key| limiter.hit(key, limit, Duration::from_secs(60)));
         self.rate = Some((decision.limit, decision.remaining));
         if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
     }
@@ -471,7 +495,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::scope::{ScopeError, ScopeSet, scope_from_str};
+    use crate::scope::{ScopeError, scope_from_str};
     use crate::server::testing::CONVENTIONS;
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -561,6 +585,15 @@ mod tests {
     fn info(code: &'static str) -> CodeInfo {
         let status = if code == "VALIDATION_ERROR" { 422 } else { 404 };
         CodeInfo { code: code.to_owned(), status, message: Some("Catalogue message") }
+    }
+
+    #[test]
+    fn joined_keys_fit_the_buffer_or_are_allocated() {
+        assert_eq!(joined("token:", "abc", str::to_owned), "token:abc");
+        assert_eq!(joined("token:", "", str::to_owned), "token:");
+        assert_eq!(joined("token:", "é", str::len), 8);
+        let long = "x".repeat(200);
+        assert_eq!(joined("token:", &long, str::to_owned), format!("token:{long}"));
     }
 
     #[tokio::test]
