@@ -84,6 +84,12 @@ fn prelude(api: &Api) -> TokenStream {
             }
         }
 
+        /// What an operation method returns: a future of the request's data or its typed error,
+        /// [`Result`]`<R::Output, R::Error>` (a trait only to name that in one word).
+        pub trait Reply<R: ClientRequest>: Future<Output = Result<R::Output, R::Error>> {}
+
+        impl<R: ClientRequest, F: Future<Output = Result<R::Output, R::Error>>> Reply<R> for F {}
+
         /// An operation the client can send: implemented for every generated `…Request`.
         pub trait ClientRequest: wacr_runtime::Operation {
             /// The success data.
@@ -245,14 +251,16 @@ fn method_doc(op: &Operation) -> TokenStream {
     }
     let mut lines = vec![head, String::new()];
     let (request, error) = (ident::op::request(&op.type_prefix), ident::op::error(&op.type_prefix));
-    lines.push(format!("Rules, behaviour and provenance: [`m::{request}`]; errors: [`m::{error}`]."));
+    let response = ident::op::response(&op.type_prefix);
+    lines.push(format!(
+        "Answers [`m::{response}`]; rules, behaviour and provenance: [`m::{request}`]; errors: [`m::{error}`]."
+    ));
     docs(&lines)
 }
 
 fn operation_method(op: &Operation) -> TokenStream {
     let name = id(&op.name);
-    let response = format_ident!("{}", ident::op::response(&op.type_prefix));
-    let error = format_ident!("{}", ident::op::error(&op.type_prefix));
+    let request_type = format_ident!("{}", ident::op::request(&op.type_prefix));
     let mut args = Vec::new();
     for p in &op.path_params {
         let arg = id(&p.rust);
@@ -272,7 +280,7 @@ fn operation_method(op: &Operation) -> TokenStream {
     let streams = op.is_list().then(|| list_streams(op, &args, &request));
     quote! {
         #doc
-        pub fn #name(&self, #(#args),*) -> impl Future<Output = Result<m::#response, m::#error>> + 'a {
+        pub fn #name(&self, #(#args),*) -> impl Reply<m::#request_type> + 'a {
             self.client.execute(#request)
         }
 

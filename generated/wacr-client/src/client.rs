@@ -38,6 +38,10 @@ fn call_of<R: ClientRequest>(request: &R) -> c::Call {
         sends_message: R::SENDS_MESSAGE,
     }
 }
+/// What an operation method returns: a future of the request's data or its typed error,
+/// [`Result`]`<R::Output, R::Error>` (a trait only to name that in one word).
+pub trait Reply<R: ClientRequest>: Future<Output = Result<R::Output, R::Error>> {}
+impl<R: ClientRequest, F: Future<Output = Result<R::Output, R::Error>>> Reply<R> for F {}
 /// An operation the client can send: implemented for every generated `…Request`.
 pub trait ClientRequest: wacr_runtime::Operation {
     /// The success data.
@@ -220,32 +224,20 @@ pub struct Account<'a> {
 impl<'a> Account<'a> {
     /// Get Account Info: `GET /account`, scope `account:read`. Return the calling tenant's account record plus its current subscription.
     ///
-    /// Rules, behaviour and provenance: [`m::GetAccountInfoRequest`]; errors: [`m::GetAccountInfoError`].
-    pub fn get(
-        &self,
-    ) -> impl Future<
-        Output = Result<m::GetAccountInfoResponse, m::GetAccountInfoError>,
-    > + 'a {
+    /// Answers [`m::GetAccountInfoResponse`]; rules, behaviour and provenance: [`m::GetAccountInfoRequest`]; errors: [`m::GetAccountInfoError`].
+    pub fn get(&self) -> impl Reply<m::GetAccountInfoRequest> + 'a {
         self.client.execute(m::GetAccountInfoRequest::new())
     }
     /// Get Usage Statistics: `GET /account/usage`, scope `account:read`. Report the current consumption of each plan-limited feature against its limit.
     ///
-    /// Rules, behaviour and provenance: [`m::GetUsageStatisticsRequest`]; errors: [`m::GetUsageStatisticsError`].
-    pub fn usage(
-        &self,
-    ) -> impl Future<
-        Output = Result<m::GetUsageStatisticsResponse, m::GetUsageStatisticsError>,
-    > + 'a {
+    /// Answers [`m::GetUsageStatisticsResponse`]; rules, behaviour and provenance: [`m::GetUsageStatisticsRequest`]; errors: [`m::GetUsageStatisticsError`].
+    pub fn usage(&self) -> impl Reply<m::GetUsageStatisticsRequest> + 'a {
         self.client.execute(m::GetUsageStatisticsRequest::new())
     }
     /// Get Plan Limits: `GET /account/limits`, scope `account:read`. Return the plan's numeric limits, the token's API rate limit and the plan's feature flags.
     ///
-    /// Rules, behaviour and provenance: [`m::GetPlanLimitsRequest`]; errors: [`m::GetPlanLimitsError`].
-    pub fn limits(
-        &self,
-    ) -> impl Future<
-        Output = Result<m::GetPlanLimitsResponse, m::GetPlanLimitsError>,
-    > + 'a {
+    /// Answers [`m::GetPlanLimitsResponse`]; rules, behaviour and provenance: [`m::GetPlanLimitsRequest`]; errors: [`m::GetPlanLimitsError`].
+    pub fn limits(&self) -> impl Reply<m::GetPlanLimitsRequest> + 'a {
         self.client.execute(m::GetPlanLimitsRequest::new())
     }
 }
@@ -271,51 +263,44 @@ pub struct Auth<'a> {
 impl<'a> Auth<'a> {
     /// Send OTP/Verification Code: `POST /auth/send-otp`, scope `messages:send`. Deliver a caller-supplied one-time code to a phone through an approved AUTHENTICATION WhatsApp template and store it for later verification.
     ///
-    /// Rules, behaviour and provenance: [`m::SendOtpRequest`]; errors: [`m::SendOtpError`].
-    pub fn send_otp(
-        &self,
-        body: m::SendOtpBody,
-    ) -> impl Future<Output = Result<m::SendOtpResponse, m::SendOtpError>> + 'a {
+    /// Answers [`m::SendOtpResponse`]; rules, behaviour and provenance: [`m::SendOtpRequest`]; errors: [`m::SendOtpError`].
+    pub fn send_otp(&self, body: m::SendOtpBody) -> impl Reply<m::SendOtpRequest> + 'a {
         self.client.execute(m::SendOtpRequest::new(body))
     }
     /// Resend OTP: `POST /auth/resend`, scope `messages:send`. Issue a fresh server-generated OTP for a phone, replacing any earlier one for the same purpose.
     ///
-    /// Rules, behaviour and provenance: [`m::ResendOtpRequest`]; errors: [`m::ResendOtpError`].
+    /// Answers [`m::ResendOtpResponse`]; rules, behaviour and provenance: [`m::ResendOtpRequest`]; errors: [`m::ResendOtpError`].
     pub fn resend_otp(
         &self,
         body: m::ResendOtpBody,
-    ) -> impl Future<Output = Result<m::ResendOtpResponse, m::ResendOtpError>> + 'a {
+    ) -> impl Reply<m::ResendOtpRequest> + 'a {
         self.client.execute(m::ResendOtpRequest::new(body))
     }
     /// Verify OTP: `POST /auth/verify`, scope `messages:send`. Check a user-entered code against the active OTP of a phone and purpose (expiry, attempt count, value).
     ///
-    /// Rules, behaviour and provenance: [`m::VerifyOtpRequest`]; errors: [`m::VerifyOtpError`].
+    /// Answers [`m::VerifyOtpResponse`]; rules, behaviour and provenance: [`m::VerifyOtpRequest`]; errors: [`m::VerifyOtpError`].
     pub fn verify_otp(
         &self,
         body: m::VerifyOtpBody,
-    ) -> impl Future<Output = Result<m::VerifyOtpResponse, m::VerifyOtpError>> + 'a {
+    ) -> impl Reply<m::VerifyOtpRequest> + 'a {
         self.client.execute(m::VerifyOtpRequest::new(body))
     }
     /// Check OTP Status: `POST /auth/status`, scope `messages:send`. Inspect the OTP of a phone and purpose (expiry, attempts) without consuming it or counting an attempt.
     ///
-    /// Rules, behaviour and provenance: [`m::CheckOtpStatusRequest`]; errors: [`m::CheckOtpStatusError`].
+    /// Answers [`m::CheckOtpStatusResponse`]; rules, behaviour and provenance: [`m::CheckOtpStatusRequest`]; errors: [`m::CheckOtpStatusError`].
     pub fn otp_status(
         &self,
         body: m::CheckOtpStatusBody,
-    ) -> impl Future<
-        Output = Result<m::CheckOtpStatusResponse, m::CheckOtpStatusError>,
-    > + 'a {
+    ) -> impl Reply<m::CheckOtpStatusRequest> + 'a {
         self.client.execute(m::CheckOtpStatusRequest::new(body))
     }
     /// List Authentication Templates: `GET /auth/templates`, scope `templates:read`. Page through the tenant's APPROVED templates of category AUTHENTICATION, for use with Send OTP.
     ///
-    /// Rules, behaviour and provenance: [`m::ListAuthTemplatesRequest`]; errors: [`m::ListAuthTemplatesError`].
+    /// Answers [`m::ListAuthTemplatesResponse`]; rules, behaviour and provenance: [`m::ListAuthTemplatesRequest`]; errors: [`m::ListAuthTemplatesError`].
     pub fn list_templates(
         &self,
         query: m::ListAuthTemplatesQuery,
-    ) -> impl Future<
-        Output = Result<m::ListAuthTemplatesResponse, m::ListAuthTemplatesError>,
-    > + 'a {
+    ) -> impl Reply<m::ListAuthTemplatesRequest> + 'a {
         self.client.execute(m::ListAuthTemplatesRequest::new().with_query(query))
     }
     /// Every page of `list_templates`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -387,21 +372,18 @@ pub struct Comments<'a> {
 impl<'a> Comments<'a> {
     /// Get Comments: `GET /comments/{mobile}`, no scope. List the internal notes attached to a contact's chat, newest first.
     ///
-    /// Rules, behaviour and provenance: [`m::GetCommentsRequest`]; errors: [`m::GetCommentsError`].
-    pub fn list(
-        &self,
-        mobile: String,
-    ) -> impl Future<Output = Result<m::GetCommentsResponse, m::GetCommentsError>> + 'a {
+    /// Answers [`m::GetCommentsResponse`]; rules, behaviour and provenance: [`m::GetCommentsRequest`]; errors: [`m::GetCommentsError`].
+    pub fn list(&self, mobile: String) -> impl Reply<m::GetCommentsRequest> + 'a {
         self.client.execute(m::GetCommentsRequest::new(mobile))
     }
     /// Add Comment: `POST /comments/{mobile}`, no scope. Attach an internal (agent-only) note, optionally with media, to a contact's chat.
     ///
-    /// Rules, behaviour and provenance: [`m::AddCommentRequest`]; errors: [`m::AddCommentError`].
+    /// Answers [`m::AddCommentResponse`]; rules, behaviour and provenance: [`m::AddCommentRequest`]; errors: [`m::AddCommentError`].
     pub fn add(
         &self,
         mobile: String,
         body: m::AddCommentBody,
-    ) -> impl Future<Output = Result<m::AddCommentResponse, m::AddCommentError>> + 'a {
+    ) -> impl Reply<m::AddCommentRequest> + 'a {
         self.client.execute(m::AddCommentRequest::new(mobile, body))
     }
 }
@@ -427,13 +409,11 @@ pub struct Contacts<'a> {
 impl<'a> Contacts<'a> {
     /// List Contacts: `GET /contacts`, scope `contacts:read`. Page through the tenant's contacts with filtering, sorting, search, field selection and relationship loading.
     ///
-    /// Rules, behaviour and provenance: [`m::ListContactsRequest`]; errors: [`m::ListContactsError`].
+    /// Answers [`m::ListContactsResponse`]; rules, behaviour and provenance: [`m::ListContactsRequest`]; errors: [`m::ListContactsError`].
     pub fn list(
         &self,
         query: m::ListContactsQuery,
-    ) -> impl Future<
-        Output = Result<m::ListContactsResponse, m::ListContactsError>,
-    > + 'a {
+    ) -> impl Reply<m::ListContactsRequest> + 'a {
         self.client.execute(m::ListContactsRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -452,68 +432,55 @@ impl<'a> Contacts<'a> {
     }
     /// Create Contact: `POST /contacts`, scope `contacts:write`. Create one contact in the tenant, subject to the contacts plan limit.
     ///
-    /// Rules, behaviour and provenance: [`m::CreateContactRequest`]; errors: [`m::CreateContactError`].
+    /// Answers [`m::CreateContactResponse`]; rules, behaviour and provenance: [`m::CreateContactRequest`]; errors: [`m::CreateContactError`].
     pub fn create(
         &self,
         body: m::CreateContactBody,
-    ) -> impl Future<
-        Output = Result<m::CreateContactResponse, m::CreateContactError>,
-    > + 'a {
+    ) -> impl Reply<m::CreateContactRequest> + 'a {
         self.client.execute(m::CreateContactRequest::new(body))
     }
     /// Get Contact: `GET /contacts/{id}`, scope `contacts:read`. Fetch one contact, optionally with its groups, source and status.
     ///
-    /// Rules, behaviour and provenance: [`m::GetContactRequest`]; errors: [`m::GetContactError`].
+    /// Answers [`m::GetContactResponse`]; rules, behaviour and provenance: [`m::GetContactRequest`]; errors: [`m::GetContactError`].
     pub fn get(
         &self,
         id: i64,
         query: m::GetContactQuery,
-    ) -> impl Future<Output = Result<m::GetContactResponse, m::GetContactError>> + 'a {
+    ) -> impl Reply<m::GetContactRequest> + 'a {
         self.client.execute(m::GetContactRequest::new(id).with_query(query))
     }
     /// Update Contact: `PATCH /contacts/{id}`, scope `contacts:write`. Partially update a contact; only the fields sent change.
     ///
-    /// Rules, behaviour and provenance: [`m::UpdateContactRequest`]; errors: [`m::UpdateContactError`].
+    /// Answers [`m::UpdateContactResponse`]; rules, behaviour and provenance: [`m::UpdateContactRequest`]; errors: [`m::UpdateContactError`].
     pub fn update(
         &self,
         id: i64,
         body: m::UpdateContactBody,
-    ) -> impl Future<
-        Output = Result<m::UpdateContactResponse, m::UpdateContactError>,
-    > + 'a {
+    ) -> impl Reply<m::UpdateContactRequest> + 'a {
         self.client.execute(m::UpdateContactRequest::new(id, body))
     }
     /// Delete Contact: `DELETE /contacts/{id}`, scope `contacts:delete`. Permanently delete one contact.
     ///
-    /// Rules, behaviour and provenance: [`m::DeleteContactRequest`]; errors: [`m::DeleteContactError`].
-    pub fn delete(
-        &self,
-        id: i64,
-    ) -> impl Future<
-        Output = Result<m::DeleteContactResponse, m::DeleteContactError>,
-    > + 'a {
+    /// Answers [`m::DeleteContactResponse`]; rules, behaviour and provenance: [`m::DeleteContactRequest`]; errors: [`m::DeleteContactError`].
+    pub fn delete(&self, id: i64) -> impl Reply<m::DeleteContactRequest> + 'a {
         self.client.execute(m::DeleteContactRequest::new(id))
     }
     /// Batch Create Contacts: `POST /contacts/batch`, scope `contacts:write`. Create many contacts in one call inside a single database transaction.
     ///
-    /// Rules, behaviour and provenance: [`m::BatchCreateContactsRequest`]; errors: [`m::BatchCreateContactsError`].
+    /// Answers [`m::BatchCreateContactsResponse`]; rules, behaviour and provenance: [`m::BatchCreateContactsRequest`]; errors: [`m::BatchCreateContactsError`].
     pub fn batch_create(
         &self,
         body: m::BatchCreateContactsBody,
-    ) -> impl Future<
-        Output = Result<m::BatchCreateContactsResponse, m::BatchCreateContactsError>,
-    > + 'a {
+    ) -> impl Reply<m::BatchCreateContactsRequest> + 'a {
         self.client.execute(m::BatchCreateContactsRequest::new(body))
     }
     /// Batch Delete Contacts: `DELETE /contacts/batch`, scope `contacts:delete`. Delete several contacts by ID in one transactional call.
     ///
-    /// Rules, behaviour and provenance: [`m::BatchDeleteContactsRequest`]; errors: [`m::BatchDeleteContactsError`].
+    /// Answers [`m::BatchDeleteContactsResponse`]; rules, behaviour and provenance: [`m::BatchDeleteContactsRequest`]; errors: [`m::BatchDeleteContactsError`].
     pub fn batch_delete(
         &self,
         body: m::BatchDeleteContactsBody,
-    ) -> impl Future<
-        Output = Result<m::BatchDeleteContactsResponse, m::BatchDeleteContactsError>,
-    > + 'a {
+    ) -> impl Reply<m::BatchDeleteContactsRequest> + 'a {
         self.client.execute(m::BatchDeleteContactsRequest::new(body))
     }
 }
@@ -582,11 +549,11 @@ pub struct Groups<'a> {
 impl<'a> Groups<'a> {
     /// List Groups: `GET /groups`, scope `groups:read`. Page through the tenant's contact groups, sorted and searched by name.
     ///
-    /// Rules, behaviour and provenance: [`m::ListGroupsRequest`]; errors: [`m::ListGroupsError`].
+    /// Answers [`m::ListGroupsResponse`]; rules, behaviour and provenance: [`m::ListGroupsRequest`]; errors: [`m::ListGroupsError`].
     pub fn list(
         &self,
         query: m::ListGroupsQuery,
-    ) -> impl Future<Output = Result<m::ListGroupsResponse, m::ListGroupsError>> + 'a {
+    ) -> impl Reply<m::ListGroupsRequest> + 'a {
         self.client.execute(m::ListGroupsRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -605,66 +572,53 @@ impl<'a> Groups<'a> {
     }
     /// Create Group: `POST /groups`, scope `groups:write`. Create a named contact group.
     ///
-    /// Rules, behaviour and provenance: [`m::CreateGroupRequest`]; errors: [`m::CreateGroupError`].
+    /// Answers [`m::CreateGroupResponse`]; rules, behaviour and provenance: [`m::CreateGroupRequest`]; errors: [`m::CreateGroupError`].
     pub fn create(
         &self,
         body: m::CreateGroupBody,
-    ) -> impl Future<Output = Result<m::CreateGroupResponse, m::CreateGroupError>> + 'a {
+    ) -> impl Reply<m::CreateGroupRequest> + 'a {
         self.client.execute(m::CreateGroupRequest::new(body))
     }
     /// Get Group: `GET /groups/{id}`, scope `groups:read`. Fetch one contact group.
     ///
-    /// Rules, behaviour and provenance: [`m::GetGroupRequest`]; errors: [`m::GetGroupError`].
-    pub fn get(
-        &self,
-        id: i64,
-    ) -> impl Future<Output = Result<m::GetGroupResponse, m::GetGroupError>> + 'a {
+    /// Answers [`m::GetGroupResponse`]; rules, behaviour and provenance: [`m::GetGroupRequest`]; errors: [`m::GetGroupError`].
+    pub fn get(&self, id: i64) -> impl Reply<m::GetGroupRequest> + 'a {
         self.client.execute(m::GetGroupRequest::new(id))
     }
     /// Update Group: `PATCH /groups/{id}`, scope `groups:write`. Rename a group.
     ///
-    /// Rules, behaviour and provenance: [`m::UpdateGroupRequest`]; errors: [`m::UpdateGroupError`].
+    /// Answers [`m::UpdateGroupResponse`]; rules, behaviour and provenance: [`m::UpdateGroupRequest`]; errors: [`m::UpdateGroupError`].
     pub fn update(
         &self,
         id: i64,
         body: m::UpdateGroupBody,
-    ) -> impl Future<Output = Result<m::UpdateGroupResponse, m::UpdateGroupError>> + 'a {
+    ) -> impl Reply<m::UpdateGroupRequest> + 'a {
         self.client.execute(m::UpdateGroupRequest::new(id, body))
     }
     /// Delete Group: `DELETE /groups/{id}`, scope `groups:write`. Permanently delete a group; its contacts stay and only lose the membership.
     ///
-    /// Rules, behaviour and provenance: [`m::DeleteGroupRequest`]; errors: [`m::DeleteGroupError`].
-    pub fn delete(
-        &self,
-        id: i64,
-    ) -> impl Future<Output = Result<m::DeleteGroupResponse, m::DeleteGroupError>> + 'a {
+    /// Answers [`m::DeleteGroupResponse`]; rules, behaviour and provenance: [`m::DeleteGroupRequest`]; errors: [`m::DeleteGroupError`].
+    pub fn delete(&self, id: i64) -> impl Reply<m::DeleteGroupRequest> + 'a {
         self.client.execute(m::DeleteGroupRequest::new(id))
     }
     /// Add Contacts to Group: `POST /groups/{id}/contacts`, scope `groups:write`. Add existing contacts of the tenant to a group.
     ///
-    /// Rules, behaviour and provenance: [`m::AddContactsToGroupRequest`]; errors: [`m::AddContactsToGroupError`].
+    /// Answers [`m::AddContactsToGroupResponse`]; rules, behaviour and provenance: [`m::AddContactsToGroupRequest`]; errors: [`m::AddContactsToGroupError`].
     pub fn add_contacts(
         &self,
         id: i64,
         body: m::AddContactsToGroupBody,
-    ) -> impl Future<
-        Output = Result<m::AddContactsToGroupResponse, m::AddContactsToGroupError>,
-    > + 'a {
+    ) -> impl Reply<m::AddContactsToGroupRequest> + 'a {
         self.client.execute(m::AddContactsToGroupRequest::new(id, body))
     }
     /// Remove Contacts from Group: `DELETE /groups/{id}/contacts`, scope `groups:write`. Remove contacts from a group; the request body carries their IDs.
     ///
-    /// Rules, behaviour and provenance: [`m::RemoveContactsFromGroupRequest`]; errors: [`m::RemoveContactsFromGroupError`].
+    /// Answers [`m::RemoveContactsFromGroupResponse`]; rules, behaviour and provenance: [`m::RemoveContactsFromGroupRequest`]; errors: [`m::RemoveContactsFromGroupError`].
     pub fn remove_contacts(
         &self,
         id: i64,
         body: m::RemoveContactsFromGroupBody,
-    ) -> impl Future<
-        Output = Result<
-            m::RemoveContactsFromGroupResponse,
-            m::RemoveContactsFromGroupError,
-        >,
-    > + 'a {
+    ) -> impl Reply<m::RemoveContactsFromGroupRequest> + 'a {
         self.client.execute(m::RemoveContactsFromGroupRequest::new(id, body))
     }
 }
@@ -728,60 +682,47 @@ pub struct Messages<'a> {
 impl<'a> Messages<'a> {
     /// Send Text Message: `POST /messages/text`, scope `messages:send`. Send a free-form text WhatsApp message. When no contact_id is given and the phone matches no contact, the contact is created with the tenant's default lead settings. Merge fields in the text are replaced before sending.
     ///
-    /// Rules, behaviour and provenance: [`m::SendTextMessageRequest`]; errors: [`m::SendTextMessageError`].
+    /// Answers [`m::SendTextMessageResponse`]; rules, behaviour and provenance: [`m::SendTextMessageRequest`]; errors: [`m::SendTextMessageError`].
     pub fn send_text(
         &self,
         body: m::SendTextMessageBody,
-    ) -> impl Future<
-        Output = Result<m::SendTextMessageResponse, m::SendTextMessageError>,
-    > + 'a {
+    ) -> impl Reply<m::SendTextMessageRequest> + 'a {
         self.client.execute(m::SendTextMessageRequest::new(body))
     }
     /// Send Template Message: `POST /messages/template`, scope `messages:send`. Send an APPROVED WhatsApp message template, with its header media or header text parameter, body parameters and dynamic URL button parameters. Templates may be sent outside the 24-hour customer service window. Header files are uploaded with multipart/form-data.
     ///
-    /// Rules, behaviour and provenance: [`m::SendTemplateMessageRequest`]; errors: [`m::SendTemplateMessageError`].
+    /// Answers [`m::SendTemplateMessageResponse`]; rules, behaviour and provenance: [`m::SendTemplateMessageRequest`]; errors: [`m::SendTemplateMessageError`].
     pub fn send_template(
         &self,
         body: m::SendTemplateMessageBody,
-    ) -> impl Future<
-        Output = Result<m::SendTemplateMessageResponse, m::SendTemplateMessageError>,
-    > + 'a {
+    ) -> impl Reply<m::SendTemplateMessageRequest> + 'a {
         self.client.execute(m::SendTemplateMessageRequest::new(body))
     }
     /// Send Media Message: `POST /messages/media`, scope `messages:send`. Send an image, video, document or audio file over WhatsApp, uploaded as media_file or given as media_url. The server stores the media and passes the stored URL to the WhatsApp Cloud API.
     ///
-    /// Rules, behaviour and provenance: [`m::SendMediaMessageRequest`]; errors: [`m::SendMediaMessageError`].
+    /// Answers [`m::SendMediaMessageResponse`]; rules, behaviour and provenance: [`m::SendMediaMessageRequest`]; errors: [`m::SendMediaMessageError`].
     pub fn send_media(
         &self,
         body: m::SendMediaMessageBody,
-    ) -> impl Future<
-        Output = Result<m::SendMediaMessageResponse, m::SendMediaMessageError>,
-    > + 'a {
+    ) -> impl Reply<m::SendMediaMessageRequest> + 'a {
         self.client.execute(m::SendMediaMessageRequest::new(body))
     }
     /// Send Interactive Message: `POST /messages/interactive`, scope `messages:send`. Send an interactive WhatsApp message: up to 3 reply buttons (type button) or a list menu of up to 10 sections (type list).
     ///
-    /// Rules, behaviour and provenance: [`m::SendInteractiveMessageRequest`]; errors: [`m::SendInteractiveMessageError`].
+    /// Answers [`m::SendInteractiveMessageResponse`]; rules, behaviour and provenance: [`m::SendInteractiveMessageRequest`]; errors: [`m::SendInteractiveMessageError`].
     pub fn send_interactive(
         &self,
         body: m::SendInteractiveMessageBody,
-    ) -> impl Future<
-        Output = Result<
-            m::SendInteractiveMessageResponse,
-            m::SendInteractiveMessageError,
-        >,
-    > + 'a {
+    ) -> impl Reply<m::SendInteractiveMessageRequest> + 'a {
         self.client.execute(m::SendInteractiveMessageRequest::new(body))
     }
     /// List Messages: `GET /messages`, scope `messages:read`. Page through the tenant's sent and received WhatsApp messages, newest first.
     ///
-    /// Rules, behaviour and provenance: [`m::ListMessagesRequest`]; errors: [`m::ListMessagesError`].
+    /// Answers [`m::ListMessagesResponse`]; rules, behaviour and provenance: [`m::ListMessagesRequest`]; errors: [`m::ListMessagesError`].
     pub fn list(
         &self,
         query: m::ListMessagesQuery,
-    ) -> impl Future<
-        Output = Result<m::ListMessagesResponse, m::ListMessagesError>,
-    > + 'a {
+    ) -> impl Reply<m::ListMessagesRequest> + 'a {
         self.client.execute(m::ListMessagesRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -800,11 +741,8 @@ impl<'a> Messages<'a> {
     }
     /// Get Message: `GET /messages/{id}`, scope `messages:read`. Fetch one message record with its delivery details.
     ///
-    /// Rules, behaviour and provenance: [`m::GetMessageRequest`]; errors: [`m::GetMessageError`].
-    pub fn get(
-        &self,
-        id: i64,
-    ) -> impl Future<Output = Result<m::GetMessageResponse, m::GetMessageError>> + 'a {
+    /// Answers [`m::GetMessageResponse`]; rules, behaviour and provenance: [`m::GetMessageRequest`]; errors: [`m::GetMessageError`].
+    pub fn get(&self, id: i64) -> impl Reply<m::GetMessageRequest> + 'a {
         self.client.execute(m::GetMessageRequest::new(id))
     }
 }
@@ -868,11 +806,11 @@ pub struct Sources<'a> {
 impl<'a> Sources<'a> {
     /// List Sources: `GET /sources`, scope `sources:read`. Page through the tenant's lead sources.
     ///
-    /// Rules, behaviour and provenance: [`m::ListSourcesRequest`]; errors: [`m::ListSourcesError`].
+    /// Answers [`m::ListSourcesResponse`]; rules, behaviour and provenance: [`m::ListSourcesRequest`]; errors: [`m::ListSourcesError`].
     pub fn list(
         &self,
         query: m::ListSourcesQuery,
-    ) -> impl Future<Output = Result<m::ListSourcesResponse, m::ListSourcesError>> + 'a {
+    ) -> impl Reply<m::ListSourcesRequest> + 'a {
         self.client.execute(m::ListSourcesRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -891,45 +829,33 @@ impl<'a> Sources<'a> {
     }
     /// Create Source: `POST /sources`, scope `sources:write`. Create a lead-source label (where contacts come from).
     ///
-    /// Rules, behaviour and provenance: [`m::CreateSourceRequest`]; errors: [`m::CreateSourceError`].
+    /// Answers [`m::CreateSourceResponse`]; rules, behaviour and provenance: [`m::CreateSourceRequest`]; errors: [`m::CreateSourceError`].
     pub fn create(
         &self,
         body: m::CreateSourceBody,
-    ) -> impl Future<
-        Output = Result<m::CreateSourceResponse, m::CreateSourceError>,
-    > + 'a {
+    ) -> impl Reply<m::CreateSourceRequest> + 'a {
         self.client.execute(m::CreateSourceRequest::new(body))
     }
     /// Get Source: `GET /sources/{id}`, scope `sources:read`. Fetch one lead source.
     ///
-    /// Rules, behaviour and provenance: [`m::GetSourceRequest`]; errors: [`m::GetSourceError`].
-    pub fn get(
-        &self,
-        id: i64,
-    ) -> impl Future<Output = Result<m::GetSourceResponse, m::GetSourceError>> + 'a {
+    /// Answers [`m::GetSourceResponse`]; rules, behaviour and provenance: [`m::GetSourceRequest`]; errors: [`m::GetSourceError`].
+    pub fn get(&self, id: i64) -> impl Reply<m::GetSourceRequest> + 'a {
         self.client.execute(m::GetSourceRequest::new(id))
     }
     /// Update Source: `PATCH /sources/{id}`, scope `sources:write`. Rename a source.
     ///
-    /// Rules, behaviour and provenance: [`m::UpdateSourceRequest`]; errors: [`m::UpdateSourceError`].
+    /// Answers [`m::UpdateSourceResponse`]; rules, behaviour and provenance: [`m::UpdateSourceRequest`]; errors: [`m::UpdateSourceError`].
     pub fn update(
         &self,
         id: i64,
         body: m::UpdateSourceBody,
-    ) -> impl Future<
-        Output = Result<m::UpdateSourceResponse, m::UpdateSourceError>,
-    > + 'a {
+    ) -> impl Reply<m::UpdateSourceRequest> + 'a {
         self.client.execute(m::UpdateSourceRequest::new(id, body))
     }
     /// Delete Source: `DELETE /sources/{id}`, scope `sources:write`. Permanently delete a source. Refused while any contact is assigned to it.
     ///
-    /// Rules, behaviour and provenance: [`m::DeleteSourceRequest`]; errors: [`m::DeleteSourceError`].
-    pub fn delete(
-        &self,
-        id: i64,
-    ) -> impl Future<
-        Output = Result<m::DeleteSourceResponse, m::DeleteSourceError>,
-    > + 'a {
+    /// Answers [`m::DeleteSourceResponse`]; rules, behaviour and provenance: [`m::DeleteSourceRequest`]; errors: [`m::DeleteSourceError`].
+    pub fn delete(&self, id: i64) -> impl Reply<m::DeleteSourceRequest> + 'a {
         self.client.execute(m::DeleteSourceRequest::new(id))
     }
 }
@@ -979,13 +905,11 @@ pub struct Statuses<'a> {
 impl<'a> Statuses<'a> {
     /// List Statuses: `GET /statuses`, scope `statuses:read`. Page through the tenant's contact statuses.
     ///
-    /// Rules, behaviour and provenance: [`m::ListStatusesRequest`]; errors: [`m::ListStatusesError`].
+    /// Answers [`m::ListStatusesResponse`]; rules, behaviour and provenance: [`m::ListStatusesRequest`]; errors: [`m::ListStatusesError`].
     pub fn list(
         &self,
         query: m::ListStatusesQuery,
-    ) -> impl Future<
-        Output = Result<m::ListStatusesResponse, m::ListStatusesError>,
-    > + 'a {
+    ) -> impl Reply<m::ListStatusesRequest> + 'a {
         self.client.execute(m::ListStatusesRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -1004,45 +928,33 @@ impl<'a> Statuses<'a> {
     }
     /// Create Status: `POST /statuses`, scope `statuses:write`. Create a contact status (pipeline or lifecycle stage) with an optional colour.
     ///
-    /// Rules, behaviour and provenance: [`m::CreateStatusRequest`]; errors: [`m::CreateStatusError`].
+    /// Answers [`m::CreateStatusResponse`]; rules, behaviour and provenance: [`m::CreateStatusRequest`]; errors: [`m::CreateStatusError`].
     pub fn create(
         &self,
         body: m::CreateStatusBody,
-    ) -> impl Future<
-        Output = Result<m::CreateStatusResponse, m::CreateStatusError>,
-    > + 'a {
+    ) -> impl Reply<m::CreateStatusRequest> + 'a {
         self.client.execute(m::CreateStatusRequest::new(body))
     }
     /// Get Status: `GET /statuses/{id}`, scope `statuses:read`. Fetch one contact status.
     ///
-    /// Rules, behaviour and provenance: [`m::GetStatusRequest`]; errors: [`m::GetStatusError`].
-    pub fn get(
-        &self,
-        id: i64,
-    ) -> impl Future<Output = Result<m::GetStatusResponse, m::GetStatusError>> + 'a {
+    /// Answers [`m::GetStatusResponse`]; rules, behaviour and provenance: [`m::GetStatusRequest`]; errors: [`m::GetStatusError`].
+    pub fn get(&self, id: i64) -> impl Reply<m::GetStatusRequest> + 'a {
         self.client.execute(m::GetStatusRequest::new(id))
     }
     /// Update Status: `PATCH /statuses/{id}`, scope `statuses:write`. Rename and/or recolour a status.
     ///
-    /// Rules, behaviour and provenance: [`m::UpdateStatusRequest`]; errors: [`m::UpdateStatusError`].
+    /// Answers [`m::UpdateStatusResponse`]; rules, behaviour and provenance: [`m::UpdateStatusRequest`]; errors: [`m::UpdateStatusError`].
     pub fn update(
         &self,
         id: i64,
         body: m::UpdateStatusBody,
-    ) -> impl Future<
-        Output = Result<m::UpdateStatusResponse, m::UpdateStatusError>,
-    > + 'a {
+    ) -> impl Reply<m::UpdateStatusRequest> + 'a {
         self.client.execute(m::UpdateStatusRequest::new(id, body))
     }
     /// Delete Status: `DELETE /statuses/{id}`, scope `statuses:write`. Permanently delete a status. Refused while any contact is assigned to it.
     ///
-    /// Rules, behaviour and provenance: [`m::DeleteStatusRequest`]; errors: [`m::DeleteStatusError`].
-    pub fn delete(
-        &self,
-        id: i64,
-    ) -> impl Future<
-        Output = Result<m::DeleteStatusResponse, m::DeleteStatusError>,
-    > + 'a {
+    /// Answers [`m::DeleteStatusResponse`]; rules, behaviour and provenance: [`m::DeleteStatusRequest`]; errors: [`m::DeleteStatusError`].
+    pub fn delete(&self, id: i64) -> impl Reply<m::DeleteStatusRequest> + 'a {
         self.client.execute(m::DeleteStatusRequest::new(id))
     }
 }
@@ -1092,13 +1004,11 @@ pub struct Templates<'a> {
 impl<'a> Templates<'a> {
     /// List Templates: `GET /templates`, scope `templates:read`. Page through the tenant's locally stored WhatsApp message templates.
     ///
-    /// Rules, behaviour and provenance: [`m::ListTemplatesRequest`]; errors: [`m::ListTemplatesError`].
+    /// Answers [`m::ListTemplatesResponse`]; rules, behaviour and provenance: [`m::ListTemplatesRequest`]; errors: [`m::ListTemplatesError`].
     pub fn list(
         &self,
         query: m::ListTemplatesQuery,
-    ) -> impl Future<
-        Output = Result<m::ListTemplatesResponse, m::ListTemplatesError>,
-    > + 'a {
+    ) -> impl Reply<m::ListTemplatesRequest> + 'a {
         self.client.execute(m::ListTemplatesRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -1117,21 +1027,14 @@ impl<'a> Templates<'a> {
     }
     /// Sync Templates from WhatsApp: `POST /templates/sync`, scope `templates:sync`. Pull every template from the connected WhatsApp Business Account (Meta) and refresh the local copies.
     ///
-    /// Rules, behaviour and provenance: [`m::SyncTemplatesRequest`]; errors: [`m::SyncTemplatesError`].
-    pub fn sync(
-        &self,
-    ) -> impl Future<
-        Output = Result<m::SyncTemplatesResponse, m::SyncTemplatesError>,
-    > + 'a {
+    /// Answers [`m::SyncTemplatesResponse`]; rules, behaviour and provenance: [`m::SyncTemplatesRequest`]; errors: [`m::SyncTemplatesError`].
+    pub fn sync(&self) -> impl Reply<m::SyncTemplatesRequest> + 'a {
         self.client.execute(m::SyncTemplatesRequest::new())
     }
     /// Get Template: `GET /templates/{id}`, scope `templates:read`. Fetch one template by its WhatsApp (Meta) template id.
     ///
-    /// Rules, behaviour and provenance: [`m::GetTemplateRequest`]; errors: [`m::GetTemplateError`].
-    pub fn get(
-        &self,
-        id: String,
-    ) -> impl Future<Output = Result<m::GetTemplateResponse, m::GetTemplateError>> + 'a {
+    /// Answers [`m::GetTemplateResponse`]; rules, behaviour and provenance: [`m::GetTemplateRequest`]; errors: [`m::GetTemplateError`].
+    pub fn get(&self, id: String) -> impl Reply<m::GetTemplateRequest> + 'a {
         self.client.execute(m::GetTemplateRequest::new(id))
     }
 }

@@ -50,8 +50,7 @@ async fn serve(script: Vec<Act>) -> Server {
 async fn read_request(sock: &mut TcpStream) -> String {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
-    loop {
-        let Ok(n) = sock.read(&mut chunk).await else { break };
+    while let Ok(n) = sock.read(&mut chunk).await {
         if n == 0 {
             break;
         }

@@ -297,9 +297,7 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
 #[cfg_attr(feature = "server", derive(Serialize))]
 #[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct InsufficientScopeDetails {
-    /// The scope the operation requires
-    ///
-    /// Inferred: the docs name the code only; naming the missing scope is what a caller needs to fix it
+    /// The scope the operation requires. Inferred: the docs name the code only; naming the missing scope is what a caller needs to fix it
     pub required_scope: String,
 }
 /// The `details` of a `FEATURE_LIMIT_EXCEEDED` error.
@@ -343,9 +341,7 @@ pub struct InvalidCodeDetails {
 #[cfg_attr(feature = "server", derive(Serialize))]
 #[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct RateLimitExceededDetails {
-    /// Seconds to wait before retrying
-    ///
-    /// Documented: <https://docs.app.wa.cr/resend-otp-28559799e0>
+    /// Seconds to wait before retrying. Documented: <https://docs.app.wa.cr/resend-otp-28559799e0>
     pub retry_after: i64,
 }
 /// The body of every error response: `{"success": false, "message", "error": {"code", "details"}}`, with `"errors"` on validation errors.
@@ -407,15 +403,11 @@ pub struct Account {
     pub name: String,
     /// The tenant's subdomain
     pub subdomain: String,
-    /// Account status
-    ///
-    /// Default: `"active"`.
+    /// Account status. Default: `"active"`.
     pub status: String,
     /// ISO 8601 creation time of the account
     pub created_at: String,
-    /// The tenant's current subscription (the Free plan when none is active)
-    ///
-    /// Inferred: the field table is documented under a heading that reads 'Subs...' (Subscription); the JSON key itself is not shown, so the heading's word is used as the key
+    /// The tenant's current subscription (the Free plan when none is active). Inferred: the field table is documented under a heading that reads 'Subs...' (Subscription); the JSON key itself is not shown, so the heading's word is used as the key
     pub subscription: AccountSubscription,
 }
 /// The tenant's current subscription plan and billing period
@@ -425,9 +417,7 @@ pub struct Account {
 #[cfg_attr(feature = "server", derive(Serialize))]
 #[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct AccountSubscription {
-    /// Name of the subscribed plan; Free when the tenant has no active subscription
-    ///
-    /// Default: `"Free"`.
+    /// Name of the subscribed plan; Free when the tenant has no active subscription. Default: `"Free"`.
     pub plan_name: String,
     /// ID of the subscribed plan, null when there is none
     #[serde(default)]
@@ -467,14 +457,10 @@ pub struct UsageEntry {
     /// The plan's limit for the feature; -1 means unlimited, null means not configured
     #[serde(default)]
     pub limit: Option<i64>,
-    /// Units left before the limit is reached (limit minus current)
-    ///
-    /// Note: the page documents the field as nullable without saying when; null when the limit is unlimited (-1) or not configured (null) is inferred
+    /// Units left before the limit is reached (limit minus current). Note: the page documents the field as nullable without saying when; null when the limit is unlimited (-1) or not configured (null) is inferred
     #[serde(default)]
     pub remaining: Option<i64>,
-    /// Share of the limit used, 0 to 100, rounded to 2 decimals; 0 when the feature is unlimited
-    ///
-    /// Rules: min 0; max 100.
+    /// Share of the limit used, 0 to 100, rounded to 2 decimals; 0 when the feature is unlimited. Rules: min 0; max 100.
     pub percentage_used: f64,
     /// True when the limit is -1 (unlimited)
     pub is_unlimited: bool,
@@ -547,7 +533,6 @@ pub struct PlanFeatures {
 ///
 /// Return the calling tenant's account record plus its current subscription.
 /// `GET /account`, scope `account:read`, 200 on success.
-///
 /// - Note: the 404 wording differs from usage and limits ('Tenant not found'); one NOT_FOUND code (contradiction 10)
 /// - Contradiction 10 (404 wording: 'Account not found' on get-account, 'Tenant not found' on usage and limits): one NOT_FOUND code; each operation keeps its own wording in `when`.
 /// - Documented: <https://docs.app.wa.cr/get-account-info-28559821e0>
@@ -576,7 +561,6 @@ pub enum GetAccountInfoError {
 ///
 /// Report the current consumption of each plan-limited feature against its limit.
 /// `GET /account/usage`, scope `account:read`, 200 on success.
-///
 /// - Note: the 404 wording differs from Get Account Info ('Account not found'); one NOT_FOUND code (contradiction 10)
 /// - Contradiction 10 (404 wording: 'Account not found' on get-account, 'Tenant not found' on usage and limits): one NOT_FOUND code; each operation keeps its own wording in `when`.
 /// - Documented: <https://docs.app.wa.cr/get-usage-statistics-28559822e0>
@@ -782,46 +766,34 @@ pub struct SendOtpRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendOtpBody {
-    /// Recipient phone number with country code (digits, +, -, spaces and parentheses)
-    ///
-    /// Rules: min length 10; max length 20; pattern `^[0-9+\-\s()]+$`.
+    /// Recipient phone number with country code (digits, +, -, spaces and parentheses). Rules: min length 10; max length 20; pattern `^[0-9+\-\s()]+$`.
     pub phone: String,
-    /// Name of the authentication template that carries the code
-    ///
-    /// Rules: must name an APPROVED template of category AUTHENTICATION.
+    /// Name of the authentication template that carries the code. Rules: must name an APPROVED template of category AUTHENTICATION.
     pub template_name: String,
-    /// The OTP value to deliver (supplied by the caller)
-    ///
-    /// Note: required, as on this page; RASL says send-otp generates the code (contradiction 1)
+    /// The OTP value to deliver (supplied by the caller). Note: required, as on this page; RASL says send-otp generates the code (contradiction 1)
     pub code: String,
     /// Template language code
-    ///
     /// - Rules: max length 10.
     /// - Default: `"en"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Minutes the code stays valid
-    ///
     /// - Rules: min 1; max 60.
     /// - Default: `10`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_minutes: Option<i64>,
     /// ID of the recipient contact; skips the lookup by phone and the contact auto-creation
-    ///
     /// - Rules: must exist in contacts.
     /// - Note: an unknown contact_id is 404 NOT_FOUND (contradiction 9)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<i64>,
     /// What the OTP is for; verification must use the same purpose
-    ///
     /// - Rules: max length 50.
     /// - Default: `"authentication"`.
     /// - Inferred: the default is documented on this page, which lists no length rule; max_length 50 is taken from the sibling OTP endpoints (resend, verify, status)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    /// Extra template body parameters, filled in after the code and the expiry
-    ///
-    /// Note: the page says array; string items are inferred (template body parameters are text)
+    /// Extra template body parameters, filled in after the code and the expiry. Note: the page says array; string items are inferred (template body parameters are text)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_params: Option<Vec<String>>,
 }
@@ -891,24 +863,20 @@ pub struct ResendOtpBody {
     /// Recipient phone number with country code
     pub phone: String,
     /// Name of the authentication template that carries the code
-    ///
     /// - Rules: must name an APPROVED template of category AUTHENTICATION.
     /// - Note: the rule comes from send-otp's template errors, which this page says also apply
     pub template_name: String,
     /// Template language code
-    ///
     /// - Rules: max length 10.
     /// - Default: `"en"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Minutes the new code stays valid
-    ///
     /// - Rules: min 1; max 60.
     /// - Default: `10`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_minutes: Option<i64>,
     /// What the OTP is for; verification must use the same purpose
-    ///
     /// - Rules: max length 50.
     /// - Default: `"authentication"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -982,7 +950,6 @@ pub struct VerifyOtpBody {
     /// The code the user entered
     pub code: String,
     /// The purpose used when the OTP was sent (must be equal)
-    ///
     /// - Rules: max length 50.
     /// - Default: `"authentication"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1045,7 +1012,6 @@ pub struct CheckOtpStatusBody {
     /// The phone number the OTP was sent to
     pub phone: String,
     /// The purpose the OTP was sent for
-    ///
     /// - Rules: max length 50.
     /// - Default: `"authentication"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1125,14 +1091,10 @@ pub enum ListAuthTemplatesSortField {
 /// The filter conditions of List Authentication Templates; all of them must hold.
 #[derive(Clone, Debug, Default, PartialEq, Filters)]
 pub struct ListAuthTemplatesFilters {
-    /// Template language code
-    ///
-    /// Operators: `eq`.
+    /// Template language code. Operators: `eq`.
     #[filter(Eq)]
     pub language: Vec<rt::FilterCond<String>>,
-    /// Template name
-    ///
-    /// Operators: `eq`.
+    /// Template name. Operators: `eq`.
     #[filter(Eq)]
     pub template_name: Vec<rt::FilterCond<String>>,
 }
@@ -1166,33 +1128,21 @@ pub struct Comment {
     pub id: i64,
     /// Text of the note (plain text or HTML)
     pub message: String,
-    /// Media type of the note: text, image, audio, video, ...
-    ///
-    /// Note: the page's item table is cut off here (in this field's list of values); the fields after type are inferred and optional
+    /// Media type of the note: text, image, audio, video, ... Note: the page's item table is cut off here (in this field's list of values); the fields after type are inferred and optional
     pub r#type: String,
-    /// Status label of the note (Internal comment unless another was given)
-    ///
-    /// Inferred: the item table is cut off; Add Comment stores this field with each note
+    /// Status label of the note (Internal comment unless another was given). Inferred: the item table is cut off; Add Comment stores this field with each note
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
-    /// Stored media file name, null when the note has no media
-    ///
-    /// Inferred: the item table is cut off; Add Comment stores the media file name in url and the type field names media types
+    /// Stored media file name, null when the note has no media. Inferred: the item table is cut off; Add Comment stores the media file name in url and the type field names media types
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// WhatsApp message ID (wamid) kept with the note for external reference
-    ///
-    /// Inferred: the item table is cut off; Add Comment stores this field with each note
+    /// WhatsApp message ID (wamid) kept with the note for external reference. Inferred: the item table is cut off; Add Comment stores this field with each note
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
-    /// WhatsApp message ID (wamid) of the earlier message the note replies to
-    ///
-    /// Inferred: the item table is cut off; Add Comment stores this field with each note
+    /// WhatsApp message ID (wamid) of the earlier message the note replies to. Inferred: the item table is cut off; Add Comment stores this field with each note
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_message_id: Option<String>,
-    /// ISO 8601 time the note was added
-    ///
-    /// Inferred: the item table is cut off; the notes are ordered newest first, so each carries its creation time
+    /// ISO 8601 time the note was added. Inferred: the item table is cut off; the notes are ordered newest first, so each carries its creation time
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
@@ -1241,9 +1191,7 @@ pub struct CommentAdded {
 #[operation(method = GET, path = "/comments/{mobile}", new)]
 #[operation(id = "get_comments", scope = none(Scope), status = 200)]
 pub struct GetCommentsRequest {
-    /// The contact's mobile number, which identifies the chat conversation
-    ///
-    /// Rules: must match an existing chat conversation.
+    /// The contact's mobile number, which identifies the chat conversation. Rules: must match an existing chat conversation.
     #[path_param]
     pub mobile: String,
 }
@@ -1285,9 +1233,7 @@ pub enum GetCommentsError {
 #[operation(method = POST, path = "/comments/{mobile}", new)]
 #[operation(id = "add_comment", scope = none(Scope), status = 201)]
 pub struct AddCommentRequest {
-    /// The contact's mobile number, which identifies the chat conversation
-    ///
-    /// Rules: must match an existing chat conversation.
+    /// The contact's mobile number, which identifies the chat conversation. Rules: must match an existing chat conversation.
     #[path_param]
     pub mobile: String,
     /// The request body.
@@ -1298,29 +1244,20 @@ pub struct AddCommentRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct AddCommentBody {
-    /// Text of the note, plain text or HTML
-    ///
-    /// Rules: max length 5000.
+    /// Text of the note, plain text or HTML. Rules: max length 5000.
     pub comment: String,
     /// Status label stored with the note
-    ///
     /// - Rules: max length 255.
     /// - Default: `"Internal comment"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
-    /// Public URL of a file (image, audio, video or document) to download and attach to the note
-    ///
-    /// Rules: format url.
+    /// Public URL of a file (image, audio, video or document) to download and attach to the note. Rules: format url.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_url: Option<String>,
-    /// WhatsApp message ID (wamid) of this note, kept for external reference
-    ///
-    /// Rules: max length 255.
+    /// WhatsApp message ID (wamid) of this note, kept for external reference. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
-    /// WhatsApp message ID (wamid) of an earlier message the note replies to (threading)
-    ///
-    /// Rules: max length 255.
+    /// WhatsApp message ID (wamid) of an earlier message the note replies to (threading). Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_message_id: Option<String>,
 }
@@ -1411,9 +1348,7 @@ pub struct Contact {
     pub assigned_id: Option<i64>,
     /// IDs of the groups the contact belongs to (stored on the contact as a JSON array)
     pub group_id: Vec<i64>,
-    /// Whether the contact has opted out of messages
-    ///
-    /// Default: `false`.
+    /// Whether the contact has opted out of messages. Default: `false`.
     pub is_opted_out: bool,
     /// ISO 8601 creation time
     pub created_at: String,
@@ -1446,66 +1381,48 @@ pub struct Contact {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct BatchCreateContact {
     /// First name
-    ///
     /// - Rules: max length 255.
     /// - Note: message as on Create Contact, whose validation the page says items follow (contradiction 6)
     pub firstname: String,
     /// Last name
-    ///
     /// - Rules: max length 255.
     /// - Note: message as on Create Contact, whose validation the page says items follow (contradiction 6)
     pub lastname: String,
     /// Phone number with country code
-    ///
     /// - Rules: max length 20; unique per tenant.
     /// - Note: the table lists max 20 only (contradiction 4); uniqueness and the messages come from Create Contact because the page's prose says items follow its validation (contradiction 6). An existing phone makes the item skipped rather than failed when options.skip_duplicates is true
     pub phone: String,
-    /// Contact type: lead, customer or guest
-    ///
-    /// Note: message as on Create Contact (contradiction 6)
+    /// Contact type: lead, customer or guest. Note: message as on Create Contact (contradiction 6)
     pub r#type: ContactType,
     /// ID of an existing lead source of the tenant
-    ///
     /// - Rules: must exist in sources.
     /// - Note: the table omits the existence rule; it and the message come from Create Contact (contradiction 6)
     pub source_id: i64,
     /// ID of an existing status of the tenant
-    ///
     /// - Rules: must exist in statuses.
     /// - Note: the table omits the existence rule; it and the message come from Create Contact and Update Contact (contradiction 6)
     pub status_id: i64,
     /// Email address
-    ///
     /// - Rules: max length 191; format email; unique per tenant.
     /// - Note: the table omits uniqueness; it and the message come from Create Contact (contradiction 6)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Company name
-    ///
-    /// Rules: max length 255.
+    /// Company name. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Free-text description
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// City
-    ///
-    /// Rules: max length 255.
+    /// City. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// State or region
-    ///
-    /// Rules: max length 255.
+    /// State or region. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// ZIP or postal code
-    ///
-    /// Rules: max length 20.
+    /// ZIP or postal code. Rules: max length 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// Street address
-    ///
-    /// Rules: max length 500.
+    /// Street address. Rules: max length 500.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Country ID
@@ -1523,14 +1440,11 @@ pub struct BatchCreateContact {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct BatchCreateOptions {
     /// Keep processing the remaining items after an item fails; false makes the first failing item roll the whole batch back and fail the call
-    ///
     /// - Default: `true`.
     /// - Note: the rollback on false is inferred (see the batch_create_contacts behaviour notes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continue_on_error: Option<bool>,
-    /// Skip an item whose phone already exists in the tenant instead of failing it
-    ///
-    /// Default: `false`.
+    /// Skip an item whose phone already exists in the tenant instead of failing it. Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_duplicates: Option<bool>,
 }
@@ -1573,15 +1487,11 @@ pub struct BatchCreateSummary {
 #[cfg_attr(feature = "server", derive(Serialize))]
 #[cfg_attr(feature = "client", derive(Deserialize))]
 pub struct BatchSkippedItem {
-    /// Zero-based position of the item in the request's contacts array
-    ///
-    /// Inferred: the name is documented; zero-based counting is assumed (the position in a JSON list as the server iterates it)
+    /// Zero-based position of the item in the request's contacts array. Inferred: the name is documented; zero-based counting is assumed (the position in a JSON list as the server iterates it)
     pub index: i64,
     /// Why the item was skipped (its phone already exists in the tenant)
     pub reason: String,
-    /// The item as submitted
-    ///
-    /// Inferred: the name is documented, its type is not; the item is echoed as sent, so any JSON value is accepted
+    /// The item as submitted. Inferred: the name is documented, its type is not; the item is echoed as sent, so any JSON value is accepted
     pub data: serde_json::Value,
 }
 /// An item of a batch create that failed
@@ -1626,7 +1536,6 @@ pub struct BatchDeleteSummary {
 ///
 /// Page through the tenant's contacts with filtering, sorting, search, field selection and relationship loading.
 /// `GET /contacts`, scope `contacts:read`, 200 on success.
-///
 /// - Note: inferred: default_sort -created_at (newest first); the page names the sortable fields but no default
 /// - Note: inferred: the include list is cut off after 'groups, source, s…'; Get Contact allows groups, source and status
 /// - Note: fields: the page advertises field selection; its details are cut off, the shared ?fields= convention applies
@@ -1685,34 +1594,22 @@ pub enum ListContactsSortField {
 /// The filter conditions of List Contacts; all of them must hold.
 #[derive(Clone, Debug, Default, PartialEq, Filters)]
 pub struct ListContactsFilters {
-    /// Contact type (lead, customer, guest); a string so that like can match part of it (filter\[type\]\[like\]=lea)
-    ///
-    /// Operators: `eq`, `ne`, `like`, `in`, `not_in`.
+    /// Contact type (lead, customer, guest); a string so that like can match part of it (filter\[type\]\[like\]=lea). Operators: `eq`, `ne`, `like`, `in`, `not_in`.
     #[filter(Eq, Ne, Like, In, NotIn)]
     pub r#type: Vec<rt::FilterCond<String>>,
-    /// Status ID
-    ///
-    /// Operators: `eq`, `ne`, `in`, `not_in`.
+    /// Status ID. Operators: `eq`, `ne`, `in`, `not_in`.
     #[filter(Eq, Ne, In, NotIn)]
     pub status_id: Vec<rt::FilterCond<i64>>,
-    /// Source ID
-    ///
-    /// Operators: `eq`, `ne`, `in`, `not_in`.
+    /// Source ID. Operators: `eq`, `ne`, `in`, `not_in`.
     #[filter(Eq, Ne, In, NotIn)]
     pub source_id: Vec<rt::FilterCond<i64>>,
-    /// Assigned user ID; null=true selects unassigned contacts
-    ///
-    /// Operators: `eq`, `ne`, `in`, `not_in`, `null`.
+    /// Assigned user ID; null=true selects unassigned contacts. Operators: `eq`, `ne`, `in`, `not_in`, `null`.
     #[filter(Eq, Ne, In, NotIn, Null)]
     pub assigned_id: Vec<rt::FilterCond<i64>>,
-    /// Creation time, compared with an ISO 8601 date or date-time
-    ///
-    /// Operators: `gt`, `gte`, `lt`, `lte`, `between`.
+    /// Creation time, compared with an ISO 8601 date or date-time. Operators: `gt`, `gte`, `lt`, `lte`, `between`.
     #[filter(Gt, Gte, Lt, Lte, Between)]
     pub created_at: Vec<rt::FilterCond<String>>,
-    /// A group ID; matches contacts whose group_id array contains it (JSON contains)
-    ///
-    /// Operators: `eq`.
+    /// A group ID; matches contacts whose group_id array contains it (JSON contains). Operators: `eq`.
     #[filter(Eq)]
     pub group_id: Vec<rt::FilterCond<i64>>,
 }
@@ -1768,61 +1665,41 @@ pub struct CreateContactRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CreateContactBody {
-    /// First name
-    ///
-    /// Rules: max length 255.
+    /// First name. Rules: max length 255.
     pub firstname: String,
-    /// Last name
-    ///
-    /// Rules: max length 255.
+    /// Last name. Rules: max length 255.
     pub lastname: String,
     /// Phone number with country code
-    ///
     /// - Rules: max length 20; unique per tenant.
     /// - Note: contacts check max 20 only (contradiction 4)
     pub phone: String,
     /// Contact type: lead, customer or guest
     pub r#type: ContactType,
-    /// ID of an existing lead source of the tenant
-    ///
-    /// Rules: must exist in sources.
+    /// ID of an existing lead source of the tenant. Rules: must exist in sources.
     pub source_id: i64,
     /// ID of an existing status of the tenant
-    ///
     /// - Rules: must exist in statuses.
     /// - Note: the message is cut off on this page after 'does not belong to your acco…'; it is completed with the identical wording of Update Contact
     pub status_id: i64,
-    /// Email address
-    ///
-    /// Rules: max length 191; format email; unique per tenant.
+    /// Email address. Rules: max length 191; format email; unique per tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Company name
-    ///
-    /// Rules: max length 255.
+    /// Company name. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Free-text description
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// City
-    ///
-    /// Rules: max length 255.
+    /// City. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// State or region
-    ///
-    /// Rules: max length 255.
+    /// State or region. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// ZIP or postal code
-    ///
-    /// Rules: max length 20.
+    /// ZIP or postal code. Rules: max length 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// Street address
-    ///
-    /// Rules: max length 500.
+    /// Street address. Rules: max length 500.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Country ID
@@ -1831,9 +1708,7 @@ pub struct CreateContactBody {
     /// ID of the user to assign the contact to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
-    /// IDs of the groups to put the contact in
-    ///
-    /// Note: the page states no rule on the ids (no existence check is documented)
+    /// IDs of the groups to put the contact in. Note: the page states no rule on the ids (no existence check is documented)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<i64>>,
 }
@@ -1861,9 +1736,7 @@ pub enum CreateContactError {
 /// Get Contact
 ///
 /// Fetch one contact, optionally with its groups, source and status.
-/// `GET /contacts/{id}`, scope `contacts:read`, 200 on success.
-///
-/// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
+/// `GET /contacts/{id}`, scope `contacts:read`, 200 on success. Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
 #[derive(Clone, Debug, PartialEq, Operation)]
 #[operation(method = GET, path = "/contacts/{id}", new)]
 #[operation(id = "get_contact", scope = Scope::ContactsRead, status = 200)]
@@ -1933,18 +1806,13 @@ pub struct UpdateContactRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct UpdateContactBody {
-    /// First name
-    ///
-    /// Rules: max length 255.
+    /// First name. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
-    /// Last name
-    ///
-    /// Rules: max length 255.
+    /// Last name. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     /// Phone number with country code
-    ///
     /// - Rules: max length 20; unique per tenant, ignoring this contact.
     /// - Note: contacts check max 20 only (contradiction 4)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1952,70 +1820,52 @@ pub struct UpdateContactBody {
     /// Contact type: lead, customer or guest
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContactType>,
-    /// ID of an existing lead source of the tenant
-    ///
-    /// Rules: must exist in sources.
+    /// ID of an existing lead source of the tenant. Rules: must exist in sources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<i64>,
-    /// ID of an existing status of the tenant
-    ///
-    /// Rules: must exist in statuses.
+    /// ID of an existing status of the tenant. Rules: must exist in statuses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
     /// Email address; null clears it
-    ///
     /// - Rules: max length 191; format email; unique per tenant, ignoring this contact.
     /// - Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub email: rt::Patch<String>,
     /// Company name; null clears it
-    ///
     /// - Rules: max length 255.
     /// - Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub company: rt::Patch<String>,
-    /// Free-text description; null clears it
-    ///
-    /// Note: nullable as in ContactResource (inferred, see behaviour)
+    /// Free-text description; null clears it. Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub description: rt::Patch<String>,
     /// City; null clears it
-    ///
     /// - Rules: max length 255.
     /// - Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub city: rt::Patch<String>,
     /// State or region; null clears it
-    ///
     /// - Rules: max length 255.
     /// - Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub state: rt::Patch<String>,
     /// ZIP or postal code; null clears it
-    ///
     /// - Rules: max length 20.
     /// - Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub zip: rt::Patch<String>,
     /// Street address; null clears it
-    ///
     /// - Rules: max length 500.
     /// - Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub address: rt::Patch<String>,
-    /// Country ID; null clears it
-    ///
-    /// Note: nullable as in ContactResource (inferred, see behaviour)
+    /// Country ID; null clears it. Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub country_id: rt::Patch<i64>,
-    /// ID of the user to assign the contact to; null unassigns it
-    ///
-    /// Note: nullable as in ContactResource (inferred, see behaviour)
+    /// ID of the user to assign the contact to; null unassigns it. Note: nullable as in ContactResource (inferred, see behaviour)
     #[serde(default, skip_serializing_if = "rt::Patch::is_absent")]
     pub assigned_id: rt::Patch<i64>,
-    /// IDs of the groups the contact belongs to; replaces all current assignments, an empty list removes them all
-    ///
-    /// Note: the page states no rule on the ids (no existence check is documented)
+    /// IDs of the groups the contact belongs to; replaces all current assignments, an empty list removes them all. Note: the page states no rule on the ids (no existence check is documented)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<i64>>,
 }
@@ -2116,9 +1966,7 @@ pub struct BatchCreateContactsRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct BatchCreateContactsBody {
-    /// The contacts to create; each item follows the Create Contact rules, without groups
-    ///
-    /// Note: no maximum batch size is documented
+    /// The contacts to create; each item follows the Create Contact rules, without groups. Note: no maximum batch size is documented
     pub contacts: Vec<BatchCreateContact>,
     /// How duplicates and failing items are treated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2175,9 +2023,7 @@ pub struct BatchDeleteContactsRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct BatchDeleteContactsBody {
-    /// IDs of the contacts to delete
-    ///
-    /// Note: no maximum batch size is documented
+    /// IDs of the contacts to delete. Note: no maximum batch size is documented
     pub ids: Vec<i64>,
 }
 /// What a successful Batch Delete Contacts answers (200, "Batch delete completed"): the fields at the top level of the envelope, beside `success` and `message`.
@@ -2244,7 +2090,6 @@ pub struct GroupMembershipRemoved {
 ///
 /// Page through the tenant's contact groups, sorted and searched by name.
 /// `GET /groups`, scope `groups:read`, 200 on success.
-///
 /// - Note: inferred: default_sort name; the page names the sortable fields but no default, and List Sources uses name
 /// - Note: the page is cut off after the search parameter ('pa…', partial match); no filters, include or fields selection are documented
 /// - Documented: <https://docs.app.wa.cr/list-groups-28559801e0>
@@ -2304,9 +2149,7 @@ pub enum ListGroupsError {
 /// Create Group
 ///
 /// Create a named contact group.
-/// `POST /groups`, scope `groups:write`, 201 on success.
-///
-/// Documented: <https://docs.app.wa.cr/create-group-28559802e0>
+/// `POST /groups`, scope `groups:write`, 201 on success. Documented: <https://docs.app.wa.cr/create-group-28559802e0>
 #[derive(Clone, Debug, PartialEq, Operation)]
 #[operation(method = POST, path = "/groups", new)]
 #[operation(id = "create_group", scope = Scope::GroupsWrite, status = 201)]
@@ -2319,9 +2162,7 @@ pub struct CreateGroupRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CreateGroupBody {
-    /// Group name
-    ///
-    /// Rules: max length 255; unique per tenant.
+    /// Group name. Rules: max length 255; unique per tenant.
     pub name: String,
 }
 /// What a successful Create Group answers (201, "Group created successfully"): the envelope's `data`.
@@ -2346,9 +2187,7 @@ pub enum CreateGroupError {
 /// Get Group
 ///
 /// Fetch one contact group.
-/// `GET /groups/{id}`, scope `groups:read`, 200 on success.
-///
-/// Inferred: the page is not readable; the method and name come from the navigation, the path and scope from the REST pattern of the sibling endpoints
+/// `GET /groups/{id}`, scope `groups:read`, 200 on success. Inferred: the page is not readable; the method and name come from the navigation, the path and scope from the REST pattern of the sibling endpoints
 #[derive(Clone, Debug, PartialEq, Operation)]
 #[operation(method = GET, path = "/groups/{id}", new)]
 #[operation(id = "get_group", scope = Scope::GroupsRead, status = 200)]
@@ -2378,7 +2217,6 @@ pub enum GetGroupError {
 ///
 /// Rename a group.
 /// `PATCH /groups/{id}`, scope `groups:write`, 200 on success.
-///
 /// - Contradiction 5 (PATCH with a required field: update group/source/status require name, update contact makes every field optional): kept as documented: those PATCH bodies require name.
 /// - Documented: <https://docs.app.wa.cr/update-group-28559804e0>
 #[derive(Clone, Debug, PartialEq, Operation)]
@@ -2397,7 +2235,6 @@ pub struct UpdateGroupRequest {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct UpdateGroupBody {
     /// New group name
-    ///
     /// - Rules: max length 255; unique per tenant, ignoring this group.
     /// - Note: required even though the method is PATCH (contradiction 5)
     pub name: String,
@@ -2490,7 +2327,6 @@ pub struct AddContactsToGroupRequest {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct AddContactsToGroupBody {
     /// IDs of the tenant's contacts to add to the group
-    ///
     /// - Rules: min items 1; must exist in contacts.
     /// - Note: the exists message is documented for contact_ids.* (each item); no message is documented for min_items
     pub contact_ids: Vec<i64>,
@@ -2549,7 +2385,6 @@ pub struct RemoveContactsFromGroupRequest {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct RemoveContactsFromGroupBody {
     /// IDs of the contacts to remove from the group
-    ///
     /// - Rules: min items 1.
     /// - Note: each item must be an integer; no existence check is documented (contradiction 7)
     pub contact_ids: Vec<i64>,
@@ -2693,19 +2528,13 @@ pub struct Message {
     pub sent_at: String,
     /// Whether the message has been read
     pub is_read: bool,
-    /// Whether the message was received (inbound) or sent (outbound)
-    ///
-    /// Inferred: List Messages documents filter\[direction\] (inbound, outbound), so the record has a direction; the documented item field list does not show it, so it is optional
+    /// Whether the message was received (inbound) or sent (outbound). Inferred: List Messages documents filter\[direction\] (inbound, outbound), so the record has a direction; the documented item field list does not show it, so it is optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<rt::Open<MessageDirection>>,
-    /// ISO 8601 creation time of the record
-    ///
-    /// Inferred: List Messages documents sort=created_at (and sent_at falls back to created_at), so the record has it; the documented item field list does not show it, so it is optional
+    /// ISO 8601 creation time of the record. Inferred: List Messages documents sort=created_at (and sent_at falls back to created_at), so the record has it; the documented item field list does not show it, so it is optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// ISO 8601 last update time of the record
-    ///
-    /// Inferred: List Messages documents sort=updated_at, so the record has it; the documented item field list does not show it, so it is optional
+    /// ISO 8601 last update time of the record. Inferred: List Messages documents sort=updated_at, so the record has it; the documented item field list does not show it, so it is optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
@@ -2740,19 +2569,13 @@ pub struct MessageDetail {
     pub sent_at: String,
     /// Whether the message has been read
     pub is_read: bool,
-    /// Whether the message was received (inbound) or sent (outbound)
-    ///
-    /// Inferred: List Messages documents filter\[direction\], so the record has a direction; neither documented field list shows it, so it is optional
+    /// Whether the message was received (inbound) or sent (outbound). Inferred: List Messages documents filter\[direction\], so the record has a direction; neither documented field list shows it, so it is optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<rt::Open<MessageDirection>>,
-    /// ISO 8601 creation time of the record
-    ///
-    /// Inferred: List Messages sorts by created_at; neither documented field list shows it, so it is optional
+    /// ISO 8601 creation time of the record. Inferred: List Messages sorts by created_at; neither documented field list shows it, so it is optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// ISO 8601 last update time of the record
-    ///
-    /// Inferred: List Messages sorts by updated_at; neither documented field list shows it, so it is optional
+    /// ISO 8601 last update time of the record. Inferred: List Messages sorts by updated_at; neither documented field list shows it, so it is optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Status detail text of the message
@@ -2805,33 +2628,21 @@ pub struct SendTemplateResult {
     pub contact_id: i64,
     /// Recipient phone, cleaned to digits only (no +)
     pub phone: String,
-    /// Name of the template sent
-    ///
-    /// Note: the name is documented; its description is cut off, the type is inferred (a name)
+    /// Name of the template sent. Note: the name is documented; its description is cut off, the type is inferred (a name)
     pub template_name: String,
-    /// Language code of the template sent
-    ///
-    /// Inferred: the field table is cut off after template_name; Send OTP, which also sends a template, returns language
+    /// Language code of the template sent. Inferred: the field table is cut off after template_name; Send OTP, which also sends a template, returns language
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// Always `sent`
-    ///
-    /// Inferred: the field table is cut off after template_name; Send Text, Send Media and Send Interactive return status: sent
+    /// Always `sent`. Inferred: the field table is cut off after template_name; Send Text, Send Media and Send Interactive return status: sent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<rt::Open<MessageStatus>>,
-    /// ISO 8601 send time
-    ///
-    /// Inferred: the field table is cut off after template_name; Send Text, Send Media and Send Interactive return sent_at
+    /// ISO 8601 send time. Inferred: the field table is cut off after template_name; Send Text, Send Media and Send Interactive return sent_at
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
-    /// ID of the internal chat interaction (conversation)
-    ///
-    /// Inferred: the field table is cut off after template_name; Send Text, Send Media and Send Interactive return chat_id
+    /// ID of the internal chat interaction (conversation). Inferred: the field table is cut off after template_name; Send Text, Send Media and Send Interactive return chat_id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
-    /// ID of the internal chat message row
-    ///
-    /// Inferred: the field table is cut off after template_name; Send Text, Send Media and Send Interactive return chat_message_id
+    /// ID of the internal chat message row. Inferred: the field table is cut off after template_name; Send Text, Send Media and Send Interactive return chat_message_id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_message_id: Option<i64>,
 }
@@ -2900,9 +2711,7 @@ pub struct InteractiveMessageSent {
 pub struct InteractiveButton {
     /// Button ID, returned when the customer taps the button (unique within the message)
     pub id: String,
-    /// Button label
-    ///
-    /// Rules: max length 20.
+    /// Button label. Rules: max length 20.
     pub title: String,
 }
 /// A section of a `list` interactive message
@@ -2926,13 +2735,9 @@ pub struct InteractiveSection {
 pub struct InteractiveRow {
     /// Row ID, returned when the customer picks the row (unique, see sections)
     pub id: String,
-    /// Row title
-    ///
-    /// Rules: max length 24.
+    /// Row title. Rules: max length 24.
     pub title: String,
-    /// Row description shown under the title
-    ///
-    /// Rules: max length 72.
+    /// Row description shown under the title. Rules: max length 72.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -2968,17 +2773,14 @@ pub struct SendTextMessageRequest {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendTextMessageBody {
     /// Recipient phone number with country code (digits, +, -, spaces and parentheses)
-    ///
     /// - Rules: min length 10; max length 20; pattern `^[0-9+\-\s()]+$`.
     /// - Note: These are Send Text's own phone rules (contradiction 4). The page's message is cut off after "Phone number i"; it is completed as "Phone number is required".
     pub phone: String,
     /// Message text
-    ///
     /// - Rules: max length 4096.
     /// - Note: May contain the merge fields @{contact_first_name}, @{contact_last_name}, @{contact_email} and @{contact_phone}, replaced with the contact's values before sending
     pub message: String,
     /// Send to this contact (skips the phone lookup and auto-creation)
-    ///
     /// - Rules: must exist in contacts.
     /// - Note: The page only says "valid integer"; existence is checked and an unknown contact is 404 NOT_FOUND, as the page's error table says (contradiction 9)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3048,116 +2850,77 @@ pub struct SendTemplateMessageRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendTemplateMessageBody {
-    /// Recipient phone number with country code
-    ///
-    /// Note: the page lists no phone rule (contradiction 4)
+    /// Recipient phone number with country code. Note: the page lists no phone rule (contradiction 4)
     pub phone: String,
     /// Name of the template to send
-    ///
     /// - Rules: must name an APPROVED template of the tenant.
     /// - Note: an unknown or unapproved template is 404 NOT_FOUND (see errors)
     pub template_name: String,
-    /// Template language code
-    ///
-    /// Rules: max length 10.
+    /// Template language code. Rules: max length 10.
     pub language: String,
     /// Send to this contact (skips the phone lookup and auto-creation)
-    ///
     /// - Rules: must exist in contacts.
     /// - Note: existence is checked and an unknown contact is 404 NOT_FOUND (contradiction 9)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<i64>,
-    /// URL of the header image (IMAGE header)
-    ///
-    /// Rules: format url; required when the template's header format is IMAGE and header_image_file is not sent.
+    /// URL of the header image (IMAGE header). Rules: format url; required when the template's header format is IMAGE and header_image_file is not sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_image_url: Option<String>,
     /// Header image upload (IMAGE header; multipart only)
-    ///
     /// - Rules: max size 5242880 bytes; extensions jpg, jpeg, png; required when the template's header format is IMAGE and header_image_url is not sent.
     /// - Inferred: the 5 MB limit and the conditional requirement are documented; the page lists no extensions: these are Send Media's image extensions without webp, which WhatsApp does not accept for template headers
     #[serde(skip)]
     pub header_image_file: Option<rt::File>,
-    /// URL of the header video (VIDEO header)
-    ///
-    /// Rules: format url; required when the template's header format is VIDEO and header_video_file is not sent.
+    /// URL of the header video (VIDEO header). Rules: format url; required when the template's header format is VIDEO and header_video_file is not sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_video_url: Option<String>,
     /// Header video upload (VIDEO header; multipart only)
-    ///
     /// - Rules: max size 16777216 bytes; extensions mp4, 3gp; required when the template's header format is VIDEO and header_video_url is not sent.
     /// - Inferred: the 16 MB limit and the conditional requirement are documented; the page lists no extensions: these are Send Media's video extensions
     #[serde(skip)]
     pub header_video_file: Option<rt::File>,
-    /// URL of the header document (DOCUMENT header)
-    ///
-    /// Rules: format url; required when the template's header format is DOCUMENT and header_document_file is not sent.
+    /// URL of the header document (DOCUMENT header). Rules: format url; required when the template's header format is DOCUMENT and header_document_file is not sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_document_url: Option<String>,
     /// Header document upload (DOCUMENT header; multipart only)
-    ///
     /// - Rules: max size 104857600 bytes; extensions pdf, doc, docx, xls, xlsx, ppt, pptx, txt, csv; required when the template's header format is DOCUMENT and header_document_url is not sent.
     /// - Inferred: the 100 MB limit and the conditional requirement are documented; the page lists no extensions: these are Send Media's document extensions
     #[serde(skip)]
     pub header_document_file: Option<rt::File>,
-    /// File name shown for the header document
-    ///
-    /// Rules: max length 255.
+    /// File name shown for the header document. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_document_name: Option<String>,
-    /// Value of {{1}} in a TEXT header
-    ///
-    /// Rules: required when the template's header has a parameter ({{1}} in a TEXT header).
+    /// Value of {{1}} in a TEXT header. Rules: required when the template's header has a parameter ({{1}} in a TEXT header).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_field_1: Option<String>,
-    /// Value of body parameter {{1}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 1 parameter.
+    /// Value of body parameter {{1}} (merge fields allowed). Rules: required when the template body has at least 1 parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_1: Option<String>,
-    /// Value of body parameter {{2}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 2 parameters.
+    /// Value of body parameter {{2}} (merge fields allowed). Rules: required when the template body has at least 2 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_2: Option<String>,
-    /// Value of body parameter {{3}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 3 parameters.
+    /// Value of body parameter {{3}} (merge fields allowed). Rules: required when the template body has at least 3 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_3: Option<String>,
-    /// Value of body parameter {{4}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 4 parameters.
+    /// Value of body parameter {{4}} (merge fields allowed). Rules: required when the template body has at least 4 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_4: Option<String>,
-    /// Value of body parameter {{5}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 5 parameters.
+    /// Value of body parameter {{5}} (merge fields allowed). Rules: required when the template body has at least 5 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_5: Option<String>,
-    /// Value of body parameter {{6}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 6 parameters.
+    /// Value of body parameter {{6}} (merge fields allowed). Rules: required when the template body has at least 6 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_6: Option<String>,
-    /// Value of body parameter {{7}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 7 parameters.
+    /// Value of body parameter {{7}} (merge fields allowed). Rules: required when the template body has at least 7 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_7: Option<String>,
-    /// Value of body parameter {{8}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 8 parameters.
+    /// Value of body parameter {{8}} (merge fields allowed). Rules: required when the template body has at least 8 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_8: Option<String>,
-    /// Value of body parameter {{9}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has at least 9 parameters.
+    /// Value of body parameter {{9}} (merge fields allowed). Rules: required when the template body has at least 9 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_9: Option<String>,
-    /// Value of body parameter {{10}} (merge fields allowed)
-    ///
-    /// Rules: required when the template body has 10 parameters.
+    /// Value of body parameter {{10}} (merge fields allowed). Rules: required when the template body has 10 parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_10: Option<String>,
     /// Dynamic URL parameter of the template's button 0
@@ -3173,7 +2936,6 @@ pub struct SendTemplateMessageBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_generate_otp: Option<bool>,
     /// Number N of the body field (field_N) that receives the generated OTP code
-    ///
     /// - Rules: min 1; max 10.
     /// - Default: `1`.
     /// - Inferred: printed as "default: 1, must be 6", which contradicts itself (contradiction 8); the default 1 is documented, the range 1..10 (the body field numbers) and the meaning are the resolution of api.yaml
@@ -3271,36 +3033,28 @@ pub struct SendMediaMessageRequest {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendMediaMessageBody {
     /// Recipient phone number with country code
-    ///
     /// - Rules: min length 10; max length 15.
     /// - Note: these are Send Media's own phone rules, shorter than Send Text's (contradiction 4)
     pub phone: String,
     /// Kind of media to send
     pub media_type: MediaType,
-    /// URL of the media to send (instead of uploading media_file)
-    ///
-    /// Rules: format url; required without `media_file`.
+    /// URL of the media to send (instead of uploading media_file). Rules: format url; required without `media_file`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_url: Option<String>,
     /// The media file to upload (instead of media_url)
-    ///
     /// - Rules: max size 104857600 bytes; extensions jpg, jpeg, png, webp, pdf, doc, docx, xls, xlsx, ppt, pptx, txt, csv, mp4, 3gp, mp3, ogg, amr, aac, opus; required without `media_url`; the extension and size must fit media_type: image jpg, jpeg, png, webp up to 5 MB; document pdf, doc, docx, xls, xlsx, ppt, pptx, txt, csv up to 100 MB; video mp4, 3gp up to 16 MB; audio mp3, ogg, amr, aac, opus up to 16 MB.
     /// - Note: one field cannot carry per-type limits: max_size is the largest limit (documents, 100 MB) and extensions the union of all types; the per-type table is in `rule`
     #[serde(skip)]
     pub media_file: Option<rt::File>,
     /// Caption shown with the media
-    ///
     /// - Rules: max length 1024.
     /// - Note: not supported for audio (the page does not say whether a caption with audio is rejected or dropped)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
-    /// Display file name, used for documents
-    ///
-    /// Rules: max length 255.
+    /// Display file name, used for documents. Rules: max length 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Send to this contact (skips the phone lookup and auto-creation)
-    ///
     /// - Rules: must exist in contacts.
     /// - Note: existence is checked and an unknown contact is 404 NOT_FOUND (contradiction 9)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3314,7 +3068,6 @@ pub struct SendMediaMessageBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_lastname: Option<String>,
     /// Email of the contact, when one is auto-created
-    ///
     /// - Rules: format email.
     /// - Inferred: the field is documented but its type is not shown; the page marks it as an email, so format: email
     #[serde(rename = "contact.email")]
@@ -3406,45 +3159,30 @@ pub struct SendInteractiveMessageRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct SendInteractiveMessageBody {
-    /// Recipient phone number with country code
-    ///
-    /// Note: the page lists no phone rule (contradiction 4)
+    /// Recipient phone number with country code. Note: the page lists no phone rule (contradiction 4)
     pub phone: String,
     /// Kind of interactive message: button (reply buttons) or list (list menu)
     pub r#type: InteractiveType,
-    /// Message body text
-    ///
-    /// Rules: max length 1024.
+    /// Message body text. Rules: max length 1024.
     pub body_text: String,
-    /// Header text
-    ///
-    /// Rules: max length 60.
+    /// Header text. Rules: max length 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_text: Option<String>,
-    /// Footer text
-    ///
-    /// Rules: max length 60.
+    /// Footer text. Rules: max length 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_text: Option<String>,
     /// Send to this contact
-    ///
     /// - Rules: must exist in contacts.
     /// - Note: the page says it must exist in contacts; an unknown contact is 404 NOT_FOUND (contradiction 9)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<i64>,
-    /// The reply buttons (type button)
-    ///
-    /// Rules: max items 3; required if `type` is `"button"`.
+    /// The reply buttons (type button). Rules: max items 3; required if `type` is `"button"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buttons: Option<Vec<InteractiveButton>>,
-    /// Label of the button that opens the list menu (type list)
-    ///
-    /// Rules: max length 20; required if `type` is `"list"`.
+    /// Label of the button that opens the list menu (type list). Rules: max length 20; required if `type` is `"list"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_button_text: Option<String>,
-    /// The list menu's sections (type list)
-    ///
-    /// Rules: max items 10; required if `type` is `"list"`; every row id (sections\[\].rows\[\].id) must be unique.
+    /// The list menu's sections (type list). Rules: max items 10; required if `type` is `"list"`; every row id (sections\[\].rows\[\].id) must be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sections: Option<Vec<InteractiveSection>>,
 }
@@ -3530,24 +3268,16 @@ pub enum ListMessagesSortField {
 /// The filter conditions of List Messages; all of them must hold.
 #[derive(Clone, Debug, Default, PartialEq, Filters)]
 pub struct ListMessagesFilters {
-    /// Message type
-    ///
-    /// Operators: `eq`, `ne`, `in`, `not_in`.
+    /// Message type. Operators: `eq`, `ne`, `in`, `not_in`.
     #[filter(Eq, Ne, In, NotIn)]
     pub r#type: Vec<rt::FilterCond<MessageType>>,
-    /// Delivery status
-    ///
-    /// Operators: `eq`, `ne`, `in`, `not_in`.
+    /// Delivery status. Operators: `eq`, `ne`, `in`, `not_in`.
     #[filter(Eq, Ne, In, NotIn)]
     pub status: Vec<rt::FilterCond<MessageStatus>>,
-    /// ID of the chat interaction (conversation) the message belongs to
-    ///
-    /// Operators: `eq`, `ne`, `in`, `not_in`.
+    /// ID of the chat interaction (conversation) the message belongs to. Operators: `eq`, `ne`, `in`, `not_in`.
     #[filter(Eq, Ne, In, NotIn)]
     pub interaction_id: Vec<rt::FilterCond<i64>>,
-    /// Whether the message was received (inbound) or sent (outbound)
-    ///
-    /// Operators: `eq`, `ne`, `in`, `not_in`.
+    /// Whether the message was received (inbound) or sent (outbound). Operators: `eq`, `ne`, `in`, `not_in`.
     #[filter(Eq, Ne, In, NotIn)]
     pub direction: Vec<rt::FilterCond<MessageDirection>>,
 }
@@ -3574,16 +3304,13 @@ pub enum ListMessagesError {
 ///
 /// Fetch one message record with its delivery details.
 /// `GET /messages/{id}`, scope `messages:read`, 200 on success.
-///
 /// - Contradiction 3 (get-message: the id is documented as an integer record id; the curl example uses msg_abc123): the id is an integer, as the parameter table says; the example is treated as a placeholder.
 /// - Documented: <https://docs.app.wa.cr/get-message-28559795e0>
 #[derive(Clone, Debug, PartialEq, Operation)]
 #[operation(method = GET, path = "/messages/{id}", new)]
 #[operation(id = "get_message", scope = Scope::MessagesRead, status = 200)]
 pub struct GetMessageRequest {
-    /// The message record ID
-    ///
-    /// Note: the page's curl example uses /messages/msg_abc123; the parameter table's integer record id is kept and the example treated as a placeholder (contradiction 3)
+    /// The message record ID. Note: the page's curl example uses /messages/msg_abc123; the parameter table's integer record id is kept and the example treated as a placeholder (contradiction 3)
     #[path_param]
     pub id: i64,
 }
@@ -3625,9 +3352,7 @@ pub struct Source {
 /// List Sources
 ///
 /// Page through the tenant's lead sources.
-/// `GET /sources`, scope `sources:read`, 200 on success.
-///
-/// Inferred: the page is not readable; method and name come from the navigation, the path and query from the REST pattern of List Groups
+/// `GET /sources`, scope `sources:read`, 200 on success. Inferred: the page is not readable; method and name come from the navigation, the path and query from the REST pattern of List Groups
 #[derive(Clone, Debug, Default, PartialEq, Operation)]
 #[operation(method = GET, path = "/sources", new)]
 #[operation(id = "list_sources", scope = Scope::SourcesRead, status = 200)]
@@ -3684,9 +3409,7 @@ pub enum ListSourcesError {
 /// Create Source
 ///
 /// Create a lead-source label (where contacts come from).
-/// `POST /sources`, scope `sources:write`, 201 on success.
-///
-/// Documented: <https://docs.app.wa.cr/create-source-28559812e0>
+/// `POST /sources`, scope `sources:write`, 201 on success. Documented: <https://docs.app.wa.cr/create-source-28559812e0>
 #[derive(Clone, Debug, PartialEq, Operation)]
 #[operation(method = POST, path = "/sources", new)]
 #[operation(id = "create_source", scope = Scope::SourcesWrite, status = 201)]
@@ -3699,9 +3422,7 @@ pub struct CreateSourceRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CreateSourceBody {
-    /// Source name
-    ///
-    /// Rules: max length 255; unique per tenant.
+    /// Source name. Rules: max length 255; unique per tenant.
     pub name: String,
 }
 /// What a successful Create Source answers (201, "Source created successfully"): the envelope's `data`.
@@ -3726,9 +3447,7 @@ pub enum CreateSourceError {
 /// Get Source
 ///
 /// Fetch one lead source.
-/// `GET /sources/{id}`, scope `sources:read`, 200 on success.
-///
-/// Inferred: the page is not readable; the path follows the REST pattern of the sibling endpoints
+/// `GET /sources/{id}`, scope `sources:read`, 200 on success. Inferred: the page is not readable; the path follows the REST pattern of the sibling endpoints
 #[derive(Clone, Debug, PartialEq, Operation)]
 #[operation(method = GET, path = "/sources/{id}", new)]
 #[operation(id = "get_source", scope = Scope::SourcesRead, status = 200)]
@@ -3758,7 +3477,6 @@ pub enum GetSourceError {
 ///
 /// Rename a source.
 /// `PATCH /sources/{id}`, scope `sources:write`, 200 on success.
-///
 /// - Contradiction 5 (PATCH with a required field: update group/source/status require name, update contact makes every field optional): kept as documented: those PATCH bodies require name.
 /// - Documented: <https://docs.app.wa.cr/update-source-28559814e0>
 #[derive(Clone, Debug, PartialEq, Operation)]
@@ -3777,7 +3495,6 @@ pub struct UpdateSourceRequest {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct UpdateSourceBody {
     /// New source name
-    ///
     /// - Rules: max length 255; unique per tenant, ignoring this source.
     /// - Note: required even though the method is PATCH (contradiction 5)
     pub name: String,
@@ -3865,9 +3582,7 @@ pub struct Status {
 /// List Statuses
 ///
 /// Page through the tenant's contact statuses.
-/// `GET /statuses`, scope `statuses:read`, 200 on success.
-///
-/// Inferred: the page is not readable; method and name come from the navigation, the path and query from the REST pattern of List Groups
+/// `GET /statuses`, scope `statuses:read`, 200 on success. Inferred: the page is not readable; method and name come from the navigation, the path and query from the REST pattern of List Groups
 #[derive(Clone, Debug, Default, PartialEq, Operation)]
 #[operation(method = GET, path = "/statuses", new)]
 #[operation(id = "list_statuses", scope = Scope::StatusesRead, status = 200)]
@@ -3924,9 +3639,7 @@ pub enum ListStatusesError {
 /// Create Status
 ///
 /// Create a contact status (pipeline or lifecycle stage) with an optional colour.
-/// `POST /statuses`, scope `statuses:write`, 201 on success.
-///
-/// Documented: <https://docs.app.wa.cr/create-status-28559817e0>
+/// `POST /statuses`, scope `statuses:write`, 201 on success. Documented: <https://docs.app.wa.cr/create-status-28559817e0>
 #[derive(Clone, Debug, PartialEq, Operation)]
 #[operation(method = POST, path = "/statuses", new)]
 #[operation(id = "create_status", scope = Scope::StatusesWrite, status = 201)]
@@ -3939,13 +3652,9 @@ pub struct CreateStatusRequest {
 #[cfg_attr(feature = "client", derive(Serialize))]
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct CreateStatusBody {
-    /// Status name
-    ///
-    /// Rules: max length 255; unique per tenant.
+    /// Status name. Rules: max length 255; unique per tenant.
     pub name: String,
-    /// Hex colour code (#RRGGBB)
-    ///
-    /// Rules: max length 7; pattern `^#[0-9A-Fa-f]{6}$`.
+    /// Hex colour code (#RRGGBB). Rules: max length 7; pattern `^#[0-9A-Fa-f]{6}$`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
@@ -3971,9 +3680,7 @@ pub enum CreateStatusError {
 /// Get Status
 ///
 /// Fetch one contact status.
-/// `GET /statuses/{id}`, scope `statuses:read`, 200 on success.
-///
-/// Inferred: the page is not readable; the path follows the REST pattern of the sibling endpoints
+/// `GET /statuses/{id}`, scope `statuses:read`, 200 on success. Inferred: the page is not readable; the path follows the REST pattern of the sibling endpoints
 #[derive(Clone, Debug, PartialEq, Operation)]
 #[operation(method = GET, path = "/statuses/{id}", new)]
 #[operation(id = "get_status", scope = Scope::StatusesRead, status = 200)]
@@ -4003,7 +3710,6 @@ pub enum GetStatusError {
 ///
 /// Rename and/or recolour a status.
 /// `PATCH /statuses/{id}`, scope `statuses:write`, 200 on success.
-///
 /// - Contradiction 5 (PATCH with a required field: update group/source/status require name, update contact makes every field optional): kept as documented: those PATCH bodies require name.
 /// - Documented: <https://docs.app.wa.cr/update-status-28559819e0>
 #[derive(Clone, Debug, PartialEq, Operation)]
@@ -4022,13 +3728,10 @@ pub struct UpdateStatusRequest {
 #[cfg_attr(feature = "server", derive(Deserialize))]
 pub struct UpdateStatusBody {
     /// New status name
-    ///
     /// - Rules: max length 255; unique per tenant, ignoring this status.
     /// - Note: required even though the method is PATCH (contradiction 5)
     pub name: String,
-    /// New hex colour code (#RRGGBB); when absent the colour is left unchanged
-    ///
-    /// Rules: max length 7; pattern `^#[0-9A-Fa-f]{6}$`.
+    /// New hex colour code (#RRGGBB); when absent the colour is left unchanged. Rules: max length 7; pattern `^#[0-9A-Fa-f]{6}$`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
@@ -4230,7 +3933,6 @@ pub struct TemplateSyncResult {
 ///
 /// Page through the tenant's locally stored WhatsApp message templates.
 /// `GET /templates`, scope `templates:read`, 200 on success.
-///
 /// - Note: the filters of this page are cut off; none are specified
 /// - Documented: <https://docs.app.wa.cr/list-templates-28559808e0>
 #[derive(Clone, Debug, Default, PartialEq, Operation)]
@@ -4332,7 +4034,6 @@ pub enum SyncTemplatesError {
 ///
 /// Fetch one template by its WhatsApp (Meta) template id.
 /// `GET /templates/{id}`, scope `templates:read`, 200 on success.
-///
 /// - Note: contradiction 14: the id is Meta's string template_id, while every other resource uses integer ids
 /// - Contradiction 14 (get-template takes Meta's string template_id; every other resource uses integer ids): kept as documented: the path parameter is a string.
 /// - Documented: <https://docs.app.wa.cr/get-template-28559810e0>

@@ -11,6 +11,8 @@ use crate::ir::{Field, Provenance, Rules};
 pub struct Doc {
     paragraphs: Vec<String>,
     facts: Vec<String>,
+    /// The facts continue the last paragraph instead of following it after a blank line.
+    inline: bool,
 }
 
 impl Doc {
@@ -31,6 +33,15 @@ impl Doc {
     /// Adds a paragraph of Markdown the emitter wrote itself.
     pub fn markdown(mut self, text: String) -> Self {
         self.paragraphs.push(text);
+        self
+    }
+
+    /// Makes the facts continue the last paragraph: one fact as its last sentence, several as
+    /// a list right under it (a Markdown list may interrupt a paragraph). For fields, whose
+    /// whole comment rustdoc shows, and for items with more than one paragraph, whose summary
+    /// (the first) stays as it is.
+    pub fn inline(mut self) -> Self {
+        self.inline = true;
         self
     }
 
@@ -62,13 +73,25 @@ impl Doc {
     /// unless a list ends the text (Markdown would join the two).
     pub fn tokens(&self) -> TokenStream {
         let ends_in_list = self.paragraphs.last().is_some_and(|p| p.lines().last().is_some_and(|l| l.starts_with("- ")));
-        let facts = if self.facts.len() > 1 && !ends_in_list {
+        let mut paragraphs = self.paragraphs.clone();
+        let mut facts = if self.facts.len() > 1 && !ends_in_list {
             vec![self.facts.iter().map(|f| format!("- {f}")).collect::<Vec<_>>().join("\n")]
         } else {
             self.facts.clone()
         };
+        if let (true, false, Some(last), [fact]) = (self.inline, ends_in_list, paragraphs.last_mut(), facts.as_slice()) {
+            let joint = if fact.starts_with("- ") {
+                "\n"
+            } else if last.ends_with(['.', '!', '?', ':']) {
+                " "
+            } else {
+                ". "
+            };
+            *last = format!("{last}{joint}{fact}");
+            facts.clear();
+        }
         let mut lines = Vec::new();
-        for (i, paragraph) in self.paragraphs.iter().chain(&facts).enumerate() {
+        for (i, paragraph) in paragraphs.iter().chain(&facts).enumerate() {
             if i > 0 {
                 lines.push(String::new());
             }
@@ -80,7 +103,7 @@ impl Doc {
 
 /// The doc comment of a field: description, rules, note, and provenance when it is its own.
 pub fn field(f: &Field, parent: &Provenance) -> Doc {
-    let mut doc = Doc::new(&f.description);
+    let mut doc = Doc::new(&f.description).inline();
     if let Some(rules) = rules(f) {
         doc = doc.fact(rules);
     }
@@ -181,6 +204,26 @@ mod tests {
         assert_eq!(escape("use `filter[type][like]=lea` or [x]"), r"use `filter[type][like]=lea` or \[x\]");
         assert_eq!(escape("field_1"), "field_1");
         assert_eq!(escape("(see https://a.b/c, and http://d.e)."), "(see <https://a.b/c>, and <http://d.e>).");
+    }
+
+    #[test]
+    fn inline_facts_continue_the_last_paragraph() {
+        let one = Doc::new("Phone").inline().fact("Rules: max length 20.".into()).tokens();
+        assert!(render_tokens(one).ends_with("\n/// Phone. Rules: max length 20.\npub struct S;\n"));
+        let ends_in_stop = Doc::new("The phone.").inline().fact("Rules: max length 20.".into()).tokens();
+        assert!(render_tokens(ends_in_stop).ends_with("\n/// The phone. Rules: max length 20.\npub struct S;\n"));
+        let two = Doc::new("Phone").inline().fact("Rules: max length 20.".into()).note(Some("see 4")).tokens();
+        assert!(render_tokens(two).ends_with("\n/// Phone\n/// - Rules: max length 20.\n/// - Note: see 4\npub struct S;\n"));
+        // The summary of an item stays its own paragraph; the facts join the last one.
+        let item = Doc::new("Get").markdown("Fetch.\n`GET /x`.".into()).inline().note(Some("n")).tokens();
+        assert!(render_tokens(item).ends_with("\n/// Get\n///\n/// Fetch.\n/// `GET /x`. Note: n\npub struct S;\n"));
+        // After a list, the facts stay paragraphs (a sentence would join the last item).
+        let after = Doc::new("Does.").markdown("Behaviour:\n- a".into()).inline().note(Some("n")).tokens();
+        assert!(render_tokens(after).ends_with("/// - a\n///\n/// Note: n\npub struct S;\n"));
+    }
+
+    fn render_tokens(doc: TokenStream) -> String {
+        crate::write::rust_file(quote::quote!(#doc pub struct S;), "x")
     }
 
     #[test]

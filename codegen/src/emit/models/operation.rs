@@ -87,7 +87,7 @@ fn request_doc(cx: &Context, op: &Operation) -> Doc {
         "" => route,
         description => format!("{}\n{route}", doc::escape(description)),
     };
-    let mut doc = Doc::new(&op.summary).markdown(text);
+    let mut doc = Doc::new(&op.summary).markdown(text).inline();
     if !op.behaviour.is_empty() {
         let bullets = op.behaviour.iter().map(|b| {
             let own = (b.provenance != op.provenance).then(|| format!(" ({})", doc::provenance(&b.provenance)));
@@ -229,7 +229,7 @@ fn filters(cx: &Context, op: &Operation, list: &List) -> TokenStream {
         let wire = &f.field;
         let rename = (f.rust.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
         let list = f.ops.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
-        let docs = Doc::new(&f.description).fact(format!("Operators: {list}.")).own_provenance(&f.provenance, &op.provenance).tokens();
+        let docs = Doc::new(&f.description).inline().fact(format!("Operators: {list}.")).own_provenance(&f.provenance, &op.provenance).tokens();
         quote!(#docs #[filter(#rename #(#ops),*)] pub #field: Vec<rt::FilterCond<#ty>>)
     });
     let text = format!(" The filter conditions of {}; all of them must hold.", doc::escape(&op.summary));
