@@ -75,7 +75,7 @@ impl Settings {
     /// Rounds per side of a comparison (alternating sides, so drift in the machine's load
     /// hits both alike; the ratios are medians over rounds).
     pub fn rounds(&self) -> usize {
-        if self.quick { 2 } else { 12 }
+        if self.quick { 2 } else { 24 }
     }
 
     /// Concurrent keep-alive connections (or client tasks) of the glue and client rows.

@@ -150,6 +150,9 @@ impl<'a> Context<'a> {
         let ty = self.ty(&f.ty, side);
         let (ty, serde) = match (f.required, f.nullable) {
             (true, false) => (ty, quote!()),
+            // A missing `Option` reads as `None` without `default`; a body keeps it, so that
+            // `New` leaves the field out of `new`.
+            (true, true) if side == Side::Response => (quote!(Option<#ty>), quote!()),
             (true, true) => (quote!(Option<#ty>), quote!(#[serde(default)])),
             (false, true) if side == Side::Request => {
                 (quote!(rt::Patch<#ty>), quote!(#[serde(default, skip_serializing_if = "rt::Patch::is_absent")]))
@@ -299,7 +302,7 @@ fn relation(cx: &Context, r: &Field, parent: &Provenance) -> TokenStream {
 
 fn scope_enum(cx: &Context) -> TokenStream {
     let variants = cx.api.scopes.iter().map(|s| {
-        let docs = Doc::new(&s.description).provenance(&s.provenance).tokens();
+        let docs = Doc::new(&s.description).inline().provenance(&s.provenance).tokens();
         let variant = to_ident(&s.variant);
         let wire = &s.wire;
         quote! {
@@ -326,7 +329,7 @@ fn error_code_enum(cx: &Context) -> TokenStream {
     let docs = errors.iter().map(|e| {
         let head = format!("`{}` ({}): {}", e.code, e.status, doc::escape(&e.description));
         let message = format!("Default message: \"{}\".", doc::escape(&e.message));
-        Doc::default().markdown(head).fact(message).note(e.note.as_deref()).provenance(&e.provenance).tokens()
+        Doc::default().markdown(head).inline().fact(message).note(e.note.as_deref()).provenance(&e.provenance).tokens()
     });
     quote! {
         /// An error code of the error envelope (`error.code`). Codes this version does not know

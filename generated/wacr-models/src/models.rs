@@ -7,74 +7,46 @@ use wacr_runtime as rt;
 /// A scope an API token can hold (`contacts:read`); each operation requires one, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]
 pub enum Scope {
-    /// Read the tenant's account record, usage statistics and plan limits
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-account-info-28559821e0>
+    /// Read the tenant's account record, usage statistics and plan limits. Documented: <https://docs.app.wa.cr/get-account-info-28559821e0>
     #[scope("account:read")]
     AccountRead,
-    /// List and read contacts
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
+    /// List and read contacts. Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     #[scope("contacts:read")]
     ContactsRead,
-    /// Create, update and batch-create contacts
-    ///
-    /// Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
+    /// Create, update and batch-create contacts. Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
     #[scope("contacts:write")]
     ContactsWrite,
-    /// Delete contacts, one at a time or in batches
-    ///
-    /// Documented: <https://docs.app.wa.cr/batch-delete-contacts-28559789e0>
+    /// Delete contacts, one at a time or in batches. Documented: <https://docs.app.wa.cr/batch-delete-contacts-28559789e0>
     #[scope("contacts:delete")]
     ContactsDelete,
-    /// List and read contact groups
-    ///
-    /// Documented: <https://docs.app.wa.cr/list-groups-28559801e0>
+    /// List and read contact groups. Documented: <https://docs.app.wa.cr/list-groups-28559801e0>
     #[scope("groups:read")]
     GroupsRead,
-    /// Create, rename and delete groups and change their membership
-    ///
-    /// Documented: <https://docs.app.wa.cr/create-group-28559802e0>
+    /// Create, rename and delete groups and change their membership. Documented: <https://docs.app.wa.cr/create-group-28559802e0>
     #[scope("groups:write")]
     GroupsWrite,
-    /// Send text, template, media and interactive messages, and send, resend, verify and inspect OTPs
-    ///
-    /// Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
+    /// Send text, template, media and interactive messages, and send, resend, verify and inspect OTPs. Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
     #[scope("messages:send")]
     MessagesSend,
-    /// List and read the message history
-    ///
-    /// Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
+    /// List and read the message history. Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
     #[scope("messages:read")]
     MessagesRead,
-    /// List and read WhatsApp message templates, including authentication templates
-    ///
-    /// Documented: <https://docs.app.wa.cr/get-template-28559810e0>
+    /// List and read WhatsApp message templates, including authentication templates. Documented: <https://docs.app.wa.cr/get-template-28559810e0>
     #[scope("templates:read")]
     TemplatesRead,
-    /// Refresh the local templates from the connected WhatsApp Business Account
-    ///
-    /// Documented: <https://docs.app.wa.cr/sync-templates-from-whatsapp-28559809e0>
+    /// Refresh the local templates from the connected WhatsApp Business Account. Documented: <https://docs.app.wa.cr/sync-templates-from-whatsapp-28559809e0>
     #[scope("templates:sync")]
     TemplatesSync,
-    /// List and read lead sources
-    ///
-    /// Inferred: read/write split used by every other resource; the List/Get Source pages are not readable
+    /// List and read lead sources. Inferred: read/write split used by every other resource; the List/Get Source pages are not readable
     #[scope("sources:read")]
     SourcesRead,
-    /// Create, rename and delete lead sources
-    ///
-    /// Documented: <https://docs.app.wa.cr/create-source-28559812e0>
+    /// Create, rename and delete lead sources. Documented: <https://docs.app.wa.cr/create-source-28559812e0>
     #[scope("sources:write")]
     SourcesWrite,
-    /// List and read contact statuses
-    ///
-    /// Inferred: read/write split used by every other resource; the List/Get Status pages are not readable
+    /// List and read contact statuses. Inferred: read/write split used by every other resource; the List/Get Status pages are not readable
     #[scope("statuses:read")]
     StatusesRead,
-    /// Create, update and delete contact statuses
-    ///
-    /// Documented: <https://docs.app.wa.cr/create-status-28559817e0>
+    /// Create, update and delete contact statuses. Documented: <https://docs.app.wa.cr/create-status-28559817e0>
     #[scope("statuses:write")]
     StatusesWrite,
 }
@@ -83,81 +55,66 @@ pub enum Scope {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// `UNAUTHORIZED` (401): The API token is missing, malformed, unknown or revoked
-    ///
     /// - Default message: "Unauthenticated".
     /// - Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
     Unauthorized,
     /// `INSUFFICIENT_SCOPE` (403): The token lacks the scope the operation requires
-    ///
     /// - Default message: "Insufficient scope".
     /// - Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
     InsufficientScope,
     /// `FEATURE_LIMIT_EXCEEDED` (403): A plan limit was reached (contacts on create or auto-create, conversations on sends)
-    ///
     /// - Default message: "Plan limit reached".
     /// - Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
     FeatureLimitExceeded,
     /// `CONTACT_OPTED_OUT` (403): The recipient contact has opted out of messages
-    ///
     /// - Default message: "Contact has opted out of messages".
     /// - Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
     ContactOptedOut,
     /// `FEATURE_NOT_AVAILABLE` (403): The plan does not include the feature (WhatsApp templates, on send-otp)
-    ///
     /// - Default message: "Feature not available on your plan".
     /// - Documented: <https://docs.app.wa.cr/send-otpverification-code-28559796e0>
     FeatureNotAvailable,
     /// `NOT_FOUND` (404): The resource does not exist or belongs to another tenant
-    ///
     /// - Default message: "Resource not found".
     /// - Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     NotFound,
     /// `VALIDATION_ERROR` (422): The request failed validation; the envelope's `errors` object maps each field to its messages. Also returned when auto-created contacts lack default settings.
-    ///
     /// - Default message: "The given data was invalid".
     /// - Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
     ValidationError,
     /// `WHATSAPP_NOT_CONFIGURED` (422): The WhatsApp Cloud API is not set up for the account
-    ///
     /// - Default message: "WhatsApp is not configured for this account".
     /// - Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
     WhatsappNotConfigured,
     /// `OTP_NOT_FOUND` (422): No active OTP exists for the phone and purpose
-    ///
     /// - Default message: "No active OTP found".
     /// - Note: status inferred: Verify OTP maps 'OTP verification failed' to 422
     /// - Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
     OtpNotFound,
     /// `OTP_EXPIRED` (422): The OTP is past its expiry; a new OTP is needed
-    ///
     /// - Default message: "OTP has expired".
     /// - Note: status inferred: Verify OTP maps 'OTP verification failed' to 422
     /// - Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
     OtpExpired,
     /// `INVALID_CODE` (422): The code does not match the active OTP
-    ///
     /// - Default message: "Invalid verification code".
     /// - Note: status inferred: Verify OTP maps 'OTP verification failed' to 422
     /// - Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
     InvalidCode,
     /// `MAX_ATTEMPTS_EXCEEDED` (422): Failed attempts reached the limit (default 5); a new OTP is needed
-    ///
     /// - Default message: "Maximum verification attempts exceeded".
     /// - Note: status inferred: Verify OTP maps 'OTP verification failed' to 422
     /// - Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
     MaxAttemptsExceeded,
     /// `RATE_LIMIT_EXCEEDED` (429): Too many requests (the token's per-minute limit, or an OTP resend/verify limit)
-    ///
     /// - Default message: "Too many requests".
     /// - Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
     RateLimitExceeded,
     /// `MESSAGE_SEND_FAILED` (500): The WhatsApp Cloud API call failed
-    ///
     /// - Default message: "Failed to send message".
     /// - Documented: <https://docs.app.wa.cr/send-text-message-28559790e0>
     MessageSendFailed,
     /// `INTERNAL_ERROR` (500): An unexpected server or database error
-    ///
     /// - Default message: "Internal server error".
     /// - Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     InternalError,
@@ -420,13 +377,10 @@ pub struct AccountSubscription {
     /// Name of the subscribed plan; Free when the tenant has no active subscription. Default: `"Free"`.
     pub plan_name: String,
     /// ID of the subscribed plan, null when there is none
-    #[serde(default)]
     pub plan_id: Option<i64>,
     /// Subscription status (for example active, expired or cancelled), null when there is none
-    #[serde(default)]
     pub status: Option<String>,
     /// ISO 8601 end of the current billing period, null when there is none
-    #[serde(default)]
     pub expires_at: Option<String>,
 }
 /// Current consumption of each plan-limited feature
@@ -455,10 +409,8 @@ pub struct UsageEntry {
     /// Current usage of the feature
     pub current: i64,
     /// The plan's limit for the feature; -1 means unlimited, null means not configured
-    #[serde(default)]
     pub limit: Option<i64>,
     /// Units left before the limit is reached (limit minus current). Note: the page documents the field as nullable without saying when; null when the limit is unlimited (-1) or not configured (null) is inferred
-    #[serde(default)]
     pub remaining: Option<i64>,
     /// Share of the limit used, 0 to 100, rounded to 2 decimals; 0 when the feature is unlimited. Rules: min 0; max 100.
     pub percentage_used: f64,
@@ -717,10 +669,8 @@ pub struct AuthTemplate {
     /// Header format
     pub header_format: rt::Open<TemplateHeaderFormat>,
     /// Header text, null when the header has none
-    #[serde(default)]
     pub header_text: Option<String>,
     /// Footer text, null when there is no footer
-    #[serde(default)]
     pub footer_text: Option<String>,
     /// Approval status, always APPROVED
     pub status: rt::Open<TemplateStatus>,
@@ -1162,13 +1112,10 @@ pub struct CommentAdded {
     /// Status label of the note
     pub status_message: String,
     /// Stored media file name when media_url was given, else null
-    #[serde(default)]
     pub url: Option<String>,
     /// The message_id of the request, echoed
-    #[serde(default)]
     pub message_id: Option<String>,
     /// The ref_message_id of the request, echoed
-    #[serde(default)]
     pub ref_message_id: Option<String>,
     /// Row ID of the new note
     pub chat_message_id: i64,
@@ -1311,40 +1258,30 @@ pub struct Contact {
     /// Last name
     pub lastname: String,
     /// Company name, null when not set
-    #[serde(default)]
     pub company: Option<String>,
     /// Contact type: lead, customer or guest
     pub r#type: rt::Open<ContactType>,
     /// Email address, null when not set
-    #[serde(default)]
     pub email: Option<String>,
     /// Phone number with country code, null when not set
-    #[serde(default)]
     pub phone: Option<String>,
     /// ID of the contact's status
     pub status_id: i64,
     /// ID of the contact's lead source
     pub source_id: i64,
     /// Free-text description, null when not set
-    #[serde(default)]
     pub description: Option<String>,
     /// City, null when not set
-    #[serde(default)]
     pub city: Option<String>,
     /// State or region, null when not set
-    #[serde(default)]
     pub state: Option<String>,
     /// ZIP or postal code, null when not set
-    #[serde(default)]
     pub zip: Option<String>,
     /// Street address, null when not set
-    #[serde(default)]
     pub address: Option<String>,
     /// Country ID, null when not set
-    #[serde(default)]
     pub country_id: Option<i64>,
     /// ID of the user the contact is assigned to, null when unassigned
-    #[serde(default)]
     pub assigned_id: Option<i64>,
     /// IDs of the groups the contact belongs to (stored on the contact as a JSON array)
     pub group_id: Vec<i64>,
@@ -2507,22 +2444,16 @@ pub struct Message {
     /// Message record ID
     pub id: i64,
     /// ID of the chat interaction (conversation) the message belongs to
-    #[serde(default)]
     pub interaction_id: Option<i64>,
     /// Identifier of the sender
-    #[serde(default)]
     pub sender_id: Option<String>,
     /// Message type
-    #[serde(default)]
     pub r#type: Option<rt::Open<MessageType>>,
     /// Message text (may hold HTML for template messages)
-    #[serde(default)]
     pub message: Option<String>,
     /// Delivery status
-    #[serde(default)]
     pub status: Option<rt::Open<MessageStatus>>,
     /// WhatsApp message ID (wamid)
-    #[serde(default)]
     pub message_id: Option<String>,
     /// ISO 8601 send time (the record's time_sent, else its created_at)
     pub sent_at: String,
@@ -2548,22 +2479,16 @@ pub struct MessageDetail {
     /// Message record ID
     pub id: i64,
     /// ID of the chat interaction (conversation) the message belongs to
-    #[serde(default)]
     pub interaction_id: Option<i64>,
     /// Identifier of the sender
-    #[serde(default)]
     pub sender_id: Option<String>,
     /// Message type
-    #[serde(default)]
     pub r#type: Option<rt::Open<MessageType>>,
     /// Message text (may hold HTML for template messages)
-    #[serde(default)]
     pub message: Option<String>,
     /// Delivery status
-    #[serde(default)]
     pub status: Option<rt::Open<MessageStatus>>,
     /// WhatsApp message ID (wamid)
-    #[serde(default)]
     pub message_id: Option<String>,
     /// ISO 8601 send time (the record's time_sent, else its created_at)
     pub sent_at: String,
@@ -2579,16 +2504,12 @@ pub struct MessageDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Status detail text of the message
-    #[serde(default)]
     pub status_message: Option<String>,
     /// WhatsApp message ID (wamid) of the message this one refers to
-    #[serde(default)]
     pub ref_message_id: Option<String>,
     /// URL of the message's media file
-    #[serde(default)]
     pub url: Option<String>,
     /// ID of the staff user who sent the message (null for API and bot sends)
-    #[serde(default)]
     pub staff_id: Option<i64>,
 }
 /// The result of Send Text Message
@@ -2664,10 +2585,8 @@ pub struct MediaMessageSent {
     /// URL where the server stored the media (the URL passed to WhatsApp)
     pub media_url: String,
     /// Caption sent with the media
-    #[serde(default)]
     pub caption: Option<String>,
     /// Display file name (documents)
-    #[serde(default)]
     pub filename: Option<String>,
     /// Always `sent`
     pub status: rt::Open<MessageStatus>,
@@ -3572,7 +3491,6 @@ pub struct Status {
     /// Status name
     pub name: String,
     /// Hex colour code (#RRGGBB), null when the status has no colour
-    #[serde(default)]
     pub color: Option<String>,
     /// ISO 8601 creation time
     pub created_at: String,
@@ -3875,36 +3793,28 @@ pub struct Template {
     /// Number of header placeholders
     pub header_params_count: i64,
     /// URL of the header media file, null when there is none
-    #[serde(default)]
     pub header_file_url: Option<String>,
     /// Sample values of the header placeholders
-    #[serde(default)]
     pub header_variable_value: Option<String>,
     /// Body text, which may contain placeholders such as {{1}}
     pub body_data: String,
     /// Number of body placeholders
     pub body_params_count: i64,
     /// Sample values of the body placeholders
-    #[serde(default)]
     pub body_variable_value: Option<String>,
     /// Footer text, null when there is no footer
-    #[serde(default)]
     pub footer_data: Option<String>,
     /// Number of footer placeholders
     pub footer_params_count: i64,
     /// The template's buttons, JSON-encoded
-    #[serde(default)]
     pub buttons_data: Option<String>,
     /// Time-to-live of sent messages in seconds
-    #[serde(default)]
     pub message_send_ttl_seconds: Option<i64>,
     /// Whether the security recommendation is added (AUTHENTICATION templates)
     pub add_security_recommendation: bool,
     /// Code expiry shown in the template, in minutes (AUTHENTICATION templates)
-    #[serde(default)]
     pub code_expiration_minutes: Option<i64>,
     /// Configuration of the OTP button (AUTHENTICATION templates), an object
-    #[serde(default)]
     pub otp_button_config: Option<serde_json::Value>,
     /// The raw Meta template components
     pub components: Vec<serde_json::Value>,
