@@ -157,13 +157,7 @@ impl Alternated {
 }
 
 fn median_ratio(per_round: &[Vec<f64>], a: usize, b: usize) -> f64 {
-    let mut ratios: Vec<f64> = per_round.iter().map(|r| r[a] / r[b].max(f64::MIN_POSITIVE)).collect();
-    ratios.sort_by(f64::total_cmp);
-    match ratios.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => ratios[n / 2],
-        n => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
-    }
+    stats::median_f64(per_round.iter().map(|r| r[a] / r[b].max(f64::MIN_POSITIVE)).collect())
 }
 
 /// Runs `round(side)` for every side, `settings.rounds()` times, alternating the order each

@@ -12,6 +12,18 @@ pub fn median(samples: &[Duration]) -> Duration {
     if sorted.len() % 2 == 1 { sorted[mid] } else { (sorted[mid - 1] + sorted[mid]) / 2 }
 }
 
+/// The median of a set of ratios (the mean of the two middle ones for an even count); `NaN`
+/// for none.
+pub fn median_f64(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[mid],
+        _ => (values[mid - 1] + values[mid]) / 2.0,
+    }
+}
+
 /// Request latencies in microseconds, sorted once for percentile queries.
 #[derive(Clone, Debug, Default)]
 pub struct Latencies {
@@ -108,6 +120,9 @@ mod tests {
         let ms = Duration::from_millis;
         assert_eq!(median(&[ms(5), ms(1), ms(3)]), ms(3));
         assert_eq!(median(&[ms(4), ms(1), ms(3), ms(2)]), Duration::from_micros(2500));
+        assert_eq!(median_f64(vec![1.2, 0.9, 1.0]), 1.0);
+        assert_eq!(median_f64(vec![1.2, 0.9, 1.0, 0.8]), 0.95);
+        assert!(median_f64(Vec::new()).is_nan());
     }
 
     #[test]

@@ -85,8 +85,8 @@ pub(crate) fn derive_new(input: &DeriveInput) -> TokenStream {
     let (defaults, args): (Vec<&syn::Field>, Vec<&syn::Field>) =
         fields.into_iter().partition(|f| crate::attr::serde_defaulted(&f.attrs));
     let arg_names: Vec<_> = args.iter().map(|f| &f.ident).collect();
-    let arg_types = args.iter().map(|f| &f.ty);
-    let default_names = defaults.iter().map(|f| &f.ident);
+    let arg_types: Vec<_> = args.iter().map(|f| &f.ty).collect();
+    let default_names: Vec<_> = defaults.iter().map(|f| &f.ident).collect();
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let doc = match (args.is_empty(), defaults.is_empty()) {
@@ -94,14 +94,23 @@ pub(crate) fn derive_new(input: &DeriveInput) -> TokenStream {
         (false, true) => " With every field.",
         (false, false) => " With the required fields; the others start at their default.",
     };
+    let new = new_fn(ident, doc, &arg_names, &arg_types, &default_names);
     quote! {
         #[automatically_derived]
         impl #impl_generics #ident #ty_generics #where_clause {
-            #[doc = #doc]
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(#(#arg_names: #arg_types),*) -> Self {
-                #ident { #(#arg_names,)* #(#default_names: ::core::default::Default::default(),)* }
-            }
+            #new
+        }
+    }
+}
+
+/// `pub fn new` taking `args` (of `types`), every field of `defaults` at its `Default`: what
+/// `#[derive(New)]` and `#[operation(new)]` write.
+fn new_fn(ident: &Ident, doc: &str, args: &[impl ToTokens], types: &[&syn::Type], defaults: &[impl ToTokens]) -> TokenStream {
+    quote! {
+        #[doc = #doc]
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(#(#args: #types),*) -> Self {
+            #ident { #(#args,)* #(#defaults: ::core::default::Default::default(),)* }
         }
     }
 }
@@ -558,7 +567,7 @@ pub(crate) fn constructor(operation: &Operation) -> Option<TokenStream> {
     let is_arg = |f: &&crate::ast::Field| f.path_param.is_some() || f.name() == "body";
     let (args, defaults): (Vec<_>, Vec<_>) = operation.fields.iter().partition(is_arg);
     let arg_names: Vec<Ident> = args.iter().map(|f| f.ident()).collect();
-    let arg_types = args.iter().map(|f| &f.original.ty);
+    let arg_types: Vec<&syn::Type> = args.iter().map(|f| &f.original.ty).collect();
     let default_names: Vec<Ident> = defaults.iter().map(|f| f.ident()).collect();
     let params: Vec<String> = args.iter().filter(|f| f.path_param.is_some()).map(|f| format!("`{}`", f.name())).collect();
     let mut given = Vec::new();
@@ -594,13 +603,11 @@ pub(crate) fn constructor(operation: &Operation) -> Option<TokenStream> {
             }
         }
     });
+    let new = new_fn(ident, &doc, &arg_names, &arg_types, &default_names);
     Some(quote! {
         #[automatically_derived]
         impl #impl_generics #ident #ty_generics #where_clause {
-            #[doc = #doc]
-            pub fn new(#(#arg_names: #arg_types),*) -> Self {
-                #ident { #(#arg_names,)* #(#default_names: ::core::default::Default::default(),)* }
-            }
+            #new
             #(#withs)*
         }
     })

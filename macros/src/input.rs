@@ -5,8 +5,16 @@
 
 use proc_macro::{Delimiter, Group, TokenStream, TokenTree};
 
+/// Runs one derive on `input`, read without its doc comments; a parse error is the output.
+pub(crate) fn derive(input: TokenStream, expand: impl FnOnce(&syn::DeriveInput) -> proc_macro2::TokenStream) -> TokenStream {
+    match syn::parse::<syn::DeriveInput>(without_docs(input)) {
+        Ok(input) => expand(&input).into(),
+        Err(error) => error.into_compile_error().into(),
+    }
+}
+
 /// `input` without `#[doc ...]` attributes on the item and on its fields or variants.
-pub(crate) fn without_docs(input: TokenStream) -> TokenStream {
+fn without_docs(input: TokenStream) -> TokenStream {
     strip(input, true)
 }
 

@@ -19,7 +19,6 @@ mod syntax;
 mod valid;
 
 use proc_macro::TokenStream;
-use syn::{DeriveInput, parse_macro_input};
 
 /// Derives `wacr_runtime::Resource` for a model whose relations load on request
 /// (`?include=groups,source`), and generates the enum of those relations.
@@ -65,9 +64,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// ```
 #[proc_macro_derive(Resource, attributes(resource, include))]
 pub fn derive_resource(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_resource(&input).into()
+    input::derive(input, expand::derive_resource)
 }
 
 /// Derives `wacr_runtime::ScopeEnum`, `Display`, `FromStr` and serde's `Serialize` and
@@ -98,9 +95,7 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Scope, attributes(scope))]
 pub fn derive_scope(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_scope(&input).into()
+    input::derive(input, expand::derive_scope)
 }
 
 /// Derives `wacr_runtime::Operation` for the request type of one API operation.
@@ -156,9 +151,7 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Operation, attributes(operation, path_param))]
 pub fn derive_operation(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_operation(&input).into()
+    input::derive(input, expand::derive_operation)
 }
 
 /// Derives an inherent `new` for a struct with named fields: it takes the fields a
@@ -182,9 +175,7 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(New, attributes(serde))]
 pub fn derive_new(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_new(&input).into()
+    input::derive(input, expand::derive_new)
 }
 
 /// Derives the query-string form of an operation's query parameters: an inherent
@@ -238,18 +229,14 @@ pub fn derive_new(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Query, attributes(query))]
 pub fn derive_query(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    query::derive_query(&input).into()
+    input::derive(input, query::derive_query)
 }
 
 /// Derives the `filter[field][op]=value` form of an operation's filter conditions; see
 /// [`Query`](derive@Query).
 #[proc_macro_derive(Filters, attributes(filter))]
 pub fn derive_filters(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    query::derive_filters(&input).into()
+    input::derive(input, query::derive_filters)
 }
 
 /// Derives the wire form of an enum of unit variants, each written on the wire as a fixed
@@ -323,9 +310,7 @@ pub fn derive_filters(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(WireEnum, attributes(wire))]
 pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_wire_enum(&input).into()
+    input::derive(input, expand::derive_wire_enum)
 }
 
 /// Derives serde's `Serialize` for a struct with named fields, as one call into generic code of
@@ -354,9 +339,7 @@ pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Serialize, attributes(serde))]
 pub fn derive_serialize(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_lean(&input, attr::Direction::Serialize).into()
+    input::derive(input, |input| expand::derive_lean(input, attr::Direction::Serialize))
 }
 
 /// Derives serde's `Deserialize` for a struct with named fields, as one call into generic code
@@ -390,7 +373,5 @@ pub fn derive_serialize(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Deserialize, attributes(serde))]
 pub fn derive_deserialize(input: TokenStream) -> TokenStream {
-    let input = input::without_docs(input);
-    let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_lean(&input, attr::Direction::Deserialize).into()
+    input::derive(input, |input| expand::derive_lean(input, attr::Direction::Deserialize))
 }

@@ -206,38 +206,35 @@ mod tests {
         assert_eq!(escape("(see https://a.b/c, and http://d.e)."), "(see <https://a.b/c>, and <http://d.e>).");
     }
 
-    #[test]
-    fn inline_facts_continue_the_last_paragraph() {
-        let one = Doc::new("Phone").inline().fact("Rules: max length 20.".into()).tokens();
-        assert!(render_tokens(one).ends_with("\n/// Phone. Rules: max length 20.\npub struct S;\n"));
-        let ends_in_stop = Doc::new("The phone.").inline().fact("Rules: max length 20.".into()).tokens();
-        assert!(render_tokens(ends_in_stop).ends_with("\n/// The phone. Rules: max length 20.\npub struct S;\n"));
-        let two = Doc::new("Phone").inline().fact("Rules: max length 20.".into()).note(Some("see 4")).tokens();
-        assert!(render_tokens(two).ends_with("\n/// Phone\n/// - Rules: max length 20.\n/// - Note: see 4\npub struct S;\n"));
-        // The summary of an item stays its own paragraph; the facts join the last one.
-        let item = Doc::new("Get").markdown("Fetch.\n`GET /x`.".into()).inline().note(Some("n")).tokens();
-        assert!(render_tokens(item).ends_with("\n/// Get\n///\n/// Fetch.\n/// `GET /x`. Note: n\npub struct S;\n"));
-        // After a list, the facts stay paragraphs (a sentence would join the last item).
-        let after = Doc::new("Does.").markdown("Behaviour:\n- a".into()).inline().note(Some("n")).tokens();
-        assert!(render_tokens(after).ends_with("/// - a\n///\n/// Note: n\npub struct S;\n"));
+    /// Asserts that `doc`, above an item, renders with these last lines.
+    fn assert_renders(doc: Doc, end: &str) {
+        let tokens = doc.tokens();
+        let file = crate::write::rust_file(quote::quote!(#tokens pub struct S;), "x");
+        assert!(file.ends_with(&format!("{end}\npub struct S;\n")), "{file}");
     }
 
-    fn render_tokens(doc: TokenStream) -> String {
-        crate::write::rust_file(quote::quote!(#doc pub struct S;), "x")
+    #[test]
+    fn inline_facts_continue_the_last_paragraph() {
+        assert_renders(Doc::new("Phone").inline().fact("Rules: max length 20.".into()), "\n/// Phone. Rules: max length 20.");
+        assert_renders(Doc::new("The phone.").inline().fact("Rules: max length 20.".into()), "\n/// The phone. Rules: max length 20.");
+        let two = Doc::new("Phone").inline().fact("Rules: max length 20.".into()).note(Some("see 4"));
+        assert_renders(two, "\n/// Phone\n/// - Rules: max length 20.\n/// - Note: see 4");
+        // The summary of an item stays its own paragraph; the facts join the last one.
+        let item = Doc::new("Get").markdown("Fetch.\n`GET /x`.".into()).inline().note(Some("n"));
+        assert_renders(item, "\n/// Get\n///\n/// Fetch.\n/// `GET /x`. Note: n");
+        // After a list, the facts stay paragraphs (a sentence would join the last item).
+        let after = Doc::new("Does.").markdown("Behaviour:\n- a".into()).inline().note(Some("n"));
+        assert_renders(after, "/// - a\n///\n/// Note: n");
     }
 
     #[test]
     fn several_facts_are_a_list() {
-        let one = Doc::new("Phone.").fact("Rules: max length 20.".into()).tokens();
-        let file = crate::write::rust_file(quote::quote!(#one pub struct S;), "x");
-        assert!(file.ends_with("\n/// Phone.\n///\n/// Rules: max length 20.\npub struct S;\n"), "{file}");
-        let two = Doc::new("Phone.").fact("Rules: max length 20.".into()).note(Some("see 4")).tokens();
-        let file = crate::write::rust_file(quote::quote!(#two pub struct S;), "x");
-        assert!(file.ends_with("\n/// Phone.\n///\n/// - Rules: max length 20.\n/// - Note: see 4\npub struct S;\n"), "{file}");
+        assert_renders(Doc::new("Phone.").fact("Rules: max length 20.".into()), "\n/// Phone.\n///\n/// Rules: max length 20.");
+        let two = Doc::new("Phone.").fact("Rules: max length 20.".into()).note(Some("see 4"));
+        assert_renders(two, "\n/// Phone.\n///\n/// - Rules: max length 20.\n/// - Note: see 4");
         // After a list, a second list would join it: the facts stay paragraphs.
-        let after = Doc::new("Does.").markdown("Behaviour:\n- a".into()).note(Some("n")).note(Some("m")).tokens();
-        let file = crate::write::rust_file(quote::quote!(#after pub struct S;), "x");
-        assert!(file.ends_with("/// - a\n///\n/// Note: n\n///\n/// Note: m\npub struct S;\n"), "{file}");
+        let after = Doc::new("Does.").markdown("Behaviour:\n- a".into()).note(Some("n")).note(Some("m"));
+        assert_renders(after, "/// - a\n///\n/// Note: n\n///\n/// Note: m");
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn operation_param(cx: &Context, op: &Operation, f: &Field) -> TokenStream {
     let item = cx.ty(f.ty.leaf(), Side::Request);
     let scalar = !matches!(f.ty.leaf(), Ty::Named(_, NamedKind::Model) | Ty::Json | Ty::File);
     assert!(scalar, "query parameter `{wire}` of `{}` has type {}, which has no query form", op.id, f.ty.spec_name());
-    let rename = rename(wire, f.rust.trim_start_matches("r#"));
+    let rename = rename(wire, ident::bare(&f.rust));
     if matches!(f.ty, Ty::Array(_)) {
         quote!(#docs #rename pub #name: Vec<#item>)
     } else {
@@ -227,7 +227,7 @@ fn filters(cx: &Context, op: &Operation, list: &List) -> TokenStream {
         let (field, ty) = (to_ident(&f.rust), cx.ty(f.ty.leaf(), Side::Request));
         let ops = f.ops.iter().map(|o| operator(cx, o));
         let wire = &f.field;
-        let rename = (f.rust.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
+        let rename = (ident::bare(&f.rust) != wire).then(|| quote!(rename = #wire,));
         let list = f.ops.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
         let docs = Doc::new(&f.description).inline().fact(format!("Operators: {list}.")).own_provenance(&f.provenance, &op.provenance).tokens();
         quote!(#docs #[filter(#rename #(#ops),*)] pub #field: Vec<rt::FilterCond<#ty>>)
