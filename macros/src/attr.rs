@@ -30,7 +30,8 @@ pub(crate) struct SerdeField {
     pub skip_serializing_if: Option<LitStr>,
 }
 
-/// `#[operation(id = ..., method = ..., path = ..., scope = ..., status = ..., crate = ...)]`.
+/// `#[operation(id = ..., method = ..., path = ..., scope = ..., status = ..., crate = ...)]`,
+/// and the exchange keys `output = ..., error = ..., shape = ..., sends_message`.
 #[derive(Default)]
 pub(crate) struct OperationAttrs<'a> {
     pub original: Option<&'a Attribute>,
@@ -42,6 +43,14 @@ pub(crate) struct OperationAttrs<'a> {
     pub krate: Option<Path>,
     /// `new`: also write the constructor and the `with_…` methods.
     pub new: bool,
+    /// `output = Type`: the success data, for `Exchange`.
+    pub output: Option<Type>,
+    /// `error = Type`: the error enum, for `Exchange`.
+    pub error: Option<Type>,
+    /// `shape = Flat`: where the data sits in the response body (a `Shape` variant).
+    pub shape: Option<Ident>,
+    /// `sends_message`: the operation delivers a WhatsApp message.
+    pub sends_message: bool,
     /// Every key written, valid or not, so a bad value is not also reported as missing.
     pub keys: Vec<String>,
 }
@@ -104,7 +113,8 @@ mod kw {
 const RESOURCE_KEYS: &[&str] = &["include", "crate"];
 const INCLUDE_KEYS: &[&str] = &["rename"];
 const CRATE_KEYS: &[&str] = &["crate"];
-const OPERATION_KEYS: &[&str] = &["id", "method", "path", "scope", "status", "new", "crate"];
+const OPERATION_KEYS: &[&str] =
+    &["id", "method", "path", "scope", "status", "new", "output", "error", "shape", "sends_message", "crate"];
 const WIRE_KEYS: &[&str] = &["name", "code", "crate"];
 /// Field keys of `#[serde]` the lean derives honour.
 const SERDE_FIELD_KEYS: &[&str] = &["rename", "default", "skip", "skip_serializing", "skip_deserializing", "skip_serializing_if"];
@@ -280,6 +290,13 @@ pub(crate) fn operation<'a>(errors: &Errors, attrs: &'a [Attribute]) -> Operatio
                 // Meant all the same when malformed, so calls to `new` raise no errors of their own.
                 "new" => {
                     out.new = true;
+                    flag(meta, key)?;
+                }
+                "output" => out.output = Some(value(meta, key, "GetContactResponse")?.parse()?),
+                "error" => out.error = Some(value(meta, key, "GetContactError")?.parse()?),
+                "shape" => out.shape = Some(ident(meta, key, "Flat", "a `Shape` variant")?),
+                "sends_message" => {
+                    out.sends_message = true;
                     flag(meta, key)?;
                 }
                 _ => out.krate = Some(crate_path(meta)?),

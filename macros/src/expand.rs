@@ -66,6 +66,31 @@ pub(crate) fn derive_lean(input: &DeriveInput, direction: Direction) -> TokenStr
     }
 }
 
+/// `Sent` and `Received`: the lean `Serialize` behind `cfg(feature = writer)` and the lean
+/// `Deserialize` behind `cfg(feature = reader)`. The attributes are read once for the errors,
+/// which are not behind a feature: a bad attribute fails every build.
+pub(crate) fn derive_sides(input: &DeriveInput, writer: &str, reader: &str) -> TokenStream {
+    let errors = Errors::default();
+    let lean = LeanStruct::from_syn(&errors, input, Direction::Serialize);
+    valid::lean_struct(&errors, &lean);
+    if let Err(error) = errors.finish() {
+        return fallback::lean_struct(&lean, error);
+    }
+    let read = Errors::default();
+    let reading = LeanStruct::from_syn(&read, input, Direction::Deserialize);
+    valid::lean_struct(&read, &reading);
+    if let Err(error) = read.finish() {
+        return fallback::lean_struct(&reading, error);
+    }
+    let (serialize, deserialize) = (serialize_impl(&lean), deserialize_impl(&reading));
+    quote! {
+        #[cfg(feature = #writer)]
+        #serialize
+        #[cfg(feature = #reader)]
+        #deserialize
+    }
+}
+
 /// The named fields of a struct, or an error naming the derive.
 pub(crate) fn named_fields<'a>(input: &'a DeriveInput, derive: &str) -> syn::Result<Vec<&'a syn::Field>> {
     match &input.data {
@@ -547,13 +572,62 @@ fn operation_impls(operation: &Operation) -> TokenStream {
         }
     };
     let operation_impl = operation_impl(operation, &rt, items);
+    let exchange = exchange_impl(operation, &rt);
     let constructor = constructor(operation);
     quote! {
         const _: () = {
             #operation_impl
+            #exchange
             #constructor
         };
     }
+}
+
+/// With `#[operation(output = T, error = E)]`: `impl Exchange`. The body is the field named
+/// `body` and the query pairs come from the field named `query` (its `to_pairs`, as
+/// `#[derive(Query)]` writes it); `shape` and `sends_message` override the trait's defaults.
+/// `fallback` uses it too, as the types are checked by rustc in either case.
+pub(crate) fn exchange_impl(operation: &Operation, rt: &TokenStream) -> Option<TokenStream> {
+    let attrs = &operation.attrs;
+    let (Some(output), Some(error)) = (&attrs.output, &attrs.error) else {
+        return None;
+    };
+    let ident = &operation.original.ident;
+    let (impl_generics, ty_generics, where_clause) = operation.original.generics.split_for_impl();
+    let field = |name: &str| operation.fields.iter().find(|f| f.original.ident.as_ref().is_some_and(|i| i.unraw() == name));
+    let (body_type, body) = match field("body") {
+        Some(f) => {
+            let ty = &f.original.ty;
+            (quote!(#ty), quote!(::core::option::Option::Some(&self.body)))
+        }
+        None => (quote!(()), quote!(::core::option::Option::None)),
+    };
+    let query = match field("query") {
+        Some(f) => quote_spanned!(f.original.ty.span()=> self.query.to_pairs()),
+        None => quote!(::std::vec::Vec::new()),
+    };
+    let shape = attrs
+        .shape
+        .as_ref()
+        .filter(|shape| valid::SHAPES.contains(&shape.to_string().as_str()))
+        .map(|shape| quote!(const SHAPE: #rt::operation::Shape = #rt::operation::Shape::#shape;));
+    let sends = attrs.sends_message.then(|| quote!(const SENDS_MESSAGE: bool = true;));
+    Some(quote! {
+        #[automatically_derived]
+        impl #impl_generics #rt::operation::Exchange for #ident #ty_generics #where_clause {
+            type Body = #body_type;
+            type Output = #output;
+            type Error = #error;
+            #shape
+            #sends
+            fn body(&self) -> ::core::option::Option<&Self::Body> {
+                #body
+            }
+            fn query_pairs(&self) -> ::std::vec::Vec<(::std::string::String, ::std::string::String)> {
+                #query
+            }
+        }
+    })
 }
 
 /// With `#[operation(new)]`: `new`, taking the `#[path_param]` fields and the `body` field in

@@ -117,12 +117,15 @@ pub(crate) fn operation(operation: &Operation, error: syn::Error) -> TokenStream
         }
     };
     let operation_impl = expand::operation_impl(operation, &rt, items);
-    // The constructor needs only the fields, so calls to it raise no errors of their own.
+    // The exchange and the constructor need only the types and the fields, so uses of them
+    // raise no errors of their own.
+    let exchange = expand::exchange_impl(operation, &rt);
     let constructor = expand::constructor(operation);
     quote! {
         #error
         const _: () = {
             #operation_impl
+            #exchange
             #constructor
         };
     }

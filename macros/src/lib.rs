@@ -115,6 +115,14 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 ///   `query`) at its `Default`, and a `#[must_use]` `with_<field>` for each of those;
 /// - `crate` (optional): the runtime crate when it is not `::wacr_runtime`.
 ///
+/// With `output = Type, error = Type` (both or neither), the derive also implements
+/// `wacr_runtime::Exchange`, the operation's typed exchange: `Output` is the success data,
+/// `Error` the error enum (a `WireEnum`), `Body` the type of the field named `body` (`()`
+/// without one) and `query_pairs` calls `to_pairs()` on the field named `query` (as
+/// [`Query`](derive@Query) writes it; none without one). `shape = Flat` (a `Shape` variant:
+/// `Data`, the default, `List`, `Flat` or `Bare`) says where the data sits in the response body,
+/// and the flag `sends_message` marks an operation that delivers a message.
+///
 /// Every `{param}` of the path needs a field of the same name marked `#[path_param]` (not
 /// `#[path]`, which is a built-in attribute), and every such field must appear in the path.
 /// `render_path` fills each parameter with the field's `Display` value, percent-encoded.
@@ -148,6 +156,42 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 /// assert_eq!(request.render_path(), "/contacts/a%2Fb");
 /// assert_eq!(request.query.len(), 1);
 /// assert_eq!(GetAccount::SCOPE, None);
+/// ```
+///
+/// The exchange, for a client that sends any operation with one generic function:
+///
+/// ```
+/// use wacr_macros::{Operation, Scope, WireEnum};
+/// use wacr_runtime::{Exchange, Shape};
+///
+/// #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]
+/// enum ApiScope {
+///     #[scope("groups:write")]
+///     GroupsWrite,
+/// }
+///
+/// #[derive(Clone, Copy, Debug, PartialEq, Eq, WireEnum)]
+/// enum CreateGroupError {
+///     #[wire("VALIDATION_ERROR")]
+///     ValidationError,
+/// }
+///
+/// struct CreateGroupBody {
+///     name: String,
+/// }
+///
+/// #[derive(Operation)]
+/// #[operation(id = "create_group", method = POST, path = "/groups", new)]
+/// #[operation(scope = ApiScope::GroupsWrite, status = 201)]
+/// #[operation(output = u64, error = CreateGroupError, shape = Flat)]
+/// struct CreateGroupRequest {
+///     body: CreateGroupBody,
+/// }
+///
+/// let request = CreateGroupRequest::new(CreateGroupBody { name: "VIP".into() });
+/// assert_eq!(request.body().map(|body| body.name.as_str()), Some("VIP"));
+/// assert!(request.query_pairs().is_empty());
+/// assert_eq!((CreateGroupRequest::SHAPE, CreateGroupRequest::SENDS_MESSAGE), (Shape::Flat, false));
 /// ```
 #[proc_macro_derive(Operation, attributes(operation, path_param))]
 pub fn derive_operation(input: TokenStream) -> TokenStream {
@@ -374,4 +418,34 @@ pub fn derive_serialize(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Deserialize, attributes(serde))]
 pub fn derive_deserialize(input: TokenStream) -> TokenStream {
     input::derive(input, |input| expand::derive_lean(input, attr::Direction::Deserialize))
+}
+
+/// Derives the wire form of a type the client sends and the server reads (a request body): the
+/// lean [`Serialize`](derive@Serialize) when the deriving crate's `client` feature is on and the
+/// lean [`Deserialize`](derive@Deserialize) when its `server` feature is on, so that each side
+/// compiles only the impl it uses. It reads the same `#[serde]` keys as those two derives, and
+/// reports a bad one whatever the features. The deriving crate declares both features.
+///
+/// ```
+/// #[derive(wacr_macros::Sent)]
+/// struct CreateGroupBody {
+///     name: String,
+///     #[serde(default, skip_serializing_if = "Option::is_none")]
+///     color: Option<String>,
+/// }
+/// ```
+///
+/// With `client` on, `serde_json::to_string(&body)` writes `{"name":"VIP"}` for a body without
+/// a color; with `server` on, `serde_json::from_str` reads it back.
+#[proc_macro_derive(Sent, attributes(serde))]
+pub fn derive_sent(input: TokenStream) -> TokenStream {
+    input::derive(input, |input| expand::derive_sides(input, "client", "server"))
+}
+
+/// Derives the wire form of a type the server sends and the client reads (response data): the
+/// lean [`Serialize`](derive@Serialize) with the deriving crate's `server` feature and the lean
+/// [`Deserialize`](derive@Deserialize) with its `client` feature; see [`Sent`](derive@Sent).
+#[proc_macro_derive(Received, attributes(serde))]
+pub fn derive_received(input: TokenStream) -> TokenStream {
+    input::derive(input, |input| expand::derive_sides(input, "server", "client"))
 }

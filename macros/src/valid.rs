@@ -100,6 +100,7 @@ pub(crate) fn operation(errors: &Errors, operation: &Operation) {
     }
     check_scope(errors, operation);
     check_status(errors, operation);
+    check_exchange(errors, operation, attr);
     for field in operation
         .path_fields()
         .filter(|field| field.original.ident.is_none())
@@ -361,6 +362,36 @@ fn check_status(errors: &Errors, operation: &Operation) {
         errors.spanned(lit, message);
     }
 }
+
+/// The exchange keys come together: `output` and `error` name the types, and `shape` and
+/// `sends_message` only describe an exchange that has them.
+fn check_exchange(errors: &Errors, operation: &Operation, attr: &syn::Attribute) {
+    let attrs = &operation.attrs;
+    let written = |key: &str| attrs.keys.iter().any(|k| k == key);
+    let exchange = ["output", "error", "shape", "sends_message"];
+    if exchange.iter().any(|key| written(key)) {
+        // At the type that was given, else at the attribute.
+        let given = attrs.output.as_ref().or(attrs.error.as_ref());
+        for (key, example) in [("output", "output = GetContactResponse"), ("error", "error = GetContactError")] {
+            if !written(key) {
+                let message = format!("missing `{key}` in #[operation(...)]: the exchange keys need both `output` and `error`; add {example}");
+                match given {
+                    Some(ty) => errors.spanned(ty, message),
+                    None => errors.spanned(attr, message),
+                }
+            }
+        }
+    }
+    if let Some(shape) = &attrs.shape
+        && !SHAPES.contains(&shape.to_string().as_str())
+    {
+        let message = format!("unknown shape `{shape}`; expected one of {}", SHAPES.join(", "));
+        errors.spanned(shape, message);
+    }
+}
+
+/// The variants of `wacr_runtime::Shape`.
+pub(crate) const SHAPES: &[&str] = &["Data", "List", "Flat", "Bare"];
 
 fn check_scope(errors: &Errors, operation: &Operation) {
     let Some(ScopeSpec::Variant(path)) = &operation.attrs.scope else {

@@ -40,19 +40,7 @@ impl fmt::Debug for Token {
 
 pub use crate::envelope::EnvelopeKeys;
 
-/// Where the operation's result sits in the success body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
-    /// `{success, message, data}`: the result is `data` (null when absent).
-    Data,
-    /// `{success, message, data: [...], meta, links}`: the result is the whole body, which
-    /// [`Page`](crate::Page) decodes.
-    List,
-    /// `{success, message, ...}`: the result is the whole object.
-    Flat,
-    /// The body is the result.
-    Bare,
-}
+pub use crate::operation::Shape;
 
 /// One multipart field.
 #[derive(Clone, Debug)]

@@ -40,7 +40,7 @@ pub mod server;
 pub mod client;
 
 pub use include::{Include, IncludeError, IncludeSet, Resource};
-pub use operation::{Method, Operation};
+pub use operation::{Exchange, Method, Operation, Shape};
 pub use scope::{ScopeEnum, ScopeError, ScopeSet};
 
 pub use file::{File, MultipartBody};

@@ -1,9 +1,11 @@
 //! Operation metadata (id, method, path template, scope, success status) derived by
-//! `#[derive(Operation)]` on each request type, and the path rendering the client uses.
+//! `#[derive(Operation)]` on each request type, the path rendering the client uses, and the
+//! operation's typed exchange (its body, query, data and errors).
 
 use core::fmt::{self, Write as _};
 
 use crate::scope::ScopeEnum;
+use crate::value::WireEnum;
 
 /// The HTTP methods the API uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,6 +41,42 @@ pub trait Operation {
     /// [`Operation::PATH`] with each `{param}` replaced by the `Display` value of the field of
     /// that name, percent-encoded as one path segment (see [`encode_path_segment`]).
     fn render_path(&self) -> String;
+}
+
+/// The typed exchange of an operation: the body its request sends, the query pairs, the data a
+/// success answers and the error codes it documents. `#[derive(Operation)]` implements it when
+/// `#[operation(output = T, error = E)]` names the types; a client sends any `Exchange` with one
+/// generic function, a server answers with its types.
+pub trait Exchange: Operation {
+    /// The request body: the type of the field named `body`, `()` without one.
+    type Body;
+    /// The success data.
+    type Output;
+    /// The error codes the operation documents.
+    type Error: WireEnum;
+    /// Where the success data sits in the response body.
+    const SHAPE: Shape = Shape::Data;
+    /// The operation delivers a WhatsApp message: a client does not re-send it after a timeout
+    /// unless told to.
+    const SENDS_MESSAGE: bool = false;
+    /// The body to send, `None` when the operation sends none.
+    fn body(&self) -> Option<&Self::Body>;
+    /// The query pairs to send: `to_pairs` of the field named `query`, none without one.
+    fn query_pairs(&self) -> Vec<(String, String)>;
+}
+
+/// Where an operation's success data sits in the response body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `{success, message, data}`: the result is `data` (null when absent).
+    Data,
+    /// `{success, message, data: [...], meta, links}`: the result is the whole body, which
+    /// [`Page`](crate::Page) decodes.
+    List,
+    /// `{success, message, ...}`: the result is the whole object.
+    Flat,
+    /// The body is the result.
+    Bare,
 }
 
 impl Method {

@@ -1,7 +1,8 @@
 //! Client emitter: `generated/wacr-client/src/client.rs`, the async client. One handle per
 //! resource group (`client.contacts()`), one method per operation taking the path parameters,
-//! the typed query and the typed body, and one `ClientRequest` impl per operation so
-//! `Client::execute` can send any `…Request`. The HTTP plumbing lives in `wacr_runtime::client`.
+//! the typed query and the typed body. `Client::execute` sends any `…Request` through the
+//! `Exchange` the models derive; the client adds only each body's encoding and each list's
+//! paging. The HTTP plumbing lives in `wacr_runtime::client`.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -78,7 +79,7 @@ fn prelude(api: &Api) -> TokenStream {
                 method: R::METHOD,
                 path: request.render_path(),
                 query: request.query_pairs(),
-                body: request.body(),
+                body: request.body().map_or(c::Body::Empty, ClientBody::encode),
                 shape: R::SHAPE,
                 sends_message: R::SENDS_MESSAGE,
             }
@@ -90,25 +91,23 @@ fn prelude(api: &Api) -> TokenStream {
 
         impl<R: ClientRequest, F: Future<Output = Result<R::Output, R::Error>>> Reply<R> for F {}
 
-        /// An operation the client can send: implemented for every generated `…Request`.
-        pub trait ClientRequest: wacr_runtime::Operation {
-            /// The success data.
-            type Output: serde::de::DeserializeOwned;
-            /// The error codes the operation documents.
-            type Error: wacr_runtime::WireEnum;
-            /// Where the data sits in the success body (default: `data`).
-            const SHAPE: c::Shape = c::Shape::Data;
-            /// The operation delivers a WhatsApp message (never re-sent on a timeout by default).
-            const SENDS_MESSAGE: bool = false;
-            /// The query pairs to send (default: none).
-            fn query_pairs(&self) -> Vec<(String, String)> {
-                Vec::new()
-            }
-            /// The request body (default: none).
-            fn body(&self) -> c::Body {
-                c::Body::Empty
+        /// An operation the client can send: every generated `…Request`, through the
+        /// [`Exchange`](wacr_runtime::Exchange) its `#[operation]` attribute declares.
+        pub trait ClientRequest: wacr_runtime::Exchange<Output: serde::de::DeserializeOwned, Body: ClientBody> {}
+
+        impl<R: wacr_runtime::Exchange<Output: serde::de::DeserializeOwned, Body: ClientBody>> ClientRequest for R {}
+
+        /// A request body as the client sends it: JSON, unless the operation's spec says
+        /// multipart.
+        pub trait ClientBody: serde::Serialize + Sized {
+            /// The body on the wire.
+            fn encode(&self) -> c::Body {
+                c::json_body(self)
             }
         }
+
+        /// No body: never encoded, as `Exchange::body` is `None`.
+        impl ClientBody for () {}
 
         /// A list operation's request: [`Client::pages`] and [`Client::items`] follow its pages.
         pub trait ListRequest: ClientRequest<Output = wacr_runtime::Page<Self::Item>> + Clone + Send + Sync + 'static {
@@ -333,27 +332,24 @@ fn list_item(op: &Operation) -> TokenStream {
     }
 }
 
+/// What the client adds to an operation beside its method: how its body is encoded and, for a
+/// list, how to ask for a page. The rest of the exchange is the request's own `Exchange`.
 fn request_impl(op: &Operation) -> TokenStream {
     let request = format_ident!("{}", ident::op::request(&op.type_prefix));
-    let response = format_ident!("{}", ident::op::response(&op.type_prefix));
-    let error = format_ident!("{}", ident::op::error(&op.type_prefix));
-    let shape = match op.response.envelope {
-        EnvelopeKind::Data => quote!(c::Shape::Data),
-        EnvelopeKind::List => quote!(c::Shape::List),
-        EnvelopeKind::Flat => quote!(c::Shape::Flat),
-        EnvelopeKind::None => quote!(c::Shape::Bare),
-    };
-    // Only what differs from the trait's defaults (data envelope, no query, no body).
-    let shape = (op.response.envelope != EnvelopeKind::Data).then(|| quote!(const SHAPE: c::Shape = #shape;));
-    let sends = op.sends_message.then(|| quote!(const SENDS_MESSAGE: bool = true;));
-    let query = op.has_query().then(|| quote!(fn query_pairs(&self) -> Vec<(String, String)> { self.query.to_pairs() }));
     let body = op.body.as_ref().map(|b| {
-        let body = match b.content_type {
-            ContentType::Json => quote!(c::json_body(&self.body)),
-            ContentType::Multipart => quote!(c::multipart_body(&self.body)),
-            ContentType::JsonOrMultipart => quote!(c::json_or_multipart_body(&self.body)),
+        let name = format_ident!("{}", ident::op::body(&op.type_prefix));
+        let encode = match b.content_type {
+            ContentType::Json => return quote!(impl ClientBody for m::#name {}),
+            ContentType::Multipart => quote!(c::multipart_body(self)),
+            ContentType::JsonOrMultipart => quote!(c::json_or_multipart_body(self)),
         };
-        quote!(fn body(&self) -> c::Body { #body })
+        quote! {
+            impl ClientBody for m::#name {
+                fn encode(&self) -> c::Body {
+                    #encode
+                }
+            }
+        }
     });
     let list = op.is_list().then(|| {
         let item = list_item(op);
@@ -367,15 +363,7 @@ fn request_impl(op: &Operation) -> TokenStream {
         }
     });
     quote! {
-        impl ClientRequest for m::#request {
-            type Output = m::#response;
-            type Error = m::#error;
-            #shape
-            #sends
-            #query
-            #body
-        }
-
+        #body
         #list
     }
 }

@@ -29,7 +29,8 @@ pub const PATH: &str = "generated/wacr-models/src/models.rs";
 
 pub fn emit(api: &Api) -> Output {
     let cx = Context::new(api);
-    let mut items = vec![prelude(), scope_enum(&cx), error_code_enum(&cx)];
+    let both = api.models.iter().any(|m| matches!(cx.travel(m), Travel::Both));
+    let mut items = vec![prelude(both), scope_enum(&cx), error_code_enum(&cx)];
     items.extend(api.errors.iter().filter(|e| !e.details.is_empty()).map(|e| error_details(&cx, e)));
     items.push(error_envelope(&cx));
     items.push(pagination_check(&cx));
@@ -69,17 +70,13 @@ enum Travel {
 }
 
 impl Travel {
-    /// `#[derive(head)]` and the serde derives.
+    /// `#[derive(head)]` and the serde derives: `Sent` and `Received` compile each impl only
+    /// on the side (the crate's `client` or `server` feature) that uses it.
     fn derives(self, head: TokenStream) -> TokenStream {
-        let (write, read) = match self {
-            Travel::Both => return quote!(#[derive(#head, Serialize, Deserialize)]),
-            Travel::Sent => ("client", "server"),
-            Travel::Received => ("server", "client"),
-        };
-        quote! {
-            #[derive(#head)]
-            #[cfg_attr(feature = #write, derive(Serialize))]
-            #[cfg_attr(feature = #read, derive(Deserialize))]
+        match self {
+            Travel::Both => quote!(#[derive(#head, Serialize, Deserialize)]),
+            Travel::Sent => quote!(#[derive(#head, Sent)]),
+            Travel::Received => quote!(#[derive(#head, Received)]),
         }
     }
 }
@@ -207,9 +204,11 @@ fn rename(f: &Field) -> TokenStream {
     quote!(#[serde(rename = #wire)])
 }
 
-fn prelude() -> TokenStream {
+/// The imports; the plain serde derives only when a model travels both ways.
+fn prelude(both_ways: bool) -> TokenStream {
+    let serde = both_ways.then(|| quote!(Deserialize, Serialize,));
     quote! {
-        use wacr_macros::{Deserialize, Filters, New, Operation, Query, Resource, Scope, Serialize, WireEnum};
+        use wacr_macros::{#serde Filters, New, Operation, Query, Received, Resource, Scope, Sent, WireEnum};
         use wacr_runtime as rt;
     }
 }

@@ -33,7 +33,7 @@ fn call_of<R: ClientRequest>(request: &R) -> c::Call {
         method: R::METHOD,
         path: request.render_path(),
         query: request.query_pairs(),
-        body: request.body(),
+        body: request.body().map_or(c::Body::Empty, ClientBody::encode),
         shape: R::SHAPE,
         sends_message: R::SENDS_MESSAGE,
     }
@@ -42,25 +42,25 @@ fn call_of<R: ClientRequest>(request: &R) -> c::Call {
 /// [`Result`]`<R::Output, R::Error>` (a trait only to name that in one word).
 pub trait Reply<R: ClientRequest>: Future<Output = Result<R::Output, R::Error>> {}
 impl<R: ClientRequest, F: Future<Output = Result<R::Output, R::Error>>> Reply<R> for F {}
-/// An operation the client can send: implemented for every generated `…Request`.
-pub trait ClientRequest: wacr_runtime::Operation {
-    /// The success data.
-    type Output: serde::de::DeserializeOwned;
-    /// The error codes the operation documents.
-    type Error: wacr_runtime::WireEnum;
-    /// Where the data sits in the success body (default: `data`).
-    const SHAPE: c::Shape = c::Shape::Data;
-    /// The operation delivers a WhatsApp message (never re-sent on a timeout by default).
-    const SENDS_MESSAGE: bool = false;
-    /// The query pairs to send (default: none).
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    /// The request body (default: none).
-    fn body(&self) -> c::Body {
-        c::Body::Empty
+/// An operation the client can send: every generated `…Request`, through the
+/// [`Exchange`](wacr_runtime::Exchange) its `#[operation]` attribute declares.
+pub trait ClientRequest: wacr_runtime::Exchange<
+        Output: serde::de::DeserializeOwned,
+        Body: ClientBody,
+    > {}
+impl<
+    R: wacr_runtime::Exchange<Output: serde::de::DeserializeOwned, Body: ClientBody>,
+> ClientRequest for R {}
+/// A request body as the client sends it: JSON, unless the operation's spec says
+/// multipart.
+pub trait ClientBody: serde::Serialize + Sized {
+    /// The body on the wire.
+    fn encode(&self) -> c::Body {
+        c::json_body(self)
     }
 }
+/// No body: never encoded, as `Exchange::body` is `None`.
+impl ClientBody for () {}
 /// A list operation's request: [`Client::pages`] and [`Client::items`] follow its pages.
 pub trait ListRequest: ClientRequest<
         Output = wacr_runtime::Page<Self::Item>,
@@ -241,18 +241,6 @@ impl<'a> Account<'a> {
         self.client.execute(m::GetPlanLimitsRequest::new())
     }
 }
-impl ClientRequest for m::GetAccountInfoRequest {
-    type Output = m::GetAccountInfoResponse;
-    type Error = m::GetAccountInfoError;
-}
-impl ClientRequest for m::GetUsageStatisticsRequest {
-    type Output = m::GetUsageStatisticsResponse;
-    type Error = m::GetUsageStatisticsError;
-}
-impl ClientRequest for m::GetPlanLimitsRequest {
-    type Output = m::GetPlanLimitsResponse;
-    type Error = m::GetPlanLimitsError;
-}
 /// Authentication (OTP Verification): One-time passwords delivered through approved WhatsApp AUTHENTICATION templates: send a code, resend a fresh one, verify what the user typed, inspect the active OTP, and list the templates that can carry it. An OTP is kept per phone and purpose, with an expiry and an attempt limit.
 ///
 /// Obtained from `Client::auth()`.
@@ -318,44 +306,10 @@ impl<'a> Auth<'a> {
         self.client.items(m::ListAuthTemplatesRequest::new().with_query(query))
     }
 }
-impl ClientRequest for m::SendOtpRequest {
-    type Output = m::SendOtpResponse;
-    type Error = m::SendOtpError;
-    const SENDS_MESSAGE: bool = true;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::ResendOtpRequest {
-    type Output = m::ResendOtpResponse;
-    type Error = m::ResendOtpError;
-    const SENDS_MESSAGE: bool = true;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::VerifyOtpRequest {
-    type Output = m::VerifyOtpResponse;
-    type Error = m::VerifyOtpError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::CheckOtpStatusRequest {
-    type Output = m::CheckOtpStatusResponse;
-    type Error = m::CheckOtpStatusError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::ListAuthTemplatesRequest {
-    type Output = m::ListAuthTemplatesResponse;
-    type Error = m::ListAuthTemplatesError;
-    const SHAPE: c::Shape = c::Shape::List;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.to_pairs()
-    }
-}
+impl ClientBody for m::SendOtpBody {}
+impl ClientBody for m::ResendOtpBody {}
+impl ClientBody for m::VerifyOtpBody {}
+impl ClientBody for m::CheckOtpStatusBody {}
 impl ListRequest for m::ListAuthTemplatesRequest {
     type Item = m::AuthTemplate;
     fn page_mut(&mut self) -> &mut Option<u32> {
@@ -387,18 +341,7 @@ impl<'a> Comments<'a> {
         self.client.execute(m::AddCommentRequest::new(mobile, body))
     }
 }
-impl ClientRequest for m::GetCommentsRequest {
-    type Output = m::GetCommentsResponse;
-    type Error = m::GetCommentsError;
-}
-impl ClientRequest for m::AddCommentRequest {
-    type Output = m::AddCommentResponse;
-    type Error = m::AddCommentError;
-    const SHAPE: c::Shape = c::Shape::Flat;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
+impl ClientBody for m::AddCommentBody {}
 /// Contacts: The tenant's contacts (leads, customers and guests): list with filters, sorting, search, field selection and relationship loading; create one or many (subject to the contacts plan limit); read, partially update and delete, one at a time or in batches. Every contact has one source and one status and belongs to any number of groups.
 ///
 /// Obtained from `Client::contacts()`.
@@ -484,61 +427,16 @@ impl<'a> Contacts<'a> {
         self.client.execute(m::BatchDeleteContactsRequest::new(body))
     }
 }
-impl ClientRequest for m::ListContactsRequest {
-    type Output = m::ListContactsResponse;
-    type Error = m::ListContactsError;
-    const SHAPE: c::Shape = c::Shape::List;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.to_pairs()
-    }
-}
 impl ListRequest for m::ListContactsRequest {
     type Item = m::Contact;
     fn page_mut(&mut self) -> &mut Option<u32> {
         &mut self.query.page
     }
 }
-impl ClientRequest for m::CreateContactRequest {
-    type Output = m::CreateContactResponse;
-    type Error = m::CreateContactError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::GetContactRequest {
-    type Output = m::GetContactResponse;
-    type Error = m::GetContactError;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.to_pairs()
-    }
-}
-impl ClientRequest for m::UpdateContactRequest {
-    type Output = m::UpdateContactResponse;
-    type Error = m::UpdateContactError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::DeleteContactRequest {
-    type Output = m::DeleteContactResponse;
-    type Error = m::DeleteContactError;
-}
-impl ClientRequest for m::BatchCreateContactsRequest {
-    type Output = m::BatchCreateContactsResponse;
-    type Error = m::BatchCreateContactsError;
-    const SHAPE: c::Shape = c::Shape::Flat;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::BatchDeleteContactsRequest {
-    type Output = m::BatchDeleteContactsResponse;
-    type Error = m::BatchDeleteContactsError;
-    const SHAPE: c::Shape = c::Shape::Flat;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
+impl ClientBody for m::CreateContactBody {}
+impl ClientBody for m::UpdateContactBody {}
+impl ClientBody for m::BatchCreateContactsBody {}
+impl ClientBody for m::BatchDeleteContactsBody {}
 /// Groups: Named groups of contacts (for example VIP customers). Membership is stored on each contact as the JSON array group_id; groups are created, renamed and deleted here, and contacts are added to or removed from a group in bulk.
 ///
 /// Obtained from `Client::groups()`.
@@ -622,56 +520,16 @@ impl<'a> Groups<'a> {
         self.client.execute(m::RemoveContactsFromGroupRequest::new(id, body))
     }
 }
-impl ClientRequest for m::ListGroupsRequest {
-    type Output = m::ListGroupsResponse;
-    type Error = m::ListGroupsError;
-    const SHAPE: c::Shape = c::Shape::List;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.to_pairs()
-    }
-}
 impl ListRequest for m::ListGroupsRequest {
     type Item = m::Group;
     fn page_mut(&mut self) -> &mut Option<u32> {
         &mut self.query.page
     }
 }
-impl ClientRequest for m::CreateGroupRequest {
-    type Output = m::CreateGroupResponse;
-    type Error = m::CreateGroupError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::GetGroupRequest {
-    type Output = m::GetGroupResponse;
-    type Error = m::GetGroupError;
-}
-impl ClientRequest for m::UpdateGroupRequest {
-    type Output = m::UpdateGroupResponse;
-    type Error = m::UpdateGroupError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::DeleteGroupRequest {
-    type Output = m::DeleteGroupResponse;
-    type Error = m::DeleteGroupError;
-}
-impl ClientRequest for m::AddContactsToGroupRequest {
-    type Output = m::AddContactsToGroupResponse;
-    type Error = m::AddContactsToGroupError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::RemoveContactsFromGroupRequest {
-    type Output = m::RemoveContactsFromGroupResponse;
-    type Error = m::RemoveContactsFromGroupError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
+impl ClientBody for m::CreateGroupBody {}
+impl ClientBody for m::UpdateGroupBody {}
+impl ClientBody for m::AddContactsToGroupBody {}
+impl ClientBody for m::RemoveContactsFromGroupBody {}
 /// Messages: Send WhatsApp messages through the WhatsApp Cloud API (free-form text, approved templates, media files and interactive button/list messages) and read the tenant's message history. A send to a phone that matches no contact auto-creates the contact with the tenant's default lead settings; free-form sends are only deliverable inside the 24-hour customer service window.
 ///
 /// Obtained from `Client::messages()`.
@@ -746,55 +604,23 @@ impl<'a> Messages<'a> {
         self.client.execute(m::GetMessageRequest::new(id))
     }
 }
-impl ClientRequest for m::SendTextMessageRequest {
-    type Output = m::SendTextMessageResponse;
-    type Error = m::SendTextMessageError;
-    const SENDS_MESSAGE: bool = true;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
+impl ClientBody for m::SendTextMessageBody {}
+impl ClientBody for m::SendTemplateMessageBody {
+    fn encode(&self) -> c::Body {
+        c::json_or_multipart_body(self)
     }
 }
-impl ClientRequest for m::SendTemplateMessageRequest {
-    type Output = m::SendTemplateMessageResponse;
-    type Error = m::SendTemplateMessageError;
-    const SENDS_MESSAGE: bool = true;
-    fn body(&self) -> c::Body {
-        c::json_or_multipart_body(&self.body)
+impl ClientBody for m::SendMediaMessageBody {
+    fn encode(&self) -> c::Body {
+        c::multipart_body(self)
     }
 }
-impl ClientRequest for m::SendMediaMessageRequest {
-    type Output = m::SendMediaMessageResponse;
-    type Error = m::SendMediaMessageError;
-    const SENDS_MESSAGE: bool = true;
-    fn body(&self) -> c::Body {
-        c::multipart_body(&self.body)
-    }
-}
-impl ClientRequest for m::SendInteractiveMessageRequest {
-    type Output = m::SendInteractiveMessageResponse;
-    type Error = m::SendInteractiveMessageError;
-    const SENDS_MESSAGE: bool = true;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::ListMessagesRequest {
-    type Output = m::ListMessagesResponse;
-    type Error = m::ListMessagesError;
-    const SHAPE: c::Shape = c::Shape::List;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.to_pairs()
-    }
-}
+impl ClientBody for m::SendInteractiveMessageBody {}
 impl ListRequest for m::ListMessagesRequest {
     type Item = m::Message;
     fn page_mut(&mut self) -> &mut Option<u32> {
         &mut self.query.page
     }
-}
-impl ClientRequest for m::GetMessageRequest {
-    type Output = m::GetMessageResponse;
-    type Error = m::GetMessageError;
 }
 /// Sources: Lead-source labels (where a contact came from: website form, referral, ...). Every contact has exactly one source; a source cannot be deleted while a contact is assigned to it.
 ///
@@ -859,42 +685,14 @@ impl<'a> Sources<'a> {
         self.client.execute(m::DeleteSourceRequest::new(id))
     }
 }
-impl ClientRequest for m::ListSourcesRequest {
-    type Output = m::ListSourcesResponse;
-    type Error = m::ListSourcesError;
-    const SHAPE: c::Shape = c::Shape::List;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.to_pairs()
-    }
-}
 impl ListRequest for m::ListSourcesRequest {
     type Item = m::Source;
     fn page_mut(&mut self) -> &mut Option<u32> {
         &mut self.query.page
     }
 }
-impl ClientRequest for m::CreateSourceRequest {
-    type Output = m::CreateSourceResponse;
-    type Error = m::CreateSourceError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::GetSourceRequest {
-    type Output = m::GetSourceResponse;
-    type Error = m::GetSourceError;
-}
-impl ClientRequest for m::UpdateSourceRequest {
-    type Output = m::UpdateSourceResponse;
-    type Error = m::UpdateSourceError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::DeleteSourceRequest {
-    type Output = m::DeleteSourceResponse;
-    type Error = m::DeleteSourceError;
-}
+impl ClientBody for m::CreateSourceBody {}
+impl ClientBody for m::UpdateSourceBody {}
 /// Statuses: Contact statuses (pipeline or lifecycle stages such as Hot Lead), each with an optional hex colour. Every contact has exactly one status; a status cannot be deleted while a contact is assigned to it.
 ///
 /// Obtained from `Client::statuses()`.
@@ -958,42 +756,14 @@ impl<'a> Statuses<'a> {
         self.client.execute(m::DeleteStatusRequest::new(id))
     }
 }
-impl ClientRequest for m::ListStatusesRequest {
-    type Output = m::ListStatusesResponse;
-    type Error = m::ListStatusesError;
-    const SHAPE: c::Shape = c::Shape::List;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.to_pairs()
-    }
-}
 impl ListRequest for m::ListStatusesRequest {
     type Item = m::Status;
     fn page_mut(&mut self) -> &mut Option<u32> {
         &mut self.query.page
     }
 }
-impl ClientRequest for m::CreateStatusRequest {
-    type Output = m::CreateStatusResponse;
-    type Error = m::CreateStatusError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::GetStatusRequest {
-    type Output = m::GetStatusResponse;
-    type Error = m::GetStatusError;
-}
-impl ClientRequest for m::UpdateStatusRequest {
-    type Output = m::UpdateStatusResponse;
-    type Error = m::UpdateStatusError;
-    fn body(&self) -> c::Body {
-        c::json_body(&self.body)
-    }
-}
-impl ClientRequest for m::DeleteStatusRequest {
-    type Output = m::DeleteStatusResponse;
-    type Error = m::DeleteStatusError;
-}
+impl ClientBody for m::CreateStatusBody {}
+impl ClientBody for m::UpdateStatusBody {}
 /// Templates: The tenant's WhatsApp message templates as stored locally: listed, fetched by their WhatsApp (Meta) template id, and refreshed from the connected WhatsApp Business Account. Templates are created, edited and approved in Meta Business Manager, not through this API.
 ///
 /// Obtained from `Client::templates()`.
@@ -1038,25 +808,9 @@ impl<'a> Templates<'a> {
         self.client.execute(m::GetTemplateRequest::new(id))
     }
 }
-impl ClientRequest for m::ListTemplatesRequest {
-    type Output = m::ListTemplatesResponse;
-    type Error = m::ListTemplatesError;
-    const SHAPE: c::Shape = c::Shape::List;
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.to_pairs()
-    }
-}
 impl ListRequest for m::ListTemplatesRequest {
     type Item = m::Template;
     fn page_mut(&mut self) -> &mut Option<u32> {
         &mut self.query.page
     }
-}
-impl ClientRequest for m::SyncTemplatesRequest {
-    type Output = m::SyncTemplatesResponse;
-    type Error = m::SyncTemplatesError;
-}
-impl ClientRequest for m::GetTemplateRequest {
-    type Output = m::GetTemplateResponse;
-    type Error = m::GetTemplateError;
 }

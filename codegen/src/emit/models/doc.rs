@@ -38,8 +38,9 @@ impl Doc {
 
     /// Makes the facts continue the last paragraph: one fact as its last sentence, several as
     /// a list right under it (a Markdown list may interrupt a paragraph). For fields, whose
-    /// whole comment rustdoc shows, and for items with more than one paragraph, whose summary
-    /// (the first) stays as it is.
+    /// whole comment rustdoc shows, for items with more than one paragraph, whose summary
+    /// (the first) stays as it is, and for response aliases, whose one sentence the facts
+    /// qualify (where the status and message come from).
     pub fn inline(mut self) -> Self {
         self.inline = true;
         self

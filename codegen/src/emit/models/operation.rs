@@ -3,11 +3,11 @@
 //! Query types render themselves to query pairs and parse from them, so the client and the
 //! server share one wire form.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::doc::{self, Doc};
-use super::{int, to_ident, Context, Side, Travel, WireEnumDef, WireValue};
+use super::{to_ident, Context, Side, Travel, WireEnumDef, WireValue};
 use crate::ident;
 use crate::ir::*;
 
@@ -57,23 +57,67 @@ fn request(cx: &Context, op: &Operation) -> TokenStream {
     }
 }
 
-/// `#[operation(method = GET, path = "...", new)]` and `#[operation(id = "...", scope = Scope::X,
-/// status = 200)]`, read by `#[derive(Operation)]`; `scope = none(Scope)` when the operation
-/// needs none. Two attributes, so that each fits on one line.
+/// The `#[operation(...)]` attributes `#[derive(Operation)]` reads: the route (`method`, `path`,
+/// `new`), the operation (`id`, `scope`, `status`; `scope = none(Scope)` when it needs none) and
+/// the exchange (`output`, `error`, and `shape` and `sends_message` where they differ from the
+/// defaults). Each group starts a new attribute unless it fits on the previous one, and a group
+/// too long for one line is split, so that every attribute fits on a line.
 fn operation_attr(cx: &Context, op: &Operation) -> TokenStream {
-    let (id, path, status) = (&op.id, &op.path, int(op.response.status));
-    let method = Ident::new(&op.method, Span::call_site());
     let scope = match op.scope.as_deref().and_then(|s| cx.api.scope(s)) {
-        Some(s) => {
-            let variant = to_ident(&s.variant);
-            quote!(Scope::#variant)
-        }
-        None => quote!(none(Scope)),
+        Some(s) => format!("Scope::{}", s.variant),
+        None => "none(Scope)".to_owned(),
     };
-    quote! {
-        #[operation(method = #method, path = #path, new)]
-        #[operation(id = #id, scope = #scope, status = #status)]
+    let shape = match op.response.envelope {
+        EnvelopeKind::Data => None,
+        EnvelopeKind::List => Some("List"),
+        EnvelopeKind::Flat => Some("Flat"),
+        EnvelopeKind::None => Some("Bare"),
+    };
+    let mut exchange = vec![
+        format!("output = {}", ident::op::response(&op.type_prefix)),
+        format!("error = {}", ident::op::error(&op.type_prefix)),
+    ];
+    exchange.extend(shape.map(|s| format!("shape = {s}")));
+    exchange.extend(op.sends_message.then(|| "sends_message".to_owned()));
+    let groups = [
+        vec![format!("method = {}", op.method), format!("path = {:?}", op.path), "new".to_owned()],
+        vec![format!("id = {:?}", op.id), format!("scope = {scope}"), format!("status = {}", op.response.status)],
+        exchange,
+    ];
+    let attrs = pack_keys(&groups, "#[operation()]".len()).into_iter().map(|keys| {
+        let keys: TokenStream = keys.join(", ").parse().expect("operation keys are tokens");
+        quote!(#[operation(#keys)])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// The widest attribute line prettyplease keeps on one line (its margin).
+const ATTR_WIDTH: usize = 89;
+
+/// `groups` of keys as the key lists of attributes, each at most [`ATTR_WIDTH`] wide with
+/// `overhead` characters around the keys: a group joins the previous line when it fits whole,
+/// else starts a line; a group wider than a line breaks between keys.
+pub(super) fn pack_keys(groups: &[Vec<String>], overhead: usize) -> Vec<Vec<String>> {
+    let width = |keys: &[String]| overhead + keys.iter().map(String::len).sum::<usize>() + 2 * keys.len().saturating_sub(1);
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    for group in groups {
+        let joined = lines.last().map(|last| [last.as_slice(), group].concat());
+        match (lines.last_mut(), joined) {
+            (Some(last), Some(joined)) if width(&joined) <= ATTR_WIDTH => *last = joined,
+            _ => {
+                lines.push(Vec::new());
+                for key in group {
+                    let line = lines.last_mut().expect("a line was pushed");
+                    if !line.is_empty() && width(&[line.as_slice(), std::slice::from_ref(key)].concat()) > ATTR_WIDTH {
+                        lines.push(vec![key.clone()]);
+                    } else {
+                        line.push(key.clone());
+                    }
+                }
+            }
+        }
     }
+    lines
 }
 
 fn request_doc(cx: &Context, op: &Operation) -> Doc {
@@ -357,7 +401,8 @@ fn response(cx: &Context, op: &Operation) -> TokenStream {
     };
     let message = r.message.as_ref().map(|m| format!(", \"{}\"", doc::escape(m))).unwrap_or_default();
     let head = format!("What a successful {} answers ({}{message}): {shape}.", doc::escape(&op.summary), r.status);
-    let docs = Doc::default().markdown(head).note(r.note.as_deref()).own_provenance(&r.provenance, &op.provenance).tokens();
+    // The note and provenance qualify the status and message, so they finish that sentence.
+    let docs = Doc::default().markdown(head).note(r.note.as_deref()).own_provenance(&r.provenance, &op.provenance).inline().tokens();
     quote! {
         #docs
         pub type #name = #data;

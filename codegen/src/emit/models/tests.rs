@@ -110,9 +110,24 @@ fn requests_carry_operation_metadata() {
     };
     assert_eq!(
         attr("GetContactRequest"),
-        r#"operation (method = GET , path = "/contacts/{id}" , new) operation (id = "get_contact" , scope = Scope :: ContactsRead , status = 200)"#
+        r#"operation (method = GET , path = "/contacts/{id}" , new) operation (id = "get_contact" , scope = Scope :: ContactsRead , status = 200) operation (output = GetContactResponse , error = GetContactError)"#
     );
     assert!(attr("GetCommentsRequest").contains("scope = none (Scope)"));
+    // Only what differs from `Exchange`'s defaults: a list's shape, a send's flag.
+    assert!(attr("ListContactsRequest").contains("shape = List"));
+    assert!(attr("SendTextMessageRequest").contains("sends_message"));
+    assert!(!attr("GetContactRequest").contains("shape"));
+}
+
+#[test]
+fn operation_keys_pack_into_lines_that_fit() {
+    let keys = |v: &[&str]| v.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    let groups = [keys(&["method = GET", "new"]), keys(&["id = \"x\""]), keys(&["output = A".repeat(8).as_str(), "error = B"])];
+    let lines = super::operation::pack_keys(&groups, 14);
+    // The two short groups share a line; the long one breaks between its keys.
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0], keys(&["method = GET", "new", "id = \"x\""]));
+    assert_eq!(lines[2], keys(&["error = B"]));
 }
 
 #[test]
