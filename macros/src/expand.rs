@@ -46,8 +46,21 @@ pub(crate) fn derive_operation(input: &DeriveInput) -> TokenStream {
 }
 
 pub(crate) fn derive_wire_enum(input: &DeriveInput) -> TokenStream {
+    wire_enum(input, false)
+}
+
+/// `WireError`: a `WireEnum` whose code enum is `ErrorCode` unless `#[wire(code = ...)]` names
+/// another.
+pub(crate) fn derive_wire_error(input: &DeriveInput) -> TokenStream {
+    wire_enum(input, true)
+}
+
+fn wire_enum(input: &DeriveInput, error: bool) -> TokenStream {
     let errors = Errors::default();
-    let wire = WireEnum::from_syn(&errors, input);
+    let mut wire = WireEnum::from_syn(&errors, input);
+    if error && wire.attrs.code.is_none() {
+        wire.attrs.code = Some(syn::parse_quote_spanned!(input.ident.span()=> ErrorCode));
+    }
     valid::wire_enum(&errors, &wire);
     match errors.finish() {
         Ok(()) => wire_enum_impls(&wire),

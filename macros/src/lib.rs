@@ -357,6 +357,41 @@ pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
     input::derive(input, expand::derive_wire_enum)
 }
 
+/// Derives an operation's error enum: [`WireEnum`](derive@WireEnum) with
+/// `#[wire(code = ErrorCode)]`, the code enum named `ErrorCode` in scope unless
+/// `#[wire(code = Path)]` names another. Everything else is as there.
+///
+/// ```
+/// use wacr_macros::WireError;
+///
+/// #[derive(Debug, PartialEq)]
+/// enum ErrorCode {
+///     NotFound,
+///     Unknown(String),
+/// }
+///
+/// impl ErrorCode {
+///     const fn known(&self) -> Option<(&'static str, u16)> {
+///         match self {
+///             ErrorCode::NotFound => Some(("NOT_FOUND", 404)),
+///             ErrorCode::Unknown(_) => None,
+///         }
+///     }
+/// }
+///
+/// #[derive(Clone, Copy, Debug, PartialEq, Eq, WireError)]
+/// enum GetContactError {
+///     NotFound,
+/// }
+///
+/// assert_eq!(GetContactError::NotFound.status(), 404);
+/// assert_eq!(ErrorCode::from(GetContactError::NotFound), ErrorCode::NotFound);
+/// ```
+#[proc_macro_derive(WireError, attributes(wire))]
+pub fn derive_wire_error(input: TokenStream) -> TokenStream {
+    input::derive(input, expand::derive_wire_error)
+}
+
 /// Derives serde's `Serialize` for a struct with named fields, as one call into generic code of
 /// `wacr-runtime` (the fields as a tuple of references) instead of serde_derive's per-field
 /// code: much less for the compiler to check, the same output.

@@ -208,7 +208,7 @@ fn rename(f: &Field) -> TokenStream {
 fn prelude(both_ways: bool) -> TokenStream {
     let serde = both_ways.then(|| quote!(Deserialize, Serialize,));
     quote! {
-        use wacr_macros::{#serde Filters, New, Operation, Query, Received, Resource, Scope, Sent, WireEnum};
+        use wacr_macros::{#serde Filters, New, Operation, Query, Received, Resource, Scope, Sent, WireEnum, WireError};
         use wacr_runtime as rt;
     }
 }

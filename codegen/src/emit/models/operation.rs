@@ -417,8 +417,7 @@ fn error(op: &Operation) -> TokenStream {
     let text = format!(" An error {} can return: only the codes the spec lists for it.", doc::escape(&op.summary));
     quote! {
         #[doc = #text]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireEnum)]
-        #[wire(code = ErrorCode)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireError)]
         pub enum #name {
             #(#docs #variants,)*
         }
