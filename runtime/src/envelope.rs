@@ -34,71 +34,71 @@ pub(crate) const TEST_KEYS: EnvelopeKeys = EnvelopeKeys {
 #[cfg(feature = "client")]
 pub(crate) mod read {
     use std::fmt;
-    use std::marker::PhantomData;
 
     use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
     use super::EnvelopeKeys;
 
-    /// The `message` of the envelope (when it is a string), and its `data` as `T` when `data` is
-    /// set; nothing of a body that is JSON but not an object.
-    pub(crate) fn success<T: DeserializeOwned>(keys: &EnvelopeKeys, bytes: &[u8], data: bool) -> serde_json::Result<Parts<T>> {
+    /// The `message` of the envelope (when it is a string); its `data`, when set and a slot is
+    /// given, as `T` into that slot. Nothing of a body that is JSON but not an object.
+    ///
+    /// The data goes into the caller's slot rather than out in the result: a `T` returned up
+    /// through the visitor, the deserializer and this function would be copied at each level
+    /// (the models are several hundred bytes).
+    pub(crate) fn success<T: DeserializeOwned>(keys: &EnvelopeKeys, bytes: &[u8], data: Option<&mut Option<T>>) -> serde_json::Result<Option<String>> {
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             // Not an object (a bare array, a string...): valid JSON, but no envelope to read.
             serde_json::from_slice::<IgnoredAny>(bytes)?;
-            return Ok(Parts { message: None, data: None });
+            return Ok(None);
         }
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let parts = Envelope { keys, data, _t: PhantomData }.deserialize(&mut de)?;
+        let message = Envelope { keys, data }.deserialize(&mut de)?;
         de.end()?;
-        Ok(parts)
+        Ok(message)
     }
 
-    /// What [`success`] read.
-    pub(crate) struct Parts<T> {
-        pub message: Option<String>,
-        /// `None` when `data` was not asked for or is absent.
-        pub data: Option<T>,
-    }
-
-    struct Envelope<'k, T> {
+    struct Envelope<'k, 'd, T> {
         keys: &'k EnvelopeKeys,
-        data: bool,
-        _t: PhantomData<T>,
+        /// Where `data` goes; `None`: left unread.
+        data: Option<&'d mut Option<T>>,
     }
 
-    impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Envelope<'_, T> {
-        type Value = Parts<T>;
+    impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Envelope<'_, '_, T> {
+        type Value = Option<String>;
 
-        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parts<T>, D::Error> {
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<String>, D::Error> {
             deserializer.deserialize_map(self)
         }
     }
 
-    impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
-        type Value = Parts<T>;
+    impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, '_, T> {
+        type Value = Option<String>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a response envelope")
         }
 
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parts<T>, A::Error> {
-            let mut parts = Parts { message: None, data: None };
-            while let Some(key) = map.next_key_seed(KeySeed { keys: self.keys, data: self.data })? {
+        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Option<String>, A::Error> {
+            let mut message = None;
+            while let Some(key) = map.next_key_seed(KeySeed { keys: self.keys, data: self.data.is_some() })? {
                 match key {
                     Key::Message => {
-                        parts.message = match map.next_value()? {
+                        message = match map.next_value()? {
                             serde_json::Value::String(message) => Some(message),
                             _ => None,
                         }
                     }
-                    Key::Data => parts.data = Some(map.next_value()?),
+                    Key::Data => {
+                        if let Some(slot) = self.data.as_deref_mut() {
+                            *slot = Some(map.next_value()?);
+                        }
+                    }
                     Key::Other => {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
             }
-            Ok(parts)
+            Ok(message)
         }
     }
 
@@ -150,36 +150,44 @@ pub(crate) mod read {
             id: i64,
         }
 
+        /// The message and the data `success` reads (`data`: whether it is given a slot).
+        fn read(body: &[u8], data: bool) -> serde_json::Result<(Option<String>, Option<Thing>)> {
+            let mut slot = None;
+            let message = success::<Thing>(&KEYS, body, data.then_some(&mut slot))?;
+            Ok((message, slot))
+        }
+
         #[test]
         fn data_and_message_in_one_pass_whatever_the_order() {
             let body = br#"{"data": {"id": 7, "extra": [1, {"a": null}]}, "meta": {"x": [1]}, "success": true, "message": "Got it"}"#;
-            let parts = success::<Thing>(&KEYS, body, true).unwrap();
-            assert_eq!((parts.message.as_deref(), parts.data), (Some("Got it"), Some(Thing { id: 7 })));
-            let parts = success::<Thing>(&KEYS, body, false).unwrap();
-            assert_eq!((parts.message.as_deref(), parts.data), (Some("Got it"), None), "data left unread");
+            assert_eq!(read(body, true).unwrap(), (Some("Got it".into()), Some(Thing { id: 7 })));
+            assert_eq!(read(body, false).unwrap(), (Some("Got it".into()), None), "data left unread");
         }
 
         #[test]
         fn absent_parts_odd_messages_and_other_shapes() {
-            let parts = success::<Thing>(&KEYS, br#"{"success": true, "message": 3}"#, true).unwrap();
-            assert_eq!((parts.message, parts.data), (None, None));
+            for message in ["3", "-3", "1.5", "true", "null", "[1, {\"a\": \"b\"}]", "{\"a\": [\"b\"]}"] {
+                let body = format!(r#"{{"success": true, "message": {message}, "data": {{"id": 1}}}}"#);
+                assert_eq!(read(body.as_bytes(), true).unwrap(), (None, Some(Thing { id: 1 })), "{message}");
+            }
+            assert_eq!(read(br#"{"message": "caf\u00e9 \"ok\""}"#, true).unwrap(), (Some("café \"ok\"".into()), None), "escaped");
             for body in [&b"[1, 2]"[..], b" \"text\"", b"null", b"12"] {
-                let parts = success::<Thing>(&KEYS, body, true).unwrap();
-                assert_eq!((parts.message, parts.data), (None, None), "{}", String::from_utf8_lossy(body));
+                assert_eq!(read(body, true).unwrap(), (None, None), "{}", String::from_utf8_lossy(body));
             }
             let renamed = EnvelopeKeys { data: "result", message: "msg", ..KEYS };
-            let parts = success::<Thing>(&renamed, br#"{"msg": "m", "data": 1, "result": {"id": 2}}"#, true).unwrap();
-            assert_eq!((parts.message.as_deref(), parts.data), (Some("m"), Some(Thing { id: 2 })));
+            let mut data = None;
+            let message = success::<Thing>(&renamed, br#"{"msg": "m", "data": 1, "result": {"id": 2}}"#, Some(&mut data)).unwrap();
+            assert_eq!((message.as_deref(), data), (Some("m"), Some(Thing { id: 2 })));
         }
 
         #[test]
         fn bad_bodies_are_errors_of_their_kind() {
             use serde_json::error::Category;
-            let syntax = success::<Thing>(&KEYS, br#"{"data": {"id": 1}"#, true).err().unwrap();
+            let syntax = read(br#"{"data": {"id": 1}"#, true).err().unwrap();
             assert_eq!(syntax.classify(), Category::Eof);
-            let trailing = success::<Thing>(&KEYS, br#"{"data": {"id": 1}} x"#, true).err().unwrap();
+            let trailing = read(br#"{"data": {"id": 1}} x"#, true).err().unwrap();
             assert_eq!(trailing.classify(), Category::Syntax);
-            let mismatch = success::<Thing>(&KEYS, br#"{"data": {"id": "one"}}"#, true).err().unwrap();
+            let mismatch = read(br#"{"data": {"id": "one"}}"#, true).err().unwrap();
             assert_eq!(mismatch.classify(), Category::Data);
         }
     }
