@@ -80,8 +80,9 @@ pub(crate) fn derive_lean(input: &DeriveInput, direction: Direction) -> TokenStr
 }
 
 /// `Sent` and `Received`: the lean `Serialize` behind `cfg(feature = writer)` and the lean
-/// `Deserialize` behind `cfg(feature = reader)`. The attributes are read once for the errors,
-/// which are not behind a feature: a bad attribute fails every build.
+/// `Deserialize` behind `cfg(feature = reader)`. Each direction reads the attributes for its
+/// own renames; the errors are reported once and not behind a feature, so a bad attribute
+/// fails every build.
 pub(crate) fn derive_sides(input: &DeriveInput, writer: &str, reader: &str) -> TokenStream {
     let errors = Errors::default();
     let lean = LeanStruct::from_syn(&errors, input, Direction::Serialize);

@@ -45,8 +45,8 @@ pub trait Operation {
 
 /// The typed exchange of an operation: the body its request sends, the query pairs, the data a
 /// success answers and the error codes it documents. `#[derive(Operation)]` implements it when
-/// `#[operation(output = T, error = E)]` names the types; a client sends any `Exchange` with one
-/// generic function, a server answers with its types.
+/// `#[operation(output = T, error = E)]` names the types, so that a client sends any `Exchange`
+/// with one generic function.
 pub trait Exchange: Operation {
     /// The request body: the type of the field named `body`, `()` without one.
     type Body;
