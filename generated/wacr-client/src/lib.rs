@@ -30,6 +30,8 @@
 //! # }
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #![warn(missing_docs)]
 
 #[rustfmt::skip]

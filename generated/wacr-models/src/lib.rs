@@ -29,6 +29,8 @@
 //! assert_eq!(request.query.to_pairs(), [("include".to_owned(), "groups".to_owned())]);
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #![warn(missing_docs)]
 
 #[cfg(not(any(feature = "client", feature = "server")))]
