@@ -14,9 +14,10 @@
 //! ```
 //!
 //! The difference between the two counts of a side, over 5,000, is its instructions per call.
+use anyhow::anyhow;
 
-fn main() -> Result<(), String> {
+fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [side, n] = args.as_slice() else { return Err("usage: client_calls generated|transport|raw N".into()) };
-    wacr_bench::client::calls(side, n.parse().map_err(|_| format!("`{n}` is not a count"))?)
+    let [side, n] = args.as_slice() else { anyhow::bail!("usage: client_calls generated|transport|raw N") };
+    wacr_bench::client::calls(side, n.parse().map_err(|_| anyhow!("`{n}` is not a count"))?)
 }

@@ -11,9 +11,10 @@
 //! ```
 //!
 //! The difference between the two counts of a side, over 10,000, is its instructions per request.
+use anyhow::anyhow;
 
-fn main() -> Result<(), String> {
+fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [side, n] = args.as_slice() else { return Err("usage: glue_calls generated|hand N".into()) };
-    wacr_bench::glue::calls(side, n.parse().map_err(|_| format!("`{n}` is not a count"))?)
+    let [side, n] = args.as_slice() else { anyhow::bail!("usage: glue_calls generated|hand N") };
+    wacr_bench::glue::calls(side, n.parse().map_err(|_| anyhow!("`{n}` is not a count"))?)
 }

@@ -9,6 +9,7 @@
 //!     target/release/examples/sandbox_list_profile 10000
 //! ```
 
+use anyhow::anyhow;
 use std::time::{Duration, Instant};
 
 use http_body_util::BodyExt;
@@ -20,13 +21,13 @@ use wacr_sandbox::{Db, DbPath, Sandbox, db};
 
 const REPEAT: u32 = 20;
 
-fn main() -> Result<(), String> {
-    let contacts: usize = std::env::args().nth(1).map_or(Ok(100_000), |a| a.parse()).map_err(|e| format!("CONTACTS: {e}"))?;
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+fn main() -> anyhow::Result<()> {
+    let contacts: usize = std::env::args().nth(1).map_or(Ok(100_000), |a| a.parse()).map_err(|e| anyhow!("CONTACTS: {e}"))?;
+    let dir = tempfile::tempdir().map_err(|e| anyhow!("{e}"))?;
     let path = dir.path().join("sandbox.db");
     let prepared = sandbox::prepare(&path, contacts)?;
     println!("seeded {contacts} contacts in {:?}", prepared.seeding);
-    let conn = db::open(&DbPath::File(path.clone())).map_err(|e| e.to_string())?;
+    let conn = db::open(&DbPath::File(path.clone())).map_err(|e| anyhow!("{e}"))?;
     let ctx = Ctx::now(prepared.tenant);
 
     let filter = "c.tenant_id = ?1 AND c.type = 'lead'";
@@ -35,12 +36,12 @@ fn main() -> Result<(), String> {
         format!("SELECT * FROM contacts c WHERE {filter} ORDER BY c.firstname COLLATE NOCASE ASC, c.id ASC LIMIT 100 OFFSET {}", (page - 1) * 100)
     };
     for (what, sql) in [("count", count_sql.clone()), ("page 10", page_sql(10))] {
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).map_err(|e| e.to_string())?;
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).map_err(|e| anyhow!("{e}"))?;
         let plan: Vec<String> = stmt
             .query_map([prepared.tenant], |r| r.get::<_, String>(3))
-            .map_err(|e| e.to_string())?
+            .map_err(|e| anyhow!("{e}"))?
             .collect::<Result<_, _>>()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| anyhow!("{e}"))?;
         println!("plan of {what}: {}", plan.join(" / "));
     }
 
@@ -98,8 +99,8 @@ fn main() -> Result<(), String> {
     drop(conn);
 
     // The whole request through the router, in process.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-    let db = Db::open(&DbPath::File(path)).map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
+    let db = Db::open(&DbPath::File(path)).map_err(|e| anyhow!("{e}"))?;
     let mut router = wacr_sandbox::server::router(Sandbox::new(db, sandbox::config(dir.path().join("sandbox.db").as_path())));
     let token = prepared.token.clone();
     let mut request = |uri: String| -> usize {

@@ -6,22 +6,23 @@
 //! cargo run --release -p wacr-bench --example sandbox_wrk_server [CONTACTS]
 //! ```
 
+use anyhow::anyhow;
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use wacr_bench::sandbox::{self, wrk};
 
-fn main() -> Result<(), String> {
-    let contacts: usize = std::env::args().nth(1).map_or(Ok(100_000), |a| a.parse()).map_err(|e| format!("CONTACTS: {e}"))?;
-    let dir = tempfile::Builder::new().prefix("wacr-wrk-sandbox").tempdir().map_err(|e| e.to_string())?;
+fn main() -> anyhow::Result<()> {
+    let contacts: usize = std::env::args().nth(1).map_or(Ok(100_000), |a| a.parse()).map_err(|e| anyhow!("CONTACTS: {e}"))?;
+    let dir = tempfile::Builder::new().prefix("wacr-wrk-sandbox").tempdir().map_err(|e| anyhow!("{e}"))?;
     let db = dir.path().join("sandbox.db");
     let prepared = sandbox::prepare(&db, contacts)?;
     eprintln!("seeded {contacts} contacts in {:?}", prepared.seeding);
     let scripts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wrk");
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     rt.block_on(async {
-        let running = wacr_sandbox::spawn(sandbox::config(&db)).await?;
+        let running = wacr_sandbox::spawn(sandbox::config(&db)).await.map_err(|e| anyhow!("{e}"))?;
         let addr = running.addr;
         println!("sandbox listening on {addr}; the bench's loads under wrk:");
         for ((script, _), args) in wrk::SCRIPTS.iter().zip(prepared.wrk_script_args(contacts)) {
@@ -35,7 +36,7 @@ fn main() -> Result<(), String> {
             let _ = std::io::stdin().read(&mut byte);
         })
         .await
-        .map_err(|e| e.to_string())?;
-        running.stop().await.map_err(|e| e.to_string())
+        .map_err(|e| anyhow!("{e}"))?;
+        running.stop().await.map_err(|e| anyhow!("{e}"))
     })
 }

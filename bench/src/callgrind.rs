@@ -4,27 +4,28 @@
 //! this module runs it under `valgrind --tool=callgrind` for two values of `N` and takes the
 //! difference, so start-up (runtime, server, store, TLS roots) cancels out.
 
+use anyhow::anyhow;
 use std::process::Command;
 
 /// Instructions per call of `wacr-bench calls ROW SIDE N`; `None` when valgrind is not installed.
-pub fn per_call(row: &str, side: &str, quick: bool) -> Result<Option<f64>, String> {
+pub fn per_call(row: &str, side: &str, quick: bool) -> anyhow::Result<Option<f64>> {
     if Command::new("valgrind").arg("--version").output().is_err() {
         return Ok(None);
     }
     let (few, many) = if quick { (200, 1_200) } else { (1_000, 6_000) };
-    let count = |n: u64| -> Result<u64, String> {
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let count = |n: u64| -> anyhow::Result<u64> {
+        let exe = std::env::current_exe().map_err(|e| anyhow!("{e}"))?;
         let output = Command::new("valgrind")
             .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
             .arg(exe)
             .args(["calls", row, side, &n.to_string()])
             .output()
-            .map_err(|e| format!("cannot run valgrind: {e}"))?;
+            .map_err(|e| anyhow!("cannot run valgrind: {e}"))?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
-            return Err(format!("`wacr-bench calls {row} {side} {n}` under callgrind failed: {stderr}"));
+            return Err(anyhow!("`wacr-bench calls {row} {side} {n}` under callgrind failed: {stderr}"));
         }
-        refs(&stderr).ok_or_else(|| format!("no instruction count in callgrind's output: {stderr}"))
+        refs(&stderr).ok_or_else(|| anyhow!("no instruction count in callgrind's output: {stderr}"))
     };
     let (a, b) = (count(few)?, count(many)?);
     Ok(Some(b.saturating_sub(a) as f64 / (many - few) as f64))

@@ -2,6 +2,7 @@
 //! reqwest + serde_json making the same call and decoding the same `Contact`, both against the
 //! hand-written server (the cheapest, so the client's share shows), alternating rounds.
 
+use anyhow::anyhow;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +17,7 @@ use crate::load::{Outcome, Plan};
 use crate::table::Row;
 use crate::{Settings, alternate, callgrind, runtime, serve, stats};
 
-pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let server = runtime(1);
     let driver = runtime(1);
     let addr = serve(&server, contacts::hand_router(Store::new()))?;
@@ -24,7 +25,7 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
     // The generated client's builder installs ring as the rustls provider, which the raw
     // reqwest client (built without a provider of its own) needs too: build it first.
     let generated = Arc::new(
-        Client::builder().base_url(base.clone()).token(TOKEN).build().map(Client::from_transport).map_err(|e| format!("client: {e}"))?,
+        Client::builder().base_url(base.clone()).token(TOKEN).build().map(Client::from_transport).map_err(|e| anyhow!("client: {e}"))?,
     );
     let raw = raw_client()?;
     let query = all_includes();
@@ -34,7 +35,7 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
             let (client, query) = (Arc::clone(&generated), query.clone());
             driver.block_on(drive(plan, move |n| {
                 let (client, query) = (Arc::clone(&client), query.clone());
-                async move { client.contacts().get(id(n), query).await.map(|_| ()).map_err(|e| e.to_string()) }
+                async move { client.contacts().get(id(n), query).await.map(|_| ()).map_err(|e| anyhow!("{e}")) }
             }))
         } else {
             let (http, base) = (raw.clone(), base.clone());
@@ -62,23 +63,23 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
 /// process, by one side: the generated client (`generated`), its transport alone with a
 /// ready-made call (`transport`: the difference to `generated` is the generated layer), or raw
 /// reqwest + serde_json (`raw`). What `wacr-bench calls client SIDE N` runs under callgrind.
-pub fn calls(side: &str, n: u64) -> Result<(), String> {
+pub fn calls(side: &str, n: u64) -> anyhow::Result<()> {
     if !["generated", "transport", "raw"].contains(&side) {
-        return Err(format!("unknown side `{side}` (generated, transport, raw)"));
+        return Err(anyhow!("unknown side `{side}` (generated, transport, raw)"));
     }
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
-        let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| anyhow!("{e}"))?;
+        let base = format!("http://{}", listener.local_addr().map_err(|e| anyhow!("{e}"))?);
         tokio::spawn(async move { axum::serve(listener, contacts::hand_router(Store::new())).await });
-        let transport = Client::builder().base_url(base.clone()).token(TOKEN).build().map_err(|e| format!("client: {e}"))?;
+        let transport = Client::builder().base_url(base.clone()).token(TOKEN).build().map_err(|e| anyhow!("client: {e}"))?;
         let client = Client::from_transport(transport.clone());
         let raw = raw_client()?;
         let query = all_includes();
         for i in 0..n {
             let id = id(i);
             let result = match side {
-                "generated" => client.contacts().get(id, query.clone()).await.map(drop).map_err(|e| e.to_string()),
+                "generated" => client.contacts().get(id, query.clone()).await.map(drop).map_err(|e| anyhow!("{e}")),
                 "transport" => {
                     let call = wacr_runtime::client::Call {
                         operation_id: "get_contact",
@@ -89,11 +90,11 @@ pub fn calls(side: &str, n: u64) -> Result<(), String> {
                         shape: wacr_runtime::client::Shape::Data,
                         sends_message: false,
                     };
-                    transport.send::<Contact, GetContactError>(call).await.map(drop).map_err(|e| e.to_string())
+                    transport.send::<Contact, GetContactError>(call).await.map(drop).map_err(|e| anyhow!("{e}"))
                 }
                 _ => raw_get(raw.clone(), format!("{base}/contacts/{id}?include=groups,source,status")).await,
             };
-            result.map_err(|e| format!("call {i}: {e}"))?;
+            result.map_err(|e| anyhow!("call {i}: {e}"))?;
         }
         Ok(())
     })
@@ -111,12 +112,12 @@ fn all_includes() -> GetContactQuery {
 /// user agent, so that both sides make the same calls (a timeout arms a timer per request:
 /// about 2,400 instructions of each call, `examples/client_calls.rs`) and send the same
 /// request (the server's share of the row is then the same on both sides).
-pub fn raw_client() -> Result<reqwest::Client, String> {
+pub fn raw_client() -> anyhow::Result<reqwest::Client> {
     reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(30))
         .user_agent(RAW_USER_AGENT)
         .build()
-        .map_err(|e| format!("reqwest: {e}"))
+        .map_err(|e| anyhow!("reqwest: {e}"))
 }
 
 /// The generated client's default user agent, which `raw_client` sends too.
@@ -124,7 +125,7 @@ const RAW_USER_AGENT: &str = concat!("wacr-client/", env!("CARGO_PKG_VERSION"));
 
 /// Instructions per call of each side under callgrind, client and server together (the
 /// server's share is the same on every side).
-fn instructions_row(settings: &Settings) -> Result<Row, String> {
+fn instructions_row(settings: &Settings) -> anyhow::Result<Row> {
     let what = "client: instructions per call, client and server in one process (callgrind; not moved by load)";
     let mut counts = Vec::new();
     for side in ["generated", "transport", "raw"] {
@@ -149,27 +150,27 @@ struct Envelope {
     data: Contact,
 }
 
-pub async fn raw_get(http: reqwest::Client, url: String) -> Result<(), String> {
+pub async fn raw_get(http: reqwest::Client, url: String) -> anyhow::Result<()> {
     let response = http
         .get(url)
         .bearer_auth(TOKEN)
         .header(reqwest::header::ACCEPT, "application/json")
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| anyhow!("{e}"))?;
     let status = response.status();
-    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    let body = response.bytes().await.map_err(|e| anyhow!("{e}"))?;
     if !status.is_success() {
-        return Err(format!("{status}: {}", String::from_utf8_lossy(&body)));
+        return Err(anyhow!("{status}: {}", String::from_utf8_lossy(&body)));
     }
-    serde_json::from_slice::<Envelope>(&body).map(|_| ()).map_err(|e| e.to_string())
+    serde_json::from_slice::<Envelope>(&body).map(|_| ()).map_err(|e| anyhow!("{e}"))
 }
 
 /// `plan.connections` tasks calling `call` back to back until the time or count bound.
-async fn drive<F, Fut>(plan: Plan, call: F) -> Result<Outcome, String>
+async fn drive<F, Fut>(plan: Plan, call: F) -> anyhow::Result<Outcome>
 where
     F: Fn(u64) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<(), String>> + Send + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
 {
     let call = Arc::new(call);
     let tickets = Arc::new(AtomicU64::new(0));
@@ -192,7 +193,7 @@ where
                     Ok(()) => out.ok += 1,
                     Err(e) => {
                         out.failed += 1;
-                        out.first_failure.get_or_insert(e);
+                        out.first_failure.get_or_insert(e.to_string());
                     }
                 }
             }
@@ -201,7 +202,7 @@ where
     }
     let mut total = Outcome::default();
     while let Some(joined) = tasks.join_next().await {
-        total.merge(joined.map_err(|e| format!("client task failed: {e}"))?);
+        total.merge(joined.map_err(|e| anyhow!("client task failed: {e}"))?);
     }
     total.elapsed = started.elapsed();
     Ok(total)

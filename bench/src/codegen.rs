@@ -2,6 +2,7 @@
 //! format every output; nothing written), median over runs, and `cargo xtask codegen --check`
 //! wall time on a warm build, as a developer runs it.
 
+use anyhow::anyhow;
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::table::Row;
 use crate::{Settings, stats};
 
-pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let dir = settings.root.join("api-spec");
     let runs = if settings.quick { 5 } else { 30 };
     for _ in 0..3 {
@@ -38,9 +39,9 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
 }
 
 /// One run: (check time, render time).
-fn pipeline(dir: &Path) -> Result<(Duration, Duration), String> {
+fn pipeline(dir: &Path) -> anyhow::Result<(Duration, Duration)> {
     let started = Instant::now();
-    let api = wacr_codegen::check(dir).map_err(|f| format!("the spec does not validate:\n{}", f.short()))?;
+    let api = wacr_codegen::check(dir).map_err(|f| anyhow!("the spec does not validate:\n{}", f.short()))?;
     let checked = started.elapsed();
     let outputs = wacr_codegen::render(&api);
     let rendered = started.elapsed() - checked;
@@ -51,7 +52,7 @@ fn pipeline(dir: &Path) -> Result<(Duration, Duration), String> {
 /// `cargo xtask codegen --check` (the pipeline without the write, so a run never touches
 /// generated/ while others work in the tree), in the bench's own target directory so other
 /// builds neither block it nor make it rebuild; the first run builds and is not counted.
-fn xtask_row(settings: &Settings) -> Result<Row, String> {
+fn xtask_row(settings: &Settings) -> anyhow::Result<Row> {
     let runs = if settings.quick { 2 } else { 5 };
     let target = settings.scratch().join("target");
     let mut times = Vec::new();
@@ -63,11 +64,11 @@ fn xtask_row(settings: &Settings) -> Result<Row, String> {
             .current_dir(&settings.root)
             .env("CARGO_TARGET_DIR", &target)
             .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
+            .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
         let elapsed = started.elapsed();
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() && !stderr.contains("is stale") {
-            return Err(format!("`cargo xtask codegen --check` failed: {stderr}"));
+            return Err(anyhow!("`cargo xtask codegen --check` failed: {stderr}"));
         }
         stale |= !output.status.success();
         if i > 0 {

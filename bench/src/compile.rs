@@ -8,6 +8,7 @@
 //! target directory: the spec is edited in memory, regenerated into the copy, and neither
 //! `api-spec/` nor `generated/` of the real tree is ever written.
 
+use anyhow::anyhow;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
@@ -35,7 +36,7 @@ const RUNS: usize = 5;
 /// description (`name: {type: string, description: First name}`).
 const EDITED_FILE: &str = "contacts.yaml";
 
-pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let ws = settings.scratch().join("compile-ws");
     let spec = Spec::read(&settings.root.join("api-spec"))?;
     let (baseline, ops) = spec.render()?;
@@ -154,36 +155,36 @@ struct Spec {
 }
 
 impl Spec {
-    fn read(dir: &Path) -> Result<Spec, String> {
+    fn read(dir: &Path) -> anyhow::Result<Spec> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .map_err(|e| anyhow!("cannot list {}: {e}", dir.display()))?
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
             .filter(|n| n.ends_with(".yaml"))
             .collect();
         names.sort_by_key(|n| (n != "api.yaml", n.clone()));
         let mut files = Vec::new();
         for name in names {
-            let text = std::fs::read_to_string(dir.join(&name)).map_err(|e| format!("cannot read {name}: {e}"))?;
+            let text = std::fs::read_to_string(dir.join(&name)).map_err(|e| anyhow!("cannot read {name}: {e}"))?;
             files.push((format!("api-spec/{name}"), text));
         }
         Ok(Spec { files })
     }
 
-    fn edited(&self) -> Result<Spec, String> {
+    fn edited(&self) -> anyhow::Result<Spec> {
         let mut files = self.files.clone();
         let file = EDITED_FILE;
-        let text = files.iter_mut().find(|(n, _)| n.ends_with(file)).map(|(_, t)| t).ok_or_else(|| format!("no {file} in the spec"))?;
+        let text = files.iter_mut().find(|(n, _)| n.ends_with(file)).map(|(_, t)| t).ok_or_else(|| anyhow!("no {file} in the spec"))?;
         let plain = |l: &&str| l.contains("{type: ") && l.trim_end().ends_with('}') && l.contains("description: ") && !l.contains("description: \"");
-        let line = text.lines().find(plain).ok_or_else(|| format!("{file} has no one-line field description to edit"))?;
+        let line = text.lines().find(plain).ok_or_else(|| anyhow!("{file} has no one-line field description to edit"))?;
         let edited = format!("{} edited}}", line.trim_end().strip_suffix('}').unwrap_or(line));
         *text = text.replacen(line, &edited, 1);
         Ok(Spec { files })
     }
 
     /// The models, client and server outputs, and the number of operations.
-    fn render(&self) -> Result<(Vec<(String, String)>, usize), String> {
+    fn render(&self) -> anyhow::Result<(Vec<(String, String)>, usize)> {
         let texts: Vec<(&str, &str)> = self.files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-        let api = wacr_codegen::check_texts(&texts).map_err(|f| format!("the spec does not validate:\n{}", f.short()))?;
+        let api = wacr_codegen::check_texts(&texts).map_err(|f| anyhow!("the spec does not validate:\n{}", f.short()))?;
         let wanted = [OUTPUTS[0], OUTPUTS[1], SERVER];
         let outputs = wacr_codegen::render(&api).into_iter().filter(|o| wanted.contains(&o.path.as_str())).map(|o| (o.path, o.contents)).collect();
         Ok((outputs, api.operations().count()))
@@ -192,15 +193,15 @@ impl Spec {
 
 /// Copies the crates, the lock file and the toolchain pin, with a workspace of those crates
 /// only; files are written only when their bytes change, so the copy stays warm.
-fn copy_workspace(root: &Path, ws: &Path) -> Result<(), String> {
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+fn copy_workspace(root: &Path, ws: &Path) -> anyhow::Result<()> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| anyhow!("cannot read Cargo.toml: {e}"))?;
     write_if_changed(&ws.join("Cargo.toml"), &members(&manifest, &CRATES)?)?;
     for file in ["Cargo.lock", "rust-toolchain.toml"] {
-        let text = std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+        let text = std::fs::read_to_string(root.join(file)).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
         write_if_changed(&ws.join(file), &text)?;
     }
     for krate in CRATES {
-        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).map_err(|e| format!("cannot read {krate}/Cargo.toml: {e}"))?;
+        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).map_err(|e| anyhow!("cannot read {krate}/Cargo.toml: {e}"))?;
         write_if_changed(&ws.join(krate).join("Cargo.toml"), &manifest)?;
         copy_tree(&root.join(krate).join("src"), &ws.join(krate).join("src"))?;
     }
@@ -208,64 +209,64 @@ fn copy_workspace(root: &Path, ws: &Path) -> Result<(), String> {
 }
 
 /// The workspace manifest with its `members` list replaced.
-pub fn members(manifest: &str, crates: &[&str]) -> Result<String, String> {
-    let start = manifest.find("members = [").ok_or("the workspace manifest has no `members = [`")?;
-    let end = manifest[start..].find(']').map(|e| start + e + 1).ok_or("unterminated `members`")?;
+pub fn members(manifest: &str, crates: &[&str]) -> anyhow::Result<String> {
+    let start = manifest.find("members = [").ok_or_else(|| anyhow!("the workspace manifest has no `members = [`"))?;
+    let end = manifest[start..].find(']').map(|e| start + e + 1).ok_or_else(|| anyhow!("unterminated `members`"))?;
     let list: Vec<String> = crates.iter().map(|c| format!("\"{c}\"")).collect();
     Ok(format!("{}members = [{}]{}", &manifest[..start], list.join(", "), &manifest[end..]))
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
-    for entry in std::fs::read_dir(from).map_err(|e| format!("cannot list {}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(from).map_err(|e| anyhow!("cannot list {}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| anyhow!("{e}"))?;
         let path = entry.path();
         if path.is_dir() {
             copy_tree(&path, &to.join(entry.file_name()))?;
         } else {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
             write_if_changed(&to.join(entry.file_name()), &text)?;
         }
     }
     Ok(())
 }
 
-fn write_outputs(ws: &Path, outputs: &[(String, String)]) -> Result<(), String> {
+fn write_outputs(ws: &Path, outputs: &[(String, String)]) -> anyhow::Result<()> {
     for (path, text) in outputs.iter().filter(|(p, _)| OUTPUTS.contains(&p.as_str())) {
         write_if_changed(&ws.join(path), text)?;
     }
     Ok(())
 }
 
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<()> {
     if std::fs::read(path).is_ok_and(|current| current == text.as_bytes()) {
         return Ok(());
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| anyhow!("cannot create {}: {e}", dir.display()))?;
     }
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(path, text).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
 }
 
 /// Makes the next build of the two crates start from nothing, as a first build does: their
 /// incremental state goes and their `lib.rs` is touched. (`cargo clean -p` would also remove
 /// artifacts of their dependencies, which the rows are meant to find built.)
-fn forget(ws: &Path) -> Result<(), String> {
+fn forget(ws: &Path) -> anyhow::Result<()> {
     let incremental = ws.join("target/debug/incremental");
-    for entry in std::fs::read_dir(&incremental).map_err(|e| format!("cannot list {}: {e}", incremental.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
+    for entry in std::fs::read_dir(&incremental).map_err(|e| anyhow!("cannot list {}: {e}", incremental.display()))? {
+        let path = entry.map_err(|e| anyhow!("{e}"))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         if name.starts_with("wacr_models-") || name.starts_with("wacr_client-") {
-            std::fs::remove_dir_all(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            std::fs::remove_dir_all(&path).map_err(|e| anyhow!("cannot remove {}: {e}", path.display()))?;
         }
     }
     touch(ws)
 }
 
-fn touch(ws: &Path) -> Result<(), String> {
+fn touch(ws: &Path) -> anyhow::Result<()> {
     for lib in LIBS {
         let path: PathBuf = ws.join(lib);
-        let file = std::fs::File::options().write(true).open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        file.set_modified(SystemTime::now()).map_err(|e| format!("cannot touch {}: {e}", path.display()))?;
+        let file = std::fs::File::options().write(true).open(&path).map_err(|e| anyhow!("cannot open {}: {e}", path.display()))?;
+        file.set_modified(SystemTime::now()).map_err(|e| anyhow!("cannot touch {}: {e}", path.display()))?;
     }
     Ok(())
 }
@@ -273,12 +274,12 @@ fn touch(ws: &Path) -> Result<(), String> {
 /// `cargo <command> -p wacr-client` in the copy, with its own target dir: wacr-client and
 /// wacr-models as a client build compiles them. Fails if it compiled anything else, since the
 /// rows time those two crates with their dependencies built.
-fn cargo_in(ws: &Path, command: &str) -> Result<(), String> {
+fn cargo_in(ws: &Path, command: &str) -> anyhow::Result<()> {
     cargo_in_with(ws, command, &[])
 }
 
 /// [`cargo_in`] with more environment.
-fn cargo_in_with(ws: &Path, command: &str, env: &[(&str, &str)]) -> Result<(), String> {
+fn cargo_in_with(ws: &Path, command: &str, env: &[(&str, &str)]) -> anyhow::Result<()> {
     let mut cargo_command = Command::new(cargo());
     cargo_command.args([command, "--offline", "-p", "wacr-client"]).envs(env.iter().copied()).current_dir(ws).env_remove("CARGO_TARGET_DIR");
     let stderr = run(&mut cargo_command)?;
@@ -288,23 +289,23 @@ fn cargo_in_with(ws: &Path, command: &str, env: &[(&str, &str)]) -> Result<(), S
         .filter(|l| l.starts_with("Checking ") || l.starts_with("Compiling "))
         .filter(|l| !l.contains("wacr-models ") && !l.contains("wacr-client "))
         .collect();
-    if others.is_empty() { Ok(()) } else { Err(format!("cargo {command} also compiled: {}", others.join("; "))) }
+    if others.is_empty() { Ok(()) } else { Err(anyhow!("cargo {command} also compiled: {}", others.join("; "))) }
 }
 
 /// Runs a command; its stderr, or why it failed.
-fn run(command: &mut Command) -> Result<String, String> {
-    let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+fn run(command: &mut Command) -> anyhow::Result<String> {
+    let output = command.output().map_err(|e| anyhow!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if output.status.success() { Ok(stderr) } else { Err(format!("{command:?} failed:\n{stderr}")) }
+    if output.status.success() { Ok(stderr) } else { Err(anyhow!("{command:?} failed:\n{stderr}")) }
 }
 
 /// The median of `runs` timings.
-fn median_of(runs: usize, mut f: impl FnMut() -> Result<Duration, String>) -> Result<Duration, String> {
+fn median_of(runs: usize, mut f: impl FnMut() -> anyhow::Result<Duration>) -> anyhow::Result<Duration> {
     let times = (0..runs).map(|_| f()).collect::<Result<Vec<_>, _>>()?;
     Ok(stats::median(&times))
 }
 
-fn timed(f: impl FnOnce() -> Result<(), String>) -> Result<Duration, String> {
+fn timed(f: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
     let started = Instant::now();
     f()?;
     Ok(started.elapsed())

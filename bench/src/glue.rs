@@ -4,6 +4,7 @@
 //! generator (one runtime worker for the servers, one for the load). A second pair of rows
 //! calls both routers in process, without sockets, for the glue's own CPU cost per request.
 
+use anyhow::anyhow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,7 +16,7 @@ use crate::load::{self, Plan};
 use crate::table::Row;
 use crate::{Settings, alternate, callgrind, runtime, serve, stats};
 
-pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let server = runtime(1);
     let driver = runtime(1);
     let store = Store::new();
@@ -74,8 +75,8 @@ pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
 
 /// Median time per request of each router called directly (a current-thread runtime, one
 /// request at a time), over alternating batches.
-fn in_process(settings: &Settings, store: &Arc<Store>) -> Result<[Duration; 2], String> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+fn in_process(settings: &Settings, store: &Arc<Store>) -> anyhow::Result<[Duration; 2]> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     let mut routers = [contacts::generated_router(Arc::clone(store)), contacts::hand_router(Arc::clone(store))];
     let batch = if settings.quick { 2_000 } else { 20_000 };
     let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
@@ -95,52 +96,52 @@ fn in_process(settings: &Settings, store: &Arc<Store>) -> Result<[Duration; 2], 
 
 /// `n` requests through one side's router (`generated` or `hand`), one at a time, in process:
 /// what `wacr-bench calls glue SIDE N` runs under callgrind.
-pub fn calls(side: &str, n: u64) -> Result<(), String> {
+pub fn calls(side: &str, n: u64) -> anyhow::Result<()> {
     let store = Store::new();
     let mut router = match side {
         "generated" => contacts::generated_router(Arc::clone(&store)),
         "hand" => contacts::hand_router(Arc::clone(&store)),
-        other => return Err(format!("unknown side `{other}` (generated, hand)")),
+        other => return Err(anyhow!("unknown side `{other}` (generated, hand)")),
     };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     for i in 0..n {
-        rt.block_on(call(&mut router, i)).map_err(|e| format!("request {i}: {e}"))?;
+        rt.block_on(call(&mut router, i)).map_err(|e| anyhow!("request {i}: {e}"))?;
     }
     Ok(())
 }
 
 /// Instructions per request of each side under callgrind (`None` without valgrind).
-fn instructions(settings: &Settings) -> Result<Option<[f64; 2]>, String> {
+fn instructions(settings: &Settings) -> anyhow::Result<Option<[f64; 2]>> {
     let Some(generated) = callgrind::per_call("glue", "generated", settings.quick)? else { return Ok(None) };
     let Some(hand) = callgrind::per_call("glue", "hand", settings.quick)? else { return Ok(None) };
     Ok(Some([generated, hand]))
 }
 
-pub async fn call(router: &mut axum::Router, n: u64) -> Result<(), String> {
+pub async fn call(router: &mut axum::Router, n: u64) -> anyhow::Result<()> {
     let request = axum::http::Request::get(contacts::path(n))
         .header("authorization", format!("Bearer {TOKEN}"))
         .body(axum::body::Body::empty())
-        .map_err(|e| e.to_string())?;
-    std::future::poll_fn(|cx| Service::<axum::http::Request<axum::body::Body>>::poll_ready(router, cx)).await.map_err(|e| e.to_string())?;
-    let response = router.call(request).await.map_err(|e| e.to_string())?;
+        .map_err(|e| anyhow!("{e}"))?;
+    std::future::poll_fn(|cx| Service::<axum::http::Request<axum::body::Body>>::poll_ready(router, cx)).await.map_err(|e| anyhow!("{e}"))?;
+    let response = router.call(request).await.map_err(|e| anyhow!("{e}"))?;
     let status = response.status();
-    let body = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let body = response.into_body().collect().await.map_err(|e| anyhow!("{e}"))?.to_bytes();
     if !status.is_success() {
-        return Err(format!("in-process call answered {status}: {}", String::from_utf8_lossy(&body)));
+        return Err(anyhow!("in-process call answered {status}: {}", String::from_utf8_lossy(&body)));
     }
     Ok(())
 }
 
 /// Both servers must answer the same JSON, or the comparison means nothing.
-fn same_json(driver: &tokio::runtime::Runtime, addrs: [std::net::SocketAddr; 2]) -> Result<(), String> {
+fn same_json(driver: &tokio::runtime::Runtime, addrs: [std::net::SocketAddr; 2]) -> anyhow::Result<()> {
     let mut bodies = Vec::new();
     for addr in addrs {
         let (status, body) = driver.block_on(load::once(addr, load::get(addr, &contacts::path(0), TOKEN)))?;
-        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("{addr} answered {status} with no JSON: {e}"))?;
+        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| anyhow!("{addr} answered {status} with no JSON: {e}"))?;
         bodies.push((status, json));
     }
     if bodies[0] != bodies[1] {
-        return Err(format!("the generated and hand-written servers answer differently:\n{:?}\n{:?}", bodies[0], bodies[1]));
+        return Err(anyhow!("the generated and hand-written servers answer differently:\n{:?}\n{:?}", bodies[0], bodies[1]));
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod sandbox;
 pub mod stats;
 pub mod table;
 
+use anyhow::anyhow;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,7 +25,7 @@ use std::time::Duration;
 use table::{Machine, Row};
 
 /// One part of the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Section {
     Codegen,
     Compile,
@@ -44,10 +45,6 @@ impl Section {
             Section::Client => "client",
             Section::Sandbox => "sandbox",
         }
-    }
-
-    pub fn parse(name: &str) -> Option<Section> {
-        Section::ALL.into_iter().find(|s| s.name() == name)
     }
 }
 
@@ -123,10 +120,10 @@ pub fn runtime(threads: usize) -> tokio::runtime::Runtime {
 }
 
 /// Serves `router` on 127.0.0.1 (a free port) on `rt` until the runtime is dropped.
-pub fn serve(rt: &tokio::runtime::Runtime, router: axum::Router) -> Result<SocketAddr, String> {
+pub fn serve(rt: &tokio::runtime::Runtime, router: axum::Router) -> anyhow::Result<SocketAddr> {
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("bind 127.0.0.1:0: {e}"))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| anyhow!("bind 127.0.0.1:0: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| anyhow!("{e}"))?;
         tokio::spawn(async move { axum::serve(listener, router).await });
         Ok(addr)
     })
@@ -162,7 +159,7 @@ fn median_ratio(per_round: &[Vec<f64>], a: usize, b: usize) -> f64 {
 
 /// Runs `round(side)` for every side, `settings.rounds()` times, alternating the order each
 /// round (after one discarded warm-up round per side), and adds up each side's outcomes.
-pub fn alternate(settings: &Settings, sides: usize, mut round: impl FnMut(usize) -> Result<load::Outcome, String>) -> Result<Alternated, String> {
+pub fn alternate(settings: &Settings, sides: usize, mut round: impl FnMut(usize) -> anyhow::Result<load::Outcome>) -> anyhow::Result<Alternated> {
     for side in 0..sides {
         round(side)?;
     }
@@ -174,7 +171,7 @@ pub fn alternate(settings: &Settings, sides: usize, mut round: impl FnMut(usize)
         for side in order {
             let mut outcome = round(side)?;
             if outcome.failed > 0 {
-                return Err(format!("{} failed requests, the first: {}", outcome.failed, outcome.first_failure.unwrap_or_default()));
+                return Err(anyhow!("{} failed requests, the first: {}", outcome.failed, outcome.first_failure.unwrap_or_default()));
             }
             rate[side] = outcome.per_second();
             p99[side] = outcome.p50_p99().1.as_secs_f64();

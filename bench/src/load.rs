@@ -4,6 +4,7 @@
 //! latency. Anything but 127.0.0.0/8 or ::1 is
 //! refused, so a run can only ever load this machine.
 
+use anyhow::anyhow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,9 +70,9 @@ impl Outcome {
 }
 
 /// Runs `plan` against `addr` with requests from `make`.
-pub async fn run(addr: SocketAddr, plan: Plan, make: MakeRequest) -> Result<Outcome, String> {
+pub async fn run(addr: SocketAddr, plan: Plan, make: MakeRequest) -> anyhow::Result<Outcome> {
     if !addr.ip().is_loopback() {
-        return Err(format!("refusing to load {addr}: the load generator only targets loopback addresses"));
+        return Err(anyhow!("refusing to load {addr}: the load generator only targets loopback addresses"));
     }
     let tickets = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -89,7 +90,7 @@ pub async fn run(addr: SocketAddr, plan: Plan, make: MakeRequest) -> Result<Outc
     }
     let mut total = Outcome::default();
     while let Some(joined) = tasks.join_next().await {
-        total.merge(joined.map_err(|e| format!("load task failed: {e}"))??);
+        total.merge(joined.map_err(|e| anyhow!("load task failed: {e}"))??);
     }
     total.elapsed = started.elapsed();
     Ok(total)
@@ -102,10 +103,10 @@ async fn connection(
     pace: Option<(Instant, Duration)>,
     tickets: Arc<AtomicU64>,
     make: MakeRequest,
-) -> Result<Outcome, String> {
-    let stream = TcpStream::connect(addr).await.map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    stream.set_nodelay(true).map_err(|e| e.to_string())?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
+) -> anyhow::Result<Outcome> {
+    let stream = TcpStream::connect(addr).await.map_err(|e| anyhow!("cannot connect to {addr}: {e}"))?;
+    stream.set_nodelay(true).map_err(|e| anyhow!("{e}"))?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| anyhow!("handshake: {e}"))?;
     let driver = tokio::spawn(conn);
     let mut out = Outcome::default();
     let mut next = pace.map(|(first, _)| first);
@@ -135,7 +136,7 @@ async fn connection(
             }
             Err(e) => {
                 out.failed += 1;
-                out.first_failure.get_or_insert(e);
+                out.first_failure.get_or_insert(e.to_string());
                 break;
             }
         }
@@ -146,12 +147,12 @@ async fn connection(
 }
 
 /// Sends one request on a connection of its own: the status and the body.
-pub async fn once(addr: SocketAddr, request: Request<Full<Bytes>>) -> Result<(hyper::StatusCode, Bytes), String> {
+pub async fn once(addr: SocketAddr, request: Request<Full<Bytes>>) -> anyhow::Result<(hyper::StatusCode, Bytes)> {
     if !addr.ip().is_loopback() {
-        return Err(format!("refusing to send to {addr}: loopback addresses only"));
+        return Err(anyhow!("refusing to send to {addr}: loopback addresses only"));
     }
-    let stream = TcpStream::connect(addr).await.map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
+    let stream = TcpStream::connect(addr).await.map_err(|e| anyhow!("cannot connect to {addr}: {e}"))?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| anyhow!("handshake: {e}"))?;
     let driver = tokio::spawn(conn);
     let reply = exchange(&mut sender, request).await;
     drop(sender);
@@ -159,11 +160,11 @@ pub async fn once(addr: SocketAddr, request: Request<Full<Bytes>>) -> Result<(hy
     reply
 }
 
-async fn exchange(sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>, request: Request<Full<Bytes>>) -> Result<(hyper::StatusCode, Bytes), String> {
-    sender.ready().await.map_err(|e| format!("connection lost: {e}"))?;
-    let response = sender.send_request(request).await.map_err(|e| format!("request failed: {e}"))?;
+async fn exchange(sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>, request: Request<Full<Bytes>>) -> anyhow::Result<(hyper::StatusCode, Bytes)> {
+    sender.ready().await.map_err(|e| anyhow!("connection lost: {e}"))?;
+    let response = sender.send_request(request).await.map_err(|e| anyhow!("request failed: {e}"))?;
     let status = response.status();
-    let body = response.into_body().collect().await.map_err(|e| format!("body: {e}"))?.to_bytes();
+    let body = response.into_body().collect().await.map_err(|e| anyhow!("body: {e}"))?.to_bytes();
     Ok((status, body))
 }
 
@@ -223,6 +224,6 @@ mod tests {
         let plan = Plan { connections: 1, duration: Duration::from_millis(10), max_requests: 1, rate: None };
         let addr: SocketAddr = "192.0.2.1:80".parse().unwrap();
         let refused = run(addr, plan, Arc::new(move |_| get(addr, "/", "t"))).await.unwrap_err();
-        assert!(refused.contains("only targets loopback"), "{refused}");
+        assert!(refused.to_string().contains("only targets loopback"), "{refused}");
     }
 }

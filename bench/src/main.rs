@@ -1,89 +1,74 @@
-//! `wacr-bench` (run by `cargo xtask bench`): flag parsing and dispatch; the sections live in
-//! the library. Prints the table on stdout, progress on stderr.
+//! `wacr-bench` (run by `cargo xtask bench`): the command line; the sections live in the
+//! library. Prints the table on stdout, progress on stderr.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand, ValueEnum};
 use wacr_bench::{Section, Settings, sandbox, table};
 
-const USAGE: &str = "\
-usage: wacr-bench [--quick] [--only SECTION[,SECTION...]] [--readme FILE]
-       wacr-bench calls glue|client SIDE N   (N in-process calls, for callgrind)
-  sections: codegen, compile, glue, client, sandbox (default: all, in that order)
-  --quick    short rounds and 10,000 contacts: checks the harness, the numbers mean little
-  --readme   also write the table between the bench markers of FILE";
+/// Measures codegen speed, generated-code size and compile time, and the server glue, client
+/// and sandbox against what they are compared with, side by side in one run.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Short rounds and 10,000 contacts: checks the harness, the numbers mean little.
+    #[arg(long)]
+    quick: bool,
+    /// The sections to run, in this order (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Section>,
+    /// Also write the table between the bench markers of this file (bench/README.md).
+    #[arg(long, value_name = "FILE")]
+    readme: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// N in-process calls of one side of a row, for callgrind.
+    Calls { row: Row, side: String, n: u64 },
+    /// Serves the sandbox on this database: the child process of the sandbox section.
+    #[command(hide = true)]
+    ServeSandbox { db: PathBuf },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Row {
+    Glue,
+    Client,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [command, db] = args.as_slice()
-        && command == "serve-sandbox"
-    {
-        return match sandbox::serve_child(Path::new(db)) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("serve-sandbox: {e}");
-                ExitCode::FAILURE
-            }
-        };
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::ServeSandbox { db }) => sandbox::serve_child(&db),
+        Some(Command::Calls { row: Row::Glue, side, n }) => wacr_bench::glue::calls(&side, n),
+        Some(Command::Calls { row: Row::Client, side, n }) => wacr_bench::client::calls(&side, n),
+        None => run(cli.quick, cli.only, cli.readme),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
-    if let [command, row, side, n] = args.as_slice()
-        && command == "calls"
-    {
-        let n: u64 = match n.parse() {
-            Ok(n) => n,
-            Err(_) => return usage(&format!("`{n}` is not a count")),
-        };
-        let result = match row.as_str() {
-            "glue" => wacr_bench::glue::calls(side, n),
-            "client" => wacr_bench::client::calls(side, n),
-            other => Err(format!("unknown row `{other}` (glue, client)")),
-        };
-        return match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("calls: {e}");
-                ExitCode::FAILURE
-            }
-        };
-    }
+}
+
+fn run(quick: bool, only: Vec<Section>, readme: Option<PathBuf>) -> anyhow::Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("bench/ has a parent").to_path_buf();
     let mut settings = Settings::new(root);
-    let mut readme = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.clone().next()) {
-            ("--quick", _) => settings.quick = true,
-            ("--only", Some(list)) => {
-                args.next();
-                match list.split(',').map(Section::parse).collect::<Option<Vec<_>>>() {
-                    Some(sections) => settings.sections = sections,
-                    None => return usage(&format!("unknown section in `{list}`")),
-                }
-            }
-            ("--readme", Some(file)) => {
-                args.next();
-                readme = Some(PathBuf::from(file));
-            }
-            ("help" | "--help" | "-h", _) => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            (other, _) => return usage(&format!("unexpected argument `{other}`")),
-        }
+    settings.quick = quick;
+    if !only.is_empty() {
+        settings.sections = only;
     }
     let markdown = wacr_bench::run(&settings);
     println!("{markdown}");
     if let Some(readme) = readme {
-        if let Err(e) = table::splice_readme(&readme, &markdown) {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        table::splice_readme(&readme, &markdown)?;
         eprintln!("wrote the table into {}", readme.display());
     }
-    ExitCode::SUCCESS
-}
-
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\n{USAGE}");
-    ExitCode::from(2)
+    Ok(())
 }

@@ -11,6 +11,7 @@
 //! (get and list right after ours, on the same database; create after ours), in rows beside
 //! ours (`wrk`, which also says how to run them by hand).
 
+use anyhow::anyhow;
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -41,9 +42,9 @@ const FIRST: [&str; 20] = [
 const LAST: [&str; 10] = ["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins", "Jesus", "Sousa"];
 const TYPES: [&str; 3] = ["lead", "customer", "guest"];
 
-pub fn rows(settings: &Settings) -> Result<Vec<Row>, String> {
+pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let contacts = if settings.quick { 10_000 } else { 100_000 };
-    let dir = tempfile::Builder::new().prefix("wacr-bench-sandbox").tempdir().map_err(|e| e.to_string())?;
+    let dir = tempfile::Builder::new().prefix("wacr-bench-sandbox").tempdir().map_err(|e| anyhow!("{e}"))?;
     let db = dir.path().join("sandbox.db");
     let prepared = prepare(&db, contacts)?;
     let child = Server::start(&db)?;
@@ -110,31 +111,31 @@ struct WrkRuns {
     addr: SocketAddr,
     /// The flags every run shares, for the rows' names.
     flags: String,
-    /// get, list and create.
-    args: [Result<Vec<String>, String>; 3],
+    /// get, list and create; or why the wrk scripts could not be written.
+    args: Result<[Vec<String>; 3], String>,
 }
 
 impl WrkRuns {
     fn new(dir: &Path, addr: SocketAddr, duration: Duration, prepared: &Prepared, contacts: usize) -> WrkRuns {
         let scripts = wrk::write_scripts(dir);
         let script_args = prepared.wrk_script_args(contacts);
-        let args = std::array::from_fn(|i| match &scripts {
-            Ok(paths) => Ok(wrk::args(addr, CONNECTIONS, duration, &prepared.token, &paths[i], &script_args[i])),
-            Err(e) => Err(e.clone()),
-        });
+        let args = scripts
+            .map(|paths| std::array::from_fn(|i| wrk::args(addr, CONNECTIONS, duration, &prepared.token, &paths[i], &script_args[i])))
+            .map_err(|e| e.to_string());
         let flags = wrk::args(addr, CONNECTIONS, duration, "", Path::new(""), &[])[..4].join(" ");
         WrkRuns { addr, flags, args }
     }
 
-    fn run(&self, load: usize) -> Result<wrk::Report, String> {
+    fn run(&self, load: usize) -> anyhow::Result<wrk::Report> {
         eprintln!("wacr-bench: sandbox: wrk {}", wrk::SCRIPTS[load].0);
-        wrk::run(self.addr, self.args[load].as_ref()?)
+        let args = self.args.as_ref().map_err(|e| anyhow!("{e}"))?;
+        wrk::run(self.addr, &args[load])
     }
 }
 
 /// A wrk row beside the same load from the bench's generator (ratio wrk / ours); list and
 /// create also against wrk's own get.
-fn wrk_row(what: String, report: Result<wrk::Report, String>, ours: &mut Outcome, wrk_get_rps: Option<f64>) -> Row {
+fn wrk_row(what: String, report: anyhow::Result<wrk::Report>, ours: &mut Outcome, wrk_get_rps: Option<f64>) -> Row {
     let r = match report {
         Ok(r) => r,
         Err(e) => return Row::new(what, format!("failed: {e}")),
@@ -167,10 +168,10 @@ fn row(what: String, outcome: &mut Outcome, get_rps: Option<f64>) -> Row {
     }
 }
 
-fn checked(outcome: Result<Outcome, String>) -> Result<Outcome, String> {
+fn checked(outcome: anyhow::Result<Outcome>) -> anyhow::Result<Outcome> {
     let outcome = outcome?;
     if outcome.failed > 0 {
-        return Err(format!("{} failed requests, the first: {}", outcome.failed, outcome.first_failure.unwrap_or_default()));
+        return Err(anyhow!("{} failed requests, the first: {}", outcome.failed, outcome.first_failure.unwrap_or_default()));
     }
     Ok(outcome)
 }
@@ -216,12 +217,12 @@ impl Prepared {
 }
 
 /// Prepares the database at `db` as the sandbox's first start does, then seeds `contacts`.
-pub fn prepare(db: &Path, contacts: usize) -> Result<Prepared, String> {
-    let started = startup::prepare(&config(db))?;
-    let token = started.issued.first().map(|t| t.token.clone()).ok_or("the first start issued no token")?;
+pub fn prepare(db: &Path, contacts: usize) -> anyhow::Result<Prepared> {
+    let started = startup::prepare(&config(db)).map_err(|e| anyhow!("{e}"))?;
+    let token = started.issued.first().map(|t| t.token.clone()).ok_or_else(|| anyhow!("the first start issued no token"))?;
     let tenant = started.primary_tenant;
     let began = Instant::now();
-    let (first_id, source_id, status_id) = started.db.with(|conn| seed(conn, tenant, contacts)).map_err(|e| format!("seeding: {e}"))?;
+    let (first_id, source_id, status_id) = started.db.with(|conn| seed(conn, tenant, contacts)).map_err(|e| anyhow!("seeding: {e}"))?;
     Ok(Prepared { token, tenant, first_id, source_id, status_id, seeding: began.elapsed() })
 }
 
@@ -275,19 +276,19 @@ struct Server {
 }
 
 impl Server {
-    fn start(db: &Path) -> Result<Server, String> {
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    fn start(db: &Path) -> anyhow::Result<Server> {
+        let exe = std::env::current_exe().map_err(|e| anyhow!("{e}"))?;
         let mut child = Command::new(exe)
             .arg("serve-sandbox")
             .arg(db)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("cannot start the sandbox child: {e}"))?;
-        let mut lines = BufReader::new(child.stdout.take().ok_or("no child stdout")?).lines();
+            .map_err(|e| anyhow!("cannot start the sandbox child: {e}"))?;
+        let mut lines = BufReader::new(child.stdout.take().ok_or_else(|| anyhow!("no child stdout"))?).lines();
         let addr = lines
             .find_map(|line| line.ok()?.strip_prefix("listening on ")?.parse().ok())
-            .ok_or("the sandbox child exited before listening")?;
+            .ok_or_else(|| anyhow!("the sandbox child exited before listening"))?;
         Ok(Server { child, addr })
     }
 
@@ -329,17 +330,17 @@ impl Drop for Server {
 
 /// The child's side: serves the prepared database on 127.0.0.1:0, prints
 /// `listening on ADDR`, and stops when stdin closes.
-pub fn serve_child(db: &Path) -> Result<(), String> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+pub fn serve_child(db: &Path) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     rt.block_on(async {
-        let running = wacr_sandbox::spawn(config(db)).await?;
+        let running = wacr_sandbox::spawn(config(db)).await.map_err(|e| anyhow!("{e}"))?;
         println!("listening on {}", running.addr);
         tokio::task::spawn_blocking(|| {
             let mut sink = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut sink);
         })
         .await
-        .map_err(|e| e.to_string())?;
-        running.stop().await.map_err(|e| e.to_string())
+        .map_err(|e| anyhow!("{e}"))?;
+        running.stop().await.map_err(|e| anyhow!("{e}"))
     })
 }

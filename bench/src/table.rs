@@ -1,6 +1,7 @@
 //! The one table `cargo xtask bench` prints: a row per measurement with what it was compared
 //! with, the ratio and the target, under a line naming the machine and how loaded it was.
 
+use anyhow::anyhow;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -129,12 +130,12 @@ const START: &str = "<!-- bench:start -->";
 const END: &str = "<!-- bench:end -->";
 
 /// Replaces the text between the bench markers of a README with `table`.
-pub fn splice_readme(readme: &Path, table: &str) -> Result<(), String> {
-    let text = std::fs::read_to_string(readme).map_err(|e| format!("cannot read {}: {e}", readme.display()))?;
-    let start = text.find(START).ok_or_else(|| format!("{} has no `{START}` marker", readme.display()))?;
-    let end = text.find(END).filter(|&e| e > start).ok_or_else(|| format!("{} has no `{END}` after `{START}`", readme.display()))?;
+pub fn splice_readme(readme: &Path, table: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(readme).map_err(|e| anyhow!("cannot read {}: {e}", readme.display()))?;
+    let start = text.find(START).ok_or_else(|| anyhow!("{} has no `{START}` marker", readme.display()))?;
+    let end = text.find(END).filter(|&e| e > start).ok_or_else(|| anyhow!("{} has no `{END}` after `{START}`", readme.display()))?;
     let spliced = format!("{}{START}\n{table}{}", &text[..start], &text[end..]);
-    std::fs::write(readme, spliced).map_err(|e| format!("cannot write {}: {e}", readme.display()))
+    std::fs::write(readme, spliced).map_err(|e| anyhow!("cannot write {}: {e}", readme.display()))
 }
 
 /// Today's UTC date as `YYYY-MM-DD` (days-from-civil, inverted).

@@ -15,6 +15,7 @@
 //! wrk -t2 -c8 -d6s --latency -H 'Authorization: Bearer TOKEN' -s bench/wrk/create.lua http://ADDR -- SOURCE_ID STATUS_ID
 //! ```
 
+use anyhow::anyhow;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,12 +37,12 @@ pub fn available() -> bool {
 }
 
 /// Writes the scripts into `dir`; their paths in the order of [`SCRIPTS`].
-pub fn write_scripts(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn write_scripts(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     SCRIPTS
         .iter()
         .map(|(name, text)| {
             let path = dir.join(name);
-            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, text).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
             Ok(path)
         })
         .collect()
@@ -71,14 +72,14 @@ pub fn args(addr: SocketAddr, connections: usize, duration: Duration, token: &st
 }
 
 /// Runs wrk against a loopback address and parses its report.
-pub fn run(addr: SocketAddr, args: &[String]) -> Result<Report, String> {
+pub fn run(addr: SocketAddr, args: &[String]) -> anyhow::Result<Report> {
     if !addr.ip().is_loopback() {
-        return Err(format!("refusing to run wrk against {addr}: loopback addresses only"));
+        return Err(anyhow!("refusing to run wrk against {addr}: loopback addresses only"));
     }
-    let out = Command::new("wrk").args(args).output().map_err(|e| format!("cannot run wrk: {e}"))?;
+    let out = Command::new("wrk").args(args).output().map_err(|e| anyhow!("cannot run wrk: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        return Err(format!("wrk exited with {}: {}{}", out.status, String::from_utf8_lossy(&out.stderr).trim(), stdout.trim()));
+        return Err(anyhow!("wrk exited with {}: {}{}", out.status, String::from_utf8_lossy(&out.stderr).trim(), stdout.trim()));
     }
     parse(&stdout)
 }
@@ -96,16 +97,16 @@ pub struct Report {
 
 /// Parses wrk's text report: `Requests/sec:`, the `Latency Distribution` percentiles (which
 /// `--latency` prints), the request count, `Non-2xx or 3xx responses:` and `Socket errors:`.
-pub fn parse(text: &str) -> Result<Report, String> {
+pub fn parse(text: &str) -> anyhow::Result<Report> {
     let mut report = Report { per_second: f64::NAN, p50: Duration::MAX, p99: Duration::MAX, requests: 0, failed: 0 };
     let mut in_distribution = false;
     for line in text.lines().map(str::trim) {
         if let Some(rate) = line.strip_prefix("Requests/sec:") {
-            report.per_second = rate.trim().parse().map_err(|_| format!("unreadable Requests/sec in `{line}`"))?;
+            report.per_second = rate.trim().parse().map_err(|_| anyhow!("unreadable Requests/sec in `{line}`"))?;
         } else if line.starts_with("Latency Distribution") {
             in_distribution = true;
         } else if in_distribution && let Some((pct, value)) = line.split_once('%') {
-            let latency = duration(value.trim()).ok_or_else(|| format!("unreadable latency in `{line}`"))?;
+            let latency = duration(value.trim()).ok_or_else(|| anyhow!("unreadable latency in `{line}`"))?;
             match pct.trim() {
                 "50" => report.p50 = latency,
                 "99" => report.p99 = latency,
@@ -113,23 +114,23 @@ pub fn parse(text: &str) -> Result<Report, String> {
             }
         } else if let Some(n) = line.strip_prefix("Non-2xx or 3xx responses:") {
             in_distribution = false;
-            report.failed += n.trim().parse::<u64>().map_err(|_| format!("unreadable count in `{line}`"))?;
+            report.failed += n.trim().parse::<u64>().map_err(|_| anyhow!("unreadable count in `{line}`"))?;
         } else if let Some(errors) = line.strip_prefix("Socket errors:") {
             in_distribution = false;
             // `connect 0, read 0, write 0, timeout 0`
             report.failed += errors.split(',').filter_map(|part| part.split_whitespace().nth(1)?.parse::<u64>().ok()).sum::<u64>();
         } else if let Some((count, _)) = line.split_once(" requests in ") {
             in_distribution = false;
-            report.requests = count.trim().parse().map_err(|_| format!("unreadable request count in `{line}`"))?;
+            report.requests = count.trim().parse().map_err(|_| anyhow!("unreadable request count in `{line}`"))?;
         } else {
             in_distribution = false;
         }
     }
     if report.per_second.is_nan() {
-        return Err(format!("no `Requests/sec:` in wrk's report:\n{text}"));
+        return Err(anyhow!("no `Requests/sec:` in wrk's report:\n{text}"));
     }
     if report.p50 == Duration::MAX || report.p99 == Duration::MAX {
-        return Err(format!("no 50% and 99% latencies in wrk's report (was --latency given?):\n{text}"));
+        return Err(anyhow!("no 50% and 99% latencies in wrk's report (was --latency given?):\n{text}"));
     }
     Ok(report)
 }
@@ -183,8 +184,8 @@ Transfer/sec:      2.33MB
     #[test]
     fn a_report_without_percentiles_or_rate_is_an_error() {
         let no_latency: String = REPORT.lines().filter(|l| !l.contains('%') || l.contains("Stdev")).collect::<Vec<_>>().join("\n");
-        assert!(parse(&no_latency).unwrap_err().contains("--latency"));
-        assert!(parse("wrk: connection refused").unwrap_err().contains("Requests/sec"));
+        assert!(parse(&no_latency).unwrap_err().to_string().contains("--latency"));
+        assert!(parse("wrk: connection refused").unwrap_err().to_string().contains("Requests/sec"));
     }
 
     #[test]
