@@ -13,6 +13,7 @@ use quote::quote;
 
 use crate::ident;
 use crate::ir::*;
+use crate::validate::GLUE_CODES;
 use crate::write::{rust_file, Output};
 
 pub const PATH: &str = "generated/wacr-server/src/server.rs";
@@ -25,7 +26,7 @@ pub fn emit(api: &Api) -> Output {
     let mut items = vec![prelude(), conventions(api), rules(api), error_code()];
     items.extend(api.groups.iter().map(group_trait));
     items.push(routers(api));
-    items.extend(api.operations().map(|op| handler(api, op)));
+    items.extend(api.groups.iter().flat_map(|g| g.operations.iter().map(move |op| handler(api, g, op))));
     Output { path: PATH.into(), contents: rust_file(quote!(#(#items)*), &api.files.join(", ")) }
 }
 
@@ -54,18 +55,10 @@ fn conventions(api: &Api) -> TokenStream {
     let per_minute = u32_lit(r.default_per_minute);
     let auth_header = &api.auth_header;
     let fields_key = &api.list_query.fields;
-    let codes = [
-        code(api, "UNAUTHORIZED", 401),
-        code(api, "INSUFFICIENT_SCOPE", 403),
-        code(api, "VALIDATION_ERROR", 422),
-        code(api, "RATE_LIMIT_EXCEEDED", 429),
-        code(api, "NOT_FOUND", 404),
-        code(api, "INTERNAL_ERROR", 500),
-        glue_only_code(api, 405, "METHOD_NOT_ALLOWED", "Method not allowed"),
-        glue_only_code(api, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type"),
-        glue_only_code(api, 413, "PAYLOAD_TOO_LARGE", "Payload too large"),
-    ];
-    let [unauthorized, insufficient_scope, validation, rate_limited, not_found, internal, method_not_allowed, unsupported, too_large] = codes;
+    let [unauthorized, insufficient_scope, validation, rate_limited, not_found, internal] = GLUE_CODES.map(|(name, status)| code(api, name, status));
+    let method_not_allowed = glue_only_code(api, 405, "METHOD_NOT_ALLOWED", "Method not allowed");
+    let unsupported = glue_only_code(api, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type");
+    let too_large = glue_only_code(api, 413, "PAYLOAD_TOO_LARGE", "Payload too large");
     let required_scope_key = detail_key(api, "INSUFFICIENT_SCOPE", "required_scope");
     let retry_after_key = detail_key(api, "RATE_LIMIT_EXCEEDED", "retry_after");
     let max_upload = Literal::usize_unsuffixed(max_upload(api));
@@ -106,11 +99,13 @@ fn conventions(api: &Api) -> TokenStream {
     }
 }
 
-/// A catalogue code the glue answers with; the spec must define it.
+/// A catalogue code the glue answers with: `validate` checks that api.yaml declares it with this
+/// status (the name stands in for the message of a spec that does not).
 fn code(api: &Api, name: &str, status: u16) -> TokenStream {
-    let e = api.error(name).unwrap_or_else(|| panic!("api.yaml defines no `{name}` error, which the server glue answers with"));
-    assert_eq!(e.status, status, "`{name}` must have status {status} for the server glue");
-    code_tokens(&e.code, e.status, &e.message)
+    match api.error(name) {
+        Some(e) => code_tokens(&e.code, e.status, &e.message),
+        None => code_tokens(name, status, name),
+    }
 }
 
 /// A code of the spec with this status, else the glue's own.
@@ -134,9 +129,9 @@ fn detail_key(api: &Api, code: &str, default: &str) -> String {
 /// The default multipart limit: the largest sum of file sizes of one operation, plus room.
 fn max_upload(api: &Api) -> usize {
     let per_op = api.operations().filter_map(|op| op.body.as_ref()).map(|b| {
-        b.fields.iter().filter(|f| f.ty.is_file()).filter_map(|f| f.rules.max_size).sum::<i64>()
+        b.fields.iter().filter(|f| f.ty.is_file()).filter_map(|f| f.rules.max_size).fold(0i64, i64::saturating_add)
     });
-    usize::try_from(per_op.max().unwrap_or(0) + MULTIPART_SLACK).expect("upload limit fits usize")
+    usize::try_from(per_op.max().unwrap_or(0).saturating_add(MULTIPART_SLACK)).unwrap_or(usize::MAX)
 }
 
 /// `pub mod rules`: the validation table of every body and of every model a body nests.
@@ -255,11 +250,12 @@ fn rule_list(r: &Rules) -> Vec<TokenStream> {
         out.push(quote!(rt::Rule::UniqueItems));
     }
     out.extend(r.unique_by.as_ref().map(|by| quote!(rt::Rule::UniqueBy(#by))));
-    out.extend(r.format.as_deref().map(|f| match f {
-        "email" => quote!(rt::Rule::Format(rt::Format::Email)),
-        "url" => quote!(rt::Rule::Format(rt::Format::Url)),
-        "phone" => quote!(rt::Rule::Format(rt::Format::Phone)),
-        other => panic!("unknown format `{other}` reached the server emitter"),
+    // `validate` allows only the formats of `validate::FORMATS`.
+    out.extend(r.format.as_deref().and_then(|f| match f {
+        "email" => Some(quote!(rt::Rule::Format(rt::Format::Email))),
+        "url" => Some(quote!(rt::Rule::Format(rt::Format::Url))),
+        "phone" => Some(quote!(rt::Rule::Format(rt::Format::Phone))),
+        _ => None,
     }));
     out.extend(r.pattern.as_ref().map(|p| quote!(rt::Rule::Pattern(#p))));
     out.extend(r.max_size.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxSize(#n)) }));
@@ -270,6 +266,8 @@ fn rule_list(r: &Rules) -> Vec<TokenStream> {
     out
 }
 
+/// The value a `required_if` compares with: `validate` allows a string, a number or a boolean
+/// (anything else would compare as its JSON text).
 fn literal(value: &serde_json::Value) -> TokenStream {
     match value {
         serde_json::Value::String(s) => quote!(rt::Lit::Str(#s)),
@@ -281,7 +279,10 @@ fn literal(value: &serde_json::Value) -> TokenStream {
                 quote!(rt::Lit::Num(#f))
             }
         },
-        other => panic!("required_if compares with {other}, which is not a scalar"),
+        other => {
+            let text = other.to_string();
+            quote!(rt::Lit::Str(#text))
+        }
     }
 }
 
@@ -411,8 +412,7 @@ fn routers(api: &Api) -> TokenStream {
 
 /// One handler: begin (auth, scope, limit), path, query, body, operation limits, the trait
 /// method, the envelope.
-fn handler(api: &Api, op: &Operation) -> TokenStream {
-    let group = api.groups.iter().find(|g| g.name == op.group).expect("an operation's group exists");
+fn handler(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let trait_ = ident(&trait_name(group));
     let name = ident(&handler_name(op));
     let method = ident(&op.name);
@@ -609,12 +609,15 @@ fn ident(name: &str) -> Ident {
     }
 }
 
+/// A count of the spec as a `u32` literal: `validate` keeps counts and limits within 0..=u32::MAX
+/// (a value outside is clamped).
 fn u32_lit(n: i64) -> Literal {
-    Literal::u32_unsuffixed(u32::try_from(n).unwrap_or_else(|_| panic!("{n} does not fit a u32")))
+    Literal::u32_unsuffixed(u32::try_from(n.max(0)).unwrap_or(u32::MAX))
 }
 
+/// A count or size of the spec as a `u64` literal: `validate` keeps them at 0 or more.
 fn u64_lit(n: i64) -> Literal {
-    Literal::u64_unsuffixed(u64::try_from(n).unwrap_or_else(|_| panic!("{n} does not fit a u64")))
+    Literal::u64_unsuffixed(u64::try_from(n).unwrap_or_default())
 }
 
 /// Spec prose in a doc comment: link brackets and `<...>` escaped outside code spans.
