@@ -4,7 +4,7 @@
 //! Its structs mirror those of `spec` on purpose (the same shapes, resolved), which the
 //! repeat check excepts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ident;
 use crate::spec;
@@ -509,5 +509,39 @@ impl Api {
 
     pub fn scope(&self, wire: &str) -> Option<&Scope> {
         self.scopes.iter().find(|s| s.wire == wire)
+    }
+
+    /// Adds the models a type names to `seen`, and the models their fields (and, with
+    /// `relations`, their relations) name.
+    pub fn reach<'a>(&'a self, ty: &Ty, relations: bool, seen: &mut BTreeSet<&'a str>) {
+        let Ty::Named(name, NamedKind::Model) = ty.leaf() else { return };
+        let Some(model) = self.model(name) else { return };
+        if seen.insert(&model.name) {
+            for f in model.fields.iter().chain(model.relations.iter().filter(|_| relations)) {
+                self.reach(&f.ty, relations, seen);
+            }
+        }
+    }
+
+    /// The models a request body holds, nested ones and their relations included.
+    pub fn sent_models(&self) -> BTreeSet<&str> {
+        let mut sent = BTreeSet::new();
+        for f in self.operations().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.fields) {
+            self.reach(&f.ty, true, &mut sent);
+        }
+        sent
+    }
+
+    /// The models a response holds (its data or an error's details), nested ones and their
+    /// relations included.
+    pub fn received_models(&self) -> BTreeSet<&str> {
+        let mut received = BTreeSet::new();
+        for data in self.operations().filter_map(|op| op.response.data.as_ref()) {
+            self.reach(data, true, &mut received);
+        }
+        for f in self.errors.iter().flat_map(|e| &e.details) {
+            self.reach(&f.ty, true, &mut received);
+        }
+        received
     }
 }

@@ -6,15 +6,19 @@
 //! The generated code stays declarative: the spec's conventions, validation rules and query
 //! checks become constants, and each handler is a short sequence of runtime calls.
 
-use std::collections::BTreeSet;
-
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use crate::ident;
+use crate::ident::{self, to_ident as ident};
 use crate::ir::*;
 use crate::validate::GLUE_CODES;
 use crate::write::{rust_file, Output};
+
+mod matrix;
+mod rules;
+
+pub use matrix::matrix_test;
+use rules::{query_spec, rules};
 
 pub const PATH: &str = "generated/wacr-server/src/server.rs";
 pub const MATRIX_PATH: &str = "generated/wacr-server/tests/auth_matrix.rs";
@@ -132,181 +136,6 @@ fn max_upload(api: &Api) -> usize {
         b.fields.iter().filter(|f| f.ty.is_file()).filter_map(|f| f.rules.max_size).fold(0i64, i64::saturating_add)
     });
     usize::try_from(per_op.max().unwrap_or(0).saturating_add(MULTIPART_SLACK)).unwrap_or(usize::MAX)
-}
-
-/// `pub mod rules`: the validation table of every body and of every model a body nests.
-fn rules(api: &Api) -> TokenStream {
-    let mut nested = BTreeSet::new();
-    for f in api.operations().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.fields) {
-        reach(api, &f.ty, &mut nested);
-    }
-    let models = api.models.iter().filter(|m| nested.contains(m.name.as_str())).map(|m| {
-        let name = ident(&const_name(&m.name));
-        let fields = m.fields.iter().map(|f| field(api, f));
-        let doc = format!(" The rules of `{}` items inside a request body.", m.name);
-        quote!(#[doc = #doc] pub const #name: &[rt::Field] = &[#(#fields),*];)
-    });
-    let bodies = api.operations().filter_map(|op| Some((op, op.body.as_ref()?))).map(|(op, body)| {
-        let name = ident(&body_rules(op));
-        let fields = body.fields.iter().map(|f| field(api, f));
-        let doc = format!(" The rules of the {} body.", op.summary);
-        quote!(#[doc = #doc] pub const #name: &[rt::Field] = &[#(#fields),*];)
-    });
-    let queries = api.operations().filter(|op| query_spec(op).is_some()).map(|op| {
-        let name = ident(&query_rules(op));
-        let spec = query_spec_tokens(api, op);
-        let doc = format!(" What the glue checks in the {} query.", op.summary);
-        quote!(#[doc = #doc] pub const #name: rt::QuerySpec = #spec;)
-    });
-    quote! {
-        /// The spec's validation rules as the glue checks them, with the documented messages.
-        /// Implementations use them for the messages of the rules only they can check:
-        /// `rt::message(rules::CREATE_CONTACT_BODY, "phone", "unique")`.
-        pub mod rules {
-            use wacr_runtime::server as rt;
-            #(#models)*
-            #(#bodies)*
-            #(#queries)*
-        }
-    }
-}
-
-/// Adds the models a type names, and the models their fields name, to `seen`.
-fn reach<'a>(api: &'a Api, ty: &Ty, seen: &mut BTreeSet<&'a str>) {
-    let Ty::Named(name, NamedKind::Model) = ty.leaf() else { return };
-    let Some(model) = api.model(name) else { return };
-    if seen.insert(&model.name) {
-        for f in &model.fields {
-            reach(api, &f.ty, seen);
-        }
-    }
-}
-
-/// `rt::field("firstname", rt::Kind::String).required().rules(&[..]).messages(&[..])`
-fn field(api: &Api, f: &Field) -> TokenStream {
-    let wire = &f.wire;
-    let kind = kind(api, &f.ty);
-    let required = f.required.then(|| quote!(.required()));
-    let nullable = f.nullable.then(|| quote!(.nullable()));
-    let rules = rule_list(&f.rules);
-    let rules = (!rules.is_empty()).then(|| quote!(.rules(&[#(#rules),*])));
-    let messages = f.messages.iter().map(|(rule, text)| quote!((#rule, #text)));
-    let messages = (!f.messages.is_empty()).then(|| quote!(.messages(&[#(#messages),*])));
-    quote!(rt::field(#wire, #kind) #required #nullable #rules #messages)
-}
-
-fn kind(api: &Api, ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(rt::Kind::String),
-        Ty::Integer => quote!(rt::Kind::Integer),
-        Ty::Number => quote!(rt::Kind::Number),
-        Ty::Boolean => quote!(rt::Kind::Boolean),
-        Ty::DateTime => quote!(rt::Kind::DateTime),
-        Ty::Date => quote!(rt::Kind::Date),
-        Ty::File => quote!(rt::Kind::File),
-        Ty::Json => quote!(rt::Kind::Json),
-        Ty::Named(name, NamedKind::Enum) => {
-            let values = api.enum_(name).map(|e| e.values.iter().map(|(wire, _)| wire.clone()).collect::<Vec<_>>()).unwrap_or_default();
-            quote!(rt::Kind::Enum(&[#(#values),*]))
-        }
-        Ty::Named(name, NamedKind::Model) => {
-            let name = ident(&const_name(name));
-            quote!(rt::Kind::Object(#name))
-        }
-        Ty::Array(item) => {
-            let item = kind(api, item);
-            quote!(rt::Kind::Array(&#item))
-        }
-        Ty::Map(item) => {
-            let item = kind(api, item);
-            quote!(rt::Kind::Map(&#item))
-        }
-    }
-}
-
-/// The rules the glue checks; `unique`, `exists` and free-text `rule` are the implementation's.
-fn rule_list(r: &Rules) -> Vec<TokenStream> {
-    let mut out = Vec::new();
-    let strs = |v: &[String]| quote!(&[#(#v),*]);
-    if !r.required_with.is_empty() {
-        let v = strs(&r.required_with);
-        out.push(quote!(rt::Rule::RequiredWith(#v)));
-    }
-    if !r.required_without.is_empty() {
-        let v = strs(&r.required_without);
-        out.push(quote!(rt::Rule::RequiredWithout(#v)));
-    }
-    if let Some((other, value)) = &r.required_if {
-        let lit = literal(value);
-        out.push(quote!(rt::Rule::RequiredIf(#other, #lit)));
-    }
-    out.extend(r.max_length.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxLength(#n)) }));
-    out.extend(r.min_length.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MinLength(#n)) }));
-    out.extend(r.min.map(|n| { let n = Literal::f64_suffixed(n); quote!(rt::Rule::Min(#n)) }));
-    out.extend(r.max.map(|n| { let n = Literal::f64_suffixed(n); quote!(rt::Rule::Max(#n)) }));
-    out.extend(r.min_items.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MinItems(#n)) }));
-    out.extend(r.max_items.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxItems(#n)) }));
-    if r.unique_items && r.unique_by.is_none() {
-        out.push(quote!(rt::Rule::UniqueItems));
-    }
-    out.extend(r.unique_by.as_ref().map(|by| quote!(rt::Rule::UniqueBy(#by))));
-    // `validate` allows only the formats of `validate::FORMATS`.
-    out.extend(r.format.as_deref().and_then(|f| match f {
-        "email" => Some(quote!(rt::Rule::Format(rt::Format::Email))),
-        "url" => Some(quote!(rt::Rule::Format(rt::Format::Url))),
-        "phone" => Some(quote!(rt::Rule::Format(rt::Format::Phone))),
-        _ => None,
-    }));
-    out.extend(r.pattern.as_ref().map(|p| quote!(rt::Rule::Pattern(#p))));
-    out.extend(r.max_size.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxSize(#n)) }));
-    if !r.extensions.is_empty() {
-        let v = strs(&r.extensions);
-        out.push(quote!(rt::Rule::Extensions(#v)));
-    }
-    out
-}
-
-/// The value a `required_if` compares with: `validate` allows a string, a number or a boolean
-/// (anything else would compare as its JSON text).
-fn literal(value: &serde_json::Value) -> TokenStream {
-    match value {
-        serde_json::Value::String(s) => quote!(rt::Lit::Str(#s)),
-        serde_json::Value::Bool(b) => quote!(rt::Lit::Bool(#b)),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => quote!(rt::Lit::Int(#i)),
-            None => {
-                let f = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
-                quote!(rt::Lit::Num(#f))
-            }
-        },
-        other => {
-            let text = other.to_string();
-            quote!(rt::Lit::Str(#text))
-        }
-    }
-}
-
-/// What the glue checks in an operation's query beyond `from_pairs`, if anything.
-fn query_spec(op: &Operation) -> Option<()> {
-    (op.is_list() || op.fields || !op.query.is_empty()).then_some(())
-}
-
-fn query_spec_tokens(api: &Api, op: &Operation) -> TokenStream {
-    let paginated = op.is_list();
-    let item_model = match op.response.data.as_ref().map(Ty::leaf) {
-        Some(Ty::Named(name, NamedKind::Model)) => api.model(name),
-        _ => None,
-    };
-    let fields = match (op.fields, item_model) {
-        (true, Some(m)) => {
-            let names = m.fields.iter().map(|f| &f.wire);
-            quote!(Some(&[#(#names),*]))
-        }
-        _ => quote!(None),
-    };
-    let relations = item_model.map(|m| m.relations.iter().map(|f| f.wire.clone()).collect::<Vec<_>>()).unwrap_or_default();
-    let rules = op.query.iter().map(|f| field(api, f));
-    quote!(rt::QuerySpec { paginated: #paginated, fields: #fields, relations: &[#(#relations),*], rules: &[#(#rules),*] })
 }
 
 /// `error_code`: an operation's typed error as the envelope writes it.
@@ -524,62 +353,6 @@ fn respond(op: &Operation) -> TokenStream {
     quote!(call.#writer(#result, error_code))
 }
 
-/// `generated/wacr-server/tests/auth_matrix.rs`: an implementation whose every method fails,
-/// and a test that sends each operation without a token, with an unknown one and with one
-/// lacking the scope.
-pub fn matrix_test(api: &Api) -> Output {
-    let impls = api.groups.iter().map(|g| {
-        let t = ident(&trait_name(g));
-        let methods = g.operations.iter().map(|op| {
-            let method = ident(&op.name);
-            let (request, response, error) = types(op);
-            quote! {
-                async fn #method(&self, _: &Principal<Scope>, _: #request) -> Result<#response, ApiError<#error>> {
-                    Err(#error::InternalError.into())
-                }
-            }
-        });
-        quote!(impl wacr_server::#t for Unreachable { #(#methods)* })
-    });
-    let cases = api.operations().map(|op| {
-        let (request, _, _) = types(op);
-        let path = op.path_params.iter().fold(op.path.clone(), |path, p| path.replace(&format!("{{{}}}", p.wire), "1"));
-        quote!(support::case::<#request>(#path))
-    });
-    let count = Literal::usize_unsuffixed(api.operations().count());
-    let tokens = quote! {
-        //! Every operation answers 401 without a token and with an unknown one, and 403
-        //! INSUFFICIENT_SCOPE (naming the scope) to a token without its scope, before the
-        //! implementation is reached.
-
-        mod support;
-
-        use wacr_models::{self as m, Scope, ScopeSet};
-        use wacr_server::{ApiError, Authenticator, Principal};
-
-        struct Unreachable;
-
-        impl Authenticator<Scope> for Unreachable {
-            async fn authenticate(&self, token: &str) -> Option<Principal<Scope>> {
-                (token == support::NO_SCOPE_TOKEN).then(|| Principal::new(1, "no-scope", ScopeSet::new()))
-            }
-        }
-
-        #(#impls)*
-
-        #[tokio::test]
-        async fn every_operation_checks_the_token_and_the_scope() {
-            let server = support::serve(wacr_server::router(Unreachable)).await;
-            let cases = [#(#cases),*];
-            assert_eq!(cases.len(), #count);
-            for case in cases {
-                support::check_auth(&server, &case).await;
-            }
-        }
-    };
-    Output { path: MATRIX_PATH.into(), contents: rust_file(tokens, &api.files.join(", ")) }
-}
-
 fn trait_name(g: &Group) -> String {
     format!("{}Api", g.type_name)
 }
@@ -599,14 +372,6 @@ fn query_rules(op: &Operation) -> String {
 /// `CREATE_CONTACT` from `CreateContact`: the field spelling of `ident`, upper-cased.
 fn const_name(name: &str) -> String {
     ident::bare(&ident::field(name)).to_uppercase()
-}
-
-/// An identifier from a name `ident.rs` produced (`r#type` becomes a raw identifier).
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
 }
 
 /// A count of the spec as a `u32` literal: `validate` keeps counts and limits within 0..=u32::MAX

@@ -6,11 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::ident;
+use crate::ident::{self, to_ident as id};
 use crate::ir::*;
 use crate::write::{format_file, Output};
 
@@ -125,12 +125,6 @@ pub fn test_file(api: &Api, snippets: Vec<Parsed>) -> Output {
     Output { path: TEST_PATH.into(), contents: format_file(&file, &api.files.join(", ")) }
 }
 
-fn id(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
 
 /// Whether a model is held by a request (closed enums, `Patch` for optional nullable fields)
 /// or a response, as `emit::models` decides it.
@@ -157,16 +151,7 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(api: &'a Api) -> Self {
-        let mut received = BTreeSet::new();
-        for op in api.operations() {
-            if let Some(data) = &op.response.data {
-                reach(api, data, &mut received);
-            }
-        }
-        for f in api.errors.iter().flat_map(|e| &e.details) {
-            reach(api, &f.ty, &mut received);
-        }
-        Builder { api, uses: BTreeSet::new(), received }
+        Builder { api, uses: BTreeSet::new(), received: api.received_models() }
     }
 
     /// The snippet of one operation (the models it names are its `use`s).
@@ -539,13 +524,3 @@ fn int(value: i64) -> TokenStream {
     if value < 0 { quote!(-#abs) } else { quote!(#abs) }
 }
 
-/// Adds the models a type names, and the models their fields name, to `seen`.
-fn reach<'a>(api: &'a Api, ty: &Ty, seen: &mut BTreeSet<&'a str>) {
-    let Ty::Named(name, NamedKind::Model) = ty.leaf() else { return };
-    let Some(model) = api.model(name) else { return };
-    if seen.insert(&model.name) {
-        for f in model.fields.iter().chain(&model.relations) {
-            reach(api, &f.ty, seen);
-        }
-    }
-}
