@@ -231,27 +231,32 @@ fn check_list(id: &str, op: &Operation, list: &List, cx: &Cx<'_>, diags: &mut Di
     }
     for (fname, filter) in list.filters.iter() {
         check_field(fname, "filter", diags);
-        if filter.ops.is_empty() {
-            diags.error(filter.loc, format!("filter `{}` lists no operators", fname.value));
+        check_filter(fname, filter, m, cx, diags);
+    }
+}
+
+/// A filter lists known operators, and filters a scalar field (nullable when `null` is one of
+/// the operators).
+fn check_filter(fname: &At<String>, filter: &Filter, m: &Model, cx: &Cx<'_>, diags: &mut Diagnostics) {
+    if filter.ops.is_empty() {
+        diags.error(filter.loc, format!("filter `{}` lists no operators", fname.value));
+    }
+    for op_name in &filter.ops {
+        if !cx.operators.contains(&op_name.value.as_str()) {
+            let help = did_you_mean(&op_name.value, cx.operators.iter().copied()).unwrap_or_else(|| format!("the operators are: {}", cx.operators.join(", ")));
+            diags.error_help(op_name.loc, format!("unknown filter operator `{}`", op_name.value), help);
         }
-        for op_name in &filter.ops {
-            if !cx.operators.contains(&op_name.value.as_str()) {
-                let help = did_you_mean(&op_name.value, cx.operators.iter().copied()).unwrap_or_else(|| format!("the operators are: {}", cx.operators.join(", ")));
-                diags.error_help(op_name.loc, format!("unknown filter operator `{}`", op_name.value), help);
-            }
-        }
-        if let Some(t) = &filter.ty {
-            check_type_ref(t, cx, diags);
-        }
-        if let Some(f) = m.fields.get(&fname.value) {
-            let ty = filter.ty.as_ref().map_or(&f.ty.value, |t| &t.value);
-            if matches!(ty, TypeRef::Array(_) | TypeRef::Map(_)) || cx.leaf_model(ty).is_some() {
-                diags.error_help(fname.loc, format!("filter `{}` is on a `{ty}` field", fname.value), "give the filter a scalar `type:` (the type of one value)");
-            }
-            if filter.ops.iter().any(|o| o.value == "null") && !f.nullable {
-                diags.error_help(fname.loc, format!("filter `{}` allows `null`, but the field is not nullable", fname.value), "add `nullable: true` to the field, or remove `null` from `ops`");
-            }
-        }
+    }
+    if let Some(t) = &filter.ty {
+        check_type_ref(t, cx, diags);
+    }
+    let Some(f) = m.fields.get(&fname.value) else { return };
+    let ty = filter.ty.as_ref().map_or(&f.ty.value, |t| &t.value);
+    if matches!(ty, TypeRef::Array(_) | TypeRef::Map(_)) || cx.leaf_model(ty).is_some() {
+        diags.error_help(fname.loc, format!("filter `{}` is on a `{ty}` field", fname.value), "give the filter a scalar `type:` (the type of one value)");
+    }
+    if filter.ops.iter().any(|o| o.value == "null") && !f.nullable {
+        diags.error_help(fname.loc, format!("filter `{}` allows `null`, but the field is not nullable", fname.value), "add `nullable: true` to the field, or remove `null` from `ops`");
     }
 }
 
