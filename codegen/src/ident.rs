@@ -121,6 +121,14 @@ fn escape(s: String) -> String {
     }
 }
 
+/// The token of a name this module produced (`r#type` becomes a raw identifier).
+pub fn to_ident(name: &str) -> proc_macro2::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => proc_macro2::Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}
+
 /// The identifier without a raw prefix, for building longer names.
 pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

@@ -98,11 +98,30 @@ pub struct Outcome {
     pub stale: Vec<PathBuf>,
 }
 
+/// Why [`generate`] stopped: the spec has errors, or an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("{}", .0.short())]
+    Spec(Failure),
+    #[error(transparent)]
+    Write(#[from] write::WriteError),
+}
+
+impl GenerateError {
+    /// The report to print: rustc-style for a spec failure, one `error:` line for I/O.
+    pub fn render(&self) -> String {
+        match self {
+            GenerateError::Spec(failure) => failure.render(),
+            GenerateError::Write(e) => format!("error: {e}\n"),
+        }
+    }
+}
+
 /// Runs the pipeline. With `check_only`, writes nothing and lists the stale files instead.
-pub fn generate(config: &Config, check_only: bool) -> Result<Outcome, Failure> {
-    let api = check(&config.spec_dir())?;
+pub fn generate(config: &Config, check_only: bool) -> Result<Outcome, GenerateError> {
+    let api = check(&config.spec_dir()).map_err(GenerateError::Spec)?;
     let outputs = render(&api);
-    Ok(write::apply(&config.root, &outputs, check_only))
+    Ok(write::apply(&config.root, &outputs, check_only)?)
 }
 
 /// The README's Rust examples compile and run as doctests of this crate.

@@ -1,6 +1,7 @@
-//! Write: formats Rust output with prettyplease and YAML output with [`yaml`], prepends the
-//! `@generated` header, and writes a file only when its bytes change (prost's
-//! `write_file_if_changed`); `--check` only compares.
+//! Write: formats Rust output with prettyplease (doc comments are `#[doc]` attributes, which it
+//! prints as `///` lines) and YAML output with [`yaml`], prepends the `@generated` header, and
+//! writes a file only when its bytes change (prost's `write_file_if_changed`); `--check` only
+//! compares.
 
 pub mod yaml;
 
@@ -37,128 +38,28 @@ pub fn rust_file(tokens: proc_macro2::TokenStream, sources: &str) -> String {
 pub fn format_file(file: &syn::File, sources: &str) -> String {
     let mut out = header("//", sources);
     out.push('\n');
-    let formatted = prettyplease::unparse(file);
-    DOCS.with_borrow_mut(|docs| docs.expand(&formatted, &mut out));
+    out.push_str(&prettyplease::unparse(file));
     out
 }
 
-/// Outer doc comments: one `#[doc]` attribute per line, as `///` lines once formatted.
-///
-/// A block of plain lines (each empty or starting with a space, none holding a newline or
-/// starting with `/`, which prettyplease would print differently) is emitted as a single
-/// placeholder attribute `#[doc = "\u{1}<id>"]` and its lines kept aside on this thread;
-/// [`rust_file`] puts them back in place of the placeholder's `///` line, at its indentation,
-/// exactly as prettyplease prints consecutive `#[doc]` lines. Tokenising, parsing and printing
-/// every doc line was a large part of the formatting time.
+/// Outer doc comments: one `#[doc]` attribute per line, which prettyplease prints as `///` lines.
 pub fn doc_attrs<S: AsRef<str>>(lines: impl IntoIterator<Item = S>) -> proc_macro2::TokenStream {
-    let lines: Vec<S> = lines.into_iter().collect();
-    match DOCS.with_borrow_mut(|docs| docs.add(lines.iter().map(AsRef::as_ref))) {
-        Some(Some(id)) => placeholder(id),
-        Some(None) => proc_macro2::TokenStream::new(),
-        None => {
-            let lines = lines.iter().map(AsRef::as_ref);
-            quote::quote!(#(#[doc = #lines])*)
-        }
-    }
+    let lines = lines.into_iter().map(|l| proc_macro2::Literal::string(l.as_ref()));
+    quote::quote!(#(#[doc = #lines])*)
 }
 
-/// `#[doc = "\u{1}<id>"]`, built token by token (this runs once per documented item).
-fn placeholder(id: usize) -> proc_macro2::TokenStream {
-    use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
-    use std::fmt::Write as _;
-    let mut marker = String::with_capacity(12);
-    let _ = write!(marker, "\u{1}{id}");
-    let inner = [TokenTree::Ident(Ident::new("doc", Span::call_site())), TokenTree::Punct(Punct::new('=', Spacing::Alone)), TokenTree::Literal(Literal::string(&marker))];
-    let attr = [TokenTree::Punct(Punct::new('#', Spacing::Alone)), TokenTree::Group(Group::new(Delimiter::Bracket, TokenStream::from_iter(inner)))];
-    TokenStream::from_iter(attr)
+/// A generated file that could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot create directory {}: {source}", path.display())]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
 }
 
-/// The start of a doc placeholder as prettyplease prints it.
-const MARKER: &str = "///\u{1}";
-
-/// Where the first [`MARKER`] in `text` starts: found by its rare last byte (a byte search, much
-/// quicker than a substring search over the whole file), then checked.
-fn find_marker(text: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = text[from..].find('\u{1}') {
-        let at = from + i;
-        if text[..at].ends_with(&MARKER[..3]) {
-            return Some(at - 3);
-        }
-        from = at + 1;
-    }
-    None
-}
-
-thread_local! {
-    static DOCS: std::cell::RefCell<DocBlocks> = const { std::cell::RefCell::new(DocBlocks { base: 0, text: String::new(), ends: Vec::new() }) };
-}
-
-/// The doc blocks of the file being emitted on this thread: block `base + i` is
-/// `text[ends[i - 1]..ends[i]]`, its `///` lines joined by newlines.
-struct DocBlocks {
-    base: usize,
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl DocBlocks {
-    /// Keeps a block of plain lines aside: its id, `Some(None)` for no lines, `None` (and nothing
-    /// kept) when a line is not plain.
-    fn add<'a>(&mut self, lines: impl Iterator<Item = &'a str>) -> Option<Option<usize>> {
-        let plain = |l: &str| !l.contains('\n') && !l.starts_with('/') && (l.is_empty() || l.starts_with(' '));
-        let start = self.text.len();
-        for (i, line) in lines.enumerate() {
-            if !plain(line) {
-                self.text.truncate(start);
-                return None;
-            }
-            if i > 0 {
-                self.text.push('\n');
-            }
-            self.text.push_str("///");
-            self.text.push_str(line.trim_end_matches(' '));
-        }
-        if self.text.len() == start {
-            return Some(None);
-        }
-        self.ends.push(self.text.len());
-        Some(Some(self.base + self.ends.len() - 1))
-    }
-
-    /// Copies `formatted` to `out` with every placeholder line replaced by its block, then
-    /// forgets the blocks: a placeholder formatted later is a bug, caught here.
-    fn expand(&mut self, formatted: &str, out: &mut String) {
-        out.reserve(formatted.len() + self.text.len());
-        let mut rest = formatted;
-        while let Some(at) = find_marker(rest) {
-            let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
-            let indent = &rest[line_start..at];
-            let id_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i);
-            let id: usize = rest[at + MARKER.len()..id_end].parse().expect("a doc placeholder holds a number");
-            let block = id.checked_sub(self.base).and_then(|i| Some((i.checked_sub(1).map_or(0, |p| self.ends[p]), *self.ends.get(i)?)));
-            let Some((start, end)) = block.filter(|_| indent.bytes().all(|b| b == b' ')) else {
-                panic!("doc placeholder {id} is misplaced or not from this file: this is a bug in wacr-codegen")
-            };
-            out.push_str(&rest[..line_start]);
-            for (i, line) in self.text[start..end].split('\n').enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                out.push_str(indent);
-                out.push_str(line);
-            }
-            rest = &rest[id_end..];
-        }
-        out.push_str(rest);
-        self.base += self.ends.len();
-        self.text.clear();
-        self.ends.clear();
-    }
-}
-
-/// Writes (or, with `check_only`, compares) every output under `root`.
-pub fn apply(root: &Path, outputs: &[Output], check_only: bool) -> Outcome {
+/// Writes (or, with `check_only`, compares) every output under `root`; stops at the first file
+/// that cannot be written.
+pub fn apply(root: &Path, outputs: &[Output], check_only: bool) -> Result<Outcome, WriteError> {
     let mut outcome = Outcome::default();
     for o in outputs {
         let path = root.join(&o.path);
@@ -172,12 +73,12 @@ pub fn apply(root: &Path, outputs: &[Output], check_only: bool) -> Outcome {
             continue;
         }
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+            std::fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir { path: dir.to_path_buf(), source })?;
         }
-        std::fs::write(&path, &o.contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::write(&path, &o.contents).map_err(|source| WriteError::Write { path: path.clone(), source })?;
         outcome.written.push(PathBuf::from(&o.path));
     }
-    outcome
+    Ok(outcome)
 }
 
 #[cfg(test)]
@@ -186,48 +87,31 @@ mod tests {
 
     use super::*;
 
-    /// The same items with every doc line as its own `#[doc]` attribute.
-    fn plain(lines: &[&str]) -> proc_macro2::TokenStream {
-        quote!(#(#[doc = #lines])*)
-    }
-
     #[test]
-    fn doc_placeholders_format_like_doc_attributes() {
+    fn doc_attrs_print_as_doc_lines() {
         let lines = [" A struct.", "", " Second paragraph,  ", " with `code` and \\ \"quotes\" ü."];
-        let odd = [" fine", "/starts with a slash", " multi\nline"];
-        let file = |doc: &dyn Fn(&[&str]) -> proc_macro2::TokenStream| {
-            let (d, o) = (doc(&lines), doc(&odd));
-            quote! {
-                #d
-                pub struct S {
-                    #d
-                    pub a: i64,
-                    #o
-                    pub b: Option<String>,
-                }
-                #o
-                impl S {
-                    #d
-                    pub fn f(&self) -> i64 { match self.a { 1 => 2, _ => 3 } }
-                }
-                pub enum E {
-                    #d
-                    A,
-                    B(#d i64),
-                }
-            }
-        };
-        let expected = rust_file(file(&plain), "x");
-        assert_eq!(rust_file(file(&|l| doc_attrs(l.iter().copied())), "x"), expected);
-        assert!(expected.contains("    /// Second paragraph,\n"), "{expected}");
-        assert!(!expected.contains('\u{1}'));
+        let d = doc_attrs(lines);
+        let file = rust_file(quote!(#d pub struct S { #d pub a: i64 }), "x");
+        let expected = "/// A struct.\n///\n/// Second paragraph,\n/// with `code` and \\ \"quotes\" ü.\npub struct S {\n";
+        assert!(file.contains(expected), "{file}");
+        assert!(file.contains("    /// Second paragraph,\n    /// with"), "{file}");
     }
 
     #[test]
-    #[should_panic(expected = "not from this file")]
-    fn a_placeholder_from_an_earlier_file_is_a_bug() {
-        let stale = doc_attrs([" early"]);
-        rust_file(quote!(pub struct A;), "x");
-        rust_file(quote!(#stale pub struct B;), "x");
+    fn apply_writes_changed_files_and_reports_io_failures() {
+        let dir = std::env::temp_dir().join(format!("wacr-codegen-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = |contents: &str| Output { path: "a/b.rs".into(), contents: contents.into() };
+        let stale = apply(&dir, &[out("x")], true).unwrap();
+        assert_eq!(stale.stale, [PathBuf::from("a/b.rs")]);
+        let written = apply(&dir, &[out("x")], false).unwrap();
+        assert_eq!(written.written, [PathBuf::from("a/b.rs")]);
+        assert_eq!(apply(&dir, &[out("x")], true).unwrap().unchanged, 1);
+        // A file where a directory should be: the error names the path instead of panicking.
+        let blocked = Output { path: "a/b.rs/c.rs".into(), contents: "y".into() };
+        let err = apply(&dir, &[blocked], false).unwrap_err();
+        assert!(matches!(&err, WriteError::CreateDir { path, .. } if path.ends_with("a/b.rs")), "{err}");
+        assert!(err.to_string().starts_with("cannot create directory "), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

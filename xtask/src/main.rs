@@ -50,8 +50,8 @@ fn codegen(check: bool) -> ExitCode {
     let started = std::time::Instant::now();
     let config = relative_config();
     match wacr_codegen::generate(&config, check) {
-        Err(failure) => {
-            eprint!("{}", failure.render());
+        Err(error) => {
+            eprint!("{}", error.render());
             ExitCode::FAILURE
         }
         Ok(outcome) if check => {

@@ -320,15 +320,15 @@ fn list_streams(op: &Operation, args: &[TokenStream], request: &TokenStream) -> 
     }
 }
 
-/// The item type of a list operation's page.
+/// The item type of a list operation's page: `validate` checks that a list's `data` names a
+/// model (the unit type stands in for a spec that it did not check).
 fn list_item(op: &Operation) -> TokenStream {
     match op.response.data.as_ref() {
         Some(Ty::Named(n, _)) => {
             let n = format_ident!("{}", n);
             quote!(m::#n)
         }
-        // validate::check_list: list operations return a model
-        other => panic!("list operation `{}` returns {other:?}, not a model", op.id),
+        _ => quote!(()),
     }
 }
 

@@ -16,7 +16,7 @@ mod operation;
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use crate::ident;
@@ -83,19 +83,7 @@ impl Travel {
 
 impl<'a> Context<'a> {
     fn new(api: &'a Api) -> Self {
-        let mut sent = BTreeSet::new();
-        let mut received = BTreeSet::new();
-        for op in api.operations() {
-            for f in op.body.iter().flat_map(|b| &b.fields) {
-                reach(api, &f.ty, &mut sent);
-            }
-            if let Some(data) = &op.response.data {
-                reach(api, data, &mut received);
-            }
-        }
-        for f in api.errors.iter().flat_map(|e| &e.details) {
-            reach(api, &f.ty, &mut received);
-        }
+        let (sent, received) = (api.sent_models(), api.received_models());
         let request_only = sent.difference(&received).copied().collect();
         let response_only = received.difference(&sent).copied().collect();
         Context { api, request_only, response_only }
@@ -176,24 +164,9 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Adds the models a type names, and the models their fields name, to `seen`.
-fn reach<'a>(api: &'a Api, ty: &Ty, seen: &mut BTreeSet<&'a str>) {
-    let Ty::Named(name, NamedKind::Model) = ty.leaf() else { return };
-    let Some(model) = api.model(name) else { return };
-    if seen.insert(&model.name) {
-        for f in model.fields.iter().chain(&model.relations) {
-            reach(api, &f.ty, seen);
-        }
-    }
-}
 
-/// An identifier from a name `ident.rs` produced (`r#type` becomes a raw identifier).
-fn to_ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
+/// An identifier from a name `ident.rs` produced.
+pub(super) use crate::ident::to_ident;
 
 /// `#[serde(rename = "wire")]` when the Rust name differs from the wire name.
 fn rename(f: &Field) -> TokenStream {

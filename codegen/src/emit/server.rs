@@ -6,14 +6,19 @@
 //! The generated code stays declarative: the spec's conventions, validation rules and query
 //! checks become constants, and each handler is a short sequence of runtime calls.
 
-use std::collections::BTreeSet;
-
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use crate::ident;
+use crate::ident::{self, to_ident as ident};
 use crate::ir::*;
+use crate::validate::GLUE_CODES;
 use crate::write::{rust_file, Output};
+
+mod matrix;
+mod rules;
+
+pub use matrix::matrix_test;
+use rules::{query_spec, rules};
 
 pub const PATH: &str = "generated/wacr-server/src/server.rs";
 pub const MATRIX_PATH: &str = "generated/wacr-server/tests/auth_matrix.rs";
@@ -25,7 +30,7 @@ pub fn emit(api: &Api) -> Output {
     let mut items = vec![prelude(), conventions(api), rules(api), error_code()];
     items.extend(api.groups.iter().map(group_trait));
     items.push(routers(api));
-    items.extend(api.operations().map(|op| handler(api, op)));
+    items.extend(api.groups.iter().flat_map(|g| g.operations.iter().map(move |op| handler(api, g, op))));
     Output { path: PATH.into(), contents: rust_file(quote!(#(#items)*), &api.files.join(", ")) }
 }
 
@@ -54,18 +59,10 @@ fn conventions(api: &Api) -> TokenStream {
     let per_minute = u32_lit(r.default_per_minute);
     let auth_header = &api.auth_header;
     let fields_key = &api.list_query.fields;
-    let codes = [
-        code(api, "UNAUTHORIZED", 401),
-        code(api, "INSUFFICIENT_SCOPE", 403),
-        code(api, "VALIDATION_ERROR", 422),
-        code(api, "RATE_LIMIT_EXCEEDED", 429),
-        code(api, "NOT_FOUND", 404),
-        code(api, "INTERNAL_ERROR", 500),
-        glue_only_code(api, 405, "METHOD_NOT_ALLOWED", "Method not allowed"),
-        glue_only_code(api, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type"),
-        glue_only_code(api, 413, "PAYLOAD_TOO_LARGE", "Payload too large"),
-    ];
-    let [unauthorized, insufficient_scope, validation, rate_limited, not_found, internal, method_not_allowed, unsupported, too_large] = codes;
+    let [unauthorized, insufficient_scope, validation, rate_limited, not_found, internal] = GLUE_CODES.map(|(name, status)| code(api, name, status));
+    let method_not_allowed = glue_only_code(api, 405, "METHOD_NOT_ALLOWED", "Method not allowed");
+    let unsupported = glue_only_code(api, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type");
+    let too_large = glue_only_code(api, 413, "PAYLOAD_TOO_LARGE", "Payload too large");
     let required_scope_key = detail_key(api, "INSUFFICIENT_SCOPE", "required_scope");
     let retry_after_key = detail_key(api, "RATE_LIMIT_EXCEEDED", "retry_after");
     let max_upload = Literal::usize_unsuffixed(max_upload(api));
@@ -106,11 +103,13 @@ fn conventions(api: &Api) -> TokenStream {
     }
 }
 
-/// A catalogue code the glue answers with; the spec must define it.
+/// A catalogue code the glue answers with: `validate` checks that api.yaml declares it with this
+/// status (the name stands in for the message of a spec that does not).
 fn code(api: &Api, name: &str, status: u16) -> TokenStream {
-    let e = api.error(name).unwrap_or_else(|| panic!("api.yaml defines no `{name}` error, which the server glue answers with"));
-    assert_eq!(e.status, status, "`{name}` must have status {status} for the server glue");
-    code_tokens(&e.code, e.status, &e.message)
+    match api.error(name) {
+        Some(e) => code_tokens(&e.code, e.status, &e.message),
+        None => code_tokens(name, status, name),
+    }
 }
 
 /// A code of the spec with this status, else the glue's own.
@@ -134,178 +133,9 @@ fn detail_key(api: &Api, code: &str, default: &str) -> String {
 /// The default multipart limit: the largest sum of file sizes of one operation, plus room.
 fn max_upload(api: &Api) -> usize {
     let per_op = api.operations().filter_map(|op| op.body.as_ref()).map(|b| {
-        b.fields.iter().filter(|f| f.ty.is_file()).filter_map(|f| f.rules.max_size).sum::<i64>()
+        b.fields.iter().filter(|f| f.ty.is_file()).filter_map(|f| f.rules.max_size).fold(0i64, i64::saturating_add)
     });
-    usize::try_from(per_op.max().unwrap_or(0) + MULTIPART_SLACK).expect("upload limit fits usize")
-}
-
-/// `pub mod rules`: the validation table of every body and of every model a body nests.
-fn rules(api: &Api) -> TokenStream {
-    let mut nested = BTreeSet::new();
-    for f in api.operations().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.fields) {
-        reach(api, &f.ty, &mut nested);
-    }
-    let models = api.models.iter().filter(|m| nested.contains(m.name.as_str())).map(|m| {
-        let name = ident(&const_name(&m.name));
-        let fields = m.fields.iter().map(|f| field(api, f));
-        let doc = format!(" The rules of `{}` items inside a request body.", m.name);
-        quote!(#[doc = #doc] pub const #name: &[rt::Field] = &[#(#fields),*];)
-    });
-    let bodies = api.operations().filter_map(|op| Some((op, op.body.as_ref()?))).map(|(op, body)| {
-        let name = ident(&body_rules(op));
-        let fields = body.fields.iter().map(|f| field(api, f));
-        let doc = format!(" The rules of the {} body.", op.summary);
-        quote!(#[doc = #doc] pub const #name: &[rt::Field] = &[#(#fields),*];)
-    });
-    let queries = api.operations().filter(|op| query_spec(op).is_some()).map(|op| {
-        let name = ident(&query_rules(op));
-        let spec = query_spec_tokens(api, op);
-        let doc = format!(" What the glue checks in the {} query.", op.summary);
-        quote!(#[doc = #doc] pub const #name: rt::QuerySpec = #spec;)
-    });
-    quote! {
-        /// The spec's validation rules as the glue checks them, with the documented messages.
-        /// Implementations use them for the messages of the rules only they can check:
-        /// `rt::message(rules::CREATE_CONTACT_BODY, "phone", "unique")`.
-        pub mod rules {
-            use wacr_runtime::server as rt;
-            #(#models)*
-            #(#bodies)*
-            #(#queries)*
-        }
-    }
-}
-
-/// Adds the models a type names, and the models their fields name, to `seen`.
-fn reach<'a>(api: &'a Api, ty: &Ty, seen: &mut BTreeSet<&'a str>) {
-    let Ty::Named(name, NamedKind::Model) = ty.leaf() else { return };
-    let Some(model) = api.model(name) else { return };
-    if seen.insert(&model.name) {
-        for f in &model.fields {
-            reach(api, &f.ty, seen);
-        }
-    }
-}
-
-/// `rt::field("firstname", rt::Kind::String).required().rules(&[..]).messages(&[..])`
-fn field(api: &Api, f: &Field) -> TokenStream {
-    let wire = &f.wire;
-    let kind = kind(api, &f.ty);
-    let required = f.required.then(|| quote!(.required()));
-    let nullable = f.nullable.then(|| quote!(.nullable()));
-    let rules = rule_list(&f.rules);
-    let rules = (!rules.is_empty()).then(|| quote!(.rules(&[#(#rules),*])));
-    let messages = f.messages.iter().map(|(rule, text)| quote!((#rule, #text)));
-    let messages = (!f.messages.is_empty()).then(|| quote!(.messages(&[#(#messages),*])));
-    quote!(rt::field(#wire, #kind) #required #nullable #rules #messages)
-}
-
-fn kind(api: &Api, ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(rt::Kind::String),
-        Ty::Integer => quote!(rt::Kind::Integer),
-        Ty::Number => quote!(rt::Kind::Number),
-        Ty::Boolean => quote!(rt::Kind::Boolean),
-        Ty::DateTime => quote!(rt::Kind::DateTime),
-        Ty::Date => quote!(rt::Kind::Date),
-        Ty::File => quote!(rt::Kind::File),
-        Ty::Json => quote!(rt::Kind::Json),
-        Ty::Named(name, NamedKind::Enum) => {
-            let values = api.enum_(name).map(|e| e.values.iter().map(|(wire, _)| wire.clone()).collect::<Vec<_>>()).unwrap_or_default();
-            quote!(rt::Kind::Enum(&[#(#values),*]))
-        }
-        Ty::Named(name, NamedKind::Model) => {
-            let name = ident(&const_name(name));
-            quote!(rt::Kind::Object(#name))
-        }
-        Ty::Array(item) => {
-            let item = kind(api, item);
-            quote!(rt::Kind::Array(&#item))
-        }
-        Ty::Map(item) => {
-            let item = kind(api, item);
-            quote!(rt::Kind::Map(&#item))
-        }
-    }
-}
-
-/// The rules the glue checks; `unique`, `exists` and free-text `rule` are the implementation's.
-fn rule_list(r: &Rules) -> Vec<TokenStream> {
-    let mut out = Vec::new();
-    let strs = |v: &[String]| quote!(&[#(#v),*]);
-    if !r.required_with.is_empty() {
-        let v = strs(&r.required_with);
-        out.push(quote!(rt::Rule::RequiredWith(#v)));
-    }
-    if !r.required_without.is_empty() {
-        let v = strs(&r.required_without);
-        out.push(quote!(rt::Rule::RequiredWithout(#v)));
-    }
-    if let Some((other, value)) = &r.required_if {
-        let lit = literal(value);
-        out.push(quote!(rt::Rule::RequiredIf(#other, #lit)));
-    }
-    out.extend(r.max_length.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxLength(#n)) }));
-    out.extend(r.min_length.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MinLength(#n)) }));
-    out.extend(r.min.map(|n| { let n = Literal::f64_suffixed(n); quote!(rt::Rule::Min(#n)) }));
-    out.extend(r.max.map(|n| { let n = Literal::f64_suffixed(n); quote!(rt::Rule::Max(#n)) }));
-    out.extend(r.min_items.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MinItems(#n)) }));
-    out.extend(r.max_items.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxItems(#n)) }));
-    if r.unique_items && r.unique_by.is_none() {
-        out.push(quote!(rt::Rule::UniqueItems));
-    }
-    out.extend(r.unique_by.as_ref().map(|by| quote!(rt::Rule::UniqueBy(#by))));
-    out.extend(r.format.as_deref().map(|f| match f {
-        "email" => quote!(rt::Rule::Format(rt::Format::Email)),
-        "url" => quote!(rt::Rule::Format(rt::Format::Url)),
-        "phone" => quote!(rt::Rule::Format(rt::Format::Phone)),
-        other => panic!("unknown format `{other}` reached the server emitter"),
-    }));
-    out.extend(r.pattern.as_ref().map(|p| quote!(rt::Rule::Pattern(#p))));
-    out.extend(r.max_size.map(|n| { let n = u64_lit(n); quote!(rt::Rule::MaxSize(#n)) }));
-    if !r.extensions.is_empty() {
-        let v = strs(&r.extensions);
-        out.push(quote!(rt::Rule::Extensions(#v)));
-    }
-    out
-}
-
-fn literal(value: &serde_json::Value) -> TokenStream {
-    match value {
-        serde_json::Value::String(s) => quote!(rt::Lit::Str(#s)),
-        serde_json::Value::Bool(b) => quote!(rt::Lit::Bool(#b)),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => quote!(rt::Lit::Int(#i)),
-            None => {
-                let f = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
-                quote!(rt::Lit::Num(#f))
-            }
-        },
-        other => panic!("required_if compares with {other}, which is not a scalar"),
-    }
-}
-
-/// What the glue checks in an operation's query beyond `from_pairs`, if anything.
-fn query_spec(op: &Operation) -> Option<()> {
-    (op.is_list() || op.fields || !op.query.is_empty()).then_some(())
-}
-
-fn query_spec_tokens(api: &Api, op: &Operation) -> TokenStream {
-    let paginated = op.is_list();
-    let item_model = match op.response.data.as_ref().map(Ty::leaf) {
-        Some(Ty::Named(name, NamedKind::Model)) => api.model(name),
-        _ => None,
-    };
-    let fields = match (op.fields, item_model) {
-        (true, Some(m)) => {
-            let names = m.fields.iter().map(|f| &f.wire);
-            quote!(Some(&[#(#names),*]))
-        }
-        _ => quote!(None),
-    };
-    let relations = item_model.map(|m| m.relations.iter().map(|f| f.wire.clone()).collect::<Vec<_>>()).unwrap_or_default();
-    let rules = op.query.iter().map(|f| field(api, f));
-    quote!(rt::QuerySpec { paginated: #paginated, fields: #fields, relations: &[#(#relations),*], rules: &[#(#rules),*] })
+    usize::try_from(per_op.max().unwrap_or(0).saturating_add(MULTIPART_SLACK)).unwrap_or(usize::MAX)
 }
 
 /// `error_code`: an operation's typed error as the envelope writes it.
@@ -411,8 +241,7 @@ fn routers(api: &Api) -> TokenStream {
 
 /// One handler: begin (auth, scope, limit), path, query, body, operation limits, the trait
 /// method, the envelope.
-fn handler(api: &Api, op: &Operation) -> TokenStream {
-    let group = api.groups.iter().find(|g| g.name == op.group).expect("an operation's group exists");
+fn handler(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let trait_ = ident(&trait_name(group));
     let name = ident(&handler_name(op));
     let method = ident(&op.name);
@@ -524,62 +353,6 @@ fn respond(op: &Operation) -> TokenStream {
     quote!(call.#writer(#result, error_code))
 }
 
-/// `generated/wacr-server/tests/auth_matrix.rs`: an implementation whose every method fails,
-/// and a test that sends each operation without a token, with an unknown one and with one
-/// lacking the scope.
-pub fn matrix_test(api: &Api) -> Output {
-    let impls = api.groups.iter().map(|g| {
-        let t = ident(&trait_name(g));
-        let methods = g.operations.iter().map(|op| {
-            let method = ident(&op.name);
-            let (request, response, error) = types(op);
-            quote! {
-                async fn #method(&self, _: &Principal<Scope>, _: #request) -> Result<#response, ApiError<#error>> {
-                    Err(#error::InternalError.into())
-                }
-            }
-        });
-        quote!(impl wacr_server::#t for Unreachable { #(#methods)* })
-    });
-    let cases = api.operations().map(|op| {
-        let (request, _, _) = types(op);
-        let path = op.path_params.iter().fold(op.path.clone(), |path, p| path.replace(&format!("{{{}}}", p.wire), "1"));
-        quote!(support::case::<#request>(#path))
-    });
-    let count = Literal::usize_unsuffixed(api.operations().count());
-    let tokens = quote! {
-        //! Every operation answers 401 without a token and with an unknown one, and 403
-        //! INSUFFICIENT_SCOPE (naming the scope) to a token without its scope, before the
-        //! implementation is reached.
-
-        mod support;
-
-        use wacr_models::{self as m, Scope, ScopeSet};
-        use wacr_server::{ApiError, Authenticator, Principal};
-
-        struct Unreachable;
-
-        impl Authenticator<Scope> for Unreachable {
-            async fn authenticate(&self, token: &str) -> Option<Principal<Scope>> {
-                (token == support::NO_SCOPE_TOKEN).then(|| Principal::new(1, "no-scope", ScopeSet::new()))
-            }
-        }
-
-        #(#impls)*
-
-        #[tokio::test]
-        async fn every_operation_checks_the_token_and_the_scope() {
-            let server = support::serve(wacr_server::router(Unreachable)).await;
-            let cases = [#(#cases),*];
-            assert_eq!(cases.len(), #count);
-            for case in cases {
-                support::check_auth(&server, &case).await;
-            }
-        }
-    };
-    Output { path: MATRIX_PATH.into(), contents: rust_file(tokens, &api.files.join(", ")) }
-}
-
 fn trait_name(g: &Group) -> String {
     format!("{}Api", g.type_name)
 }
@@ -601,20 +374,15 @@ fn const_name(name: &str) -> String {
     ident::bare(&ident::field(name)).to_uppercase()
 }
 
-/// An identifier from a name `ident.rs` produced (`r#type` becomes a raw identifier).
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
+/// A count of the spec as a `u32` literal: `validate` keeps counts and limits within 0..=u32::MAX
+/// (a value outside is clamped).
 fn u32_lit(n: i64) -> Literal {
-    Literal::u32_unsuffixed(u32::try_from(n).unwrap_or_else(|_| panic!("{n} does not fit a u32")))
+    Literal::u32_unsuffixed(u32::try_from(n.max(0)).unwrap_or(u32::MAX))
 }
 
+/// A count or size of the spec as a `u64` literal: `validate` keeps them at 0 or more.
 fn u64_lit(n: i64) -> Literal {
-    Literal::u64_unsuffixed(u64::try_from(n).unwrap_or_else(|_| panic!("{n} does not fit a u64")))
+    Literal::u64_unsuffixed(u64::try_from(n).unwrap_or_default())
 }
 
 /// Spec prose in a doc comment: link brackets and `<...>` escaped outside code spans.

@@ -40,7 +40,7 @@ fn json_literal(value: &Value) -> Literal {
     let text = super::json(value);
     let hashes = (1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1);
     let hashes = "#".repeat(hashes);
-    format!("r{hashes}\"{text}\"{hashes}").parse().expect("a raw string literal")
+    format!("r{hashes}\"{text}\"{hashes}").parse().expect("more hashes than the text holds make a raw string literal: a bug in wacr-codegen otherwise")
 }
 
 fn test(api: &Api, op: &Operation, index: usize, ex: &Example) -> TokenStream {

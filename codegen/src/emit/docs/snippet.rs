@@ -6,11 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::ident;
+use crate::ident::{self, to_ident as id};
 use crate::ir::*;
 use crate::write::{format_file, Output};
 
@@ -27,7 +27,8 @@ pub struct Snippet {
 impl Snippet {
     /// Parsed once: the page shows it formatted on its own, the test file holds its items.
     pub fn parse(self) -> Parsed {
-        let file = syn::parse2::<syn::File>(self.tokens).unwrap_or_else(|e| panic!("snippet of `{}` is not Rust ({e})", self.name));
+        let file = syn::parse2::<syn::File>(self.tokens)
+            .unwrap_or_else(|e| panic!("the snippet of `{}` is not Rust ({e}): this is a bug in wacr-codegen", self.name));
         Parsed { name: self.name, file }
     }
 }
@@ -119,17 +120,11 @@ pub fn test_file(api: &Api, snippets: Vec<Parsed>) -> Output {
             #(#calls)*
         }
     };
-    let mut file: syn::File = syn::parse2(tokens).expect("the test file's frame is Rust");
+    let mut file: syn::File = syn::parse2(tokens).expect("the frame of the snippet test file is Rust: a bug in wacr-codegen otherwise");
     file.items.splice(0..0, snippets.into_iter().map(Parsed::into_module));
     Output { path: TEST_PATH.into(), contents: format_file(&file, &api.files.join(", ")) }
 }
 
-fn id(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
 
 /// Whether a model is held by a request (closed enums, `Patch` for optional nullable fields)
 /// or a response, as `emit::models` decides it.
@@ -156,16 +151,7 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(api: &'a Api) -> Self {
-        let mut received = BTreeSet::new();
-        for op in api.operations() {
-            if let Some(data) = &op.response.data {
-                reach(api, data, &mut received);
-            }
-        }
-        for f in api.errors.iter().flat_map(|e| &e.details) {
-            reach(api, &f.ty, &mut received);
-        }
-        Builder { api, uses: BTreeSet::new(), received }
+        Builder { api, uses: BTreeSet::new(), received: api.received_models() }
     }
 
     /// The snippet of one operation (the models it names are its `use`s).
@@ -258,21 +244,20 @@ impl<'a> Builder<'a> {
                     println!("{:?}", #var.#field);
                 }
             }
-            Some(Ty::Array(item)) if matches!(item.as_ref(), Ty::Named(_, NamedKind::Model)) => {
-                let Ty::Named(name, _) = item.as_ref() else { unreachable!() };
-                let (one, all) = (id(&ident::field(name)), format_ident!("{}s", ident::bare(&ident::field(name))));
-                let field = first(name);
-                quote! {
-                    let #all = #call;
-                    for #one in &#all {
-                        println!("{:?}", #one.#field);
+            Some(Ty::Array(item)) => match item.as_ref() {
+                Ty::Named(name, NamedKind::Model) => {
+                    let (one, all) = (id(&ident::field(name)), format_ident!("{}s", ident::bare(&ident::field(name))));
+                    let field = first(name);
+                    quote! {
+                        let #all = #call;
+                        for #one in &#all {
+                            println!("{:?}", #one.#field);
+                        }
                     }
                 }
-            }
-            Some(_) => quote! {
-                let data = #call;
-                println!("{data:?}");
+                _ => print_data(call),
             },
+            Some(_) => print_data(call),
         }
     }
 
@@ -307,7 +292,8 @@ impl<'a> Builder<'a> {
         let v = v.filter(|v| !v.is_null());
         match (f.required, f.nullable, v) {
             (true, false, Some(v)) => self.value(v, &f.ty, side),
-            (true, false, None) => panic!("example lacks the required field `{}` (validate::examples)", f.wire),
+            // `validate::examples` checks that an example has every required field.
+            (true, false, None) => quote!(Default::default()),
             (false, true, v) if side == Side::Request => {
                 let patch = self.name("Patch");
                 match v {
@@ -329,9 +315,9 @@ impl<'a> Builder<'a> {
     fn value(&mut self, v: &Value, ty: &Ty, side: Side) -> TokenStream {
         match (ty, v) {
             (Ty::String | Ty::DateTime | Ty::Date, Value::String(s)) => quote!(#s.into()),
-            (Ty::Integer, Value::Number(n)) => int(n.as_i64().expect("validated integer")),
+            (Ty::Integer, Value::Number(n)) => int(n.as_i64().unwrap_or_default()),
             (Ty::Number, Value::Number(n)) => {
-                let n = Literal::f64_unsuffixed(n.as_f64().expect("a JSON number").abs());
+                let n = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default().abs());
                 if v.as_f64().is_some_and(|f| f < 0.0) { quote!(-#n) } else { quote!(#n) }
             }
             (Ty::Boolean, Value::Bool(b)) => quote!(#b),
@@ -339,22 +325,7 @@ impl<'a> Builder<'a> {
                 let path = self.enum_value(name, s);
                 if side == Side::Response { quote!(#path.into()) } else { path }
             }
-            (Ty::Named(name, NamedKind::Model), Value::Object(fields)) => {
-                let model = self.api.model(name).expect("validated model");
-                let side = if self.received.contains(name.as_str()) { Side::Response } else { Side::Request };
-                let ty = self.name(name);
-                let inits: Vec<TokenStream> = model
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let name = id(&f.rust);
-                        let value = self.field(f, fields.get(&f.wire), side);
-                        quote!(#name: #value)
-                    })
-                    .collect();
-                let relations = model.relations.iter().map(|r| id(&r.rust));
-                quote!(#ty { #(#inits,)* #(#relations: None,)* })
-            }
+            (Ty::Named(name, NamedKind::Model), Value::Object(fields)) => self.model_value(name, fields),
             (Ty::Array(item), Value::Array(items)) => {
                 let items = items.iter().map(|v| self.value(v, item, side)).collect::<Vec<_>>();
                 vec_of(&items)
@@ -364,13 +335,33 @@ impl<'a> Builder<'a> {
                 let values = entries.values().map(|v| self.value(v, item, side)).collect::<Vec<_>>();
                 quote!([#((#keys.into(), #values)),*].into_iter().collect())
             }
-            (ty, v) => panic!("example value {v} does not fit `{}` (validate::examples)", ty.spec_name()),
+            // `validate::examples` checks that every value of an example fits its type.
+            _ => quote!(Default::default()),
         }
     }
 
+    /// A model literal with the example's fields (relations left out). `validate` resolves
+    /// every named type, so the model exists.
+    fn model_value(&mut self, name: &str, fields: &serde_json::Map<String, Value>) -> TokenStream {
+        let Some(model) = self.api.model(name) else { return quote!(Default::default()) };
+        let side = if self.received.contains(name) { Side::Response } else { Side::Request };
+        let ty = self.name(name);
+        let inits: Vec<TokenStream> = model
+            .fields
+            .iter()
+            .map(|f| {
+                let name = id(&f.rust);
+                let value = self.field(f, fields.get(&f.wire), side);
+                quote!(#name: #value)
+            })
+            .collect();
+        let relations = model.relations.iter().map(|r| id(&r.rust));
+        quote!(#ty { #(#inits,)* #(#relations: None,)* })
+    }
+
     fn enum_value(&mut self, name: &str, wire: &str) -> TokenStream {
-        let e = self.api.enum_(name).expect("validated enum");
-        let variant = e.values.iter().find(|(w, _)| w == wire).map_or_else(|| ident::variant(wire), |(_, v)| v.clone());
+        let known = self.api.enum_(name).and_then(|e| e.values.iter().find(|(w, _)| w == wire));
+        let variant = known.map_or_else(|| ident::variant(wire), |(_, v)| v.clone());
         let (ty, variant) = (self.name(name), id(&variant));
         quote!(#ty::#variant)
     }
@@ -515,6 +506,14 @@ fn query_fields(op: &Operation) -> usize {
     include + list + usize::from(op.fields) + op.query.len()
 }
 
+/// `let data = ...; println!("{data:?}")`: prints data of no model.
+fn print_data(call: TokenStream) -> TokenStream {
+    quote! {
+        let data = #call;
+        println!("{data:?}");
+    }
+}
+
 /// `Vec::from([a, b])`: unlike `vec![..]`, prettyplease lays it out like any call.
 fn vec_of(items: &[TokenStream]) -> TokenStream {
     if items.is_empty() { quote!(Vec::new()) } else { quote!(Vec::from([#(#items),*])) }
@@ -525,13 +524,3 @@ fn int(value: i64) -> TokenStream {
     if value < 0 { quote!(-#abs) } else { quote!(#abs) }
 }
 
-/// Adds the models a type names, and the models their fields name, to `seen`.
-fn reach<'a>(api: &'a Api, ty: &Ty, seen: &mut BTreeSet<&'a str>) {
-    let Ty::Named(name, NamedKind::Model) = ty.leaf() else { return };
-    let Some(model) = api.model(name) else { return };
-    if seen.insert(&model.name) {
-        for f in model.fields.iter().chain(&model.relations) {
-            reach(api, &f.ty, seen);
-        }
-    }
-}

@@ -140,7 +140,7 @@ pub fn escape(text: &str) -> String {
 }
 
 fn escape_prose(mut text: &str, out: &mut String) {
-    while !text.is_empty() {
+    while let Some(c) = text.chars().next() {
         if text.starts_with("https://") || text.starts_with("http://") {
             let end = text.find(char::is_whitespace).unwrap_or(text.len());
             let url = text[..end].trim_end_matches(['.', ',', ';', ':', ')']);
@@ -148,7 +148,6 @@ fn escape_prose(mut text: &str, out: &mut String) {
             text = &text[url.len()..];
             continue;
         }
-        let c = text.chars().next().expect("text is not empty");
         if matches!(c, '[' | ']' | '<' | '>') {
             out.push('\\');
         }
