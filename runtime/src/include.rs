@@ -73,7 +73,8 @@ pub struct IncludeSet<I> {
 /// A name in `?include=` that the resource does not have.
 ///
 /// The server answers it with 422 VALIDATION_ERROR on the field `include`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown include `{name}`; {}", allowed_values(.allowed))]
 pub struct IncludeError {
     /// The name as the request wrote it, trimmed.
     pub name: String,
@@ -314,17 +315,13 @@ impl fmt::Debug for Bare {
     }
 }
 
-impl fmt::Display for IncludeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown include `{}`; ", self.name)?;
-        if self.allowed.is_empty() {
-            return f.write_str("this resource has no includes");
-        }
-        write!(f, "allowed values are: {}", self.allowed.join(", "))
+/// The end of an [`IncludeError`] message: what the resource accepts instead.
+fn allowed_values(allowed: &[&str]) -> String {
+    if allowed.is_empty() {
+        return "this resource has no includes".to_owned();
     }
+    format!("allowed values are: {}", allowed.join(", "))
 }
-
-impl std::error::Error for IncludeError {}
 
 impl<I: Include> serde::Serialize for IncludeSet<I> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -23,7 +23,8 @@ pub trait ScopeEnum:
 }
 
 /// A scope string that the API does not define.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown scope `{scope}`")]
 pub struct ScopeError {
     /// The scope as written, trimmed.
     pub scope: String,
@@ -303,14 +304,6 @@ impl fmt::Debug for Bare {
         f.write_str(self.0)
     }
 }
-
-impl fmt::Display for ScopeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown scope `{}`", self.scope)
-    }
-}
-
-impl std::error::Error for ScopeError {}
 
 /// A scope enum without values, named by the stub impls `#[derive(Operation)]` emits after a
 /// compile error so that the error is not followed by a cascade of others.
