@@ -1,5 +1,8 @@
 //! wacr-runtime: the one stable facade the generated code imports.
 
+#[macro_use]
+mod enum_set;
+
 pub mod include;
 pub mod operation;
 pub mod scope;

@@ -2,8 +2,7 @@
 //! set of scopes a token holds, which the server checks against each operation's scope.
 
 use core::fmt;
-use core::hash::{Hash, Hasher};
-use core::iter::FusedIterator;
+use core::hash::Hash;
 use core::marker::PhantomData;
 use core::str::FromStr;
 
@@ -30,6 +29,7 @@ pub struct ScopeError {
     pub scope: String,
 }
 
+enum_set! {
 /// The scopes a token holds.
 ///
 /// ```
@@ -53,81 +53,14 @@ pub struct ScopeError {
 /// assert!(!granted.allows(Some(Scope::ContactsWrite)));
 /// assert!(granted.allows(None)); // the operation needs no scope
 /// ```
-pub struct ScopeSet<S> {
-    bits: u64,
-    marker: PhantomData<fn() -> S>,
-}
-
-/// Iterator over a [`ScopeSet`], in the order of [`ScopeEnum::ALL`].
-pub struct Iter<S> {
-    remaining: u64,
-    position: usize,
-    marker: PhantomData<fn() -> S>,
+    ScopeSet, Iter, ScopeEnum, "scope"
 }
 
 impl<S: ScopeEnum> ScopeSet<S> {
-    /// The empty set.
-    pub const fn new() -> Self {
-        ScopeSet {
-            bits: 0,
-            marker: PhantomData,
-        }
-    }
-
-    /// The set of every scope.
-    pub fn all() -> Self {
-        S::ALL.iter().copied().collect()
-    }
-
-    /// Adds `scope`; returns whether it was newly added.
-    pub fn insert(&mut self, scope: S) -> bool {
-        let added = !self.contains(scope);
-        self.bits |= bit(scope.index());
-        added
-    }
-
-    /// Adds `scope` and returns the set, for building sets in one expression.
-    #[must_use]
-    pub fn with(mut self, scope: S) -> Self {
-        self.insert(scope);
-        self
-    }
-
-    /// Removes `scope`; returns whether it was present.
-    pub fn remove(&mut self, scope: S) -> bool {
-        let present = self.contains(scope);
-        self.bits &= !bit(scope.index());
-        present
-    }
-
-    /// Whether `scope` is in the set.
-    pub fn contains(&self, scope: S) -> bool {
-        self.bits & bit(scope.index()) != 0
-    }
-
     /// Whether a token with these scopes may call an operation that requires `required`;
     /// `None` means the operation needs no scope, which every token may call.
     pub fn allows(&self, required: Option<S>) -> bool {
         required.is_none_or(|scope| self.contains(scope))
-    }
-
-    /// Whether the set is empty.
-    pub const fn is_empty(&self) -> bool {
-        self.bits == 0
-    }
-
-    /// The number of scopes in the set.
-    pub const fn len(&self) -> usize {
-        self.bits.count_ones() as usize
-    }
-
-    /// The scopes in the set, in the order of [`ScopeEnum::ALL`].
-    pub fn iter(&self) -> Iter<S> {
-        Iter {
-            remaining: self.bits,
-            position: 0,
-            marker: PhantomData,
-        }
     }
 
     /// Parses scopes separated by spaces or commas (`"contacts:read contacts:write"`); scope
@@ -141,12 +74,6 @@ impl<S: ScopeEnum> ScopeSet<S> {
         let scopes = value.split(is_separator).filter(|scope| !scope.is_empty());
         scopes.map(scope_from_str::<S>).collect()
     }
-}
-
-#[inline]
-fn bit(index: u32) -> u64 {
-    1u64.checked_shl(index)
-        .expect("a ScopeEnum index must be below 64")
 }
 
 /// Parses one scope string: trimmed, matched exactly. Backs the derived `FromStr`.
@@ -186,122 +113,10 @@ impl<S: ScopeEnum> serde::de::Visitor<'_> for ScopeVisitor<S> {
     }
 }
 
-impl<S: ScopeEnum> Iterator for Iter<S> {
-    type Item = S;
-
-    fn next(&mut self) -> Option<S> {
-        while self.remaining != 0 {
-            let scope = *S::ALL.get(self.position)?;
-            self.position += 1;
-            let mask = bit(scope.index());
-            if self.remaining & mask != 0 {
-                self.remaining &= !mask;
-                return Some(scope);
-            }
-        }
-        None
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let len = self.remaining.count_ones() as usize;
-        (len, Some(len))
-    }
-}
-
-impl<S: ScopeEnum> ExactSizeIterator for Iter<S> {}
-
-impl<S: ScopeEnum> FusedIterator for Iter<S> {}
-
-impl<S: ScopeEnum> IntoIterator for ScopeSet<S> {
-    type Item = S;
-    type IntoIter = Iter<S>;
-
-    fn into_iter(self) -> Iter<S> {
-        self.iter()
-    }
-}
-
-impl<S: ScopeEnum> IntoIterator for &ScopeSet<S> {
-    type Item = S;
-    type IntoIter = Iter<S>;
-
-    fn into_iter(self) -> Iter<S> {
-        self.iter()
-    }
-}
-
-impl<S: ScopeEnum> FromIterator<S> for ScopeSet<S> {
-    fn from_iter<T: IntoIterator<Item = S>>(iter: T) -> Self {
-        let mut set = Self::new();
-        set.extend(iter);
-        set
-    }
-}
-
-impl<S: ScopeEnum> Extend<S> for ScopeSet<S> {
-    fn extend<T: IntoIterator<Item = S>>(&mut self, iter: T) {
-        for scope in iter {
-            self.insert(scope);
-        }
-    }
-}
-
-// Manual impls: derives would demand bounds on `S` that the set does not need.
-impl<S> Clone for ScopeSet<S> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<S> Copy for ScopeSet<S> {}
-
-impl<S: ScopeEnum> Default for ScopeSet<S> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<S> PartialEq for ScopeSet<S> {
-    fn eq(&self, other: &Self) -> bool {
-        self.bits == other.bits
-    }
-}
-
-impl<S> Eq for ScopeSet<S> {}
-
-impl<S> Hash for ScopeSet<S> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.bits.hash(state);
-    }
-}
-
-impl<S: ScopeEnum> fmt::Debug for ScopeSet<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set()
-            .entries(self.iter().map(|scope| Bare(scope.as_str())))
-            .finish()
-    }
-}
-
 /// Space-separated, as in an OAuth `scope` value.
 impl<S: ScopeEnum> fmt::Display for ScopeSet<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (position, scope) in self.iter().enumerate() {
-            if position > 0 {
-                f.write_str(" ")?;
-            }
-            f.write_str(scope.as_str())?;
-        }
-        Ok(())
-    }
-}
-
-/// A scope string shown without quotes in `Debug` output.
-struct Bare(&'static str);
-
-impl fmt::Debug for Bare {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        self.write_joined(f, " ")
     }
 }
 
