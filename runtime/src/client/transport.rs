@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
@@ -17,7 +17,7 @@ use super::error::decode_error;
 use super::retry::parse_retry_after;
 use super::{Body, Call, CallOptions, EnvelopeKeys, Error, HeaderNames, RetryPolicy, Shape, Token};
 use crate::envelope::read;
-use crate::operation::Method;
+use crate::operation::{Method, UNRESERVED};
 use crate::value::WireEnum;
 
 /// The configured HTTP stack shared by every resource handle (cheap to clone).
@@ -326,11 +326,7 @@ fn read_success<T: DeserializeOwned>(
 /// `filter[field]`, which some URL parsers refuse. Lists stay readable
 /// (`include=groups,source`), and the server decodes less than it would for
 /// `application/x-www-form-urlencoded`.
-const QUERY: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
+const QUERY: &AsciiSet = &UNRESERVED
     .remove(b'!')
     .remove(b'$')
     .remove(b'\'')
