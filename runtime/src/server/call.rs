@@ -129,10 +129,9 @@ impl<S: Send + Sync + 'static> Shared<S> {
     /// Starts operation `R`: 401 without a known bearer token, 403 without `R::SCOPE`, 429
     /// when the token's per-minute limit is spent. `message` is the success message.
     ///
-    /// The request goes into a boxed [`Call`] before the first `await`, and the future keeps
+    /// The request goes into a boxed [`Call`] before the first `await`, so that the future keeps
     /// only the box: the handler's future holds this one, and axum moves that future into a box
-    /// of its own at each layer, so a smaller future is fewer bytes copied per request (and
-    /// below 1 KiB, an allocation the system allocator serves from its small bins).
+    /// of its own at each layer, where a smaller future is fewer bytes to move.
     pub fn begin<R: Operation>(
         &self,
         request: Request,
