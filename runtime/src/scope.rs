@@ -149,12 +149,13 @@ impl FromStr for FallbackScope {
     }
 }
 
+/// A scope enum for the unit tests, as `#[derive(Scope)]` would write it.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-    enum Scope {
+    pub(crate) enum Scope {
         ContactsRead,
         ContactsWrite,
         GroupsRead,
@@ -183,6 +184,12 @@ mod tests {
             scope_from_str(s)
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::Scope;
+    use super::*;
 
     #[test]
     fn contains_and_allows() {

@@ -364,54 +364,23 @@ pub async fn method_not_allowed<S: Send + Sync + 'static>(State(shared): State<S
 
 #[cfg(test)]
 mod tests {
-    use std::fmt;
-
     use axum::http::{HeaderMap, header};
     use serde_json::json;
 
     use super::*;
-    use crate::scope::{ScopeError, scope_from_str};
+    use crate::scope::testing::Scope;
     use crate::server::envelope::{ApiError, CodeInfo};
     use crate::server::testing::CONVENTIONS;
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-    enum Sc {
-        Read,
-        Write,
-    }
-
-    impl ScopeEnum for Sc {
-        const ALL: &'static [Self] = &[Sc::Read, Sc::Write];
-        fn as_str(self) -> &'static str {
-            ["things:read", "things:write"][self as usize]
-        }
-        fn index(self) -> u32 {
-            self as u32
-        }
-    }
-
-    impl fmt::Display for Sc {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl FromStr for Sc {
-        type Err = ScopeError;
-        fn from_str(s: &str) -> Result<Self, ScopeError> {
-            scope_from_str(s)
-        }
-    }
 
     struct Create;
 
     impl Operation for Create {
-        type Scope = Sc;
+        type Scope = Scope;
         const ID: &'static str = "create_thing";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/things";
         const PATH_PARAMS: &'static [&'static str] = &[];
-        const SCOPE: Option<Sc> = Some(Sc::Write);
+        const SCOPE: Option<Scope> = Some(Scope::ContactsWrite);
         const SUCCESS_STATUS: u16 = 201;
         fn render_path(&self) -> String {
             Self::PATH.to_owned()
@@ -420,11 +389,11 @@ mod tests {
 
     struct Auth;
 
-    impl Authenticator<Sc> for Auth {
-        async fn authenticate(&self, token: &str) -> Option<Principal<Sc>> {
+    impl Authenticator<Scope> for Auth {
+        async fn authenticate(&self, token: &str) -> Option<Principal<Scope>> {
             match token {
                 "rw" => Some(Principal::new(1, "rw", ScopeSet::all()).with_rate_limit(2)),
-                "r" => Some(Principal::new(1, "r", ScopeSet::new().with(Sc::Read))),
+                "r" => Some(Principal::new(1, "r", ScopeSet::new().with(Scope::ContactsRead))),
                 _ => None,
             }
         }
@@ -480,7 +449,7 @@ mod tests {
         let (status, _, body) = read(s.begin::<Create>(request(Some("x"), None, ""), None).await.err().unwrap()).await;
         assert_eq!((status, body["message"].as_str()), (401, Some("Unauthenticated")));
         let (status, _, body) = read(s.begin::<Create>(request(Some("r"), None, ""), None).await.err().unwrap()).await;
-        assert_eq!((status, &body["error"]["details"]), (403, &json!({"required_scope": "things:write"})));
+        assert_eq!((status, &body["error"]["details"]), (403, &json!({"required_scope": "contacts:write"})));
         assert!(s.begin::<Create>(request(Some("rw"), None, ""), None).await.is_ok());
         assert!(s.begin::<Create>(request(Some("rw"), None, ""), None).await.is_ok());
         let (status, headers, body) = read(s.begin::<Create>(request(Some("rw"), None, ""), None).await.err().unwrap()).await;
