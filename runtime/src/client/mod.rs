@@ -2,10 +2,11 @@
 //! never prints, one `send` that speaks the envelope of api.yaml, and the typed error.
 //! Generated code supplies the operation's path, query pairs, body and the envelope shape.
 //!
-//! By concern: [`builder`](ClientBuilder) (configuration), `retry` ([`RetryPolicy`]),
-//! `transport` ([`Transport`]: attempts, response heads, decoding), `error` ([`Error`],
-//! [`ApiError`], [`AnyError`], [`BuildError`]), `paging` ([`pages`], [`items`]) and `body`
-//! ([`json_body`], [`multipart_body`]); every item is used as `wacr_runtime::client::Item`.
+//! One module per concern: `builder` (configuration: [`ClientBuilder`], [`Token`],
+//! [`HeaderNames`], [`CallOptions`]), `retry` ([`RetryPolicy`], `Retry-After`), `transport`
+//! ([`Transport`]: attempts, response heads, decoding), `error` ([`Error`], [`ApiError`],
+//! [`AnyError`], [`BuildError`]), `paging` ([`pages`], [`items`]) and `body` ([`json_body`],
+//! [`multipart_body`]). Every item is used from here, as `wacr_runtime::client::Item`.
 
 mod body;
 mod builder;
