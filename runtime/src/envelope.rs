@@ -16,7 +16,7 @@ pub struct EnvelopeKeys {
 }
 
 /// The keys of `api.yaml`, for the unit tests.
-#[cfg(test)]
+#[cfg(all(test, any(feature = "client", feature = "server")))]
 pub(crate) const TEST_KEYS: EnvelopeKeys = EnvelopeKeys {
     success: "success",
     message: "message",

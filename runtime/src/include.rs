@@ -2,8 +2,7 @@
 //! asks for, used by the generated models, client and server, and derived by `#[derive(Resource)]`.
 
 use core::fmt;
-use core::hash::{Hash, Hasher};
-use core::iter::FusedIterator;
+use core::hash::Hash;
 use core::marker::PhantomData;
 use core::str::FromStr;
 
@@ -38,6 +37,7 @@ pub trait Resource {
     fn included(&self) -> IncludeSet<Self::Include>;
 }
 
+enum_set! {
 /// A set of relations, in the order of [`Include::ALL`] whatever the order of insertion.
 ///
 /// Parses and renders the `?include=` value the way the API does: comma-separated names,
@@ -65,15 +65,14 @@ pub trait Resource {
 /// assert_eq!(set.to_string(), "groups,source");
 /// assert_eq!(IncludeSet::<Rel>::new().to_query_value(), None);
 /// ```
-pub struct IncludeSet<I> {
-    bits: u64,
-    marker: PhantomData<fn() -> I>,
+    IncludeSet, Iter, Include, "relation"
 }
 
 /// A name in `?include=` that the resource does not have.
 ///
 /// The server answers it with 422 VALIDATION_ERROR on the field `include`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown include `{name}`; {}", allowed_values(.allowed))]
 pub struct IncludeError {
     /// The name as the request wrote it, trimmed.
     pub name: String,
@@ -81,75 +80,10 @@ pub struct IncludeError {
     pub allowed: &'static [&'static str],
 }
 
-/// Iterator over an [`IncludeSet`], in the order of [`Include::ALL`].
-pub struct Iter<I> {
-    remaining: u64,
-    position: usize,
-    marker: PhantomData<fn() -> I>,
-}
-
 impl<I: Include> IncludeSet<I> {
-    /// The empty set.
-    pub const fn new() -> Self {
-        IncludeSet {
-            bits: 0,
-            marker: PhantomData,
-        }
-    }
-
     /// The empty set (same as [`IncludeSet::new`]).
     pub const fn empty() -> Self {
         Self::new()
-    }
-
-    /// The set of every relation.
-    pub fn all() -> Self {
-        I::ALL.iter().copied().collect()
-    }
-
-    /// Adds `include`; returns whether it was newly added.
-    pub fn insert(&mut self, include: I) -> bool {
-        let added = !self.contains(include);
-        self.bits |= bit(include.index());
-        added
-    }
-
-    /// Adds `include` and returns the set, for building sets in one expression.
-    #[must_use]
-    pub fn with(mut self, include: I) -> Self {
-        self.insert(include);
-        self
-    }
-
-    /// Removes `include`; returns whether it was present.
-    pub fn remove(&mut self, include: I) -> bool {
-        let present = self.contains(include);
-        self.bits &= !bit(include.index());
-        present
-    }
-
-    /// Whether `include` is in the set.
-    pub fn contains(&self, include: I) -> bool {
-        self.bits & bit(include.index()) != 0
-    }
-
-    /// Whether the set is empty.
-    pub const fn is_empty(&self) -> bool {
-        self.bits == 0
-    }
-
-    /// The number of relations in the set.
-    pub const fn len(&self) -> usize {
-        self.bits.count_ones() as usize
-    }
-
-    /// The relations in the set, in the order of [`Include::ALL`].
-    pub fn iter(&self) -> Iter<I> {
-        Iter {
-            remaining: self.bits,
-            position: 0,
-            marker: PhantomData,
-        }
     }
 
     /// Parses an `?include=` value as the API does (see the type's documentation).
@@ -171,11 +105,6 @@ impl<I: Include> IncludeSet<I> {
     }
 }
 
-fn bit(index: u32) -> u64 {
-    1u64.checked_shl(index)
-        .expect("an Include index must be below 64")
-}
-
 /// Parses one include name: trimmed, case-insensitive. Backs the derived `FromStr`.
 #[doc(hidden)]
 pub fn include_from_str<I: Include>(name: &str) -> Result<I, IncludeError> {
@@ -190,141 +119,25 @@ pub fn include_from_str<I: Include>(name: &str) -> Result<I, IncludeError> {
         })
 }
 
-impl<I: Include> Iterator for Iter<I> {
-    type Item = I;
-
-    fn next(&mut self) -> Option<I> {
-        while self.remaining != 0 {
-            let include = *I::ALL.get(self.position)?;
-            self.position += 1;
-            let mask = bit(include.index());
-            if self.remaining & mask != 0 {
-                self.remaining &= !mask;
-                return Some(include);
-            }
-        }
-        None
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let len = self.remaining.count_ones() as usize;
-        (len, Some(len))
-    }
-}
-
-impl<I: Include> ExactSizeIterator for Iter<I> {}
-
-impl<I: Include> FusedIterator for Iter<I> {}
-
-impl<I: Include> IntoIterator for IncludeSet<I> {
-    type Item = I;
-    type IntoIter = Iter<I>;
-
-    fn into_iter(self) -> Iter<I> {
-        self.iter()
-    }
-}
-
-impl<I: Include> IntoIterator for &IncludeSet<I> {
-    type Item = I;
-    type IntoIter = Iter<I>;
-
-    fn into_iter(self) -> Iter<I> {
-        self.iter()
-    }
-}
-
-impl<I: Include> FromIterator<I> for IncludeSet<I> {
-    fn from_iter<T: IntoIterator<Item = I>>(iter: T) -> Self {
-        let mut set = Self::new();
-        set.extend(iter);
-        set
-    }
-}
-
-impl<I: Include> Extend<I> for IncludeSet<I> {
-    fn extend<T: IntoIterator<Item = I>>(&mut self, iter: T) {
-        for include in iter {
-            self.insert(include);
-        }
-    }
-}
-
 impl<I: Include> From<I> for IncludeSet<I> {
     fn from(include: I) -> Self {
         Self::new().with(include)
     }
 }
 
-// Manual impls: derives would demand `I: Default`/`I: Clone` bounds the set does not need.
-impl<I> Clone for IncludeSet<I> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<I> Copy for IncludeSet<I> {}
-
-impl<I: Include> Default for IncludeSet<I> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<I> PartialEq for IncludeSet<I> {
-    fn eq(&self, other: &Self) -> bool {
-        self.bits == other.bits
-    }
-}
-
-impl<I> Eq for IncludeSet<I> {}
-
-impl<I> Hash for IncludeSet<I> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.bits.hash(state);
-    }
-}
-
-impl<I: Include> fmt::Debug for IncludeSet<I> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set()
-            .entries(self.iter().map(|include| Bare(include.as_str())))
-            .finish()
-    }
-}
-
 impl<I: Include> fmt::Display for IncludeSet<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (position, include) in self.iter().enumerate() {
-            if position > 0 {
-                f.write_str(",")?;
-            }
-            f.write_str(include.as_str())?;
-        }
-        Ok(())
+        self.write_joined(f, ",")
     }
 }
 
-/// A name shown without quotes in `Debug` output.
-struct Bare(&'static str);
-
-impl fmt::Debug for Bare {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+/// The end of an [`IncludeError`] message: what the resource accepts instead.
+fn allowed_values(allowed: &[&str]) -> String {
+    if allowed.is_empty() {
+        return "this resource has no includes".to_owned();
     }
+    format!("allowed values are: {}", allowed.join(", "))
 }
-
-impl fmt::Display for IncludeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown include `{}`; ", self.name)?;
-        if self.allowed.is_empty() {
-            return f.write_str("this resource has no includes");
-        }
-        write!(f, "allowed values are: {}", self.allowed.join(", "))
-    }
-}
-
-impl std::error::Error for IncludeError {}
 
 impl<I: Include> serde::Serialize for IncludeSet<I> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -1,5 +1,8 @@
 //! wacr-runtime: the one stable facade the generated code imports.
 
+#[macro_use]
+mod enum_set;
+
 pub mod include;
 pub mod operation;
 pub mod scope;
@@ -45,7 +48,7 @@ pub use scope::{ScopeEnum, ScopeError, ScopeSet};
 
 pub use file::{File, MultipartBody};
 pub use page::{Page, PageLinks, PageMeta};
-pub use query::{FilterCond, FilterOp, QueryError, Sort};
+pub use query::{FilterCond, FilterOp, FilterValueError, QueryError, Sort};
 pub use value::{Open, Patch, UnknownValue, WireEnum};
 
 /// Paths used by the code `wacr-macros` generates; not a public API.

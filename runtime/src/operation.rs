@@ -4,6 +4,8 @@
 
 use core::fmt::{self, Write as _};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 use crate::scope::ScopeEnum;
 use crate::value::WireEnum;
 
@@ -128,17 +130,11 @@ impl fmt::Write for Encoder<'_> {
     }
 }
 
+/// What a path segment keeps as it is: the RFC 3986 unreserved characters.
+pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 fn push_encoded(out: &mut String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-    }
+    out.extend(utf8_percent_encode(value, UNRESERVED));
 }
 
 #[cfg(test)]

@@ -225,15 +225,19 @@ where
     ///
     /// # Errors
     ///
-    /// A message naming what is wrong with the value.
-    pub fn parse(op: FilterOp, value: &str) -> Result<Self, String> {
-        let one = |v: &str| v.trim().parse::<T>().map_err(|e| e.to_string());
+    /// What is wrong with the value.
+    pub fn parse(op: FilterOp, value: &str) -> Result<Self, FilterValueError> {
+        let one = |v: &str| {
+            v.trim()
+                .parse::<T>()
+                .map_err(|e| FilterValueError::Value(e.to_string()))
+        };
         let list = || {
             value
                 .split(',')
                 .filter(|v| !v.trim().is_empty())
                 .map(one)
-                .collect::<Result<Vec<T>, String>>()
+                .collect::<Result<Vec<T>, _>>()
         };
         Ok(match op {
             FilterOp::Eq => FilterCond::Eq(one(value)?),
@@ -247,17 +251,32 @@ where
             FilterOp::NotIn => FilterCond::NotIn(list()?),
             FilterOp::Between => match value.split_once(',') {
                 Some((low, high)) => FilterCond::Between(one(low)?, one(high)?),
-                None => return Err("between takes two comma-separated values".to_owned()),
+                None => return Err(FilterValueError::BetweenNeedsTwo),
             },
             FilterOp::Null => {
-                FilterCond::Null(parse_bool(value).ok_or("null takes true or false")?)
+                FilterCond::Null(parse_bool(value).ok_or(FilterValueError::NullNeedsBool)?)
             }
         })
     }
 }
 
+/// Why the value of a filter condition does not parse.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FilterValueError {
+    /// A value is not of the field's type: the message of its parser.
+    #[error("{0}")]
+    Value(String),
+    /// `between` without a comma.
+    #[error("between takes two comma-separated values")]
+    BetweenNeedsTwo,
+    /// `null` with something other than `true`/`false` (or `1`/`0`).
+    #[error("null takes true or false")]
+    NullNeedsBool,
+}
+
 /// A query parameter that could not be parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid query parameter `{param}`: {message}")]
 pub struct QueryError {
     /// The parameter as written (`filter[status_id][in]`).
     pub param: String,
@@ -273,18 +292,6 @@ impl QueryError {
         }
     }
 }
-
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid query parameter `{}`: {}",
-            self.param, self.message
-        )
-    }
-}
-
-impl std::error::Error for QueryError {}
 
 /// Builds the query pairs of a request, leaving out empty values. Used by the generated
 /// `to_pairs`.
@@ -375,7 +382,7 @@ where
             ),
         ));
     }
-    FilterCond::parse(op, value).map_err(|message| QueryError::new(key, message))
+    FilterCond::parse(op, value).map_err(|error| QueryError::new(key, error))
 }
 
 /// The operators `field` allows, from a generated `OPERATORS` table.
@@ -536,7 +543,13 @@ mod tests {
             err.to_string(),
             "invalid query parameter `k`: operator `like` is not allowed here; allowed: eq, in"
         );
-        assert!(parse_filter::<i64>("k", Some("between"), "5", FilterOp::ALL).is_err());
+        assert_eq!(FilterCond::<i64>::parse(FilterOp::Between, "5"), Err(FilterValueError::BetweenNeedsTwo));
+        assert_eq!(FilterCond::<i64>::parse(FilterOp::Null, "maybe"), Err(FilterValueError::NullNeedsBool));
+        assert!(matches!(FilterCond::<i64>::parse(FilterOp::In, "1,x"), Err(FilterValueError::Value(_))));
+        assert_eq!(
+            parse_filter::<i64>("k", Some("between"), "5", FilterOp::ALL).unwrap_err().to_string(),
+            "invalid query parameter `k`: between takes two comma-separated values"
+        );
         assert!(parse_filter::<i64>("k", None, "five", FilterOp::ALL).is_err());
         assert!(parse_filter::<i64>("k", Some("near"), "5", FilterOp::ALL).is_err());
     }

@@ -2,8 +2,7 @@
 //! set of scopes a token holds, which the server checks against each operation's scope.
 
 use core::fmt;
-use core::hash::{Hash, Hasher};
-use core::iter::FusedIterator;
+use core::hash::Hash;
 use core::marker::PhantomData;
 use core::str::FromStr;
 
@@ -23,12 +22,14 @@ pub trait ScopeEnum:
 }
 
 /// A scope string that the API does not define.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown scope `{scope}`")]
 pub struct ScopeError {
     /// The scope as written, trimmed.
     pub scope: String,
 }
 
+enum_set! {
 /// The scopes a token holds.
 ///
 /// ```
@@ -52,81 +53,14 @@ pub struct ScopeError {
 /// assert!(!granted.allows(Some(Scope::ContactsWrite)));
 /// assert!(granted.allows(None)); // the operation needs no scope
 /// ```
-pub struct ScopeSet<S> {
-    bits: u64,
-    marker: PhantomData<fn() -> S>,
-}
-
-/// Iterator over a [`ScopeSet`], in the order of [`ScopeEnum::ALL`].
-pub struct Iter<S> {
-    remaining: u64,
-    position: usize,
-    marker: PhantomData<fn() -> S>,
+    ScopeSet, Iter, ScopeEnum, "scope"
 }
 
 impl<S: ScopeEnum> ScopeSet<S> {
-    /// The empty set.
-    pub const fn new() -> Self {
-        ScopeSet {
-            bits: 0,
-            marker: PhantomData,
-        }
-    }
-
-    /// The set of every scope.
-    pub fn all() -> Self {
-        S::ALL.iter().copied().collect()
-    }
-
-    /// Adds `scope`; returns whether it was newly added.
-    pub fn insert(&mut self, scope: S) -> bool {
-        let added = !self.contains(scope);
-        self.bits |= bit(scope.index());
-        added
-    }
-
-    /// Adds `scope` and returns the set, for building sets in one expression.
-    #[must_use]
-    pub fn with(mut self, scope: S) -> Self {
-        self.insert(scope);
-        self
-    }
-
-    /// Removes `scope`; returns whether it was present.
-    pub fn remove(&mut self, scope: S) -> bool {
-        let present = self.contains(scope);
-        self.bits &= !bit(scope.index());
-        present
-    }
-
-    /// Whether `scope` is in the set.
-    pub fn contains(&self, scope: S) -> bool {
-        self.bits & bit(scope.index()) != 0
-    }
-
     /// Whether a token with these scopes may call an operation that requires `required`;
     /// `None` means the operation needs no scope, which every token may call.
     pub fn allows(&self, required: Option<S>) -> bool {
         required.is_none_or(|scope| self.contains(scope))
-    }
-
-    /// Whether the set is empty.
-    pub const fn is_empty(&self) -> bool {
-        self.bits == 0
-    }
-
-    /// The number of scopes in the set.
-    pub const fn len(&self) -> usize {
-        self.bits.count_ones() as usize
-    }
-
-    /// The scopes in the set, in the order of [`ScopeEnum::ALL`].
-    pub fn iter(&self) -> Iter<S> {
-        Iter {
-            remaining: self.bits,
-            position: 0,
-            marker: PhantomData,
-        }
     }
 
     /// Parses scopes separated by spaces or commas (`"contacts:read contacts:write"`); scope
@@ -140,12 +74,6 @@ impl<S: ScopeEnum> ScopeSet<S> {
         let scopes = value.split(is_separator).filter(|scope| !scope.is_empty());
         scopes.map(scope_from_str::<S>).collect()
     }
-}
-
-#[inline]
-fn bit(index: u32) -> u64 {
-    1u64.checked_shl(index)
-        .expect("a ScopeEnum index must be below 64")
 }
 
 /// Parses one scope string: trimmed, matched exactly. Backs the derived `FromStr`.
@@ -185,132 +113,12 @@ impl<S: ScopeEnum> serde::de::Visitor<'_> for ScopeVisitor<S> {
     }
 }
 
-impl<S: ScopeEnum> Iterator for Iter<S> {
-    type Item = S;
-
-    fn next(&mut self) -> Option<S> {
-        while self.remaining != 0 {
-            let scope = *S::ALL.get(self.position)?;
-            self.position += 1;
-            let mask = bit(scope.index());
-            if self.remaining & mask != 0 {
-                self.remaining &= !mask;
-                return Some(scope);
-            }
-        }
-        None
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let len = self.remaining.count_ones() as usize;
-        (len, Some(len))
-    }
-}
-
-impl<S: ScopeEnum> ExactSizeIterator for Iter<S> {}
-
-impl<S: ScopeEnum> FusedIterator for Iter<S> {}
-
-impl<S: ScopeEnum> IntoIterator for ScopeSet<S> {
-    type Item = S;
-    type IntoIter = Iter<S>;
-
-    fn into_iter(self) -> Iter<S> {
-        self.iter()
-    }
-}
-
-impl<S: ScopeEnum> IntoIterator for &ScopeSet<S> {
-    type Item = S;
-    type IntoIter = Iter<S>;
-
-    fn into_iter(self) -> Iter<S> {
-        self.iter()
-    }
-}
-
-impl<S: ScopeEnum> FromIterator<S> for ScopeSet<S> {
-    fn from_iter<T: IntoIterator<Item = S>>(iter: T) -> Self {
-        let mut set = Self::new();
-        set.extend(iter);
-        set
-    }
-}
-
-impl<S: ScopeEnum> Extend<S> for ScopeSet<S> {
-    fn extend<T: IntoIterator<Item = S>>(&mut self, iter: T) {
-        for scope in iter {
-            self.insert(scope);
-        }
-    }
-}
-
-// Manual impls: derives would demand bounds on `S` that the set does not need.
-impl<S> Clone for ScopeSet<S> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<S> Copy for ScopeSet<S> {}
-
-impl<S: ScopeEnum> Default for ScopeSet<S> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<S> PartialEq for ScopeSet<S> {
-    fn eq(&self, other: &Self) -> bool {
-        self.bits == other.bits
-    }
-}
-
-impl<S> Eq for ScopeSet<S> {}
-
-impl<S> Hash for ScopeSet<S> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.bits.hash(state);
-    }
-}
-
-impl<S: ScopeEnum> fmt::Debug for ScopeSet<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set()
-            .entries(self.iter().map(|scope| Bare(scope.as_str())))
-            .finish()
-    }
-}
-
 /// Space-separated, as in an OAuth `scope` value.
 impl<S: ScopeEnum> fmt::Display for ScopeSet<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (position, scope) in self.iter().enumerate() {
-            if position > 0 {
-                f.write_str(" ")?;
-            }
-            f.write_str(scope.as_str())?;
-        }
-        Ok(())
+        self.write_joined(f, " ")
     }
 }
-
-/// A scope string shown without quotes in `Debug` output.
-struct Bare(&'static str);
-
-impl fmt::Debug for Bare {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-impl fmt::Display for ScopeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown scope `{}`", self.scope)
-    }
-}
-
-impl std::error::Error for ScopeError {}
 
 /// A scope enum without values, named by the stub impls `#[derive(Operation)]` emits after a
 /// compile error so that the error is not followed by a cascade of others.
@@ -341,12 +149,13 @@ impl FromStr for FallbackScope {
     }
 }
 
+/// A scope enum for the unit tests, as `#[derive(Scope)]` would write it.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-    enum Scope {
+    pub(crate) enum Scope {
         ContactsRead,
         ContactsWrite,
         GroupsRead,
@@ -375,6 +184,12 @@ mod tests {
             scope_from_str(s)
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::Scope;
+    use super::*;
 
     #[test]
     fn contains_and_allows() {

@@ -40,7 +40,8 @@ pub trait WireEnum: Copy + Eq + fmt::Debug + 'static {
 }
 
 /// A string that is not a value of a closed enum.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {enum_name} `{value}`; allowed values are: {}", .allowed.join(", "))]
 pub struct UnknownValue {
     /// The spec name of the enum.
     pub enum_name: &'static str,
@@ -60,20 +61,6 @@ impl UnknownValue {
         }
     }
 }
-
-impl fmt::Display for UnknownValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown {} `{}`; allowed values are: {}",
-            self.enum_name,
-            self.value,
-            self.allowed.join(", ")
-        )
-    }
-}
-
-impl std::error::Error for UnknownValue {}
 
 /// A response enum value that tolerates values this version does not know yet: a new server
 /// value decodes to `Unknown` instead of failing the whole response.

@@ -13,24 +13,25 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, OriginalUri, RawPathParams, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, RawPathParams, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::HeaderName;
 use futures::FutureExt as _;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+mod respond;
+
+use respond::{glue_error, single};
 use super::auth::{Authenticator, Principal, bearer_token};
 use super::body::{self, BodyError};
-use super::envelope::{self, ApiError, Code, CodeInfo, Conventions, ErrorBody, FieldErrors, SuccessBody};
+use super::envelope::{Conventions, FieldErrors};
 use super::query::{self, QuerySpec};
 use super::rate_limit::{FixedWindow, RateLimiter, RateRule};
 use super::validate::{Field, validate};
 use super::{Request, Response};
 use crate::file::{File, MultipartBody};
 use crate::operation::Operation;
-use crate::page::Page;
 use crate::query::QueryError;
 use crate::scope::{ScopeEnum, ScopeSet};
 
@@ -128,10 +129,9 @@ impl<S: Send + Sync + 'static> Shared<S> {
     /// Starts operation `R`: 401 without a known bearer token, 403 without `R::SCOPE`, 429
     /// when the token's per-minute limit is spent. `message` is the success message.
     ///
-    /// The request goes into a boxed [`Call`] before the first `await`, and the future keeps
+    /// The request goes into a boxed [`Call`] before the first `await`, so that the future keeps
     /// only the box: the handler's future holds this one, and axum moves that future into a box
-    /// of its own at each layer, so a smaller future is fewer bytes copied per request (and
-    /// below 1 KiB, an allocation the system allocator serves from its small bins).
+    /// of its own at each layer, where a smaller future is fewer bytes to move.
     pub fn begin<R: Operation>(
         &self,
         request: Request,
@@ -328,73 +328,6 @@ impl<Sc: ScopeEnum> Call<Sc> {
         Ok(())
     }
 
-    /// `{success, message, data}` with the operation's success status, or the error envelope.
-    pub fn data<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |call, data| call.envelope::<_, (), ()>(data, None))
-    }
-
-    /// `{success, message, data: [..], meta, links}`; empty links are filled from the request.
-    pub fn list<T: Serialize, C>(self, result: Result<Page<T>, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |call, page| {
-            let built;
-            let links = match page.links.first.is_empty() {
-                true => {
-                    built = query::links(&call.request_path(), &call.pairs, call.conventions.query.page, &page.meta);
-                    &built
-                }
-                false => &page.links,
-            };
-            call.envelope(&page.items, Some((&page.meta, links)))
-        })
-    }
-
-    /// The success envelope of `data` (and a list's `meta` and `links`), serialized straight
-    /// from the typed data; only a `?fields=` selection goes through a `Value` to be projected.
-    fn envelope<D: Serialize, M: Serialize, L: Serialize>(&self, data: &D, page: Option<(&M, &L)>) -> serde_json::Result<Vec<u8>> {
-        let keys = &self.conventions.envelope;
-        if self.fields.is_empty() {
-            return envelope::to_bytes(&SuccessBody { keys, message: self.message, data, page });
-        }
-        let mut data = serde_json::to_value(data)?;
-        query::project(&mut data, &self.fields, self.relations);
-        envelope::to_bytes(&SuccessBody { keys, message: self.message, data: &data, page })
-    }
-
-    /// `{success, message, ...fields of data}`.
-    pub fn flat<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |call, data| {
-            envelope::to_bytes(&envelope::flat_body(&call.conventions.envelope, call.message, serde_json::to_value(data)?))
-        })
-    }
-
-    /// The data as the whole body (no envelope).
-    pub fn bare<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |_, data| envelope::to_bytes(data))
-    }
-
-    /// The error envelope of an error the implementation returned.
-    pub fn error<C>(&self, error: ApiError<C>, info: fn(C) -> CodeInfo) -> Response {
-        let info = info(error.code);
-        let own = self.error_messages.iter().find(|(code, _)| *code == info.code).map(|(_, m)| *m);
-        let message = error.message.as_deref().or(own).or(info.message).unwrap_or(info.code.as_str());
-        let mut details = error.details;
-        if let Some(seconds) = error.retry_after {
-            details.get_or_insert_with(|| single(self.conventions.retry_after_key, seconds.into()));
-        }
-        let validation = info.code == self.conventions.codes.validation.code;
-        let errors = (validation || !error.errors.is_empty()).then_some(&error.errors);
-        let body = ErrorBody { status: info.status, code: &info.code, message, details, errors };
-        self.respond(body.response(&self.conventions.envelope), error.retry_after)
-    }
-
-    fn success<T, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo, write: impl FnOnce(&Self, &T) -> serde_json::Result<Vec<u8>>) -> Response {
-        match result.map(|data| write(&self, &data)) {
-            Ok(Ok(bytes)) => self.respond(envelope::bytes_response(self.status, bytes), None),
-            Ok(Err(_)) => self.glue(&self.conventions.codes.internal, None),
-            Err(error) => self.error(error, info),
-        }
-    }
-
     fn token_limit(&mut self) -> Result<(), Response> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
         let limits = &self.conventions.rate_limit;
@@ -404,64 +337,6 @@ impl<Sc: ScopeEnum> Call<Sc> {
         if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
     }
 
-    fn too_many(&self, retry_after: u64) -> Response {
-        let details = single(self.conventions.retry_after_key, retry_after.into());
-        self.respond(glue_error(self.conventions, &self.conventions.codes.rate_limited, Some(details)), Some(retry_after))
-    }
-
-    fn invalid(&self, errors: &FieldErrors) -> Response {
-        let body = ErrorBody { errors: Some(errors), ..ErrorBody::glue(&self.conventions.codes.validation) };
-        self.respond(body.response(&self.conventions.envelope), None)
-    }
-
-    fn body_error(&self, error: BodyError) -> Response {
-        let codes = &self.conventions.codes;
-        match error {
-            BodyError::Unsupported => self.glue(&codes.unsupported_media_type, None),
-            BodyError::TooLarge => self.glue(&codes.payload_too_large, None),
-            BodyError::Invalid(message) => {
-                let mut errors = FieldErrors::new();
-                errors.add("body", message);
-                self.invalid(&errors)
-            }
-        }
-    }
-
-    fn glue(&self, code: &Code, details: Option<Value>) -> Response {
-        self.respond(glue_error(self.conventions, code, details), None)
-    }
-
-    /// Adds the headers of every response of the call (the token's rate limit) and
-    /// `Retry-After`.
-    fn respond(&self, mut response: Response, retry_after: Option<u64>) -> Response {
-        let headers = response.headers_mut();
-        if let Some((limit, remaining)) = self.rate {
-            if let Some(name) = &self.names.limit {
-                headers.insert(name.clone(), HeaderValue::from(limit));
-            }
-            if let Some(name) = &self.names.remaining {
-                headers.insert(name.clone(), HeaderValue::from(remaining));
-            }
-        }
-        if let (Some(seconds), Some(name)) = (retry_after, &self.names.retry_after) {
-            headers.insert(name.clone(), HeaderValue::from(seconds));
-        }
-        response
-    }
-
-    /// The request path as the client sent it (before any `nest`).
-    fn request_path(&self) -> String {
-        let original = self.parts.extensions.get::<OriginalUri>().map(|o| &o.0);
-        original.unwrap_or(&self.parts.uri).path().to_owned()
-    }
-}
-
-fn glue_error(conventions: &Conventions, code: &Code, details: Option<Value>) -> Response {
-    ErrorBody { details, ..ErrorBody::glue(code) }.response(&conventions.envelope)
-}
-
-fn single(key: &str, value: Value) -> Value {
-    Value::Object(Map::from_iter([(key.to_owned(), value)]))
 }
 
 /// Adds the 404 fallback, the 405 answer for known paths, and the upload limit to the routes,
@@ -489,53 +364,23 @@ pub async fn method_not_allowed<S: Send + Sync + 'static>(State(shared): State<S
 
 #[cfg(test)]
 mod tests {
-    use std::fmt;
-
     use axum::http::{HeaderMap, header};
     use serde_json::json;
 
     use super::*;
-    use crate::scope::{ScopeError, scope_from_str};
+    use crate::scope::testing::Scope;
+    use crate::server::envelope::{ApiError, CodeInfo};
     use crate::server::testing::CONVENTIONS;
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-    enum Sc {
-        Read,
-        Write,
-    }
-
-    impl ScopeEnum for Sc {
-        const ALL: &'static [Self] = &[Sc::Read, Sc::Write];
-        fn as_str(self) -> &'static str {
-            ["things:read", "things:write"][self as usize]
-        }
-        fn index(self) -> u32 {
-            self as u32
-        }
-    }
-
-    impl fmt::Display for Sc {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl FromStr for Sc {
-        type Err = ScopeError;
-        fn from_str(s: &str) -> Result<Self, ScopeError> {
-            scope_from_str(s)
-        }
-    }
 
     struct Create;
 
     impl Operation for Create {
-        type Scope = Sc;
+        type Scope = Scope;
         const ID: &'static str = "create_thing";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/things";
         const PATH_PARAMS: &'static [&'static str] = &[];
-        const SCOPE: Option<Sc> = Some(Sc::Write);
+        const SCOPE: Option<Scope> = Some(Scope::ContactsWrite);
         const SUCCESS_STATUS: u16 = 201;
         fn render_path(&self) -> String {
             Self::PATH.to_owned()
@@ -544,11 +389,11 @@ mod tests {
 
     struct Auth;
 
-    impl Authenticator<Sc> for Auth {
-        async fn authenticate(&self, token: &str) -> Option<Principal<Sc>> {
+    impl Authenticator<Scope> for Auth {
+        async fn authenticate(&self, token: &str) -> Option<Principal<Scope>> {
             match token {
                 "rw" => Some(Principal::new(1, "rw", ScopeSet::all()).with_rate_limit(2)),
-                "r" => Some(Principal::new(1, "r", ScopeSet::new().with(Sc::Read))),
+                "r" => Some(Principal::new(1, "r", ScopeSet::new().with(Scope::ContactsRead))),
                 _ => None,
             }
         }
@@ -604,7 +449,7 @@ mod tests {
         let (status, _, body) = read(s.begin::<Create>(request(Some("x"), None, ""), None).await.err().unwrap()).await;
         assert_eq!((status, body["message"].as_str()), (401, Some("Unauthenticated")));
         let (status, _, body) = read(s.begin::<Create>(request(Some("r"), None, ""), None).await.err().unwrap()).await;
-        assert_eq!((status, &body["error"]["details"]), (403, &json!({"required_scope": "things:write"})));
+        assert_eq!((status, &body["error"]["details"]), (403, &json!({"required_scope": "contacts:write"})));
         assert!(s.begin::<Create>(request(Some("rw"), None, ""), None).await.is_ok());
         assert!(s.begin::<Create>(request(Some("rw"), None, ""), None).await.is_ok());
         let (status, headers, body) = read(s.begin::<Create>(request(Some("rw"), None, ""), None).await.err().unwrap()).await;

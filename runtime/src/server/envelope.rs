@@ -155,7 +155,8 @@ impl FieldErrors {
 /// VALIDATION_ERROR) and the seconds to wait (for RATE_LIMIT_EXCEEDED, sent as `Retry-After`).
 ///
 /// `Err(GetContactError::NotFound.into())` is the shortest form.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{code}{}", .message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
 pub struct ApiError<C> {
     pub code: C,
     pub message: Option<String>,
@@ -204,17 +205,6 @@ impl<C> From<C> for ApiError<C> {
         ApiError::new(code)
     }
 }
-
-impl<C: std::fmt::Display> std::fmt::Display for ApiError<C> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.message {
-            Some(message) => write!(f, "{}: {message}", self.code),
-            None => write!(f, "{}", self.code),
-        }
-    }
-}
-
-impl<C: std::fmt::Debug + std::fmt::Display> std::error::Error for ApiError<C> {}
 
 /// One error envelope, before it is written.
 pub(crate) struct ErrorBody<'a> {
@@ -386,6 +376,7 @@ mod tests {
         assert_eq!(error.to_string(), "NOT_FOUND: Contact not found");
         assert_eq!(error.retry_after, Some(3));
         let error: ApiError<&str> = "VALIDATION_ERROR".into();
+        assert_eq!(error.to_string(), "VALIDATION_ERROR");
         let error = error.with_field_error("phone", "taken");
         assert_eq!(error.errors.get("phone").unwrap().len(), 1);
     }

@@ -7,11 +7,13 @@
 //! Rules only the implementation can check (`unique`, `exists`, free-text `rule`) are not in
 //! the tables; their documented messages are, for [`message`].
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+mod checks;
+mod messages;
 
-use regex_lite::Regex;
 use serde_json::{Map, Value};
+
+use checks::{filled, format_ok, has_duplicates, pattern_ok};
+use messages::{format_message, label, requirement, say, type_message};
 
 use super::envelope::FieldErrors;
 use crate::file::File;
@@ -306,161 +308,6 @@ impl Checker<'_> {
     }
 }
 
-/// The message of the first requirement `f` fails while absent, if any.
-fn requirement(f: &Field, object: &Map<String, Value>, present: &dyn Fn(&str) -> bool, path: &str) -> Option<String> {
-    let l = label(path);
-    if f.required {
-        return Some(say(f, "required", || format!("The {l} field is required.")));
-    }
-    for rule in f.rules {
-        match rule {
-            Rule::RequiredWith(others) if others.iter().all(|o| present(o)) => {
-                let names = labels(others);
-                return Some(say_required(f, "required_with", || format!("The {l} field is required when {names} is present.")));
-            }
-            Rule::RequiredWithout(others) if !others.iter().any(|o| present(o)) => {
-                let names = labels(others);
-                return Some(say_required(f, "required_without", || format!("The {l} field is required when {names} is not present.")));
-            }
-            Rule::RequiredIf(other, lit) if object.get(*other).is_some_and(|v| lit_eq(lit, v)) => {
-                let (other, value) = (label(other), lit_text(lit));
-                return Some(say_required(f, "required_if", || format!("The {l} field is required when {other} is {value}.")));
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The documented message for `rule`, else the default.
-fn say(f: &Field, rule: &str, default: impl FnOnce() -> String) -> String {
-    f.documented(rule).map_or_else(default, str::to_owned)
-}
-
-/// Like [`say`], falling back to the documented `required` message.
-fn say_required(f: &Field, rule: &str, default: impl FnOnce() -> String) -> String {
-    f.documented(rule).or_else(|| f.documented("required")).map_or_else(default, str::to_owned)
-}
-
-fn type_message(kind: &Kind, path: &str) -> String {
-    let l = label(path);
-    let what = match kind {
-        Kind::String | Kind::Enum(_) => "must be a string",
-        Kind::DateTime | Kind::Date => "must be a valid date",
-        Kind::Integer => "must be an integer",
-        Kind::Number => "must be a number",
-        Kind::Boolean => "must be true or false",
-        Kind::File => "must be a file",
-        Kind::Object(_) | Kind::Map(_) => "must be an object",
-        Kind::Array(_) => "must be an array",
-        Kind::Json => "is invalid",
-    };
-    format!("The {l} field {what}.")
-}
-
-fn format_message(format: Format, label: &str) -> String {
-    match format {
-        Format::Email => format!("The {label} field must be a valid email address."),
-        Format::Url => format!("The {label} field must be a valid URL."),
-        Format::Phone => format!("The {label} field must be a valid phone number."),
-    }
-}
-
-/// A field name as Laravel writes it in messages: underscores become spaces.
-fn label(path: &str) -> String {
-    path.replace('_', " ")
-}
-
-fn labels(names: &[&str]) -> String {
-    names.iter().map(|n| label(n)).collect::<Vec<_>>().join(" / ")
-}
-
-/// Present in Laravel's sense of `required`: not missing, not null, not blank, not `[]`.
-fn filled(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => false,
-        Some(Value::String(s)) => !s.trim().is_empty(),
-        Some(Value::Array(a)) => !a.is_empty(),
-        Some(_) => true,
-    }
-}
-
-fn lit_eq(lit: &Lit, v: &Value) -> bool {
-    match (lit, v) {
-        (Lit::Str(s), Value::String(x)) => s == x,
-        (Lit::Int(i), Value::Number(x)) => x.as_i64() == Some(*i),
-        (Lit::Num(n), Value::Number(x)) => x.as_f64() == Some(*n),
-        (Lit::Bool(b), Value::Bool(x)) => b == x,
-        _ => false,
-    }
-}
-
-fn lit_text(lit: &Lit) -> String {
-    match lit {
-        Lit::Str(s) => (*s).to_owned(),
-        Lit::Int(i) => i.to_string(),
-        Lit::Num(n) => n.to_string(),
-        Lit::Bool(b) => b.to_string(),
-    }
-}
-
-fn has_duplicates<'v>(values: impl Iterator<Item = &'v Value>) -> bool {
-    let mut seen: Vec<&Value> = Vec::new();
-    for v in values {
-        if seen.contains(&v) {
-            return true;
-        }
-        seen.push(v);
-    }
-    false
-}
-
-fn format_ok(format: Format, s: &str) -> bool {
-    match format {
-        Format::Email => email_ok(s),
-        Format::Url => url_ok(s),
-        Format::Phone => phone_ok(s),
-    }
-}
-
-fn email_ok(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    let labels: Vec<&str> = domain.split('.').collect();
-    let label_ok = |l: &&str| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-');
-    !local.is_empty()
-        && local.len() <= 64
-        && !local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control())
-        && labels.len() >= 2
-        && labels.iter().all(label_ok)
-        && labels.last().is_some_and(|tld| tld.chars().count() >= 2)
-}
-
-fn url_ok(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once("://") else { return false };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
-        && !host.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && host.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-}
-
-/// Digits with the usual separators, an optional leading `+`, 7 to 15 digits (E.164).
-fn phone_ok(s: &str) -> bool {
-    let body = s.trim().strip_prefix('+').unwrap_or(s.trim());
-    let digits = body.chars().filter(char::is_ascii_digit).count();
-    body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.')) && (7..=15).contains(&digits)
-}
-
-/// Matches with a compiled-once regex; a pattern that does not compile accepts everything
-/// (the spec validator rejects such patterns before they get here).
-fn pattern_ok(pattern: &'static str, s: &str) -> bool {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<Regex>>>> = OnceLock::new();
-    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
-    let regex = cache.entry(pattern).or_insert_with(|| Regex::new(pattern).ok());
-    regex.as_ref().is_none_or(|r| r.is_match(s))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -596,28 +443,6 @@ mod tests {
         assert!(check(json!({"firstname": "A", "media_url": "https://a.b", "company": null, "email": null}), &[]).is_empty());
         let got = messages(&check(json!({"firstname": null, "media_url": "https://a.b"}), &[]));
         assert_eq!(got, [("firstname".into(), "First name is required".into())]);
-    }
-
-    #[test]
-    fn formats() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.org"] {
-            assert!(email_ok(ok), "{ok}");
-        }
-        for bad in ["a", "a@b", "@b.co", "a b@c.co", "a@b..co", "a@-b.co", "a@b.c"] {
-            assert!(!email_ok(bad), "{bad}");
-        }
-        for ok in ["https://a.io", "http://localhost:8080/x?y#z", "HTTPS://user@a.io/p"] {
-            assert!(url_ok(ok), "{ok}");
-        }
-        for bad in ["a.io", "ftp://a.io", "https://", "https://a b.io", "https:///x"] {
-            assert!(!url_ok(bad), "{bad}");
-        }
-        for ok in ["+919999999999", "(555) 123-4567", "0044 20 7946 0958"] {
-            assert!(phone_ok(ok), "{ok}");
-        }
-        for bad in ["123", "+91 99x", "++91999999999", "1234567890123456"] {
-            assert!(!phone_ok(bad), "{bad}");
-        }
     }
 
     #[test]
