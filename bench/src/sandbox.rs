@@ -217,7 +217,7 @@ impl Prepared {
 
 /// Prepares the database at `db` as the sandbox's first start does, then seeds `contacts`.
 pub fn prepare(db: &Path, contacts: usize) -> Result<Prepared, String> {
-    let started = startup::prepare(&config(db))?;
+    let started = startup::prepare(&config(db)).map_err(|e| e.to_string())?;
     let token = started.issued.first().map(|t| t.token.clone()).ok_or("the first start issued no token")?;
     let tenant = started.primary_tenant;
     let began = Instant::now();
@@ -332,7 +332,7 @@ impl Drop for Server {
 pub fn serve_child(db: &Path) -> Result<(), String> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     rt.block_on(async {
-        let running = wacr_sandbox::spawn(config(db)).await?;
+        let running = wacr_sandbox::spawn(config(db)).await.map_err(|e| e.to_string())?;
         println!("listening on {}", running.addr);
         tokio::task::spawn_blocking(|| {
             let mut sink = Vec::new();

@@ -81,7 +81,7 @@ impl TemplatesApi for Sandbox {
     }
 
     async fn sync(&self, p: &Principal<Scope>, _: SyncTemplatesRequest) -> Result<TemplateSyncResult, ApiError<SyncTemplatesError>> {
-        let fixture = self.inner.config.load_fixture().map_err(|e| api_error(crate::store::Error::Internal(e)))?;
+        let fixture = self.inner.config.load_fixture().map_err(|e| api_error(crate::store::Error::Internal(e.to_string())))?;
         model(self.run(p, move |conn, ctx| templates::sync(conn, ctx, &fixture)).await?)
     }
 

@@ -24,6 +24,7 @@ use wacr_runtime::server::Decision;
 
 use crate::clock::Ts;
 use crate::db::Db;
+use crate::error::Error;
 use crate::startup::{Config, Started};
 use crate::store::messages::DeliverySimulation;
 use crate::store::tokens::{self, IssuedToken};
@@ -166,18 +167,16 @@ async fn terminate() {
 }
 
 /// Prepares the database (see `startup::prepare`) and serves it on `config.bind`.
-pub async fn spawn(config: Config) -> Result<Running, String> {
-    let prepared = {
-        let config = config.clone();
-        tokio::task::spawn_blocking(move || crate::startup::prepare(&config)).await.map_err(|e| e.to_string())??
-    };
+pub async fn spawn(config: Config) -> crate::Result<Running> {
+    let prepared = crate::startup::prepare_blocking(&config).await?;
     serve(prepared, config).await
 }
 
 /// Serves a prepared database.
-pub async fn serve(started: Started, config: Config) -> Result<Running, String> {
-    let listener = TcpListener::bind(config.bind).await.map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
+    let bind = |source| Error::Bind { addr: config.bind, source };
+    let listener = TcpListener::bind(config.bind).await.map_err(bind)?;
+    let addr = listener.local_addr().map_err(bind)?;
     let db = started.db.clone();
     let app = router(Sandbox::new(db.clone(), config));
     let (tx, rx) = oneshot::channel::<()>();

@@ -44,34 +44,47 @@ impl Ctx {
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
 /// A failure, one variant per error code of `api.yaml` the store can produce.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Error {
     /// 422 VALIDATION_ERROR with the messages of each field.
+    #[error("VALIDATION_ERROR: {0:?}")]
     Validation(FieldErrors),
     /// 404 NOT_FOUND: `what` names the missing record (`contact`, `template`, ...) and `field`
     /// the body field that named it, when one did.
+    #[error("NOT_FOUND: {} not found", capitalise(what))]
     NotFound { what: &'static str, field: Option<&'static str> },
     /// 403 FEATURE_LIMIT_EXCEEDED.
+    #[error("FEATURE_LIMIT_EXCEEDED: {feature} at {current} of {maximum}")]
     FeatureLimit { feature: &'static str, current: i64, maximum: i64 },
     /// 403 FEATURE_NOT_AVAILABLE.
+    #[error("FEATURE_NOT_AVAILABLE: {feature}")]
     FeatureNotAvailable { feature: &'static str },
     /// 403 CONTACT_OPTED_OUT.
+    #[error("CONTACT_OPTED_OUT")]
     ContactOptedOut,
     /// 422 WHATSAPP_NOT_CONFIGURED.
+    #[error("WHATSAPP_NOT_CONFIGURED")]
     WhatsappNotConfigured,
     /// 422 OTP_NOT_FOUND.
+    #[error("OTP_NOT_FOUND")]
     OtpNotFound,
     /// 422 OTP_EXPIRED.
+    #[error("OTP_EXPIRED")]
     OtpExpired,
     /// 422 INVALID_CODE.
+    #[error("INVALID_CODE: {attempts_remaining} attempts remaining")]
     InvalidCode { attempts_remaining: i64 },
     /// 422 MAX_ATTEMPTS_EXCEEDED.
+    #[error("MAX_ATTEMPTS_EXCEEDED")]
     MaxAttemptsExceeded,
     /// 429 RATE_LIMIT_EXCEEDED (an OTP resend or verify limit).
+    #[error("RATE_LIMIT_EXCEEDED: retry after {retry_after} s")]
     RateLimited { retry_after: i64 },
     /// 500 MESSAGE_SEND_FAILED (the simulated WhatsApp Cloud API refused the send).
+    #[error("MESSAGE_SEND_FAILED: {0}")]
     SendFailed(String),
     /// 500 INTERNAL_ERROR.
+    #[error("INTERNAL_ERROR: {0}")]
     Internal(String),
 }
 
@@ -140,18 +153,6 @@ impl Error {
         }
     }
 }
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Validation(errors) => write!(f, "{}: {errors:?}", self.code()),
-            Error::Internal(detail) | Error::SendFailed(detail) => write!(f, "{}: {detail}", self.code()),
-            _ => write!(f, "{}: {}", self.code(), self.message()),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {

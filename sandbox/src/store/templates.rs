@@ -88,8 +88,8 @@ pub struct Fixture {
 
 impl Fixture {
     /// Parses fixture JSON.
-    pub fn parse(json: &str) -> Result<Fixture, String> {
-        serde_json::from_str(json).map_err(|e| format!("templates fixture: {e}"))
+    pub fn parse(json: &str) -> serde_json::Result<Fixture> {
+        serde_json::from_str(json)
     }
 
     /// The built-in fixture.

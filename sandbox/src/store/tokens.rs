@@ -58,14 +58,25 @@ pub struct TokenSpec {
     pub scopes: Vec<String>,
 }
 
-impl std::str::FromStr for TokenSpec {
-    type Err = String;
+/// Why a `--token` value does not parse.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TokenSpecError {
+    #[error("expected NAME:scope1,scope2, got `{0}`")]
+    Shape(String),
+    #[error("the token name is empty")]
+    EmptyName,
+    #[error("unknown scope `{0}` (known: {known})", known = ALL_SCOPES.join(", "))]
+    UnknownScope(String),
+}
 
-    fn from_str(text: &str) -> Result<Self, String> {
-        let (name, scopes) = text.split_once(':').ok_or_else(|| format!("expected NAME:scope1,scope2, got `{text}`"))?;
+impl std::str::FromStr for TokenSpec {
+    type Err = TokenSpecError;
+
+    fn from_str(text: &str) -> Result<Self, TokenSpecError> {
+        let (name, scopes) = text.split_once(':').ok_or_else(|| TokenSpecError::Shape(text.to_owned()))?;
         let name = name.trim();
         if name.is_empty() {
-            return Err("the token name is empty".into());
+            return Err(TokenSpecError::EmptyName);
         }
         let scopes: Vec<String> = if scopes.trim() == "*" {
             ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect()
@@ -73,7 +84,7 @@ impl std::str::FromStr for TokenSpec {
             scopes.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
         };
         if let Some(unknown) = scopes.iter().find(|s| !ALL_SCOPES.contains(&s.as_str())) {
-            return Err(format!("unknown scope `{unknown}` (known: {})", ALL_SCOPES.join(", ")));
+            return Err(TokenSpecError::UnknownScope(unknown.clone()));
         }
         Ok(TokenSpec { name: name.to_owned(), scopes })
     }
@@ -161,7 +172,7 @@ mod tests {
         assert_eq!(spec, TokenSpec { name: "ci".into(), scopes: vec!["contacts:read".into(), "contacts:write".into()] });
         assert_eq!("all:*".parse::<TokenSpec>().unwrap().scopes.len(), ALL_SCOPES.len());
         assert!("none:".parse::<TokenSpec>().unwrap().scopes.is_empty());
-        assert!("x:contacts:reed".parse::<TokenSpec>().unwrap_err().contains("contacts:reed"));
+        assert!("x:contacts:reed".parse::<TokenSpec>().unwrap_err().to_string().contains("contacts:reed"));
         assert!("noscopes".parse::<TokenSpec>().is_err());
     }
 }

@@ -7,9 +7,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::delivery::{self, Outgoing, Recipient};
-use super::messages::otp_code;
 use super::templates::{self, Template};
-use super::{Ctx, Error, Result, phone_key, sha256_hex};
+use super::{Ctx, Error, Result, phone_key, random_below, sha256_hex};
 use crate::clock::{MINUTE, Ts};
 
 /// Failed verification attempts an OTP allows.
@@ -160,6 +159,11 @@ fn auth_template(conn: &Connection, ctx: &Ctx, name: &str, language: &str) -> Re
         .into_iter()
         .find(|t| t.status == "APPROVED" && t.category == "AUTHENTICATION")
         .ok_or_else(|| Error::field("template_name", "The template must be an APPROVED template of category AUTHENTICATION"))
+}
+
+/// A random 6-digit code.
+pub(crate) fn otp_code() -> String {
+    format!("{:06}", random_below(1_000_000))
 }
 
 /// Stores (replacing) the OTP of a phone and purpose; returns its expiry.

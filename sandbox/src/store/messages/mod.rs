@@ -11,7 +11,7 @@ use super::delivery::{self, Outgoing, Recipient};
 use super::query::{ColType, FilterOp, FilterSpec, ListSpec, fetch_page};
 use super::templates::{self, Template};
 use super::validate::attribute;
-use super::{Ctx, Error, FieldErrors, ListParams, Page, Result, random_below};
+use super::{Ctx, Error, FieldErrors, ListParams, Page, Result};
 use crate::clock::{SECOND, Ts};
 
 /// How fast simulated deliveries progress.
@@ -244,7 +244,7 @@ pub fn send_template(conn: &mut Connection, ctx: &Ctx, req: &TemplateSend) -> Re
         .ok_or(Error::NotFound { what: "template", field: Some("template_name") })?;
     let mut fields = req.fields.clone();
     let otp = if req.auto_generate_otp && template.category == "AUTHENTICATION" {
-        let code = otp_code();
+        let code = super::auth::otp_code();
         let n = req.otp_field_number.unwrap_or(1).clamp(1, 10) as usize;
         fields[n - 1] = Some(code.clone());
         Some(code)
@@ -329,11 +329,6 @@ fn check_template_params<'a>(template: &Template, req: &'a TemplateSend, fields:
 
 fn blank(value: &Option<String>) -> bool {
     value.as_deref().is_none_or(|v| v.trim().is_empty())
-}
-
-/// A random 6-digit code.
-pub(crate) fn otp_code() -> String {
-    format!("{:06}", random_below(1_000_000))
 }
 
 /// (extensions, bytes) allowed for each media type.
