@@ -9,20 +9,18 @@ pub mod contacts;
 mod counts;
 pub mod groups;
 pub mod messages;
+pub mod named;
 pub mod query;
-pub mod sources;
-pub mod statuses;
 pub mod templates;
 pub mod tokens;
 
 pub mod delivery;
-mod validate;
 
 use std::collections::BTreeMap;
 
 use crate::clock::Ts;
 
-pub use query::{Filter, FilterOp, ListParams, Page, SortKey};
+pub use wacr_server::models::Page;
 
 /// Who is asking and when: every store function works inside one tenant at one instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,6 +189,18 @@ pub(crate) fn unique_violation(e: rusqlite::Error, rules: &[(&str, &str, &str)])
         }
     }
     e.into()
+}
+
+/// A JSON column's value (`contacts.group_id`); malformed JSON is a failure of the column,
+/// never a default.
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    json_text(index, &text)
+}
+
+/// The JSON text of column `index`, decoded.
+pub(crate) fn json_text<T: serde::de::DeserializeOwned>(index: usize, text: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 /// The digits of a phone number, the key every phone lookup uses (`+91 99999-99999` and
