@@ -70,7 +70,13 @@ impl Authenticator<Scope> for Sandbox {
                 return None;
             }
         };
-        let scopes = ScopeSet::parse(&principal.scopes.join(" ")).unwrap_or_default();
+        let scopes = match ScopeSet::parse(&principal.scopes.join(" ")) {
+            Ok(scopes) => scopes,
+            Err(e) => {
+                tracing::error!(error = %e, token_id = principal.token_id, "a stored token has a scope the API does not know");
+                return None;
+            }
+        };
         let per_minute = u32::try_from(principal.rate_limit_per_minute).unwrap_or(u32::MAX);
         Some(Principal::new(principal.tenant_id, principal.token_id.to_string(), scopes).with_rate_limit(per_minute))
     }

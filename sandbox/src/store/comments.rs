@@ -83,9 +83,9 @@ fn media_kind(file_name: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use wacr_server::models::SendTextMessageBody;
 
+    use super::*;
     use crate::store::messages;
     use crate::store::testing::Fixture;
 

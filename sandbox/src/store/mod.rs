@@ -1,6 +1,8 @@
 //! The sandbox's business logic: plain functions over a connection and a `Ctx` (tenant and
-//! time), one module per resource group of the spec. Every query filters on the tenant, so
-//! another tenant's record is simply not found. The HTTP layer maps `Error` to the spec's codes.
+//! time), one module per resource group of the spec, taking the generated bodies and queries
+//! (already checked against the spec's rules by the generated glue) and returning the generated
+//! models. Every query filters on the tenant, so another tenant's record is simply not found.
+//! The HTTP layer maps `Error` to the spec's codes.
 
 pub mod account;
 pub mod auth;
@@ -10,7 +12,7 @@ mod counts;
 pub mod groups;
 pub mod messages;
 pub mod named;
-pub mod query;
+mod query;
 pub mod templates;
 pub mod tokens;
 
@@ -19,8 +21,6 @@ pub mod delivery;
 use std::collections::BTreeMap;
 
 use crate::clock::Ts;
-
-pub use wacr_server::models::Page;
 
 /// Who is asking and when: every store function works inside one tenant at one instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

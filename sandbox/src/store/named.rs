@@ -25,48 +25,47 @@ pub struct Kind {
     pub held_by: Option<&'static str>,
 }
 
-/// A model of this shape, built from its record's columns.
+/// A record as read: the fields every model of this shape is built from.
+pub struct Record {
+    pub id: i64,
+    pub name: String,
+    pub color: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A model of this shape, built from its record.
 pub trait Named: Sized {
     const KIND: Kind;
 
     /// The model of a record.
-    fn from_record(id: i64, name: String, color: Option<String>, created_at: Ts, updated_at: Ts) -> Self;
+    fn from_record(record: Record) -> Self;
 }
 
-impl Named for Group {
-    const KIND: Kind =
-        Kind { table: "groups", what: "group", unique: "A group with this name already exists", coloured: false, held_by: None };
+const GROUPS: Kind = Kind { table: "groups", what: "group", unique: "A group with this name already exists", coloured: false, held_by: None };
+const SOURCES: Kind =
+    Kind { table: "sources", what: "source", unique: "A source with this name already exists", coloured: false, held_by: Some("source_id") };
+const STATUSES: Kind =
+    Kind { table: "statuses", what: "status", unique: "A status with this name already exists", coloured: true, held_by: Some("status_id") };
 
-    fn from_record(id: i64, name: String, _: Option<String>, created_at: Ts, updated_at: Ts) -> Self {
-        Group { id, name, created_at: created_at.iso(), updated_at: updated_at.iso() }
+impl Named for Group {
+    const KIND: Kind = GROUPS;
+    fn from_record(r: Record) -> Self {
+        Group { id: r.id, name: r.name, created_at: r.created_at, updated_at: r.updated_at }
     }
 }
 
 impl Named for Source {
-    const KIND: Kind = Kind {
-        table: "sources",
-        what: "source",
-        unique: "A source with this name already exists",
-        coloured: false,
-        held_by: Some("source_id"),
-    };
-
-    fn from_record(id: i64, name: String, _: Option<String>, created_at: Ts, updated_at: Ts) -> Self {
-        Source { id, name, created_at: created_at.iso(), updated_at: updated_at.iso() }
+    const KIND: Kind = SOURCES;
+    fn from_record(r: Record) -> Self {
+        Source { id: r.id, name: r.name, created_at: r.created_at, updated_at: r.updated_at }
     }
 }
 
 impl Named for Status {
-    const KIND: Kind = Kind {
-        table: "statuses",
-        what: "status",
-        unique: "A status with this name already exists",
-        coloured: true,
-        held_by: Some("status_id"),
-    };
-
-    fn from_record(id: i64, name: String, color: Option<String>, created_at: Ts, updated_at: Ts) -> Self {
-        Status { id, name, color, created_at: created_at.iso(), updated_at: updated_at.iso() }
+    const KIND: Kind = STATUSES;
+    fn from_record(r: Record) -> Self {
+        Status { id: r.id, name: r.name, color: r.color, created_at: r.created_at, updated_at: r.updated_at }
     }
 }
 
@@ -77,7 +76,8 @@ fn columns<M: Named>() -> String {
 }
 
 pub(crate) fn from_row<M: Named>(row: &Row<'_>) -> rusqlite::Result<M> {
-    Ok(M::from_record(row.get(0)?, row.get(1)?, row.get(2)?, Ts(row.get(3)?), Ts(row.get(4)?)))
+    let record = Record { id: row.get(0)?, name: row.get(1)?, color: row.get(2)?, created_at: Ts(row.get(3)?).iso(), updated_at: Ts(row.get(4)?).iso() };
+    Ok(M::from_record(record))
 }
 
 /// List: by name unless sorted otherwise; `search` matches the name. The sort fields of these

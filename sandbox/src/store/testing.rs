@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::Ctx;
+use super::{Ctx, Error, FieldErrors, Result};
 use wacr_server::models::{Contact, ContactType, CreateContactBody};
 
 use super::contacts;
@@ -68,5 +68,13 @@ impl Fixture {
         let new = self.new_contact(phone);
         let ctx = self.ctx();
         contacts::create(&mut self.conn, &ctx, &new).unwrap()
+    }
+}
+
+/// The field messages of a VALIDATION_ERROR; any other outcome fails the test.
+pub(crate) fn validation<T: std::fmt::Debug>(result: Result<T>) -> FieldErrors {
+    match result {
+        Err(Error::Validation(errors)) => errors,
+        other => panic!("expected a validation error, got {other:?}"),
     }
 }

@@ -8,7 +8,7 @@ use wacr_server::models::{
 
 use super::*;
 use crate::seed::TenantSeed;
-use crate::store::testing::Fixture;
+use crate::store::testing::{Fixture, validation};
 use crate::store::{groups, named};
 
 fn group(f: &Fixture, ctx: &Ctx, name: &str) -> Group {
@@ -21,13 +21,6 @@ fn none() -> IncludeSet<ContactInclude> {
 
 fn leads() -> ListContactsFilters {
     ListContactsFilters { r#type: vec![FilterCond::Eq("lead".into())], ..ListContactsFilters::default() }
-}
-
-fn validation(result: Result<impl std::fmt::Debug>) -> FieldErrors {
-    match result {
-        Err(Error::Validation(errors)) => errors,
-        other => panic!("expected a validation error, got {other:?}"),
-    }
 }
 
 #[test]

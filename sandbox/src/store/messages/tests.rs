@@ -10,7 +10,7 @@ use wacr_server::models::{
 use super::*;
 use crate::seed::TenantSeed;
 use crate::store::contacts;
-use crate::store::testing::Fixture;
+use crate::store::testing::{Fixture, validation};
 
 fn text(phone: &str, message: &str) -> SendTextMessageBody {
     SendTextMessageBody::new(phone.into(), message.into())
@@ -18,13 +18,6 @@ fn text(phone: &str, message: &str) -> SendTextMessageBody {
 
 fn history() -> ListMessagesQuery {
     ListMessagesQuery::default()
-}
-
-fn errors_of<T: std::fmt::Debug>(result: Result<T>) -> FieldErrors {
-    match result {
-        Err(Error::Validation(errors)) => errors,
-        other => panic!("expected a validation error, got {other:?}"),
-    }
 }
 
 #[test]
@@ -61,7 +54,7 @@ fn send_errors() {
     let other = f.other_ctx();
     assert_eq!(send_text(&mut f.conn, &other, &text("+15550002004", "x")).unwrap_err(), Error::WhatsappNotConfigured);
     f.conn.execute("UPDATE tenants SET whatsapp_configured = 1 WHERE id = ?1", [f.other]).unwrap();
-    let errors = errors_of(send_text(&mut f.conn, &other, &text("+15550002004", "x")));
+    let errors = validation(send_text(&mut f.conn, &other, &text("+15550002004", "x")));
     assert!(errors.contains_key("contact"));
 }
 
@@ -106,7 +99,7 @@ fn template_parameters_follow_the_template() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
     let phone = "+15550002301";
-    let missing = errors_of(send_template(&mut f.conn, &ctx, &template("order_update", "en", phone)));
+    let missing = validation(send_template(&mut f.conn, &ctx, &template("order_update", "en", phone)));
     assert_eq!(missing.keys().collect::<Vec<_>>(), ["field_1", "field_2", "field_3", "header_field_1"]);
     let mut ok = template("order_update", "en", phone);
     ok.header_field_1 = Some("#1001".into());
@@ -120,7 +113,7 @@ fn template_parameters_follow_the_template() {
     assert_eq!(stored.message.as_deref(), Some("Hi 15550002301, your order #1001 has shipped and arrives on Friday."));
     assert_eq!(stored.r#type, Some(Open::Known(MessageType::Template)));
 
-    let no_image = errors_of(send_template(&mut f.conn, &ctx, &template("promo_image", "en", phone)));
+    let no_image = validation(send_template(&mut f.conn, &ctx, &template("promo_image", "en", phone)));
     assert!(no_image.contains_key("header_image_url") && no_image.contains_key("field_2"));
     let mut image = template("promo_image", "en", phone);
     image.header_image_file = Some(File::new("promo.png", "image/png", vec![0u8; 1000]));
@@ -185,7 +178,7 @@ fn media_rules_per_type() {
     assert!(matches!(send_media(&mut f.conn, &ctx, &media(MediaType::Image)), Err(Error::Internal(_))));
     let mut big = media(MediaType::Image);
     big.media_file = Some(File::new("huge.gif", "image/gif", vec![0u8; 6 * 1024 * 1024]));
-    let errors = errors_of(send_media(&mut f.conn, &ctx, &big));
+    let errors = validation(send_media(&mut f.conn, &ctx, &big));
     assert_eq!(
         errors["media_file"],
         ["The media file must be a file of type: jpg, jpeg, png, webp.", "The media file must not be greater than 5120 kilobytes."]
@@ -228,7 +221,7 @@ fn interactive_rules() {
         sections: Some(sections),
         ..req.clone()
     };
-    assert_eq!(errors_of(send_interactive(&mut f.conn, &ctx, &list_req))["sections"], ["Row IDs must be unique across all sections."]);
+    assert_eq!(validation(send_interactive(&mut f.conn, &ctx, &list_req))["sections"], ["Row IDs must be unique across all sections."]);
     if let Some(sections) = list_req.sections.as_mut() {
         sections[1].rows[0].id = "3".into();
     }
