@@ -5,11 +5,15 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use wacr_server::models::{Group, GroupMembershipAdded, GroupMembershipRemoved};
+use wacr_server::rules;
 
 use super::named::{self, Named};
 use super::{Ctx, Error, FieldErrors, Result, json_column};
 
-const NO_CONTACT: &str = "One or more contact IDs do not exist";
+/// The spec's message for a contact id that names no contact of the tenant.
+fn no_contact() -> String {
+    wacr_server::message(rules::ADD_CONTACTS_TO_GROUP_BODY, "contact_ids", "exists")
+}
 
 /// The tenant's groups among `ids`, in the order of `ids` (ids naming no group are left out).
 pub(crate) fn by_ids(conn: &Connection, ctx: &Ctx, ids: &[i64]) -> Result<Vec<Group>> {
@@ -44,7 +48,7 @@ pub fn add_contacts(conn: &mut Connection, ctx: &Ctx, id: i64, contact_ids: &[i6
         match groups_of(&tx, ctx, *contact_id)? {
             Some(groups) => found.push((*contact_id, groups)),
             None => {
-                errors.insert(format!("contact_ids.{index}"), vec![NO_CONTACT.to_owned()]);
+                errors.insert(format!("contact_ids.{index}"), vec![no_contact()]);
             }
         }
     }
@@ -120,7 +124,7 @@ mod tests {
         let mut f = Fixture::new();
         let ctx = f.ctx();
         let vip = create::<Group>(&f.conn, &ctx, "VIP Customers", None).unwrap();
-        assert_eq!(create::<Group>(&f.conn, &ctx, "vip customers", None), Err(Error::field("name", Group::KIND.unique)));
+        assert_eq!(create::<Group>(&f.conn, &ctx, "vip customers", None), Err(Error::field("name", "A group with this name already exists")));
         assert_eq!(update::<Group>(&f.conn, &ctx, vip.id, "Premium VIP", None).unwrap().name, "Premium VIP");
         assert_eq!(get::<Group>(&f.conn, &f.other_ctx(), vip.id), Err(Error::not_found("group")));
         delete(&mut f.conn, &ctx, vip.id).unwrap();
@@ -142,7 +146,7 @@ mod tests {
         assert_eq!(view.groups.unwrap()[0].name, "Newsletter");
         // unknown ids refuse the whole request, naming each bad item
         let err = add_contacts(&mut f.conn, &ctx, group.id, &[a.id, 999_999]).unwrap_err();
-        assert_eq!(err, Error::field("contact_ids.1", NO_CONTACT));
+        assert_eq!(err, Error::field("contact_ids.1", "One or more contact IDs do not exist"));
         let removed = remove_contacts(&mut f.conn, &ctx, group.id, &[a.id, 999_999, a.id]).unwrap();
         assert_eq!(removed.contacts_removed, 1);
         assert_eq!(add_contacts(&mut f.conn, &ctx, 999_999, &[a.id]).unwrap_err(), Error::not_found("group"));

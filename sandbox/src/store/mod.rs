@@ -20,6 +20,9 @@ pub mod delivery;
 
 use std::collections::BTreeMap;
 
+use wacr_runtime::server::Field;
+use wacr_server::message;
+
 use crate::clock::Ts;
 
 /// Who is asking and when: every store function works inside one tenant at one instant.
@@ -176,15 +179,16 @@ fn capitalise(word: &str) -> String {
 }
 
 /// Maps a UNIQUE violation on `columns` (as SQLite names them, `contacts.tenant_id,
-/// contacts.phone_key`) to a 422 on `field`; any other error passes through. The pre-checks
-/// catch duplicates first; this is what makes concurrent duplicates a 422 and never a 500.
-pub(crate) fn unique_violation(e: rusqlite::Error, rules: &[(&str, &str, &str)]) -> Error {
+/// contacts.phone_key`) to a 422 on their field with the spec's `unique` message from `rules`;
+/// any other error passes through. The pre-checks catch duplicates first; this is what makes
+/// concurrent duplicates a 422 and never a 500.
+pub(crate) fn unique_violation(e: rusqlite::Error, rules: &[Field], columns: &[(&str, &str)]) -> Error {
     if let rusqlite::Error::SqliteFailure(code, Some(text)) = &e
         && code.code == rusqlite::ErrorCode::ConstraintViolation
     {
-        for (columns, field, message) in rules {
+        for (columns, field) in columns {
             if text.contains(columns) {
-                return Error::field(*field, *message);
+                return Error::field(*field, message(rules, field, "unique"));
             }
         }
     }

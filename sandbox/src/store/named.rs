@@ -6,6 +6,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use wacr_server::models::{Group, Page, Sort, Source, Status, WireEnum};
+use wacr_server::rules;
 
 use super::query::ListSql;
 use super::{Ctx, Error, Result, unique_violation};
@@ -17,8 +18,8 @@ pub struct Kind {
     pub table: &'static str,
     /// The record in a 404 (`group`).
     pub what: &'static str,
-    /// The documented message for a taken name.
-    pub unique: &'static str,
+    /// The rules of the create body, whose documented messages the store's 422s use.
+    pub rules: &'static [wacr_runtime::server::Field],
     /// Whether the records have a colour.
     pub coloured: bool,
     /// The contacts' column whose records refuse deletion while a contact has them.
@@ -42,11 +43,9 @@ pub trait Named: Sized {
     fn from_record(record: Record) -> Self;
 }
 
-const GROUPS: Kind = Kind { table: "groups", what: "group", unique: "A group with this name already exists", coloured: false, held_by: None };
-const SOURCES: Kind =
-    Kind { table: "sources", what: "source", unique: "A source with this name already exists", coloured: false, held_by: Some("source_id") };
-const STATUSES: Kind =
-    Kind { table: "statuses", what: "status", unique: "A status with this name already exists", coloured: true, held_by: Some("status_id") };
+const GROUPS: Kind = Kind { table: "groups", what: "group", rules: rules::CREATE_GROUP_BODY, coloured: false, held_by: None };
+const SOURCES: Kind = Kind { table: "sources", what: "source", rules: rules::CREATE_SOURCE_BODY, coloured: false, held_by: Some("source_id") };
+const STATUSES: Kind = Kind { table: "statuses", what: "status", rules: rules::CREATE_STATUS_BODY, coloured: true, held_by: Some("status_id") };
 
 impl Named for Group {
     const KIND: Kind = GROUPS;
@@ -163,13 +162,13 @@ pub(crate) fn remove(conn: &Connection, ctx: &Ctx, kind: &Kind, id: i64) -> Resu
 fn check_unique(conn: &Connection, ctx: &Ctx, kind: &Kind, name: &str, except: Option<i64>) -> Result<()> {
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE tenant_id = ?1 AND name = ?2 AND id != ?3)", kind.table);
     let taken: bool = conn.query_row(&sql, params![ctx.tenant_id, name, except.unwrap_or(0)], |r| r.get(0))?;
-    if taken { Err(Error::field("name", kind.unique)) } else { Ok(()) }
+    if taken { Err(Error::field("name", wacr_server::message(kind.rules, "name", "unique"))) } else { Ok(()) }
 }
 
 /// A concurrent duplicate that slipped past [`check_unique`]: the same 422.
 fn taken(e: rusqlite::Error, kind: &Kind) -> Error {
     let columns = format!("{0}.tenant_id, {0}.name", kind.table);
-    unique_violation(e, &[(&columns, "name", kind.unique)])
+    unique_violation(e, kind.rules, &[(&columns, "name")])
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use wacr_server::rules;
 use wacr_server::models::{
     BatchCreateContact, BatchCreateContactsBody, BatchCreateResult, BatchCreateSummary, BatchDeleteResult, BatchDeleteSummary,
     BatchFailedItem, BatchSkippedItem, Contact, ContactInclude, CreateContactBody, IncludeSet, ListContactsQuery,
@@ -20,12 +21,13 @@ use super::query::ListSql;
 use super::{Ctx, Error, FieldErrors, Result, json_column, phone_key, unique_violation};
 use crate::clock::Ts;
 
-pub(crate) const PHONE_TAKEN: &str = "This phone number already exists";
-pub(crate) const EMAIL_TAKEN: &str = "This email address already exists";
-const NO_SOURCE: &str = "The selected source does not exist or does not belong to your account";
-const NO_STATUS: &str = "The selected status does not exist or does not belong to your account";
-const UNIQUE_RULES: &[(&str, &str, &str)] =
-    &[("contacts.tenant_id, contacts.phone_key", "phone", PHONE_TAKEN), ("contacts.tenant_id, contacts.email", "email", EMAIL_TAKEN)];
+/// The unique indexes of the contacts and the fields they guard.
+const UNIQUE: &[(&str, &str)] = &[("contacts.tenant_id, contacts.phone_key", "phone"), ("contacts.tenant_id, contacts.email", "email")];
+
+/// The spec's message for a store-checked `rule` (`unique`, `exists`) on a contact field.
+pub(crate) fn message(field: &str, rule: &str) -> String {
+    wacr_server::message(rules::CREATE_CONTACT_BODY, field, rule)
+}
 
 /// Every relation (`?include=groups,source,status`).
 pub fn all_includes() -> IncludeSet<ContactInclude> {
@@ -160,27 +162,27 @@ impl<'a> Fields<'a> {
 /// The rules that depend on the tenant's data: uniqueness of phone and email (ignoring
 /// `except`), and the existence of the source and status in the tenant.
 fn check_rules(conn: &Connection, ctx: &Ctx, f: &Fields<'_>, except: Option<i64>, errors: &mut FieldErrors) -> Result<()> {
-    let mut add = |field: &str, message: &str| errors.entry(field.to_owned()).or_default().push(message.to_owned());
+    let mut add = |field: &str, rule: &str| errors.entry(field.to_owned()).or_default().push(message(field, rule));
     let except = except.unwrap_or(0);
     if let Some(phone) = f.phone
         && exists(conn, "SELECT EXISTS (SELECT 1 FROM contacts WHERE tenant_id = ?1 AND phone_key = ?2 AND id != ?3)", ctx, &phone_key(phone), except)?
     {
-        add("phone", PHONE_TAKEN);
+        add("phone", "unique");
     }
     if let Some(email) = f.email
         && exists(conn, "SELECT EXISTS (SELECT 1 FROM contacts WHERE tenant_id = ?1 AND email = ?2 AND id != ?3)", ctx, email, except)?
     {
-        add("email", EMAIL_TAKEN);
+        add("email", "unique");
     }
     if let Some(id) = f.source_id
         && named::find::<Source>(conn, ctx, id)?.is_none()
     {
-        add("source_id", NO_SOURCE);
+        add("source_id", "exists");
     }
     if let Some(id) = f.status_id
         && named::find::<Status>(conn, ctx, id)?.is_none()
     {
-        add("status_id", NO_STATUS);
+        add("status_id", "exists");
     }
     Ok(())
 }
@@ -218,7 +220,7 @@ pub(crate) fn insert(conn: &Connection, ctx: &Ctx, new: &CreateContactBody) -> R
             new.assigned_id, serde_json::to_string(&groups)?, ctx.now.0
         ],
     )
-    .map_err(|e| unique_violation(e, UNIQUE_RULES))?;
+    .map_err(|e| unique_violation(e, rules::CREATE_CONTACT_BODY, UNIQUE))?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -254,7 +256,7 @@ pub fn update(conn: &mut Connection, ctx: &Ctx, id: i64, patch: &UpdateContactBo
             serde_json::to_string(&c.group_id)?, ctx.now.0,
         ],
     )
-    .map_err(|e| unique_violation(e, UNIQUE_RULES))?;
+    .map_err(|e| unique_violation(e, rules::CREATE_CONTACT_BODY, UNIQUE))?;
     tx.commit()?;
     get(conn, ctx, id, IncludeSet::new())
 }

@@ -15,6 +15,12 @@ fn group(f: &Fixture, ctx: &Ctx, name: &str) -> Group {
     named::create(&f.conn, ctx, name, None).unwrap()
 }
 
+/// The documented message for a taken phone or email.
+fn taken(field: &str) -> String {
+    let what = if field == "phone" { "phone number" } else { "email address" };
+    format!("This {what} already exists")
+}
+
 fn none() -> IncludeSet<ContactInclude> {
     IncludeSet::new()
 }
@@ -43,10 +49,10 @@ fn create_loads_groups_and_enforces_uniqueness() {
     dup.source_id = 999_999;
     dup.status_id = f.source_and_status(f.other).1;
     let errors = validation(create(&mut f.conn, &ctx, &dup));
-    assert_eq!(errors["phone"], [PHONE_TAKEN]);
-    assert_eq!(errors["email"], [EMAIL_TAKEN]);
-    assert_eq!(errors["source_id"], [NO_SOURCE]);
-    assert_eq!(errors["status_id"], [NO_STATUS], "another tenant's status does not exist here");
+    assert_eq!(errors["phone"], [taken("phone")]);
+    assert_eq!(errors["email"], [taken("email")]);
+    assert_eq!(errors["source_id"], ["The selected source does not exist or does not belong to your account"]);
+    assert_eq!(errors["status_id"], ["The selected status does not exist or does not belong to your account"], "another tenant's status does not exist here");
 
     // another tenant may hold the same phone and email
     let (source_id, status_id) = f.source_and_status(f.other);
@@ -164,7 +170,7 @@ fn update_is_partial_and_null_clears() {
     // keeping its own phone is fine; taking another contact's is not
     update(&mut f.conn, &ctx, c.id, &UpdateContactBody { phone: Some("15550009001".into()), ..UpdateContactBody::default() }).unwrap();
     let errors = validation(update(&mut f.conn, &ctx, c.id, &UpdateContactBody { phone: Some("+15550009002".into()), ..UpdateContactBody::default() }));
-    assert_eq!(errors["phone"], [PHONE_TAKEN]);
+    assert_eq!(errors["phone"], [taken("phone")]);
     let group = group(&f, &ctx, "G");
     let with_group = update(&mut f.conn, &ctx, c.id, &UpdateContactBody { groups: Some(vec![group.id]), ..UpdateContactBody::default() }).unwrap();
     assert_eq!(with_group.group_id, [group.id]);
@@ -213,9 +219,9 @@ fn batch_create_continues_and_reports() {
     let result = batch_create(&mut f.conn, &ctx, &defaults).unwrap();
     assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 1, skipped: 0, failed: 2 });
     assert_eq!(result.errors[0].index, 1);
-    assert_eq!(result.errors[0].errors["phone"], [PHONE_TAKEN]);
+    assert_eq!(result.errors[0].errors["phone"], [taken("phone")]);
     assert_eq!(result.errors[0].data, serde_json::to_value(&items[1]).unwrap(), "the item is echoed as sent");
-    assert_eq!((result.errors[1].index, &result.errors[1].errors["phone"]), (2, &vec![PHONE_TAKEN.to_owned()]), "an earlier item of the batch counts");
+    assert_eq!((result.errors[1].index, &result.errors[1].errors["phone"]), (2, &vec![taken("phone")]), "an earlier item of the batch counts");
     assert!(result.created[0].group_id.is_empty());
 
     let mut email_taken = item("+15550011003", &f);
@@ -226,7 +232,7 @@ fn batch_create_continues_and_reports() {
     let result = batch_create(&mut f.conn, &ctx, &skip).unwrap();
     assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 1, skipped: 1, failed: 1 });
     assert_eq!((result.skipped[0].index, result.errors[0].index), (0, 2));
-    assert_eq!(result.errors[0].errors["email"], [EMAIL_TAKEN], "skip_duplicates keys on phone only");
+    assert_eq!(result.errors[0].errors["email"], [taken("email")], "skip_duplicates keys on phone only");
 }
 
 #[test]
@@ -235,7 +241,7 @@ fn batch_create_stop_on_error_rolls_back() {
     let ctx = f.ctx();
     let stop = batch(vec![item("+15550012001", &f), item("+15550012002", &f), item("+15550012001", &f)], false, false);
     let errors = validation(batch_create(&mut f.conn, &ctx, &stop));
-    assert_eq!(errors["contacts.2.phone"], [PHONE_TAKEN]);
+    assert_eq!(errors["contacts.2.phone"], [taken("phone")]);
     let page = list(&f.conn, &ctx, &ListContactsQuery::default()).unwrap();
     assert_eq!(page.meta.total, 0, "nothing was created");
 }
@@ -274,7 +280,7 @@ fn concurrent_duplicate_creates_give_one_success() {
     });
     assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
     for outcome in outcomes.iter().filter(|o| o.is_err()) {
-        assert_eq!(outcome.as_ref().unwrap_err(), &Error::field("phone", PHONE_TAKEN));
+        assert_eq!(outcome.as_ref().unwrap_err(), &Error::field("phone", taken("phone")));
     }
 }
 
@@ -285,7 +291,7 @@ fn a_unique_violation_that_slips_past_the_checks_is_a_422() {
     let ctx = f.ctx();
     let new = f.new_contact("15550015000");
     // insert skips the pre-checks, so only the UNIQUE index stands in the way
-    assert_eq!(insert(&f.conn, &ctx, &new), Err(Error::field("phone", PHONE_TAKEN)));
+    assert_eq!(insert(&f.conn, &ctx, &new), Err(Error::field("phone", taken("phone"))));
 }
 
 /// The cached list totals (store::counts) against the page itself: with fewer rows than a page,

@@ -6,8 +6,10 @@ use wacr_server::models::{ListSourcesSortField, Source, Status};
 use super::*;
 use crate::store::testing::Fixture;
 
+/// The documented message for a taken name.
 fn taken<M: Named>() -> Error {
-    Error::field("name", M::KIND.unique)
+    let what = M::KIND.what;
+    Error::field("name", format!("A {what} with this name already exists"))
 }
 
 #[test]
