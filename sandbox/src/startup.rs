@@ -100,7 +100,7 @@ pub fn prepare(config: &Config) -> Result<Started> {
             .ok_or_else(|| Error::NoTenant(config.primary.subdomain.clone()))?;
         let mut issued: Vec<IssuedToken> = seeded.iter().flat_map(|t| t.tokens.clone()).collect();
         for spec in &config.tokens {
-            issued.push(tokens::issue(conn, primary_tenant, &spec.name, &spec.scopes, config.rate_limit_per_minute, now)?);
+            issued.push(tokens::issue(conn, primary_tenant, &spec.name, spec.scopes, config.rate_limit_per_minute, now)?);
         }
         Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant })
     })
@@ -131,7 +131,7 @@ mod tests {
         assert_eq!(names, ["second", "ci"]);
         let principal = second.db.with(|c| tokens::authenticate(c, &token)).unwrap().unwrap();
         assert_eq!(principal.tenant_id, second.primary_tenant);
-        assert_eq!(principal.scopes.len(), tokens::ALL_SCOPES.len());
+        assert_eq!(principal.scopes, wacr_server::models::ScopeSet::all());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use wacr_server::axum::extract::Request;
 use wacr_server::axum::middleware::{self, Next};
 use wacr_server::axum::response::Response;
-use wacr_server::models::{Scope, ScopeSet, WireEnum};
+use wacr_server::models::{Scope, WireEnum};
 use wacr_server::{ApiError, Authenticator, FixedWindow, Principal, RateLimiter};
 use wacr_runtime::server::Decision;
 
@@ -70,15 +70,8 @@ impl Authenticator<Scope> for Sandbox {
                 return None;
             }
         };
-        let scopes = match ScopeSet::parse(&principal.scopes.join(" ")) {
-            Ok(scopes) => scopes,
-            Err(e) => {
-                tracing::error!(error = %e, token_id = principal.token_id, "a stored token has a scope the API does not know");
-                return None;
-            }
-        };
         let per_minute = u32::try_from(principal.rate_limit_per_minute).unwrap_or(u32::MAX);
-        Some(Principal::new(principal.tenant_id, principal.token_id.to_string(), scopes).with_rate_limit(per_minute))
+        Some(Principal::new(principal.tenant_id, principal.token_id.to_string(), principal.scopes).with_rate_limit(per_minute))
     }
 }
 
