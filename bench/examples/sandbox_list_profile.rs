@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 use http_body_util::BodyExt;
 use tower_service::Service;
 use wacr_bench::sandbox;
-use wacr_sandbox::store::contacts::{self, Includes};
-use wacr_sandbox::store::{Ctx, Filter, FilterOp, ListParams, SortKey};
+use wacr_sandbox::store::Ctx;
+use wacr_sandbox::store::contacts;
+use wacr_server::models::{FilterCond, IncludeSet, ListContactsFilters, ListContactsQuery, ListContactsSortField, Sort};
 use wacr_sandbox::{Db, DbPath, Sandbox, db};
 
 const REPEAT: u32 = 20;
@@ -70,30 +71,30 @@ fn main() -> anyhow::Result<()> {
             assert!(rows > 0);
         }),
     );
-    let params = |n: i64| ListParams {
-        page: ((n - 1) % 10 + 1) as u32,
-        per_page: 100,
-        sort: SortKey::parse_list("firstname"),
-        search: None,
-        filters: vec![Filter::new("type", FilterOp::Eq, "lead")],
+    let params = |n: i64| ListContactsQuery {
+        page: Some(((n - 1) % 10 + 1) as u32),
+        per_page: Some(100),
+        sort: vec![Sort::asc(ListContactsSortField::Firstname)],
+        filters: ListContactsFilters { r#type: vec![FilterCond::Eq("lead".into())], ..ListContactsFilters::default() },
+        ..ListContactsQuery::default()
     };
     time(
         "store contacts::list (count + page + rows)",
         Box::new(|n| {
-            contacts::list(&conn, &ctx, &params(n), Includes::default()).unwrap();
+            contacts::list(&conn, &ctx, &params(n)).unwrap();
         }),
     );
     time(
         "store contacts::list + serde_json::to_vec of the items",
         Box::new(|n| {
-            let page = contacts::list(&conn, &ctx, &params(n), Includes::default()).unwrap();
+            let page = contacts::list(&conn, &ctx, &params(n)).unwrap();
             serde_json::to_vec(&page.items).unwrap();
         }),
     );
     time(
         "store contacts::get, every include",
         Box::new(|n| {
-            contacts::get(&conn, &ctx, prepared.first_id + (n * 7919) % contacts as i64, Includes::ALL).unwrap();
+            contacts::get(&conn, &ctx, prepared.first_id + (n * 7919) % contacts as i64, IncludeSet::all()).unwrap();
         }),
     );
     drop(conn);

@@ -22,7 +22,7 @@ fn main() -> anyhow::Result<()> {
     let scripts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wrk");
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     rt.block_on(async {
-        let running = wacr_sandbox::spawn(sandbox::config(&db)).await.map_err(|e| anyhow!("{e}"))?;
+        let running = wacr_sandbox::spawn(sandbox::config(&db)).await?;
         let addr = running.addr;
         println!("sandbox listening on {addr}; the bench's loads under wrk:");
         for ((script, _), args) in wrk::SCRIPTS.iter().zip(prepared.wrk_script_args(contacts)) {

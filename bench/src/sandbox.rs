@@ -218,7 +218,7 @@ impl Prepared {
 
 /// Prepares the database at `db` as the sandbox's first start does, then seeds `contacts`.
 pub fn prepare(db: &Path, contacts: usize) -> anyhow::Result<Prepared> {
-    let started = startup::prepare(&config(db)).map_err(|e| anyhow!("{e}"))?;
+    let started = startup::prepare(&config(db))?;
     let token = started.issued.first().map(|t| t.token.clone()).ok_or_else(|| anyhow!("the first start issued no token"))?;
     let tenant = started.primary_tenant;
     let began = Instant::now();
@@ -333,7 +333,7 @@ impl Drop for Server {
 pub fn serve_child(db: &Path) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     rt.block_on(async {
-        let running = wacr_sandbox::spawn(config(db)).await.map_err(|e| anyhow!("{e}"))?;
+        let running = wacr_sandbox::spawn(config(db)).await?;
         println!("listening on {}", running.addr);
         tokio::task::spawn_blocking(|| {
             let mut sink = Vec::new();

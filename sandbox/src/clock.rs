@@ -2,10 +2,8 @@
 //! INTEGERs, rendered like Laravel's JSON dates (`2025-01-15T10:30:00.000000Z`) and parsed from
 //! the ISO 8601 dates and date-times of list filters.
 
-use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::{Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
@@ -55,18 +53,6 @@ impl Ts {
     fn to_offset(self) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1000)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-    }
-}
-
-impl fmt::Display for Ts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.iso())
-    }
-}
-
-impl Serialize for Ts {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.iso())
     }
 }
 

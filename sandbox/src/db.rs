@@ -9,6 +9,8 @@ use std::time::Duration;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+use crate::error::Error;
+
 /// Where the database lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DbPath {
@@ -51,17 +53,17 @@ fn migrations_up_to(n: usize) -> Migrations<'static> {
 }
 
 /// Opens (creating when needed) and migrates a database.
-pub fn open(path: &DbPath) -> Result<Connection, OpenError> {
+pub fn open(path: &DbPath) -> Result<Connection, Error> {
     open_with(path, &migrations())
 }
 
 /// A database file migrated only up to the first `n` migrations, as an older sandbox left it.
 #[cfg(test)]
-pub(crate) fn open_at_version(file: &Path, n: usize) -> Result<Connection, OpenError> {
+pub(crate) fn open_at_version(file: &Path, n: usize) -> Result<Connection, Error> {
     open_with(&DbPath::File(file.to_path_buf()), &migrations_up_to(n))
 }
 
-fn open_with(path: &DbPath, migrations: &Migrations<'_>) -> Result<Connection, OpenError> {
+fn open_with(path: &DbPath, migrations: &Migrations<'_>) -> Result<Connection, Error> {
     let mut conn = match path {
         DbPath::File(file) => {
             create_parent(file)?;
@@ -74,10 +76,10 @@ fn open_with(path: &DbPath, migrations: &Migrations<'_>) -> Result<Connection, O
     Ok(conn)
 }
 
-fn create_parent(file: &Path) -> Result<(), OpenError> {
+fn create_parent(file: &Path) -> Result<(), Error> {
     match file.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => {
-            std::fs::create_dir_all(dir).map_err(|e| OpenError(format!("cannot create {}: {e}", dir.display())))
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })
         }
         _ => Ok(()),
     }
@@ -95,30 +97,6 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Why the database could not be opened.
-#[derive(Debug)]
-pub struct OpenError(pub String);
-
-impl std::fmt::Display for OpenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for OpenError {}
-
-impl From<rusqlite::Error> for OpenError {
-    fn from(e: rusqlite::Error) -> Self {
-        OpenError(format!("sqlite: {e}"))
-    }
-}
-
-impl From<rusqlite_migration::Error> for OpenError {
-    fn from(e: rusqlite_migration::Error) -> Self {
-        OpenError(format!("migration: {e}"))
-    }
-}
-
 /// The shared connection. One writer at a time is what SQLite allows anyway; serialising reads
 /// too keeps `:memory:` (one connection) and files on the same path.
 #[derive(Clone)]
@@ -128,7 +106,7 @@ pub struct Db {
 
 impl Db {
     /// Opens and migrates the database at `path`.
-    pub fn open(path: &DbPath) -> Result<Db, OpenError> {
+    pub fn open(path: &DbPath) -> Result<Db, Error> {
         Ok(Db::from_connection(open(path)?))
     }
 

@@ -5,11 +5,13 @@
 
 pub mod clock;
 pub mod db;
+mod error;
 pub mod seed;
 pub mod server;
 pub mod startup;
 pub mod store;
 
 pub use db::{Db, DbPath};
+pub use error::{Error, Result};
 pub use server::{Running, Sandbox, spawn};
 pub use startup::{Config, Started};

@@ -62,11 +62,8 @@ fn main() -> ExitCode {
 }
 
 #[tokio::main]
-async fn run(config: Config) -> Result<(), String> {
-    let started = {
-        let config = config.clone();
-        tokio::task::spawn_blocking(move || startup::prepare(&config)).await.map_err(|e| e.to_string())??
-    };
+async fn run(config: Config) -> wacr_sandbox::Result<()> {
+    let started = startup::prepare_blocking(&config).await?;
     tracing::info!(db = %config.db, first_start = started.first_start, "database ready");
     for token in &started.issued {
         println!("token {} (tenant {}): {}", token.name, token.tenant_id, token.token);
@@ -76,5 +73,5 @@ async fn run(config: Config) -> Result<(), String> {
     }
     let running = server::serve(started, config).await?;
     println!("listening on {}", running.base_url());
-    running.until_ctrl_c().await.map_err(|e| e.to_string())
+    running.until_ctrl_c().await.map_err(wacr_sandbox::Error::Serve)
 }

@@ -7,7 +7,9 @@ use rusqlite::{Connection, params};
 
 use crate::clock::Ts;
 use crate::store::templates::{self, Fixture};
-use crate::store::tokens::{self, ALL_SCOPES, IssuedToken};
+use wacr_server::models::{Scope, ScopeSet};
+
+use crate::store::tokens::{self, IssuedToken};
 use crate::store::{Ctx, Result};
 
 /// A plan: its limits (`None` not configured, -1 unlimited) and feature flags.
@@ -29,14 +31,14 @@ pub struct PlanSeed {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenSeed {
     pub name: String,
-    pub scopes: Vec<String>,
+    pub scopes: ScopeSet<Scope>,
     pub rate_limit_per_minute: i64,
 }
 
 impl TokenSeed {
     /// A token with every scope.
     pub fn full(name: &str, rate_limit_per_minute: i64) -> TokenSeed {
-        TokenSeed { name: name.into(), scopes: ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(), rate_limit_per_minute }
+        TokenSeed { name: name.into(), scopes: ScopeSet::all(), rate_limit_per_minute }
     }
 }
 
@@ -197,7 +199,7 @@ pub fn seed_tenant(conn: &mut Connection, seed: &TenantSeed, fixture: &Fixture, 
     }
     let mut issued = Vec::new();
     for t in &seed.tokens {
-        issued.push(tokens::issue(&tx, tenant_id, &t.name, &t.scopes, t.rate_limit_per_minute, now)?);
+        issued.push(tokens::issue(&tx, tenant_id, &t.name, t.scopes, t.rate_limit_per_minute, now)?);
     }
     tx.commit()?;
     Ok(SeededTenant { tenant_id, subdomain: seed.subdomain.clone(), tokens: issued })

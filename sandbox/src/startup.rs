@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::clock::Ts;
 use crate::db::{Db, DbPath};
+use crate::error::{Error, Result};
 use crate::seed::{self, SeededTenant, TenantSeed};
 use crate::store::messages::DeliverySimulation;
 use crate::store::templates::Fixture;
@@ -46,12 +47,12 @@ impl Default for Config {
 
 impl Config {
     /// The templates fixture as it is now (read on every sync, so edits are picked up).
-    pub fn load_fixture(&self) -> Result<Fixture, String> {
+    pub fn load_fixture(&self) -> Result<Fixture> {
         match &self.templates_fixture {
             None => Ok(Fixture::builtin()),
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                Fixture::parse(&text)
+                let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                Ok(Fixture::parse(&text)?)
             }
         }
     }
@@ -70,33 +71,36 @@ pub struct Started {
     pub primary_tenant: i64,
 }
 
+/// [`prepare`] on tokio's blocking pool.
+pub async fn prepare_blocking(config: &Config) -> Result<Started> {
+    let config = config.clone();
+    tokio::task::spawn_blocking(move || prepare(&config)).await?
+}
+
 /// Opens, migrates and seeds.
-pub fn prepare(config: &Config) -> Result<Started, String> {
-    let db = Db::open(&config.db).map_err(|e| e.to_string())?;
+pub fn prepare(config: &Config) -> Result<Started> {
+    let db = Db::open(&config.db)?;
     let fixture = config.load_fixture()?;
     let now = Ts::now();
     db.with(|conn| {
-        let first_start = seed::is_empty(conn).map_err(|e| e.to_string())?;
+        let first_start = seed::is_empty(conn)?;
         let mut seeded = Vec::new();
         if first_start {
             let mut primary = config.primary.clone();
             for token in &mut primary.tokens {
                 token.rate_limit_per_minute = config.rate_limit_per_minute;
             }
-            seeded.push(seed::seed_tenant(conn, &primary, &fixture, now).map_err(|e| e.to_string())?);
+            seeded.push(seed::seed_tenant(conn, &primary, &fixture, now)?);
         }
         let second = TenantSeed::second(config.rate_limit_per_minute);
-        if config.second_tenant && seed::tenant_id(conn, &second.subdomain).map_err(|e| e.to_string())?.is_none() {
-            seeded.push(seed::seed_tenant(conn, &second, &fixture, now).map_err(|e| e.to_string())?);
+        if config.second_tenant && seed::tenant_id(conn, &second.subdomain)?.is_none() {
+            seeded.push(seed::seed_tenant(conn, &second, &fixture, now)?);
         }
-        let primary_tenant = seed::tenant_id(conn, &config.primary.subdomain)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("the database has no tenant `{}`", config.primary.subdomain))?;
+        let primary_tenant = seed::tenant_id(conn, &config.primary.subdomain)?
+            .ok_or_else(|| Error::NoTenant(config.primary.subdomain.clone()))?;
         let mut issued: Vec<IssuedToken> = seeded.iter().flat_map(|t| t.tokens.clone()).collect();
         for spec in &config.tokens {
-            let token = tokens::issue(conn, primary_tenant, &spec.name, &spec.scopes, config.rate_limit_per_minute, now)
-                .map_err(|e| e.to_string())?;
-            issued.push(token);
+            issued.push(tokens::issue(conn, primary_tenant, &spec.name, spec.scopes, config.rate_limit_per_minute, now)?);
         }
         Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant })
     })
@@ -127,7 +131,7 @@ mod tests {
         assert_eq!(names, ["second", "ci"]);
         let principal = second.db.with(|c| tokens::authenticate(c, &token)).unwrap().unwrap();
         assert_eq!(principal.tenant_id, second.primary_tenant);
-        assert_eq!(principal.scopes.len(), tokens::ALL_SCOPES.len());
+        assert_eq!(principal.scopes, wacr_server::models::ScopeSet::all());
     }
 
     #[test]

@@ -139,6 +139,9 @@ async fn list_filters_sort_search_fields_and_pages() {
     sb.raw("GET", "/contacts?filter[email]=x", None).await.assert_error(422, "VALIDATION_ERROR");
     sb.raw("GET", "/contacts?sort=password", None).await.assert_error(422, "VALIDATION_ERROR");
     sb.raw("GET", "/contacts?filter[status_id]=1%20OR%201=1", None).await.assert_error(422, "VALIDATION_ERROR");
+    sb.raw("GET", "/contacts?filter[status_id][like]=1", None).await.assert_error(422, "VALIDATION_ERROR");
+    sb.raw("GET", "/contacts?per_page=101", None).await.assert_error(422, "VALIDATION_ERROR");
+    assert_eq!(sb.raw("GET", "/contacts?filter[status_id][in]=", None).await.json["meta"]["total"], 0, "an empty `in` matches nothing");
     // a date that is not a date is the caller's mistake: 422 with the field, never a 500
     let bad_date = sb.raw("GET", "/contacts?filter[created_at][gte]=notadate", None).await;
     bad_date.assert_error(422, "VALIDATION_ERROR");
@@ -183,6 +186,19 @@ async fn batch_create_and_delete() {
     assert_eq!(reply.json["errors"]["contacts.1.phone"][0], "This phone number already exists");
     let total = sb.client.contacts().list(Default::default()).await.unwrap().meta.total;
     assert_eq!(total, 3, "the failed batch was rolled back");
+    // the item rules of the spec answer the whole request, keyed by item
+    let mut bad = item("+15550200044");
+    bad["email"] = json!("not-an-email");
+    bad["type"] = json!("vip");
+    bad.as_object_mut().unwrap().remove("firstname");
+    let reply = sb.raw("POST", "/contacts/batch", Some(json!({"contacts": [item("+15550200045"), bad, 42]}))).await;
+    reply.assert_error(422, "VALIDATION_ERROR");
+    let errors = &reply.json["errors"];
+    assert_eq!(errors["contacts.1.firstname"][0], "First name is required");
+    assert_eq!(errors["contacts.1.type"][0], "Type must be either lead, customer, or guest");
+    assert_eq!(errors["contacts.1.email"][0], "The contacts.1.email field must be a valid email address.");
+    assert!(errors.get("contacts.2").is_some(), "{errors}");
+    assert_eq!(sb.client.contacts().list(Default::default()).await.unwrap().meta.total, 3, "nothing was created");
 
     let ids: Vec<i64> = sb.client.contacts().list(Default::default()).await.unwrap().items.iter().map(|c| c.id).collect();
     let reply = sb.raw("DELETE", "/contacts/batch", Some(json!({"ids": [ids[0], ids[1], 999_999]}))).await;

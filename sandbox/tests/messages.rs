@@ -185,6 +185,10 @@ async fn interactive() {
     assert_eq!(reply.json["errors"]["sections"][0], "Row IDs must be unique across all sections.");
     let no_buttons = json!({"phone": "+15550400060", "type": "button", "body_text": "x"});
     sb.raw("POST", "/messages/interactive", Some(no_buttons)).await.assert_error(422, "VALIDATION_ERROR");
+    let same_ids = json!({"phone": "+15550400060", "type": "button", "body_text": "x", "buttons": [{"id": "a", "title": "A"}, {"id": "a", "title": "B"}]});
+    let reply = sb.raw("POST", "/messages/interactive", Some(same_ids)).await;
+    reply.assert_error(422, "VALIDATION_ERROR");
+    assert!(reply.json["errors"].get("buttons").is_some(), "{}", reply.json);
     let opted = sb.contact("+15550400061").await["id"].as_i64().unwrap();
     sb.sql(&format!("UPDATE contacts SET is_opted_out = 1 WHERE id = {opted}"));
     let to_opted = json!({"phone": "+15550400061", "type": "button", "body_text": "x", "buttons": [{"id": "a", "title": "A"}]});

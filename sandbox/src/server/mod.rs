@@ -18,12 +18,13 @@ use tokio::task::JoinHandle;
 use wacr_server::axum::extract::Request;
 use wacr_server::axum::middleware::{self, Next};
 use wacr_server::axum::response::Response;
-use wacr_server::models::{Scope, ScopeSet, WireEnum};
+use wacr_server::models::{Scope, WireEnum};
 use wacr_server::{ApiError, Authenticator, FixedWindow, Principal, RateLimiter};
 use wacr_runtime::server::Decision;
 
 use crate::clock::Ts;
 use crate::db::Db;
+use crate::error::Error;
 use crate::startup::{Config, Started};
 use crate::store::messages::DeliverySimulation;
 use crate::store::tokens::{self, IssuedToken};
@@ -69,9 +70,8 @@ impl Authenticator<Scope> for Sandbox {
                 return None;
             }
         };
-        let scopes = ScopeSet::parse(&principal.scopes.join(" ")).unwrap_or_default();
         let per_minute = u32::try_from(principal.rate_limit_per_minute).unwrap_or(u32::MAX);
-        Some(Principal::new(principal.tenant_id, principal.token_id.to_string(), scopes).with_rate_limit(per_minute))
+        Some(Principal::new(principal.tenant_id, principal.token_id.to_string(), principal.scopes).with_rate_limit(per_minute))
     }
 }
 
@@ -166,18 +166,16 @@ async fn terminate() {
 }
 
 /// Prepares the database (see `startup::prepare`) and serves it on `config.bind`.
-pub async fn spawn(config: Config) -> Result<Running, String> {
-    let prepared = {
-        let config = config.clone();
-        tokio::task::spawn_blocking(move || crate::startup::prepare(&config)).await.map_err(|e| e.to_string())??
-    };
+pub async fn spawn(config: Config) -> crate::Result<Running> {
+    let prepared = crate::startup::prepare_blocking(&config).await?;
     serve(prepared, config).await
 }
 
 /// Serves a prepared database.
-pub async fn serve(started: Started, config: Config) -> Result<Running, String> {
-    let listener = TcpListener::bind(config.bind).await.map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
+    let bind = |source| Error::Bind { addr: config.bind, source };
+    let listener = TcpListener::bind(config.bind).await.map_err(bind)?;
+    let addr = listener.local_addr().map_err(bind)?;
     let db = started.db.clone();
     let app = router(Sandbox::new(db.clone(), config));
     let (tx, rx) = oneshot::channel::<()>();

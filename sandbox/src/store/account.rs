@@ -2,109 +2,27 @@
 //! each plan-limited feature computed from the stored data, and the plan's limits and flags.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use wacr_server::models::{Account, AccountSubscription, PlanFeatures, PlanLimitEntry, PlanLimitSet, PlanLimits, Usage, UsageEntry};
 
 use super::{Ctx, Error, Result};
 use crate::clock::Ts;
 
-/// The account record (Account).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Account {
-    pub id: i64,
-    pub name: String,
-    pub subdomain: String,
-    pub status: String,
-    pub created_at: Ts,
-    pub subscription: Subscription,
+/// One feature's usage against its limit: `remaining` and `percentage_used` are null and 0
+/// when the limit is -1 or not configured; otherwise `remaining` stops at 0 and the share at 100.
+pub fn usage_entry(current: i64, limit: Option<i64>) -> UsageEntry {
+    let counted = limit.filter(|l| *l >= 0);
+    let percentage_used = match counted {
+        Some(0) => 100.0,
+        Some(l) => ((current as f64 / l as f64) * 10_000.0).round().min(10_000.0) / 100.0,
+        None => 0.0,
+    };
+    UsageEntry { current, limit, remaining: counted.map(|l| (l - current).max(0)), percentage_used, is_unlimited: limit == Some(-1) }
 }
 
-/// The current subscription (AccountSubscription).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Subscription {
-    pub plan_name: String,
-    pub plan_id: Option<i64>,
-    pub status: Option<String>,
-    pub expires_at: Option<Ts>,
-}
-
-/// Usage of each limited feature (Usage).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Usage {
-    pub contacts: UsageEntry,
-    pub conversations: UsageEntry,
-    pub campaigns: UsageEntry,
-    pub staff: UsageEntry,
-}
-
-/// One feature's usage against its limit (UsageEntry).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct UsageEntry {
-    pub current: i64,
-    pub limit: Option<i64>,
-    pub remaining: Option<i64>,
-    pub percentage_used: f64,
-    pub is_unlimited: bool,
-}
-
-impl UsageEntry {
-    /// `remaining` and `percentage_used` are null and 0 when the limit is -1 or not configured;
-    /// otherwise `remaining` stops at 0 and the share at 100.
-    pub fn new(current: i64, limit: Option<i64>) -> UsageEntry {
-        let counted = limit.filter(|l| *l >= 0);
-        let percentage_used = match counted {
-            Some(0) => 100.0,
-            Some(l) => ((current as f64 / l as f64) * 10_000.0).round().min(10_000.0) / 100.0,
-            None => 0.0,
-        };
-        UsageEntry {
-            current,
-            limit,
-            remaining: counted.map(|l| (l - current).max(0)),
-            percentage_used,
-            is_unlimited: limit == Some(-1),
-        }
-    }
-}
-
-/// The plan's limits and flags (PlanLimits).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PlanLimits {
-    pub limits: PlanLimitSet,
-    pub features: PlanFeatures,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PlanLimitSet {
-    pub contacts: PlanLimitEntry,
-    pub conversations: PlanLimitEntry,
-    pub campaigns: PlanLimitEntry,
-    pub staff: PlanLimitEntry,
-    pub api_calls_per_minute: PlanLimitEntry,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PlanLimitEntry {
-    pub limit: i64,
-    pub feature_name: String,
-    pub is_unlimited: bool,
-}
-
-impl PlanLimitEntry {
-    /// A limit that is not configured is not enforced, so it reads as unlimited (-1).
-    fn new(limit: Option<i64>, feature_name: &str) -> PlanLimitEntry {
-        let limit = limit.unwrap_or(-1);
-        PlanLimitEntry { limit, feature_name: feature_name.into(), is_unlimited: limit == -1 }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct PlanFeatures {
-    pub whatsapp_templates: bool,
-    pub bulk_messaging: bool,
-    pub chatbot: bool,
-    pub advanced_analytics: bool,
-    pub api_access: bool,
-    pub custom_branding: bool,
+/// A plan limit; one that is not configured is not enforced, so it reads as unlimited (-1).
+fn limit_entry(limit: Option<i64>, feature_name: &str) -> PlanLimitEntry {
+    let limit = limit.unwrap_or(-1);
+    PlanLimitEntry { limit, feature_name: feature_name.into(), is_unlimited: limit == -1 }
 }
 
 /// The tenant's plan as stored.
@@ -155,20 +73,20 @@ pub fn get(conn: &Connection, ctx: &Ctx) -> Result<Account> {
             let company: Option<String> = r.get(1)?;
             let sub_status: Option<String> = r.get(7)?;
             let subscription = match sub_status {
-                Some(status) => Subscription {
+                Some(status) => AccountSubscription {
                     plan_name: r.get(6)?,
                     plan_id: r.get(5)?,
                     status: Some(status),
-                    expires_at: r.get::<_, Option<i64>>(8)?.map(Ts),
+                    expires_at: r.get::<_, Option<i64>>(8)?.map(|t| Ts(t).iso()),
                 },
-                None => Subscription { plan_name: "Free".into(), plan_id: None, status: None, expires_at: None },
+                None => AccountSubscription { plan_name: "Free".into(), plan_id: None, status: None, expires_at: None },
             };
             Ok(Account {
                 id: r.get(0)?,
                 name: company.filter(|c| !c.is_empty()).unwrap_or_else(|| subdomain.clone()),
                 subdomain,
                 status: r.get(3)?,
-                created_at: Ts(r.get(4)?),
+                created_at: Ts(r.get(4)?).iso(),
                 subscription,
             })
         },
@@ -185,10 +103,10 @@ pub fn usage(conn: &Connection, ctx: &Ctx) -> Result<Usage> {
     let campaigns = count("SELECT active_campaigns FROM tenants WHERE id = ?1")?;
     let staff = count("SELECT COUNT(*) FROM users WHERE tenant_id = ?1")?;
     Ok(Usage {
-        contacts: UsageEntry::new(contacts, plan.contacts),
-        conversations: UsageEntry::new(conversations_this_month(conn, ctx)?, plan.conversations),
-        campaigns: UsageEntry::new(campaigns, plan.campaigns),
-        staff: UsageEntry::new(staff, plan.staff),
+        contacts: usage_entry(contacts, plan.contacts),
+        conversations: usage_entry(conversations_this_month(conn, ctx)?, plan.conversations),
+        campaigns: usage_entry(campaigns, plan.campaigns),
+        staff: usage_entry(staff, plan.staff),
     })
 }
 
@@ -197,11 +115,11 @@ pub fn limits(conn: &Connection, ctx: &Ctx, token_rate_limit_per_minute: i64) ->
     let plan = plan(conn, ctx)?;
     Ok(PlanLimits {
         limits: PlanLimitSet {
-            contacts: PlanLimitEntry::new(plan.contacts, "Total Contacts"),
-            conversations: PlanLimitEntry::new(plan.conversations, "Conversations per Month"),
-            campaigns: PlanLimitEntry::new(plan.campaigns, "Active Campaigns"),
-            staff: PlanLimitEntry::new(plan.staff, "Team Members"),
-            api_calls_per_minute: PlanLimitEntry::new(Some(token_rate_limit_per_minute), "API Calls per Minute"),
+            contacts: limit_entry(plan.contacts, "Total Contacts"),
+            conversations: limit_entry(plan.conversations, "Conversations per Month"),
+            campaigns: limit_entry(plan.campaigns, "Active Campaigns"),
+            staff: limit_entry(plan.staff, "Team Members"),
+            api_calls_per_minute: limit_entry(Some(token_rate_limit_per_minute), "API Calls per Minute"),
         },
         features: PlanFeatures { api_access: true, ..plan.features },
     })
@@ -239,7 +157,7 @@ mod tests {
         assert!(account.subscription.expires_at.is_some());
         let second = get(&f.conn, &f.other_ctx()).unwrap();
         assert_eq!(second.name, "second", "no company name: the subdomain");
-        assert_eq!(second.subscription, Subscription { plan_name: "Free".into(), plan_id: None, status: None, expires_at: None });
+        assert_eq!(second.subscription, AccountSubscription { plan_name: "Free".into(), plan_id: None, status: None, expires_at: None });
         let ghost = Ctx { tenant_id: 999, now: f.now };
         assert_eq!(get(&f.conn, &ghost), Err(Error::not_found("account")));
         assert_eq!(usage(&f.conn, &ghost), Err(Error::not_found("tenant")));
@@ -272,9 +190,9 @@ mod tests {
 
     #[test]
     fn percentages_round_to_two_decimals() {
-        assert_eq!(UsageEntry::new(1, Some(3)).percentage_used, 33.33);
-        assert_eq!(UsageEntry::new(5, Some(3)).percentage_used, 100.0);
-        assert_eq!(UsageEntry::new(5, Some(3)).remaining, Some(0));
-        assert_eq!(UsageEntry::new(0, Some(0)).percentage_used, 100.0);
+        assert_eq!(usage_entry(1, Some(3)).percentage_used, 33.33);
+        assert_eq!(usage_entry(5, Some(3)).percentage_used, 100.0);
+        assert_eq!(usage_entry(5, Some(3)).remaining, Some(0));
+        assert_eq!(usage_entry(0, Some(0)).percentage_used, 100.0);
     }
 }

@@ -2,48 +2,11 @@
 //! mobile number (digits); never sent to the contact. A chat exists once a message was sent.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use wacr_server::models::{AddCommentBody, Comment, CommentAdded};
 
 use super::delivery::{store_media, url_file_name};
 use super::{Ctx, Error, Result, phone_key};
 use crate::clock::Ts;
-
-/// A note (Comment).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Comment {
-    pub id: i64,
-    pub message: String,
-    #[serde(rename = "type")]
-    pub comment_type: String,
-    pub status_message: String,
-    pub url: Option<String>,
-    pub message_id: Option<String>,
-    pub ref_message_id: Option<String>,
-    pub created_at: Ts,
-}
-
-/// Add Comment's body.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewComment {
-    pub comment: String,
-    pub status_message: Option<String>,
-    pub media_url: Option<String>,
-    pub message_id: Option<String>,
-    pub ref_message_id: Option<String>,
-}
-
-/// Add Comment's result (CommentAdded, flat in the response).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CommentAdded {
-    pub tenant_id: i64,
-    pub interaction_id: i64,
-    pub sender_id: String,
-    pub status_message: String,
-    pub url: Option<String>,
-    pub message_id: Option<String>,
-    pub ref_message_id: Option<String>,
-    pub chat_message_id: i64,
-}
 
 fn chat_id(conn: &Connection, ctx: &Ctx, mobile: &str) -> Result<i64> {
     conn.query_row("SELECT id FROM chats WHERE tenant_id = ?1 AND mobile = ?2", params![ctx.tenant_id, phone_key(mobile)], |r| r.get(0))
@@ -63,12 +26,12 @@ pub fn list(conn: &Connection, ctx: &Ctx, mobile: &str) -> Result<Vec<Comment>> 
             Ok(Comment {
                 id: r.get(0)?,
                 message: r.get(1)?,
-                comment_type: r.get(2)?,
-                status_message: r.get(3)?,
+                r#type: r.get(2)?,
+                status_message: Some(r.get(3)?),
                 url: r.get(4)?,
                 message_id: r.get(5)?,
                 ref_message_id: r.get(6)?,
-                created_at: Ts(r.get(7)?),
+                created_at: Some(Ts(r.get(7)?).iso()),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -77,7 +40,7 @@ pub fn list(conn: &Connection, ctx: &Ctx, mobile: &str) -> Result<Vec<Comment>> 
 
 /// Add Comment: the tenant's WhatsApp number is the sender; a media URL is "downloaded" (the
 /// sandbox records its file name) and the note takes the media's type.
-pub fn add(conn: &Connection, ctx: &Ctx, mobile: &str, new: &NewComment) -> Result<CommentAdded> {
+pub fn add(conn: &Connection, ctx: &Ctx, mobile: &str, new: &AddCommentBody) -> Result<CommentAdded> {
     let chat = chat_id(conn, ctx, mobile)?;
     let sender: String = conn.query_row("SELECT whatsapp_phone FROM tenants WHERE id = ?1", [ctx.tenant_id], |r| r.get(0))?;
     let status_message = new.status_message.clone().unwrap_or_else(|| "Internal comment".into());
@@ -120,8 +83,10 @@ fn media_kind(file_name: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use wacr_server::models::SendTextMessageBody;
+
     use super::*;
-    use crate::store::messages::{self, TextSend};
+    use crate::store::messages;
     use crate::store::testing::Fixture;
 
     #[test]
@@ -129,26 +94,26 @@ mod tests {
         let mut f = Fixture::new();
         let ctx = f.ctx();
         assert_eq!(list(&f.conn, &ctx, "15550005001"), Err(Error::not_found("chat conversation")));
-        let text = TextSend { phone: "+1 555 000 5001".into(), message: "hi".into(), contact_id: None };
+        let text = SendTextMessageBody::new("+1 555 000 5001".into(), "hi".into());
         let sent = messages::send_text(&mut f.conn, &ctx, &text).unwrap();
         assert!(list(&f.conn, &ctx, "15550005001").unwrap().is_empty(), "messages are not notes");
-        let first = add(&f.conn, &ctx, "15550005001", &NewComment { comment: "<b>first</b>".into(), ..NewComment::default() }).unwrap();
+        let first = add(&f.conn, &ctx, "15550005001", &AddCommentBody::new("<b>first</b>".into())).unwrap();
         assert_eq!((first.interaction_id, first.status_message.as_str()), (sent.chat_id, "Internal comment"));
         assert_eq!(first.sender_id, "15550001111");
         f.advance(1);
         let ctx = f.ctx();
-        let media = NewComment {
-            comment: "invoice".into(),
+        let media = AddCommentBody {
             media_url: Some("https://files.example.com/docs/invoice.pdf?sig=1".into()),
             message_id: Some("wamid.X".into()),
             ref_message_id: Some("wamid.Y".into()),
             status_message: Some("Billing".into()),
+            ..AddCommentBody::new("invoice".into())
         };
         let second = add(&f.conn, &ctx, "+15550005001", &media).unwrap();
         assert!(second.url.as_deref().unwrap().ends_with("invoice.pdf"));
         let notes = list(&f.conn, &ctx, "15550005001").unwrap();
         assert_eq!(notes.iter().map(|n| n.id).collect::<Vec<_>>(), [second.chat_message_id, first.chat_message_id]);
-        assert_eq!((notes[0].comment_type.as_str(), notes[0].message_id.as_deref()), ("document", Some("wamid.X")));
+        assert_eq!((notes[0].r#type.as_str(), notes[0].message_id.as_deref()), ("document", Some("wamid.X")));
         assert_eq!(list(&f.conn, &f.other_ctx(), "15550005001"), Err(Error::not_found("chat conversation")));
     }
 }

@@ -10,7 +10,9 @@
 use rusqlite::{Connection, params};
 
 use super::account::{self, chat_active_this_month, conversations_this_month};
-use super::contacts::{self, Contact, NewContact};
+use wacr_server::models::{Contact, ContactType, CreateContactBody};
+
+use super::contacts;
 use super::{Ctx, Error, Result, phone_key, random_hex};
 use crate::clock::Ts;
 
@@ -99,23 +101,22 @@ fn auto_create(conn: &Connection, ctx: &Ctx, recipient: &Recipient) -> Result<Co
     let auto = &recipient.auto;
     let digits = phone_key(&recipient.phone);
     // an email another contact already has is left off rather than failing the send
-    let email = auto.email.clone().filter(|e| {
-        !conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM contacts WHERE tenant_id = ?1 AND email = ?2)", params![ctx.tenant_id, e], |r| r.get(0))
-            .unwrap_or(true)
-    });
-    let new = NewContact {
-        firstname: auto.firstname.clone().unwrap_or_else(|| digits.clone()),
-        lastname: auto.lastname.clone().unwrap_or_default(),
-        phone: recipient.phone.trim().to_owned(),
-        contact_type: "lead".into(),
-        source_id,
-        status_id,
+    let email = match &auto.email {
+        Some(email) => {
+            let sql = "SELECT EXISTS (SELECT 1 FROM contacts WHERE tenant_id = ?1 AND email = ?2)";
+            let taken: bool = conn.query_row(sql, params![ctx.tenant_id, email], |r| r.get(0))?;
+            (!taken).then(|| email.clone())
+        }
+        None => None,
+    };
+    let firstname = auto.firstname.clone().unwrap_or_else(|| digits.clone());
+    let lastname = auto.lastname.clone().unwrap_or_default();
+    let new = CreateContactBody {
         email,
         country_id: auto.country_id,
         assigned_id: Some(auto.assigned_id.unwrap_or(default_assigned)),
         groups: Some(auto.groups.clone()),
-        ..NewContact::default()
+        ..CreateContactBody::new(firstname, lastname, recipient.phone.trim().to_owned(), ContactType::Lead, source_id, status_id)
     };
     let id = contacts::insert(conn, ctx, &new)?;
     contacts::find(conn, ctx, id)?.ok_or_else(|| Error::Internal("auto-created contact vanished".into()))

@@ -1,6 +1,8 @@
 //! The sandbox's business logic: plain functions over a connection and a `Ctx` (tenant and
-//! time), one module per resource group of the spec. Every query filters on the tenant, so
-//! another tenant's record is simply not found. The HTTP layer maps `Error` to the spec's codes.
+//! time), one module per resource group of the spec, taking the generated bodies and queries
+//! (already checked against the spec's rules by the generated glue) and returning the generated
+//! models. Every query filters on the tenant, so another tenant's record is simply not found.
+//! The HTTP layer maps `Error` to the spec's codes.
 
 pub mod account;
 pub mod auth;
@@ -9,20 +11,19 @@ pub mod contacts;
 mod counts;
 pub mod groups;
 pub mod messages;
-pub mod query;
-pub mod sources;
-pub mod statuses;
+pub mod named;
+mod query;
 pub mod templates;
 pub mod tokens;
 
 pub mod delivery;
-mod validate;
 
 use std::collections::BTreeMap;
 
-use crate::clock::Ts;
+use wacr_runtime::server::Field;
+use wacr_server::message;
 
-pub use query::{Filter, FilterOp, ListParams, Page, SortKey};
+use crate::clock::Ts;
 
 /// Who is asking and when: every store function works inside one tenant at one instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,34 +45,47 @@ impl Ctx {
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
 /// A failure, one variant per error code of `api.yaml` the store can produce.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Error {
     /// 422 VALIDATION_ERROR with the messages of each field.
+    #[error("VALIDATION_ERROR: {0:?}")]
     Validation(FieldErrors),
     /// 404 NOT_FOUND: `what` names the missing record (`contact`, `template`, ...) and `field`
     /// the body field that named it, when one did.
+    #[error("NOT_FOUND: {} not found", capitalise(what))]
     NotFound { what: &'static str, field: Option<&'static str> },
     /// 403 FEATURE_LIMIT_EXCEEDED.
+    #[error("FEATURE_LIMIT_EXCEEDED: {feature} at {current} of {maximum}")]
     FeatureLimit { feature: &'static str, current: i64, maximum: i64 },
     /// 403 FEATURE_NOT_AVAILABLE.
+    #[error("FEATURE_NOT_AVAILABLE: {feature}")]
     FeatureNotAvailable { feature: &'static str },
     /// 403 CONTACT_OPTED_OUT.
+    #[error("CONTACT_OPTED_OUT")]
     ContactOptedOut,
     /// 422 WHATSAPP_NOT_CONFIGURED.
+    #[error("WHATSAPP_NOT_CONFIGURED")]
     WhatsappNotConfigured,
     /// 422 OTP_NOT_FOUND.
+    #[error("OTP_NOT_FOUND")]
     OtpNotFound,
     /// 422 OTP_EXPIRED.
+    #[error("OTP_EXPIRED")]
     OtpExpired,
     /// 422 INVALID_CODE.
+    #[error("INVALID_CODE: {attempts_remaining} attempts remaining")]
     InvalidCode { attempts_remaining: i64 },
     /// 422 MAX_ATTEMPTS_EXCEEDED.
+    #[error("MAX_ATTEMPTS_EXCEEDED")]
     MaxAttemptsExceeded,
     /// 429 RATE_LIMIT_EXCEEDED (an OTP resend or verify limit).
+    #[error("RATE_LIMIT_EXCEEDED: retry after {retry_after} s")]
     RateLimited { retry_after: i64 },
     /// 500 MESSAGE_SEND_FAILED (the simulated WhatsApp Cloud API refused the send).
+    #[error("MESSAGE_SEND_FAILED: {0}")]
     SendFailed(String),
     /// 500 INTERNAL_ERROR.
+    #[error("INTERNAL_ERROR: {0}")]
     Internal(String),
 }
 
@@ -141,18 +155,6 @@ impl Error {
     }
 }
 
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Validation(errors) => write!(f, "{}: {errors:?}", self.code()),
-            Error::Internal(detail) | Error::SendFailed(detail) => write!(f, "{}: {detail}", self.code()),
-            _ => write!(f, "{}: {}", self.code(), self.message()),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         Error::Internal(format!("database: {e}"))
@@ -177,19 +179,32 @@ fn capitalise(word: &str) -> String {
 }
 
 /// Maps a UNIQUE violation on `columns` (as SQLite names them, `contacts.tenant_id,
-/// contacts.phone_key`) to a 422 on `field`; any other error passes through. The pre-checks
-/// catch duplicates first; this is what makes concurrent duplicates a 422 and never a 500.
-pub(crate) fn unique_violation(e: rusqlite::Error, rules: &[(&str, &str, &str)]) -> Error {
+/// contacts.phone_key`) to a 422 on their field with the spec's `unique` message from `rules`;
+/// any other error passes through. The pre-checks catch duplicates first; this is what makes
+/// concurrent duplicates a 422 and never a 500.
+pub(crate) fn unique_violation(e: rusqlite::Error, rules: &[Field], columns: &[(&str, &str)]) -> Error {
     if let rusqlite::Error::SqliteFailure(code, Some(text)) = &e
         && code.code == rusqlite::ErrorCode::ConstraintViolation
     {
-        for (columns, field, message) in rules {
+        for (columns, field) in columns {
             if text.contains(columns) {
-                return Error::field(*field, *message);
+                return Error::field(*field, message(rules, field, "unique"));
             }
         }
     }
     e.into()
+}
+
+/// A JSON column's value (`contacts.group_id`); malformed JSON is a failure of the column,
+/// never a default.
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    json_text(index, &text)
+}
+
+/// The JSON text of column `index`, decoded.
+pub(crate) fn json_text<T: serde::de::DeserializeOwned>(index: usize, text: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 /// The digits of a phone number, the key every phone lookup uses (`+91 99999-99999` and

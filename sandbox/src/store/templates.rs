@@ -6,79 +6,21 @@
 use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::query::{ColType, FilterOp, FilterSpec, ListSpec, fetch_page};
-use super::{Ctx, Error, ListParams, Page, Result};
+use rusqlite::types::Value as SqlValue;
+use wacr_server::models::{
+    AuthTemplate, ListAuthTemplatesQuery, ListAuthTemplatesSortField, ListTemplatesQuery, ListTemplatesSortField, Open, Page, Template,
+    TemplateSyncResult,
+};
+
+use super::query::ListSql;
+use super::{Ctx, Error, Result, json_text};
 use crate::clock::Ts;
 
 /// The fixture shipped with the sandbox (`fixtures/whatsapp_templates.json`).
 pub const BUILTIN_FIXTURE: &str = include_str!("../../fixtures/whatsapp_templates.json");
-
-/// A template as stored (TemplateResource).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Template {
-    pub id: i64,
-    pub template_id: String,
-    pub template_name: String,
-    pub name: String,
-    pub language: String,
-    pub category: String,
-    pub status: String,
-    pub header_data_format: String,
-    pub header_data_text: String,
-    pub header_params_count: i64,
-    pub header_file_url: Option<String>,
-    pub header_variable_value: Option<String>,
-    pub body_data: String,
-    pub body_params_count: i64,
-    pub body_variable_value: Option<String>,
-    pub footer_data: Option<String>,
-    pub footer_params_count: i64,
-    pub buttons_data: Option<String>,
-    pub message_send_ttl_seconds: Option<i64>,
-    pub add_security_recommendation: bool,
-    pub code_expiration_minutes: Option<i64>,
-    pub otp_button_config: Option<Value>,
-    pub components: Vec<Value>,
-    pub created_at: Ts,
-    pub updated_at: Ts,
-}
-
-impl Template {
-    /// The template's buttons (the BUTTONS component), in order.
-    pub fn buttons(&self) -> Vec<Value> {
-        self.buttons_data
-            .as_deref()
-            .and_then(|text| serde_json::from_str::<Vec<Value>>(text).ok())
-            .unwrap_or_default()
-    }
-}
-
-/// An APPROVED AUTHENTICATION template (AuthTemplateListItem).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct AuthTemplate {
-    pub id: i64,
-    pub template_name: String,
-    pub language: String,
-    pub body_text: String,
-    pub body_params_count: i64,
-    pub header_format: String,
-    pub header_text: Option<String>,
-    pub footer_text: Option<String>,
-    pub status: String,
-    pub created_at: Ts,
-}
-
-/// Counts of a sync (TemplateSyncResult).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct SyncResult {
-    pub synced: i64,
-    pub created: i64,
-    pub updated: i64,
-    pub deleted: i64,
-}
 
 /// What the WhatsApp Business Account returns: `{"data": [template, ...]}`.
 #[derive(Clone, Debug, Deserialize)]
@@ -88,8 +30,8 @@ pub struct Fixture {
 
 impl Fixture {
     /// Parses fixture JSON.
-    pub fn parse(json: &str) -> Result<Fixture, String> {
-        serde_json::from_str(json).map_err(|e| format!("templates fixture: {e}"))
+    pub fn parse(json: &str) -> serde_json::Result<Fixture> {
+        serde_json::from_str(json)
     }
 
     /// The built-in fixture.
@@ -112,24 +54,21 @@ pub struct MetaTemplate {
     pub components: Vec<Value>,
 }
 
-const LIST: ListSpec = ListSpec {
-    sort: &[("template_name", "t.template_name"), ("created_at", "t.created_at"), ("updated_at", "t.updated_at")],
-    default_sort: None,
-    search: &["t.template_name", "t.category"],
-    filters: &[],
-    id_column: "t.id",
-};
+fn sort_column(field: ListTemplatesSortField) -> &'static str {
+    match field {
+        ListTemplatesSortField::TemplateName => "t.template_name",
+        ListTemplatesSortField::CreatedAt => "t.created_at",
+        ListTemplatesSortField::UpdatedAt => "t.updated_at",
+    }
+}
 
-const AUTH_LIST: ListSpec = ListSpec {
-    sort: &[("template_name", "t.template_name"), ("created_at", "t.created_at"), ("language", "t.language")],
-    default_sort: None,
-    search: &["t.template_name", "t.body_data"],
-    filters: &[
-        FilterSpec { field: "language", column: "t.language", ty: ColType::Text, ops: &[FilterOp::Eq] },
-        FilterSpec { field: "template_name", column: "t.template_name", ty: ColType::Text, ops: &[FilterOp::Eq] },
-    ],
-    id_column: "t.id",
-};
+fn auth_sort_column(field: ListAuthTemplatesSortField) -> &'static str {
+    match field {
+        ListAuthTemplatesSortField::TemplateName => "t.template_name",
+        ListAuthTemplatesSortField::CreatedAt => "t.created_at",
+        ListAuthTemplatesSortField::Language => "t.language",
+    }
+}
 
 const COLUMNS: &str = "t.id, t.template_id, t.template_name, t.language, t.category, t.status, t.header_format, \
     t.header_text, t.header_params_count, t.header_file_url, t.header_variable_value, t.body_data, t.body_params_count, \
@@ -146,9 +85,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Template> {
         template_name: name.clone(),
         name,
         language: row.get(3)?,
-        category: row.get(4)?,
-        status: row.get(5)?,
-        header_data_format: row.get(6)?,
+        category: Open::from_wire(&row.get::<_, String>(4)?),
+        status: Open::from_wire(&row.get::<_, String>(5)?),
+        header_data_format: Open::from_wire(&row.get::<_, String>(6)?),
         header_data_text: row.get(7)?,
         header_params_count: row.get(8)?,
         header_file_url: row.get(9)?,
@@ -162,10 +101,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Template> {
         message_send_ttl_seconds: row.get(17)?,
         add_security_recommendation: row.get(18)?,
         code_expiration_minutes: row.get(19)?,
-        otp_button_config: otp.and_then(|text| serde_json::from_str(&text).ok()),
-        components: serde_json::from_str(&components).unwrap_or_default(),
-        created_at: Ts(row.get(22)?),
-        updated_at: Ts(row.get(23)?),
+        otp_button_config: otp.map(|text| json_text(20, &text)).transpose()?,
+        components: json_text(21, &components)?,
+        created_at: Ts(row.get(22)?).iso(),
+        updated_at: Ts(row.get(23)?).iso(),
     })
 }
 
@@ -178,24 +117,32 @@ fn auth_from_row(row: &Row<'_>) -> rusqlite::Result<AuthTemplate> {
         body_text: row.get(3)?,
         body_params_count: row.get(4)?,
         header_text: (!header_text.is_empty()).then_some(header_text),
-        header_format: row.get(6)?,
+        header_format: Open::from_wire(&row.get::<_, String>(6)?),
         footer_text: row.get(7)?,
-        status: row.get(8)?,
-        created_at: Ts(row.get(9)?),
+        status: Open::from_wire(&row.get::<_, String>(8)?),
+        created_at: Ts(row.get(9)?).iso(),
     })
 }
 
 /// List Templates.
-pub fn list(conn: &Connection, ctx: &Ctx, params: &ListParams) -> Result<Page<Template>> {
-    fetch_page(conn, &LIST, params, "templates t", ("t.tenant_id = ?", vec![ctx.tenant_id.into()]), COLUMNS, from_row)
+pub fn list(conn: &Connection, ctx: &Ctx, q: &ListTemplatesQuery) -> Result<Page<Template>> {
+    ListSql::new("templates t", "t.tenant_id", ctx, q.page, q.per_page)
+        .search(&["t.template_name", "t.category"], q.search.as_deref())
+        .order(&q.sort, sort_column, None, "t.id")
+        .fetch(conn, COLUMNS, from_row)
 }
 
 /// List Authentication Templates: APPROVED templates of category AUTHENTICATION only.
-pub fn list_auth(conn: &Connection, ctx: &Ctx, params: &ListParams) -> Result<Page<AuthTemplate>> {
-    let base = "t.tenant_id = ? AND t.status = 'APPROVED' AND t.category = 'AUTHENTICATION'";
+pub fn list_auth(conn: &Connection, ctx: &Ctx, q: &ListAuthTemplatesQuery) -> Result<Page<AuthTemplate>> {
     let select = "t.id, t.template_name, t.language, t.body_data, t.body_params_count, t.header_text, t.header_format, \
         t.footer_data, t.status, t.created_at";
-    fetch_page(conn, &AUTH_LIST, params, "templates t", (base, vec![ctx.tenant_id.into()]), select, auth_from_row)
+    ListSql::new("templates t", "t.tenant_id", ctx, q.page, q.per_page)
+        .condition("t.status = 'APPROVED' AND t.category = 'AUTHENTICATION'")
+        .search(&["t.template_name", "t.body_data"], q.search.as_deref())
+        .filter("t.language", &q.filters.language, SqlValue::from)
+        .filter("t.template_name", &q.filters.template_name, SqlValue::from)
+        .order(&q.sort, auth_sort_column, None, "t.id")
+        .fetch(conn, select, auth_from_row)
 }
 
 /// Get Template, by Meta's template id.
@@ -217,7 +164,7 @@ pub(crate) fn by_name(conn: &Connection, ctx: &Ctx, name: &str, language: &str) 
 
 /// Sync Templates from WhatsApp: needs the account's WhatsApp setup (business account id and
 /// access), then creates, updates and removes local templates to match the fixture.
-pub fn sync(conn: &mut Connection, ctx: &Ctx, fixture: &Fixture) -> Result<SyncResult> {
+pub fn sync(conn: &mut Connection, ctx: &Ctx, fixture: &Fixture) -> Result<TemplateSyncResult> {
     let (configured, waba): (bool, Option<String>) = conn.query_row(
         "SELECT whatsapp_configured, wm_business_account_id FROM tenants WHERE id = ?1",
         [ctx.tenant_id],
@@ -233,8 +180,8 @@ pub fn sync(conn: &mut Connection, ctx: &Ctx, fixture: &Fixture) -> Result<SyncR
 }
 
 /// Makes the tenant's templates match the fixture (no configuration check: seeding uses it).
-pub(crate) fn apply(conn: &Connection, ctx: &Ctx, fixture: &Fixture) -> Result<SyncResult> {
-    let mut result = SyncResult { synced: fixture.data.len() as i64, ..SyncResult::default() };
+pub(crate) fn apply(conn: &Connection, ctx: &Ctx, fixture: &Fixture) -> Result<TemplateSyncResult> {
+    let mut result = TemplateSyncResult { synced: fixture.data.len() as i64, created: 0, updated: 0, deleted: 0 };
     let mut seen = BTreeSet::new();
     for meta in &fixture.data {
         seen.insert(meta.id.clone());
@@ -419,16 +366,22 @@ fn update(conn: &Connection, ctx: &Ctx, id: i64, meta: &MetaTemplate, d: &Derive
 
 #[cfg(test)]
 mod tests {
+    use wacr_server::models::{FilterCond, ListAuthTemplatesFilters, TemplateCategory, TemplateStatus};
+
     use super::*;
     use crate::store::testing::Fixture as TestDb;
+
+    fn all() -> ListTemplatesQuery {
+        ListTemplatesQuery { per_page: Some(100), ..ListTemplatesQuery::default() }
+    }
 
     #[test]
     fn builtin_fixture_is_seeded() {
         let f = TestDb::new();
-        let page = list(&f.conn, &f.ctx(), &ListParams { per_page: 100, ..ListParams::default() }).unwrap();
-        assert_eq!(page.total as usize, super::Fixture::builtin().data.len());
+        let page = list(&f.conn, &f.ctx(), &all()).unwrap();
+        assert_eq!(page.meta.total as usize, super::Fixture::builtin().data.len());
         let otp = page.items.iter().find(|t| t.template_name == "otp_verification").unwrap();
-        assert_eq!((otp.category.as_str(), otp.status.as_str(), otp.body_params_count), ("AUTHENTICATION", "APPROVED", 2));
+        assert_eq!((otp.category.known(), otp.status.known(), otp.body_params_count), (Some(TemplateCategory::Authentication), Some(TemplateStatus::Approved), 2));
         assert!(otp.otp_button_config.is_some());
         assert_eq!(get(&f.conn, &f.ctx(), &otp.template_id).unwrap().id, otp.id);
         assert_eq!(get(&f.conn, &f.other_ctx(), &otp.template_id).map(|_| ()), Err(Error::not_found("template")));
@@ -437,17 +390,16 @@ mod tests {
     #[test]
     fn auth_list_only_has_approved_authentication_templates() {
         let f = TestDb::new();
-        let page = list_auth(&f.conn, &f.ctx(), &ListParams { per_page: 100, ..ListParams::default() }).unwrap();
+        let auth = |filters| ListAuthTemplatesQuery { per_page: Some(100), filters, ..ListAuthTemplatesQuery::default() };
+        let page = list_auth(&f.conn, &f.ctx(), &auth(ListAuthTemplatesFilters::default())).unwrap();
         assert!(!page.items.is_empty());
-        assert!(page.items.iter().all(|t| t.status == "APPROVED"));
-        let all = list(&f.conn, &f.ctx(), &ListParams { per_page: 100, ..ListParams::default() }).unwrap();
-        let expected = all.items.iter().filter(|t| t.status == "APPROVED" && t.category == "AUTHENTICATION").count();
+        assert!(page.items.iter().all(|t| t.status.known() == Some(TemplateStatus::Approved)));
+        let all = list(&f.conn, &f.ctx(), &all()).unwrap();
+        let approved_auth = |t: &&Template| t.status.known() == Some(TemplateStatus::Approved) && t.category.known() == Some(TemplateCategory::Authentication);
+        let expected = all.items.iter().filter(approved_auth).count();
         assert_eq!(page.items.len(), expected);
-        let params = ListParams {
-            filters: vec![super::super::Filter::new("language", FilterOp::Eq, "es")],
-            ..ListParams::default()
-        };
-        assert!(list_auth(&f.conn, &f.ctx(), &params).unwrap().items.iter().all(|t| t.language == "es"));
+        let spanish = ListAuthTemplatesFilters { language: vec![FilterCond::Eq("es".into())], ..ListAuthTemplatesFilters::default() };
+        assert!(list_auth(&f.conn, &f.ctx(), &auth(spanish)).unwrap().items.iter().all(|t| t.language == "es"));
     }
 
     #[test]
@@ -461,7 +413,7 @@ mod tests {
         fixture.data[0].status = "REJECTED".into();
         fixture.data.push(MetaTemplate { id: "999".into(), name: "brand_new".into(), ..removed.clone() });
         let result = sync(&mut f.conn, &ctx, &fixture).unwrap();
-        assert_eq!(result, SyncResult { synced: fixture.data.len() as i64, created: 1, updated: 1, deleted: 1 });
+        assert_eq!(result, TemplateSyncResult { synced: fixture.data.len() as i64, created: 1, updated: 1, deleted: 1 });
         assert_eq!(get(&f.conn, &ctx, &removed.id).map(|_| ()), Err(Error::not_found("template")));
     }
 

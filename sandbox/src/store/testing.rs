@@ -3,8 +3,10 @@
 
 use rusqlite::Connection;
 
-use super::Ctx;
-use super::contacts::{self, Contact, NewContact};
+use super::{Ctx, Error, FieldErrors, Result};
+use wacr_server::models::{Contact, ContactType, CreateContactBody};
+
+use super::contacts;
 use crate::clock::Ts;
 use crate::db::{self, DbPath};
 use crate::seed::{self, TenantSeed};
@@ -56,23 +58,23 @@ impl Fixture {
         (q("sources"), q("statuses"))
     }
 
-    pub fn new_contact(&self, phone: &str) -> NewContact {
+    pub fn new_contact(&self, phone: &str) -> CreateContactBody {
         let (source_id, status_id) = self.source_and_status(self.tenant);
-        NewContact {
-            firstname: "Jane".into(),
-            lastname: "Doe".into(),
-            phone: phone.into(),
-            contact_type: "lead".into(),
-            source_id,
-            status_id,
-            ..NewContact::default()
-        }
+        CreateContactBody::new("Jane".into(), "Doe".into(), phone.into(), ContactType::Lead, source_id, status_id)
     }
 
     /// Creates a contact of the primary tenant.
     pub fn contact(&mut self, phone: &str) -> Contact {
         let new = self.new_contact(phone);
         let ctx = self.ctx();
-        contacts::create(&mut self.conn, &ctx, &new).unwrap().contact
+        contacts::create(&mut self.conn, &ctx, &new).unwrap()
+    }
+}
+
+/// The field messages of a VALIDATION_ERROR; any other outcome fails the test.
+pub(crate) fn validation<T: std::fmt::Debug>(result: Result<T>) -> FieldErrors {
+    match result {
+        Err(Error::Validation(errors)) => errors,
+        other => panic!("expected a validation error, got {other:?}"),
     }
 }

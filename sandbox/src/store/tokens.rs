@@ -2,27 +2,10 @@
 //! hash, and resolved to the principal (tenant, scopes, limit) of a request.
 
 use rusqlite::{Connection, OptionalExtension, params};
+use wacr_server::models::{Scope, ScopeSet};
 
 use super::{Error, Result, random_hex, sha256_hex};
 use crate::clock::Ts;
-
-/// Every scope of `api.yaml: scopes`.
-pub const ALL_SCOPES: &[&str] = &[
-    "account:read",
-    "contacts:read",
-    "contacts:write",
-    "contacts:delete",
-    "groups:read",
-    "groups:write",
-    "messages:send",
-    "messages:read",
-    "templates:read",
-    "templates:sync",
-    "sources:read",
-    "sources:write",
-    "statuses:read",
-    "statuses:write",
-];
 
 /// What a valid token stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,15 +13,8 @@ pub struct Principal {
     pub token_id: i64,
     pub tenant_id: i64,
     pub token_name: String,
-    pub scopes: Vec<String>,
+    pub scopes: ScopeSet<Scope>,
     pub rate_limit_per_minute: i64,
-}
-
-impl Principal {
-    /// Whether the token carries `scope`.
-    pub fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|s| s == scope)
-    }
 }
 
 /// A token just issued: the only moment its text is known.
@@ -47,7 +23,7 @@ pub struct IssuedToken {
     pub tenant_id: i64,
     pub name: String,
     pub token: String,
-    pub scopes: Vec<String>,
+    pub scopes: ScopeSet<Scope>,
     pub rate_limit_per_minute: i64,
 }
 
@@ -55,39 +31,47 @@ pub struct IssuedToken {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenSpec {
     pub name: String,
-    pub scopes: Vec<String>,
+    pub scopes: ScopeSet<Scope>,
+}
+
+/// Why a `--token` value does not parse.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TokenSpecError {
+    #[error("expected NAME:scope1,scope2, got `{0}`")]
+    Shape(String),
+    #[error("the token name is empty")]
+    EmptyName,
+    #[error("unknown scope `{0}` (known: {known})", known = ScopeSet::<Scope>::all().to_string().replace(' ', ", "))]
+    UnknownScope(String),
 }
 
 impl std::str::FromStr for TokenSpec {
-    type Err = String;
+    type Err = TokenSpecError;
 
-    fn from_str(text: &str) -> Result<Self, String> {
-        let (name, scopes) = text.split_once(':').ok_or_else(|| format!("expected NAME:scope1,scope2, got `{text}`"))?;
+    fn from_str(text: &str) -> Result<Self, TokenSpecError> {
+        let (name, scopes) = text.split_once(':').ok_or_else(|| TokenSpecError::Shape(text.to_owned()))?;
         let name = name.trim();
         if name.is_empty() {
-            return Err("the token name is empty".into());
+            return Err(TokenSpecError::EmptyName);
         }
-        let scopes: Vec<String> = if scopes.trim() == "*" {
-            ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect()
+        let scopes = if scopes.trim() == "*" {
+            ScopeSet::all()
         } else {
-            scopes.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+            ScopeSet::parse(scopes).map_err(|e| TokenSpecError::UnknownScope(e.scope))?
         };
-        if let Some(unknown) = scopes.iter().find(|s| !ALL_SCOPES.contains(&s.as_str())) {
-            return Err(format!("unknown scope `{unknown}` (known: {})", ALL_SCOPES.join(", ")));
-        }
         Ok(TokenSpec { name: name.to_owned(), scopes })
     }
 }
 
 /// Issues a token for a tenant, replacing any earlier token of the same name there.
-pub fn issue(conn: &Connection, tenant_id: i64, name: &str, scopes: &[String], rate_limit_per_minute: i64, now: Ts) -> Result<IssuedToken> {
+pub fn issue(conn: &Connection, tenant_id: i64, name: &str, scopes: ScopeSet<Scope>, rate_limit_per_minute: i64, now: Ts) -> Result<IssuedToken> {
     let token = format!("wacr_sandbox_{}", random_hex(24));
     conn.execute("DELETE FROM tokens WHERE tenant_id = ?1 AND name = ?2", params![tenant_id, name])?;
     conn.execute(
         "INSERT INTO tokens (tenant_id, name, token_hash, scopes, rate_limit_per_minute, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![tenant_id, name, sha256_hex(&token), scopes.join(" "), rate_limit_per_minute, now.0],
+        params![tenant_id, name, sha256_hex(&token), scopes.to_string(), rate_limit_per_minute, now.0],
     )?;
-    Ok(IssuedToken { tenant_id, name: name.to_owned(), token, scopes: scopes.to_vec(), rate_limit_per_minute })
+    Ok(IssuedToken { tenant_id, name: name.to_owned(), token, scopes, rate_limit_per_minute })
 }
 
 /// The principal of a bearer token; `None` when it is unknown, revoked or its tenant inactive.
@@ -104,7 +88,7 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Principal>>
                     token_id: r.get(0)?,
                     tenant_id: r.get(1)?,
                     token_name: r.get(2)?,
-                    scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+                    scopes: ScopeSet::parse(&scopes).map_err(|e| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e)))?,
                     rate_limit_per_minute: r.get(4)?,
                 })
             },
@@ -131,17 +115,17 @@ mod tests {
     fn issue_authenticate_revoke() {
         let f = Fixture::new();
         let seeded = authenticate(&f.conn, &f.token).unwrap().unwrap();
-        assert_eq!((seeded.token_name.as_str(), seeded.scopes.len()), ("default", ALL_SCOPES.len()));
-        let scopes = vec!["contacts:read".to_owned()];
-        let issued = issue(&f.conn, f.tenant, "reader", &scopes, 5, Ts::now()).unwrap();
+        assert_eq!((seeded.token_name.as_str(), seeded.scopes), ("default", ScopeSet::all()));
+        let scopes = ScopeSet::new().with(Scope::ContactsRead);
+        let issued = issue(&f.conn, f.tenant, "reader", scopes, 5, Ts::now()).unwrap();
         let stored: String = f.conn.query_row("SELECT token_hash FROM tokens WHERE name = 'reader'", [], |r| r.get(0)).unwrap();
         assert_ne!(stored, issued.token, "only the hash is stored");
         let principal = authenticate(&f.conn, &issued.token).unwrap().unwrap();
         assert_eq!((principal.tenant_id, principal.rate_limit_per_minute), (f.tenant, 5));
-        assert!(principal.has_scope("contacts:read") && !principal.has_scope("contacts:write"));
+        assert!(principal.scopes.contains(Scope::ContactsRead) && !principal.scopes.contains(Scope::ContactsWrite));
         assert_eq!(authenticate(&f.conn, "wacr_sandbox_nope").unwrap(), None);
         // re-issuing a name replaces the old token
-        let again = issue(&f.conn, f.tenant, "reader", &scopes, 5, Ts::now()).unwrap();
+        let again = issue(&f.conn, f.tenant, "reader", scopes, 5, Ts::now()).unwrap();
         assert_eq!(authenticate(&f.conn, &issued.token).unwrap(), None);
         revoke(&f.conn, f.tenant, "reader", Ts::now()).unwrap();
         assert_eq!(authenticate(&f.conn, &again.token).unwrap(), None);
@@ -150,7 +134,7 @@ mod tests {
     #[test]
     fn inactive_tenants_tokens_are_refused() {
         let f = Fixture::new();
-        let issued = issue(&f.conn, f.tenant, "t", &[], 60, Ts::now()).unwrap();
+        let issued = issue(&f.conn, f.tenant, "t", ScopeSet::new(), 60, Ts::now()).unwrap();
         f.conn.execute("UPDATE tenants SET status = 'suspended' WHERE id = ?1", [f.tenant]).unwrap();
         assert_eq!(authenticate(&f.conn, &issued.token).unwrap(), None);
     }
@@ -158,10 +142,10 @@ mod tests {
     #[test]
     fn token_specs() {
         let spec: TokenSpec = "ci:contacts:read,contacts:write".parse().unwrap();
-        assert_eq!(spec, TokenSpec { name: "ci".into(), scopes: vec!["contacts:read".into(), "contacts:write".into()] });
-        assert_eq!("all:*".parse::<TokenSpec>().unwrap().scopes.len(), ALL_SCOPES.len());
+        assert_eq!(spec, TokenSpec { name: "ci".into(), scopes: ScopeSet::new().with(Scope::ContactsRead).with(Scope::ContactsWrite) });
+        assert_eq!("all:*".parse::<TokenSpec>().unwrap().scopes, ScopeSet::all());
         assert!("none:".parse::<TokenSpec>().unwrap().scopes.is_empty());
-        assert!("x:contacts:reed".parse::<TokenSpec>().unwrap_err().contains("contacts:reed"));
+        assert!("x:contacts:reed".parse::<TokenSpec>().unwrap_err().to_string().contains("contacts:reed"));
         assert!("noscopes".parse::<TokenSpec>().is_err());
     }
 }

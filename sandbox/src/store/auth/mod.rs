@@ -4,12 +4,14 @@
 //! kept per phone (by digits) and purpose; the code is stored only as a hash.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use wacr_server::models::{
+    CheckOtpStatusBody, OtpSent, OtpStatus, OtpVerified, ResendOtpBody, SendOtpBody, Template, TemplateCategory, TemplateStatus,
+    VerifyOtpBody,
+};
 
 use super::delivery::{self, Outgoing, Recipient};
-use super::messages::otp_code;
-use super::templates::{self, Template};
-use super::{Ctx, Error, Result, phone_key, sha256_hex};
+use super::templates;
+use super::{Ctx, Error, Result, phone_key, random_below, sha256_hex};
 use crate::clock::{MINUTE, Ts};
 
 /// Failed verification attempts an OTP allows.
@@ -23,76 +25,8 @@ pub const VERIFY_WINDOW_SECS: i64 = 60;
 
 const DEFAULT_PURPOSE: &str = "authentication";
 
-/// Send OTP's body.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SendOtp {
-    pub phone: String,
-    pub template_name: String,
-    pub code: String,
-    pub language: Option<String>,
-    pub expiry_minutes: Option<i64>,
-    pub contact_id: Option<i64>,
-    pub purpose: Option<String>,
-    pub additional_params: Vec<String>,
-}
-
-/// Resend OTP's body.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ResendOtp {
-    pub phone: String,
-    pub template_name: String,
-    pub language: Option<String>,
-    pub expiry_minutes: Option<i64>,
-    pub purpose: Option<String>,
-}
-
-/// The result of a send or resend (OtpSent).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OtpSent {
-    pub message_id: String,
-    pub contact_id: i64,
-    pub phone: String,
-    pub template_name: String,
-    pub language: String,
-    pub code_sent: bool,
-    pub expiry_minutes: i64,
-    pub expires_at: Ts,
-    pub status: String,
-    pub sent_at: Ts,
-}
-
-/// A successful verification (OtpVerified).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OtpVerified {
-    pub phone: String,
-    pub purpose: String,
-    pub verified_at: Ts,
-}
-
-/// The OTP of a phone and purpose (OtpStatus); only `has_active_otp` and `message` when none.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OtpStatus {
-    pub has_active_otp: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<Ts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_in_seconds: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_expired: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification_attempts: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_attempts: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attempts_remaining: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Ts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
 /// Send OTP/Verification Code.
-pub fn send_otp(conn: &mut Connection, ctx: &Ctx, req: &SendOtp) -> Result<OtpSent> {
+pub fn send_otp(conn: &mut Connection, ctx: &Ctx, req: &SendOtpBody) -> Result<OtpSent> {
     let purpose = req.purpose.as_deref().unwrap_or(DEFAULT_PURPOSE);
     let tx = conn.transaction()?;
     let sent = deliver(&tx, ctx, req, purpose)?;
@@ -102,25 +36,22 @@ pub fn send_otp(conn: &mut Connection, ctx: &Ctx, req: &SendOtp) -> Result<OtpSe
 
 /// Resend OTP: a new random 6-digit code replaces the phone's OTP for the purpose. Each call
 /// counts against the resend limit, whatever its outcome.
-pub fn resend_otp(conn: &mut Connection, ctx: &Ctx, req: &ResendOtp) -> Result<OtpSent> {
+pub fn resend_otp(conn: &mut Connection, ctx: &Ctx, req: &ResendOtpBody) -> Result<OtpSent> {
     let key = format!("otp-resend:{}:{}", ctx.tenant_id, phone_key(&req.phone));
     if let Some(retry_after) = too_many(conn, &key, RESEND_LIMIT, ctx.now)? {
         return Err(Error::RateLimited { retry_after });
     }
     hit(conn, &key, RESEND_WINDOW_SECS, ctx.now)?;
-    let send = SendOtp {
-        phone: req.phone.clone(),
-        template_name: req.template_name.clone(),
-        code: otp_code(),
+    let send = SendOtpBody {
         language: req.language.clone(),
         expiry_minutes: req.expiry_minutes,
         purpose: req.purpose.clone(),
-        ..SendOtp::default()
+        ..SendOtpBody::new(req.phone.clone(), req.template_name.clone(), otp_code())
     };
     send_otp(conn, ctx, &send)
 }
 
-fn deliver(conn: &Connection, ctx: &Ctx, req: &SendOtp, purpose: &str) -> Result<OtpSent> {
+fn deliver(conn: &Connection, ctx: &Ctx, req: &SendOtpBody, purpose: &str) -> Result<OtpSent> {
     delivery::require_templates_feature(conn, ctx)?;
     let sender = delivery::sender(conn, ctx)?;
     delivery::named_contact(conn, ctx, req.contact_id)?;
@@ -131,7 +62,7 @@ fn deliver(conn: &Connection, ctx: &Ctx, req: &SendOtp, purpose: &str) -> Result
     let contact = delivery::resolve(conn, ctx, &recipient)?;
     let chat = delivery::open_chat(conn, ctx, &contact, &req.phone)?;
     let mut values = vec![req.code.clone(), expiry_minutes.to_string()];
-    values.extend(req.additional_params.iter().cloned());
+    values.extend(req.additional_params.iter().flatten().cloned());
     let body = templates::fill(&template.body_data, &values[..values.len().min(template.body_params_count.max(1) as usize)]);
     let sent = delivery::dispatch(conn, ctx, &sender, &contact, &chat, &req.phone, Outgoing { kind: "template", text: body, url: None })?;
     let expires_at = store_otp(conn, ctx, &req.phone, purpose, &req.code, expiry_minutes)?;
@@ -143,9 +74,9 @@ fn deliver(conn: &Connection, ctx: &Ctx, req: &SendOtp, purpose: &str) -> Result
         language: template.language,
         code_sent: true,
         expiry_minutes,
-        expires_at,
+        expires_at: expires_at.iso(),
         status: "sent".into(),
-        sent_at: sent.sent_at,
+        sent_at: sent.sent_at.iso(),
     })
 }
 
@@ -158,8 +89,13 @@ fn auth_template(conn: &Connection, ctx: &Ctx, name: &str, language: &str) -> Re
     }
     candidates
         .into_iter()
-        .find(|t| t.status == "APPROVED" && t.category == "AUTHENTICATION")
+        .find(|t| t.status.known() == Some(TemplateStatus::Approved) && t.category.known() == Some(TemplateCategory::Authentication))
         .ok_or_else(|| Error::field("template_name", "The template must be an APPROVED template of category AUTHENTICATION"))
+}
+
+/// A random 6-digit code.
+pub(crate) fn otp_code() -> String {
+    format!("{:06}", random_below(1_000_000))
 }
 
 /// Stores (replacing) the OTP of a phone and purpose; returns its expiry.
@@ -212,8 +148,9 @@ fn find(conn: &Connection, ctx: &Ctx, phone: &str, purpose: &str) -> Result<Opti
 /// Verify OTP: checks, in order, the verify limit, OTP_NOT_FOUND, MAX_ATTEMPTS_EXCEEDED,
 /// OTP_EXPIRED and INVALID_CODE (which counts a failed attempt). Success uses the OTP up and
 /// clears the limiter.
-pub fn verify_otp(conn: &Connection, ctx: &Ctx, phone: &str, code: &str, purpose: Option<&str>) -> Result<OtpVerified> {
-    let purpose = purpose.unwrap_or(DEFAULT_PURPOSE);
+pub fn verify_otp(conn: &Connection, ctx: &Ctx, req: &VerifyOtpBody) -> Result<OtpVerified> {
+    let (phone, code) = (req.phone.as_str(), req.code.as_str());
+    let purpose = req.purpose.as_deref().unwrap_or(DEFAULT_PURPOSE);
     let key = format!("otp-verify:{}:{}", ctx.tenant_id, phone_key(phone));
     if let Some(retry_after) = too_many(conn, &key, VERIFY_LIMIT, ctx.now)? {
         return Err(Error::RateLimited { retry_after });
@@ -232,13 +169,13 @@ pub fn verify_otp(conn: &Connection, ctx: &Ctx, phone: &str, code: &str, purpose
     }
     conn.execute("DELETE FROM otps WHERE id = ?1", [otp.id])?;
     conn.execute("DELETE FROM rate_counters WHERE key = ?1", [&key])?;
-    Ok(OtpVerified { phone: phone.to_owned(), purpose: purpose.to_owned(), verified_at: ctx.now })
+    Ok(OtpVerified { phone: phone.to_owned(), purpose: purpose.to_owned(), verified_at: ctx.now.iso() })
 }
 
 /// Check OTP Status: reads without consuming or counting; an expired OTP is still reported.
-pub fn otp_status(conn: &Connection, ctx: &Ctx, phone: &str, purpose: Option<&str>) -> Result<OtpStatus> {
-    let purpose = purpose.unwrap_or(DEFAULT_PURPOSE);
-    Ok(match find(conn, ctx, phone, purpose)? {
+pub fn otp_status(conn: &Connection, ctx: &Ctx, req: &CheckOtpStatusBody) -> Result<OtpStatus> {
+    let purpose = req.purpose.as_deref().unwrap_or(DEFAULT_PURPOSE);
+    Ok(match find(conn, ctx, &req.phone, purpose)? {
         None => OtpStatus {
             has_active_otp: false,
             expires_at: None,
@@ -252,13 +189,13 @@ pub fn otp_status(conn: &Connection, ctx: &Ctx, phone: &str, purpose: Option<&st
         },
         Some(otp) => OtpStatus {
             has_active_otp: true,
-            expires_at: Some(otp.expires_at),
+            expires_at: Some(otp.expires_at.iso()),
             expires_in_seconds: Some(ctx.now.secs_until_ceil(otp.expires_at)),
             is_expired: Some(ctx.now >= otp.expires_at),
             verification_attempts: Some(otp.attempts),
             max_attempts: Some(otp.max_attempts),
             attempts_remaining: Some((otp.max_attempts - otp.attempts).max(0)),
-            created_at: Some(otp.created_at),
+            created_at: Some(otp.created_at.iso()),
             message: None,
         },
     })

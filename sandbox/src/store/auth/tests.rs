@@ -1,13 +1,22 @@
 //! Unit tests of store::auth: the template rules of Send OTP, one OTP per phone and purpose,
 //! the resend and verify limits with retry_after, attempts, expiry, and status.
 
+use wacr_server::models::ListMessagesQuery;
+
 use super::*;
 use crate::store::messages::{DeliverySimulation, list as history};
 use crate::store::testing::Fixture;
-use crate::store::ListParams;
 
-fn send(phone: &str, code: &str) -> SendOtp {
-    SendOtp { phone: phone.into(), template_name: "otp_verification".into(), code: code.into(), ..SendOtp::default() }
+fn send(phone: &str, code: &str) -> SendOtpBody {
+    SendOtpBody::new(phone.into(), "otp_verification".into(), code.into())
+}
+
+fn verify(phone: &str, code: &str, purpose: Option<&str>) -> VerifyOtpBody {
+    VerifyOtpBody { purpose: purpose.map(str::to_owned), ..VerifyOtpBody::new(phone.into(), code.into()) }
+}
+
+fn status_of(phone: &str, purpose: Option<&str>) -> CheckOtpStatusBody {
+    CheckOtpStatusBody { purpose: purpose.map(str::to_owned), ..CheckOtpStatusBody::new(phone.into()) }
 }
 
 #[test]
@@ -18,10 +27,10 @@ fn send_fills_the_template_and_stores_the_otp() {
     req.expiry_minutes = Some(3);
     let sent = send_otp(&mut f.conn, &ctx, &req).unwrap();
     assert_eq!((sent.phone.as_str(), sent.language.as_str(), sent.code_sent, sent.expiry_minutes), ("919999900001", "en", true, 3));
-    assert_eq!(sent.expires_at, ctx.now.plus_secs(180));
-    let body = history(&f.conn, &ctx, &ListParams::default(), &DeliverySimulation::default()).unwrap().items[0].message.clone();
+    assert_eq!(sent.expires_at, ctx.now.plus_secs(180).iso());
+    let body = history(&f.conn, &ctx, &ListMessagesQuery::default(), &DeliverySimulation::default()).unwrap().items[0].message.clone();
     assert_eq!(body.as_deref(), Some("*123456* is your verification code. This code expires in 3 minutes."));
-    let status = otp_status(&f.conn, &ctx, "919999900001", Some("authentication")).unwrap();
+    let status = otp_status(&f.conn, &ctx, &status_of("919999900001", Some("authentication"))).unwrap();
     assert_eq!((status.has_active_otp, status.expires_in_seconds, status.attempts_remaining), (true, Some(180), Some(5)));
     let stored: String = f.conn.query_row("SELECT code_hash FROM otps", [], |r| r.get(0)).unwrap();
     assert!(!stored.contains("123456"), "only a hash of the code is kept");
@@ -38,7 +47,7 @@ fn send_template_rules() {
     req.template_name = "otp_verification".into();
     req.language = Some("de".into());
     assert_eq!(send_otp(&mut f.conn, &ctx, &req).unwrap_err(), not_found);
-    let wrong = |name: &str| SendOtp { template_name: name.into(), ..send("+15550003001", "1") };
+    let wrong = |name: &str| SendOtpBody { template_name: name.into(), ..send("+15550003001", "1") };
     for name in ["order_update", "otp_pending"] {
         match send_otp(&mut f.conn, &ctx, &wrong(name)) {
             Err(Error::Validation(errors)) => assert!(errors.contains_key("template_name"), "{name}"),
@@ -59,21 +68,21 @@ fn send_template_rules() {
 fn verify_checks_in_order_and_counts_attempts() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
-    assert_eq!(verify_otp(&f.conn, &ctx, "+15550003101", "111111", None), Err(Error::OtpNotFound));
+    assert_eq!(verify_otp(&f.conn, &ctx, &verify("+15550003101", "111111", None)), Err(Error::OtpNotFound));
     send_otp(&mut f.conn, &ctx, &send("+15550003101", "111111")).unwrap();
     for remaining in (0..5).rev() {
-        assert_eq!(verify_otp(&f.conn, &ctx, "+15550003101", "000000", None), Err(Error::InvalidCode { attempts_remaining: remaining }));
+        assert_eq!(verify_otp(&f.conn, &ctx, &verify("+15550003101", "000000", None)), Err(Error::InvalidCode { attempts_remaining: remaining }));
     }
-    assert_eq!(verify_otp(&f.conn, &ctx, "+15550003101", "111111", None), Err(Error::MaxAttemptsExceeded), "locked even with the right code");
-    assert_eq!(otp_status(&f.conn, &ctx, "+15550003101", None).unwrap().attempts_remaining, Some(0));
+    assert_eq!(verify_otp(&f.conn, &ctx, &verify("+15550003101", "111111", None)), Err(Error::MaxAttemptsExceeded), "locked even with the right code");
+    assert_eq!(otp_status(&f.conn, &ctx, &status_of("+15550003101", None)).unwrap().attempts_remaining, Some(0));
 
     // a new OTP starts over; a wrong purpose finds nothing
     send_otp(&mut f.conn, &ctx, &send("+15550003101", "222222")).unwrap();
-    assert_eq!(verify_otp(&f.conn, &ctx, "+15550003101", "222222", Some("login")), Err(Error::OtpNotFound));
-    let verified = verify_otp(&f.conn, &ctx, "15550003101", "222222", None).unwrap();
-    assert_eq!((verified.purpose.as_str(), verified.verified_at), ("authentication", ctx.now));
-    assert_eq!(verify_otp(&f.conn, &ctx, "+15550003101", "222222", None), Err(Error::OtpNotFound), "used up");
-    let status = otp_status(&f.conn, &ctx, "+15550003101", None).unwrap();
+    assert_eq!(verify_otp(&f.conn, &ctx, &verify("+15550003101", "222222", Some("login"))), Err(Error::OtpNotFound));
+    let verified = verify_otp(&f.conn, &ctx, &verify("15550003101", "222222", None)).unwrap();
+    assert_eq!((verified.purpose.as_str(), verified.verified_at), ("authentication", ctx.now.iso()));
+    assert_eq!(verify_otp(&f.conn, &ctx, &verify("+15550003101", "222222", None)), Err(Error::OtpNotFound), "used up");
+    let status = otp_status(&f.conn, &ctx, &status_of("+15550003101", None)).unwrap();
     assert_eq!((status.has_active_otp, status.message.as_deref()), (false, Some("No active OTP found")));
 }
 
@@ -86,8 +95,8 @@ fn expiry() {
     send_otp(&mut f.conn, &ctx, &req).unwrap();
     f.advance(61);
     let later = f.ctx();
-    assert_eq!(verify_otp(&f.conn, &later, "+15550003201", "333333", None), Err(Error::OtpExpired));
-    let status = otp_status(&f.conn, &later, "+15550003201", None).unwrap();
+    assert_eq!(verify_otp(&f.conn, &later, &verify("+15550003201", "333333", None)), Err(Error::OtpExpired));
+    let status = otp_status(&f.conn, &later, &status_of("+15550003201", None)).unwrap();
     assert_eq!((status.is_expired, status.expires_in_seconds), (Some(true), Some(-1)));
 }
 
@@ -97,16 +106,16 @@ fn verify_rate_limit_and_reset_on_success() {
     let ctx = f.ctx();
     send_otp(&mut f.conn, &ctx, &send("+15550003301", "444444")).unwrap();
     for _ in 0..10 {
-        assert!(!matches!(verify_otp(&f.conn, &ctx, "+15550003301", "0", None), Err(Error::RateLimited { .. })));
+        assert!(!matches!(verify_otp(&f.conn, &ctx, &verify("+15550003301", "0", None)), Err(Error::RateLimited { .. })));
     }
-    assert_eq!(verify_otp(&f.conn, &ctx, "+15550003301", "444444", None), Err(Error::RateLimited { retry_after: 60 }));
+    assert_eq!(verify_otp(&f.conn, &ctx, &verify("+15550003301", "444444", None)), Err(Error::RateLimited { retry_after: 60 }));
     f.advance(20);
     let later = f.ctx();
-    assert_eq!(verify_otp(&f.conn, &later, "+15550003301", "0", None), Err(Error::RateLimited { retry_after: 40 }));
+    assert_eq!(verify_otp(&f.conn, &later, &verify("+15550003301", "0", None)), Err(Error::RateLimited { retry_after: 40 }));
     f.advance(40);
     let window_over = f.ctx();
     send_otp(&mut f.conn, &window_over, &send("+15550003301", "555555")).unwrap();
-    verify_otp(&f.conn, &window_over, "+15550003301", "555555", None).unwrap();
+    verify_otp(&f.conn, &window_over, &verify("+15550003301", "555555", None)).unwrap();
     let count: i64 = f.conn.query_row("SELECT COUNT(*) FROM rate_counters WHERE key LIKE 'otp-verify:%'", [], |r| r.get(0)).unwrap();
     assert_eq!(count, 0, "success clears the limiter");
 }
@@ -115,7 +124,7 @@ fn verify_rate_limit_and_reset_on_success() {
 fn resend_generates_codes_and_is_limited() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
-    let req = ResendOtp { phone: "+15550003401".into(), template_name: "otp_verification".into(), ..ResendOtp::default() };
+    let req = ResendOtpBody::new("+15550003401".into(), "otp_verification".into());
     let first = resend_otp(&mut f.conn, &ctx, &req).unwrap();
     assert_eq!(first.expiry_minutes, 10);
     let hash = |f: &Fixture| -> String { f.conn.query_row("SELECT code_hash FROM otps", [], |r| r.get(0)).unwrap() };
@@ -123,7 +132,7 @@ fn resend_generates_codes_and_is_limited() {
     resend_otp(&mut f.conn, &ctx, &req).unwrap();
     assert_ne!(hash(&f), before, "the earlier code is replaced");
     // a failing resend still counts
-    let bad = ResendOtp { template_name: "missing".into(), ..req.clone() };
+    let bad = ResendOtpBody { template_name: "missing".into(), ..req.clone() };
     assert!(matches!(resend_otp(&mut f.conn, &ctx, &bad), Err(Error::NotFound { .. })));
     assert_eq!(resend_otp(&mut f.conn, &ctx, &req).unwrap_err(), Error::RateLimited { retry_after: 300 });
     f.advance(299);
@@ -133,6 +142,6 @@ fn resend_generates_codes_and_is_limited() {
     let after = f.ctx();
     resend_otp(&mut f.conn, &after, &req).unwrap();
     // other phones and tenants have their own windows
-    let other_phone = ResendOtp { phone: "+15550003402".into(), ..req };
+    let other_phone = ResendOtpBody { phone: "+15550003402".into(), ..req };
     resend_otp(&mut f.conn, &after, &other_phone).unwrap();
 }

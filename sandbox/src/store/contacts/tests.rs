@@ -2,33 +2,46 @@
 //! list queries, partial updates, deletes, the batches and concurrent duplicate creates.
 
 use serde_json::json;
+use wacr_server::models::{
+    BatchCreateOptions, ContactType, FilterCond, Group, ListContactsFilters, Patch, Sort,
+};
 
 use super::*;
 use crate::seed::TenantSeed;
-use crate::store::query::{Filter, SortKey};
-use crate::store::testing::Fixture;
-use crate::store::groups;
+use crate::store::testing::{Fixture, validation};
+use crate::store::{groups, named};
 
-fn validation(result: Result<impl std::fmt::Debug>) -> FieldErrors {
-    match result {
-        Err(Error::Validation(errors)) => errors,
-        other => panic!("expected a validation error, got {other:?}"),
-    }
+fn group(f: &Fixture, ctx: &Ctx, name: &str) -> Group {
+    named::create(&f.conn, ctx, name, None).unwrap()
+}
+
+/// The documented message for a taken phone or email.
+fn taken(field: &str) -> String {
+    let what = if field == "phone" { "phone number" } else { "email address" };
+    format!("This {what} already exists")
+}
+
+fn none() -> IncludeSet<ContactInclude> {
+    IncludeSet::new()
+}
+
+fn leads() -> ListContactsFilters {
+    ListContactsFilters { r#type: vec![FilterCond::Eq("lead".into())], ..ListContactsFilters::default() }
 }
 
 #[test]
 fn create_loads_groups_and_enforces_uniqueness() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
-    let group = groups::create(&f.conn, &ctx, "VIP").unwrap();
+    let group = group(&f, &ctx, "VIP");
     let mut new = f.new_contact("+91 99999-99999");
     new.email = Some("jane@example.com".into());
     new.groups = Some(vec![group.id, group.id]);
     let created = create(&mut f.conn, &ctx, &new).unwrap();
-    assert_eq!(created.contact.group_id, [group.id]);
+    assert_eq!(created.group_id, [group.id]);
     assert_eq!(created.groups.as_ref().unwrap()[0].name, "VIP");
     assert!(created.source.is_none() && created.status.is_none());
-    assert_eq!(created.contact.phone.as_deref(), Some("+91 99999-99999"));
+    assert_eq!(created.phone.as_deref(), Some("+91 99999-99999"));
 
     // the same number written differently, and the same email in other case
     let mut dup = f.new_contact("919999999999");
@@ -36,14 +49,14 @@ fn create_loads_groups_and_enforces_uniqueness() {
     dup.source_id = 999_999;
     dup.status_id = f.source_and_status(f.other).1;
     let errors = validation(create(&mut f.conn, &ctx, &dup));
-    assert_eq!(errors["phone"], [PHONE_TAKEN]);
-    assert_eq!(errors["email"], [EMAIL_TAKEN]);
-    assert_eq!(errors["source_id"], [NO_SOURCE]);
-    assert_eq!(errors["status_id"], [NO_STATUS], "another tenant's status does not exist here");
+    assert_eq!(errors["phone"], [taken("phone")]);
+    assert_eq!(errors["email"], [taken("email")]);
+    assert_eq!(errors["source_id"], ["The selected source does not exist or does not belong to your account"]);
+    assert_eq!(errors["status_id"], ["The selected status does not exist or does not belong to your account"], "another tenant's status does not exist here");
 
     // another tenant may hold the same phone and email
     let (source_id, status_id) = f.source_and_status(f.other);
-    let theirs = NewContact { source_id, status_id, ..new.clone() };
+    let theirs = CreateContactBody { source_id, status_id, ..new.clone() };
     let other = f.other_ctx();
     create(&mut f.conn, &other, &theirs).unwrap();
 }
@@ -74,13 +87,13 @@ fn get_with_includes_and_isolation() {
     let mut f = Fixture::new();
     let c = f.contact("+15550007001");
     let ctx = f.ctx();
-    let view = get(&f.conn, &ctx, c.id, Includes::parse(["source", "status"]).unwrap()).unwrap();
+    let view = get(&f.conn, &ctx, c.id, IncludeSet::parse("source, status").unwrap()).unwrap();
     assert_eq!(view.source.unwrap().id, c.source_id);
     assert_eq!(view.status.unwrap().id, c.status_id);
     assert!(view.groups.is_none());
-    assert_eq!(get(&f.conn, &f.other_ctx(), c.id, Includes::ALL), Err(Error::not_found("contact")));
-    assert!(Includes::parse(["owner"]).is_err());
-    let json = serde_json::to_value(get(&f.conn, &ctx, c.id, Includes::default()).unwrap()).unwrap();
+    assert_eq!(get(&f.conn, &f.other_ctx(), c.id, all_includes()), Err(Error::not_found("contact")));
+    assert!(IncludeSet::<ContactInclude>::parse("owner").is_err());
+    let json = serde_json::to_value(get(&f.conn, &ctx, c.id, none()).unwrap()).unwrap();
     assert_eq!(json["type"], "lead");
     assert!(json.get("groups").is_none(), "relations only when asked for");
     assert!(json["created_at"].as_str().unwrap().ends_with('Z'));
@@ -90,46 +103,51 @@ fn get_with_includes_and_isolation() {
 fn list_filters_sorts_searches_and_pages() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
-    let group = groups::create(&f.conn, &ctx, "Members").unwrap();
+    let group = group(&f, &ctx, "Members");
     let (source, _) = f.source_and_status(f.tenant);
-    let people = [("Ann", "lead", Some(7)), ("bob", "customer", None), ("Cid", "guest", Some(8)), ("Dee", "lead", None)];
+    let people = [("Ann", ContactType::Lead, Some(7)), ("bob", ContactType::Customer, None), ("Cid", ContactType::Guest, Some(8)), ("Dee", ContactType::Lead, None)];
     let mut ids = Vec::new();
     for (i, (name, kind, assigned)) in people.iter().enumerate() {
         let mut new = f.new_contact(&format!("+1555000800{i}"));
         new.firstname = (*name).into();
-        new.contact_type = (*kind).into();
+        new.r#type = *kind;
         new.assigned_id = *assigned;
         new.company = Some(format!("{name} & Co"));
         new.groups = (i % 2 == 0).then(|| vec![group.id]);
         let at = f.ctx();
-        ids.push(create(&mut f.conn, &at, &new).unwrap().contact.id);
+        ids.push(create(&mut f.conn, &at, &new).unwrap().id);
         f.advance(60);
     }
     let ctx = f.ctx();
-    let names = |params: ListParams| -> Vec<String> {
-        list(&f.conn, &ctx, &params, Includes::default()).unwrap().items.into_iter().map(|v| v.contact.firstname).collect()
-    };
-    assert_eq!(names(ListParams::default()), ["Dee", "Cid", "bob", "Ann"], "newest first by default");
-    assert_eq!(names(ListParams { sort: SortKey::parse_list("firstname"), ..ListParams::default() }), ["Ann", "bob", "Cid", "Dee"]);
-    let by = |filters: Vec<Filter>| names(ListParams { filters, sort: SortKey::parse_list("id"), ..ListParams::default() });
-    assert_eq!(by(vec![Filter::new("type", FilterOp::Eq, "lead")]), ["Ann", "Dee"]);
-    assert_eq!(by(vec![Filter::new("type", FilterOp::Like, "ue")]), ["Cid"]);
-    assert_eq!(by(vec![Filter::parse("type", Some("not_in"), "lead,guest").unwrap()]), ["bob"]);
-    assert_eq!(by(vec![Filter::parse("assigned_id", Some("null"), "true").unwrap()]), ["bob", "Dee"]);
-    assert_eq!(by(vec![Filter::new("assigned_id", FilterOp::Ne, "7")]), ["bob", "Cid", "Dee"], "ne keeps nulls");
-    assert_eq!(by(vec![Filter::new("group_id", FilterOp::Eq, group.id.to_string())]), ["Ann", "Cid"]);
-    assert_eq!(by(vec![Filter::new("source_id", FilterOp::Eq, source.to_string())]).len(), 4);
+    let names = |q: ListContactsQuery| -> Vec<String> { list(&f.conn, &ctx, &q).unwrap().items.into_iter().map(|c| c.firstname).collect() };
+    assert_eq!(names(ListContactsQuery::default()), ["Dee", "Cid", "bob", "Ann"], "newest first by default");
+    let by_name = ListContactsQuery { sort: vec![Sort::asc(ListContactsSortField::Firstname)], ..ListContactsQuery::default() };
+    assert_eq!(names(by_name), ["Ann", "bob", "Cid", "Dee"]);
+    let by = |filters: ListContactsFilters| names(ListContactsQuery { filters, sort: vec![Sort::asc(ListContactsSortField::Id)], ..ListContactsQuery::default() });
+    let of_type = |cond: FilterCond<String>| ListContactsFilters { r#type: vec![cond], ..ListContactsFilters::default() };
+    let assigned = |cond: FilterCond<i64>| ListContactsFilters { assigned_id: vec![cond], ..ListContactsFilters::default() };
+    let created = |cond: FilterCond<String>| ListContactsFilters { created_at: vec![cond], ..ListContactsFilters::default() };
+    assert_eq!(by(of_type(FilterCond::Eq("lead".into()))), ["Ann", "Dee"]);
+    assert_eq!(by(of_type(FilterCond::Like("ue".into()))), ["Cid"]);
+    assert_eq!(by(of_type(FilterCond::NotIn(vec!["lead".into(), "guest".into()]))), ["bob"]);
+    assert_eq!(by(assigned(FilterCond::Null(true))), ["bob", "Dee"]);
+    assert_eq!(by(assigned(FilterCond::Ne(7))), ["bob", "Cid", "Dee"], "ne keeps nulls");
+    assert_eq!(by(ListContactsFilters { group_id: vec![FilterCond::Eq(group.id)], ..ListContactsFilters::default() }), ["Ann", "Cid"]);
+    assert_eq!(by(ListContactsFilters { source_id: vec![FilterCond::Eq(source)], ..ListContactsFilters::default() }).len(), 4);
     let second = f.now.plus_secs(-3 * 60).iso();
-    assert_eq!(by(vec![Filter::new("created_at", FilterOp::Gte, second.clone())]), ["bob", "Cid", "Dee"]);
-    assert_eq!(by(vec![Filter::new("created_at", FilterOp::Lt, second)]), ["Ann"]);
-    let today = &f.now.iso()[..10];
-    assert_eq!(by(vec![Filter::parse("created_at", Some("between"), &format!("{today},{today}")).unwrap()]).len(), 4);
-    assert_eq!(names(ListParams { search: Some("ob & c".into()), ..ListParams::default() }), ["bob"]);
-    let page = list(&f.conn, &ctx, &ListParams { per_page: 3, page: 2, ..ListParams::default() }, Includes::ALL).unwrap();
-    assert_eq!((page.total, page.items.len(), page.meta().last_page, page.meta().from), (4, 1, 2, Some(4)));
+    assert_eq!(by(created(FilterCond::Gte(second.clone()))), ["bob", "Cid", "Dee"]);
+    assert_eq!(by(created(FilterCond::Lt(second))), ["Ann"]);
+    let today = f.now.iso()[..10].to_owned();
+    assert_eq!(by(created(FilterCond::Between(today.clone(), today))).len(), 4);
+    assert_eq!(names(ListContactsQuery { search: Some("ob & c".into()), ..ListContactsQuery::default() }), ["bob"]);
+    let second_page = ListContactsQuery { per_page: Some(3), page: Some(2), include: all_includes(), ..ListContactsQuery::default() };
+    let page = list(&f.conn, &ctx, &second_page).unwrap();
+    assert_eq!((page.meta.total, page.items.len(), page.meta.last_page, page.meta.from), (4, 1, 2, Some(4)));
     assert!(page.items[0].groups.is_some() && page.items[0].source.is_some());
-    assert!(list(&f.conn, &f.other_ctx(), &ListParams::default(), Includes::default()).unwrap().items.is_empty());
-    assert!(list(&f.conn, &ctx, &ListParams { filters: vec![Filter::new("email", FilterOp::Eq, "x")], ..ListParams::default() }, Includes::default()).is_err());
+    assert!(list(&f.conn, &f.other_ctx(), &ListContactsQuery::default()).unwrap().items.is_empty());
+    let bad_date = created(FilterCond::Gte("yesterday".into()));
+    let refused = list(&f.conn, &ctx, &ListContactsQuery { filters: bad_date, ..ListContactsQuery::default() });
+    assert!(matches!(refused, Err(Error::Validation(e)) if e.contains_key("filter[created_at][gte]")));
 }
 
 #[test]
@@ -140,26 +158,26 @@ fn update_is_partial_and_null_clears() {
     new.company = Some("Acme".into());
     new.email = Some("a@x.io".into());
     new.city = Some("Paris".into());
-    let c = create(&mut f.conn, &ctx, &new).unwrap().contact;
+    let c = create(&mut f.conn, &ctx, &new).unwrap();
     f.contact("+15550009002");
     f.advance(5);
     let ctx = f.ctx();
-    let patch = ContactPatch { firstname: Some("Janet".into()), company: Some(None), city: None, ..ContactPatch::default() };
-    let after = update(&mut f.conn, &ctx, c.id, &patch).unwrap().contact;
+    let patch = UpdateContactBody { firstname: Some("Janet".into()), company: Patch::Null, city: Patch::Absent, ..UpdateContactBody::default() };
+    let after = update(&mut f.conn, &ctx, c.id, &patch).unwrap();
     assert_eq!((after.firstname.as_str(), after.company, after.city.as_deref()), ("Janet", None, Some("Paris")));
     assert_eq!(after.email.as_deref(), Some("a@x.io"));
     assert!(after.updated_at > after.created_at);
     // keeping its own phone is fine; taking another contact's is not
-    update(&mut f.conn, &ctx, c.id, &ContactPatch { phone: Some("15550009001".into()), ..ContactPatch::default() }).unwrap();
-    let errors = validation(update(&mut f.conn, &ctx, c.id, &ContactPatch { phone: Some("+15550009002".into()), ..ContactPatch::default() }));
-    assert_eq!(errors["phone"], [PHONE_TAKEN]);
-    let group = groups::create(&f.conn, &ctx, "G").unwrap();
-    let with_group = update(&mut f.conn, &ctx, c.id, &ContactPatch { groups: Some(vec![group.id]), ..ContactPatch::default() }).unwrap();
-    assert_eq!(with_group.contact.group_id, [group.id]);
-    let cleared = update(&mut f.conn, &ctx, c.id, &ContactPatch { groups: Some(vec![]), email: Some(None), ..ContactPatch::default() }).unwrap();
-    assert!(cleared.contact.group_id.is_empty() && cleared.contact.email.is_none());
+    update(&mut f.conn, &ctx, c.id, &UpdateContactBody { phone: Some("15550009001".into()), ..UpdateContactBody::default() }).unwrap();
+    let errors = validation(update(&mut f.conn, &ctx, c.id, &UpdateContactBody { phone: Some("+15550009002".into()), ..UpdateContactBody::default() }));
+    assert_eq!(errors["phone"], [taken("phone")]);
+    let group = group(&f, &ctx, "G");
+    let with_group = update(&mut f.conn, &ctx, c.id, &UpdateContactBody { groups: Some(vec![group.id]), ..UpdateContactBody::default() }).unwrap();
+    assert_eq!(with_group.group_id, [group.id]);
+    let cleared = update(&mut f.conn, &ctx, c.id, &UpdateContactBody { groups: Some(vec![]), email: Patch::Null, ..UpdateContactBody::default() }).unwrap();
+    assert!(cleared.group_id.is_empty() && cleared.email.is_none());
     let other = f.other_ctx();
-    assert_eq!(update(&mut f.conn, &other, c.id, &ContactPatch::default()), Err(Error::not_found("contact")));
+    assert_eq!(update(&mut f.conn, &other, c.id, &UpdateContactBody::default()), Err(Error::not_found("contact")));
 }
 
 #[test]
@@ -172,61 +190,60 @@ fn delete_and_batch_delete() {
     assert_eq!(delete(&f.conn, &f.other_ctx(), a.id), Err(Error::not_found("contact")));
     delete(&f.conn, &ctx, a.id).unwrap();
     assert_eq!(delete(&f.conn, &ctx, a.id), Err(Error::not_found("contact")));
-    let summary = batch_delete(&mut f.conn, &ctx, &[b.id, a.id, 999, c.id]).unwrap();
+    let summary = batch_delete(&mut f.conn, &ctx, &[b.id, a.id, 999, c.id]).unwrap().summary;
     assert_eq!(summary, BatchDeleteSummary { total: 4, deleted: 2, failed: 2 });
     // the phone is free again
     f.contact("+15550010001");
 }
 
-fn item(phone: &str, f: &Fixture) -> Value {
+fn item(phone: &str, f: &Fixture) -> BatchCreateContact {
     let (source_id, status_id) = f.source_and_status(f.tenant);
-    json!({"firstname": "B", "lastname": "C", "phone": phone, "type": "customer", "source_id": source_id, "status_id": status_id})
+    let json = json!({"firstname": "B", "lastname": "C", "phone": phone, "type": "customer", "source_id": source_id, "status_id": status_id});
+    serde_json::from_value(json).unwrap()
 }
 
+fn batch(contacts: Vec<BatchCreateContact>, continue_on_error: bool, skip_duplicates: bool) -> BatchCreateContactsBody {
+    let options = BatchCreateOptions { continue_on_error: Some(continue_on_error), skip_duplicates: Some(skip_duplicates) };
+    BatchCreateContactsBody { contacts, options: Some(options) }
+}
+
+/// The item rules the glue checks (required fields, type, email format) answer the whole
+/// request before the store runs: `tests/contacts.rs` asserts them on the wire.
 #[test]
 fn batch_create_continues_and_reports() {
     let mut f = Fixture::new();
     f.contact("+15550011000");
     let ctx = f.ctx();
-    let mut bad = item("+15550011002", &f);
-    bad["email"] = json!("not-an-email");
-    bad["type"] = json!("vip");
-    bad.as_object_mut().unwrap().remove("firstname");
-    let items = vec![item("+15550011001", &f), item("+15550011000", &f), bad, item("+15550011001", &f), json!(42)];
-    let result = batch_create(&mut f.conn, &ctx, &items, BatchOptions::default()).unwrap();
-    assert_eq!(result.summary, BatchCreateSummary { total: 5, created: 1, skipped: 0, failed: 4 });
+    let items = vec![item("+15550011001", &f), item("+15550011000", &f), item("+15550011001", &f)];
+    let defaults = BatchCreateContactsBody { contacts: items.clone(), options: None };
+    let result = batch_create(&mut f.conn, &ctx, &defaults).unwrap();
+    assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 1, skipped: 0, failed: 2 });
     assert_eq!(result.errors[0].index, 1);
-    assert_eq!(result.errors[0].errors["phone"], [PHONE_TAKEN]);
-    let bad_errors = &result.errors[1].errors;
-    assert_eq!(bad_errors["firstname"], ["First name is required"]);
-    assert_eq!(bad_errors["type"], [BAD_TYPE]);
-    assert_eq!(bad_errors["email"], ["The email field must be a valid email address."]);
-    assert_eq!(result.errors[1].data, items[2], "the item is echoed as sent");
-    assert_eq!(result.errors[2].errors["phone"], [PHONE_TAKEN], "an earlier item of the batch counts");
+    assert_eq!(result.errors[0].errors["phone"], [taken("phone")]);
+    assert_eq!(result.errors[0].data, serde_json::to_value(&items[1]).unwrap(), "the item is echoed as sent");
+    assert_eq!((result.errors[1].index, &result.errors[1].errors["phone"]), (2, &vec![taken("phone")]), "an earlier item of the batch counts");
     assert!(result.created[0].group_id.is_empty());
 
-    let skip = BatchOptions { skip_duplicates: true, ..BatchOptions::default() };
     let mut email_taken = item("+15550011003", &f);
-    email_taken["email"] = json!("x@y.z");
+    email_taken.email = Some("x@y.z".into());
     let mut same_email = item("+15550011004", &f);
-    same_email["email"] = json!("X@Y.Z");
-    let items = vec![item("+15550011000", &f), email_taken, same_email];
-    let result = batch_create(&mut f.conn, &ctx, &items, skip).unwrap();
+    same_email.email = Some("X@Y.Z".into());
+    let skip = batch(vec![item("+15550011000", &f), email_taken, same_email], true, true);
+    let result = batch_create(&mut f.conn, &ctx, &skip).unwrap();
     assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 1, skipped: 1, failed: 1 });
     assert_eq!((result.skipped[0].index, result.errors[0].index), (0, 2));
-    assert_eq!(result.errors[0].errors["email"], [EMAIL_TAKEN], "skip_duplicates keys on phone only");
+    assert_eq!(result.errors[0].errors["email"], [taken("email")], "skip_duplicates keys on phone only");
 }
 
 #[test]
 fn batch_create_stop_on_error_rolls_back() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
-    let stop = BatchOptions { continue_on_error: false, skip_duplicates: false };
-    let items = vec![item("+15550012001", &f), item("+15550012002", &f), item("+15550012001", &f)];
-    let errors = validation(batch_create(&mut f.conn, &ctx, &items, stop));
-    assert_eq!(errors["contacts.2.phone"], [PHONE_TAKEN]);
-    let page = list(&f.conn, &ctx, &ListParams::default(), Includes::default()).unwrap();
-    assert_eq!(page.total, 0, "nothing was created");
+    let stop = batch(vec![item("+15550012001", &f), item("+15550012002", &f), item("+15550012001", &f)], false, false);
+    let errors = validation(batch_create(&mut f.conn, &ctx, &stop));
+    assert_eq!(errors["contacts.2.phone"], [taken("phone")]);
+    let page = list(&f.conn, &ctx, &ListContactsQuery::default()).unwrap();
+    assert_eq!(page.meta.total, 0, "nothing was created");
 }
 
 #[test]
@@ -235,14 +252,15 @@ fn batch_create_and_the_plan_limit() {
     seed.plan.contacts = Some(2);
     let mut f = Fixture::with(seed);
     let ctx = f.ctx();
-    let items: Vec<Value> = (1..=3).map(|i| item(&format!("+1555001300{i}"), &f)).collect();
-    let stop = BatchOptions { continue_on_error: false, skip_duplicates: false };
-    assert_eq!(batch_create(&mut f.conn, &ctx, &items, stop), Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }));
-    let result = batch_create(&mut f.conn, &ctx, &items, BatchOptions::default()).unwrap();
+    let items: Vec<BatchCreateContact> = (1..=3).map(|i| item(&format!("+1555001300{i}"), &f)).collect();
+    let stop = batch(items.clone(), false, false);
+    let go_on = batch(items, true, false);
+    assert_eq!(batch_create(&mut f.conn, &ctx, &stop), Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }));
+    let result = batch_create(&mut f.conn, &ctx, &go_on).unwrap();
     assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 2, skipped: 0, failed: 1 });
     assert_eq!(result.errors[0].errors["limit"], ["Plan limit reached"]);
     assert_eq!(
-        batch_create(&mut f.conn, &ctx, &items, BatchOptions::default()),
+        batch_create(&mut f.conn, &ctx, &go_on),
         Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }),
         "already at the limit when the batch starts"
     );
@@ -256,13 +274,13 @@ fn concurrent_duplicate_creates_give_one_success() {
     let db = crate::db::Db::open(&crate::db::DbPath::File(path.into())).unwrap();
     let new = f.new_contact("+15550014000");
     let ctx = f.ctx();
-    let outcomes: Vec<Result<ContactView>> = std::thread::scope(|s| {
+    let outcomes: Vec<Result<Contact>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..32).map(|_| s.spawn(|| db.with(|conn| create(conn, &ctx, &new)))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
     for outcome in outcomes.iter().filter(|o| o.is_err()) {
-        assert_eq!(outcome.as_ref().unwrap_err(), &Error::field("phone", PHONE_TAKEN));
+        assert_eq!(outcome.as_ref().unwrap_err(), &Error::field("phone", taken("phone")));
     }
 }
 
@@ -273,7 +291,7 @@ fn a_unique_violation_that_slips_past_the_checks_is_a_422() {
     let ctx = f.ctx();
     let new = f.new_contact("15550015000");
     // insert skips the pre-checks, so only the UNIQUE index stands in the way
-    assert_eq!(insert(&f.conn, &ctx, &new), Err(Error::field("phone", PHONE_TAKEN)));
+    assert_eq!(insert(&f.conn, &ctx, &new), Err(Error::field("phone", taken("phone"))));
 }
 
 /// The cached list totals (store::counts) against the page itself: with fewer rows than a page,
@@ -282,20 +300,23 @@ fn a_unique_violation_that_slips_past_the_checks_is_a_422() {
 fn list_totals_follow_every_write() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
-    let group = groups::create(&f.conn, &ctx, "Watched").unwrap();
+    let group = group(&f, &ctx, "Watched");
     let queries = [
-        ListParams::default(),
-        ListParams { filters: vec![Filter::new("type", FilterOp::Eq, "lead")], sort: SortKey::parse_list("firstname"), ..ListParams::default() },
-        ListParams { filters: vec![Filter::new("group_id", FilterOp::Eq, group.id.to_string())], ..ListParams::default() },
-        ListParams { search: Some("Jane".into()), ..ListParams::default() },
+        ListContactsQuery::default(),
+        ListContactsQuery { filters: leads(), sort: vec![Sort::asc(ListContactsSortField::Firstname)], ..ListContactsQuery::default() },
+        ListContactsQuery {
+            filters: ListContactsFilters { group_id: vec![FilterCond::Eq(group.id)], ..ListContactsFilters::default() },
+            ..ListContactsQuery::default()
+        },
+        ListContactsQuery { search: Some("Jane".into()), ..ListContactsQuery::default() },
     ]
-    .map(|q| ListParams { per_page: 100, ..q });
+    .map(|q| ListContactsQuery { per_page: Some(100), ..q });
     let check = |f: &Fixture, when: &str| {
         for q in &queries {
             // twice: the second call answers from the cache
             for _ in 0..2 {
-                let page = list(&f.conn, &f.ctx(), q, Includes::default()).unwrap();
-                assert_eq!(page.total, page.items.len() as i64, "{when}: {q:?}");
+                let page = list(&f.conn, &f.ctx(), q).unwrap();
+                assert_eq!(page.meta.total, page.items.len() as i64, "{when}: {q:?}");
             }
         }
     };
@@ -303,32 +324,32 @@ fn list_totals_follow_every_write() {
     let a = f.contact("+15550016001");
     let b = f.contact("+15550016002");
     check(&f, "after two creates");
-    update(&mut f.conn, &ctx, a.id, &ContactPatch { contact_type: Some("customer".into()), ..ContactPatch::default() }).unwrap();
+    update(&mut f.conn, &ctx, a.id, &UpdateContactBody { r#type: Some(ContactType::Customer), ..UpdateContactBody::default() }).unwrap();
     check(&f, "after a type change");
-    update(&mut f.conn, &ctx, b.id, &ContactPatch { firstname: Some("Bob".into()), ..ContactPatch::default() }).unwrap();
+    update(&mut f.conn, &ctx, b.id, &UpdateContactBody { firstname: Some("Bob".into()), ..UpdateContactBody::default() }).unwrap();
     check(&f, "after a rename out of the search");
     groups::add_contacts(&mut f.conn, &ctx, group.id, &[a.id, b.id]).unwrap();
     check(&f, "after joining a group");
     groups::remove_contacts(&mut f.conn, &ctx, group.id, &[a.id]).unwrap();
     check(&f, "after leaving a group");
-    update(&mut f.conn, &ctx, a.id, &ContactPatch { groups: Some(vec![group.id]), ..ContactPatch::default() }).unwrap();
+    update(&mut f.conn, &ctx, a.id, &UpdateContactBody { groups: Some(vec![group.id]), ..UpdateContactBody::default() }).unwrap();
     check(&f, "after an update of the groups");
     groups::delete(&mut f.conn, &ctx, group.id).unwrap();
     check(&f, "after the group's deletion");
     delete(&f.conn, &ctx, a.id).unwrap();
     check(&f, "after a delete");
-    let items = [item("+15550016003", &f), item("+15550016004", &f)];
-    batch_create(&mut f.conn, &ctx, &items, BatchOptions::default()).unwrap();
+    let items = vec![item("+15550016003", &f), item("+15550016004", &f)];
+    batch_create(&mut f.conn, &ctx, &BatchCreateContactsBody { contacts: items, options: None }).unwrap();
     check(&f, "after a batch create");
     batch_delete(&mut f.conn, &ctx, &[b.id]).unwrap();
     check(&f, "after a batch delete");
     // another tenant's writes leave this tenant's totals alone, and are counted in theirs
     let (source_id, status_id) = f.source_and_status(f.other);
-    let theirs = NewContact { source_id, status_id, ..f.new_contact("+15550016005") };
+    let theirs = CreateContactBody { source_id, status_id, ..f.new_contact("+15550016005") };
     let other = f.other_ctx();
     create(&mut f.conn, &other, &theirs).unwrap();
     check(&f, "after another tenant's create");
-    assert_eq!(list(&f.conn, &f.other_ctx(), &queries[0], Includes::default()).unwrap().total, 1);
+    assert_eq!(list(&f.conn, &f.other_ctx(), &queries[0]).unwrap().meta.total, 1);
 }
 
 /// Another connection (as another process would) writing with plain SQL still moves the
@@ -341,17 +362,17 @@ fn list_totals_see_writes_from_another_connection() {
     f.contact("+15550017002");
     let path: String = f.conn.query_row("PRAGMA database_list", [], |r| r.get(2)).unwrap();
     let writer = crate::db::open(&crate::db::DbPath::File(path.into())).unwrap();
-    let leads = ListParams { filters: vec![Filter::new("type", FilterOp::Eq, "lead")], ..ListParams::default() };
-    let total = |f: &Fixture, ctx: &Ctx| list(&f.conn, ctx, &leads, Includes::default()).unwrap().total;
+    let leads = ListContactsQuery { filters: leads(), ..ListContactsQuery::default() };
+    let total = |f: &Fixture, ctx: &Ctx| list(&f.conn, ctx, &leads).unwrap().meta.total;
     assert_eq!((total(&f, &f.ctx()), total(&f, &f.ctx())), (2, 2));
     writer.execute("UPDATE contacts SET type = 'guest' WHERE id = ?1", [a.id]).unwrap();
     assert_eq!(total(&f, &f.ctx()), 1);
     writer.execute("DELETE FROM contacts WHERE tenant_id = ?1", [f.tenant]).unwrap();
     assert_eq!(total(&f, &f.ctx()), 0);
     let (source_id, status_id) = f.source_and_status(f.other);
-    let theirs = NewContact { source_id, status_id, ..f.new_contact("+15550017003") };
+    let theirs = CreateContactBody { source_id, status_id, ..f.new_contact("+15550017003") };
     let other = f.other_ctx();
-    let moved = create(&mut f.conn, &other, &theirs).unwrap().contact.id;
+    let moved = create(&mut f.conn, &other, &theirs).unwrap().id;
     assert_eq!(total(&f, &f.other_ctx()), 1);
     let (source_id, status_id) = f.source_and_status(f.tenant);
     writer
@@ -380,16 +401,8 @@ fn migration_0003_applies_to_a_0002_database() {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .unwrap();
-        for (i, kind) in ["lead", "lead", "customer"].iter().enumerate() {
-            let new = NewContact {
-                firstname: format!("Old {i}"),
-                lastname: "Row".into(),
-                phone: format!("+1555001800{i}"),
-                contact_type: (*kind).into(),
-                source_id,
-                status_id,
-                ..NewContact::default()
-            };
+        for (i, kind) in [ContactType::Lead, ContactType::Lead, ContactType::Customer].iter().enumerate() {
+            let new = CreateContactBody::new(format!("Old {i}"), "Row".into(), format!("+1555001800{i}"), *kind, source_id, status_id);
             insert(&old, &ctx, &new).unwrap();
         }
         let tables: i64 = old.query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'contact_versions'", [], |r| r.get(0)).unwrap();
@@ -398,23 +411,15 @@ fn migration_0003_applies_to_a_0002_database() {
     };
     let mut conn = crate::db::open(&crate::db::DbPath::File(file)).unwrap();
     let ctx = Ctx { tenant_id: tenant, now };
-    let leads = ListParams { filters: vec![Filter::new("type", FilterOp::Eq, "lead")], sort: SortKey::parse_list("firstname"), ..ListParams::default() };
+    let leads = ListContactsQuery { filters: leads(), sort: vec![Sort::asc(ListContactsSortField::Firstname)], ..ListContactsQuery::default() };
     for _ in 0..2 {
-        assert_eq!(list(&conn, &ctx, &leads, Includes::default()).unwrap().total, 2);
+        assert_eq!(list(&conn, &ctx, &leads).unwrap().meta.total, 2);
     }
     let (source_id, status_id): (i64, i64) =
         conn.query_row("SELECT source_id, status_id FROM contacts WHERE tenant_id = ?1 LIMIT 1", [tenant], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-    let new = NewContact {
-        firstname: "New".into(),
-        lastname: "Row".into(),
-        phone: "+15550018009".into(),
-        contact_type: "lead".into(),
-        source_id,
-        status_id,
-        ..NewContact::default()
-    };
+    let new = CreateContactBody::new("New".into(), "Row".into(), "+15550018009".into(), ContactType::Lead, source_id, status_id);
     create(&mut conn, &ctx, &new).unwrap();
-    assert_eq!(list(&conn, &ctx, &leads, Includes::default()).unwrap().total, 3);
+    assert_eq!(list(&conn, &ctx, &leads).unwrap().meta.total, 3);
     let plan: String = conn
         .query_row(
             "EXPLAIN QUERY PLAN SELECT c.id FROM contacts c WHERE c.tenant_id = ?1 AND c.type = 'lead' ORDER BY c.firstname COLLATE NOCASE, c.id LIMIT 10",

@@ -1,0 +1,40 @@
+//! `Error`: why the sandbox could not start or serve (opening and migrating the database,
+//! reading the templates fixture, seeding, binding the socket).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A start-up or serving failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or directory could not be read or created.
+    #[error("cannot access {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    /// SQLite refused to open or configure the database.
+    #[error("sqlite: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The schema migrations failed.
+    #[error("migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// The templates fixture is not Meta's `message_templates` shape.
+    #[error("templates fixture: {0}")]
+    Fixture(#[from] serde_json::Error),
+    /// Seeding or issuing tokens failed.
+    #[error("seeding: {0}")]
+    Seed(#[from] crate::store::Error),
+    /// The database has data but not the configured primary tenant.
+    #[error("the database has no tenant `{0}`")]
+    NoTenant(String),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    /// Serving or waiting for a signal failed.
+    #[error("serving: {0}")]
+    Serve(#[source] std::io::Error),
+    /// A blocking start-up task panicked or was cancelled.
+    #[error("start-up task: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// A sandbox result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,132 @@
+//! The message history (`messages.yaml`: List Messages, Get Message): outbound statuses
+//! progress sent -> delivered -> read with the time since sending, computed when read, so no
+//! background task is needed.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use wacr_server::models::{ListMessagesQuery, ListMessagesSortField, Message, MessageDetail, Open, Page, WireEnum};
+
+use crate::clock::{SECOND, Ts};
+use crate::store::query::ListSql;
+use crate::store::{Ctx, Error, Result};
+
+/// How fast simulated deliveries progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeliverySimulation {
+    /// Seconds after sending that a message reads `delivered` (or `failed`).
+    pub delivered_after_secs: i64,
+    /// Seconds after sending that a message reads `read`.
+    pub read_after_secs: i64,
+}
+
+impl Default for DeliverySimulation {
+    fn default() -> Self {
+        DeliverySimulation { delivered_after_secs: 2, read_after_secs: 5 }
+    }
+}
+
+const COLUMNS: &str = "m.id, m.chat_id, m.sender_id, m.type, m.message, m.eff_status, m.message_id, m.sent_at, m.direction, \
+    m.created_at, m.updated_at, m.status, m.status_message, m.ref_message_id, m.url, m.staff_id";
+
+/// The history with each outbound status as it reads at `now` (the numbers are ours, not input).
+fn source(ctx: &Ctx, sim: &DeliverySimulation) -> String {
+    let delivered = ctx.now.0 - sim.delivered_after_secs * SECOND;
+    let read = ctx.now.0 - sim.read_after_secs * SECOND;
+    format!(
+        "(SELECT *, CASE WHEN direction = 'outbound' AND status = 'sent' THEN CASE \
+         WHEN fail_delivery = 1 AND sent_at <= {delivered} THEN 'failed' \
+         WHEN fail_delivery = 0 AND sent_at <= {read} THEN 'read' \
+         WHEN fail_delivery = 0 AND sent_at <= {delivered} THEN 'delivered' \
+         ELSE 'sent' END ELSE status END AS eff_status FROM messages) m"
+    )
+}
+
+fn detail_from_row(row: &Row<'_>, sim: &DeliverySimulation) -> rusqlite::Result<MessageDetail> {
+    let status: Option<String> = row.get(5)?;
+    let stored: String = row.get(11)?;
+    let sent_at = Ts(row.get(7)?);
+    let mut updated_at = Ts(row.get(10)?);
+    let mut status_message: Option<String> = row.get(12)?;
+    if status.as_deref() != Some(stored.as_str()) {
+        let delay = if status.as_deref() == Some("read") { sim.read_after_secs } else { sim.delivered_after_secs };
+        updated_at = updated_at.max(sent_at.plus_secs(delay));
+        if status.as_deref() == Some("failed") {
+            status_message = Some("Message undeliverable (simulated delivery failure)".into());
+        }
+    }
+    Ok(MessageDetail {
+        id: row.get(0)?,
+        interaction_id: row.get(1)?,
+        sender_id: row.get(2)?,
+        r#type: open(row.get(3)?),
+        message: row.get(4)?,
+        is_read: status.as_deref() == Some("read"),
+        status: open(status),
+        message_id: row.get(6)?,
+        sent_at: sent_at.iso(),
+        direction: open(row.get(8)?),
+        created_at: Some(Ts(row.get(9)?).iso()),
+        updated_at: Some(updated_at.iso()),
+        status_message,
+        ref_message_id: row.get(13)?,
+        url: row.get(14)?,
+        staff_id: row.get(15)?,
+    })
+}
+
+/// A stored wire value, known or not.
+fn open<E: WireEnum>(text: Option<String>) -> Option<Open<E>> {
+    text.map(|t| Open::from_wire(&t))
+}
+
+/// A history record as listed: the detail without its delivery fields.
+fn item(d: MessageDetail) -> Message {
+    Message {
+        id: d.id,
+        interaction_id: d.interaction_id,
+        sender_id: d.sender_id,
+        r#type: d.r#type,
+        message: d.message,
+        status: d.status,
+        message_id: d.message_id,
+        sent_at: d.sent_at,
+        is_read: d.is_read,
+        direction: d.direction,
+        created_at: d.created_at,
+        updated_at: d.updated_at,
+    }
+}
+
+fn sort_column(field: ListMessagesSortField) -> &'static str {
+    match field {
+        ListMessagesSortField::CreatedAt => "m.created_at",
+        ListMessagesSortField::UpdatedAt => "m.updated_at",
+    }
+}
+
+/// A wire enum as the text stored for it.
+fn wire<E: WireEnum>(value: E) -> Value {
+    Value::Text(value.as_str().to_owned())
+}
+
+/// List Messages.
+pub fn list(conn: &Connection, ctx: &Ctx, q: &ListMessagesQuery, sim: &DeliverySimulation) -> Result<Page<Message>> {
+    let f = &q.filters;
+    let page = ListSql::new(source(ctx, sim), "m.tenant_id", ctx, q.page, q.per_page)
+        .search(&["m.message"], q.search.as_deref())
+        .order(&q.sort, sort_column, Some(("m.created_at", true)), "m.id")
+        .filter("m.type", &f.r#type, wire)
+        .filter("m.eff_status", &f.status, wire)
+        .filter("m.chat_id", &f.interaction_id, Value::from)
+        .filter("m.direction", &f.direction, wire)
+        .fetch(conn, COLUMNS, |row| detail_from_row(row, sim))?;
+    Ok(page.map(item))
+}
+
+/// Get Message.
+pub fn get(conn: &Connection, ctx: &Ctx, id: i64, sim: &DeliverySimulation) -> Result<MessageDetail> {
+    let sql = format!("SELECT {COLUMNS} FROM {} WHERE m.tenant_id = ?1 AND m.id = ?2", source(ctx, sim));
+    conn.query_row(&sql, params![ctx.tenant_id, id], |row| detail_from_row(row, sim))
+        .optional()?
+        .ok_or(Error::not_found("message"))
+}
