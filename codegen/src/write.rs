@@ -1,8 +1,6 @@
-//! Write: formats Rust output with prettyplease and YAML output with [`yaml`], prepends the
+//! Write: formats Rust output with prettyplease, prepends the
 //! `@generated` header, and writes a file only when its bytes change (prost's
 //! `write_file_if_changed`); `--check` only compares.
-
-pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
