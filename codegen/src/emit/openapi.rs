@@ -32,15 +32,21 @@ pub fn document(api: &Api) -> Value {
         let item = paths.entry(op.path.as_str()).or_insert_with(|| json!({}));
         item[op.method.to_lowercase()] = operation::operation(api, op);
     }
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": api.title, "version": api.version, "description": api.description},
-        "servers": [{"url": api.base_url, "description": provenance_text(&api.base_url_provenance)}],
-        "security": [{"bearerAuth": []}],
-        "tags": api.groups.iter().map(|g| json!({"name": g.name, "description": g.description})).collect::<Vec<_>>(),
-        "paths": paths,
-        "components": components(api),
-    })
+    json_object([
+        ("openapi", json!("3.1.0")),
+        ("info", json!({"title": api.title, "version": api.version, "description": api.description})),
+        ("servers", json!([{"url": api.base_url, "description": provenance_text(&api.base_url_provenance)}])),
+        ("security", json!([{"bearerAuth": []}])),
+        ("tags", api.groups.iter().map(|g| json!({"name": g.name, "description": g.description})).collect()),
+        ("paths", Value::Object(paths)),
+        ("components", components(api)),
+    ])
+}
+
+/// A JSON object of `entries`, in order. The values are moved in: `json!` would copy each
+/// one through `serde_json::to_value`, for every level a schema is nested in.
+fn json_object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 fn provenance_text(p: &Provenance) -> String {
@@ -94,14 +100,9 @@ fn components(api: &Api) -> Value {
             "enum": codes,
         }),
     );
-    json!({
-        "securitySchemes": {
-            "bearerAuth": {
-                "type": "http",
-                "scheme": "bearer",
-                "description": format!("{} The scopes an operation requires are listed as the roles of its security requirement and in `x-required-scope`.", api.auth_description),
-            },
-        },
-        "schemas": schemas,
-    })
+    let description = format!("{} The scopes an operation requires are listed as the roles of its security requirement and in `x-required-scope`.", api.auth_description);
+    json_object([
+        ("securitySchemes", json!({"bearerAuth": {"type": "http", "scheme": "bearer", "description": description}})),
+        ("schemas", Value::Object(schemas)),
+    ])
 }

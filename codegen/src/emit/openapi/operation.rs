@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{parameters, provenance_text, schema};
+use super::{json_object, parameters, provenance_text, schema};
 use crate::ir::*;
 
 pub(super) fn operation(api: &Api, op: &Operation) -> Value {
@@ -15,8 +15,8 @@ pub(super) fn operation(api: &Api, op: &Operation) -> Value {
         "tags": [op.group],
         "security": [{"bearerAuth": roles}],
         "x-required-scope": op.scope,
-        "x-provenance": provenance(&op.provenance),
     });
+    o["x-provenance"] = provenance(&op.provenance);
     let mut params = parameters::parameters(api, op);
     parameters::add_examples(op, &mut params);
     if !params.is_empty() {
@@ -84,7 +84,7 @@ fn add_examples<'a>(content: &mut Value, op: &'a Operation, value: impl Fn(&'a E
         .examples
         .iter()
         .zip(example_names(op))
-        .filter_map(|(ex, name)| value(ex).map(|v| (name.clone(), json!({"summary": name, "value": v}))))
+        .filter_map(|(ex, name)| value(ex).map(|v| (name.clone(), json_object([("summary", json!(name)), ("value", v.clone())]))))
         .collect();
     if examples.is_empty() {
         return;
@@ -100,19 +100,19 @@ fn request_body(op: &Operation, body: &Body) -> Value {
     let schema_ref = json!({"$ref": format!("#/components/schemas/{}Body", op.type_prefix)});
     let mut content = Map::new();
     if body.content_type != ContentType::Multipart {
-        content.insert("application/json".into(), json!({"schema": schema_ref}));
+        content.insert("application/json".into(), json_object([("schema", schema_ref.clone())]));
     }
     if body.content_type != ContentType::Json {
-        content.insert("multipart/form-data".into(), json!({"schema": schema_ref}));
+        content.insert("multipart/form-data".into(), json_object([("schema", schema_ref)]));
     }
-    json!({"required": true, "content": content})
+    json_object([("required", json!(true)), ("content", Value::Object(content))])
 }
 
 fn responses(api: &Api, op: &Operation) -> Map<String, Value> {
     let mut out = Map::new();
     let r = &op.response;
     let description = r.message.as_ref().unwrap_or(&op.summary);
-    out.insert(r.status.to_string(), json!({"description": description, "content": json_content(schema::success(api, op))}));
+    out.insert(r.status.to_string(), json_object([("description", json!(description)), ("content", json_content(schema::success(api, op)))]));
     // (status, [(code, description)]): the spec's errors, then those the router adds.
     let mut by_status: Vec<(u16, Vec<(String, String)>)> = Vec::new();
     let mut add = |status: u16, code: &str, desc: String| match by_status.iter_mut().find(|(s, _)| *s == status) {
@@ -133,7 +133,7 @@ fn responses(api: &Api, op: &Operation) -> Map<String, Value> {
     by_status.sort_by_key(|(s, _)| *s);
     for (status, errs) in by_status {
         let (codes, descs): (Vec<String>, Vec<String>) = errs.into_iter().unzip();
-        let mut resp = json!({"description": descs.join("; "), "content": json_content(schema::error(api, codes))});
+        let mut resp = json_object([("description", json!(descs.join("; "))), ("content", json_content(schema::error(api, codes)))]);
         if status == 429 {
             let header = json!({"description": "Seconds to wait before retrying", "schema": {"type": "integer"}});
             resp["headers"] = json!({(&api.rate_limit.retry_after_header): header});
@@ -145,7 +145,7 @@ fn responses(api: &Api, op: &Operation) -> Map<String, Value> {
 
 /// `content` of a JSON response with this schema.
 fn json_content(schema: Value) -> Value {
-    json!({"application/json": {"schema": schema}})
+    json_object([("application/json", json_object([("schema", schema)]))])
 }
 
 /// An error the generated router (wacr-server's glue) answers by itself, before the

@@ -4,11 +4,11 @@
 use serde_json::{json, Map, Value};
 
 use super::operation::example_names;
-use super::schema;
+use super::{json_object, schema};
 use crate::ir::*;
 
 fn param(name: &str, location: &str, required: bool, schema: Value, description: &str) -> Value {
-    let mut p = json!({"name": name, "in": location, "required": required, "schema": schema});
+    let mut p = json_object([("name", json!(name)), ("in", json!(location)), ("required", json!(required)), ("schema", schema)]);
     if !description.is_empty() {
         p["description"] = json!(description);
     }
@@ -107,7 +107,7 @@ pub(super) fn add_examples(op: &Operation, params: &mut [Value]) {
                 _ => ex.query.iter().find(|(k, _)| *k == wire).map(|(_, v)| v.clone()),
             };
             if let Some(text) = text {
-                examples.insert(name.clone(), json!({"summary": name, "value": typed(&p["schema"], &text)}));
+                examples.insert(name.clone(), json_object([("summary", json!(name)), ("value", typed(&p["schema"], &text))]));
             }
         }
         if !examples.is_empty() {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::provenance_text;
+use super::{json_object, provenance_text};
 use crate::ir::*;
 
 pub(super) fn success(api: &Api, op: &Operation) -> Value {
@@ -16,40 +16,43 @@ pub(super) fn success(api: &Api, op: &Operation) -> Value {
         (Some(t), None) => ty(t),
         (None, _) => json!({"type": "null"}),
     };
+    let success = |value: bool| json!({"type": "boolean", "const": value});
+    let message = || json!({"type": "string"});
     match r.envelope {
-        EnvelopeKind::Data => json!({
-            "type": "object",
-            "required": [e.success, e.message, e.data],
-            "properties": {(&e.success): {"type": "boolean", "const": true}, (&e.message): {"type": "string"}, (&e.data): data},
-        }),
-        EnvelopeKind::List => json!({
-            "type": "object",
-            "required": [e.success, e.message, e.data, e.meta, e.links],
-            "properties": {
-                (&e.success): {"type": "boolean", "const": true},
-                (&e.message): {"type": "string"},
-                (&e.data): array_of(data),
-                (&e.meta): {"$ref": "#/components/schemas/PageMeta"},
-                (&e.links): {"$ref": "#/components/schemas/PageLinks"},
-            },
-        }),
-        EnvelopeKind::Flat => json!({
-            "allOf": [
-                {
-                    "type": "object",
-                    "required": [e.success, e.message],
-                    "properties": {(&e.success): {"type": "boolean"}, (&e.message): {"type": "string"}},
-                },
-                data,
-            ],
-        }),
+        EnvelopeKind::Data => json_object([
+            ("type", json!("object")),
+            ("required", json!([e.success, e.message, e.data])),
+            ("properties", json_object([(&e.success, success(true)), (&e.message, message()), (&e.data, data)])),
+        ]),
+        EnvelopeKind::List => json_object([
+            ("type", json!("object")),
+            ("required", json!([e.success, e.message, e.data, e.meta, e.links])),
+            (
+                "properties",
+                json_object([
+                    (&e.success, success(true)),
+                    (&e.message, message()),
+                    (&e.data, array_of(data)),
+                    (&e.meta, json!({"$ref": "#/components/schemas/PageMeta"})),
+                    (&e.links, json!({"$ref": "#/components/schemas/PageLinks"})),
+                ]),
+            ),
+        ]),
+        EnvelopeKind::Flat => {
+            let envelope = json!({
+                "type": "object",
+                "required": [e.success, e.message],
+                "properties": {(&e.success): {"type": "boolean"}, (&e.message): message()},
+            });
+            json_object([("allOf", Value::Array(vec![envelope, data]))])
+        }
         EnvelopeKind::None => data,
     }
 }
 
 /// `{"type": "array", "items": items}`.
 fn array_of(items: Value) -> Value {
-    json!({"type": "array", "items": items})
+    json_object([("type", json!("array")), ("items", items)])
 }
 
 /// The model of the items an operation with `?fields=` projects.
@@ -107,7 +110,7 @@ pub(super) fn object(fields: &[Field], description: &str, request: bool) -> Valu
         }
         props.insert(f.wire.clone(), schema);
     }
-    let mut s = json!({"type": "object", "properties": props});
+    let mut s = json_object([("type", json!("object")), ("properties", Value::Object(props))]);
     if !required.is_empty() {
         s["required"] = json!(required);
     }
@@ -167,7 +170,7 @@ pub(super) fn field(f: &Field) -> Value {
         s["default"] = d.clone();
     }
     if let Some(e) = &f.example {
-        s["examples"] = json!([e]);
+        s["examples"] = Value::Array(vec![e.clone()]);
     }
     if !f.messages.is_empty() {
         s["x-messages"] = json!(f.messages);
@@ -224,7 +227,7 @@ fn nullable(mut s: Value) -> Value {
             }
             s
         }
-        _ => json!({"anyOf": [s, {"type": "null"}]}),
+        _ => json_object([("anyOf", Value::Array(vec![s, json!({"type": "null"})]))]),
     }
 }
 
@@ -240,6 +243,6 @@ pub(super) fn ty(t: &Ty) -> Value {
         Ty::Json => json!({}),
         Ty::Named(n, _) => json!({"$ref": format!("#/components/schemas/{n}")}),
         Ty::Array(t) => array_of(ty(t)),
-        Ty::Map(t) => json!({"type": "object", "additionalProperties": ty(t)}),
+        Ty::Map(t) => json_object([("type", json!("object")), ("additionalProperties", ty(t))]),
     }
 }
