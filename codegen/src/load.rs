@@ -2,7 +2,8 @@
 //! problem with its location. Cross-item rules belong to `validate`, not here.
 //!
 //! `api.yaml` is decoded by `api`, the group files it lists by `group` (their enums and models)
-//! and `operation`.
+//! and `operation`. The decoders mirror the `spec` types field by field, so decoders of types
+//! with like fields look alike: that is the spec's shape, not a repeat one function would take.
 
 mod api;
 mod group;

@@ -258,3 +258,6 @@ impl<'de> Deserialize<'de> for KeyText {
     }
 }
 
+
+#[cfg(test)]
+mod tests;
