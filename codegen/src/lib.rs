@@ -9,7 +9,6 @@ pub mod emit;
 pub mod ident;
 pub mod ir;
 pub mod load;
-mod par;
 pub mod spec;
 pub mod validate;
 pub mod write;

@@ -1,9 +1,7 @@
 //! Write: formats Rust output with prettyplease (doc comments are `#[doc]` attributes, which it
-//! prints as `///` lines) and YAML output with [`yaml`], prepends the `@generated` header, and
+//! prints as `///` lines), prepends the `@generated` header, and
 //! writes a file only when its bytes change (prost's `write_file_if_changed`); `--check` only
 //! compares.
-
-pub mod yaml;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,248 @@
+//! JSON Schemas of the OpenAPI document: types, fields with their constraints, objects, and
+//! the success and error envelopes of responses.
+
+use serde_json::{json, Value};
+
+use super::{json_object, provenance_text};
+use crate::ir::*;
+
+pub(super) fn success(api: &Api, op: &Operation) -> Value {
+    let e = &api.envelope;
+    let r = &op.response;
+    let data = match (&r.data, selection_model(op)) {
+        // With ?fields= each item has only the selected fields: the whole model, or a selection.
+        (Some(Ty::Array(_)), Some(m)) if r.envelope != EnvelopeKind::List => array_of(selectable(m)),
+        (Some(_), Some(m)) => selectable(m),
+        (Some(t), None) => ty(t),
+        (None, _) => json!({"type": "null"}),
+    };
+    let success = |value: bool| json!({"type": "boolean", "const": value});
+    let message = || json!({"type": "string"});
+    match r.envelope {
+        EnvelopeKind::Data => json_object([
+            ("type", json!("object")),
+            ("required", json!([e.success, e.message, e.data])),
+            ("properties", json_object([(&e.success, success(true)), (&e.message, message()), (&e.data, data)])),
+        ]),
+        EnvelopeKind::List => json_object([
+            ("type", json!("object")),
+            ("required", json!([e.success, e.message, e.data, e.meta, e.links])),
+            (
+                "properties",
+                json_object([
+                    (&e.success, success(true)),
+                    (&e.message, message()),
+                    (&e.data, array_of(data)),
+                    (&e.meta, json!({"$ref": "#/components/schemas/PageMeta"})),
+                    (&e.links, json!({"$ref": "#/components/schemas/PageLinks"})),
+                ]),
+            ),
+        ]),
+        EnvelopeKind::Flat => {
+            let envelope = json!({
+                "type": "object",
+                "required": [e.success, e.message],
+                "properties": {(&e.success): {"type": "boolean"}, (&e.message): message()},
+            });
+            json_object([("allOf", Value::Array(vec![envelope, data]))])
+        }
+        EnvelopeKind::None => data,
+    }
+}
+
+/// `{"type": "array", "items": items}`.
+fn array_of(items: Value) -> Value {
+    json_object([("type", json!("array")), ("items", items)])
+}
+
+/// The model of the items an operation with `?fields=` projects.
+pub(super) fn selection_model(op: &Operation) -> Option<&str> {
+    match op.response.data.as_ref()?.leaf() {
+        Ty::Named(n, _) if op.fields => Some(n.as_str()),
+        _ => None,
+    }
+}
+
+/// The model, or its selection (`{Model}Selection`) when `?fields=` picked some of its fields.
+fn selectable(model: &str) -> Value {
+    json!({
+        "anyOf": [{"$ref": format!("#/components/schemas/{model}")}, {"$ref": format!("#/components/schemas/{model}Selection")}],
+        "description": format!("A {model}, or with `?fields=` only the selected fields (and the included relations)"),
+    })
+}
+
+pub(super) fn error(api: &Api, codes: Vec<String>) -> Value {
+    let e = &api.envelope;
+    json!({
+        "type": "object",
+        "required": [e.success, e.message, e.error],
+        "properties": {
+            (&e.success): {"type": "boolean", "const": false},
+            (&e.message): {"type": "string"},
+            (&e.error): {
+                "type": "object",
+                "required": [e.code],
+                "properties": {
+                    (&e.code): {"type": "string", "enum": codes},
+                    (&e.details): {"type": ["object", "null"]},
+                },
+            },
+            (&e.errors): {
+                "type": "object",
+                "description": "Field -> messages, on 422 VALIDATION_ERROR",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    })
+}
+
+/// An object schema from fields. Required fields of a request body must be present (not blank).
+pub(super) fn object(fields: &[Field], description: &str, request: bool) -> Value {
+    let mut props = serde_json::Map::new();
+    let mut required = Vec::new();
+    for f in fields {
+        let mut schema = field(f);
+        if f.required && f.rules.required_without.is_empty() && f.rules.required_if.is_none() && f.rules.required_with.is_empty() {
+            required.push(&f.wire);
+            if request && !f.nullable {
+                present(&mut schema);
+            }
+        }
+        props.insert(f.wire.clone(), schema);
+    }
+    let mut s = json_object([("type", json!("object")), ("properties", Value::Object(props))]);
+    if !required.is_empty() {
+        s["required"] = json!(required);
+    }
+    if !description.is_empty() {
+        s["description"] = json!(description);
+    }
+    s
+}
+
+/// A required request field must be present in Laravel's sense, as the router checks it: a
+/// string not blank, an array not empty (`"name": ""` is "The name field is required.").
+fn present(schema: &mut Value) {
+    match schema["type"].as_str() {
+        Some("string") if schema.get("format").is_none_or(|f| f.as_str() != Some("binary")) && schema.get("enum").is_none() => {
+            if schema.get("pattern").is_none() {
+                schema["pattern"] = json!("\\S");
+            } else if schema.get("minLength").is_none() {
+                schema["minLength"] = json!(1);
+            }
+        }
+        Some("array") if schema.get("minItems").is_none() => schema["minItems"] = json!(1),
+        _ => {}
+    }
+}
+
+/// JSON Schema of one field: its type, nullability and every constraint JSON Schema can say.
+pub(super) fn field(f: &Field) -> Value {
+    let mut s = ty(&f.ty);
+    let r = &f.rules;
+    let scalar = if matches!(f.ty, Ty::Array(_)) { &mut s["items"] } else { &mut s };
+    scalar_rules(scalar, r);
+    if let Some(v) = r.min_items {
+        s["minItems"] = json!(v);
+    }
+    if let Some(v) = r.max_items {
+        s["maxItems"] = json!(v);
+    }
+    if r.unique_items {
+        s["uniqueItems"] = json!(true);
+    }
+    if f.nullable {
+        s = nullable(s);
+    }
+    let mut desc = f.description.clone();
+    if f.provenance.is_inferred() {
+        desc.push_str(&format!(" ({})", provenance_text(&f.provenance)));
+    }
+    for (label, rule) in [("unique", &r.unique), ("must exist", &r.exists), ("rule", &r.rule)] {
+        if let Some(t) = rule {
+            desc.push_str(&format!(" [{label}: {t}]"));
+        }
+    }
+    if !desc.is_empty() {
+        s["description"] = json!(desc.trim());
+    }
+    if let Some(d) = &f.default {
+        s["default"] = d.clone();
+    }
+    if let Some(e) = &f.example {
+        s["examples"] = Value::Array(vec![e.clone()]);
+    }
+    if !f.messages.is_empty() {
+        s["x-messages"] = json!(f.messages);
+    }
+    s
+}
+
+/// The constraints on a scalar value (of the field, or of each item of an array field).
+fn scalar_rules(scalar: &mut Value, r: &Rules) {
+    if let Some(v) = r.max_length {
+        scalar["maxLength"] = json!(v);
+    }
+    if let Some(v) = r.min_length {
+        scalar["minLength"] = json!(v);
+    }
+    if let Some(v) = r.min {
+        scalar["minimum"] = num(v);
+    }
+    if let Some(v) = r.max {
+        scalar["maximum"] = num(v);
+    }
+    if let Some(p) = &r.pattern {
+        scalar["pattern"] = json!(p);
+    }
+    match r.format.as_deref() {
+        Some("email") => scalar["format"] = json!("email"),
+        Some("url") => scalar["format"] = json!("uri"),
+        _ => {}
+    }
+    if let Some(max) = r.max_size {
+        scalar["x-max-size"] = json!(max);
+    }
+    if !r.extensions.is_empty() {
+        scalar["x-extensions"] = json!(r.extensions);
+    }
+}
+
+fn num(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 { json!(v as i64) } else { json!(v) }
+}
+
+/// The schema, also admitting `null`: a `type` list where it can, else `anyOf` (not `oneOf`,
+/// which would reject `null` when the schema admits it already). A schema without constraints
+/// (`{}`, any JSON value) already admits `null`.
+fn nullable(mut s: Value) -> Value {
+    if s.as_object().is_some_and(|m| m.is_empty()) {
+        return s;
+    }
+    match s.get("type").cloned() {
+        Some(Value::String(t)) if s.get("$ref").is_none() => {
+            s["type"] = json!([t, "null"]);
+            if let Some(Value::Array(values)) = s.get_mut("enum") {
+                values.push(Value::Null);
+            }
+            s
+        }
+        _ => json_object([("anyOf", Value::Array(vec![s, json!({"type": "null"})]))]),
+    }
+}
+
+pub(super) fn ty(t: &Ty) -> Value {
+    match t {
+        Ty::String => json!({"type": "string"}),
+        Ty::Integer => json!({"type": "integer", "format": "int64"}),
+        Ty::Number => json!({"type": "number"}),
+        Ty::Boolean => json!({"type": "boolean"}),
+        Ty::DateTime => json!({"type": "string", "format": "date-time"}),
+        Ty::Date => json!({"type": "string"}),
+        Ty::File => json!({"type": "string", "format": "binary"}),
+        Ty::Json => json!({}),
+        Ty::Named(n, _) => json!({"$ref": format!("#/components/schemas/{n}")}),
+        Ty::Array(t) => array_of(ty(t)),
+        Ty::Map(t) => json_object([("type", json!("object")), ("additionalProperties", ty(t))]),
+    }
+}
