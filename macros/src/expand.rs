@@ -281,6 +281,7 @@ pub(crate) fn include_enum(
 fn scope_impls(scope: &Scope) -> TokenStream {
     let rt = runtime(scope.krate.as_ref());
     let ident = &scope.original.ident;
+    let name = ident.to_string();
     let serde = quote!(#rt::__private::serde);
     let variants: Vec<&Ident> = scope
         .variants
@@ -340,7 +341,7 @@ fn scope_impls(scope: &Scope) -> TokenStream {
                 where
                     __D: #serde::Deserializer<'de>,
                 {
-                    #rt::__private::deserialize_scope(deserializer)
+                    #rt::__private::deserialize_scope(deserializer, #name)
                 }
             }
         };
@@ -410,6 +411,8 @@ pub(crate) fn wire_traits(ident: &Ident, rt: &TokenStream, name: &TokenStream, a
 /// `FromStr`, `Serialize` and `Deserialize` of a value enum, as its wire string.
 pub(crate) fn value_traits(ident: &Ident, rt: &TokenStream) -> TokenStream {
     let serde = quote!(#rt::__private::serde);
+    // serde_derive's messages name the Rust type.
+    let name = ident.to_string();
     quote! {
         #[automatically_derived]
         impl ::core::str::FromStr for #ident {
@@ -429,7 +432,7 @@ pub(crate) fn value_traits(ident: &Ident, rt: &TokenStream) -> TokenStream {
         #[automatically_derived]
         impl<'de> #serde::Deserialize<'de> for #ident {
             fn deserialize<__D: #serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                #rt::__private::de::deserialize_wire(deserializer)
+                #rt::__private::de::deserialize_wire(deserializer, #name)
             }
         }
     }
@@ -524,7 +527,7 @@ fn deserialize_impl(lean: &LeanStruct) -> TokenStream {
     let rt = runtime(None);
     let (serde, de) = (quote!(#rt::__private::serde), quote!(#rt::__private::de));
     let ident = &lean.original.ident;
-    let name = lean.name();
+    let (name, type_name) = (lean.name(), ident.to_string());
     let (fields, wires): (Vec<_>, Vec<_>) = lean.wire_fields().unzip();
     let types = fields.iter().map(|field| {
         let ty = &field.original.ty;
@@ -546,7 +549,7 @@ fn deserialize_impl(lean: &LeanStruct) -> TokenStream {
             #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for #ident {
                 fn deserialize<__D: #serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                    let (#(#values,)*) = #de::deserialize_struct::<(#(#types,)*), __D>(deserializer, #name, &[#(#wires),*])?;
+                    let (#(#values,)*) = #de::deserialize_struct::<(#(#types,)*), __D>(deserializer, #name, #type_name, &[#(#wires),*])?;
                     ::core::result::Result::Ok(#ident { #(#inits,)* })
                 }
             }

@@ -427,12 +427,13 @@ pub fn derive_serialize(input: TokenStream) -> TokenStream {
 ///
 /// It reads a map (a JSON object) as serde_derive does: unknown keys are skipped, a key given
 /// twice is `duplicate field`, a missing field is `missing field` unless it is an `Option`
-/// (then `None`) or marked `#[serde(default)]`. It honours `#[serde(rename = "...")]` (and
+/// (then `None`) or marked `#[serde(default)]`; and, like serde_derive, a sequence of the field
+/// values in order. It honours `#[serde(rename = "...")]` (and
 /// `rename(deserialize = "...")`), `default`, `skip` and `skip_deserializing` on fields and the
 /// container's `rename` and `rename_all`; keys that only concern serializing are accepted and
 /// ignored, any other `#[serde]` key is a compile error (use serde's derive for `flatten`,
-/// `alias`, `deserialize_with` and the rest). Unlike serde_derive it does not read a struct
-/// from a sequence; it takes at most 32 fields and no generic structs.
+/// `alias`, `deserialize_with` and the rest). It takes at most 32 fields and no generic
+/// structs. `tests/serde_differential` checks it against serde_derive.
 ///
 /// ```
 /// #[derive(Debug, PartialEq, wacr_macros::Deserialize)]
