@@ -4,9 +4,11 @@
 use proc_macro2::Span;
 use quote::{format_ident, quote};
 use syn::ext::IdentExt as _;
+use syn::punctuated::Iter;
 use syn::{Data, DataStruct, DeriveInput, Fields, Ident, Path, Type};
 
-use crate::attr::{self, Direction, IncludeAttr, OperationAttrs, ResourceAttrs, SerdeContainer, SerdeField, SerdeLean, WireAttrs, WireVariantAttr};
+use crate::attr::{self, IncludeAttr, OperationAttrs, ResourceAttrs, WireAttrs, WireVariantAttr};
+use crate::serde_attr::{self, Direction, SerdeContainer, SerdeLean};
 use crate::ctxt::Errors;
 use crate::syntax;
 
@@ -63,7 +65,8 @@ pub(crate) struct LeanField<'a> {
 pub(crate) struct Field<'a> {
     pub original: &'a syn::Field,
     pub include: Option<IncludeAttr<'a>>,
-    pub serde: SerdeField,
+    /// What `Resource` reads of its `#[serde]` (the rename it writes, `skip_serializing_if`).
+    pub serde: SerdeLean,
     pub path_param: Option<&'a syn::Attribute>,
 }
 
@@ -87,18 +90,8 @@ impl<'a> Resource<'a> {
     /// read as having no fields.
     pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput) -> Self {
         let attrs = attr::resource(errors, &input.attrs);
-        let rename_all = attr::serde_rename_all(&input.attrs);
-        let fields = match &input.data {
-            Data::Struct(DataStruct {
-                fields: Fields::Named(named),
-                ..
-            }) => named
-                .named
-                .iter()
-                .map(|field| Field::of_resource(errors, field))
-                .collect(),
-            _ => shape_error(errors, input, "Resource", "structs with named fields"),
-        };
+        let rename_all = serde_attr::loose_rename_all(&input.attrs);
+        let fields = read_members(errors, input, "Resource", named_fields, |field| Field::of_resource(errors, field));
         Resource {
             original: input,
             attrs,
@@ -140,7 +133,7 @@ impl<'a> Resource<'a> {
         {
             return rename.value();
         }
-        if let Some(rename) = &field.serde.rename {
+        if let Some(rename) = &field.serde.rename.0 {
             return rename.clone();
         }
         let name = field.name();
@@ -163,15 +156,7 @@ impl<'a> Scope<'a> {
     /// variants.
     pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput) -> Self {
         let krate = attr::crate_container(errors, &input.attrs, "scope");
-        let Data::Enum(data) = &input.data else {
-            let variants = shape_error(errors, input, "Scope", "enums of unit variants");
-            return Scope {
-                original: input,
-                krate,
-                variants,
-            };
-        };
-        let variants = data.variants.iter().map(|variant| {
+        let variants = read_members(errors, input, "Scope", variants, |variant| {
             let (has_scope_attr, scope) = attr::scope_variant(errors, &variant.attrs);
             Variant {
                 original: variant,
@@ -182,7 +167,7 @@ impl<'a> Scope<'a> {
         Scope {
             original: input,
             krate,
-            variants: variants.collect(),
+            variants,
         }
     }
 
@@ -197,14 +182,7 @@ impl<'a> Operation<'a> {
     /// fields.
     pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput) -> Self {
         let attrs = attr::operation(errors, &input.attrs);
-        let fields = match &input.data {
-            Data::Struct(data) => data
-                .fields
-                .iter()
-                .map(|field| Field::of_operation(errors, field))
-                .collect(),
-            _ => shape_error(errors, input, "Operation", "structs"),
-        };
+        let fields = read_members(errors, input, "Operation", struct_fields, |field| Field::of_operation(errors, field));
         Operation {
             original: input,
             attrs,
@@ -244,17 +222,10 @@ impl<'a> WireEnum<'a> {
     /// variants.
     pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput) -> Self {
         let attrs = attr::wire_container(errors, &input.attrs);
-        let variants = match &input.data {
-            Data::Enum(data) => data
-                .variants
-                .iter()
-                .map(|variant| WireVariant {
-                    original: variant,
-                    attr: attr::wire_variant(errors, &variant.attrs),
-                })
-                .collect(),
-            _ => shape_error(errors, input, "WireEnum", "enums of unit variants"),
-        };
+        let variants = read_members(errors, input, "WireEnum", variants, |variant| WireVariant {
+            original: variant,
+            attr: attr::wire_variant(errors, &variant.attrs),
+        });
         WireEnum {
             original: input,
             attrs,
@@ -273,25 +244,11 @@ impl<'a> LeanStruct<'a> {
     /// Reads the input; anything but a struct with named fields is recorded as an error and
     /// read as having no fields.
     pub(crate) fn from_syn(errors: &Errors, input: &'a DeriveInput, direction: Direction) -> Self {
-        let serde = attr::serde_lean_container(errors, &input.attrs, direction);
-        let derive = match direction {
-            Direction::Serialize => "Serialize",
-            Direction::Deserialize => "Deserialize",
-        };
-        let fields = match &input.data {
-            Data::Struct(DataStruct {
-                fields: Fields::Named(named),
-                ..
-            }) => named
-                .named
-                .iter()
-                .map(|field| LeanField {
-                    original: field,
-                    serde: attr::serde_lean_field(errors, &field.attrs, direction),
-                })
-                .collect(),
-            _ => shape_error(errors, input, derive, "structs with named fields"),
-        };
+        let serde = serde_attr::container(errors, &input.attrs, direction);
+        let fields = read_members(errors, input, direction.derive(), named_fields, |field| LeanField {
+            original: field,
+            serde: serde_attr::field(errors, &field.attrs, direction),
+        });
         LeanStruct {
             original: input,
             direction,
@@ -352,7 +309,7 @@ impl<'a> Field<'a> {
         Field {
             original: field,
             include: attr::include(errors, &field.attrs),
-            serde: attr::serde_field(&field.attrs),
+            serde: serde_attr::loose_field(&field.attrs),
             path_param: None,
         }
     }
@@ -362,7 +319,7 @@ impl<'a> Field<'a> {
         Field {
             original: field,
             include: None,
-            serde: SerdeField::default(),
+            serde: SerdeLean::default(),
             path_param: attr::path_param(errors, &field.attrs),
         }
     }
@@ -376,6 +333,42 @@ impl<'a> Field<'a> {
     pub(crate) fn ident(&self) -> Ident {
         let unnamed = || Ident::new("_", Span::call_site());
         self.original.ident.clone().unwrap_or_else(unnamed)
+    }
+}
+
+/// The members (fields or variants) of `input` that `members` finds, each read by `read`; any
+/// other input is recorded as an error saying what the derive applies to, and has none.
+fn read_members<'a, M: 'a, T>(
+    errors: &Errors,
+    input: &'a DeriveInput,
+    derive: &str,
+    members: impl FnOnce(&'a Data) -> Result<Iter<'a, M>, &'static str>,
+    read: impl FnMut(&'a M) -> T,
+) -> Vec<T> {
+    match members(&input.data) {
+        Ok(members) => members.map(read).collect(),
+        Err(applies_to) => shape_error(errors, input, derive, applies_to),
+    }
+}
+
+fn named_fields(data: &Data) -> Result<Iter<'_, syn::Field>, &'static str> {
+    match data {
+        Data::Struct(DataStruct { fields: Fields::Named(named), .. }) => Ok(named.named.iter()),
+        _ => Err("structs with named fields"),
+    }
+}
+
+fn struct_fields(data: &Data) -> Result<Iter<'_, syn::Field>, &'static str> {
+    match data {
+        Data::Struct(data) => Ok(data.fields.iter()),
+        _ => Err("structs"),
+    }
+}
+
+fn variants(data: &Data) -> Result<Iter<'_, syn::Variant>, &'static str> {
+    match data {
+        Data::Enum(data) => Ok(data.variants.iter()),
+        _ => Err("enums of unit variants"),
     }
 }
 

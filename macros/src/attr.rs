@@ -1,7 +1,6 @@
 //! Parsing of the helper attributes (`#[resource]`, `#[include]`, `#[scope]`, `#[operation]`,
-//! `#[path_param]`, `#[wire]`) and of the serde attributes the checks and the lean
-//! `Serialize` and `Deserialize` derives read. Lenient by design: a bad key is
-//! recorded and skipped so the keys after it are still read and reported.
+//! `#[path_param]`, `#[wire]`), and the key-value parsing `serde_attr` shares. Lenient by
+//! design: a bad key is recorded and skipped so the keys after it are still read and reported.
 
 use proc_macro2::TokenTree;
 use syn::meta::ParseNestedMeta;
@@ -21,13 +20,6 @@ pub(crate) struct ResourceAttrs {
 pub(crate) struct IncludeAttr<'a> {
     pub original: &'a Attribute,
     pub rename: Option<LitStr>,
-}
-
-/// What the checks need from a field's `#[serde(...)]` attributes.
-#[derive(Default)]
-pub(crate) struct SerdeField {
-    pub rename: Option<String>,
-    pub skip_serializing_if: Option<LitStr>,
 }
 
 /// `#[operation(id = ..., method = ..., path = ..., scope = ..., status = ..., crate = ...)]`,
@@ -71,33 +63,6 @@ pub(crate) struct WireVariantAttr<'a> {
     pub status: Option<LitInt>,
 }
 
-/// Which of the lean serde derives reads the attributes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Direction {
-    Serialize,
-    Deserialize,
-}
-
-/// What the lean `Serialize` and `Deserialize` derives read of a field's `#[serde(...)]`.
-#[derive(Default)]
-pub(crate) struct SerdeLean {
-    /// `rename = "x"`, or `rename(serialize = "x", deserialize = "y")`: (written as, read as).
-    pub rename: (Option<String>, Option<String>),
-    /// `default`: absent reads as `Default::default()`.
-    pub default: bool,
-    /// `skip`, `skip_serializing`, `skip_deserializing`: (never written, never read).
-    pub skip: (bool, bool),
-    /// `skip_serializing_if = "path"`.
-    pub skip_if: Option<LitStr>,
-}
-
-/// The container's `#[serde(rename = "...", rename_all = "...")]`.
-#[derive(Default)]
-pub(crate) struct SerdeContainer {
-    pub rename: (Option<String>, Option<String>),
-    pub rename_all: Option<LitStr>,
-}
-
 /// The value of `scope = ...` in `#[operation]`.
 pub(crate) enum ScopeSpec {
     /// `scope = Scope::ContactsRead`: a path to a variant of the scope enum.
@@ -116,10 +81,6 @@ const CRATE_KEYS: &[&str] = &["crate"];
 const OPERATION_KEYS: &[&str] =
     &["id", "method", "path", "scope", "status", "new", "output", "error", "shape", "sends_message", "crate"];
 const WIRE_KEYS: &[&str] = &["name", "code", "crate"];
-/// Field keys of `#[serde]` the lean derives honour.
-const SERDE_FIELD_KEYS: &[&str] = &["rename", "default", "skip", "skip_serializing", "skip_deserializing", "skip_serializing_if"];
-/// Container keys of `#[serde]` the lean derives honour.
-const SERDE_CONTAINER_KEYS: &[&str] = &["rename", "rename_all"];
 
 /// Reads `#[resource(...)]` on a struct.
 pub(crate) fn resource(errors: &Errors, attrs: &[Attribute]) -> ResourceAttrs {
@@ -167,73 +128,6 @@ pub(crate) fn include<'a>(errors: &Errors, attrs: &'a [Attribute]) -> Option<Inc
         });
     }
     found
-}
-
-/// Reads the `rename` and `skip_serializing_if` of a field's `#[serde(...)]`. Malformed serde
-/// attributes are left for serde's own derive to report.
-pub(crate) fn serde_field(attrs: &[Attribute]) -> SerdeField {
-    let mut out = SerdeField::default();
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                out.rename = Some(serde_rename(&meta)?);
-            } else if meta.path.is_ident("skip_serializing_if") {
-                out.skip_serializing_if = Some(meta.value()?.parse()?);
-            } else {
-                skip_value(&meta)?;
-            }
-            Ok(())
-        });
-    }
-    out
-}
-
-/// Whether a field's `#[serde(...)]` lets deserialization leave it out (`default`, `skip` or
-/// `skip_deserializing`): such a field is not an argument of the `New` derive's `new`.
-/// Malformed serde attributes are left for the serde derive to report.
-pub(crate) fn serde_defaulted(attrs: &[Attribute]) -> bool {
-    let mut defaulted = false;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            let key = |k: &str| meta.path.is_ident(k);
-            defaulted |= key("default") || key("skip") || key("skip_deserializing");
-            skip_value(&meta)
-        });
-    }
-    defaulted
-}
-
-/// Reads the container's `#[serde(rename_all = "...")]`.
-pub(crate) fn serde_rename_all(attrs: &[Attribute]) -> Option<String> {
-    let mut rule = None;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename_all") {
-                rule = Some(serde_rename(&meta)?);
-            } else {
-                skip_value(&meta)?;
-            }
-            Ok(())
-        });
-    }
-    rule
-}
-
-/// `rename = "x"` or `rename(serialize = "x", ...)`: the serialized name.
-fn serde_rename(meta: &ParseNestedMeta) -> syn::Result<String> {
-    if meta.input.peek(Token![=]) {
-        return Ok(meta.value()?.parse::<LitStr>()?.value());
-    }
-    let mut name = String::new();
-    meta.parse_nested_meta(|inner| {
-        if inner.path.is_ident("serialize") {
-            name = inner.value()?.parse::<LitStr>()?.value();
-        } else {
-            skip_value(&inner)?;
-        }
-        Ok(())
-    })?;
-    Ok(name)
 }
 
 /// Reads `#[name(crate = path)]` on a container whose helper `name` takes only that key:
@@ -387,92 +281,6 @@ fn wire_variant_args(input: ParseStream, out: &mut WireVariantAttr) -> syn::Resu
     Ok(())
 }
 
-/// Reads what the lean serde derives need from a field's `#[serde(...)]`, recording the keys
-/// they do not support (there is no `flatten`, `alias`, `with`, ...).
-pub(crate) fn serde_lean_field(errors: &Errors, attrs: &[Attribute], direction: Direction) -> SerdeLean {
-    let mut out = SerdeLean::default();
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        serde_lean_keys(errors, attr, SERDE_FIELD_KEYS, direction, |key, meta| {
-            match key {
-                "rename" => out.rename = serde_lean_rename(meta)?,
-                "default" if meta.input.peek(Token![=]) && direction == Direction::Serialize => skip_value(meta)?,
-                "default" if meta.input.peek(Token![=]) => {
-                    let message = "wacr_macros::Deserialize supports a bare `default` only; implement Default for the field's type";
-                    return Err(syn::Error::new_spanned(&meta.path, message));
-                }
-                "default" => out.default = true,
-                "skip" => out.skip = (true, true),
-                "skip_serializing" => out.skip.0 = true,
-                "skip_deserializing" => out.skip.1 = true,
-                _ => out.skip_if = Some(lit_str(meta, key, "Option::is_none")?),
-            }
-            Ok(())
-        });
-    }
-    out
-}
-
-/// Reads the container's `#[serde(...)]` for the lean serde derives.
-pub(crate) fn serde_lean_container(errors: &Errors, attrs: &[Attribute], direction: Direction) -> SerdeContainer {
-    let mut out = SerdeContainer::default();
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        serde_lean_keys(errors, attr, SERDE_CONTAINER_KEYS, direction, |key, meta| {
-            match key {
-                "rename" => out.rename = serde_lean_rename(meta)?,
-                _ => out.rename_all = Some(lit_str(meta, key, "camelCase")?),
-            }
-            Ok(())
-        });
-    }
-    out
-}
-
-/// Runs `on_key` for each supported key of a `#[serde(...)]`; an unsupported key is an error
-/// that points at it and says what to do instead.
-fn serde_lean_keys(errors: &Errors, attr: &Attribute, known: &[&str], direction: Direction, mut on_key: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<()>) {
-    let derive = match direction {
-        Direction::Serialize => "Serialize",
-        Direction::Deserialize => "Deserialize",
-    };
-    let result = attr.parse_nested_meta(|meta| {
-        let key = path_text(&meta.path);
-        if !known.contains(&key.as_str()) {
-            let message = format!("#[serde({key})] is not supported by wacr_macros::{derive}; derive serde::{derive} instead");
-            errors.spanned(&meta.path, message);
-            return skip_value(&meta);
-        }
-        if let Err(error) = on_key(&key, &meta) {
-            errors.push(error);
-            skip_value(&meta)?;
-        }
-        Ok(())
-    });
-    if let Err(error) = result {
-        errors.push(error);
-    }
-}
-
-/// `rename = "x"` (both ways) or `rename(serialize = "x", deserialize = "y")`.
-fn serde_lean_rename(meta: &ParseNestedMeta) -> syn::Result<(Option<String>, Option<String>)> {
-    if meta.input.peek(Token![=]) {
-        let name = meta.value()?.parse::<LitStr>()?.value();
-        return Ok((Some(name.clone()), Some(name)));
-    }
-    let mut names = (None, None);
-    meta.parse_nested_meta(|inner| {
-        let name = Some(inner.value()?.parse::<LitStr>()?.value());
-        if inner.path.is_ident("serialize") {
-            names.0 = name;
-        } else if inner.path.is_ident("deserialize") {
-            names.1 = name;
-        } else {
-            return Err(inner.error("expected `serialize = \"...\"` or `deserialize = \"...\"`"));
-        }
-        Ok(())
-    })?;
-    Ok(names)
-}
-
 /// Runs `on_key` for each known key of `attr`, recording unknown and duplicate keys (and
 /// errors from `on_key`) and skipping their values so that later keys are still read.
 fn parse_keys(
@@ -480,39 +288,38 @@ fn parse_keys(
     attr: &Attribute,
     known: &[&str],
     seen: &mut Vec<String>,
-    mut on_key: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<()>,
+    on_key: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<()>,
 ) {
-    let name = attr
-        .path()
-        .get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    let result = attr.parse_nested_meta(|meta| {
-        let key = meta
-            .path
-            .get_ident()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        let problem = if !known.contains(&key.as_str()) {
-            let expected = known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            Some(format!(
-                "unknown key `{}` in #[{name}(...)]; expected one of {expected}",
-                path_text(&meta.path)
-            ))
-        } else if seen.contains(&key) {
+    let name = path_text(attr.path());
+    let problem = |key: &str| {
+        if !known.contains(&key) {
+            let expected: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+            Some(format!("unknown key `{key}` in #[{name}(...)]; expected one of {}", expected.join(", ")))
+        } else if seen.iter().any(|seen| seen == key) {
             Some(format!("duplicate key `{key}` in #[{name}(...)]; keep one"))
         } else {
+            seen.push(key.to_owned());
             None
-        };
-        if let Some(message) = problem {
+        }
+    };
+    each_key(errors, attr, problem, on_key);
+}
+
+/// Runs `on_key` for each key of `attr` that `problem` finds nothing wrong with; records
+/// every problem and error, and skips the value of a key in error so that later keys are
+/// still read.
+pub(crate) fn each_key(
+    errors: &Errors,
+    attr: &Attribute,
+    mut problem: impl FnMut(&str) -> Option<String>,
+    mut on_key: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<()>,
+) {
+    let result = attr.parse_nested_meta(|meta| {
+        let key = path_text(&meta.path);
+        if let Some(message) = problem(&key) {
             errors.spanned(&meta.path, message);
             return skip_value(&meta);
         }
-        seen.push(key.clone());
         if let Err(error) = on_key(&key, &meta) {
             errors.push(error);
             skip_value(&meta)?;
@@ -533,13 +340,13 @@ fn flag(meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
     }
 }
 
-fn path_text(path: &Path) -> String {
+pub(crate) fn path_text(path: &Path) -> String {
     let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     segments.join("::")
 }
 
 /// Consumes the rest of a key's value, up to the next top-level comma.
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+pub(crate) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
         meta.input.parse::<TokenTree>()?;
     }
@@ -555,7 +362,7 @@ fn value<'a>(meta: &ParseNestedMeta<'a>, key: &str, example: &str) -> syn::Resul
     meta.value()
 }
 
-fn lit_str(meta: &ParseNestedMeta, key: &str, example: &str) -> syn::Result<LitStr> {
+pub(crate) fn lit_str(meta: &ParseNestedMeta, key: &str, example: &str) -> syn::Result<LitStr> {
     let input = value(meta, key, &format!("\"{example}\""))?;
     if !input.peek(LitStr) {
         return Err(input.error(format!(

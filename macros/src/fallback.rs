@@ -8,8 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ast::{LeanStruct, Operation, Relation, Resource, Scope, WireEnum};
-use crate::attr::Direction;
-use crate::expand;
+use crate::expand::{self, operation, resource, wire};
+use crate::serde_attr::Direction;
 
 pub(crate) fn resource(resource: &Resource, error: syn::Error) -> TokenStream {
     let error = error.into_compile_error();
@@ -21,7 +21,7 @@ pub(crate) fn resource(resource: &Resource, error: syn::Error) -> TokenStream {
     }
     let rt = expand::runtime(resource.attrs.krate.as_ref());
     let relations = distinct(resource.relations());
-    let include_enum = expand::include_enum(resource.original, &name, &relations, &rt);
+    let include_enum = resource::include_enum(resource.original, &name, &relations, &rt);
     let (impl_generics, ty_generics, where_clause) = resource.original.generics.split_for_impl();
     let set = quote!(#rt::include::IncludeSet<#name>);
     quote! {
@@ -116,11 +116,11 @@ pub(crate) fn operation(operation: &Operation, error: syn::Error) -> TokenStream
             ::core::unreachable!()
         }
     };
-    let operation_impl = expand::operation_impl(operation, &rt, items);
+    let operation_impl = operation::operation_impl(operation, &rt, items);
     // The exchange and the constructor need only the types and the fields, so uses of them
     // raise no errors of their own.
-    let exchange = expand::exchange_impl(operation, &rt);
-    let constructor = expand::constructor(operation);
+    let exchange = operation::exchange_impl(operation, &rt);
+    let constructor = operation::constructor(operation);
     quote! {
         #error
         const _: () = {
@@ -147,8 +147,8 @@ pub(crate) fn wire_enum(wire: &WireEnum, error: syn::Error) -> TokenStream {
             pub fn from_code(_: &#code) -> ::core::option::Option<Self> { ::core::unreachable!() }
         }
     });
-    let traits = expand::wire_traits(ident, &rt, &quote!(""), &quote!(::core::unreachable!()));
-    let values = wire.attrs.code.is_none().then(|| expand::value_traits(ident, &rt));
+    let traits = wire::wire_traits(ident, &rt, &quote!(""), &quote!(::core::unreachable!()));
+    let values = wire.attrs.code.is_none().then(|| wire::value_traits(ident, &rt));
     quote! {
         #error
         const _: () = {

@@ -1,4 +1,5 @@
-//! The derive input as the derives read it: without its doc comments. Documentation is most of
+//! The derive input as the derives read it: without its doc comments (and, for the derives
+//! that read no attributes of their own, its named fields). Documentation is most of
 //! the tokens of a generated model, none of the derives reads it, and parsing every
 //! `#[doc = "..."]` into syn's attribute tree is most of what a derive costs its user at
 //! compile time. The item, its fields and variants keep every other attribute and all spans.
@@ -49,4 +50,12 @@ fn strip(stream: TokenStream, descend: bool) -> TokenStream {
 /// Whether an attribute's brackets hold `doc ...`.
 fn is_doc(attr: &Group) -> bool {
     matches!(attr.stream().into_iter().next(), Some(TokenTree::Ident(ident)) if ident.to_string() == "doc")
+}
+
+/// The named fields of a struct, or an error naming the derive.
+pub(crate) fn named_fields<'a>(input: &'a syn::DeriveInput, derive: &str) -> syn::Result<Vec<&'a syn::Field>> {
+    match &input.data {
+        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(fields), .. }) => Ok(fields.named.iter().collect()),
+        _ => Err(syn::Error::new_spanned(&input.ident, format!("#[derive({derive})] applies to structs with named fields"))),
+    }
 }

@@ -1,9 +1,9 @@
 //! wacr-macros: derive entry points; parsing, validation and expansion live in their own modules.
 //!
-//! Each derive runs the same pipeline: `ast` reads the input and its attributes (`attr`),
-//! `valid` checks it and records every error (`ctxt`), then `expand` generates the impls, or
-//! `fallback` emits the errors with stub impls so that nothing else fails after them. `syntax`
-//! holds the naming rules and small wire grammars.
+//! Each derive runs the same pipeline (`derive`): `ast` reads the input and its attributes
+//! (`attr`, `serde_attr`), `valid` checks it and records every error (`ctxt`), then `expand`
+//! generates the impls, or `fallback` emits the errors with stub impls so that nothing else
+//! fails after them. `syntax` holds the naming rules and small wire grammars.
 //! The generated code refers to `::wacr_runtime` (overridable with `crate = path`), so a crate
 //! using these derives depends on `wacr-runtime`, and on nothing else (serde is reached through
 //! the runtime).
@@ -11,10 +11,12 @@
 mod ast;
 mod attr;
 mod ctxt;
+mod derive;
 mod expand;
 mod fallback;
 mod input;
 mod query;
+mod serde_attr;
 mod syntax;
 mod valid;
 
@@ -64,7 +66,7 @@ use proc_macro::TokenStream;
 /// ```
 #[proc_macro_derive(Resource, attributes(resource, include))]
 pub fn derive_resource(input: TokenStream) -> TokenStream {
-    input::derive(input, expand::derive_resource)
+    input::derive(input, derive::resource)
 }
 
 /// Derives `wacr_runtime::ScopeEnum`, `Display`, `FromStr` and serde's `Serialize` and
@@ -95,7 +97,7 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Scope, attributes(scope))]
 pub fn derive_scope(input: TokenStream) -> TokenStream {
-    input::derive(input, expand::derive_scope)
+    input::derive(input, derive::scope)
 }
 
 /// Derives `wacr_runtime::Operation` for the request type of one API operation.
@@ -195,7 +197,7 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Operation, attributes(operation, path_param))]
 pub fn derive_operation(input: TokenStream) -> TokenStream {
-    input::derive(input, expand::derive_operation)
+    input::derive(input, derive::operation)
 }
 
 /// Derives an inherent `new` for a struct with named fields: it takes the fields a
@@ -219,7 +221,7 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(New, attributes(serde))]
 pub fn derive_new(input: TokenStream) -> TokenStream {
-    input::derive(input, expand::derive_new)
+    input::derive(input, expand::new::derive_new)
 }
 
 /// Derives the query-string form of an operation's query parameters: an inherent
@@ -354,7 +356,7 @@ pub fn derive_filters(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(WireEnum, attributes(wire))]
 pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
-    input::derive(input, expand::derive_wire_enum)
+    input::derive(input, |input| derive::wire_enum(input, false))
 }
 
 /// Derives an operation's error enum: [`WireEnum`](derive@WireEnum) with
@@ -389,7 +391,7 @@ pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(WireError, attributes(wire))]
 pub fn derive_wire_error(input: TokenStream) -> TokenStream {
-    input::derive(input, expand::derive_wire_error)
+    input::derive(input, |input| derive::wire_enum(input, true))
 }
 
 /// Derives serde's `Serialize` for a struct with named fields, as one call into generic code of
@@ -418,7 +420,7 @@ pub fn derive_wire_error(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Serialize, attributes(serde))]
 pub fn derive_serialize(input: TokenStream) -> TokenStream {
-    input::derive(input, |input| expand::derive_lean(input, attr::Direction::Serialize))
+    input::derive(input, |input| derive::lean(input, serde_attr::Direction::Serialize))
 }
 
 /// Derives serde's `Deserialize` for a struct with named fields, as one call into generic code
@@ -427,12 +429,13 @@ pub fn derive_serialize(input: TokenStream) -> TokenStream {
 ///
 /// It reads a map (a JSON object) as serde_derive does: unknown keys are skipped, a key given
 /// twice is `duplicate field`, a missing field is `missing field` unless it is an `Option`
-/// (then `None`) or marked `#[serde(default)]`. It honours `#[serde(rename = "...")]` (and
+/// (then `None`) or marked `#[serde(default)]`; and, like serde_derive, a sequence of the field
+/// values in order. It honours `#[serde(rename = "...")]` (and
 /// `rename(deserialize = "...")`), `default`, `skip` and `skip_deserializing` on fields and the
 /// container's `rename` and `rename_all`; keys that only concern serializing are accepted and
 /// ignored, any other `#[serde]` key is a compile error (use serde's derive for `flatten`,
-/// `alias`, `deserialize_with` and the rest). Unlike serde_derive it does not read a struct
-/// from a sequence; it takes at most 32 fields and no generic structs.
+/// `alias`, `deserialize_with` and the rest). It takes at most 32 fields and no generic
+/// structs. `tests/serde_differential` checks it against serde_derive.
 ///
 /// ```
 /// #[derive(Debug, PartialEq, wacr_macros::Deserialize)]
@@ -452,7 +455,7 @@ pub fn derive_serialize(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Deserialize, attributes(serde))]
 pub fn derive_deserialize(input: TokenStream) -> TokenStream {
-    input::derive(input, |input| expand::derive_lean(input, attr::Direction::Deserialize))
+    input::derive(input, |input| derive::lean(input, serde_attr::Direction::Deserialize))
 }
 
 /// Derives the wire form of a type the client sends and the server reads (a request body): the
@@ -474,7 +477,7 @@ pub fn derive_deserialize(input: TokenStream) -> TokenStream {
 /// a color; with `server` on, `serde_json::from_str` reads it back.
 #[proc_macro_derive(Sent, attributes(serde))]
 pub fn derive_sent(input: TokenStream) -> TokenStream {
-    input::derive(input, |input| expand::derive_sides(input, "client", "server"))
+    input::derive(input, |input| derive::sides(input, "client", "server"))
 }
 
 /// Derives the wire form of a type the server sends and the client reads (response data): the
@@ -482,5 +485,5 @@ pub fn derive_sent(input: TokenStream) -> TokenStream {
 /// [`Deserialize`](derive@Deserialize) with its `client` feature; see [`Sent`](derive@Sent).
 #[proc_macro_derive(Received, attributes(serde))]
 pub fn derive_received(input: TokenStream) -> TokenStream {
-    input::derive(input, |input| expand::derive_sides(input, "server", "client"))
+    input::derive(input, |input| derive::sides(input, "server", "client"))
 }

@@ -9,7 +9,8 @@ use syn::{DeriveInput, Ident, LitStr, Type};
 
 use crate::attr;
 use crate::ctxt::Errors;
-use crate::expand::{named_fields, runtime};
+use crate::expand::runtime;
+use crate::input::named_fields;
 
 /// How one query field renders and parses, read from its type and `#[query(...)]`.
 enum Kind {

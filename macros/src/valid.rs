@@ -161,10 +161,7 @@ fn check_wire_status(errors: &Errors, wire: &WireEnum, variant: &syn::Variant, a
 }
 
 pub(crate) fn lean_struct(errors: &Errors, lean: &LeanStruct) {
-    let derive = match lean.direction {
-        crate::attr::Direction::Serialize => "Serialize",
-        crate::attr::Direction::Deserialize => "Deserialize",
-    };
+    let derive = lean.direction.derive();
     check_no_generics(errors, lean.original, derive);
     if let Some(rule) = &lean.serde.rename_all
         && syntax::apply_rename_all(&rule.value(), "a").is_none()
@@ -215,7 +212,7 @@ fn check_relation_is_option(errors: &Errors, field: &Field) -> bool {
 
 fn check_skip_serializing_if(errors: &Errors, field: &Field) {
     let name = field.name();
-    match &field.serde.skip_serializing_if {
+    match &field.serde.skip_if {
         None => {
             let include = field.include.as_ref().map(|include| include.original);
             let message = format!(

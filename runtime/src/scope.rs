@@ -89,28 +89,11 @@ pub fn scope_from_str<S: ScopeEnum>(scope: &str) -> Result<S, ScopeError> {
         })
 }
 
-/// Deserializes a scope from its wire string. Backs the derived `Deserialize`.
+/// `Deserialize::deserialize` of a derived scope enum `name` (its Rust name): its scope string,
+/// read as serde_derive reads an enum (see [`crate::de::deserialize_unit_enum`]).
 #[doc(hidden)]
-pub fn deserialize_scope<'de, S, D>(deserializer: D) -> Result<S, D::Error>
-where
-    S: ScopeEnum,
-    D: serde::Deserializer<'de>,
-{
-    deserializer.deserialize_str(ScopeVisitor(PhantomData))
-}
-
-struct ScopeVisitor<S>(PhantomData<fn() -> S>);
-
-impl<S: ScopeEnum> serde::de::Visitor<'_> for ScopeVisitor<S> {
-    type Value = S;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a scope string such as `contacts:read`")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<S, E> {
-        scope_from_str(value).map_err(E::custom)
-    }
+pub fn deserialize_scope<'de, S: ScopeEnum, D: serde::Deserializer<'de>>(deserializer: D, name: &'static str) -> Result<S, D::Error> {
+    crate::de::deserialize_unit_enum(deserializer, name, S::ALL, S::as_str)
 }
 
 /// Space-separated, as in an OAuth `scope` value.

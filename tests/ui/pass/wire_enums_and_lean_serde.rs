@@ -92,12 +92,11 @@ fn main() {
         r#"{"contactId": 7, "contactId": 8, "type": "lead", "name": "VIP"}"#,
         r#"{"contactId": "7", "type": "lead", "name": "VIP"}"#,
         r#"[7, "lead", "VIP"]"#,
+        r#"[7, "lead", null, [1], "VIP", "s"]"#,
     ] {
         let lean = serde_json::from_str::<Contact>(json).map(|c| (c.contact_id, c.email, c.group_ids, c.label, c.cached, c.secret));
         let twin = serde_json::from_str::<Twin>(json).map(|c| (c.contact_id, c.email, c.group_ids, c.label, c.cached, c.secret));
         match (lean, twin) {
-            // serde_derive also reads structs from sequences; the lean derive reads maps only.
-            (Err(lean), _) if json.starts_with('[') => assert!(lean.to_string().starts_with("invalid type: sequence"), "{lean}"),
             (Ok(lean), Ok(twin)) => assert_eq!(lean, twin, "{json}"),
             (Err(lean), Err(twin)) => assert_eq!(lean.to_string(), twin.to_string().replace("Twin", "Contact"), "{json}"),
             (lean, twin) => panic!("{json}: the lean derive gave {lean:?}, serde's {twin:?}"),
