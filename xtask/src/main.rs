@@ -1,33 +1,53 @@
 //! xtask: `cargo xtask codegen [--check]`, `cargo xtask spec check` and `cargo xtask bench`;
-//! thin flag parsing and dispatch (rust-analyzer's xtask), the logic lives in wacr-codegen
+//! the command line (clap) and dispatch, as in rust-analyzer's xtask; the logic lives in wacr-codegen
 //! and wacr-bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage:
-  cargo xtask codegen [--check]   validate api-spec/ and write generated/ (--check: fail if stale)
-  cargo xtask spec check          validate api-spec/ and print every problem
-  cargo xtask bench [ARGS]        run wacr-bench in release mode and print its table
-                                  (ARGS: --quick, --only SECTION,..., --readme README.md)";
+use clap::{Parser, Subcommand};
+
+/// The project's tasks: generate the crates, documents and docs from `api-spec/`, check the
+/// spec, run the benchmarks.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Validate api-spec/ and write generated/.
+    Codegen {
+        /// Write nothing; fail, naming the files, if generated/ is not what the spec makes.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Validate api-spec/ and print every problem.
+    Spec {
+        #[command(subcommand)]
+        command: SpecCommand,
+    },
+    /// Run wacr-bench in release mode and print its table (arguments go to wacr-bench:
+    /// --quick, --only SECTION,..., --readme bench/README.md).
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SpecCommand {
+    /// Validate api-spec/ without writing anything.
+    Check,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] => codegen(true),
-        ["spec", "check"] => spec_check(),
-        ["bench", rest @ ..] => bench(rest),
-        ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
-        }
+    match Cli::parse().task {
+        Task::Codegen { check } => codegen(check),
+        Task::Spec { command: SpecCommand::Check } => spec_check(),
+        Task::Bench { args } => bench(&args),
     }
 }
 
@@ -82,7 +102,7 @@ fn codegen(check: bool) -> ExitCode {
 }
 
 /// Spawned rather than linked, so `cargo xtask codegen` never builds the bench's servers.
-fn bench(args: &[&str]) -> ExitCode {
+fn bench(args: &[String]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
         .args(["run", "--release", "--quiet", "--package", "wacr-bench", "--"])

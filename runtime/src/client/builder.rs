@@ -168,7 +168,14 @@ fn http_client(
     #[cfg(not(feature = "native-tls"))]
     {
         // A process without a rustls crypto provider gets ring's; one already installed stays.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        // ring, not aws-lc-rs, because it builds with no cmake or assembler; rustls 0.23.48
+        // deprecates it for lacking post-quantum key exchange, so an application that wants
+        // that installs aws-lc-rs's provider before building the client, and it is used.
+        #[allow(deprecated)]
+        let ring = rustls::crypto::ring::default_provider;
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = ring().install_default();
+        }
     }
     let mut http = reqwest::Client::builder().user_agent(user_agent);
     #[cfg(feature = "native-tls")]
