@@ -80,7 +80,7 @@ async fn an_unrelated_task_logs_outside_the_request_span() {
         go.notify_one();
     });
     let policy = RetryPolicy { initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(5), ..RetryPolicy::default() };
-    let client = Client::builder().base_url(base).token(TOKEN).retry(policy).build().map(Client::from_transport).unwrap();
+    let client = Client::builder().base_url(base).token(TOKEN).retry(policy).build().unwrap();
     let error = client.account().get().await.unwrap_err();
     unrelated.await.unwrap();
     assert_eq!(error.code_str(), Some("NOT_FOUND"));

@@ -103,7 +103,6 @@ fn client(base: &str) -> Client {
         .retry(fast_retries())
         .timeout(Some(Duration::from_secs(5)))
         .build()
-        .map(Client::from_transport)
         .unwrap()
 }
 
@@ -157,7 +156,7 @@ async fn retries_500_on_get_but_not_on_post() {
     assert_eq!(s.hits.load(Ordering::SeqCst), 2, "GET is retried on 500");
 
     let s = serve(vec![err(500, "INTERNAL_ERROR", vec![])]).await;
-    let body = CreateContactBody::new("Jane".into(), "Doe".into(), "+15550100".into(), ContactType::Lead, 1, 1);
+    let body = CreateContactBody::new("Jane", "Doe", "+15550100", ContactType::Lead, 1, 1);
     let e = client(&s.base).contacts().create(body).await.unwrap_err();
     assert_eq!(s.hits.load(Ordering::SeqCst), 1, "POST is not retried on 500");
     assert_eq!(e.status(), Some(500));
@@ -192,7 +191,7 @@ async fn timeouts_are_retried_for_reads_and_overridable_per_call() {
 }
 
 fn text_body() -> SendTextMessageBody {
-    SendTextMessageBody::new("+15550100".into(), "Hello @{contact_first_name}".into())
+    SendTextMessageBody::new("+15550100", "Hello @{contact_first_name}")
 }
 
 #[tokio::test]

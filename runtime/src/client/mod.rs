@@ -15,7 +15,7 @@ mod paging;
 mod retry;
 mod transport;
 
-pub use futures::Stream;
+pub use futures::{Stream, StreamExt, TryStreamExt};
 
 pub use crate::envelope::EnvelopeKeys;
 pub use crate::operation::Shape;
