@@ -343,6 +343,7 @@ mod tests {
         assert_eq!(api.to_string(), printed);
         assert_eq!(AnyError::from(Error::Api(Box::new(api))).to_string(), printed);
 
+        #[allow(clippy::result_large_err)] // the size callers get from `AnyError` as it is
         fn build() -> Result<(), AnyError> {
             Err(BuildError::MissingToken)?
         }

@@ -215,7 +215,7 @@ impl Transport {
     /// duration, request id) or the failure.
     async fn logged_attempt(&self, call: &Call, timeout: Option<Duration>, attempt: u32) -> Attempt {
         let (operation, method) = (call.operation_id, call.method.as_str());
-        tracing::debug!(operation, method, attempt, path = %call.path, "request");
+        tracing::debug!(operation, method, attempt, "request");
         let started = Instant::now();
         let outcome = self.attempt(call, timeout).await;
         let duration_ms = millis(started.elapsed());
