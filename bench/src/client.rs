@@ -25,7 +25,7 @@ pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
     // The generated client's builder installs ring as the rustls provider, which the raw
     // reqwest client (built without a provider of its own) needs too: build it first.
     let generated = Arc::new(
-        Client::builder().base_url(base.clone()).token(TOKEN).build().map(Client::from_transport).map_err(|e| anyhow!("client: {e}"))?,
+        Client::builder().base_url(base.clone()).token(TOKEN).build().map_err(|e| anyhow!("client: {e}"))?,
     );
     let raw = raw_client()?;
     let query = all_includes();
@@ -72,7 +72,7 @@ pub fn calls(side: &str, n: u64) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| anyhow!("{e}"))?;
         let base = format!("http://{}", listener.local_addr().map_err(|e| anyhow!("{e}"))?);
         tokio::spawn(async move { axum::serve(listener, contacts::hand_router(Store::new())).await });
-        let transport = Client::builder().base_url(base.clone()).token(TOKEN).build().map_err(|e| anyhow!("client: {e}"))?;
+        let transport = Client::builder().base_url(base.clone()).token(TOKEN).build_transport().map_err(|e| anyhow!("client: {e}"))?;
         let client = Client::from_transport(transport.clone());
         let raw = raw_client()?;
         let query = all_includes();

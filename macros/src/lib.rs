@@ -154,7 +154,7 @@ pub fn derive_scope(input: TokenStream) -> TokenStream {
 ///
 /// assert_eq!(GetContact::METHOD, Method::Get);
 /// assert_eq!(GetContact::SCOPE, Some(ApiScope::ContactsRead));
-/// let request = GetContact::new("a/b".into()).with_query(vec![("include".into(), "groups".into())]);
+/// let request = GetContact::new("a/b").with_query(vec![("include".into(), "groups".into())]);
 /// assert_eq!(request.render_path(), "/contacts/a%2Fb");
 /// assert_eq!(request.query.len(), 1);
 /// assert_eq!(GetAccount::SCOPE, None);
@@ -204,7 +204,8 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 /// deserializer cannot leave out, in declaration order, and starts the others (those with
 /// `#[serde(default)]`, `#[serde(skip)]` or `#[serde(skip_deserializing)]`) at their
 /// `Default`. Request bodies use it: `new` takes the required fields, and the optional ones
-/// are not sent until set.
+/// are not sent until set. A `String` field is taken as `impl Into<String>`, so a literal
+/// does (`new("VIP")`); `#[operation(new)]` writes its `new` the same way.
 ///
 /// ```
 /// use wacr_macros::New;
@@ -216,8 +217,9 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 ///     color: Option<String>,
 /// }
 ///
-/// let body = CreateGroupBody::new("VIP".to_owned());
+/// let body = CreateGroupBody::new("VIP");
 /// assert_eq!((body.name.as_str(), body.color), ("VIP", None));
+/// assert_eq!(CreateGroupBody::new(String::from("VIP")).name, "VIP");
 /// ```
 #[proc_macro_derive(New, attributes(serde))]
 pub fn derive_new(input: TokenStream) -> TokenStream {

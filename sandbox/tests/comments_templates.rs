@@ -14,7 +14,7 @@ async fn comments_on_a_chat() {
     sb.raw("GET", "/comments/15550600001", None).await.assert_error(404, "NOT_FOUND");
     sb.raw("POST", "/comments/15550600001", Some(json!({"comment": "x"}))).await.assert_error(404, "NOT_FOUND");
     let sent = sb.client.messages().send_text(SendTextMessageBody { phone: "+15550600001".into(), message: "hello".into(), contact_id: None }).await.unwrap();
-    assert!(sb.client.comments().list("15550600001".into()).await.unwrap().is_empty());
+    assert!(sb.client.comments().list("15550600001").await.unwrap().is_empty());
 
     let added = sb.raw("POST", "/comments/15550600001", Some(json!({"comment": "<b>VIP</b>", "message_id": "wamid.A"}))).await;
     assert_eq!(added.status, 201, "{}", added.json);
@@ -23,9 +23,9 @@ async fn comments_on_a_chat() {
     assert_eq!(added.json["interaction_id"], sent.chat_id, "flat body: the note's fields are top-level");
     assert_eq!((added.json["status_message"].as_str(), added.json["message_id"].as_str()), (Some("Internal comment"), Some("wamid.A")));
     let body: AddCommentBody = serde_json::from_value(json!({"comment": "invoice", "media_url": "https://files.example.com/inv.pdf"})).unwrap();
-    let second = sb.client.comments().add("15550600001".into(), body).await.unwrap();
+    let second = sb.client.comments().add("15550600001", body).await.unwrap();
     assert!(second.url.unwrap().ends_with("inv.pdf"));
-    let notes = sb.client.comments().list("15550600001".into()).await.unwrap();
+    let notes = sb.client.comments().list("15550600001").await.unwrap();
     assert_eq!(notes.iter().map(|n| n.message.as_str()).collect::<Vec<_>>(), ["invoice", "<b>VIP</b>"]);
     sb.raw("POST", "/comments/15550600001", Some(json!({}))).await.assert_error(422, "VALIDATION_ERROR");
     sb.raw_as(sb.token("second"), "GET", "/comments/15550600001", None).await.assert_error(404, "NOT_FOUND");
@@ -40,7 +40,7 @@ async fn templates_list_get() {
     assert_eq!((order.header_params_count, order.body_params_count), (1, 3));
     let got = sb.client.templates().get(order.template_id.clone()).await.unwrap();
     assert_eq!(got.id, order.id);
-    expect_error(sb.client.templates().get("0".into()).await, 404, "NOT_FOUND");
+    expect_error(sb.client.templates().get("0").await, 404, "NOT_FOUND");
     expect_error(sb.other.templates().get(order.template_id.clone()).await, 404, "NOT_FOUND");
     let search = sb.raw("GET", "/templates?search=marketing&fields=template_name,category&sort=template_name", None).await;
     let names: Vec<_> = search.json["data"].as_array().unwrap().iter().map(|t| t["template_name"].as_str().unwrap()).collect();
@@ -65,7 +65,7 @@ async fn sync_from_an_edited_fixture() {
     std::fs::write(&path, fixture.to_string()).unwrap();
     let result = sb.client.templates().sync().await.unwrap();
     assert_eq!((result.synced, result.created, result.updated, result.deleted), (10, 1, 1, 1));
-    assert_eq!(sb.client.templates().get("42".into()).await.unwrap().body_params_count, 1);
+    assert_eq!(sb.client.templates().get("42").await.unwrap().body_params_count, 1);
 
     let reader = support::client(&sb.running, sb.token("reader"));
     expect_error(reader.templates().sync().await, 403, "INSUFFICIENT_SCOPE");

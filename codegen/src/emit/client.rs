@@ -20,6 +20,7 @@ pub fn emit(api: &Api) -> Output {
         items.push(group_handle(group));
         items.extend(group.operations.iter().map(request_impl));
     }
+    items.push(blocking_groups(api));
     Output { path: PATH.into(), contents: rust_file(quote!(#(#items)*), &api.files.join(", ")) }
 }
 
@@ -85,12 +86,6 @@ fn prelude(api: &Api) -> TokenStream {
             }
         }
 
-        /// What an operation method returns: a future of the request's data or its typed error,
-        /// [`Result`]`<R::Output, R::Error>` (a trait only to name that in one word).
-        pub trait Reply<R: ClientRequest>: Future<Output = Result<R::Output, R::Error>> {}
-
-        impl<R: ClientRequest, F: Future<Output = Result<R::Output, R::Error>>> Reply<R> for F {}
-
         /// An operation the client can send: every generated `…Request`, through the
         /// [`Exchange`](wacr_runtime::Exchange) its `#[operation]` attribute declares.
         pub trait ClientRequest: wacr_runtime::Exchange<Output: serde::de::DeserializeOwned, Body: ClientBody> {}
@@ -141,19 +136,25 @@ fn client_struct(api: &Api) -> TokenStream {
 
         impl Client {
             /// A builder with the default base URL ([`DEFAULT_BASE_URL`]), 30 s request and
-            /// 10 s connect timeouts and a `wacr-client/<version>` user agent.
-            pub fn builder() -> c::ClientBuilder {
-                c::ClientBuilder::new(DEFAULT_BASE_URL, ENVELOPE, concat!("wacr-client/", env!("CARGO_PKG_VERSION"))).header_names(HEADERS)
+            /// 10 s connect timeouts and a `wacr-client/<version>` user agent; its `build()`
+            /// returns the `Client` (`build_transport()` the bare [`c::Transport`]).
+            pub fn builder() -> c::ClientBuilder<Client> {
+                c::ClientBuilder::new(DEFAULT_BASE_URL, ENVELOPE, concat!("wacr-client/", env!("CARGO_PKG_VERSION"))).header_names(HEADERS).for_client()
             }
 
             /// A client with the default settings and this token.
             pub fn new(token: impl Into<String>) -> ::core::result::Result<Client, c::BuildError> {
-                Client::builder().token(token).build().map(Client::from_transport)
+                Client::builder().token(token).build()
             }
 
-            /// A client over a transport built with [`Client::builder`].
+            /// A client over a transport built with [`c::ClientBuilder::build_transport`].
             pub fn from_transport(transport: c::Transport) -> Client {
                 Client { transport, options: c::CallOptions::default() }
+            }
+
+            /// The HTTP stack underneath, to send a hand-made [`c::Call`].
+            pub fn transport(&self) -> &c::Transport {
+                &self.transport
             }
 
             /// The same client with another per-attempt timeout for the calls made through it.
@@ -166,6 +167,14 @@ fn client_struct(api: &Api) -> TokenStream {
             #[must_use]
             pub fn with_retry(&self, policy: c::RetryPolicy) -> Client {
                 Client { transport: self.transport.clone(), options: c::CallOptions { retry: Some(policy), ..self.options } }
+            }
+
+            /// The same client, declaring the calls made through it safe to repeat: a POST or
+            /// PATCH is then retried after a timeout, a dropped connection or a 5xx, which may
+            /// have reached the server (by default only GET, PUT and DELETE are).
+            #[must_use]
+            pub fn idempotent(&self) -> Client {
+                Client { transport: self.transport.clone(), options: c::CallOptions { idempotent: true, ..self.options } }
             }
 
             /// Sends any operation's request and returns its data.
@@ -210,6 +219,12 @@ fn client_struct(api: &Api) -> TokenStream {
 
             #(#handles)*
         }
+
+        impl From<c::Transport> for Client {
+            fn from(transport: c::Transport) -> Client {
+                Client::from_transport(transport)
+            }
+        }
     }
 }
 
@@ -230,11 +245,116 @@ fn group_handle(group: &Group) -> TokenStream {
     }
 }
 
+/// The blocking facade's handles (feature `blocking`), one per group as in the async client,
+/// each method the async one waited for on the facade's runtime. Re-exported by
+/// `wacr_client::blocking`.
+fn blocking_groups(api: &Api) -> TokenStream {
+    let handles = api.groups.iter().map(|g| {
+        let method = id(&ident::field(&g.name));
+        let ty = format_ident!("{}", g.type_name);
+        let doc = format!(" {}: blocking [`crate::{ty}`].", doc::escape(&g.title));
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> #ty<'_> {
+                #ty { client: self }
+            }
+        }
+    });
+    let groups = api.groups.iter().map(|g| {
+        let ty = format_ident!("{}", g.type_name);
+        let doc = format!(" {}, blocking: from `blocking::Client::{}()`.", doc::escape(&g.title), ident::field(&g.name));
+        let methods = g.operations.iter().map(|op| blocking_method(op, &g.name, &ty));
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Copy, Debug)]
+            pub struct #ty<'a> {
+                client: &'a crate::blocking::Client,
+            }
+
+            impl #ty<'_> {
+                #(#methods)*
+            }
+        }
+    });
+    quote! {
+        /// The blocking facade's resource handles, re-exported by `wacr_client::blocking`.
+        #[cfg(feature = "blocking")]
+        #[doc(hidden)]
+        pub mod blocking_groups {
+            use super::{m, Result};
+
+            impl crate::blocking::Client {
+                #(#handles)*
+            }
+
+            #(#groups)*
+        }
+    }
+}
+
+/// One blocking method: the async method of the same name, waited for.
+fn blocking_method(op: &Operation, group: &str, ty: &Ident) -> TokenStream {
+    let name = id(&op.name);
+    let handle = id(&ident::field(group));
+    let error = format_ident!("{}", ident::op::error(&op.type_prefix));
+    let output = output_type(op);
+    let (args, names) = method_args(op);
+    let doc = format!(" Blocking [`crate::{ty}::{}`].", ident::bare(&op.name));
+    quote! {
+        #[doc = #doc]
+        pub fn #name(&self, #(#args),*) -> Result<#output, m::#error> {
+            self.client.wait(self.client.async_client().#handle().#name(#(#names),*))
+        }
+    }
+}
+
+/// A method's parameters (path parameters, the query, the body) and their names.
+fn method_args(op: &Operation) -> (Vec<TokenStream>, Vec<Ident>) {
+    let mut args = Vec::new();
+    let mut names = Vec::new();
+    for p in &op.path_params {
+        let (arg, ty) = (id(&p.rust), path_param_type(p));
+        args.push(quote!(#arg: #ty));
+        names.push(arg);
+    }
+    if op.has_query() {
+        let q = format_ident!("{}", ident::op::query(&op.type_prefix));
+        args.push(quote!(query: m::#q));
+        names.push(format_ident!("query"));
+    }
+    if op.has_body() {
+        let b = format_ident!("{}", ident::op::body(&op.type_prefix));
+        args.push(quote!(body: m::#b));
+        names.push(format_ident!("body"));
+    }
+    (args, names)
+}
+
 fn path_param_type(f: &Field) -> TokenStream {
     match f.ty {
         Ty::Integer => quote!(i64),
-        _ => quote!(String),
+        _ => quote!(impl Into<String>),
     }
+}
+
+/// The data a method answers, named as itself (`m::Contact`, `wacr_runtime::Page<m::Contact>`)
+/// so that rustdoc shows it in the signature; the `…Response` alias for any other shape.
+fn output_type(op: &Operation) -> TokenStream {
+    let named = |ty: &Ty| match ty {
+        Ty::Named(n, NamedKind::Model) => Some(format_ident!("{}", n)),
+        _ => None,
+    };
+    let data = op.response.data.as_ref();
+    let output = match data {
+        None => Some(quote!(())),
+        Some(item) if op.is_list() => named(item).map(|n| quote!(wacr_runtime::Page<m::#n>)),
+        Some(Ty::Array(item)) => named(item).map(|n| quote!(Vec<m::#n>)),
+        Some(ty) => named(ty).map(|n| quote!(m::#n)),
+    };
+    output.unwrap_or_else(|| {
+        let alias = format_ident!("{}", ident::op::response(&op.type_prefix));
+        quote!(m::#alias)
+    })
 }
 
 /// The summary, route, scope and description in one paragraph, then where the rest is: the request type has
@@ -259,27 +379,15 @@ fn method_doc(op: &Operation) -> TokenStream {
 
 fn operation_method(op: &Operation) -> TokenStream {
     let name = id(&op.name);
-    let request_type = format_ident!("{}", ident::op::request(&op.type_prefix));
-    let mut args = Vec::new();
-    for p in &op.path_params {
-        let arg = id(&p.rust);
-        let ty = path_param_type(p);
-        args.push(quote!(#arg: #ty));
-    }
-    if op.has_body() {
-        let b = format_ident!("{}", ident::op::body(&op.type_prefix));
-        args.push(quote!(body: m::#b));
-    }
-    if op.has_query() {
-        let q = format_ident!("{}", ident::op::query(&op.type_prefix));
-        args.insert(op.path_params.len(), quote!(query: m::#q));
-    }
+    let error = format_ident!("{}", ident::op::error(&op.type_prefix));
+    let output = output_type(op);
+    let (args, _) = method_args(op);
     let request = request_of(op);
     let doc = method_doc(op);
     let streams = op.is_list().then(|| list_streams(op, &args, &request));
     quote! {
         #doc
-        pub fn #name(&self, #(#args),*) -> impl Reply<m::#request_type> + 'a {
+        pub fn #name(&self, #(#args),*) -> impl Future<Output = Result<#output, m::#error>> + 'a {
             self.client.execute(#request)
         }
 

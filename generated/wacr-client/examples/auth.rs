@@ -25,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let template = templates.items.first().map_or("otp_verification".to_owned(), |t| t.template_name.clone());
 
-    let mut send = SendOtpBody::new(phone.clone(), template.clone(), "482913".into());
+    let mut send = SendOtpBody::new(phone.clone(), template.clone(), "482913");
     send.expiry_minutes = Some(10);
     let sent = client.auth().send_otp(send).await?;
     println!("sent {} to {} (message {}), expires at {}", sent.template_name, sent.phone, sent.message_id, sent.expires_at);
@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let status = client.auth().otp_status(CheckOtpStatusBody::new(phone.clone())).await?;
     println!("active: {}, attempts left: {:?}", status.has_active_otp, status.attempts_remaining);
 
-    match client.auth().verify_otp(VerifyOtpBody::new(phone.clone(), "000000".into())).await {
+    match client.auth().verify_otp(VerifyOtpBody::new(phone.clone(), "000000")).await {
         Ok(_) => println!("a wrong code was accepted?"),
         Err(e) => match e.api() {
             Some(api) if api.code == Open::Known(VerifyOtpError::InvalidCode) => {
@@ -44,7 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     }
 
-    let verified = client.auth().verify_otp(VerifyOtpBody::new(phone.clone(), "482913".into())).await?;
+    let verified = client.auth().verify_otp(VerifyOtpBody::new(phone.clone(), "482913")).await?;
     println!("verified {} for {} at {}", verified.phone, verified.purpose, verified.verified_at);
 
     let resent = client.auth().resend_otp(ResendOtpBody::new(phone, template)).await?;
@@ -56,5 +56,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let base_url = std::env::var("WACR_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".to_owned());
     let token = std::env::var("WACR_TOKEN").map_err(|_| "set WACR_TOKEN to an API token (the sandbox prints one when it starts)")?;
-    Ok(Client::builder().base_url(base_url).token(token).build().map(Client::from_transport)?)
+    Ok(Client::builder().base_url(base_url).token(token).build()?)
 }

@@ -16,11 +16,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let phone = std::env::var("WACR_PHONE").unwrap_or_else(|_| "+919876500002".to_owned());
 
     // The notes belong to a chat conversation, which the first message to the number opens.
-    let sent = client.messages().send_text(SendTextMessageBody::new(phone, "Thanks for your order!".into())).await?;
+    let sent = client.messages().send_text(SendTextMessageBody::new(phone, "Thanks for your order!")).await?;
     println!("sent message {} to {} (chat {})", sent.message_id, sent.phone, sent.chat_id);
     let mobile = sent.phone;
 
-    let mut note = AddCommentBody::new("<b>Follow up</b> on Monday about the delivery date".into());
+    let mut note = AddCommentBody::new("<b>Follow up</b> on Monday about the delivery date");
     note.status_message = Some("Callback".into());
     note.ref_message_id = Some(sent.message_id.clone());
     let added = client.comments().add(mobile.clone(), note).await?;
@@ -37,5 +37,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let base_url = std::env::var("WACR_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".to_owned());
     let token = std::env::var("WACR_TOKEN").map_err(|_| "set WACR_TOKEN to an API token (the sandbox prints one when it starts)")?;
-    Ok(Client::builder().base_url(base_url).token(token).build().map(Client::from_transport)?)
+    Ok(Client::builder().base_url(base_url).token(token).build()?)
 }

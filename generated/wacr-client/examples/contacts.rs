@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let status = client.statuses().list(ListStatusesQuery::default()).await?.items.into_iter().next().ok_or("no status")?;
     let group = client.groups().create(CreateGroupBody::new(format!("Example group {n}"))).await?;
 
-    let mut body = CreateContactBody::new("Jane".into(), "Doe".into(), phone(n, 1), ContactType::Lead, source.id, status.id);
+    let mut body = CreateContactBody::new("Jane", "Doe", phone(n, 1), ContactType::Lead, source.id, status.id);
     body.email = Some(format!("jane.{n}@example.com"));
     body.company = Some("Acme Trading".into());
     body.groups = Some(vec![group.id]);
@@ -122,5 +122,5 @@ fn phone(n: u64, i: u64) -> String {
 fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let base_url = std::env::var("WACR_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".to_owned());
     let token = std::env::var("WACR_TOKEN").map_err(|_| "set WACR_TOKEN to an API token (the sandbox prints one when it starts)")?;
-    Ok(Client::builder().base_url(base_url).token(token).build().map(Client::from_transport)?)
+    Ok(Client::builder().base_url(base_url).token(token).build()?)
 }

@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let status = client.statuses().list(ListStatusesQuery::default()).await?.items.into_iter().next().ok_or("no status")?;
     let mut ids = Vec::new();
     for (i, name) in ["Asha", "Ravi"].into_iter().enumerate() {
-        let body = CreateContactBody::new(name.into(), "Member".into(), format!("+9171{n:07}{i}"), ContactType::Customer, source.id, status.id);
+        let body = CreateContactBody::new(name, "Member", format!("+9171{n:07}{i}"), ContactType::Customer, source.id, status.id);
         ids.push(client.contacts().create(body).await?.id);
     }
 
@@ -61,5 +61,5 @@ fn unique() -> u64 {
 fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let base_url = std::env::var("WACR_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".to_owned());
     let token = std::env::var("WACR_TOKEN").map_err(|_| "set WACR_TOKEN to an API token (the sandbox prints one when it starts)")?;
-    Ok(Client::builder().base_url(base_url).token(token).build().map(Client::from_transport)?)
+    Ok(Client::builder().base_url(base_url).token(token).build()?)
 }

@@ -19,11 +19,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = client()?;
     let phone = std::env::var("WACR_PHONE").unwrap_or_else(|_| "+919876500003".to_owned());
 
-    let text = SendTextMessageBody::new(phone.clone(), "Hello @{contact_first_name}, your order has shipped.".into());
+    let text = SendTextMessageBody::new(phone.clone(), "Hello @{contact_first_name}, your order has shipped.");
     let sent = client.messages().send_text(text).await?;
     println!("text {} to contact {}: {:?} ({})", sent.message_id, sent.contact_id, sent.message, sent.status);
 
-    let mut template = SendTemplateMessageBody::new(phone.clone(), "order_update".into(), "en".into());
+    let mut template = SendTemplateMessageBody::new(phone.clone(), "order_update", "en");
     template.header_field_1 = Some("#1042".into());
     template.field_1 = Some("@{contact_first_name}".into());
     template.field_2 = Some("#1042".into());
@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sent = client.messages().send_media(media).await?;
     println!("{} stored at {}", sent.media_type, sent.media_url);
 
-    let mut buttons = SendInteractiveMessageBody::new(phone, InteractiveType::Button, "Confirm your appointment on Monday?".into());
+    let mut buttons = SendInteractiveMessageBody::new(phone, InteractiveType::Button, "Confirm your appointment on Monday?");
     buttons.buttons = Some(vec![
         InteractiveButton { id: "confirm".into(), title: "Confirm".into() },
         InteractiveButton { id: "reschedule".into(), title: "Reschedule".into() },
@@ -67,5 +67,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let base_url = std::env::var("WACR_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".to_owned());
     let token = std::env::var("WACR_TOKEN").map_err(|_| "set WACR_TOKEN to an API token (the sandbox prints one when it starts)")?;
-    Ok(Client::builder().base_url(base_url).token(token).build().map(Client::from_transport)?)
+    Ok(Client::builder().base_url(base_url).token(token).build()?)
 }

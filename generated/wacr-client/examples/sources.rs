@@ -31,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A source in use cannot go: the delete is refused while a contact has it.
     let status = client.statuses().list(ListStatusesQuery::default()).await?.items.into_iter().next().ok_or("no status")?;
-    let body = CreateContactBody::new("Ravi".into(), "Kumar".into(), format!("+9172{n:07}1"), ContactType::Lead, source.id, status.id);
+    let body = CreateContactBody::new("Ravi", "Kumar", format!("+9172{n:07}1"), ContactType::Lead, source.id, status.id);
     let contact = client.contacts().create(body).await?;
     match client.sources().delete(source.id).await {
         Err(e) if e.api().is_some_and(|a| a.code == Open::Known(DeleteSourceError::ValidationError)) => println!("kept while in use: {e}"),
@@ -53,5 +53,5 @@ fn unique() -> u64 {
 fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let base_url = std::env::var("WACR_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".to_owned());
     let token = std::env::var("WACR_TOKEN").map_err(|_| "set WACR_TOKEN to an API token (the sandbox prints one when it starts)")?;
-    Ok(Client::builder().base_url(base_url).token(token).build().map(Client::from_transport)?)
+    Ok(Client::builder().base_url(base_url).token(token).build()?)
 }

@@ -1,8 +1,13 @@
 //! A blocking facade over the async client (feature `blocking`): one private current-thread
-//! tokio runtime per client, and [`Client::execute`] for any generated `…Request`.
+//! tokio runtime per client, one handle per resource group with the async client's methods
+//! (`client.contacts().get(1, query)`), and [`Client::execute`] for any generated `…Request`.
 //! Do not use it inside an async runtime; use the async [`crate::Client`] there.
 
+use std::future::Future;
+
 use crate::{ClientRequest, Result};
+
+pub use crate::client::blocking_groups::*;
 
 /// A blocking WA.cr client.
 #[derive(Debug)]
@@ -24,11 +29,16 @@ impl Client {
 
     /// Sends any operation's request and waits for its data.
     pub fn execute<R: ClientRequest>(&self, request: R) -> Result<R::Output, R::Error> {
-        self.runtime.block_on(self.inner.execute(request))
+        self.wait(self.inner.execute(request))
     }
 
     /// The async client underneath.
     pub fn async_client(&self) -> &crate::Client {
         &self.inner
+    }
+
+    /// Runs a call of the async client to its end on this client's runtime.
+    pub(crate) fn wait<F: Future>(&self, call: F) -> F::Output {
+        self.runtime.block_on(call)
     }
 }

@@ -38,10 +38,6 @@ fn call_of<R: ClientRequest>(request: &R) -> c::Call {
         sends_message: R::SENDS_MESSAGE,
     }
 }
-/// What an operation method returns: a future of the request's data or its typed error,
-/// [`Result`]`<R::Output, R::Error>` (a trait only to name that in one word).
-pub trait Reply<R: ClientRequest>: Future<Output = Result<R::Output, R::Error>> {}
-impl<R: ClientRequest, F: Future<Output = Result<R::Output, R::Error>>> Reply<R> for F {}
 /// An operation the client can send: every generated `…Request`, through the
 /// [`Exchange`](wacr_runtime::Exchange) its `#[operation]` attribute declares.
 pub trait ClientRequest: wacr_runtime::Exchange<
@@ -78,27 +74,33 @@ pub struct Client {
 }
 impl Client {
     /// A builder with the default base URL ([`DEFAULT_BASE_URL`]), 30 s request and
-    /// 10 s connect timeouts and a `wacr-client/<version>` user agent.
-    pub fn builder() -> c::ClientBuilder {
+    /// 10 s connect timeouts and a `wacr-client/<version>` user agent; its `build()`
+    /// returns the `Client` (`build_transport()` the bare [`c::Transport`]).
+    pub fn builder() -> c::ClientBuilder<Client> {
         c::ClientBuilder::new(
                 DEFAULT_BASE_URL,
                 ENVELOPE,
                 concat!("wacr-client/", env!("CARGO_PKG_VERSION")),
             )
             .header_names(HEADERS)
+            .for_client()
     }
     /// A client with the default settings and this token.
     pub fn new(
         token: impl Into<String>,
     ) -> ::core::result::Result<Client, c::BuildError> {
-        Client::builder().token(token).build().map(Client::from_transport)
+        Client::builder().token(token).build()
     }
-    /// A client over a transport built with [`Client::builder`].
+    /// A client over a transport built with [`c::ClientBuilder::build_transport`].
     pub fn from_transport(transport: c::Transport) -> Client {
         Client {
             transport,
             options: c::CallOptions::default(),
         }
+    }
+    /// The HTTP stack underneath, to send a hand-made [`c::Call`].
+    pub fn transport(&self) -> &c::Transport {
+        &self.transport
     }
     /// The same client with another per-attempt timeout for the calls made through it.
     #[must_use]
@@ -118,6 +120,19 @@ impl Client {
             transport: self.transport.clone(),
             options: c::CallOptions {
                 retry: Some(policy),
+                ..self.options
+            },
+        }
+    }
+    /// The same client, declaring the calls made through it safe to repeat: a POST or
+    /// PATCH is then retried after a timeout, a dropped connection or a 5xx, which may
+    /// have reached the server (by default only GET, PUT and DELETE are).
+    #[must_use]
+    pub fn idempotent(&self) -> Client {
+        Client {
+            transport: self.transport.clone(),
+            options: c::CallOptions {
+                idempotent: true,
                 ..self.options
             },
         }
@@ -214,6 +229,11 @@ impl Client {
         Templates { client: self }
     }
 }
+impl From<c::Transport> for Client {
+    fn from(transport: c::Transport) -> Client {
+        Client::from_transport(transport)
+    }
+}
 /// Account: Read-only views of the tenant the API token belongs to: the account record with its current subscription, the consumption of each plan-limited feature, and the plan's limits and feature flags. The tenant always comes from the token.
 ///
 /// Obtained from `Client::account()`.
@@ -225,19 +245,25 @@ impl<'a> Account<'a> {
     /// Get Account Info: `GET /account`, scope `account:read`. Return the calling tenant's account record plus its current subscription.
     ///
     /// Answers [`m::GetAccountInfoResponse`]; rules, behaviour and provenance: [`m::GetAccountInfoRequest`]; errors: [`m::GetAccountInfoError`].
-    pub fn get(&self) -> impl Reply<m::GetAccountInfoRequest> + 'a {
+    pub fn get(
+        &self,
+    ) -> impl Future<Output = Result<m::Account, m::GetAccountInfoError>> + 'a {
         self.client.execute(m::GetAccountInfoRequest::new())
     }
     /// Get Usage Statistics: `GET /account/usage`, scope `account:read`. Report the current consumption of each plan-limited feature against its limit.
     ///
     /// Answers [`m::GetUsageStatisticsResponse`]; rules, behaviour and provenance: [`m::GetUsageStatisticsRequest`]; errors: [`m::GetUsageStatisticsError`].
-    pub fn usage(&self) -> impl Reply<m::GetUsageStatisticsRequest> + 'a {
+    pub fn usage(
+        &self,
+    ) -> impl Future<Output = Result<m::Usage, m::GetUsageStatisticsError>> + 'a {
         self.client.execute(m::GetUsageStatisticsRequest::new())
     }
     /// Get Plan Limits: `GET /account/limits`, scope `account:read`. Return the plan's numeric limits, the token's API rate limit and the plan's feature flags.
     ///
     /// Answers [`m::GetPlanLimitsResponse`]; rules, behaviour and provenance: [`m::GetPlanLimitsRequest`]; errors: [`m::GetPlanLimitsError`].
-    pub fn limits(&self) -> impl Reply<m::GetPlanLimitsRequest> + 'a {
+    pub fn limits(
+        &self,
+    ) -> impl Future<Output = Result<m::PlanLimits, m::GetPlanLimitsError>> + 'a {
         self.client.execute(m::GetPlanLimitsRequest::new())
     }
 }
@@ -252,7 +278,10 @@ impl<'a> Auth<'a> {
     /// Send OTP/Verification Code: `POST /auth/send-otp`, scope `messages:send`. Deliver a caller-supplied one-time code to a phone through an approved AUTHENTICATION WhatsApp template and store it for later verification.
     ///
     /// Answers [`m::SendOtpResponse`]; rules, behaviour and provenance: [`m::SendOtpRequest`]; errors: [`m::SendOtpError`].
-    pub fn send_otp(&self, body: m::SendOtpBody) -> impl Reply<m::SendOtpRequest> + 'a {
+    pub fn send_otp(
+        &self,
+        body: m::SendOtpBody,
+    ) -> impl Future<Output = Result<m::OtpSent, m::SendOtpError>> + 'a {
         self.client.execute(m::SendOtpRequest::new(body))
     }
     /// Resend OTP: `POST /auth/resend`, scope `messages:send`. Issue a fresh server-generated OTP for a phone, replacing any earlier one for the same purpose.
@@ -261,7 +290,7 @@ impl<'a> Auth<'a> {
     pub fn resend_otp(
         &self,
         body: m::ResendOtpBody,
-    ) -> impl Reply<m::ResendOtpRequest> + 'a {
+    ) -> impl Future<Output = Result<m::OtpSent, m::ResendOtpError>> + 'a {
         self.client.execute(m::ResendOtpRequest::new(body))
     }
     /// Verify OTP: `POST /auth/verify`, scope `messages:send`. Check a user-entered code against the active OTP of a phone and purpose (expiry, attempt count, value).
@@ -270,7 +299,7 @@ impl<'a> Auth<'a> {
     pub fn verify_otp(
         &self,
         body: m::VerifyOtpBody,
-    ) -> impl Reply<m::VerifyOtpRequest> + 'a {
+    ) -> impl Future<Output = Result<m::OtpVerified, m::VerifyOtpError>> + 'a {
         self.client.execute(m::VerifyOtpRequest::new(body))
     }
     /// Check OTP Status: `POST /auth/status`, scope `messages:send`. Inspect the OTP of a phone and purpose (expiry, attempts) without consuming it or counting an attempt.
@@ -279,7 +308,7 @@ impl<'a> Auth<'a> {
     pub fn otp_status(
         &self,
         body: m::CheckOtpStatusBody,
-    ) -> impl Reply<m::CheckOtpStatusRequest> + 'a {
+    ) -> impl Future<Output = Result<m::OtpStatus, m::CheckOtpStatusError>> + 'a {
         self.client.execute(m::CheckOtpStatusRequest::new(body))
     }
     /// List Authentication Templates: `GET /auth/templates`, scope `templates:read`. Page through the tenant's APPROVED templates of category AUTHENTICATION, for use with Send OTP.
@@ -288,7 +317,9 @@ impl<'a> Auth<'a> {
     pub fn list_templates(
         &self,
         query: m::ListAuthTemplatesQuery,
-    ) -> impl Reply<m::ListAuthTemplatesRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<wacr_runtime::Page<m::AuthTemplate>, m::ListAuthTemplatesError>,
+    > + 'a {
         self.client.execute(m::ListAuthTemplatesRequest::new().with_query(query))
     }
     /// Every page of `list_templates`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -327,7 +358,10 @@ impl<'a> Comments<'a> {
     /// Get Comments: `GET /comments/{mobile}`, no scope. List the internal notes attached to a contact's chat, newest first.
     ///
     /// Answers [`m::GetCommentsResponse`]; rules, behaviour and provenance: [`m::GetCommentsRequest`]; errors: [`m::GetCommentsError`].
-    pub fn list(&self, mobile: String) -> impl Reply<m::GetCommentsRequest> + 'a {
+    pub fn list(
+        &self,
+        mobile: impl Into<String>,
+    ) -> impl Future<Output = Result<Vec<m::Comment>, m::GetCommentsError>> + 'a {
         self.client.execute(m::GetCommentsRequest::new(mobile))
     }
     /// Add Comment: `POST /comments/{mobile}`, no scope. Attach an internal (agent-only) note, optionally with media, to a contact's chat.
@@ -335,9 +369,9 @@ impl<'a> Comments<'a> {
     /// Answers [`m::AddCommentResponse`]; rules, behaviour and provenance: [`m::AddCommentRequest`]; errors: [`m::AddCommentError`].
     pub fn add(
         &self,
-        mobile: String,
+        mobile: impl Into<String>,
         body: m::AddCommentBody,
-    ) -> impl Reply<m::AddCommentRequest> + 'a {
+    ) -> impl Future<Output = Result<m::CommentAdded, m::AddCommentError>> + 'a {
         self.client.execute(m::AddCommentRequest::new(mobile, body))
     }
 }
@@ -356,7 +390,9 @@ impl<'a> Contacts<'a> {
     pub fn list(
         &self,
         query: m::ListContactsQuery,
-    ) -> impl Reply<m::ListContactsRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<wacr_runtime::Page<m::Contact>, m::ListContactsError>,
+    > + 'a {
         self.client.execute(m::ListContactsRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -379,7 +415,7 @@ impl<'a> Contacts<'a> {
     pub fn create(
         &self,
         body: m::CreateContactBody,
-    ) -> impl Reply<m::CreateContactRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Contact, m::CreateContactError>> + 'a {
         self.client.execute(m::CreateContactRequest::new(body))
     }
     /// Get Contact: `GET /contacts/{id}`, scope `contacts:read`. Fetch one contact, optionally with its groups, source and status.
@@ -389,7 +425,7 @@ impl<'a> Contacts<'a> {
         &self,
         id: i64,
         query: m::GetContactQuery,
-    ) -> impl Reply<m::GetContactRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Contact, m::GetContactError>> + 'a {
         self.client.execute(m::GetContactRequest::new(id).with_query(query))
     }
     /// Update Contact: `PATCH /contacts/{id}`, scope `contacts:write`. Partially update a contact; only the fields sent change.
@@ -399,13 +435,16 @@ impl<'a> Contacts<'a> {
         &self,
         id: i64,
         body: m::UpdateContactBody,
-    ) -> impl Reply<m::UpdateContactRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Contact, m::UpdateContactError>> + 'a {
         self.client.execute(m::UpdateContactRequest::new(id, body))
     }
     /// Delete Contact: `DELETE /contacts/{id}`, scope `contacts:delete`. Permanently delete one contact.
     ///
     /// Answers [`m::DeleteContactResponse`]; rules, behaviour and provenance: [`m::DeleteContactRequest`]; errors: [`m::DeleteContactError`].
-    pub fn delete(&self, id: i64) -> impl Reply<m::DeleteContactRequest> + 'a {
+    pub fn delete(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<(), m::DeleteContactError>> + 'a {
         self.client.execute(m::DeleteContactRequest::new(id))
     }
     /// Batch Create Contacts: `POST /contacts/batch`, scope `contacts:write`. Create many contacts in one call inside a single database transaction.
@@ -414,7 +453,9 @@ impl<'a> Contacts<'a> {
     pub fn batch_create(
         &self,
         body: m::BatchCreateContactsBody,
-    ) -> impl Reply<m::BatchCreateContactsRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<m::BatchCreateResult, m::BatchCreateContactsError>,
+    > + 'a {
         self.client.execute(m::BatchCreateContactsRequest::new(body))
     }
     /// Batch Delete Contacts: `DELETE /contacts/batch`, scope `contacts:delete`. Delete several contacts by ID in one transactional call.
@@ -423,7 +464,9 @@ impl<'a> Contacts<'a> {
     pub fn batch_delete(
         &self,
         body: m::BatchDeleteContactsBody,
-    ) -> impl Reply<m::BatchDeleteContactsRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<m::BatchDeleteResult, m::BatchDeleteContactsError>,
+    > + 'a {
         self.client.execute(m::BatchDeleteContactsRequest::new(body))
     }
 }
@@ -451,7 +494,9 @@ impl<'a> Groups<'a> {
     pub fn list(
         &self,
         query: m::ListGroupsQuery,
-    ) -> impl Reply<m::ListGroupsRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<wacr_runtime::Page<m::Group>, m::ListGroupsError>,
+    > + 'a {
         self.client.execute(m::ListGroupsRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -474,13 +519,16 @@ impl<'a> Groups<'a> {
     pub fn create(
         &self,
         body: m::CreateGroupBody,
-    ) -> impl Reply<m::CreateGroupRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Group, m::CreateGroupError>> + 'a {
         self.client.execute(m::CreateGroupRequest::new(body))
     }
     /// Get Group: `GET /groups/{id}`, scope `groups:read`. Fetch one contact group.
     ///
     /// Answers [`m::GetGroupResponse`]; rules, behaviour and provenance: [`m::GetGroupRequest`]; errors: [`m::GetGroupError`].
-    pub fn get(&self, id: i64) -> impl Reply<m::GetGroupRequest> + 'a {
+    pub fn get(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<m::Group, m::GetGroupError>> + 'a {
         self.client.execute(m::GetGroupRequest::new(id))
     }
     /// Update Group: `PATCH /groups/{id}`, scope `groups:write`. Rename a group.
@@ -490,13 +538,16 @@ impl<'a> Groups<'a> {
         &self,
         id: i64,
         body: m::UpdateGroupBody,
-    ) -> impl Reply<m::UpdateGroupRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Group, m::UpdateGroupError>> + 'a {
         self.client.execute(m::UpdateGroupRequest::new(id, body))
     }
     /// Delete Group: `DELETE /groups/{id}`, scope `groups:write`. Permanently delete a group; its contacts stay and only lose the membership.
     ///
     /// Answers [`m::DeleteGroupResponse`]; rules, behaviour and provenance: [`m::DeleteGroupRequest`]; errors: [`m::DeleteGroupError`].
-    pub fn delete(&self, id: i64) -> impl Reply<m::DeleteGroupRequest> + 'a {
+    pub fn delete(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<(), m::DeleteGroupError>> + 'a {
         self.client.execute(m::DeleteGroupRequest::new(id))
     }
     /// Add Contacts to Group: `POST /groups/{id}/contacts`, scope `groups:write`. Add existing contacts of the tenant to a group.
@@ -506,7 +557,9 @@ impl<'a> Groups<'a> {
         &self,
         id: i64,
         body: m::AddContactsToGroupBody,
-    ) -> impl Reply<m::AddContactsToGroupRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<m::GroupMembershipAdded, m::AddContactsToGroupError>,
+    > + 'a {
         self.client.execute(m::AddContactsToGroupRequest::new(id, body))
     }
     /// Remove Contacts from Group: `DELETE /groups/{id}/contacts`, scope `groups:write`. Remove contacts from a group; the request body carries their IDs.
@@ -516,7 +569,9 @@ impl<'a> Groups<'a> {
         &self,
         id: i64,
         body: m::RemoveContactsFromGroupBody,
-    ) -> impl Reply<m::RemoveContactsFromGroupRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<m::GroupMembershipRemoved, m::RemoveContactsFromGroupError>,
+    > + 'a {
         self.client.execute(m::RemoveContactsFromGroupRequest::new(id, body))
     }
 }
@@ -544,7 +599,7 @@ impl<'a> Messages<'a> {
     pub fn send_text(
         &self,
         body: m::SendTextMessageBody,
-    ) -> impl Reply<m::SendTextMessageRequest> + 'a {
+    ) -> impl Future<Output = Result<m::TextMessageSent, m::SendTextMessageError>> + 'a {
         self.client.execute(m::SendTextMessageRequest::new(body))
     }
     /// Send Template Message: `POST /messages/template`, scope `messages:send`. Send an APPROVED WhatsApp message template, with its header media or header text parameter, body parameters and dynamic URL button parameters. Templates may be sent outside the 24-hour customer service window. Header files are uploaded with multipart/form-data.
@@ -553,7 +608,9 @@ impl<'a> Messages<'a> {
     pub fn send_template(
         &self,
         body: m::SendTemplateMessageBody,
-    ) -> impl Reply<m::SendTemplateMessageRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<m::SendTemplateResult, m::SendTemplateMessageError>,
+    > + 'a {
         self.client.execute(m::SendTemplateMessageRequest::new(body))
     }
     /// Send Media Message: `POST /messages/media`, scope `messages:send`. Send an image, video, document or audio file over WhatsApp, uploaded as media_file or given as media_url. The server stores the media and passes the stored URL to the WhatsApp Cloud API.
@@ -562,7 +619,9 @@ impl<'a> Messages<'a> {
     pub fn send_media(
         &self,
         body: m::SendMediaMessageBody,
-    ) -> impl Reply<m::SendMediaMessageRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<m::MediaMessageSent, m::SendMediaMessageError>,
+    > + 'a {
         self.client.execute(m::SendMediaMessageRequest::new(body))
     }
     /// Send Interactive Message: `POST /messages/interactive`, scope `messages:send`. Send an interactive WhatsApp message: up to 3 reply buttons (type button) or a list menu of up to 10 sections (type list).
@@ -571,7 +630,9 @@ impl<'a> Messages<'a> {
     pub fn send_interactive(
         &self,
         body: m::SendInteractiveMessageBody,
-    ) -> impl Reply<m::SendInteractiveMessageRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<m::InteractiveMessageSent, m::SendInteractiveMessageError>,
+    > + 'a {
         self.client.execute(m::SendInteractiveMessageRequest::new(body))
     }
     /// List Messages: `GET /messages`, scope `messages:read`. Page through the tenant's sent and received WhatsApp messages, newest first.
@@ -580,7 +641,9 @@ impl<'a> Messages<'a> {
     pub fn list(
         &self,
         query: m::ListMessagesQuery,
-    ) -> impl Reply<m::ListMessagesRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<wacr_runtime::Page<m::Message>, m::ListMessagesError>,
+    > + 'a {
         self.client.execute(m::ListMessagesRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -600,7 +663,10 @@ impl<'a> Messages<'a> {
     /// Get Message: `GET /messages/{id}`, scope `messages:read`. Fetch one message record with its delivery details.
     ///
     /// Answers [`m::GetMessageResponse`]; rules, behaviour and provenance: [`m::GetMessageRequest`]; errors: [`m::GetMessageError`].
-    pub fn get(&self, id: i64) -> impl Reply<m::GetMessageRequest> + 'a {
+    pub fn get(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<m::MessageDetail, m::GetMessageError>> + 'a {
         self.client.execute(m::GetMessageRequest::new(id))
     }
 }
@@ -636,7 +702,9 @@ impl<'a> Sources<'a> {
     pub fn list(
         &self,
         query: m::ListSourcesQuery,
-    ) -> impl Reply<m::ListSourcesRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<wacr_runtime::Page<m::Source>, m::ListSourcesError>,
+    > + 'a {
         self.client.execute(m::ListSourcesRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -659,13 +727,16 @@ impl<'a> Sources<'a> {
     pub fn create(
         &self,
         body: m::CreateSourceBody,
-    ) -> impl Reply<m::CreateSourceRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Source, m::CreateSourceError>> + 'a {
         self.client.execute(m::CreateSourceRequest::new(body))
     }
     /// Get Source: `GET /sources/{id}`, scope `sources:read`. Fetch one lead source.
     ///
     /// Answers [`m::GetSourceResponse`]; rules, behaviour and provenance: [`m::GetSourceRequest`]; errors: [`m::GetSourceError`].
-    pub fn get(&self, id: i64) -> impl Reply<m::GetSourceRequest> + 'a {
+    pub fn get(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<m::Source, m::GetSourceError>> + 'a {
         self.client.execute(m::GetSourceRequest::new(id))
     }
     /// Update Source: `PATCH /sources/{id}`, scope `sources:write`. Rename a source.
@@ -675,13 +746,16 @@ impl<'a> Sources<'a> {
         &self,
         id: i64,
         body: m::UpdateSourceBody,
-    ) -> impl Reply<m::UpdateSourceRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Source, m::UpdateSourceError>> + 'a {
         self.client.execute(m::UpdateSourceRequest::new(id, body))
     }
     /// Delete Source: `DELETE /sources/{id}`, scope `sources:write`. Permanently delete a source. Refused while any contact is assigned to it.
     ///
     /// Answers [`m::DeleteSourceResponse`]; rules, behaviour and provenance: [`m::DeleteSourceRequest`]; errors: [`m::DeleteSourceError`].
-    pub fn delete(&self, id: i64) -> impl Reply<m::DeleteSourceRequest> + 'a {
+    pub fn delete(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<(), m::DeleteSourceError>> + 'a {
         self.client.execute(m::DeleteSourceRequest::new(id))
     }
 }
@@ -707,7 +781,9 @@ impl<'a> Statuses<'a> {
     pub fn list(
         &self,
         query: m::ListStatusesQuery,
-    ) -> impl Reply<m::ListStatusesRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<wacr_runtime::Page<m::Status>, m::ListStatusesError>,
+    > + 'a {
         self.client.execute(m::ListStatusesRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -730,13 +806,16 @@ impl<'a> Statuses<'a> {
     pub fn create(
         &self,
         body: m::CreateStatusBody,
-    ) -> impl Reply<m::CreateStatusRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Status, m::CreateStatusError>> + 'a {
         self.client.execute(m::CreateStatusRequest::new(body))
     }
     /// Get Status: `GET /statuses/{id}`, scope `statuses:read`. Fetch one contact status.
     ///
     /// Answers [`m::GetStatusResponse`]; rules, behaviour and provenance: [`m::GetStatusRequest`]; errors: [`m::GetStatusError`].
-    pub fn get(&self, id: i64) -> impl Reply<m::GetStatusRequest> + 'a {
+    pub fn get(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<m::Status, m::GetStatusError>> + 'a {
         self.client.execute(m::GetStatusRequest::new(id))
     }
     /// Update Status: `PATCH /statuses/{id}`, scope `statuses:write`. Rename and/or recolour a status.
@@ -746,13 +825,16 @@ impl<'a> Statuses<'a> {
         &self,
         id: i64,
         body: m::UpdateStatusBody,
-    ) -> impl Reply<m::UpdateStatusRequest> + 'a {
+    ) -> impl Future<Output = Result<m::Status, m::UpdateStatusError>> + 'a {
         self.client.execute(m::UpdateStatusRequest::new(id, body))
     }
     /// Delete Status: `DELETE /statuses/{id}`, scope `statuses:write`. Permanently delete a status. Refused while any contact is assigned to it.
     ///
     /// Answers [`m::DeleteStatusResponse`]; rules, behaviour and provenance: [`m::DeleteStatusRequest`]; errors: [`m::DeleteStatusError`].
-    pub fn delete(&self, id: i64) -> impl Reply<m::DeleteStatusRequest> + 'a {
+    pub fn delete(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<(), m::DeleteStatusError>> + 'a {
         self.client.execute(m::DeleteStatusRequest::new(id))
     }
 }
@@ -778,7 +860,9 @@ impl<'a> Templates<'a> {
     pub fn list(
         &self,
         query: m::ListTemplatesQuery,
-    ) -> impl Reply<m::ListTemplatesRequest> + 'a {
+    ) -> impl Future<
+        Output = Result<wacr_runtime::Page<m::Template>, m::ListTemplatesError>,
+    > + 'a {
         self.client.execute(m::ListTemplatesRequest::new().with_query(query))
     }
     /// Every page of `list`, fetched lazily from `query.page` (default 1) on, with the same filters.
@@ -798,13 +882,20 @@ impl<'a> Templates<'a> {
     /// Sync Templates from WhatsApp: `POST /templates/sync`, scope `templates:sync`. Pull every template from the connected WhatsApp Business Account (Meta) and refresh the local copies.
     ///
     /// Answers [`m::SyncTemplatesResponse`]; rules, behaviour and provenance: [`m::SyncTemplatesRequest`]; errors: [`m::SyncTemplatesError`].
-    pub fn sync(&self) -> impl Reply<m::SyncTemplatesRequest> + 'a {
+    pub fn sync(
+        &self,
+    ) -> impl Future<
+        Output = Result<m::TemplateSyncResult, m::SyncTemplatesError>,
+    > + 'a {
         self.client.execute(m::SyncTemplatesRequest::new())
     }
     /// Get Template: `GET /templates/{id}`, scope `templates:read`. Fetch one template by its WhatsApp (Meta) template id.
     ///
     /// Answers [`m::GetTemplateResponse`]; rules, behaviour and provenance: [`m::GetTemplateRequest`]; errors: [`m::GetTemplateError`].
-    pub fn get(&self, id: String) -> impl Reply<m::GetTemplateRequest> + 'a {
+    pub fn get(
+        &self,
+        id: impl Into<String>,
+    ) -> impl Future<Output = Result<m::Template, m::GetTemplateError>> + 'a {
         self.client.execute(m::GetTemplateRequest::new(id))
     }
 }
@@ -812,5 +903,387 @@ impl ListRequest for m::ListTemplatesRequest {
     type Item = m::Template;
     fn page_mut(&mut self) -> &mut Option<u32> {
         &mut self.query.page
+    }
+}
+/// The blocking facade's resource handles, re-exported by `wacr_client::blocking`.
+#[cfg(feature = "blocking")]
+#[doc(hidden)]
+pub mod blocking_groups {
+    use super::{m, Result};
+    impl crate::blocking::Client {
+        /// Account: blocking [`crate::Account`].
+        pub fn account(&self) -> Account<'_> {
+            Account { client: self }
+        }
+        /// Authentication (OTP Verification): blocking [`crate::Auth`].
+        pub fn auth(&self) -> Auth<'_> {
+            Auth { client: self }
+        }
+        /// Comments: blocking [`crate::Comments`].
+        pub fn comments(&self) -> Comments<'_> {
+            Comments { client: self }
+        }
+        /// Contacts: blocking [`crate::Contacts`].
+        pub fn contacts(&self) -> Contacts<'_> {
+            Contacts { client: self }
+        }
+        /// Groups: blocking [`crate::Groups`].
+        pub fn groups(&self) -> Groups<'_> {
+            Groups { client: self }
+        }
+        /// Messages: blocking [`crate::Messages`].
+        pub fn messages(&self) -> Messages<'_> {
+            Messages { client: self }
+        }
+        /// Sources: blocking [`crate::Sources`].
+        pub fn sources(&self) -> Sources<'_> {
+            Sources { client: self }
+        }
+        /// Statuses: blocking [`crate::Statuses`].
+        pub fn statuses(&self) -> Statuses<'_> {
+            Statuses { client: self }
+        }
+        /// Templates: blocking [`crate::Templates`].
+        pub fn templates(&self) -> Templates<'_> {
+            Templates { client: self }
+        }
+    }
+    /// Account, blocking: from `blocking::Client::account()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Account<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Account<'_> {
+        /// Blocking [`crate::Account::get`].
+        pub fn get(&self) -> Result<m::Account, m::GetAccountInfoError> {
+            self.client.wait(self.client.async_client().account().get())
+        }
+        /// Blocking [`crate::Account::usage`].
+        pub fn usage(&self) -> Result<m::Usage, m::GetUsageStatisticsError> {
+            self.client.wait(self.client.async_client().account().usage())
+        }
+        /// Blocking [`crate::Account::limits`].
+        pub fn limits(&self) -> Result<m::PlanLimits, m::GetPlanLimitsError> {
+            self.client.wait(self.client.async_client().account().limits())
+        }
+    }
+    /// Authentication (OTP Verification), blocking: from `blocking::Client::auth()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Auth<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Auth<'_> {
+        /// Blocking [`crate::Auth::send_otp`].
+        pub fn send_otp(
+            &self,
+            body: m::SendOtpBody,
+        ) -> Result<m::OtpSent, m::SendOtpError> {
+            self.client.wait(self.client.async_client().auth().send_otp(body))
+        }
+        /// Blocking [`crate::Auth::resend_otp`].
+        pub fn resend_otp(
+            &self,
+            body: m::ResendOtpBody,
+        ) -> Result<m::OtpSent, m::ResendOtpError> {
+            self.client.wait(self.client.async_client().auth().resend_otp(body))
+        }
+        /// Blocking [`crate::Auth::verify_otp`].
+        pub fn verify_otp(
+            &self,
+            body: m::VerifyOtpBody,
+        ) -> Result<m::OtpVerified, m::VerifyOtpError> {
+            self.client.wait(self.client.async_client().auth().verify_otp(body))
+        }
+        /// Blocking [`crate::Auth::otp_status`].
+        pub fn otp_status(
+            &self,
+            body: m::CheckOtpStatusBody,
+        ) -> Result<m::OtpStatus, m::CheckOtpStatusError> {
+            self.client.wait(self.client.async_client().auth().otp_status(body))
+        }
+        /// Blocking [`crate::Auth::list_templates`].
+        pub fn list_templates(
+            &self,
+            query: m::ListAuthTemplatesQuery,
+        ) -> Result<wacr_runtime::Page<m::AuthTemplate>, m::ListAuthTemplatesError> {
+            self.client.wait(self.client.async_client().auth().list_templates(query))
+        }
+    }
+    /// Comments, blocking: from `blocking::Client::comments()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Comments<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Comments<'_> {
+        /// Blocking [`crate::Comments::list`].
+        pub fn list(
+            &self,
+            mobile: impl Into<String>,
+        ) -> Result<Vec<m::Comment>, m::GetCommentsError> {
+            self.client.wait(self.client.async_client().comments().list(mobile))
+        }
+        /// Blocking [`crate::Comments::add`].
+        pub fn add(
+            &self,
+            mobile: impl Into<String>,
+            body: m::AddCommentBody,
+        ) -> Result<m::CommentAdded, m::AddCommentError> {
+            self.client.wait(self.client.async_client().comments().add(mobile, body))
+        }
+    }
+    /// Contacts, blocking: from `blocking::Client::contacts()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Contacts<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Contacts<'_> {
+        /// Blocking [`crate::Contacts::list`].
+        pub fn list(
+            &self,
+            query: m::ListContactsQuery,
+        ) -> Result<wacr_runtime::Page<m::Contact>, m::ListContactsError> {
+            self.client.wait(self.client.async_client().contacts().list(query))
+        }
+        /// Blocking [`crate::Contacts::create`].
+        pub fn create(
+            &self,
+            body: m::CreateContactBody,
+        ) -> Result<m::Contact, m::CreateContactError> {
+            self.client.wait(self.client.async_client().contacts().create(body))
+        }
+        /// Blocking [`crate::Contacts::get`].
+        pub fn get(
+            &self,
+            id: i64,
+            query: m::GetContactQuery,
+        ) -> Result<m::Contact, m::GetContactError> {
+            self.client.wait(self.client.async_client().contacts().get(id, query))
+        }
+        /// Blocking [`crate::Contacts::update`].
+        pub fn update(
+            &self,
+            id: i64,
+            body: m::UpdateContactBody,
+        ) -> Result<m::Contact, m::UpdateContactError> {
+            self.client.wait(self.client.async_client().contacts().update(id, body))
+        }
+        /// Blocking [`crate::Contacts::delete`].
+        pub fn delete(&self, id: i64) -> Result<(), m::DeleteContactError> {
+            self.client.wait(self.client.async_client().contacts().delete(id))
+        }
+        /// Blocking [`crate::Contacts::batch_create`].
+        pub fn batch_create(
+            &self,
+            body: m::BatchCreateContactsBody,
+        ) -> Result<m::BatchCreateResult, m::BatchCreateContactsError> {
+            self.client.wait(self.client.async_client().contacts().batch_create(body))
+        }
+        /// Blocking [`crate::Contacts::batch_delete`].
+        pub fn batch_delete(
+            &self,
+            body: m::BatchDeleteContactsBody,
+        ) -> Result<m::BatchDeleteResult, m::BatchDeleteContactsError> {
+            self.client.wait(self.client.async_client().contacts().batch_delete(body))
+        }
+    }
+    /// Groups, blocking: from `blocking::Client::groups()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Groups<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Groups<'_> {
+        /// Blocking [`crate::Groups::list`].
+        pub fn list(
+            &self,
+            query: m::ListGroupsQuery,
+        ) -> Result<wacr_runtime::Page<m::Group>, m::ListGroupsError> {
+            self.client.wait(self.client.async_client().groups().list(query))
+        }
+        /// Blocking [`crate::Groups::create`].
+        pub fn create(
+            &self,
+            body: m::CreateGroupBody,
+        ) -> Result<m::Group, m::CreateGroupError> {
+            self.client.wait(self.client.async_client().groups().create(body))
+        }
+        /// Blocking [`crate::Groups::get`].
+        pub fn get(&self, id: i64) -> Result<m::Group, m::GetGroupError> {
+            self.client.wait(self.client.async_client().groups().get(id))
+        }
+        /// Blocking [`crate::Groups::update`].
+        pub fn update(
+            &self,
+            id: i64,
+            body: m::UpdateGroupBody,
+        ) -> Result<m::Group, m::UpdateGroupError> {
+            self.client.wait(self.client.async_client().groups().update(id, body))
+        }
+        /// Blocking [`crate::Groups::delete`].
+        pub fn delete(&self, id: i64) -> Result<(), m::DeleteGroupError> {
+            self.client.wait(self.client.async_client().groups().delete(id))
+        }
+        /// Blocking [`crate::Groups::add_contacts`].
+        pub fn add_contacts(
+            &self,
+            id: i64,
+            body: m::AddContactsToGroupBody,
+        ) -> Result<m::GroupMembershipAdded, m::AddContactsToGroupError> {
+            self.client.wait(self.client.async_client().groups().add_contacts(id, body))
+        }
+        /// Blocking [`crate::Groups::remove_contacts`].
+        pub fn remove_contacts(
+            &self,
+            id: i64,
+            body: m::RemoveContactsFromGroupBody,
+        ) -> Result<m::GroupMembershipRemoved, m::RemoveContactsFromGroupError> {
+            self.client
+                .wait(self.client.async_client().groups().remove_contacts(id, body))
+        }
+    }
+    /// Messages, blocking: from `blocking::Client::messages()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Messages<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Messages<'_> {
+        /// Blocking [`crate::Messages::send_text`].
+        pub fn send_text(
+            &self,
+            body: m::SendTextMessageBody,
+        ) -> Result<m::TextMessageSent, m::SendTextMessageError> {
+            self.client.wait(self.client.async_client().messages().send_text(body))
+        }
+        /// Blocking [`crate::Messages::send_template`].
+        pub fn send_template(
+            &self,
+            body: m::SendTemplateMessageBody,
+        ) -> Result<m::SendTemplateResult, m::SendTemplateMessageError> {
+            self.client.wait(self.client.async_client().messages().send_template(body))
+        }
+        /// Blocking [`crate::Messages::send_media`].
+        pub fn send_media(
+            &self,
+            body: m::SendMediaMessageBody,
+        ) -> Result<m::MediaMessageSent, m::SendMediaMessageError> {
+            self.client.wait(self.client.async_client().messages().send_media(body))
+        }
+        /// Blocking [`crate::Messages::send_interactive`].
+        pub fn send_interactive(
+            &self,
+            body: m::SendInteractiveMessageBody,
+        ) -> Result<m::InteractiveMessageSent, m::SendInteractiveMessageError> {
+            self.client
+                .wait(self.client.async_client().messages().send_interactive(body))
+        }
+        /// Blocking [`crate::Messages::list`].
+        pub fn list(
+            &self,
+            query: m::ListMessagesQuery,
+        ) -> Result<wacr_runtime::Page<m::Message>, m::ListMessagesError> {
+            self.client.wait(self.client.async_client().messages().list(query))
+        }
+        /// Blocking [`crate::Messages::get`].
+        pub fn get(&self, id: i64) -> Result<m::MessageDetail, m::GetMessageError> {
+            self.client.wait(self.client.async_client().messages().get(id))
+        }
+    }
+    /// Sources, blocking: from `blocking::Client::sources()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Sources<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Sources<'_> {
+        /// Blocking [`crate::Sources::list`].
+        pub fn list(
+            &self,
+            query: m::ListSourcesQuery,
+        ) -> Result<wacr_runtime::Page<m::Source>, m::ListSourcesError> {
+            self.client.wait(self.client.async_client().sources().list(query))
+        }
+        /// Blocking [`crate::Sources::create`].
+        pub fn create(
+            &self,
+            body: m::CreateSourceBody,
+        ) -> Result<m::Source, m::CreateSourceError> {
+            self.client.wait(self.client.async_client().sources().create(body))
+        }
+        /// Blocking [`crate::Sources::get`].
+        pub fn get(&self, id: i64) -> Result<m::Source, m::GetSourceError> {
+            self.client.wait(self.client.async_client().sources().get(id))
+        }
+        /// Blocking [`crate::Sources::update`].
+        pub fn update(
+            &self,
+            id: i64,
+            body: m::UpdateSourceBody,
+        ) -> Result<m::Source, m::UpdateSourceError> {
+            self.client.wait(self.client.async_client().sources().update(id, body))
+        }
+        /// Blocking [`crate::Sources::delete`].
+        pub fn delete(&self, id: i64) -> Result<(), m::DeleteSourceError> {
+            self.client.wait(self.client.async_client().sources().delete(id))
+        }
+    }
+    /// Statuses, blocking: from `blocking::Client::statuses()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Statuses<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Statuses<'_> {
+        /// Blocking [`crate::Statuses::list`].
+        pub fn list(
+            &self,
+            query: m::ListStatusesQuery,
+        ) -> Result<wacr_runtime::Page<m::Status>, m::ListStatusesError> {
+            self.client.wait(self.client.async_client().statuses().list(query))
+        }
+        /// Blocking [`crate::Statuses::create`].
+        pub fn create(
+            &self,
+            body: m::CreateStatusBody,
+        ) -> Result<m::Status, m::CreateStatusError> {
+            self.client.wait(self.client.async_client().statuses().create(body))
+        }
+        /// Blocking [`crate::Statuses::get`].
+        pub fn get(&self, id: i64) -> Result<m::Status, m::GetStatusError> {
+            self.client.wait(self.client.async_client().statuses().get(id))
+        }
+        /// Blocking [`crate::Statuses::update`].
+        pub fn update(
+            &self,
+            id: i64,
+            body: m::UpdateStatusBody,
+        ) -> Result<m::Status, m::UpdateStatusError> {
+            self.client.wait(self.client.async_client().statuses().update(id, body))
+        }
+        /// Blocking [`crate::Statuses::delete`].
+        pub fn delete(&self, id: i64) -> Result<(), m::DeleteStatusError> {
+            self.client.wait(self.client.async_client().statuses().delete(id))
+        }
+    }
+    /// Templates, blocking: from `blocking::Client::templates()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Templates<'a> {
+        client: &'a crate::blocking::Client,
+    }
+    impl Templates<'_> {
+        /// Blocking [`crate::Templates::list`].
+        pub fn list(
+            &self,
+            query: m::ListTemplatesQuery,
+        ) -> Result<wacr_runtime::Page<m::Template>, m::ListTemplatesError> {
+            self.client.wait(self.client.async_client().templates().list(query))
+        }
+        /// Blocking [`crate::Templates::sync`].
+        pub fn sync(&self) -> Result<m::TemplateSyncResult, m::SyncTemplatesError> {
+            self.client.wait(self.client.async_client().templates().sync())
+        }
+        /// Blocking [`crate::Templates::get`].
+        pub fn get(
+            &self,
+            id: impl Into<String>,
+        ) -> Result<m::Template, m::GetTemplateError> {
+            self.client.wait(self.client.async_client().templates().get(id))
+        }
     }
 }

@@ -4,28 +4,60 @@
 //! One handle per resource group, one method per operation; each returns the typed data or a
 //! typed [`Error`] carrying the HTTP status, the API error code (an enum of the codes the
 //! operation documents, with `Unknown` for codes this client does not know yet), the message,
-//! the field errors of a 422 and the error `details`. The token never appears in `Debug`
-//! output or error messages.
+//! the field errors of a 422 and the error `details`; it prints as
+//! `422 VALIDATION_ERROR: The given data was invalid (phone: This phone number already exists)`.
+//! Every error converts into [`AnyError`], so `?` works in a function returning it. The token
+//! never appears in `Debug` output, logs or error messages.
 //!
 //! # Quick start
 //!
 //! ```no_run
-//! use wacr_client::{Client, models::{ContactInclude, GetContactQuery, ListContactsQuery}};
+//! use wacr_client::prelude::*;
+//! use wacr_client::models::{ContactInclude, GetContactQuery, ListContactsQuery};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run() -> Result<(), AnyError> {
 //! let client = Client::builder()
 //!     .base_url("http://127.0.0.1:8080") // a local wacr-sandbox; the default is the real API
-//!     .token(std::env::var("WACR_TOKEN")?)
-//!     .build()
-//!     .map(Client::from_transport)?;
+//!     .token(std::env::var("WACR_TOKEN").unwrap_or_default())
+//!     .build()?;
 //!
 //! let mut query = GetContactQuery::default();
 //! query.include.insert(ContactInclude::Groups);
 //! let contact = client.contacts().get(1, query).await?;
 //! println!("{} {}", contact.firstname, contact.lastname);
 //!
-//! let page = client.contacts().list(ListContactsQuery::default()).await?;
-//! println!("{} contacts in all", page.meta.total);
+//! // Every contact across all pages, fetched lazily (`StreamExt` comes with the prelude).
+//! let mut contacts = client.contacts().list_all(ListContactsQuery::default());
+//! while let Some(contact) = contacts.next().await {
+//!     println!("{}", contact?.firstname);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Retries and logs
+//!
+//! A call is retried (jittered backoff, honouring `Retry-After`) when the server did not act on
+//! it (a connection failure, 429, 503), and after a timeout, a dropped connection or another
+//! 5xx only when repeating it cannot do its work twice: GET, PUT and DELETE, or a call made
+//! through [`Client::idempotent`]. A message delivery is never re-sent unless
+//! [`RetryPolicy::retry_message_sends`] says so. A wait longer than
+//! [`ClientBuilder::max_retry_wait`] (default 10 s) is returned as the error instead. Each
+//! attempt logs `debug` events (`request`, `response` with operation, method, status,
+//! duration, attempt and request id) and each wait a `warn` (`retrying`, with the reason and
+//! the delay), through `tracing`, inside a `wacr.request` span.
+//!
+//! # Blocking
+//!
+//! With the `blocking` feature, [`blocking::Client`] has the same handles and methods, each
+//! waiting for its answer:
+//!
+//! ```no_run
+//! # #[cfg(feature = "blocking")]
+//! # fn run() -> Result<(), wacr_client::AnyError> {
+//! let client = wacr_client::blocking::Client::new(wacr_client::Client::new("token")?);
+//! let account = client.account().get()?;
+//! println!("{}", account.name);
 //! # Ok(())
 //! # }
 //! ```
@@ -42,8 +74,16 @@ pub mod blocking;
 
 pub use client::*;
 pub use wacr_runtime::client::{
-    AnyError, ApiError, BuildError, CallOptions, ClientBuilder, Error, RateLimit, RetryPolicy, Success, Transport,
+    AnyError, ApiError, BuildError, CallOptions, ClientBuilder, Error, RateLimit, RetryPolicy, Stream, StreamExt, Success,
+    Transport, TryStreamExt,
 };
+
+/// What a program using the client needs in scope: the client, its errors, and the stream
+/// traits (`stream.next().await`, `stream.try_collect().await`) of the `…_all` and `…_pages`
+/// streams.
+pub mod prelude {
+    pub use crate::{AnyError, Client, Error, StreamExt as _, TryStreamExt as _};
+}
 
 /// The models of the API (re-export of `wacr-models`).
 pub use wacr_models as models;

@@ -34,11 +34,7 @@ pub mod send_otp {
     use wacr_client::models::SendOtpBody;
     use wacr_client::{AnyError, Client};
     pub async fn send_otp(client: &Client) -> Result<(), AnyError> {
-        let mut body = SendOtpBody::new(
-            "+919999999999".into(),
-            "otp_verification".into(),
-            "123456".into(),
-        );
+        let mut body = SendOtpBody::new("+919999999999", "otp_verification", "123456");
         body.language = Some("en".into());
         body.expiry_minutes = Some(10);
         body.purpose = Some("authentication".into());
@@ -52,10 +48,7 @@ pub mod resend_otp {
     use wacr_client::models::ResendOtpBody;
     use wacr_client::{AnyError, Client};
     pub async fn resend_otp(client: &Client) -> Result<(), AnyError> {
-        let mut body = ResendOtpBody::new(
-            "+919999999999".into(),
-            "otp_verification".into(),
-        );
+        let mut body = ResendOtpBody::new("+919999999999", "otp_verification");
         body.language = Some("en".into());
         body.expiry_minutes = Some(10);
         body.purpose = Some("authentication".into());
@@ -69,7 +62,7 @@ pub mod verify_otp {
     use wacr_client::models::VerifyOtpBody;
     use wacr_client::{AnyError, Client};
     pub async fn verify_otp(client: &Client) -> Result<(), AnyError> {
-        let mut body = VerifyOtpBody::new("+919999999999".into(), "123456".into());
+        let mut body = VerifyOtpBody::new("+919999999999", "123456");
         body.purpose = Some("authentication".into());
         let otp_verified = client.auth().verify_otp(body).await?;
         println!("{:?}", otp_verified.phone);
@@ -81,7 +74,7 @@ pub mod check_otp_status {
     use wacr_client::models::CheckOtpStatusBody;
     use wacr_client::{AnyError, Client};
     pub async fn check_otp_status(client: &Client) -> Result<(), AnyError> {
-        let mut body = CheckOtpStatusBody::new("+919999999999".into());
+        let mut body = CheckOtpStatusBody::new("+919999999999");
         body.purpose = Some("authentication".into());
         let otp_status = client.auth().otp_status(body).await?;
         println!("{:?}", otp_status.has_active_otp);
@@ -118,7 +111,7 @@ pub mod list_auth_templates {
 pub mod get_comments {
     use wacr_client::{AnyError, Client};
     pub async fn get_comments(client: &Client) -> Result<(), AnyError> {
-        let comments = client.comments().list("919876543210".into()).await?;
+        let comments = client.comments().list("919876543210").await?;
         for comment in &comments {
             println!("{:?}", comment.id);
         }
@@ -131,9 +124,9 @@ pub mod add_comment {
     use wacr_client::{AnyError, Client};
     pub async fn add_comment(client: &Client) -> Result<(), AnyError> {
         let body = AddCommentBody::new(
-            "<strong>FEES PAYMENTS | Coming Soon</strong>\nThe fee payment sys".into(),
+            "<strong>FEES PAYMENTS | Coming Soon</strong>\nThe fee payment sys",
         );
-        let comment_added = client.comments().add("919876543210".into(), body).await?;
+        let comment_added = client.comments().add("919876543210", body).await?;
         println!("{:?}", comment_added.tenant_id);
         Ok(())
     }
@@ -164,9 +157,9 @@ pub mod create_contact {
     use wacr_client::{AnyError, Client};
     pub async fn create_contact(client: &Client) -> Result<(), AnyError> {
         let mut body = CreateContactBody::new(
-            "Jane".into(),
-            "Doe".into(),
-            "+919999999999".into(),
+            "Jane",
+            "Doe",
+            "+919999999999",
             ContactType::Lead,
             1,
             1,
@@ -329,7 +322,7 @@ pub mod create_group {
     use wacr_client::models::CreateGroupBody;
     use wacr_client::{AnyError, Client};
     pub async fn create_group(client: &Client) -> Result<(), AnyError> {
-        let body = CreateGroupBody::new("VIP Customers".into());
+        let body = CreateGroupBody::new("VIP Customers");
         let group = client.groups().create(body).await?;
         println!("{:?}", group.id);
         Ok(())
@@ -349,7 +342,7 @@ pub mod update_group {
     use wacr_client::models::UpdateGroupBody;
     use wacr_client::{AnyError, Client};
     pub async fn update_group(client: &Client) -> Result<(), AnyError> {
-        let body = UpdateGroupBody::new("Premium VIP Customers".into());
+        let body = UpdateGroupBody::new("Premium VIP Customers");
         let group = client.groups().update(1, body).await?;
         println!("{:?}", group.id);
         Ok(())
@@ -392,8 +385,8 @@ pub mod send_text_message {
     use wacr_client::{AnyError, Client};
     pub async fn send_text_message(client: &Client) -> Result<(), AnyError> {
         let body = SendTextMessageBody::new(
-            "+919999999999".into(),
-            "Hello @{contact_first_name}, your order #1042 has shipped.".into(),
+            "+919999999999",
+            "Hello @{contact_first_name}, your order #1042 has shipped.",
         );
         let text_message_sent = client.messages().send_text(body).await?;
         println!("{:?}", text_message_sent.message_id);
@@ -406,9 +399,9 @@ pub mod send_template_message {
     use wacr_client::{AnyError, Client};
     pub async fn send_template_message(client: &Client) -> Result<(), AnyError> {
         let mut body = SendTemplateMessageBody::new(
-            "+919999999999".into(),
-            "order_update".into(),
-            "en_GB".into(),
+            "+919999999999",
+            "order_update",
+            "en_GB",
         );
         body.header_field_1 = Some("#1042".into());
         body.field_1 = Some("@{contact_first_name}".into());
@@ -424,10 +417,7 @@ pub mod send_media_message {
     use wacr_client::models::{MediaType, SendMediaMessageBody};
     use wacr_client::{AnyError, Client};
     pub async fn send_media_message(client: &Client) -> Result<(), AnyError> {
-        let mut body = SendMediaMessageBody::new(
-            "+919999999999".into(),
-            MediaType::Image,
-        );
+        let mut body = SendMediaMessageBody::new("+919999999999", MediaType::Image);
         body.media_url = Some(
             "https://files.example.com/catalogue/summer-2025.jpg".into(),
         );
@@ -445,9 +435,9 @@ pub mod send_interactive_message {
     use wacr_client::{AnyError, Client};
     pub async fn send_interactive_message(client: &Client) -> Result<(), AnyError> {
         let mut body = SendInteractiveMessageBody::new(
-            "+919999999999".into(),
+            "+919999999999",
             InteractiveType::Button,
-            "Would you like to confirm your appointment on Monday at 10:00?".into(),
+            "Would you like to confirm your appointment on Monday at 10:00?",
         );
         body.footer_text = Some("Reply by tapping a button".into());
         body.buttons = Some(
@@ -517,7 +507,7 @@ pub mod create_source {
     use wacr_client::models::CreateSourceBody;
     use wacr_client::{AnyError, Client};
     pub async fn create_source(client: &Client) -> Result<(), AnyError> {
-        let body = CreateSourceBody::new("Website Form".into());
+        let body = CreateSourceBody::new("Website Form");
         let source = client.sources().create(body).await?;
         println!("{:?}", source.id);
         Ok(())
@@ -537,7 +527,7 @@ pub mod update_source {
     use wacr_client::models::UpdateSourceBody;
     use wacr_client::{AnyError, Client};
     pub async fn update_source(client: &Client) -> Result<(), AnyError> {
-        let body = UpdateSourceBody::new("Updated Source Name".into());
+        let body = UpdateSourceBody::new("Updated Source Name");
         let source = client.sources().update(1, body).await?;
         println!("{:?}", source.id);
         Ok(())
@@ -575,7 +565,7 @@ pub mod create_status {
     use wacr_client::models::CreateStatusBody;
     use wacr_client::{AnyError, Client};
     pub async fn create_status(client: &Client) -> Result<(), AnyError> {
-        let mut body = CreateStatusBody::new("Hot Lead".into());
+        let mut body = CreateStatusBody::new("Hot Lead");
         body.color = Some("#FF5733".into());
         let status = client.statuses().create(body).await?;
         println!("{:?}", status.id);
@@ -596,7 +586,7 @@ pub mod update_status {
     use wacr_client::models::UpdateStatusBody;
     use wacr_client::{AnyError, Client};
     pub async fn update_status(client: &Client) -> Result<(), AnyError> {
-        let mut body = UpdateStatusBody::new("Updated Status Name".into());
+        let mut body = UpdateStatusBody::new("Updated Status Name");
         body.color = Some("#00FF00".into());
         let status = client.statuses().update(1, body).await?;
         println!("{:?}", status.id);
@@ -644,7 +634,7 @@ pub mod sync_templates {
 pub mod get_template {
     use wacr_client::{AnyError, Client};
     pub async fn get_template(client: &Client) -> Result<(), AnyError> {
-        let template = client.templates().get("1234567890123456".into()).await?;
+        let template = client.templates().get("1234567890123456").await?;
         println!("{:?}", template.id);
         Ok(())
     }

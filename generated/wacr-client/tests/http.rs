@@ -53,7 +53,7 @@ async fn serve(replies: Vec<(u16, serde_json::Value)>) -> (String, Arc<Mutex<Vec
 }
 
 fn client(base: &str) -> Client {
-    Client::builder().base_url(base).token("secret-token-123").build().map(Client::from_transport).unwrap()
+    Client::builder().base_url(base).token("secret-token-123").build().unwrap()
 }
 
 fn contact() -> serde_json::Value {
@@ -111,7 +111,7 @@ async fn validation_error_is_typed_with_field_messages() {
         "errors": {"firstname": ["First name is required"], "phone": ["This phone number already exists"]}
     });
     let (base, seen) = serve(vec![(422, body)]).await;
-    let create = CreateContactBody::new("".into(), "Doe".into(), "+1 555 0100".into(), ContactType::Lead, 1, 1);
+    let create = CreateContactBody::new("", "Doe", "+1 555 0100", ContactType::Lead, 1, 1);
     let err = client(&base).contacts().create(create).await.unwrap_err();
     let api = err.api().expect("an API error");
     assert_eq!(api.status, 422);
@@ -145,7 +145,7 @@ async fn media_upload_is_sent_as_multipart_with_the_file_part() {
         "media_url": "https://files/x.pdf", "caption": "Invoice", "filename": "x.pdf", "status": "sent",
         "sent_at": "2026-01-01T00:00:00Z", "chat_id": 1, "chat_message_id": 2});
     let (base, seen) = serve(vec![(200, json!({"success": true, "message": "ok", "data": sent}))]).await;
-    let mut body = SendMediaMessageBody::new("+15550100".into(), MediaType::Document);
+    let mut body = SendMediaMessageBody::new("+15550100", MediaType::Document);
     body.caption = Some("Invoice".into());
     body.media_file = Some(File::new("invoice.pdf", "application/pdf", b"%PDF-1.4 test".to_vec()));
     let result = client(&base).messages().send_media(body).await.unwrap();
@@ -166,7 +166,7 @@ async fn template_without_files_goes_as_json_and_with_a_file_as_multipart() {
     let reply = json!({"success": true, "message": "ok", "data": sent});
     let (base, seen) = serve(vec![(200, reply.clone()), (200, reply)]).await;
     let c = client(&base);
-    let mut body = SendTemplateMessageBody::new("+15550100".into(), "welcome".into(), "en".into());
+    let mut body = SendTemplateMessageBody::new("+15550100", "welcome", "en");
     body.field_1 = Some("Jane".into());
     c.messages().send_template(body.clone()).await.unwrap();
     body.header_image_file = Some(File::new("logo.png", "image/png", vec![0x89, b'P', b'N', b'G']));

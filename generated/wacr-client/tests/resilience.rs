@@ -6,11 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
+use wacr_client::StreamExt as _;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wacr_client::models::{CreateContactBody, ContactType, GetContactQuery, ListContactsQuery, SendTextMessageBody};
+use wacr_client::models::{ContactType, CreateContactBody, GetContactQuery, ListContactsQuery, SendTextMessageBody, UpdateContactBody};
 use wacr_client::{Client, RetryPolicy};
 
 #[derive(Clone)]
@@ -103,7 +103,6 @@ fn client(base: &str) -> Client {
         .retry(fast_retries())
         .timeout(Some(Duration::from_secs(5)))
         .build()
-        .map(Client::from_transport)
         .unwrap()
 }
 
@@ -157,8 +156,7 @@ async fn retries_500_on_get_but_not_on_post() {
     assert_eq!(s.hits.load(Ordering::SeqCst), 2, "GET is retried on 500");
 
     let s = serve(vec![err(500, "INTERNAL_ERROR", vec![])]).await;
-    let body = CreateContactBody::new("Jane".into(), "Doe".into(), "+15550100".into(), ContactType::Lead, 1, 1);
-    let e = client(&s.base).contacts().create(body).await.unwrap_err();
+    let e = client(&s.base).contacts().create(contact_body()).await.unwrap_err();
     assert_eq!(s.hits.load(Ordering::SeqCst), 1, "POST is not retried on 500");
     assert_eq!(e.status(), Some(500));
 }
@@ -192,7 +190,7 @@ async fn timeouts_are_retried_for_reads_and_overridable_per_call() {
 }
 
 fn text_body() -> SendTextMessageBody {
-    SendTextMessageBody::new("+15550100".into(), "Hello @{contact_first_name}".into())
+    SendTextMessageBody::new("+15550100", "Hello @{contact_first_name}")
 }
 
 #[tokio::test]
@@ -215,6 +213,83 @@ async fn a_message_send_is_never_sent_twice_unless_opted_in() {
     let s = serve(vec![err(429, "RATE_LIMIT_EXCEEDED", vec![("retry-after", "0".into())]), err(503, "INTERNAL_ERROR", vec![]), err(422, "VALIDATION_ERROR", vec![])]).await;
     client(&s.base).messages().send_text(text_body()).await.unwrap_err();
     assert_eq!(s.hits.load(Ordering::SeqCst), 3, "429 and 503 were not processed: safe to resend");
+}
+
+fn contact_body() -> CreateContactBody {
+    CreateContactBody::new("Jane", "Doe", "+15550100", ContactType::Lead, 1, 1)
+}
+
+#[tokio::test]
+async fn a_post_that_may_have_reached_the_server_is_not_repeated() {
+    let slow = Act::Slow(Duration::from_secs(3), json!({}));
+    let s = serve(vec![slow]).await;
+    let e = client(&s.base).with_timeout(Duration::from_millis(200)).contacts().create(contact_body()).await.unwrap_err();
+    assert!(e.is_timeout(), "{e}");
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "a create that timed out after sending is not repeated");
+
+    let s = serve(vec![Act::Drop, ok(json!({}))]).await;
+    client(&s.base).contacts().create(contact_body()).await.unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "a create whose connection dropped is not repeated");
+
+    let s = serve(vec![Act::Drop, ok(json!({}))]).await;
+    client(&s.base).contacts().update(7, UpdateContactBody::default()).await.unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "PATCH is not idempotent either");
+}
+
+#[tokio::test]
+async fn idempotent_methods_are_repeated_after_a_drop_or_a_timeout() {
+    let s = serve(vec![Act::Drop, Act::Reply(200, vec![], json!({"success": true, "message": "Deleted", "data": null}))]).await;
+    client(&s.base).contacts().delete(7).await.unwrap();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 2, "DELETE is repeated after a dropped connection");
+
+    let s = serve(vec![Act::Slow(Duration::from_secs(3), json!({})), ok(account())]).await;
+    client(&s.base).with_timeout(Duration::from_millis(200)).account().get().await.unwrap();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 2, "GET is repeated after a timeout");
+}
+
+#[tokio::test]
+async fn a_post_declared_idempotent_for_the_call_is_repeated() {
+    let s = serve(vec![Act::Drop, err(500, "INTERNAL_ERROR", vec![]), err(422, "VALIDATION_ERROR", vec![])]).await;
+    let e = client(&s.base).idempotent().contacts().create(contact_body()).await.unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 3, "opted in: repeated after the drop and the 500");
+    assert_eq!(e.code_str(), Some("VALIDATION_ERROR"));
+
+    let s = serve(vec![Act::Drop]).await;
+    let c = client(&s.base);
+    let _ = c.idempotent();
+    c.contacts().create(contact_body()).await.unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "the opt-in holds for the calls made through it only");
+
+    let s = serve(vec![Act::Drop]).await;
+    client(&s.base).idempotent().messages().send_text(text_body()).await.unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "a message send keeps its own rule (retry_message_sends)");
+}
+
+#[tokio::test]
+async fn a_post_answered_429_or_503_is_repeated_as_the_server_did_not_act() {
+    let s = serve(vec![
+        err(429, "RATE_LIMIT_EXCEEDED", vec![("retry-after", "0".into())]),
+        err(503, "INTERNAL_ERROR", vec![("retry-after", "0".into())]),
+        ok(json!({})),
+    ])
+    .await;
+    client(&s.base).contacts().create(contact_body()).await.unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_wait_longer_than_the_cap_is_the_error() {
+    let s = serve(vec![err(429, "RATE_LIMIT_EXCEEDED", vec![("retry-after", "60".into())]), ok(account())]).await;
+    let started = Instant::now();
+    let e = client(&s.base).account().get().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "returned at once: {:?}", started.elapsed());
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "the default cap (10 s) is below 60 s");
+    assert_eq!((e.status(), e.api().unwrap().retry_after), (Some(429), Some(60)));
+
+    let s = serve(vec![err(429, "RATE_LIMIT_EXCEEDED", vec![("retry-after", "2".into())]), ok(account())]).await;
+    let capped = Client::builder().base_url(&s.base).token(TOKEN).retry(fast_retries()).max_retry_wait(Duration::from_secs(1)).build().unwrap();
+    capped.account().get().await.unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "a cap of 1 s refuses a 2 s wait");
 }
 
 #[tokio::test]
@@ -315,4 +390,7 @@ fn blocking_facade_executes_requests() {
     let account = blocking.execute(wacr_client::models::GetAccountInfoRequest::new()).unwrap();
     assert_eq!(account.name, "Acme");
     assert_eq!(s.hits.load(Ordering::SeqCst), 2);
+    let account = blocking.account().get().unwrap();
+    assert_eq!(account.name, "Acme", "the per-group methods of the async client, blocking");
+    assert_eq!(s.hits.load(Ordering::SeqCst), 3);
 }

@@ -193,7 +193,7 @@ fn requests_know_their_route_and_scope() {
     assert_eq!(CreateContactRequest::SUCCESS_STATUS, 201);
     assert_eq!(GetCommentsRequest::SCOPE, None);
     assert_eq!(
-        GetTemplateRequest::new("a/b".into()).render_path(),
+        GetTemplateRequest::new("a/b").render_path(),
         "/templates/a%2Fb"
     );
     assert_eq!(ListContactsRequest::ID, "list_contacts");
@@ -264,7 +264,7 @@ fn list_query_refuses_what_the_operation_does_not_allow() {
 
 #[test]
 fn multipart_bodies_list_their_files() {
-    let mut body = SendMediaMessageBody::new("+351910000000".into(), MediaType::Image);
+    let mut body = SendMediaMessageBody::new("+351910000000", MediaType::Image);
     assert!(body.files().is_empty());
     body.set_file(
         "media_file",

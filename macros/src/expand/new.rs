@@ -36,13 +36,30 @@ pub(crate) fn derive_new(input: &DeriveInput) -> TokenStream {
 }
 
 /// `pub fn new` taking `args` (of `types`), every field of `defaults` at its `Default`: what
-/// `#[derive(New)]` and `#[operation(new)]` write.
+/// `#[derive(New)]` and `#[operation(new)]` write. A `String` argument is taken as
+/// `impl Into<String>`, so that `new("+91…", "Hello")` compiles.
 pub(crate) fn new_fn(ident: &Ident, doc: &str, args: &[impl ToTokens], types: &[&syn::Type], defaults: &[impl ToTokens]) -> TokenStream {
+    let (params, values): (Vec<_>, Vec<_>) = args
+        .iter()
+        .zip(types)
+        .map(|(arg, ty)| match is_string(ty) {
+            true => (quote!(#arg: impl ::core::convert::Into<#ty>), quote!(#arg: #arg.into())),
+            false => (quote!(#arg: #ty), quote!(#arg)),
+        })
+        .unzip();
     quote! {
         #[doc = #doc]
         #[allow(clippy::too_many_arguments)]
-        pub fn new(#(#args: #types),*) -> Self {
-            #ident { #(#args,)* #(#defaults: ::core::default::Default::default(),)* }
+        pub fn new(#(#params),*) -> Self {
+            #ident { #(#values,)* #(#defaults: ::core::default::Default::default(),)* }
         }
+    }
+}
+
+/// `String` (or a path ending in it, `std::string::String`), without generics.
+fn is_string(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_none()),
+        _ => false,
     }
 }

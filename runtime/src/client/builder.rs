@@ -2,6 +2,7 @@
 //! response [`HeaderNames`] to read, and the per-call [`CallOptions`].
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +38,11 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// Retry policy.
     pub retry: Option<RetryPolicy>,
+    /// The caller declares the call safe to repeat (an idempotency key of its own, a create
+    /// whose duplicate it can tell apart): a POST or PATCH is then retried after a timeout, a
+    /// dropped connection or a 5xx like a GET. Message deliveries keep
+    /// [`RetryPolicy::retry_message_sends`].
+    pub idempotent: bool,
 }
 
 /// Response header names (api.yaml `rate_limit.headers`, plus the request id).
@@ -59,9 +65,11 @@ impl Default for HeaderNames {
     }
 }
 
-/// Builds a [`Transport`].
+/// Builds a client: `C` is what [`build`](ClientBuilder::build) returns (the generated
+/// crate's `Client`; a bare [`Transport`] by default, which
+/// [`build_transport`](ClientBuilder::build_transport) also gives for advanced use).
 #[derive(Debug, Clone)]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Transport> {
     base_url: String,
     token: Option<Token>,
     timeout: Option<Duration>,
@@ -70,6 +78,7 @@ pub struct ClientBuilder {
     keys: EnvelopeKeys,
     headers: HeaderNames,
     retry: RetryPolicy,
+    client: PhantomData<fn() -> C>,
 }
 
 impl ClientBuilder {
@@ -88,7 +97,16 @@ impl ClientBuilder {
             keys,
             headers: HeaderNames::default(),
             retry: RetryPolicy::default(),
+            client: PhantomData,
         }
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// The same configuration, building a `D` (the generated crate's `Client`).
+    pub fn for_client<D: From<Transport>>(self) -> ClientBuilder<D> {
+        let ClientBuilder { base_url, token, timeout, connect_timeout, user_agent, keys, headers, retry, client: _ } = self;
+        ClientBuilder { base_url, token, timeout, connect_timeout, user_agent, keys, headers, retry, client: PhantomData }
     }
 
     /// Where the API lives, e.g. `http://127.0.0.1:8080` for a local sandbox.
@@ -127,13 +145,22 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest wait before a retry (default 10 s): a longer `Retry-After` (a 429 asking for
+    /// 60 s) is returned as the error at once instead of slept. Sets
+    /// [`RetryPolicy::max_retry_after`] of the policy given so far.
+    pub fn max_retry_wait(mut self, cap: Duration) -> Self {
+        self.retry.max_retry_after = cap;
+        self
+    }
+
     /// The response header names to read (the generated client sets the spec's).
     pub fn header_names(mut self, headers: HeaderNames) -> Self {
         self.headers = headers;
         self
     }
 
-    pub fn build(self) -> Result<Transport, BuildError> {
+    /// The HTTP stack alone, for callers that send [`Call`](super::Call)s themselves.
+    pub fn build_transport(self) -> Result<Transport, BuildError> {
         let token = self.token.filter(|t| !t.expose().trim().is_empty()).ok_or(BuildError::MissingToken)?;
         let base = self.base_url.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
@@ -156,6 +183,13 @@ impl ClientBuilder {
                 retry: self.retry,
             }),
         })
+    }
+}
+
+impl<C: From<Transport>> ClientBuilder<C> {
+    /// The client: a token is required, the base URL must be http(s).
+    pub fn build(self) -> Result<C, BuildError> {
+        self.build_transport().map(C::from)
     }
 }
 

@@ -27,8 +27,11 @@ pub enum BuildError {
 }
 
 /// An error response of the API, decoded from the error envelope.
+///
+/// Prints as `422 VALIDATION_ERROR: The given data was invalid (phone: This phone number already
+/// exists)`: status, wire code, message and the field errors.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{status} {code:?}: {message}")]
+#[error("{status} {code}: {message}{}", field_list(.field_errors))]
 pub struct ApiError<E> {
     pub status: u16,
     /// The API error code: one the operation documents, or `Unknown` for a code this client
@@ -117,8 +120,9 @@ impl<E> Error<E> {
 }
 
 /// One crate-wide error for callers who do not care which operation failed: the code as text.
+/// Every public error of the crates converts into it, so `?` works in a function returning it.
 #[derive(Debug, thiserror::Error)]
-#[error("{}{message}", headline(*.status, .code.as_deref()))]
+#[error("{}{message}{}", headline(*.status, .code.as_deref()), field_list(.field_errors))]
 pub struct AnyError {
     pub status: Option<u16>,
     /// The API error code (`NOT_FOUND`), when the API answered.
@@ -128,7 +132,17 @@ pub struct AnyError {
     pub details: Option<Value>,
     pub retryable: bool,
     pub request_id: Option<String>,
-    source: Option<reqwest::Error>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+/// ` (phone: This phone number already exists; email: ...)` after the message of a 422, nothing
+/// without field errors.
+fn field_list(fields: &BTreeMap<String, Vec<String>>) -> String {
+    if fields.is_empty() {
+        return String::new();
+    }
+    let each = fields.iter().flat_map(|(field, messages)| messages.iter().map(move |m| format!("{field}: {m}")));
+    format!(" ({})", each.collect::<Vec<_>>().join("; "))
 }
 
 /// `404 NOT_FOUND: ` before the message of an API error; nothing before other messages.
@@ -168,12 +182,49 @@ impl<E: WireEnum> From<Error<E>> for AnyError {
                 }
             }
             Error::Transport { source, attempts } => {
-                other(format!("transport error after {attempts} attempt(s): {source}"), Some(source))
+                other(format!("transport error after {attempts} attempt(s): {source}"), Some(Box::new(source)))
             }
             Error::Decode { message, .. } => other(message, None),
         }
     }
 }
+
+impl AnyError {
+    /// An error that is not the API's answer: its message, and itself as the source.
+    fn local(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        AnyError {
+            status: None,
+            code: None,
+            message: error.to_string(),
+            field_errors: BTreeMap::new(),
+            details: None,
+            retryable: false,
+            request_id: None,
+            source: Some(Box::new(error)),
+        }
+    }
+}
+
+/// `From` the crates' errors that are not an API answer (building a client, reading a query,
+/// an enum value, a scope or an include).
+macro_rules! any_error_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for AnyError {
+            fn from(error: $error) -> Self {
+                AnyError::local(error)
+            }
+        }
+    )*};
+}
+
+any_error_from!(
+    BuildError,
+    crate::QueryError,
+    crate::FilterValueError,
+    crate::UnknownValue,
+    crate::ScopeError,
+    crate::IncludeError
+);
 
 /// The [`ApiError`] of an error envelope (`error.code`, `error.details`, `message`, `errors`).
 pub(super) fn decode_error<E: WireEnum>(
@@ -273,11 +324,33 @@ mod tests {
         let body = serde_json::json!({"message": "Contact not found", "error": {"code": "NOT_FOUND"}});
         let api: ApiError<Code> = decode_error(&KEYS, 404, body, None, None);
         let error = Error::Api(Box::new(api));
-        assert_eq!(error.to_string(), "404 Known(NotFound): Contact not found");
+        assert_eq!(error.to_string(), "404 NOT_FOUND: Contact not found");
         let any = AnyError::from(error);
         assert_eq!(any.to_string(), "404 NOT_FOUND: Contact not found");
         let decode = Error::<Code>::Decode { status: 200, message: "body is not JSON".into() };
         assert_eq!(decode.to_string(), "unexpected response (200): body is not JSON");
         assert_eq!(AnyError::from(decode).to_string(), "body is not JSON");
+    }
+
+    #[test]
+    fn validation_errors_print_their_fields_and_every_error_converts_to_any_error() {
+        let body = serde_json::json!({
+            "message": "The given data was invalid", "error": {"code": "VALIDATION_ERROR"},
+            "errors": {"phone": ["This phone number already exists"], "email": "Not an email"},
+        });
+        let api: ApiError<Code> = decode_error(&KEYS, 422, body, None, None);
+        let printed = "422 VALIDATION_ERROR: The given data was invalid (email: Not an email; phone: This phone number already exists)";
+        assert_eq!(api.to_string(), printed);
+        assert_eq!(AnyError::from(Error::Api(Box::new(api))).to_string(), printed);
+
+        #[allow(clippy::result_large_err)] // the size callers get from `AnyError` as it is
+        fn build() -> Result<(), AnyError> {
+            Err(BuildError::MissingToken)?
+        }
+        let any = build().unwrap_err();
+        assert_eq!(any.to_string(), "no API token: call `.token(..)` on the builder");
+        assert!(std::error::Error::source(&any).is_some(), "the build error is the source");
+        let unknown = crate::UnknownValue::of::<Code>("TEAPOT");
+        assert_eq!(AnyError::from(unknown.clone()).to_string(), unknown.to_string());
     }
 }

@@ -15,7 +15,7 @@ mod paging;
 mod retry;
 mod transport;
 
-pub use futures::Stream;
+pub use futures::{Stream, StreamExt, TryStreamExt};
 
 pub use crate::envelope::EnvelopeKeys;
 pub use crate::operation::Shape;
@@ -44,8 +44,13 @@ pub struct Call {
 }
 
 impl Call {
-    /// GET, PUT and DELETE may be repeated without changing the outcome.
-    fn idempotent(&self) -> bool {
-        matches!(self.method, Method::Get | Method::Put | Method::Delete)
+    /// Whether an attempt that may have reached the server can be repeated without doing its
+    /// work twice: a message delivery only when the policy opts in; otherwise GET, PUT and
+    /// DELETE, or any call the caller declared idempotent.
+    fn repeatable(&self, options: &CallOptions, policy: &RetryPolicy) -> bool {
+        if self.sends_message {
+            return policy.retry_message_sends;
+        }
+        options.idempotent || matches!(self.method, Method::Get | Method::Put | Method::Delete)
     }
 }

@@ -6,15 +6,17 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 use super::transport::{Attempt, Transport};
-use super::Call;
 
 /// How failed calls are retried: jittered exponential backoff ("full jitter") with a cap.
 ///
 /// Retried, for every method: connection failures (the request never reached the server),
 /// 429 and 503 (the server did not process it), honouring `Retry-After` (seconds or an HTTP
-/// date) and the API's `retry_after` detail. Timeouts and dropped connections are retried
-/// too, except for operations that deliver a message (unless `retry_message_sends`). Other
-/// 5xx only for GET, PUT and DELETE. Never any other 4xx.
+/// date) and the API's `retry_after` detail. What may have reached the server (a timeout or a
+/// connection dropped after sending, another 5xx) is retried only when repeating it cannot
+/// duplicate its effect: GET, PUT and DELETE, or a call the caller declared idempotent
+/// ([`CallOptions::idempotent`](super::CallOptions::idempotent)); a message delivery only with
+/// `retry_message_sends`. Never any other 4xx. A wait longer than `max_retry_after` is not
+/// slept: the error is returned instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).
@@ -23,7 +25,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Cap of the backoff.
     pub max_backoff: Duration,
-    /// A `Retry-After` longer than this is not waited for: the error is returned instead.
+    /// The longest wait before a retry (`Retry-After` or backoff); a longer one is not slept,
+    /// the error is returned instead (default 10 s).
     pub max_retry_after: Duration,
     /// Re-send message deliveries after a timeout or a dropped connection (may deliver twice).
     pub retry_message_sends: bool,
@@ -35,7 +38,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
-            max_retry_after: Duration::from_secs(60),
+            max_retry_after: Duration::from_secs(10),
             retry_message_sends: false,
         }
     }
@@ -70,26 +73,36 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// Why an attempt is tried again, as the `warn` event before the wait says it.
+pub(super) fn reason(outcome: &Attempt) -> &'static str {
+    match outcome {
+        Attempt::Answer { head, .. } if head.status == 429 => "rate limited (429)",
+        Attempt::Answer { head, .. } if head.status == 503 => "unavailable (503)",
+        Attempt::Answer { .. } => "server error (5xx)",
+        Attempt::Failed(e) if e.is_connect() => "connection failed",
+        Attempt::Failed(e) if e.is_timeout() => "timeout",
+        Attempt::Failed(_) => "connection dropped",
+    }
+}
+
 impl Transport {
     /// How long to wait before the next attempt, or `None` when the outcome is final: a 429,
-    /// a 503 or an idempotent call's 5xx (after `Retry-After`, unless it is longer than the
-    /// policy allows), or a transport failure that may be repeated.
-    pub(super) fn retry_delay(&self, outcome: &Attempt, call: &Call, policy: &RetryPolicy, attempt: u32) -> Option<Duration> {
+    /// a 503, a connection failure, or what may have reached the server when repeating it is
+    /// safe (`repeatable`: see [`RetryPolicy`]). `Retry-After` before the backoff. The wait may
+    /// be longer than the policy's cap: the caller decides.
+    pub(super) fn retry_delay(&self, outcome: &Attempt, policy: &RetryPolicy, attempt: u32, repeatable: bool) -> Option<Duration> {
         match outcome {
             Attempt::Answer { head, bytes } => {
                 let status = head.status;
-                let retryable = status == 429 || status == 503 || (status >= 500 && call.idempotent());
+                let retryable = status == 429 || status == 503 || (status >= 500 && repeatable);
                 if !retryable {
                     return None;
                 }
-                match self.retry_after(head.retry_after, bytes) {
-                    None => Some(policy.backoff(attempt)),
-                    Some(d) => (d <= policy.max_retry_after).then_some(d),
-                }
+                Some(self.retry_after(head.retry_after, bytes).unwrap_or_else(|| policy.backoff(attempt)))
             }
             Attempt::Failed(e) => {
                 let reached_server = !e.is_connect();
-                let may_repeat = !reached_server || !call.sends_message || policy.retry_message_sends;
+                let may_repeat = !reached_server || repeatable;
                 may_repeat.then(|| policy.backoff(attempt))
             }
         }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use percent_encoding::{AsciiSet, utf8_percent_encode};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -14,7 +14,7 @@ use tracing::Instrument as _;
 
 use super::body::multipart;
 use super::error::decode_error;
-use super::retry::parse_retry_after;
+use super::retry::{parse_retry_after, reason};
 use super::{Body, Call, CallOptions, EnvelopeKeys, Error, HeaderNames, RetryPolicy, Shape, Token};
 use crate::envelope::read;
 use crate::operation::{Method, UNRESERVED};
@@ -127,7 +127,7 @@ impl ParsedHeaderNames {
 /// header map is not held (nor the response borrowed) across that wait.
 pub(super) struct Head {
     pub(super) status: u16,
-    request_id: Option<String>,
+    pub(super) request_id: Option<String>,
     rate_limit: RateLimit,
     /// The `Retry-After` header of an error status (seconds or an HTTP date).
     pub(super) retry_after: Option<Duration>,
@@ -162,7 +162,8 @@ impl Transport {
             operation = call.operation_id,
             method = call.method.as_str()
         );
-        let (outcome, attempts) = self.attempts(&call, timeout, &policy).instrument(span).await;
+        let repeatable = call.repeatable(&options, &policy);
+        let (outcome, attempts) = self.attempts(&call, timeout, &policy, repeatable).instrument(span).await;
         // The call's path and query strings are freed before the decoded `T` is allocated,
         // which can then reuse their memory.
         let (operation_id, shape) = (call.operation_id, call.shape);
@@ -176,25 +177,61 @@ impl Transport {
         }
     }
 
-    /// Attempt after attempt until one is final or the policy allows no more: the last outcome
-    /// and the number of attempts made.
-    async fn attempts(&self, call: &Call, timeout: Option<Duration>, policy: &RetryPolicy) -> (Attempt, u32) {
+    /// Attempt after attempt until one is final, the policy allows no more, or the wait before
+    /// the next would be longer than the policy's cap: the last outcome and the number of
+    /// attempts made. Each attempt is a `debug` event before and after, each wait a `warn`.
+    async fn attempts(&self, call: &Call, timeout: Option<Duration>, policy: &RetryPolicy, repeatable: bool) -> (Attempt, u32) {
         let mut attempt = 0;
         loop {
             attempt += 1;
             // The outcome lives in this block only: it is gone before the sleep, so the future
             // needs no room for it beside the attempt's own state.
-            let delay = {
-                let outcome = self.attempt(call, timeout).await;
-                match self.retry_delay(&outcome, call, policy, attempt).filter(|_| attempt < policy.max_attempts) {
-                    Some(delay) => delay,
+            let (delay, reason) = {
+                let outcome = self.logged_attempt(call, timeout, attempt).await;
+                let delay = self.retry_delay(&outcome, policy, attempt, repeatable).filter(|_| attempt < policy.max_attempts);
+                match delay {
+                    Some(delay) if delay <= policy.max_retry_after => (delay, reason(&outcome)),
+                    Some(delay) => {
+                        tracing::warn!(
+                            operation = call.operation_id,
+                            attempt,
+                            reason = reason(&outcome),
+                            delay_ms = millis(delay),
+                            cap_ms = millis(policy.max_retry_after),
+                            "not retrying: the wait is longer than the cap"
+                        );
+                        return (outcome, attempt);
+                    }
                     None => return (outcome, attempt),
                 }
             };
-            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tracing::warn!(operation = call.operation_id, attempt, reason, delay_ms = millis(delay), "retrying");
             // Boxed, as a retry is rare: the timer would grow every call's future.
             Box::pin(tokio::time::sleep(delay)).await;
         }
+    }
+
+    /// One attempt between its `debug` events: the request, then the response (status,
+    /// duration, request id) or the failure.
+    async fn logged_attempt(&self, call: &Call, timeout: Option<Duration>, attempt: u32) -> Attempt {
+        let (operation, method) = (call.operation_id, call.method.as_str());
+        tracing::debug!(operation, method, attempt, "request");
+        let started = Instant::now();
+        let outcome = self.attempt(call, timeout).await;
+        let duration_ms = millis(started.elapsed());
+        match &outcome {
+            Attempt::Answer { head, .. } => tracing::debug!(
+                operation,
+                method,
+                attempt,
+                status = head.status,
+                duration_ms,
+                request_id = head.request_id.as_deref(),
+                "response"
+            ),
+            Attempt::Failed(e) => tracing::debug!(operation, method, attempt, duration_ms, error = %e, "no response"),
+        }
+        outcome
     }
 
     async fn attempt(&self, call: &Call, timeout: Option<Duration>) -> Attempt {
@@ -294,6 +331,11 @@ impl Transport {
             data,
         })
     }
+}
+
+/// A duration in whole milliseconds, as events report it.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The message and data of a success body of `shape`. Straight from the bytes into `T`: the

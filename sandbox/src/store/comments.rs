@@ -94,10 +94,10 @@ mod tests {
         let mut f = Fixture::new();
         let ctx = f.ctx();
         assert_eq!(list(&f.conn, &ctx, "15550005001"), Err(Error::not_found("chat conversation")));
-        let text = SendTextMessageBody::new("+1 555 000 5001".into(), "hi".into());
+        let text = SendTextMessageBody::new("+1 555 000 5001", "hi");
         let sent = messages::send_text(&mut f.conn, &ctx, &text).unwrap();
         assert!(list(&f.conn, &ctx, "15550005001").unwrap().is_empty(), "messages are not notes");
-        let first = add(&f.conn, &ctx, "15550005001", &AddCommentBody::new("<b>first</b>".into())).unwrap();
+        let first = add(&f.conn, &ctx, "15550005001", &AddCommentBody::new("<b>first</b>")).unwrap();
         assert_eq!((first.interaction_id, first.status_message.as_str()), (sent.chat_id, "Internal comment"));
         assert_eq!(first.sender_id, "15550001111");
         f.advance(1);
@@ -107,7 +107,7 @@ mod tests {
             message_id: Some("wamid.X".into()),
             ref_message_id: Some("wamid.Y".into()),
             status_message: Some("Billing".into()),
-            ..AddCommentBody::new("invoice".into())
+            ..AddCommentBody::new("invoice")
         };
         let second = add(&f.conn, &ctx, "+15550005001", &media).unwrap();
         assert!(second.url.as_deref().unwrap().ends_with("invoice.pdf"));

@@ -60,7 +60,7 @@ impl Fixture {
 
     pub fn new_contact(&self, phone: &str) -> CreateContactBody {
         let (source_id, status_id) = self.source_and_status(self.tenant);
-        CreateContactBody::new("Jane".into(), "Doe".into(), phone.into(), ContactType::Lead, source_id, status_id)
+        CreateContactBody::new("Jane", "Doe", phone, ContactType::Lead, source_id, status_id)
     }
 
     /// Creates a contact of the primary tenant.

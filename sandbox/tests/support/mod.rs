@@ -75,7 +75,7 @@ pub fn client(running: &Running, token: &str) -> Client {
 }
 
 pub fn client_for(base_url: &str, token: &str) -> Client {
-    Client::builder().base_url(base_url).token(token).retry(RetryPolicy::disabled()).build().map(Client::from_transport).expect("client")
+    Client::builder().base_url(base_url).token(token).retry(RetryPolicy::disabled()).build().expect("client")
 }
 
 impl Sandbox {

@@ -95,6 +95,7 @@ pub enum UpdateItemError {
 
 fn main() {
     let body = UpdateBody::new("a".to_owned(), 3);
+    assert_eq!(UpdateBody::new("a", 3), body, "a `String` argument takes a `&str` too");
     assert_eq!((body.color.as_deref(), body.file.as_deref(), body.position), (None, None, 3));
 
     let mut query = ListQuery::default();
@@ -103,6 +104,7 @@ fn main() {
     query.search = Some("ann".to_owned());
     query.filters.r#type.push(FilterCond::Like("lea".to_owned()));
     query.filters.created_at.push(FilterCond::Between("2026-01-01".to_owned(), "2026-02-01".to_owned()));
+    assert_eq!(UpdateItem::new("l 1", 7, body.clone()), UpdateItem::new("l 1".to_owned(), 7, body.clone()));
     let request = UpdateItem::new("l 1".to_owned(), 7, body).with_query(query.clone());
     assert_eq!(request.render_path(), "/lists/l%201/items/7");
     let pairs = request.query.to_pairs();

@@ -187,7 +187,8 @@ impl<'a> Builder<'a> {
             let value = value.or_else(|| p.example.as_ref().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))).unwrap_or_else(|| "1".to_owned());
             args.push(match p.ty {
                 Ty::Integer => int(value.parse().unwrap_or(1)),
-                _ => quote!(#value.into()),
+                // A string path parameter is `impl Into<String>`: the literal itself.
+                _ => quote!(#value),
             });
         }
         if op.has_query() {
@@ -265,7 +266,7 @@ impl<'a> Builder<'a> {
         let ty = self.name(&ident::op::body(&op.type_prefix));
         let empty = serde_json::Map::new();
         let fields = request.and_then(Value::as_object).unwrap_or(&empty);
-        let args: Vec<TokenStream> = body.fields.iter().filter(|f| f.required).map(|f| self.field(f, fields.get(&f.wire), Side::Request)).collect();
+        let args: Vec<TokenStream> = body.fields.iter().filter(|f| f.required).map(|f| self.argument(f, fields.get(&f.wire))).collect();
         let sets: Vec<TokenStream> = body
             .fields
             .iter()
@@ -283,6 +284,16 @@ impl<'a> Builder<'a> {
                 let mut body = #ty::new(#(#args),*);
                 #(#sets)*
             }
+        }
+    }
+
+    /// A constructor argument: a `String` one is `impl Into<String>`, so the literal itself
+    /// (`.into()` would not know its target).
+    fn argument(&mut self, f: &Field, v: Option<&Value>) -> TokenStream {
+        match (&f.ty, f.nullable, v) {
+            (Ty::String | Ty::DateTime | Ty::Date, false, Some(Value::String(s))) => quote!(#s),
+            (Ty::String | Ty::DateTime | Ty::Date, false, _) => quote!(String::new()),
+            _ => self.field(f, v, Side::Request),
         }
     }
 

@@ -8,15 +8,15 @@ use crate::store::messages::{DeliverySimulation, list as history};
 use crate::store::testing::Fixture;
 
 fn send(phone: &str, code: &str) -> SendOtpBody {
-    SendOtpBody::new(phone.into(), "otp_verification".into(), code.into())
+    SendOtpBody::new(phone, "otp_verification", code)
 }
 
 fn verify(phone: &str, code: &str, purpose: Option<&str>) -> VerifyOtpBody {
-    VerifyOtpBody { purpose: purpose.map(str::to_owned), ..VerifyOtpBody::new(phone.into(), code.into()) }
+    VerifyOtpBody { purpose: purpose.map(str::to_owned), ..VerifyOtpBody::new(phone, code) }
 }
 
 fn status_of(phone: &str, purpose: Option<&str>) -> CheckOtpStatusBody {
-    CheckOtpStatusBody { purpose: purpose.map(str::to_owned), ..CheckOtpStatusBody::new(phone.into()) }
+    CheckOtpStatusBody { purpose: purpose.map(str::to_owned), ..CheckOtpStatusBody::new(phone) }
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn verify_rate_limit_and_reset_on_success() {
 fn resend_generates_codes_and_is_limited() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
-    let req = ResendOtpBody::new("+15550003401".into(), "otp_verification".into());
+    let req = ResendOtpBody::new("+15550003401", "otp_verification");
     let first = resend_otp(&mut f.conn, &ctx, &req).unwrap();
     assert_eq!(first.expiry_minutes, 10);
     let hash = |f: &Fixture| -> String { f.conn.query_row("SELECT code_hash FROM otps", [], |r| r.get(0)).unwrap() };

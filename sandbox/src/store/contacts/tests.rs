@@ -402,7 +402,7 @@ fn migration_0003_applies_to_a_0002_database() {
             })
             .unwrap();
         for (i, kind) in [ContactType::Lead, ContactType::Lead, ContactType::Customer].iter().enumerate() {
-            let new = CreateContactBody::new(format!("Old {i}"), "Row".into(), format!("+1555001800{i}"), *kind, source_id, status_id);
+            let new = CreateContactBody::new(format!("Old {i}"), "Row", format!("+1555001800{i}"), *kind, source_id, status_id);
             insert(&old, &ctx, &new).unwrap();
         }
         let tables: i64 = old.query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'contact_versions'", [], |r| r.get(0)).unwrap();
@@ -417,7 +417,7 @@ fn migration_0003_applies_to_a_0002_database() {
     }
     let (source_id, status_id): (i64, i64) =
         conn.query_row("SELECT source_id, status_id FROM contacts WHERE tenant_id = ?1 LIMIT 1", [tenant], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-    let new = CreateContactBody::new("New".into(), "Row".into(), "+15550018009".into(), ContactType::Lead, source_id, status_id);
+    let new = CreateContactBody::new("New", "Row", "+15550018009", ContactType::Lead, source_id, status_id);
     create(&mut conn, &ctx, &new).unwrap();
     assert_eq!(list(&conn, &ctx, &leads).unwrap().meta.total, 3);
     let plan: String = conn

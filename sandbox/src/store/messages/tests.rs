@@ -13,7 +13,7 @@ use crate::store::contacts;
 use crate::store::testing::{Fixture, validation};
 
 fn text(phone: &str, message: &str) -> SendTextMessageBody {
-    SendTextMessageBody::new(phone.into(), message.into())
+    SendTextMessageBody::new(phone, message)
 }
 
 fn history() -> ListMessagesQuery {
@@ -91,7 +91,7 @@ fn conversations_limit_counts_chats_this_month() {
 }
 
 fn template(name: &str, language: &str, phone: &str) -> SendTemplateMessageBody {
-    SendTemplateMessageBody::new(phone.into(), name.into(), language.into())
+    SendTemplateMessageBody::new(phone, name, language)
 }
 
 #[test]
@@ -157,17 +157,17 @@ fn auto_generated_otp_can_be_verified() {
     req.auto_generate_otp = Some(true);
     req.field_2 = Some("10".into());
     send_template(&mut f.conn, &ctx, &req).unwrap();
-    let status = crate::store::auth::otp_status(&f.conn, &ctx, &CheckOtpStatusBody::new("+15550002501".into())).unwrap();
+    let status = crate::store::auth::otp_status(&f.conn, &ctx, &CheckOtpStatusBody::new("+15550002501")).unwrap();
     assert!(status.has_active_otp);
     let history = list(&f.conn, &ctx, &history(), &DeliverySimulation::default()).unwrap();
     let body = history.items[0].message.clone().unwrap();
     let code = &body[1..7];
     assert!(code.chars().all(|c| c.is_ascii_digit()), "{body}");
-    crate::store::auth::verify_otp(&f.conn, &ctx, &VerifyOtpBody::new("15550002501".into(), code.into())).unwrap();
+    crate::store::auth::verify_otp(&f.conn, &ctx, &VerifyOtpBody::new("15550002501", code)).unwrap();
 }
 
 fn media(kind: MediaType) -> SendMediaMessageBody {
-    SendMediaMessageBody::new("+15550002601".into(), kind)
+    SendMediaMessageBody::new("+15550002601", kind)
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn interactive_rules() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
     let button = |id: &str| InteractiveButton { id: id.into(), title: "T".into() };
-    let mut req = SendInteractiveMessageBody::new("+15550002701".into(), InteractiveType::Button, "Pick".into());
+    let mut req = SendInteractiveMessageBody::new("+15550002701", InteractiveType::Button, "Pick");
     req.buttons = Some(vec![button("a"), button("b")]);
     let sent = send_interactive(&mut f.conn, &ctx, &req).unwrap();
     assert_eq!(sent.r#type, Open::Known(InteractiveType::Button));
