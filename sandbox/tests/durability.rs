@@ -58,6 +58,7 @@ async fn acknowledged_writes_survive_kill_9() {
     .unwrap();
     let token = first.token.clone().expect("the first start prints the token");
     // the workspace builds reqwest without a default TLS provider; these calls are plain HTTP
+    #[allow(deprecated)] // ring, as the client uses (runtime/src/client/builder.rs says why)
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let sources = http.get(format!("{}/sources", first.base)).bearer_auth(&token).send().await.unwrap().json::<Value>().await.unwrap();

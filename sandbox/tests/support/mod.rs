@@ -63,6 +63,7 @@ pub async fn start_with(options: Options) -> Sandbox {
     };
     let running = wacr_sandbox::spawn(config).await.expect("sandbox starts");
     // the workspace builds reqwest without a default TLS provider; the tests speak plain HTTP
+    #[allow(deprecated)] // ring, as the client uses (runtime/src/client/builder.rs says why)
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = client(&running, running.token("default").unwrap());
     let other = client_for(&running.base_url(), running.token("second").unwrap());
