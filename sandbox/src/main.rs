@@ -28,7 +28,8 @@ struct Cli {
     /// Also seed a second tenant (a Free account without WhatsApp) with its own full token.
     #[arg(long)]
     second_tenant: bool,
-    /// Requests per minute allowed to each token issued by this start.
+    /// Requests per minute allowed to every token (tokens of earlier starts with another limit
+    /// get this one, with a warning).
     #[arg(long, value_name = "N", default_value_t = 60)]
     rate_limit: u32,
     /// WhatsApp templates fixture read by Sync Templates (default: the built-in one).

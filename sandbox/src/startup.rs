@@ -1,6 +1,7 @@
 //! From a `Config` to a ready database: open and migrate, seed on first start (and the second
 //! tenant when it is asked for later), issue the extra `--token`s, and report every token text
-//! issued by this start (the only moment it is known).
+//! issued by this start (the only moment it is known). Every live token gets the limit of
+//! this start; a token that had another is reported (and logged as a warning).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::seed::{self, SeededTenant, TenantSeed};
 use crate::store::messages::DeliverySimulation;
 use crate::store::templates::Fixture;
-use crate::store::tokens::{self, IssuedToken, TokenSpec};
+use crate::store::tokens::{self, IssuedToken, Relimited, TokenSpec};
 
 /// What a sandbox runs with.
 #[derive(Clone, Debug)]
@@ -21,7 +22,8 @@ pub struct Config {
     /// Extra tokens for the primary tenant (replacing tokens of the same name).
     pub tokens: Vec<TokenSpec>,
     pub second_tenant: bool,
-    /// The per-minute limit of the tokens this start issues.
+    /// The per-minute limit of every token: those this start issues, and those of earlier
+    /// starts (updated, with a warning, when they had another).
     pub rate_limit_per_minute: i64,
     /// The WhatsApp templates fixture read by Sync Templates; `None`: the built-in one.
     pub templates_fixture: Option<PathBuf>,
@@ -69,6 +71,8 @@ pub struct Started {
     pub issued: Vec<IssuedToken>,
     /// The primary tenant's id.
     pub primary_tenant: i64,
+    /// Tokens of earlier starts whose limit this start changed.
+    pub relimited: Vec<Relimited>,
 }
 
 /// [`prepare`] on tokio's blocking pool.
@@ -102,13 +106,39 @@ pub fn prepare(config: &Config) -> Result<Started> {
         for spec in &config.tokens {
             issued.push(tokens::issue(conn, primary_tenant, &spec.name, spec.scopes, config.rate_limit_per_minute, now)?);
         }
-        Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant })
+        let relimited = tokens::set_rate_limits(conn, config.rate_limit_per_minute)?;
+        for token in &relimited {
+            let (name, tenant, was, now) = (&token.name, token.tenant_id, token.was, config.rate_limit_per_minute);
+            tracing::warn!(token = %name, tenant, was, now, "token `{name}` had a limit of {was} requests a minute; --rate-limit sets {now}");
+        }
+        Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant, relimited })
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a subscriber writes.
+    #[derive(Clone, Default)]
+    struct Logged(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logged {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logged {
+        type Writer = Logged;
+        fn make_writer(&'a self) -> Logged {
+            self.clone()
+        }
+    }
 
     fn config(dir: &std::path::Path) -> Config {
         Config { db: DbPath::File(dir.join("s.db")), ..Config::default() }
@@ -132,6 +162,24 @@ mod tests {
         let principal = second.db.with(|c| tokens::authenticate(c, &token)).unwrap().unwrap();
         assert_eq!(principal.tenant_id, second.primary_tenant);
         assert_eq!(principal.scopes, wacr_server::models::ScopeSet::all());
+    }
+
+    #[test]
+    fn a_new_rate_limit_applies_to_earlier_tokens_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = prepare(&config(dir.path())).unwrap();
+        assert!(first.relimited.is_empty());
+        let token = first.issued[0].token.clone();
+        drop(first);
+        let logged = Logged::default();
+        let subscriber = tracing_subscriber::fmt().with_writer(logged.clone()).with_ansi(false).without_time().finish();
+        let again = tracing::subscriber::with_default(subscriber, || prepare(&Config { rate_limit_per_minute: 600, ..config(dir.path()) }).unwrap());
+        assert_eq!(again.relimited, [Relimited { tenant_id: again.primary_tenant, name: "default".into(), was: 60 }]);
+        let principal = again.db.with(|c| tokens::authenticate(c, &token)).unwrap().unwrap();
+        assert_eq!(principal.rate_limit_per_minute, 600);
+        let text = String::from_utf8(logged.0.lock().unwrap().clone()).unwrap();
+        assert!(text.lines().any(|l| l.contains("WARN") && l.contains("had a limit of 60") && l.contains("sets 600")), "{text}");
+        assert!(!text.contains(&token), "the token is not logged: {text}");
     }
 
     #[test]
