@@ -38,8 +38,9 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    // `wacr_runtime=debug`: the router's event closing each request is the request log.
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,wacr_runtime=debug")))
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
