@@ -32,6 +32,10 @@ struct Cli {
     /// get this one, with a warning).
     #[arg(long, value_name = "N", default_value_t = 60)]
     rate_limit: u32,
+    /// On a first start, also seed the records the API reference's examples name (contact 1,
+    /// group 1, message 5021, ...), so that its curl commands and Rust snippets succeed.
+    #[arg(long)]
+    example_data: bool,
     /// WhatsApp templates fixture read by Sync Templates (default: the built-in one).
     #[arg(long, value_name = "FILE")]
     templates_fixture: Option<PathBuf>,
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         second_tenant: cli.second_tenant,
         rate_limit_per_minute: i64::from(cli.rate_limit),
         templates_fixture: cli.templates_fixture,
+        example_data: cli.example_data,
         ..Config::default()
     };
     match run(config) {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use crate::clock::Ts;
 use crate::db::{Db, DbPath};
+use crate::examples;
 use crate::error::{Error, Result};
 use crate::seed::{self, SeededTenant, TenantSeed};
 use crate::store::messages::DeliverySimulation;
@@ -30,6 +31,9 @@ pub struct Config {
     pub delivery: DeliverySimulation,
     /// The primary tenant of a first start (tests seed other shapes).
     pub primary: TenantSeed,
+    /// Also seed, on a first start, the records the API reference's examples name (contact 1,
+    /// group 1, message 5021, ...), so that each example answers as documented.
+    pub example_data: bool,
 }
 
 impl Default for Config {
@@ -43,20 +47,26 @@ impl Default for Config {
             templates_fixture: None,
             delivery: DeliverySimulation::default(),
             primary: TenantSeed::primary(60),
+            example_data: false,
         }
     }
 }
 
 impl Config {
-    /// The templates fixture as it is now (read on every sync, so edits are picked up).
+    /// The templates fixture as it is now (read on every sync, so edits are picked up), with
+    /// the example templates when the example data is asked for.
     pub fn load_fixture(&self) -> Result<Fixture> {
-        match &self.templates_fixture {
-            None => Ok(Fixture::builtin()),
+        let mut fixture = match &self.templates_fixture {
+            None => Fixture::builtin(),
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.clone(), source })?;
-                Ok(Fixture::parse(&text)?)
+                Fixture::parse(&text)?
             }
+        };
+        if self.example_data {
+            examples::add_templates(&mut fixture);
         }
+        Ok(fixture)
     }
 }
 
@@ -94,7 +104,14 @@ pub fn prepare(config: &Config) -> Result<Started> {
             for token in &mut primary.tokens {
                 token.rate_limit_per_minute = config.rate_limit_per_minute;
             }
-            seeded.push(seed::seed_tenant(conn, &primary, &fixture, now)?);
+            if config.example_data {
+                examples::adapt(&mut primary);
+            }
+            let tenant = seed::seed_tenant(conn, &primary, &fixture, now)?;
+            if config.example_data {
+                examples::seed(conn, tenant.tenant_id, now)?;
+            }
+            seeded.push(tenant);
         }
         let second = TenantSeed::second(config.rate_limit_per_minute);
         if config.second_tenant && seed::tenant_id(conn, &second.subdomain)?.is_none() {
