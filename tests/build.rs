@@ -67,7 +67,7 @@ fn readme_blocks(text: &str) -> String {
             mains.push(format!("({}, readme_{number}::run as fn() -> _)", number + 2));
         }
     }
-    out + &format!("const README_BLOCKS: &[(usize, fn() -> Result<(), String>)] = &[{}];\n", mains.join(", "))
+    out + &format!("type Run = fn() -> Result<(), String>;\nconst README_BLOCKS: &[(usize, Run)] = &[{}];\n", mains.join(", "))
 }
 
 /// One type the twin file defines.

@@ -123,7 +123,7 @@ async fn every_rust_snippet_of_the_docs_succeeds() {
         // the documented base URL's path, as a user pointing the client at the docs' URL has it
         let client = support::client_for(&format!("{}/api/v2", sb.running.base_url()), sb.running.token("default").unwrap());
         for op in with_prerequisites(operation) {
-            let result = doc_snippets::run(&client, op).await.unwrap_or_else(|| panic!("no snippet for {op}"));
+            let Some(result) = doc_snippets::run(&client, op).await else { panic!("no snippet for {op}") };
             if let Err(error) = result {
                 let status = error.status.unwrap_or_default();
                 if !expected(op, status) {

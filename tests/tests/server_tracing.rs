@@ -19,6 +19,9 @@ const TOKEN: &str = "wacr-server-tracing-token-5be0";
 /// Fields as text, by name.
 type Fields = BTreeMap<String, String>;
 
+/// An event: its level, the name of the span it is in, its fields.
+type Event = (tracing::Level, Option<String>, Fields);
+
 struct Text<'a>(&'a mut Fields);
 
 impl Visit for Text<'_> {
@@ -35,7 +38,7 @@ impl Visit for Text<'_> {
 #[derive(Clone, Default)]
 struct Captured {
     spans: Arc<Mutex<Vec<(String, Fields)>>>,
-    events: Arc<Mutex<Vec<(tracing::Level, Option<String>, Fields)>>>,
+    events: Arc<Mutex<Vec<Event>>>,
 }
 
 /// A span's index in `Captured::spans`.
