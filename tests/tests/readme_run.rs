@@ -1,7 +1,7 @@
 //! The README's Rust blocks that call a server (those reading `WACR_TOKEN`) run against a live
 //! sandbox: `build.rs` copies each one into a module, with the README's base URL
 //! (`http://127.0.0.1:8080`) replaced by this sandbox's, and the test runs its `main` with
-//! `WACR_TOKEN` set, as a reader following the README would.
+//! `WACR_TOKEN` (and `WACR_BASE_URL`) set, as a reader following the README would.
 
 use std::sync::OnceLock;
 
@@ -29,7 +29,11 @@ fn the_readme_client_code_runs_against_a_sandbox() {
     SANDBOX_URL.set(running.base_url()).unwrap();
     // SAFETY: set before any thread of this test reads the environment; the test is alone in
     // its binary.
-    unsafe { std::env::set_var("WACR_TOKEN", running.token("default").unwrap()) };
+    unsafe {
+        std::env::set_var("WACR_TOKEN", running.token("default").unwrap());
+        // for a block that reads the base URL as the client examples do
+        std::env::set_var("WACR_BASE_URL", running.base_url());
+    }
     for (line, main) in README_BLOCKS {
         main().unwrap_or_else(|e| panic!("the README's block at line {line} failed: {e}"));
     }
