@@ -17,7 +17,7 @@ mod rate_limit;
 mod validate;
 
 pub use auth::{Authenticator, Principal, StaticTokens, bearer_token};
-pub use call::{Call, Config, Shared, finish, method_not_allowed, not_found};
+pub use call::{Call, Config, REQUEST_SPAN, Shared, finish, method_not_allowed, not_found};
 pub use envelope::{
     ApiError, Code, CodeInfo, Conventions, EnvelopeKeys, FieldErrors, GlueCodes, Pagination, QueryKeys,
     RateLimitHeaders, error_response,

@@ -1,11 +1,13 @@
 //! wacr-sandbox: a local, stateful, WA.cr-compatible API server on embedded SQLite, for offline
 //! development and CI. `store` holds the business logic (plain functions over a connection and
 //! a tenant), `db` the schema and the shared connection, `seed` the first-start data; `startup`
-//! ties them to a `Config` (what the command line sets).
+//! ties them to a `Config` (what the command line sets); `examples` the records the API
+//! reference's examples name (`--example-data`).
 
 pub mod clock;
 pub mod db;
 mod error;
+pub mod examples;
 pub mod seed;
 pub mod server;
 pub mod startup;

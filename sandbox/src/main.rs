@@ -28,17 +28,23 @@ struct Cli {
     /// Also seed a second tenant (a Free account without WhatsApp) with its own full token.
     #[arg(long)]
     second_tenant: bool,
-    /// Requests per minute allowed to each token issued by this start.
+    /// Requests per minute allowed to every token (tokens of earlier starts with another limit
+    /// get this one, with a warning).
     #[arg(long, value_name = "N", default_value_t = 60)]
     rate_limit: u32,
+    /// On a first start, also seed the records the API reference's examples name (contact 1,
+    /// group 1, message 5021, ...), so that its curl commands and Rust snippets succeed.
+    #[arg(long)]
+    example_data: bool,
     /// WhatsApp templates fixture read by Sync Templates (default: the built-in one).
     #[arg(long, value_name = "FILE")]
     templates_fixture: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
+    // `wacr_runtime=debug`: the router's event closing each request is the request log.
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,wacr_runtime=debug")))
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
@@ -50,6 +56,7 @@ fn main() -> ExitCode {
         second_tenant: cli.second_tenant,
         rate_limit_per_minute: i64::from(cli.rate_limit),
         templates_fixture: cli.templates_fixture,
+        example_data: cli.example_data,
         ..Config::default()
     };
     match run(config) {

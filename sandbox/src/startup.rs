@@ -1,17 +1,19 @@
 //! From a `Config` to a ready database: open and migrate, seed on first start (and the second
 //! tenant when it is asked for later), issue the extra `--token`s, and report every token text
-//! issued by this start (the only moment it is known).
+//! issued by this start (the only moment it is known). Every live token gets the limit of
+//! this start; a token that had another is reported (and logged as a warning).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::clock::Ts;
 use crate::db::{Db, DbPath};
+use crate::examples;
 use crate::error::{Error, Result};
 use crate::seed::{self, SeededTenant, TenantSeed};
 use crate::store::messages::DeliverySimulation;
 use crate::store::templates::Fixture;
-use crate::store::tokens::{self, IssuedToken, TokenSpec};
+use crate::store::tokens::{self, IssuedToken, Relimited, TokenSpec};
 
 /// What a sandbox runs with.
 #[derive(Clone, Debug)]
@@ -21,13 +23,17 @@ pub struct Config {
     /// Extra tokens for the primary tenant (replacing tokens of the same name).
     pub tokens: Vec<TokenSpec>,
     pub second_tenant: bool,
-    /// The per-minute limit of the tokens this start issues.
+    /// The per-minute limit of every token: those this start issues, and those of earlier
+    /// starts (updated, with a warning, when they had another).
     pub rate_limit_per_minute: i64,
     /// The WhatsApp templates fixture read by Sync Templates; `None`: the built-in one.
     pub templates_fixture: Option<PathBuf>,
     pub delivery: DeliverySimulation,
     /// The primary tenant of a first start (tests seed other shapes).
     pub primary: TenantSeed,
+    /// Also seed, on a first start, the records the API reference's examples name (contact 1,
+    /// group 1, message 5021, ...), so that each example answers as documented.
+    pub example_data: bool,
 }
 
 impl Default for Config {
@@ -41,20 +47,26 @@ impl Default for Config {
             templates_fixture: None,
             delivery: DeliverySimulation::default(),
             primary: TenantSeed::primary(60),
+            example_data: false,
         }
     }
 }
 
 impl Config {
-    /// The templates fixture as it is now (read on every sync, so edits are picked up).
+    /// The templates fixture as it is now (read on every sync, so edits are picked up), with
+    /// the example templates when the example data is asked for.
     pub fn load_fixture(&self) -> Result<Fixture> {
-        match &self.templates_fixture {
-            None => Ok(Fixture::builtin()),
+        let mut fixture = match &self.templates_fixture {
+            None => Fixture::builtin(),
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.clone(), source })?;
-                Ok(Fixture::parse(&text)?)
+                Fixture::parse(&text)?
             }
+        };
+        if self.example_data {
+            examples::add_templates(&mut fixture);
         }
+        Ok(fixture)
     }
 }
 
@@ -69,6 +81,8 @@ pub struct Started {
     pub issued: Vec<IssuedToken>,
     /// The primary tenant's id.
     pub primary_tenant: i64,
+    /// Tokens of earlier starts whose limit this start changed.
+    pub relimited: Vec<Relimited>,
 }
 
 /// [`prepare`] on tokio's blocking pool.
@@ -90,7 +104,14 @@ pub fn prepare(config: &Config) -> Result<Started> {
             for token in &mut primary.tokens {
                 token.rate_limit_per_minute = config.rate_limit_per_minute;
             }
-            seeded.push(seed::seed_tenant(conn, &primary, &fixture, now)?);
+            if config.example_data {
+                examples::adapt(&mut primary);
+            }
+            let tenant = seed::seed_tenant(conn, &primary, &fixture, now)?;
+            if config.example_data {
+                examples::seed(conn, tenant.tenant_id, now)?;
+            }
+            seeded.push(tenant);
         }
         let second = TenantSeed::second(config.rate_limit_per_minute);
         if config.second_tenant && seed::tenant_id(conn, &second.subdomain)?.is_none() {
@@ -102,13 +123,39 @@ pub fn prepare(config: &Config) -> Result<Started> {
         for spec in &config.tokens {
             issued.push(tokens::issue(conn, primary_tenant, &spec.name, spec.scopes, config.rate_limit_per_minute, now)?);
         }
-        Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant })
+        let relimited = tokens::set_rate_limits(conn, config.rate_limit_per_minute)?;
+        for token in &relimited {
+            let (name, tenant, was, now) = (&token.name, token.tenant_id, token.was, config.rate_limit_per_minute);
+            tracing::warn!(token = %name, tenant, was, now, "token `{name}` had a limit of {was} requests a minute; --rate-limit sets {now}");
+        }
+        Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant, relimited })
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a subscriber writes.
+    #[derive(Clone, Default)]
+    struct Logged(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logged {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logged {
+        type Writer = Logged;
+        fn make_writer(&'a self) -> Logged {
+            self.clone()
+        }
+    }
 
     fn config(dir: &std::path::Path) -> Config {
         Config { db: DbPath::File(dir.join("s.db")), ..Config::default() }
@@ -132,6 +179,24 @@ mod tests {
         let principal = second.db.with(|c| tokens::authenticate(c, &token)).unwrap().unwrap();
         assert_eq!(principal.tenant_id, second.primary_tenant);
         assert_eq!(principal.scopes, wacr_server::models::ScopeSet::all());
+    }
+
+    #[test]
+    fn a_new_rate_limit_applies_to_earlier_tokens_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = prepare(&config(dir.path())).unwrap();
+        assert!(first.relimited.is_empty());
+        let token = first.issued[0].token.clone();
+        drop(first);
+        let logged = Logged::default();
+        let subscriber = tracing_subscriber::fmt().with_writer(logged.clone()).with_ansi(false).without_time().finish();
+        let again = tracing::subscriber::with_default(subscriber, || prepare(&Config { rate_limit_per_minute: 600, ..config(dir.path()) }).unwrap());
+        assert_eq!(again.relimited, [Relimited { tenant_id: again.primary_tenant, name: "default".into(), was: 60 }]);
+        let principal = again.db.with(|c| tokens::authenticate(c, &token)).unwrap().unwrap();
+        assert_eq!(principal.rate_limit_per_minute, 600);
+        let text = String::from_utf8(logged.0.lock().unwrap().clone()).unwrap();
+        assert!(text.lines().any(|l| l.contains("WARN") && l.contains("had a limit of 60") && l.contains("sets 600")), "{text}");
+        assert!(!text.contains(&token), "the token is not logged: {text}");
     }
 
     #[test]

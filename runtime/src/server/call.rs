@@ -1,7 +1,8 @@
 //! One request through the glue: [`Shared`] (the service, config and conventions every route
 //! shares) starts a [`Call`] after authentication, the scope check and the per-token rate
 //! limit; the call parses path, query and body, applies operation limits, and writes the
-//! success or error envelope. [`finish`] adds the 404/405 fallbacks and the upload limit.
+//! success or error envelope. [`finish`] adds the 404/405 fallbacks, the upload limit and the
+//! request span (`trace`).
 
 // A finished response is the error of every step, as in axum handlers returning
 // `Result<Response, Response>`; boxing it would only move the allocation.
@@ -21,8 +22,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 mod respond;
+mod trace;
 
 use respond::{glue_error, single};
+pub use trace::REQUEST_SPAN;
 use super::auth::{Authenticator, Principal, bearer_token};
 use super::body::{self, BodyError};
 use super::envelope::{Conventions, FieldErrors};
@@ -143,6 +146,7 @@ impl<S: Send + Sync + 'static> Shared<S> {
         let conventions = self.conventions();
         let config = &self.inner.config;
         let (parts, body) = request.into_parts();
+        trace::record_operation::<R>(&parts.method);
         let mut call = Box::new(Call {
             conventions,
             // Replaced by the token's principal before the call is handed out.
@@ -339,14 +343,16 @@ impl<Sc: ScopeEnum> Call<Sc> {
 
 }
 
-/// Adds the 404 fallback, the 405 answer for known paths, and the upload limit to the routes,
-/// and gives them their state.
+/// Adds the 404 fallback, the 405 answer for known paths, the upload limit and the span of
+/// each request (with an `error` event on a 5xx; see [`REQUEST_SPAN`]) to the routes, and gives them
+/// their state.
 pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, config: Config, conventions: &'static Conventions) -> Router {
     let upload = config.upload_limit.unwrap_or(conventions.max_upload);
     routes
         .fallback(not_found::<S>)
         .method_not_allowed_fallback(method_not_allowed::<S>)
         .layer(DefaultBodyLimit::max(upload))
+        .layer(axum::middleware::from_fn(trace::traced))
         .with_state(Shared::new(service, config, conventions))
 }
 

@@ -152,7 +152,8 @@ impl FieldErrors {
 
 /// The error an implementation returns: one of the operation's codes, with an optional message
 /// (default: the operation's or the catalogue's), `details`, field errors (for
-/// VALIDATION_ERROR) and the seconds to wait (for RATE_LIMIT_EXCEEDED, sent as `Retry-After`).
+/// VALIDATION_ERROR), the seconds to wait (for RATE_LIMIT_EXCEEDED, sent as `Retry-After`) and
+/// the cause of a failure (logged with a 5xx, never sent).
 ///
 /// `Err(GetContactError::NotFound.into())` is the shortest form.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -163,11 +164,14 @@ pub struct ApiError<C> {
     pub details: Option<Value>,
     pub errors: FieldErrors,
     pub retry_after: Option<u64>,
+    /// What went wrong inside the implementation: the glue's `error` event of a 5xx carries it;
+    /// the client sees only the code and message.
+    pub cause: Option<String>,
 }
 
 impl<C> ApiError<C> {
     pub fn new(code: C) -> Self {
-        ApiError { code, message: None, details: None, errors: FieldErrors::new(), retry_after: None }
+        ApiError { code, message: None, details: None, errors: FieldErrors::new(), retry_after: None, cause: None }
     }
 
     /// Replaces the default message.
@@ -196,6 +200,22 @@ impl<C> ApiError<C> {
     #[must_use]
     pub fn with_retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds);
+        self
+    }
+
+    /// Sets the cause of a failure (a database error, a failed upstream call), with its
+    /// sources (`cause: source: ...`), for the `error` event the glue logs with a 5xx.
+    #[must_use]
+    pub fn with_cause(mut self, cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        let cause = cause.into();
+        let mut text = cause.to_string();
+        let mut source = cause.source();
+        while let Some(error) = source {
+            text.push_str(": ");
+            text.push_str(&error.to_string());
+            source = error.source();
+        }
+        self.cause = Some(text);
         self
     }
 }

@@ -31,14 +31,15 @@ pub(crate) fn api_error<C: WireEnum>(error: store::Error) -> ApiError<C> {
             api = api.with_details(serde_json::json!({"attempts_remaining": attempts_remaining}));
         }
         store::Error::RateLimited { retry_after } => api.retry_after = Some(u64::try_from(*retry_after).unwrap_or(1)),
-        store::Error::Internal(detail) => tracing::error!(%detail, "internal error"),
-        store::Error::SendFailed(detail) => tracing::warn!(%detail, "simulated send failure"),
+        // the glue logs the cause with the 500 (an `error` event in the request's span)
+        store::Error::Internal(detail) => api = api.with_cause(detail.clone()),
+        store::Error::SendFailed(detail) => api = api.with_cause(format!("simulated send failure: {detail}")),
         _ => {}
     }
     if C::from_wire(error.code()).is_none() {
         // e.g. a list query value the glue let through (an unparsable `date` filter) while the
         // list operation documents no VALIDATION_ERROR
-        tracing::error!(code = error.code(), %error, "the operation does not document this code; answered as INTERNAL_ERROR");
+        api = api.with_cause(format!("{error} (the operation does not document {}; answered as INTERNAL_ERROR)", error.code()));
     }
     api
 }

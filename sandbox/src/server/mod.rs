@@ -1,6 +1,7 @@
 //! The HTTP layer: `Sandbox` implements every generated trait of `wacr-server` on top of the
-//! store, and `spawn` serves the generated router (no hand-written route beside it) with a
-//! request log, until its shutdown signal.
+//! store, and `spawn` serves the generated router (no hand-written route beside it) at `/` and
+//! under the documented base path `/api/v2`, until its shutdown signal. The router's request
+//! span and events are the request log.
 
 mod catalog;
 mod contacts;
@@ -9,15 +10,12 @@ mod messaging;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::Connection;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use wacr_server::axum::extract::Request;
-use wacr_server::axum::middleware::{self, Next};
-use wacr_server::axum::response::Response;
 use wacr_server::models::{Scope, WireEnum};
 use wacr_server::{ApiError, Authenticator, FixedWindow, Principal, RateLimiter};
 use wacr_runtime::server::Decision;
@@ -89,24 +87,15 @@ impl RateLimiter for TokenLimiter {
     }
 }
 
-/// The router of the whole API over a sandbox.
+/// The path the documentation's base URL (`https://app.wa.cr/api/v2`) puts before every route;
+/// the sandbox answers there too, so the docs' requests run against it unchanged but for the host.
+pub const BASE_PATH: &str = "/api/v2";
+
+/// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`].
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let config = wacr_server::Config::default().with_rate_limiter(TokenLimiter(FixedWindow::new()));
-    wacr_server::router_with(sandbox, config).layer(middleware::from_fn(log_request))
-}
-
-async fn log_request(request: Request, next: Next) -> Response {
-    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    let micros = started.elapsed().as_micros();
-    if status >= 500 {
-        tracing::warn!(%method, %path, status, micros, "request");
-    } else {
-        tracing::info!(%method, %path, status, micros, "request");
-    }
-    response
+    let api = wacr_server::router_with(sandbox, config);
+    wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api)
 }
 
 /// A sandbox serving on a socket.

@@ -97,6 +97,29 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Principal>>
     Ok(row)
 }
 
+/// A live token whose stored per-minute limit [`set_rate_limits`] replaced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relimited {
+    pub tenant_id: i64,
+    pub name: String,
+    /// The limit it had.
+    pub was: i64,
+}
+
+/// Gives every live token the per-minute limit `per_minute` (the `--rate-limit` of this start);
+/// returns the tokens that had another.
+pub fn set_rate_limits(conn: &Connection, per_minute: i64) -> Result<Vec<Relimited>> {
+    let mut changed = conn.prepare(
+        "SELECT tenant_id, name, rate_limit_per_minute FROM tokens \
+         WHERE revoked_at IS NULL AND rate_limit_per_minute <> ?1 ORDER BY id",
+    )?;
+    let changed = changed
+        .query_map([per_minute], |r| Ok(Relimited { tenant_id: r.get(0)?, name: r.get(1)?, was: r.get(2)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    conn.execute("UPDATE tokens SET rate_limit_per_minute = ?1 WHERE revoked_at IS NULL", [per_minute])?;
+    Ok(changed)
+}
+
 /// Revokes the tenant's token of this name.
 pub fn revoke(conn: &Connection, tenant_id: i64, name: &str, now: Ts) -> Result<()> {
     let n = conn.execute(
@@ -137,6 +160,18 @@ mod tests {
         let issued = issue(&f.conn, f.tenant, "t", ScopeSet::new(), 60, Ts::now()).unwrap();
         f.conn.execute("UPDATE tenants SET status = 'suspended' WHERE id = ?1", [f.tenant]).unwrap();
         assert_eq!(authenticate(&f.conn, &issued.token).unwrap(), None);
+    }
+
+    #[test]
+    fn rate_limits_follow_the_latest_setting() {
+        let f = Fixture::new();
+        let reader = issue(&f.conn, f.tenant, "reader", ScopeSet::new(), 600, Ts::now()).unwrap();
+        let changed = set_rate_limits(&f.conn, 600).unwrap();
+        assert!(changed.contains(&Relimited { tenant_id: f.tenant, name: "default".into(), was: 60 }), "{changed:?}");
+        assert!(!changed.iter().any(|r| r.name == "reader"), "reader had 600 already: {changed:?}");
+        assert_eq!(authenticate(&f.conn, &f.token).unwrap().unwrap().rate_limit_per_minute, 600);
+        assert_eq!(authenticate(&f.conn, &reader.token).unwrap().unwrap().rate_limit_per_minute, 600);
+        assert_eq!(set_rate_limits(&f.conn, 600).unwrap(), [], "nothing differs the second time");
     }
 
     #[test]

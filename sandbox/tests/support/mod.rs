@@ -31,6 +31,8 @@ pub struct Options {
     pub rate_limit: i64,
     pub delivery: DeliverySimulation,
     pub templates_fixture: Option<PathBuf>,
+    /// Also seed the records the docs' examples name (`--example-data`).
+    pub example_data: bool,
 }
 
 impl Default for Options {
@@ -41,6 +43,7 @@ impl Default for Options {
             rate_limit: 10_000,
             delivery: DeliverySimulation { delivered_after_secs: 1, read_after_secs: 2 },
             templates_fixture: None,
+            example_data: false,
         }
     }
 }
@@ -60,6 +63,7 @@ pub async fn start_with(options: Options) -> Sandbox {
         templates_fixture: options.templates_fixture,
         delivery: options.delivery,
         primary: options.primary,
+        example_data: options.example_data,
     };
     let running = wacr_sandbox::spawn(config).await.expect("sandbox starts");
     // the workspace builds reqwest without a default TLS provider; the tests speak plain HTTP

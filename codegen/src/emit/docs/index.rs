@@ -40,6 +40,10 @@ fn intro(api: &Api) -> String {
          - Authentication: {} (header `{}`).\n\
          - Rust: the `wacr-client` crate, one method per operation (`client.contacts().get(..)`); \
          every page shows the call, compiled in `generated/wacr-client/tests/doc_snippets.rs`.\n\
+         - Try it locally: `cargo run -p wacr-sandbox -- --example-data` serves the API at \
+         `http://127.0.0.1:8080/api/v2` with the records the examples name; every curl command and \
+         Rust call of these pages answers there as documented (`sandbox/tests/docs_run.rs` runs them \
+         all; the exceptions are listed in `sandbox/README.md`).\n\
          - OpenAPI 3.1: `generated/openapi.yaml`.\n",
         api.title,
         api.version,

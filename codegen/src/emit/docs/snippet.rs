@@ -2,7 +2,8 @@
 //! generated client, built from the operation's first success example (path parameters, query
 //! and body as typed values, then a field of the typed response), and the same request as curl.
 //! The Rust functions are also written to `generated/wacr-client/tests/doc_snippets.rs`, so a
-//! spec change that renames an operation or a field breaks the build until the pages follow.
+//! spec change that renames an operation or a field breaks the build until the pages follow,
+//! with a `run` by operation id that the sandbox's tests call against a live sandbox.
 
 use std::collections::BTreeSet;
 
@@ -101,30 +102,39 @@ fn shell_quoted(text: &str) -> String {
 }
 
 /// `generated/wacr-client/tests/doc_snippets.rs`: every snippet (of [`all`], parsed) in a module
-/// of its own, and a test that builds each one's future (without sending anything) and checks
-/// that it is `Send`. The snippets' items move into the modules as they are, not parsed again.
+/// of its own; `run`, which calls the snippet of an operation id (the sandbox's tests run each
+/// one against a live sandbox); and a test that builds each one's future (without sending
+/// anything) and checks that it is `Send`. The snippets' items move into the modules as they
+/// are, not parsed again.
 pub fn test_file(api: &Api, snippets: Vec<Parsed>) -> Output {
-    let calls = snippets.iter().map(|s| {
-        let name = id(&s.name);
-        quote!(assert_send(#name::#name(&client));)
-    });
+    let names: Vec<Ident> = snippets.iter().map(|s| id(&s.name)).collect();
+    let ids = snippets.iter().map(|s| s.name.as_str());
     let tokens = quote! {
         //! The Rust examples of the API reference (`generated/docs/`), compiled: a spec change that
-        //! renames an operation or a field breaks this build until the pages follow.
+        //! renames an operation or a field breaks this build until the pages follow. `run` calls
+        //! one by its operation id; `sandbox/tests/docs_run.rs` runs every one against a sandbox.
+
+        /// Runs the example of operation `id` with `client`; `None` for an unknown id.
+        pub async fn run(client: &wacr_client::Client, id: &str) -> Option<Result<(), wacr_client::AnyError>> {
+            Some(match id {
+                #(#ids => #names::#names(client).await,)*
+                _ => return None,
+            })
+        }
 
         fn assert_send<T: Send>(_: T) {}
 
         #[test]
         fn every_snippet_builds_a_send_future() {
             let client = wacr_client::Client::new("doc-snippets").expect("a client without a network call");
-            #(#calls)*
+            #(assert_send(#names::#names(&client));)*
+            assert_send(run(&client, ""));
         }
     };
     let mut file: syn::File = syn::parse2(tokens).expect("the frame of the snippet test file is Rust: a bug in wacr-codegen otherwise");
     file.items.splice(0..0, snippets.into_iter().map(Parsed::into_module));
     Output { path: TEST_PATH.into(), contents: format_file(&file, &api.files.join(", ")) }
 }
-
 
 /// Whether a model is held by a request (closed enums, `Patch` for optional nullable fields)
 /// or a response, as `emit::models` decides it.

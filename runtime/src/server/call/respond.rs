@@ -1,13 +1,14 @@
 //! The response side of a [`Call`]: the success envelopes (`data`, `list`, `flat`, `bare`), the
 //! error envelope of an implementation's error or of the glue's own checks, and the headers
-//! every response of the call carries (the token's rate limit, `Retry-After`).
+//! every response of the call carries (the token's rate limit, `Retry-After`). A 5xx carries its
+//! cause to the request span's `error` event.
 
 use axum::extract::OriginalUri;
 use axum::http::HeaderValue;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::Call;
+use super::{Call, trace};
 use crate::page::Page;
 use crate::scope::ScopeEnum;
 use crate::server::Response;
@@ -72,13 +73,20 @@ impl<Sc: ScopeEnum> Call<Sc> {
         let validation = info.code == self.conventions.codes.validation.code;
         let errors = (validation || !error.errors.is_empty()).then_some(&error.errors);
         let body = ErrorBody { status: info.status, code: &info.code, message, details, errors };
-        self.respond(body.response(&self.conventions.envelope), error.retry_after)
+        let response = self.respond(body.response(&self.conventions.envelope), error.retry_after);
+        match info.status >= 500 {
+            true => trace::failed(response, &info.code, error.cause),
+            false => response,
+        }
     }
 
     fn success<T, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo, write: impl FnOnce(&Self, &T) -> serde_json::Result<Vec<u8>>) -> Response {
         match result.map(|data| write(&self, &data)) {
             Ok(Ok(bytes)) => self.respond(envelope::bytes_response(self.status, bytes), None),
-            Ok(Err(_)) => self.glue(&self.conventions.codes.internal, None),
+            Ok(Err(e)) => {
+                let internal = &self.conventions.codes.internal;
+                trace::failed(self.glue(internal, None), internal.code, Some(format!("the response data does not serialize: {e}")))
+            }
             Err(error) => self.error(error, info),
         }
     }

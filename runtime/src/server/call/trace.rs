@@ -1,0 +1,78 @@
+//! The span of every request through the glue, with OpenTelemetry's HTTP semantic-convention
+//! field names, and the events that close it: `error` (with the cause) for a 5xx, `debug`
+//! otherwise. The request headers are never recorded, so a token cannot appear.
+
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use tracing::Instrument as _;
+use tracing::field::Empty;
+
+use super::Response;
+use crate::operation::Operation;
+
+/// The name of the request span; `otel.name` carries `METHOD /route` for OpenTelemetry
+/// exporters once the operation is known (a path no operation has keeps the span's name).
+pub const REQUEST_SPAN: &str = "wacr.server.request";
+
+/// Why a response is a 5xx: the error code and the implementation's cause. The call puts it in
+/// the response's extensions; [`traced`] takes it out and logs it.
+#[derive(Clone, Debug)]
+struct Failure {
+    code: String,
+    cause: Option<String>,
+}
+
+/// Marks a 5xx `response` with its code and cause for the `error` event.
+pub(super) fn failed(mut response: Response, code: &str, cause: Option<String>) -> Response {
+    response.extensions_mut().insert(Failure { code: code.to_owned(), cause });
+    response
+}
+
+/// Runs the rest of the stack inside the request's span (attached with `Instrument`, so no
+/// other task's events land in it) and records the status and latency when it answers.
+pub(super) async fn traced(request: Request, next: Next) -> Response {
+    let method = request.method().as_str();
+    let span = tracing::info_span!(
+        REQUEST_SPAN,
+        otel.name = Empty,
+        otel.kind = "server",
+        otel.status_code = Empty,
+        http.request.method = method,
+        http.route = Empty,
+        http.response.status_code = Empty,
+        wacr.operation = Empty,
+        latency_ms = Empty,
+    );
+    let started = Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    // Microseconds as milliseconds: no float noise past the third decimal.
+    let latency_ms = started.elapsed().as_micros() as f64 / 1000.0;
+    let status = response.status().as_u16();
+    span.record("http.response.status_code", status);
+    span.record("latency_ms", latency_ms);
+    let failure = response.extensions_mut().remove::<Failure>();
+    if response.status().is_server_error() {
+        span.record("otel.status_code", "ERROR");
+        let (code, cause) = failure.map_or((None, None), |f| (Some(f.code), f.cause));
+        let code = code.as_deref().unwrap_or("_OTHER");
+        let cause = cause.as_deref().unwrap_or("none given");
+        span.in_scope(|| tracing::error!(status, error.type = code, cause, "request failed"));
+    } else {
+        span.in_scope(|| tracing::debug!(status, latency_ms, "request answered"));
+    }
+    response
+}
+
+/// Records operation `R` on the current request span: its id and its route (the spec's path
+/// template), and `otel.name` from both.
+pub(super) fn record_operation<R: Operation>(method: &axum::http::Method) {
+    let span = tracing::Span::current();
+    if span.is_disabled() {
+        return;
+    }
+    span.record("wacr.operation", R::ID);
+    span.record("http.route", R::PATH);
+    span.record("otel.name", format!("{} {}", method.as_str(), R::PATH));
+}
