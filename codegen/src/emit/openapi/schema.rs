@@ -71,10 +71,29 @@ fn selectable(model: &str) -> Value {
     })
 }
 
-pub(super) fn error(api: &Api, codes: Vec<String>) -> Value {
+/// The name of the component schema of one error code's envelope (`NOT_FOUND` -> `NotFoundError`,
+/// `VALIDATION_ERROR` -> `ValidationError`).
+pub(super) fn error_name(code: &str) -> String {
+    let name = crate::ident::variant(code);
+    if name.ends_with("Error") { name } else { format!("{name}Error") }
+}
+
+/// The schema of an error response answering any of `codes`: the code's envelope, or one of them.
+pub(super) fn error_ref(codes: &[String]) -> Value {
+    let refs: Vec<Value> = codes.iter().map(|c| json!({"$ref": format!("#/components/schemas/{}", error_name(c))})).collect();
+    match <[Value; 1]>::try_from(refs) {
+        Ok([one]) => one,
+        Err(refs) => json_object([("anyOf", Value::Array(refs))]),
+    }
+}
+
+/// The error envelope of one code: `code` is that member of `ErrorCode`; `details` and `errors`
+/// are the shared `ErrorDetails` and `FieldErrors`.
+pub(super) fn error(api: &Api, code: &str) -> Value {
     let e = &api.envelope;
     json!({
         "type": "object",
+        "description": format!("The error envelope of {code}"),
         "required": [e.success, e.message, e.error],
         "properties": {
             (&e.success): {"type": "boolean", "const": false},
@@ -83,17 +102,28 @@ pub(super) fn error(api: &Api, codes: Vec<String>) -> Value {
                 "type": "object",
                 "required": [e.code],
                 "properties": {
-                    (&e.code): {"type": "string", "enum": codes},
-                    (&e.details): {"type": ["object", "null"]},
+                    (&e.code): {"$ref": "#/components/schemas/ErrorCode", "const": code},
+                    (&e.details): nullable(json!({"$ref": "#/components/schemas/ErrorDetails"})),
                 },
             },
-            (&e.errors): {
+            (&e.errors): {"$ref": "#/components/schemas/FieldErrors"},
+        },
+    })
+}
+
+/// The schemas every error envelope shares: `ErrorDetails` and `FieldErrors`.
+pub(super) fn error_parts() -> [(&'static str, Value); 2] {
+    [
+        ("ErrorDetails", json!({"type": "object", "description": "What the error concerns (its fields depend on the code)", "additionalProperties": true})),
+        (
+            "FieldErrors",
+            json!({
                 "type": "object",
                 "description": "Field -> messages, on 422 VALIDATION_ERROR",
                 "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            },
-        },
-    })
+            }),
+        ),
+    ]
 }
 
 /// An object schema from fields. Required fields of a request body must be present (not blank).
