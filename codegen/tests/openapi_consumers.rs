@@ -14,18 +14,6 @@ fn api() -> wacr_codegen::ir::Api {
     wacr_codegen::check(&root.join("../api-spec")).unwrap_or_else(|f| panic!("{}", f.render()))
 }
 
-/// Every object in `v`, depth first.
-fn objects<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
-    match v {
-        Value::Object(map) => {
-            out.push(v);
-            map.values().for_each(|c| objects(c, out));
-        }
-        Value::Array(items) => items.iter().for_each(|c| objects(c, out)),
-        _ => {}
-    }
-}
-
 fn operations(doc: &Value) -> impl Iterator<Item = (String, &Value)> {
     doc["paths"].as_object().unwrap().iter().flat_map(|(path, item)| item.as_object().unwrap().iter().map(move |(m, op)| (format!("{} {path}", m.to_uppercase()), op)))
 }
@@ -66,7 +54,7 @@ fn patterns_are_valid_under_the_unicode_flag() {
     assert_eq!(sort["schema"]["pattern"], format!("^({alt})(,({alt}))*$"));
     // `\-` is an invalid escape under ECMAScript's `u` flag outside a character class.
     let mut all = Vec::new();
-    objects(&doc, &mut all);
+    openapi_doc::objects(&doc, &mut all);
     for p in all.iter().filter_map(|o| o.get("pattern")).filter_map(Value::as_str) {
         let outside_classes: String = p.split('[').map(|part| part.split_once(']').map_or(part, |(_, rest)| rest)).collect();
         assert!(!outside_classes.contains("\\-"), "{p}");
@@ -91,7 +79,7 @@ fn the_30_rendering_says_3_1_forms_the_30_way() {
     assert!(doc.get("webhooks").is_none());
     assert!(doc["info"]["license"].get("identifier").is_none() && doc["info"]["license"]["name"] == "MIT OR Apache-2.0");
     let mut all = Vec::new();
-    objects(&doc, &mut all);
+    openapi_doc::objects(&doc, &mut all);
     for o in &all {
         assert!(!o["type"].is_array() && o["type"] != "null", "3.1 type in {o}");
         assert!(o.get("const").is_none(), "const in {o}");

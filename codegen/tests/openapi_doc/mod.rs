@@ -1,5 +1,6 @@
-//! Reading the OpenAPI export in tests: the error codes of a response, through the `$ref`s of
-//! its schema.
+//! Reading the OpenAPI export in tests: every object of it, and the error codes of a response
+//! through the `$ref`s of its schema. (Each test file uses what it needs of it.)
+#![allow(dead_code)]
 
 use serde_json::Value;
 
@@ -20,4 +21,16 @@ pub fn error_codes(doc: &Value, op: &Value, status: &str) -> Vec<String> {
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect()
+}
+
+/// Every object in `v` (the document, a schema), depth first.
+pub fn objects<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(map) => {
+            out.push(v);
+            map.values().for_each(|c| objects(c, out));
+        }
+        Value::Array(items) => items.iter().for_each(|c| objects(c, out)),
+        _ => {}
+    }
 }

@@ -78,7 +78,8 @@ pub(super) fn error_name(code: &str) -> String {
     if name.ends_with("Error") { name } else { format!("{name}Error") }
 }
 
-/// The schema of an error response answering any of `codes`: the code's envelope, or one of them.
+/// The schema of an error response answering any of `codes`: the envelope of its code, or `anyOf`
+/// them (each envelope names its own code, so at most one matches).
 pub(super) fn error_ref(codes: &[String]) -> Value {
     let refs: Vec<Value> = codes.iter().map(|c| json!({"$ref": format!("#/components/schemas/{}", error_name(c))})).collect();
     match <[Value; 1]>::try_from(refs) {
