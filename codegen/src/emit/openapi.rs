@@ -1,7 +1,9 @@
-//! OpenAPI 3.1 emitter: `generated/openapi.yaml`, so any tool in the ecosystem can read the API.
+//! OpenAPI emitter: `generated/openapi.yaml` (3.1), so any tool in the ecosystem can read the
+//! API, and its 3.0.3 rendering `generated/openapi-3.0.yaml` for the tools that read only 3.0.
 //! The document is built as JSON (`serde_json` keeps key order) and written as YAML by
-//! serde-saphyr. The required scope of an operation is written twice: as the role list of its
-//! bearer security requirement (OpenAPI 3.1 allows role names for non-OAuth schemes) and as
+//! serde-saphyr. Shared schemas (models, bodies, the error envelope) are components behind
+//! `$ref`. The required scope of an operation is written twice: as the role list of its bearer
+//! security requirement (OpenAPI 3.1 allows role names for non-OAuth schemes) and as
 //! `x-required-scope`.
 
 mod operation;
@@ -125,11 +127,7 @@ fn components(api: &Api) -> Value {
             "enum": codes,
         }),
     );
-    // One envelope per code some operation answers with, in the catalogue's order.
-    let used: Vec<String> = api.operations().flat_map(|op| operation::error_statuses(api, op)).flat_map(|(_, errs)| errs.into_iter().map(|(c, _)| c)).collect();
-    for code in codes.iter().filter(|c| used.contains(c)) {
-        schemas.insert(schema::error_name(code), schema::error(api, code));
-    }
+    schemas.insert("Error".into(), schema::error(api));
     for (name, s) in schema::error_parts() {
         schemas.insert(name.into(), s);
     }

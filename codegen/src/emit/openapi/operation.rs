@@ -128,7 +128,8 @@ fn responses(api: &Api, op: &Operation) -> Map<String, Value> {
     out.insert(r.status.to_string(), json_object([("description", json!(description)), ("content", json_content(schema::success(api, op)))]));
     for (status, errs) in error_statuses(api, op) {
         let (codes, descs): (Vec<String>, Vec<String>) = errs.into_iter().unzip();
-        let mut resp = json_object([("description", json!(descs.join("; "))), ("content", json_content(schema::error_ref(&codes)))]);
+        let error = json!({"$ref": "#/components/schemas/Error"});
+        let mut resp = json_object([("description", json!(descs.join("; "))), ("content", json_content(error)), ("x-error-codes", json!(codes))]);
         if status == 429 {
             let header = json!({"description": "Seconds to wait before retrying", "schema": {"type": "integer"}});
             resp["headers"] = json!({(&api.rate_limit.retry_after_header): header});
@@ -140,7 +141,7 @@ fn responses(api: &Api, op: &Operation) -> Map<String, Value> {
 
 /// The error statuses of an operation, in order, each with its codes and what each means: the
 /// spec's errors, then those the router adds.
-pub(super) fn error_statuses(api: &Api, op: &Operation) -> Vec<(u16, Vec<(String, String)>)> {
+fn error_statuses(api: &Api, op: &Operation) -> Vec<(u16, Vec<(String, String)>)> {
     let mut by_status: Vec<(u16, Vec<(String, String)>)> = Vec::new();
     let mut add = |status: u16, code: &str, desc: String| match by_status.iter_mut().find(|(s, _)| *s == status) {
         Some((_, v)) if v.iter().any(|(c, _)| c == code) => {}
