@@ -4,7 +4,8 @@
 //! Schemas: a `type` list with `null` becomes `nullable: true`; `anyOf: [X, {type: null}]`
 //! becomes X (through `allOf` when X is a `$ref`) with `nullable: true`; `{type: null}` alone an
 //! object that is always null; `const` a one-value `enum`; a `$ref` with siblings is wrapped in
-//! `allOf` (3.0 ignores a `$ref`'s siblings); `examples` becomes `example`. Elsewhere: the
+//! `allOf` (3.0 ignores a `$ref`'s siblings); `examples` becomes `example`; a numeric
+//! `exclusiveMinimum` (`exclusiveMaximum`) becomes `minimum` with `exclusiveMinimum: true`. Elsewhere: the
 //! licence has no SPDX `identifier`, and a bearer requirement lists no roles (3.0 allows them for
 //! OAuth only; the scope stays in `x-required-scope`).
 
@@ -83,6 +84,13 @@ fn schema(s: &mut Value, types: &Map<String, Value>) {
     for key in ["anyOf", "allOf", "oneOf"] {
         o.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten().for_each(sub);
     }
+    // 3.1's numeric exclusive bounds are 3.0's `minimum`/`maximum` with a boolean beside.
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(n) = o.get(exclusive).filter(|v| v.is_number()).cloned() {
+            o.insert(bound.into(), n);
+            o.insert(exclusive.into(), json!(true));
+        }
+    }
     if let Some(v) = o.swap_remove("const") {
         o.insert("enum".into(), json!([v]));
     }
@@ -134,4 +142,32 @@ fn nullable(o: &mut Map<String, Value>, types: &Map<String, Value>) {
         }
     }
     o.insert("nullable".into(), json!(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    fn render(mut s: serde_json::Value) -> serde_json::Value {
+        let types = serde_json::Map::from_iter([("#/components/schemas/Group".to_owned(), json!("object"))]);
+        super::schema(&mut s, &types);
+        s
+    }
+
+    #[test]
+    fn each_3_1_form_becomes_its_3_0_form() {
+        assert_eq!(render(json!({"type": ["string", "null"], "enum": ["a", null]})), json!({"type": "string", "nullable": true, "enum": ["a", null]}));
+        assert_eq!(render(json!({"type": "null"})), json!({"type": "object", "nullable": true, "enum": [null]}));
+        assert_eq!(
+            render(json!({"anyOf": [{"$ref": "#/components/schemas/Group"}, {"type": "null"}], "description": "d"})),
+            json!({"description": "d", "type": "object", "allOf": [{"$ref": "#/components/schemas/Group"}], "nullable": true})
+        );
+        assert_eq!(render(json!({"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]})), json!({"type": "integer", "minimum": 1, "nullable": true}));
+        assert_eq!(render(json!({"type": "boolean", "const": false})), json!({"type": "boolean", "enum": [false]}));
+        assert_eq!(render(json!({"type": "integer", "exclusiveMinimum": 0})), json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0}));
+        assert_eq!(render(json!({"$ref": "#/components/schemas/Group", "description": "d"})), json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/Group"}]}));
+        assert_eq!(render(json!({"type": "string", "examples": ["x", "y"]})), json!({"type": "string", "example": "x"}));
+        // Nested schemas too.
+        assert_eq!(render(json!({"type": "array", "items": {"type": ["integer", "null"]}})), json!({"type": "array", "items": {"type": "integer", "nullable": true}}));
+    }
 }
