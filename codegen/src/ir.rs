@@ -281,6 +281,8 @@ pub struct Example {
     pub request: Option<serde_json::Value>,
     pub status: Option<u16>,
     pub response: Option<serde_json::Value>,
+    /// Why the request breaks the body's schema on purpose, when it does.
+    pub invalid: Option<String>,
     /// Where the request comes from: a documentation page, or `None` when it was written to
     /// fit the spec (responses are always written: the pages show none).
     pub provenance: Option<Provenance>,
@@ -470,6 +472,8 @@ pub struct Api {
     pub description: String,
     pub base_url: String,
     pub base_url_provenance: Provenance,
+    /// The licence of the API description (an SPDX expression) and where it comes from.
+    pub license: Option<(String, Provenance)>,
     pub auth_description: String,
     pub auth_header: String,
     pub scopes: Vec<Scope>,

@@ -46,6 +46,8 @@ pub struct Info {
     pub title: String,
     pub version: String,
     pub description: String,
+    /// The licence of the API description (an SPDX expression), with where it comes from.
+    pub license: Option<(At<String>, Option<Provenance>)>,
 }
 
 #[derive(Debug)]
@@ -367,6 +369,8 @@ pub struct Example {
     pub request: Option<Node>,
     pub status: Option<At<i64>>,
     pub response: Option<Node>,
+    /// Why the request breaks the body's schema on purpose (to show the error it is answered with).
+    pub invalid: Option<String>,
     /// The page whose example request this is; `None`: written to fit the spec.
     pub provenance: Option<Provenance>,
 }

@@ -8,18 +8,14 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod openapi_doc;
+
+use openapi_doc::error_codes as codes;
+
 fn doc() -> Value {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let api = wacr_codegen::check(&root.join("../api-spec")).unwrap_or_else(|f| panic!("{}", f.render()));
     wacr_codegen::emit::openapi::document(&api)
-}
-
-fn codes(op: &Value, status: &str) -> Vec<String> {
-    let schema = &op["responses"][status]["content"]["application/json"]["schema"];
-    schema["properties"]["error"]["properties"]["code"]["enum"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-        .unwrap_or_default()
 }
 
 #[test]
@@ -74,23 +70,11 @@ fn list_operations_keep_their_spec_errors_and_gain_validation() {
     assert_eq!(codes(op, "422"), ["VALIDATION_ERROR"]);
 }
 
-/// Walks every schema of the document.
-fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
-    match v {
-        Value::Object(map) => {
-            out.push(v);
-            map.values().for_each(|c| walk(c, out));
-        }
-        Value::Array(items) => items.iter().for_each(|c| walk(c, out)),
-        _ => {}
-    }
-}
-
 #[test]
 fn nullable_schemas_admit_null_once() {
     let doc = doc();
     let mut all = Vec::new();
-    walk(&doc, &mut all);
+    openapi_doc::objects(&doc, &mut all);
     // `oneOf: [X, {type: null}]` rejects null when X admits it (X = `{}`, any JSON value).
     let one_of_null = all.iter().filter(|s| s["oneOf"].as_array().is_some_and(|a| a.iter().any(|x| x["type"] == "null"))).count();
     assert_eq!(one_of_null, 0, "nullable schemas use anyOf or a type list");

@@ -1,12 +1,15 @@
-//! OpenAPI 3.1 emitter: `generated/openapi.yaml`, so any tool in the ecosystem can read the API.
+//! OpenAPI emitter: `generated/openapi.yaml` (3.1), so any tool in the ecosystem can read the
+//! API, and its 3.0.3 rendering `generated/openapi-3.0.yaml` for the tools that read only 3.0.
 //! The document is built as JSON (`serde_json` keeps key order) and written as YAML by
-//! serde-saphyr. The required scope of an operation is written twice: as the role list of its
-//! bearer security requirement (OpenAPI 3.1 allows role names for non-OAuth schemes) and as
+//! serde-saphyr. Shared schemas (models, bodies, the error envelope) are components behind
+//! `$ref`. The required scope of an operation is written twice: as the role list of its bearer
+//! security requirement (OpenAPI 3.1 allows role names for non-OAuth schemes) and as
 //! `x-required-scope`.
 
 mod operation;
 mod parameters;
 mod schema;
+mod v30;
 
 use serde_json::{json, Map, Value};
 
@@ -14,15 +17,31 @@ use crate::ir::*;
 use crate::write::{header, Output};
 
 pub const PATH: &str = "generated/openapi.yaml";
+pub const PATH_30: &str = "generated/openapi-3.0.yaml";
 
+/// The OpenAPI 3.1 document.
 pub fn emit(api: &Api) -> Output {
+    write(api, PATH, &document(api))
+}
+
+/// The same document in OpenAPI 3.0.3, for the tools that read only 3.0.
+pub fn emit_30(api: &Api) -> Output {
+    write(api, PATH_30, &document_30(api))
+}
+
+fn write(api: &Api, path: &str, doc: &Value) -> Output {
     let mut contents = header("#", &api.files.join(", "));
     // A JSON value has string keys and finite numbers only: serde-saphyr writes any of them.
-    serde_saphyr::to_fmt_writer(&mut contents, &document(api)).expect("a JSON value is always written as YAML");
+    serde_saphyr::to_fmt_writer(&mut contents, doc).expect("a JSON value is always written as YAML");
     if !contents.ends_with('\n') {
         contents.push('\n');
     }
-    Output { path: PATH.into(), contents }
+    Output { path: path.into(), contents }
+}
+
+/// The OpenAPI 3.0.3 rendering of [`document`].
+pub fn document_30(api: &Api) -> Value {
+    v30::document(document(api))
 }
 
 /// The OpenAPI document.
@@ -34,13 +53,21 @@ pub fn document(api: &Api) -> Value {
     }
     json_object([
         ("openapi", json!("3.1.0")),
-        ("info", json!({"title": api.title, "version": api.version, "description": api.description})),
+        ("info", info(api)),
         ("servers", json!([{"url": api.base_url, "description": provenance_text(&api.base_url_provenance)}])),
         ("security", json!([{"bearerAuth": []}])),
         ("tags", api.groups.iter().map(|g| json!({"name": g.name, "description": g.description})).collect()),
         ("paths", Value::Object(paths)),
         ("components", components(api)),
     ])
+}
+
+fn info(api: &Api) -> Value {
+    let mut info = json!({"title": api.title, "version": api.version, "description": api.description});
+    if let Some((license, provenance)) = &api.license {
+        info["license"] = json!({"name": license, "identifier": license, "x-provenance": provenance_text(provenance)});
+    }
+    info
 }
 
 /// A JSON object of `entries`, in order. The values are moved in: `json!` would copy each
@@ -100,6 +127,10 @@ fn components(api: &Api) -> Value {
             "enum": codes,
         }),
     );
+    schemas.insert("Error".into(), schema::error(api));
+    for (name, s) in schema::error_parts() {
+        schemas.insert(name.into(), s);
+    }
     let description = format!("{} The scopes an operation requires are listed as the roles of its security requirement and in `x-required-scope`.", api.auth_description);
     json_object([
         ("securitySchemes", json!({"bearerAuth": {"type": "http", "scheme": "bearer", "description": description}})),

@@ -51,6 +51,7 @@ fn catalogue(api: &spec::Api, names: &Names) -> Api {
         description: api.info.description.clone(),
         base_url: api.base_url.value.clone(),
         base_url_provenance: Provenance::from_spec(&api.base_url_provenance, &unknown),
+        license: api.info.license.as_ref().map(|(l, p)| (l.value.clone(), Provenance::from_spec(p, &unknown))),
         auth_description: api.auth.description.clone(),
         auth_header: api.auth.header.clone(),
         scopes: api
@@ -409,6 +410,7 @@ fn example(e: &spec::Example) -> Example {
         request: e.request.as_ref().map(|r| r.to_json()),
         status: e.status.as_ref().and_then(|s| u16::try_from(s.value).ok()),
         response: e.response.as_ref().map(|r| r.to_json()),
+        invalid: e.invalid.clone(),
         provenance: e.provenance.as_ref().map(|p| Provenance::from_spec(&Some(p.clone()), &unknown())),
     }
 }

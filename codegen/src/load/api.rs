@@ -13,7 +13,7 @@ pub(super) fn decode(file: FileId, node: &Node, diags: &mut Diagnostics) -> Opti
         diags.error(node.loc, "missing required key `info` in api.yaml");
     }
     let (base_url, base_url_provenance) = match r.node("base_url") {
-        Some(n) => decode_base_url(n, diags),
+        Some(n) => decode_sourced(n, "base_url", diags),
         None => {
             diags.error(node.loc, "missing required key `base_url` in api.yaml");
             (At { value: String::new(), loc: node.loc }, None)
@@ -52,12 +52,14 @@ fn decode_info(node: &Node, diags: &mut Diagnostics) -> Option<Info> {
         title: r.req("title", diags).unwrap_or_default(),
         version: r.req("version", diags).unwrap_or_default(),
         description: r.opt("description", diags).unwrap_or_default(),
+        license: r.node("license").map(|n| decode_sourced(n, "license", diags)),
     })
 }
 
-fn decode_base_url(node: &Node, diags: &mut Diagnostics) -> (At<String>, Option<Provenance>) {
+/// A `{value, documented | inferred}` map: a value with where it comes from.
+fn decode_sourced(node: &Node, what: &'static str, diags: &mut Diagnostics) -> (At<String>, Option<Provenance>) {
     let fallback = At { value: String::new(), loc: node.loc };
-    MapReader::read(node, "base_url", diags, |r, diags| (r.req("value", diags).unwrap_or(fallback.clone()), provenance(r, diags))).unwrap_or((fallback, None))
+    MapReader::read(node, what, diags, |r, diags| (r.req("value", diags).unwrap_or(fallback.clone()), provenance(r, diags))).unwrap_or((fallback, None))
 }
 
 fn decode_auth(node: &Node, diags: &mut Diagnostics) -> Option<Auth> {

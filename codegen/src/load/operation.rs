@@ -151,6 +151,7 @@ impl FromNode for Example {
             request: r.opt("request", diags),
             status: r.opt("status", diags),
             response: r.opt("response", diags),
+            invalid: r.opt("invalid", diags),
             provenance: provenance(r, diags),
         })
     }

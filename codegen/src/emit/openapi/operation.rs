@@ -25,6 +25,7 @@ pub(super) fn operation(api: &Api, op: &Operation) -> Value {
     if let Some(body) = &op.body {
         let mut request = request_body(op, body);
         add_examples(&mut request["content"], op, |ex| ex.request.as_ref());
+        mark_invalid_examples(op, &mut request["content"]);
         o["requestBody"] = request;
     }
     let mut responses = responses(api, op);
@@ -96,6 +97,18 @@ fn add_examples<'a>(content: &mut Value, op: &'a Operation, value: impl Fn(&'a E
     }
 }
 
+/// Marks the request examples that break the body's schema on purpose (the spec says why) with
+/// `x-invalid-example`, which the Redocly configuration (redocly.yaml) reads to leave them out
+/// of its example checks.
+fn mark_invalid_examples(op: &Operation, content: &mut Value) {
+    for (ex, name) in op.examples.iter().zip(example_names(op)) {
+        let Some(reason) = ex.invalid.as_ref().filter(|_| ex.request.is_some()) else { continue };
+        for media in content.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+            media["examples"][&name]["x-invalid-example"] = json!(reason);
+        }
+    }
+}
+
 fn request_body(op: &Operation, body: &Body) -> Value {
     let schema_ref = json!({"$ref": format!("#/components/schemas/{}Body", op.type_prefix)});
     let mut content = Map::new();
@@ -113,7 +126,22 @@ fn responses(api: &Api, op: &Operation) -> Map<String, Value> {
     let r = &op.response;
     let description = r.message.as_ref().unwrap_or(&op.summary);
     out.insert(r.status.to_string(), json_object([("description", json!(description)), ("content", json_content(schema::success(api, op)))]));
-    // (status, [(code, description)]): the spec's errors, then those the router adds.
+    for (status, errs) in error_statuses(api, op) {
+        let (codes, descs): (Vec<String>, Vec<String>) = errs.into_iter().unzip();
+        let error = json!({"$ref": "#/components/schemas/Error"});
+        let mut resp = json_object([("description", json!(descs.join("; "))), ("content", json_content(error)), ("x-error-codes", json!(codes))]);
+        if status == 429 {
+            let header = json!({"description": "Seconds to wait before retrying", "schema": {"type": "integer"}});
+            resp["headers"] = json!({(&api.rate_limit.retry_after_header): header});
+        }
+        out.insert(status.to_string(), resp);
+    }
+    out
+}
+
+/// The error statuses of an operation, in order, each with its codes and what each means: the
+/// spec's errors, then those the router adds.
+fn error_statuses(api: &Api, op: &Operation) -> Vec<(u16, Vec<(String, String)>)> {
     let mut by_status: Vec<(u16, Vec<(String, String)>)> = Vec::new();
     let mut add = |status: u16, code: &str, desc: String| match by_status.iter_mut().find(|(s, _)| *s == status) {
         Some((_, v)) if v.iter().any(|(c, _)| c == code) => {}
@@ -131,16 +159,7 @@ fn responses(api: &Api, op: &Operation) -> Map<String, Value> {
         add(g.status, &g.code, format!("{}: {}", g.code, g.when));
     }
     by_status.sort_by_key(|(s, _)| *s);
-    for (status, errs) in by_status {
-        let (codes, descs): (Vec<String>, Vec<String>) = errs.into_iter().unzip();
-        let mut resp = json_object([("description", json!(descs.join("; "))), ("content", json_content(schema::error(api, codes)))]);
-        if status == 429 {
-            let header = json!({"description": "Seconds to wait before retrying", "schema": {"type": "integer"}});
-            resp["headers"] = json!({(&api.rate_limit.retry_after_header): header});
-        }
-        out.insert(status.to_string(), resp);
-    }
-    out
+    by_status
 }
 
 /// `content` of a JSON response with this schema.

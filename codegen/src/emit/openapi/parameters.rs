@@ -90,8 +90,10 @@ fn filter_param(api: &Api, filter: &str, f: &Filter, op_name: &str) -> (String, 
     (name, schema)
 }
 
+/// `s` as a literal in a pattern that ECMAScript (with the `u` flag) and Python both read: only
+/// the syntax characters are escaped (`\-` is an invalid escape under `u` outside a class).
 fn regex_escape(s: &str) -> String {
-    s.chars().flat_map(|c| if "\\.+*?()|[]{}^$-".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
+    s.chars().flat_map(|c| if "\\.+*?()|[]{}^$".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
 }
 
 /// Each path and query parameter gets the values the spec's examples give it (typed by the

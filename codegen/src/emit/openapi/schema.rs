@@ -71,10 +71,14 @@ fn selectable(model: &str) -> Value {
     })
 }
 
-pub(super) fn error(api: &Api, codes: Vec<String>) -> Value {
+/// The error envelope every error response references (`#/components/schemas/Error`): one
+/// schema for all, so a generator makes one error type (progenitor requires it); the codes a
+/// response answers with are listed on the response (`x-error-codes`), and `code` is an `ErrorCode`.
+pub(super) fn error(api: &Api) -> Value {
     let e = &api.envelope;
     json!({
         "type": "object",
+        "description": "The envelope of every error response",
         "required": [e.success, e.message, e.error],
         "properties": {
             (&e.success): {"type": "boolean", "const": false},
@@ -83,17 +87,28 @@ pub(super) fn error(api: &Api, codes: Vec<String>) -> Value {
                 "type": "object",
                 "required": [e.code],
                 "properties": {
-                    (&e.code): {"type": "string", "enum": codes},
-                    (&e.details): {"type": ["object", "null"]},
+                    (&e.code): {"$ref": "#/components/schemas/ErrorCode"},
+                    (&e.details): nullable(json!({"$ref": "#/components/schemas/ErrorDetails"})),
                 },
             },
-            (&e.errors): {
+            (&e.errors): {"$ref": "#/components/schemas/FieldErrors"},
+        },
+    })
+}
+
+/// The parts of the error envelope: `ErrorDetails` and `FieldErrors`.
+pub(super) fn error_parts() -> [(&'static str, Value); 2] {
+    [
+        ("ErrorDetails", json!({"type": "object", "description": "What the error concerns (its fields depend on the code)", "additionalProperties": true})),
+        (
+            "FieldErrors",
+            json!({
                 "type": "object",
                 "description": "Field -> messages, on 422 VALIDATION_ERROR",
                 "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            },
-        },
-    })
+            }),
+        ),
+    ]
 }
 
 /// An object schema from fields. Required fields of a request body must be present (not blank).
