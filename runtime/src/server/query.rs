@@ -89,12 +89,13 @@ pub(crate) fn parse<Q>(
 
 fn check_page(conventions: &Conventions, key: &str, value: &str, errors: &mut FieldErrors) {
     let p = &conventions.pagination;
-    let (min, max) = if key == conventions.query.page { (p.page_min, None) } else { (p.per_page_min, Some(p.per_page_max)) };
+    // `page` has no bound in the spec but is a u32 on the wire types: past that it is out of range.
+    let (min, max) = if key == conventions.query.page { (p.page_min, Some(u32::MAX)) } else { (p.per_page_min, Some(p.per_page_max)) };
     let label = key.replace('_', " ");
-    match value.trim().parse::<i64>() {
+    match value.trim().parse::<i128>() {
         Err(_) => errors.add(key, format!("The {label} field must be an integer.")),
-        Ok(n) if n < i64::from(min) => errors.add(key, format!("The {label} field must be at least {min}.")),
-        Ok(n) if max.is_some_and(|max| n > i64::from(max)) => {
+        Ok(n) if n < i128::from(min) => errors.add(key, format!("The {label} field must be at least {min}.")),
+        Ok(n) if max.is_some_and(|max| n > i128::from(max)) => {
             errors.add(key, format!("The {label} field must not be greater than {}.", max.unwrap_or_default()))
         }
         Ok(_) => {}
@@ -221,6 +222,10 @@ mod tests {
         assert_eq!(got[2], ("sort", &["Unknown value `nope`.".to_owned()][..]));
         assert_eq!(got[3], ("include", &["Unknown value `x`.".to_owned()][..]));
         assert_eq!(got[4], ("fields", &["The selected fields value `bogus` is invalid; allowed: id, name.".to_owned()][..]));
+        let errors = run(&LIST, "page=4294967296").err().unwrap();
+        assert_eq!(errors.get("page").unwrap(), ["The page field must not be greater than 4294967295."]);
+        let errors = run(&LIST, "page=99999999999999999999").err().unwrap();
+        assert_eq!(errors.get("page").unwrap(), ["The page field must not be greater than 4294967295."]);
         let errors = run(&LIST, "per_page=ten").err().unwrap();
         assert_eq!(errors.get("per_page").unwrap(), ["The per page field must be an integer."]);
     }

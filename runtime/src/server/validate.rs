@@ -180,6 +180,12 @@ pub fn validate(fields: &[Field], object: &Map<String, Value>, files: &[(String,
     Checker { errors }.object(fields, object, files, "");
 }
 
+/// Whether `v` is an array with more items than a `MaxItems` rule of `f` allows.
+fn over_max_items(f: &Field, v: &Value) -> bool {
+    let Value::Array(items) = v else { return false };
+    f.rules.iter().any(|rule| matches!(rule, Rule::MaxItems(max) if items.len() as u64 > *max))
+}
+
 struct Checker<'e> {
     errors: &'e mut FieldErrors,
 }
@@ -230,6 +236,10 @@ impl Checker<'_> {
             return;
         }
         self.rules(f, v, path);
+        if over_max_items(f, v) {
+            // Reported by `rules`; the items of an array over its bound are not looked at.
+            return;
+        }
         match (kind, v) {
             (Kind::Object(fields), Value::Object(object)) => self.object(fields, object, &[], &format!("{path}.")),
             (Kind::Array(item), Value::Array(items)) => {
@@ -396,6 +406,8 @@ mod tests {
         assert_eq!(got[1], ("groups".into(), "The groups field must have at least 1 items.".into()));
         assert_eq!(got[2], ("note".into(), "The note field is required when kind / color is present.".into()));
         assert_eq!(got.len(), 3, "buttons is required only when kind is button: {got:?}");
+        let got = messages(&check(json!({"firstname": "A", "media_url": "https://a.b", "groups": [1, "x", "y"]}), &[]));
+        assert_eq!(got, [("groups".into(), "The groups field must not have more than 2 items.".into())], "items past the bound are not checked");
     }
 
     #[test]
