@@ -11,19 +11,25 @@
 mod auth;
 mod body;
 mod call;
+mod config;
 mod envelope;
 mod query;
 mod rate_limit;
+mod router;
+mod serve;
 mod validate;
 
 pub use auth::{Authenticator, Principal, StaticTokens, bearer_token};
-pub use call::{Call, Config, Shared, finish, method_not_allowed, not_found};
+pub use call::{Call, Shared};
+pub use config::Config;
 pub use envelope::{
     ApiError, Code, CodeInfo, Conventions, EnvelopeKeys, FieldErrors, GlueCodes, Pagination, QueryKeys,
     RateLimitHeaders, error_response,
 };
 pub use query::{QuerySpec, paginate};
 pub use rate_limit::{Decision, FixedWindow, RateLimiter, RateRule};
+pub use router::{finish, method_not_allowed, not_found};
+pub use serve::serve;
 pub use validate::{Field, Format, Kind, Lit, Rule, field, message, validate};
 
 pub use axum;

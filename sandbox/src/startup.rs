@@ -28,6 +28,9 @@ pub struct Config {
     pub delivery: DeliverySimulation,
     /// The primary tenant of a first start (tests seed other shapes).
     pub primary: TenantSeed,
+    /// The bounds of the generated router (body limits, timeouts, concurrency); its rate
+    /// limiter is replaced by the sandbox's own.
+    pub server: wacr_server::Config,
 }
 
 impl Default for Config {
@@ -41,6 +44,7 @@ impl Default for Config {
             templates_fixture: None,
             delivery: DeliverySimulation::default(),
             primary: TenantSeed::primary(60),
+            server: wacr_server::Config::default(),
         }
     }
 }

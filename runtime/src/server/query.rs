@@ -49,10 +49,11 @@ pub(crate) fn parse<Q>(
     conventions: &Conventions,
     spec: &QuerySpec,
     pairs: &[(String, String)],
+    max_field_errors: usize,
     from_pairs: impl Fn(Vec<(&str, &str)>) -> Result<Q, QueryError>,
 ) -> Result<Parsed<Q>, FieldErrors> {
     let keys = &conventions.query;
-    let mut errors = FieldErrors::new();
+    let mut errors = FieldErrors::with_cap(max_field_errors);
     let is_page = |key: &str| spec.paginated && (key == keys.page || key == keys.per_page);
     // The usual query parses whole at once; only a bad one is parsed again pair by pair, so
     // that every bad pair is reported, in order.
@@ -203,7 +204,7 @@ mod tests {
     const LIST: QuerySpec = QuerySpec { paginated: true, fields: Some(&["id", "name"]), relations: &["groups"], rules: &[] };
 
     fn run(spec: &QuerySpec, query: &str) -> Result<Parsed<Vec<String>>, FieldErrors> {
-        parse(&CONVENTIONS, spec, &pairs(Some(query)), from_pairs)
+        parse(&CONVENTIONS, spec, &pairs(Some(query)), FieldErrors::DEFAULT_CAP, from_pairs)
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Options {
     pub rate_limit: i64,
     pub delivery: DeliverySimulation,
     pub templates_fixture: Option<PathBuf>,
+    /// The router's bounds (timeouts, limits).
+    pub server: wacr_server::Config,
 }
 
 impl Default for Options {
@@ -41,6 +43,7 @@ impl Default for Options {
             rate_limit: 10_000,
             delivery: DeliverySimulation { delivered_after_secs: 1, read_after_secs: 2 },
             templates_fixture: None,
+            server: wacr_server::Config::default(),
         }
     }
 }
@@ -60,6 +63,7 @@ pub async fn start_with(options: Options) -> Sandbox {
         templates_fixture: options.templates_fixture,
         delivery: options.delivery,
         primary: options.primary,
+        server: options.server,
     };
     let running = wacr_sandbox::spawn(config).await.expect("sandbox starts");
     // the workspace builds reqwest without a default TLS provider; the tests speak plain HTTP
