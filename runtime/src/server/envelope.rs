@@ -142,6 +142,18 @@ impl FieldErrors {
         }
     }
 
+    /// Like [`add`](Self::add), building the message only when it is kept: past the cap, a
+    /// large invalid request costs a count per error, not a message.
+    pub fn add_with(&mut self, field: &str, message: impl FnOnce() -> String) {
+        if let Some(messages) = self.entries.get_mut(field) {
+            messages.push(message());
+        } else if self.entries.len() < self.cap {
+            self.entries.insert(field.to_owned(), vec![message()]);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
     /// Whether nothing was added (a message counted past the cap counts too).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty() && self.omitted == 0
