@@ -28,6 +28,12 @@ async fn connect(sb: &Sandbox) -> TcpStream {
     TcpStream::connect(sb.running.addr).await.unwrap()
 }
 
+/// A Create Contact that announces 100 bytes of body and sends only `sent`.
+fn stalled_create(sb: &Sandbox, sent: &str) -> String {
+    let (path, token) = (full_path(sb, "/contacts"), sb.token("default"));
+    format!("POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{sent}")
+}
+
 /// Everything the server sends until it closes the connection (at most 5 s).
 async fn read_to_close(stream: &mut TcpStream) -> String {
     let mut out = Vec::new();
@@ -57,11 +63,7 @@ async fn a_connection_that_trickles_its_headers_is_closed() {
 async fn a_body_that_stops_coming_gets_408_and_the_connection_closes() {
     let sb = start(wacr_server::Config::default().with_body_read_timeout(Some(SHORT))).await;
     let mut stream = connect(&sb).await;
-    let head = format!(
-        "POST {} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"first",
-        full_path(&sb, "/contacts"),
-        sb.token("default")
-    );
+    let head = stalled_create(&sb, "{\"first");
     let started = Instant::now();
     stream.write_all(head.as_bytes()).await.unwrap();
     let response = read_to_close(&mut stream).await;
@@ -74,11 +76,7 @@ async fn a_body_that_stops_coming_gets_408_and_the_connection_closes() {
 async fn a_request_over_the_time_limit_gets_408_in_the_envelope() {
     let sb = start(wacr_server::Config::default().with_request_timeout(Some(SHORT)).with_body_read_timeout(None)).await;
     let mut stream = connect(&sb).await;
-    let head = format!(
-        "POST {} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{",
-        full_path(&sb, "/contacts"),
-        sb.token("default")
-    );
+    let head = stalled_create(&sb, "{");
     stream.write_all(head.as_bytes()).await.unwrap();
     let (status, body) = parse(&read_to_close(&mut stream).await);
     assert_eq!((status, body["error"]["code"].as_str()), (408, Some("REQUEST_TIMEOUT")));
@@ -121,11 +119,7 @@ async fn the_concurrency_limit_makes_further_requests_wait() {
     let sb = start(config).await;
     // The only slot is held by a request whose body never comes, until its timeout.
     let mut holder = connect(&sb).await;
-    let head = format!(
-        "POST {} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{",
-        full_path(&sb, "/contacts"),
-        sb.token("default")
-    );
+    let head = stalled_create(&sb, "{");
     holder.write_all(head.as_bytes()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
