@@ -113,22 +113,54 @@ async fn the_server_s_own_4xx_use_the_envelope() {
     assert_eq!(reply.json["errors"]["page"][0], "The page field must not be greater than 4294967295.");
 }
 
-#[tokio::test]
-async fn the_concurrency_limit_makes_further_requests_wait() {
-    let config = wacr_server::Config::default().with_concurrency_limit(1).with_request_timeout(Some(Duration::from_millis(600)));
-    let sb = start(config).await;
-    // The only slot is held by a request whose body never comes, until its timeout.
-    let mut holder = connect(&sb).await;
-    let head = stalled_create(&sb, "{");
-    holder.write_all(head.as_bytes()).await.unwrap();
+/// Sends `held` (a request whose body stalls until the 600 ms request timeout), then `second`:
+/// `second` must wait for the first to end (it answers 408) before it is served.
+async fn second_waits_for_the_first(sb: &Sandbox, held: String, second: impl Future<Output = u16>) {
+    let mut holder = connect(sb).await;
+    holder.write_all(held.as_bytes()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
-    let reply = sb.raw("GET", "/account", None).await;
+    let status = second.await;
     let waited = started.elapsed();
-    assert_eq!(reply.status, 200, "{}", reply.json);
-    assert!(waited >= Duration::from_millis(350), "the second request ran beside the first: {waited:?}");
+    assert!(waited >= Duration::from_millis(350), "the second request ran beside the first ({status}): {waited:?}");
     let (status, _) = parse(&read_to_close(&mut holder).await);
     assert_eq!(status, 408);
+}
+
+fn time_bound() -> wacr_server::Config {
+    wacr_server::Config::default().with_request_timeout(Some(Duration::from_millis(600))).with_body_read_timeout(None)
+}
+
+#[tokio::test]
+async fn the_concurrency_limit_makes_further_requests_wait() {
+    let sb = start(time_bound().with_concurrency_limit(1)).await;
+    let held = stalled_create(&sb, "{");
+    second_waits_for_the_first(&sb, held, async {
+        let reply = sb.raw("GET", "/account", None).await;
+        assert_eq!(reply.status, 200, "{}", reply.json);
+        reply.status
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn uploads_wait_for_room_in_the_memory_budget() {
+    let sb = start(time_bound().with_upload_memory(1024)).await;
+    let (path, token) = (full_path(&sb, "/messages/media"), sb.token("default"));
+    let held = format!("POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=X\r\nContent-Length: 900\r\n\r\n--X\r\n");
+    let part = reqwest::multipart::Form::new().text("phone", "+15550100000");
+    second_waits_for_the_first(&sb, held.clone(), async {
+        let response = sb.http.post(sb.url("/messages/media")).bearer_auth(token).multipart(part).send().await.unwrap();
+        response.status().as_u16()
+    })
+    .await;
+    // Requests without a multipart body do not wait for the upload budget.
+    let mut holder = connect(&sb).await;
+    holder.write_all(held.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    assert_eq!(sb.raw("GET", "/account", None).await.status, 200);
+    assert!(started.elapsed() < Duration::from_millis(300));
 }
 
 #[tokio::test]

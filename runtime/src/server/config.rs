@@ -33,8 +33,9 @@ pub struct Config {
     /// Enforced by [`serve`](super::serve), which owns the connections (axum's `serve` has no
     /// such setting).
     pub header_read_timeout: Option<Duration>,
-    /// Requests handled at once (default 256); further requests wait for a slot, within the
-    /// request timeout.
+    /// Requests handled at once, over all routes (default 256); further requests wait for a
+    /// slot (tower's `GlobalConcurrencyLimit` waits before the request timeout starts, and a
+    /// slot is held at most that long).
     pub concurrency_limit: usize,
 }
 
