@@ -125,3 +125,17 @@ async fn run(config: Config) -> wacr_sandbox::Result<()> {
     println!("listening on {}", running.base_url());
     running.until_ctrl_c().await.map_err(wacr_sandbox::Error::Serve)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_flags_set_the_router_config_and_the_rest_keep_its_defaults() {
+        let cli = Cli::try_parse_from(["wacr-sandbox", "--request-timeout", "0", "--header-read-timeout", "3", "--concurrency-limit", "4", "--max-field-errors", "7"]).unwrap();
+        let (server, default) = (cli.bounds.server(), wacr_server::Config::default());
+        assert_eq!((server.request_timeout, server.header_read_timeout), (None, Some(Duration::from_secs(3))));
+        assert_eq!((server.concurrency_limit, server.max_field_errors), (4, 7));
+        assert_eq!((server.body_read_timeout, server.json_limit, server.upload_memory), (default.body_read_timeout, default.json_limit, default.upload_memory));
+    }
+}
