@@ -183,3 +183,18 @@ async fn twenty_thousand_invalid_batch_items_are_answered_quickly_and_briefly() 
     // In a debug build with the checks on; the release figure is in the bench (glue, batch_invalid).
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
 }
+
+#[tokio::test]
+async fn adding_120_000_unknown_ids_to_a_group_is_answered_quickly_and_briefly() {
+    let sb = start(wacr_server::Config::default()).await;
+    let created = sb.raw("POST", "/groups", Some(json!({"name": "Bulk"}))).await;
+    let group = created.json["data"]["id"].as_i64().unwrap_or_else(|| panic!("{}", created.json));
+    let ids: Vec<i64> = (200_000..320_000).collect();
+    let started = Instant::now();
+    let reply = sb.raw("POST", &format!("/groups/{group}/contacts"), Some(json!({"contact_ids": ids}))).await;
+    let elapsed = started.elapsed();
+    reply.assert_error(422, "VALIDATION_ERROR");
+    assert_eq!(reply.json["errors"].as_object().unwrap().len(), 100, "the reported fields are capped");
+    assert_eq!(reply.json["message"], "The given data was invalid (and 119900 more errors)");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
