@@ -3,6 +3,8 @@
 //! in-memory contacts, both on 127.0.0.1 in the same process, loaded alternately by the same
 //! generator (one runtime worker for the servers, one for the load). A second pair of rows
 //! calls both routers in process, without sockets, for the glue's own CPU cost per request.
+//! A last row times a Batch Create of 20,000 invalid items in process: the validation and its
+//! capped 422 must cost well under 100 ms.
 
 use anyhow::anyhow;
 use std::sync::Arc;
@@ -70,7 +72,39 @@ pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
             }
             None => Row::new("server glue, instructions per request (callgrind)", "skipped: valgrind is not installed"),
         },
+        invalid_batch(settings, &store)?,
     ])
+}
+
+/// Items of the invalid batch.
+const INVALID_ITEMS: usize = 20_000;
+
+/// Median time of a Batch Create of [`INVALID_ITEMS`] empty items (each missing its required
+/// fields) through the generated router in process, to its 422; the answer's size alongside.
+fn invalid_batch(settings: &Settings, store: &Arc<Store>) -> anyhow::Result<Row> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
+    let mut router = contacts::generated_router(Arc::clone(store));
+    let items = vec![serde_json::json!({}); INVALID_ITEMS];
+    let body = bytes::Bytes::from(serde_json::to_vec(&serde_json::json!({"contacts": items}))?);
+    let mut times = Vec::new();
+    let mut answer = 0;
+    for _ in 0..if settings.quick { 3 } else { 15 } {
+        let request = axum::http::Request::post("/contacts/batch")
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.clone()))
+            .map_err(|e| anyhow!("{e}"))?;
+        let started = Instant::now();
+        let (status, bytes) = rt.block_on(send(&mut router, request))?;
+        times.push(started.elapsed());
+        if status != 422 {
+            return Err(anyhow!("the invalid batch answered {status}: {}", String::from_utf8_lossy(&bytes)));
+        }
+        answer = bytes.len();
+    }
+    let time = stats::median(&times);
+    let row = Row::new(format!("server glue: Batch Create of {INVALID_ITEMS} invalid items ({} KB), in process: time to the 422 ({answer} bytes, fields capped)", body.len() / 1000), stats::duration(time));
+    Ok(row.target("< 100 ms", time < Duration::from_millis(100)))
 }
 
 /// Median time per request of each router called directly (a current-thread runtime, one
@@ -122,14 +156,20 @@ pub async fn call(router: &mut axum::Router, n: u64) -> anyhow::Result<()> {
         .header("authorization", format!("Bearer {TOKEN}"))
         .body(axum::body::Body::empty())
         .map_err(|e| anyhow!("{e}"))?;
-    std::future::poll_fn(|cx| Service::<axum::http::Request<axum::body::Body>>::poll_ready(router, cx)).await.map_err(|e| anyhow!("{e}"))?;
-    let response = router.call(request).await.map_err(|e| anyhow!("{e}"))?;
-    let status = response.status();
-    let body = response.into_body().collect().await.map_err(|e| anyhow!("{e}"))?.to_bytes();
-    if !status.is_success() {
+    let (status, body) = send(router, request).await?;
+    if !(200..300).contains(&status) {
         return Err(anyhow!("in-process call answered {status}: {}", String::from_utf8_lossy(&body)));
     }
     Ok(())
+}
+
+/// One request through `router` in process: the status and the whole body.
+async fn send(router: &mut axum::Router, request: axum::http::Request<axum::body::Body>) -> anyhow::Result<(u16, bytes::Bytes)> {
+    std::future::poll_fn(|cx| Service::<axum::http::Request<axum::body::Body>>::poll_ready(router, cx)).await.map_err(|e| anyhow!("{e}"))?;
+    let response = router.call(request).await.map_err(|e| anyhow!("{e}"))?;
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.map_err(|e| anyhow!("{e}"))?.to_bytes();
+    Ok((status, body))
 }
 
 /// Both servers must answer the same JSON, or the comparison means nothing.

@@ -6,24 +6,36 @@
 //!
 //! Everything the wire contract names (envelope keys, error codes and messages, rate-limit
 //! headers, pagination bounds) comes in through [`Conventions`], a constant the generated code
-//! builds from `api.yaml`; nothing here hard-codes a wire string of the spec.
+//! builds from `api.yaml`; nothing here hard-codes a wire string of the spec. Statuses the
+//! spec has no code for and only the server produces (408, 414, 431, 503) get codes named after
+//! the status ([`Conventions::code_for_status`]), as 405, 413 and 415 do.
+//!
+//! [`finish`] turns the generated routes into a router bounded by [`Config`] (timeouts, a
+//! concurrency limit, body limits, an upload memory budget, a cap on reported field errors);
+//! [`serve`] serves it with a header read timeout and the envelope on hyper's own 4xx.
 
 mod auth;
 mod body;
 mod call;
+mod config;
 mod envelope;
 mod query;
 mod rate_limit;
+mod router;
+mod serve;
 mod validate;
 
 pub use auth::{Authenticator, Principal, StaticTokens, bearer_token};
-pub use call::{Call, Config, REQUEST_SPAN, Shared, finish, method_not_allowed, not_found};
+pub use call::{Call, REQUEST_SPAN, Shared};
+pub use config::Config;
 pub use envelope::{
     ApiError, Code, CodeInfo, Conventions, EnvelopeKeys, FieldErrors, GlueCodes, Pagination, QueryKeys,
     RateLimitHeaders, error_response,
 };
 pub use query::{QuerySpec, paginate};
 pub use rate_limit::{Decision, FixedWindow, RateLimiter, RateRule};
+pub use router::{finish, method_not_allowed, not_found};
+pub use serve::serve;
 pub use validate::{Field, Format, Kind, Lit, Rule, field, message, validate};
 
 pub use axum;

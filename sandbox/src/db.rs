@@ -120,15 +120,22 @@ impl Db {
         f(&mut self.lock())
     }
 
-    /// Runs `f` on the connection on tokio's blocking pool.
+    /// Runs `f` on the connection on tokio's blocking pool. A request that is dropped (its
+    /// client went away, or it timed out) while `f` waits for the connection leaves `f`
+    /// unrun, so abandoned requests queued behind a long one cost nothing.
     pub async fn call<T, F>(&self, f: F) -> T
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> T + Send + 'static,
     {
         let db = self.clone();
-        match tokio::task::spawn_blocking(move || db.with(f)).await {
-            Ok(value) => value,
+        let waiting = Arc::new(());
+        let caller = Arc::downgrade(&waiting);
+        let task = tokio::task::spawn_blocking(move || db.with(|conn| (caller.strong_count() > 0).then(|| f(conn))));
+        match task.await {
+            Ok(Some(value)) => value,
+            // `waiting` lives as long as this future, so `f` saw it alive and ran.
+            Ok(None) => std::future::pending().await,
             Err(join) => std::panic::resume_unwind(join.into_panic()),
         }
     }
@@ -143,6 +150,26 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_call_dropped_while_it_waits_for_the_connection_does_not_run() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let db = Db::open(&DbPath::Memory).unwrap();
+        let busy = db.clone();
+        // A long call holds the connection for 300 ms.
+        let holder = std::thread::spawn(move || busy.with(|_| std::thread::sleep(Duration::from_millis(300))));
+        std::thread::sleep(Duration::from_millis(50));
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&ran);
+        let queued = db.call(move |_| flag.store(true, Ordering::SeqCst));
+        assert!(tokio::time::timeout(Duration::from_millis(50), queued).await.is_err(), "still waiting");
+        holder.join().unwrap();
+        let after: i64 = db.call(|conn| conn.query_row("SELECT 1", [], |r| r.get(0)).unwrap()).await;
+        assert_eq!(after, 1);
+        // The abandoned task may take the connection after the call above: give it the time.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!ran.load(Ordering::SeqCst), "the abandoned call ran");
+    }
 
     #[test]
     fn migrations_are_valid() {

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -39,6 +40,54 @@ struct Cli {
     /// WhatsApp templates fixture read by Sync Templates (default: the built-in one).
     #[arg(long, value_name = "FILE")]
     templates_fixture: Option<PathBuf>,
+    #[command(flatten)]
+    bounds: Bounds,
+}
+
+/// The bounds of the server; each defaults to the generated router's `Config` default.
+#[derive(Debug, clap::Args)]
+struct Bounds {
+    /// Seconds a request may take, body read included, before a 408 [default: 30; 0: none].
+    #[arg(long, value_name = "SECS")]
+    request_timeout: Option<u64>,
+    /// Seconds to wait for the next chunk of a request body before a 408 [default: 10; 0: none].
+    #[arg(long, value_name = "SECS")]
+    body_read_timeout: Option<u64>,
+    /// Seconds to wait for a request's headers before closing the connection [default: 10; 0: none].
+    #[arg(long, value_name = "SECS")]
+    header_read_timeout: Option<u64>,
+    /// Requests handled at once; further ones wait [default: 256].
+    #[arg(long, value_name = "N")]
+    concurrency_limit: Option<usize>,
+    /// Largest JSON body, in bytes [default: 1 MiB].
+    #[arg(long, value_name = "BYTES")]
+    json_limit: Option<usize>,
+    /// Largest multipart body, in bytes [default: the largest files the spec allows, plus room].
+    #[arg(long, value_name = "BYTES")]
+    upload_limit: Option<usize>,
+    /// Bytes of uploads held in memory at once, over all requests [default: 256 MiB].
+    #[arg(long, value_name = "BYTES")]
+    upload_memory: Option<usize>,
+    /// Fields a validation error reports at most [default: 100].
+    #[arg(long, value_name = "N")]
+    max_field_errors: Option<usize>,
+}
+
+impl Bounds {
+    /// The router settings: the defaults, with what was given.
+    fn server(&self) -> wacr_server::Config {
+        let mut c = wacr_server::Config::default();
+        let seconds = |s: u64| (s > 0).then(|| Duration::from_secs(s));
+        c.request_timeout = self.request_timeout.map_or(c.request_timeout, seconds);
+        c.body_read_timeout = self.body_read_timeout.map_or(c.body_read_timeout, seconds);
+        c.header_read_timeout = self.header_read_timeout.map_or(c.header_read_timeout, seconds);
+        c.concurrency_limit = self.concurrency_limit.unwrap_or(c.concurrency_limit);
+        c.json_limit = self.json_limit.unwrap_or(c.json_limit);
+        c.upload_limit = self.upload_limit.or(c.upload_limit);
+        c.upload_memory = self.upload_memory.unwrap_or(c.upload_memory);
+        c.max_field_errors = self.max_field_errors.unwrap_or(c.max_field_errors);
+        c
+    }
 }
 
 fn main() -> ExitCode {
@@ -57,6 +106,7 @@ fn main() -> ExitCode {
         rate_limit_per_minute: i64::from(cli.rate_limit),
         templates_fixture: cli.templates_fixture,
         example_data: cli.example_data,
+        server: cli.bounds.server(),
         ..Config::default()
     };
     match run(config) {
@@ -81,4 +131,18 @@ async fn run(config: Config) -> wacr_sandbox::Result<()> {
     let running = server::serve(started, config).await?;
     println!("listening on {}", running.base_url());
     running.until_ctrl_c().await.map_err(wacr_sandbox::Error::Serve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_flags_set_the_router_config_and_the_rest_keep_its_defaults() {
+        let cli = Cli::try_parse_from(["wacr-sandbox", "--request-timeout", "0", "--header-read-timeout", "3", "--concurrency-limit", "4", "--max-field-errors", "7"]).unwrap();
+        let (server, default) = (cli.bounds.server(), wacr_server::Config::default());
+        assert_eq!((server.request_timeout, server.header_read_timeout), (None, Some(Duration::from_secs(3))));
+        assert_eq!((server.concurrency_limit, server.max_field_errors), (4, 7));
+        assert_eq!((server.body_read_timeout, server.json_limit, server.upload_memory), (default.body_read_timeout, default.json_limit, default.upload_memory));
+    }
 }

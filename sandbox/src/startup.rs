@@ -34,6 +34,9 @@ pub struct Config {
     /// Also seed, on a first start, the records the API reference's examples name (contact 1,
     /// group 1, message 5021, ...), so that each example answers as documented.
     pub example_data: bool,
+    /// The bounds of the generated router (body limits, timeouts, concurrency); its rate
+    /// limiter is replaced by the sandbox's own.
+    pub server: wacr_server::Config,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             delivery: DeliverySimulation::default(),
             primary: TenantSeed::primary(60),
             example_data: false,
+            server: wacr_server::Config::default(),
         }
     }
 }

@@ -224,8 +224,8 @@ fn routers(api: &Api) -> TokenStream {
         impl<T: #(#traits)+*> Api for T {}
 
         /// The whole API with the default [`rt::Config`] (1 MiB JSON bodies, the spec's per-token
-        /// rate limit in memory): unknown paths answer 404 NOT_FOUND, known paths with another
-        /// method 405, both in the error envelope.
+        /// rate limit in memory, a 30 s request timeout, 256 requests at once): unknown paths
+        /// answer 404 NOT_FOUND, known paths with another method 405, both in the error envelope.
         pub fn router<S: Api>(service: S) -> Router {
             router_with(service, rt::Config::default())
         }

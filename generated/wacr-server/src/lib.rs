@@ -7,8 +7,14 @@
 //! named in `details.required_scope`), 429 RATE_LIMIT_EXCEEDED (per-token minute window, with
 //! `Retry-After`), 404/405 for unknown routes and methods, 415/413 for the wrong content type or
 //! an oversized body, and 422 VALIDATION_ERROR for every spec rule the request breaks (body and
-//! query, with the documented messages). A method returns the typed data, or an [`ApiError`] of
-//! one of the codes its operation documents; both are written in the API's envelope.
+//! query, with the documented messages, at most [`Config::max_field_errors`] fields). A method
+//! returns the typed data, or an [`ApiError`] of one of the codes its operation documents; both
+//! are written in the API's envelope.
+//!
+//! [`Config`] also bounds the work one client can cause: a request timeout (408), a body read
+//! timeout (408), a concurrency limit and a memory budget for uploads. [`serve`] adds what only
+//! the connection can enforce, a header read timeout, and answers a URI or headers too long
+//! (414, 431) in the envelope too; `axum::serve` works as well, without those two.
 //!
 //! ```no_run
 //! use wacr_server::{ApiError, Authenticator, Principal, models::*};
@@ -34,8 +40,9 @@
 //!
 //! # async fn run() -> std::io::Result<()> {
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! let app = wacr_server::statuses_router(Service, wacr_server::Config::default());
-//! wacr_server::axum::serve(listener, app).await
+//! let config = wacr_server::Config::default();
+//! let app = wacr_server::statuses_router(Service, config.clone());
+//! wacr_server::serve(listener, app, &config, &wacr_server::CONVENTIONS, std::future::pending()).await
 //! # }
 //! ```
 
@@ -49,6 +56,6 @@ pub use server::*;
 pub use wacr_models as models;
 pub use wacr_runtime::server::{
     ApiError, Authenticator, Config, FieldErrors, FixedWindow, Principal, RateLimiter, StaticTokens, message,
-    paginate, retain,
+    paginate, retain, serve,
 };
 pub use wacr_runtime::server::axum;

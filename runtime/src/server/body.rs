@@ -3,10 +3,12 @@
 //! nested, strings coerced to the field kinds) and files.
 
 use axum::body::{Body, Bytes};
+use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart};
 use axum::http::{HeaderMap, StatusCode, header};
 use futures::StreamExt;
 use serde_json::{Map, Number, Value};
+use tower_http::timeout::TimeoutError;
 
 use super::validate::{Field, Kind};
 use crate::file::File;
@@ -20,6 +22,13 @@ pub(crate) enum BodyError {
     TooLarge,
     /// 422 on the field `body`: not decodable (malformed JSON, broken multipart).
     Invalid(String),
+    /// 408: the client stopped sending the body (`Config::body_read_timeout`).
+    TimedOut,
+}
+
+/// Whether `error`, or an error it wraps, is the body read timeout's.
+fn timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(error), |e| e.source()).any(|e| e.is::<TimeoutError>())
 }
 
 /// The media type of the request, lowercase, without parameters.
@@ -46,7 +55,10 @@ pub(crate) async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) 
     let mut stream = body.into_data_stream();
     let mut out = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| BodyError::Invalid(format!("The request body could not be read: {e}.")))?;
+        let chunk = chunk.map_err(|e| match timed_out(&e) {
+            true => BodyError::TimedOut,
+            false => BodyError::Invalid(format!("The request body could not be read: {e}.")),
+        })?;
         if out.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge);
         }
@@ -77,29 +89,32 @@ pub(crate) async fn multipart(request: axum::extract::Request, fields: &[Field])
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return Err(multipart_error(e.status(), &e.body_text())),
+            Err(e) => return Err(multipart_error(&e)),
         };
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
-        let bytes = field.bytes().await.map_err(|e| multipart_error(e.status(), &e.body_text()))?;
+        let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
         let base = name.strip_suffix("[]").unwrap_or(&name);
         let file_field = fields.iter().any(|f| f.wire == base && matches!(f.kind, Kind::File | Kind::Array(Kind::File)));
         if file_name.is_some() || file_field {
-            files.push((base.to_owned(), File::new(file_name.unwrap_or_default(), content_type, bytes.to_vec())));
+            // `Vec::from` takes the buffer over when nothing else holds it, instead of copying.
+            files.push((base.to_owned(), File::new(file_name.unwrap_or_default(), content_type, Vec::from(bytes))));
         } else {
-            let text = String::from_utf8(bytes.to_vec()).map_err(|_| BodyError::Invalid(format!("The {name} part is not UTF-8 text.")))?;
+            let text = String::from_utf8(Vec::from(bytes)).map_err(|_| BodyError::Invalid(format!("The {name} part is not UTF-8 text.")))?;
             insert_part(&mut object, &name, Value::String(text));
         }
     }
     Ok((object, files))
 }
 
-fn multipart_error(status: StatusCode, text: &str) -> BodyError {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
+fn multipart_error(error: &MultipartError) -> BodyError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
         BodyError::TooLarge
+    } else if timed_out(error) {
+        BodyError::TimedOut
     } else {
-        BodyError::Invalid(format!("The request body is not valid multipart: {text}."))
+        BodyError::Invalid(format!("The request body is not valid multipart: {}.", error.body_text()))
     }
 }
 
@@ -242,6 +257,15 @@ mod tests {
         let mut declared = HeaderMap::new();
         declared.insert(header::CONTENT_LENGTH, "6".parse().unwrap());
         assert_eq!(read_limited(&declared, Body::empty(), 5).await, Err(BodyError::TooLarge));
+    }
+
+    #[tokio::test]
+    async fn a_body_that_stops_coming_times_out() {
+        let (mut tx, rx) = futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+        tx.try_send(Ok(Bytes::from_static(b"{"))).unwrap();
+        let body = Body::new(tower_http::timeout::TimeoutBody::new(std::time::Duration::from_millis(50), Body::from_stream(rx)));
+        assert_eq!(read_limited(&HeaderMap::new(), body, 100).await, Err(BodyError::TimedOut));
+        drop(tx);
     }
 
     #[test]

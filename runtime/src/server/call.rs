@@ -1,8 +1,7 @@
 //! One request through the glue: [`Shared`] (the service, config and conventions every route
 //! shares) starts a [`Call`] after authentication, the scope check and the per-token rate
 //! limit; the call parses path, query and body, applies operation limits, and writes the
-//! success or error envelope. [`finish`] adds the 404/405 fallbacks, the upload limit and the
-//! request span (`trace`).
+//! success or error envelope.
 
 // A finished response is the error of every step, as in axum handlers returning
 // `Result<Response, Response>`; boxing it would only move the allocation.
@@ -12,9 +11,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, RawPathParams, State};
+use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::http::HeaderName;
 use futures::FutureExt as _;
@@ -26,60 +24,19 @@ mod trace;
 
 use respond::{glue_error, single};
 pub use trace::REQUEST_SPAN;
+pub(super) use trace::traced;
 use super::auth::{Authenticator, Principal, bearer_token};
 use super::body::{self, BodyError};
 use super::envelope::{Conventions, FieldErrors};
 use super::query::{self, QuerySpec};
-use super::rate_limit::{FixedWindow, RateLimiter, RateRule};
+use super::config::Config;
+use super::rate_limit::{RateLimiter, RateRule};
 use super::validate::{Field, validate};
 use super::{Request, Response};
 use crate::file::{File, MultipartBody};
 use crate::operation::Operation;
 use crate::query::QueryError;
 use crate::scope::{ScopeEnum, ScopeSet};
-
-/// Server settings.
-#[derive(Clone)]
-pub struct Config {
-    /// Largest JSON body, in bytes (default 1 MiB).
-    pub json_limit: usize,
-    /// Largest multipart body, in bytes; `None`: the largest files the spec allows, plus room.
-    pub upload_limit: Option<usize>,
-    /// Per-token and per-operation limits; `None` turns rate limiting off.
-    pub rate_limiter: Option<Arc<dyn RateLimiter>>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config { json_limit: 1 << 20, upload_limit: None, rate_limiter: Some(Arc::new(FixedWindow::new())) }
-    }
-}
-
-impl Config {
-    #[must_use]
-    pub fn without_rate_limit(mut self) -> Self {
-        self.rate_limiter = None;
-        self
-    }
-
-    #[must_use]
-    pub fn with_rate_limiter(mut self, limiter: impl RateLimiter) -> Self {
-        self.rate_limiter = Some(Arc::new(limiter));
-        self
-    }
-
-    #[must_use]
-    pub fn with_json_limit(mut self, bytes: usize) -> Self {
-        self.json_limit = bytes;
-        self
-    }
-
-    #[must_use]
-    pub fn with_upload_limit(mut self, bytes: usize) -> Self {
-        self.upload_limit = Some(bytes);
-        self
-    }
-}
 
 /// The state of every generated route.
 pub struct Shared<S> {
@@ -160,6 +117,7 @@ impl<S: Send + Sync + 'static> Shared<S> {
             names: Arc::clone(&self.inner.names),
             rate: None,
             json_limit: config.json_limit,
+            max_field_errors: config.max_field_errors,
             limiter: config.rate_limiter.clone(),
             fields: Vec::new(),
             relations: &[],
@@ -212,6 +170,7 @@ pub struct Call<Sc> {
     /// The token's limit and what is left of it, sent with every response of the call.
     rate: Option<(u32, u32)>,
     json_limit: usize,
+    max_field_errors: usize,
     limiter: Option<Arc<dyn RateLimiter>>,
     fields: Vec<String>,
     relations: &'static [&'static str],
@@ -244,7 +203,7 @@ impl<Sc: ScopeEnum> Call<Sc> {
     /// The query, parsed by the generated `from_pairs` and checked against `spec`; every
     /// problem is a 422 VALIDATION_ERROR field error.
     pub fn query<Q>(&mut self, spec: &'static QuerySpec, from_pairs: impl Fn(Vec<(&str, &str)>) -> Result<Q, QueryError>) -> Result<Q, Response> {
-        match query::parse(self.conventions, spec, &self.pairs, from_pairs) {
+        match query::parse(self.conventions, spec, &self.pairs, self.max_field_errors, from_pairs) {
             Ok(parsed) => {
                 self.fields = parsed.fields;
                 self.relations = spec.relations;
@@ -301,7 +260,7 @@ impl<Sc: ScopeEnum> Call<Sc> {
         set_file: impl Fn(&mut B, &str, File) -> Result<(), File>,
     ) -> Result<B, Response> {
         body::flatten_dotted(rules, &mut object);
-        let mut errors = FieldErrors::new();
+        let mut errors = FieldErrors::with_cap(self.max_field_errors);
         validate(rules, &object, &files, &mut errors);
         if !errors.is_empty() {
             return Err(self.invalid(&errors));
@@ -341,31 +300,6 @@ impl<Sc: ScopeEnum> Call<Sc> {
         if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
     }
 
-}
-
-/// Adds the 404 fallback, the 405 answer for known paths, the upload limit and the span of
-/// each request (with an `error` event on a 5xx; see [`REQUEST_SPAN`]) to the routes, and gives them
-/// their state.
-pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, config: Config, conventions: &'static Conventions) -> Router {
-    let upload = config.upload_limit.unwrap_or(conventions.max_upload);
-    routes
-        .fallback(not_found::<S>)
-        .method_not_allowed_fallback(method_not_allowed::<S>)
-        .layer(DefaultBodyLimit::max(upload))
-        .layer(axum::middleware::from_fn(trace::traced))
-        .with_state(Shared::new(service, config, conventions))
-}
-
-/// 404 NOT_FOUND for a path no operation has.
-pub async fn not_found<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
-    let conventions = shared.conventions();
-    glue_error(conventions, &conventions.codes.not_found, None)
-}
-
-/// 405 for a known path with a method none of its operations has.
-pub async fn method_not_allowed<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
-    let conventions = shared.conventions();
-    glue_error(conventions, &conventions.codes.method_not_allowed, None)
 }
 
 #[cfg(test)]

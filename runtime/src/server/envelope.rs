@@ -5,6 +5,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 pub use crate::envelope::EnvelopeKeys;
@@ -97,27 +98,65 @@ pub struct CodeInfo {
 
 /// Validation messages by field, in the order they were found; written as
 /// `errors: {field: [messages]}`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// At most [`cap`](Self::with_cap) fields are kept (default [`FieldErrors::DEFAULT_CAP`]): a
+/// message for a further field is only counted ([`omitted`](Self::omitted)), and the envelope's
+/// message ends with "(and N more errors)", as Laravel's does. Insertion is a hash lookup, so
+/// collecting the errors of a large request stays linear in its size.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldErrors {
-    entries: Vec<(String, Vec<String>)>,
+    entries: IndexMap<String, Vec<String>>,
+    cap: usize,
+    omitted: usize,
+}
+
+impl Default for FieldErrors {
+    fn default() -> Self {
+        Self::with_cap(Self::DEFAULT_CAP)
+    }
 }
 
 impl FieldErrors {
+    /// The fields reported by default.
+    pub const DEFAULT_CAP: usize = 100;
+
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Adds a message to `field`, keeping the field's first position.
+    /// Keeps at most `cap` fields (at least one).
+    pub fn with_cap(cap: usize) -> Self {
+        FieldErrors { entries: IndexMap::new(), cap: cap.max(1), omitted: 0 }
+    }
+
+    /// Adds a message to `field`, keeping the field's first position; past the cap, a message
+    /// for a new field is only counted.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        let (field, message) = (field.into(), message.into());
-        match self.entries.iter_mut().find(|(f, _)| *f == field) {
-            Some((_, messages)) => messages.push(message),
-            None => self.entries.push((field, vec![message])),
+        let field = field.into();
+        if let Some(messages) = self.entries.get_mut(&field) {
+            messages.push(message.into());
+        } else if self.entries.len() < self.cap {
+            self.entries.insert(field, vec![message.into()]);
+        } else {
+            self.omitted += 1;
         }
     }
 
+    /// Like [`add`](Self::add), building the message only when it is kept: past the cap, a
+    /// large invalid request costs a count per error, not a message.
+    pub fn add_with(&mut self, field: &str, message: impl FnOnce() -> String) {
+        if let Some(messages) = self.entries.get_mut(field) {
+            messages.push(message());
+        } else if self.entries.len() < self.cap {
+            self.entries.insert(field.to_owned(), vec![message()]);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    /// Whether nothing was added (a message counted past the cap counts too).
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.omitted == 0
     }
 
     /// The number of fields with messages.
@@ -125,17 +164,23 @@ impl FieldErrors {
         self.entries.len()
     }
 
+    /// The messages left out past the cap.
+    pub fn omitted(&self) -> usize {
+        self.omitted
+    }
+
     /// The messages of `field`.
     pub fn get(&self, field: &str) -> Option<&[String]> {
-        self.entries.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_slice())
+        self.entries.get(field).map(Vec::as_slice)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
         self.entries.iter().map(|(f, m)| (f.as_str(), m.as_slice()))
     }
 
-    /// Adds every message of `other`.
+    /// Adds every message of `other` (and its omitted count).
     pub fn extend(&mut self, other: FieldErrors) {
+        self.omitted += other.omitted;
         for (field, messages) in other.entries {
             for message in messages {
                 self.add(field.clone(), message);
@@ -147,6 +192,15 @@ impl FieldErrors {
     pub fn to_json(&self) -> Value {
         let map = self.entries.iter().map(|(f, m)| (f.clone(), Value::from(m.clone())));
         Value::Object(map.collect())
+    }
+
+    /// `message`, with "(and N more errors)" when messages were left out.
+    pub fn summary(&self, message: &str) -> String {
+        match self.omitted {
+            0 => message.to_owned(),
+            1 => format!("{message} (and 1 more error)"),
+            n => format!("{message} (and {n} more errors)"),
+        }
     }
 }
 
@@ -248,7 +302,8 @@ impl ErrorBody<'_> {
         }
         let mut body = Map::new();
         body.insert(keys.success.into(), false.into());
-        body.insert(keys.message.into(), self.message.into());
+        let message = self.errors.map_or_else(|| self.message.to_owned(), |errors| errors.summary(self.message));
+        body.insert(keys.message.into(), message.into());
         body.insert(keys.error.into(), Value::Object(error));
         if let Some(errors) = self.errors {
             body.insert(keys.errors.into(), errors.to_json());
@@ -348,6 +403,27 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert_eq!(errors.get("phone"), Some(&["a".to_owned(), "c".to_owned()][..]));
         assert_eq!(serde_json::to_string(&errors.to_json()).unwrap(), r#"{"phone":["a","c"],"email":["b"]}"#);
+    }
+
+    #[test]
+    fn field_errors_past_the_cap_are_counted_and_summarised() {
+        let mut errors = FieldErrors::with_cap(2);
+        for i in 0..5 {
+            errors.add(format!("items.{i}.firstname"), "required");
+        }
+        errors.add("items.0.firstname", "too long");
+        assert_eq!((errors.len(), errors.omitted()), (2, 3));
+        assert_eq!(errors.get("items.0.firstname").unwrap().len(), 2);
+        assert!(errors.get("items.2.firstname").is_none());
+        let body = ErrorBody { errors: Some(&errors), ..ErrorBody::glue(&crate::server::testing::CONVENTIONS.codes.validation) };
+        assert_eq!(body.to_json(&KEYS)["message"], "The given data was invalid (and 3 more errors)");
+        let mut merged = FieldErrors::new();
+        merged.extend(errors);
+        assert_eq!((merged.len(), merged.omitted()), (2, 3));
+        let mut one = FieldErrors::with_cap(1);
+        one.add("a", "x");
+        one.add("b", "y");
+        assert_eq!(one.summary("Invalid"), "Invalid (and 1 more error)");
     }
 
     #[test]

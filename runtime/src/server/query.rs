@@ -49,10 +49,11 @@ pub(crate) fn parse<Q>(
     conventions: &Conventions,
     spec: &QuerySpec,
     pairs: &[(String, String)],
+    max_field_errors: usize,
     from_pairs: impl Fn(Vec<(&str, &str)>) -> Result<Q, QueryError>,
 ) -> Result<Parsed<Q>, FieldErrors> {
     let keys = &conventions.query;
-    let mut errors = FieldErrors::new();
+    let mut errors = FieldErrors::with_cap(max_field_errors);
     let is_page = |key: &str| spec.paginated && (key == keys.page || key == keys.per_page);
     // The usual query parses whole at once; only a bad one is parsed again pair by pair, so
     // that every bad pair is reported, in order.
@@ -89,12 +90,13 @@ pub(crate) fn parse<Q>(
 
 fn check_page(conventions: &Conventions, key: &str, value: &str, errors: &mut FieldErrors) {
     let p = &conventions.pagination;
-    let (min, max) = if key == conventions.query.page { (p.page_min, None) } else { (p.per_page_min, Some(p.per_page_max)) };
+    // `page` has no bound in the spec but is a u32 on the wire types: past that it is out of range.
+    let (min, max) = if key == conventions.query.page { (p.page_min, Some(u32::MAX)) } else { (p.per_page_min, Some(p.per_page_max)) };
     let label = key.replace('_', " ");
-    match value.trim().parse::<i64>() {
+    match value.trim().parse::<i128>() {
         Err(_) => errors.add(key, format!("The {label} field must be an integer.")),
-        Ok(n) if n < i64::from(min) => errors.add(key, format!("The {label} field must be at least {min}.")),
-        Ok(n) if max.is_some_and(|max| n > i64::from(max)) => {
+        Ok(n) if n < i128::from(min) => errors.add(key, format!("The {label} field must be at least {min}.")),
+        Ok(n) if max.is_some_and(|max| n > i128::from(max)) => {
             errors.add(key, format!("The {label} field must not be greater than {}.", max.unwrap_or_default()))
         }
         Ok(_) => {}
@@ -202,7 +204,7 @@ mod tests {
     const LIST: QuerySpec = QuerySpec { paginated: true, fields: Some(&["id", "name"]), relations: &["groups"], rules: &[] };
 
     fn run(spec: &QuerySpec, query: &str) -> Result<Parsed<Vec<String>>, FieldErrors> {
-        parse(&CONVENTIONS, spec, &pairs(Some(query)), from_pairs)
+        parse(&CONVENTIONS, spec, &pairs(Some(query)), FieldErrors::DEFAULT_CAP, from_pairs)
     }
 
     #[test]
@@ -221,6 +223,10 @@ mod tests {
         assert_eq!(got[2], ("sort", &["Unknown value `nope`.".to_owned()][..]));
         assert_eq!(got[3], ("include", &["Unknown value `x`.".to_owned()][..]));
         assert_eq!(got[4], ("fields", &["The selected fields value `bogus` is invalid; allowed: id, name.".to_owned()][..]));
+        let errors = run(&LIST, "page=4294967296").err().unwrap();
+        assert_eq!(errors.get("page").unwrap(), ["The page field must not be greater than 4294967295."]);
+        let errors = run(&LIST, "page=99999999999999999999").err().unwrap();
+        assert_eq!(errors.get("page").unwrap(), ["The page field must not be greater than 4294967295."]);
         let errors = run(&LIST, "per_page=ten").err().unwrap();
         assert_eq!(errors.get("per_page").unwrap(), ["The per page field must be an integer."]);
     }

@@ -13,7 +13,7 @@ mod messages;
 use serde_json::{Map, Value};
 
 use checks::{filled, format_ok, has_duplicates, pattern_ok};
-use messages::{format_message, label, requirement, say, type_message};
+use messages::{Label, format_message, label, missing, missing_message, say, type_message};
 
 use super::envelope::FieldErrors;
 use crate::file::File;
@@ -180,6 +180,12 @@ pub fn validate(fields: &[Field], object: &Map<String, Value>, files: &[(String,
     Checker { errors }.object(fields, object, files, "");
 }
 
+/// Whether `v` is an array with more items than a `MaxItems` rule of `f` allows.
+fn over_max_items(f: &Field, v: &Value) -> bool {
+    let Value::Array(items) = v else { return false };
+    f.rules.iter().any(|rule| matches!(rule, Rule::MaxItems(max) if items.len() as u64 > *max))
+}
+
 struct Checker<'e> {
     errors: &'e mut FieldErrors,
 }
@@ -188,21 +194,24 @@ impl Checker<'_> {
     fn object(&mut self, fields: &[Field], object: &Map<String, Value>, files: &[(String, File)], prefix: &str) {
         let present = |name: &str| filled(object.get(name)) || files.iter().any(|(n, _)| n == name);
         for f in fields {
-            let path = format!("{prefix}{}", f.wire);
+            // The path is built only for a field that is reported or looked into: most optional
+            // fields of a large body are absent.
+            let path = || format!("{prefix}{}", f.wire);
             let value = object.get(f.wire);
             let sent_null = f.nullable && matches!(value, Some(Value::Null));
-            if !present(f.wire) && !sent_null && let Some(message) = requirement(f, object, &present, &path) {
-                self.errors.add(&path, message);
+            if !present(f.wire) && !sent_null && let Some(failed) = missing(f, object, &present) {
+                let path = path();
+                self.errors.add_with(&path, || missing_message(f, failed, &path));
                 continue;
             }
             let own_files: Vec<&File> = files.iter().filter(|(n, _)| n == f.wire).map(|(_, file)| file).collect();
             if !own_files.is_empty() {
-                self.files(f, &own_files, &path);
+                self.files(f, &own_files, &path());
                 continue;
             }
             match value {
                 None | Some(Value::Null) => {}
-                Some(v) => self.value(f, &f.kind, v, &path),
+                Some(v) => self.value(f, &f.kind, v, &path()),
             }
         }
     }
@@ -230,6 +239,10 @@ impl Checker<'_> {
             return;
         }
         self.rules(f, v, path);
+        if over_max_items(f, v) {
+            // Reported by `rules`; the items of an array over its bound are not looked at.
+            return;
+        }
         match (kind, v) {
             (Kind::Object(fields), Value::Object(object)) => self.object(fields, object, &[], &format!("{path}.")),
             (Kind::Array(item), Value::Array(items)) => {
@@ -247,7 +260,7 @@ impl Checker<'_> {
     }
 
     fn rules(&mut self, f: &Field, v: &Value, path: &str) {
-        let l = label(path);
+        let l = Label(path);
         for rule in f.rules {
             let failed = match (rule, v) {
                 (Rule::MaxLength(n), Value::String(s)) => (s.chars().count() as u64 > *n)
@@ -266,7 +279,7 @@ impl Checker<'_> {
                     .then(|| say(f, "unique_items", || format!("The {l} field has a duplicate value."))),
                 (Rule::UniqueBy(key), Value::Array(a)) => has_duplicates(a.iter().filter_map(|item| item.get(key)))
                     .then(|| say(f, "unique_items", || format!("The {l} field has a duplicate {}.", label(key)))),
-                (Rule::Format(format), Value::String(s)) => (!format_ok(*format, s)).then(|| say(f, "format", || format_message(*format, &l))),
+                (Rule::Format(format), Value::String(s)) => (!format_ok(*format, s)).then(|| say(f, "format", || format_message(*format, &l.to_string()))),
                 (Rule::Pattern(p), Value::String(s)) => (!pattern_ok(p, s)).then(|| say(f, "pattern", || format!("The {l} field format is invalid."))),
                 _ => None,
             };
@@ -396,6 +409,8 @@ mod tests {
         assert_eq!(got[1], ("groups".into(), "The groups field must have at least 1 items.".into()));
         assert_eq!(got[2], ("note".into(), "The note field is required when kind / color is present.".into()));
         assert_eq!(got.len(), 3, "buttons is required only when kind is button: {got:?}");
+        let got = messages(&check(json!({"firstname": "A", "media_url": "https://a.b", "groups": [1, "x", "y"]}), &[]));
+        assert_eq!(got, [("groups".into(), "The groups field must not have more than 2 items.".into())], "items past the bound are not checked");
     }
 
     #[test]
@@ -455,5 +470,6 @@ mod tests {
         assert_eq!(message(F, "source_id", "exists"), "The selected source id is invalid.");
         assert_eq!(message(F, "items.0.id", "unique"), "The items.0.id has already been taken.");
         assert!(lookup(F, "items.0.title").is_some());
+        assert_eq!(Label("items.0.status_id").to_string(), label("items.0.status_id"));
     }
 }

@@ -93,7 +93,7 @@ pub const BASE_PATH: &str = "/api/v2";
 
 /// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`].
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
-    let config = wacr_server::Config::default().with_rate_limiter(TokenLimiter(FixedWindow::new()));
+    let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(FixedWindow::new()));
     let api = wacr_server::router_with(sandbox, config);
     wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api)
 }
@@ -166,15 +166,14 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let listener = TcpListener::bind(config.bind).await.map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
     let db = started.db.clone();
+    let limits = config.server.clone();
     let app = router(Sandbox::new(db.clone(), config));
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        wacr_server::axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let shutdown = async move {
+        let _ = rx.await;
+    };
+    // The runtime's `serve` rather than axum's: it closes connections that trickle their headers.
+    let task = tokio::spawn(async move { wacr_runtime::server::serve(listener, app, &limits, &wacr_server::CONVENTIONS, shutdown).await });
     tracing::info!(%addr, "wacr-sandbox listening");
     Ok(Running { addr, tokens: started.issued, primary_tenant: started.primary_tenant, db, shutdown: Some(tx), task })
 }

@@ -3,6 +3,8 @@
 //! in bulk with their counts. Membership lives on the contact as the JSON array `group_id`, as
 //! the API documents it.
 
+use std::collections::HashSet;
+
 use rusqlite::{Connection, OptionalExtension, params};
 use wacr_server::models::{Group, GroupMembershipAdded, GroupMembershipRemoved};
 use wacr_server::rules;
@@ -56,14 +58,15 @@ pub fn add_contacts(conn: &mut Connection, ctx: &Ctx, id: i64, contact_ids: &[i6
         return Err(Error::Validation(errors));
     }
     let mut added = 0;
-    let mut done = Vec::new();
+    // A set, so that a long list of ids costs linear time.
+    let mut done = HashSet::new();
     for (contact_id, mut groups) in found {
         if groups.contains(&id) || done.contains(&contact_id) {
             continue;
         }
         groups.push(id);
         write_groups(&tx, ctx, contact_id, &groups)?;
-        done.push(contact_id);
+        done.insert(contact_id);
         added += 1;
     }
     tx.commit()?;

@@ -33,6 +33,8 @@ pub struct Options {
     pub templates_fixture: Option<PathBuf>,
     /// Also seed the records the docs' examples name (`--example-data`).
     pub example_data: bool,
+    /// The router's bounds (timeouts, limits).
+    pub server: wacr_server::Config,
 }
 
 impl Default for Options {
@@ -44,6 +46,7 @@ impl Default for Options {
             delivery: DeliverySimulation { delivered_after_secs: 1, read_after_secs: 2 },
             templates_fixture: None,
             example_data: false,
+            server: wacr_server::Config::default(),
         }
     }
 }
@@ -64,6 +67,7 @@ pub async fn start_with(options: Options) -> Sandbox {
         delivery: options.delivery,
         primary: options.primary,
         example_data: options.example_data,
+        server: options.server,
     };
     let running = wacr_sandbox::spawn(config).await.expect("sandbox starts");
     // the workspace builds reqwest without a default TLS provider; the tests speak plain HTTP

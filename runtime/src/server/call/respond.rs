@@ -106,6 +106,7 @@ impl<Sc: ScopeEnum> Call<Sc> {
         match error {
             BodyError::Unsupported => self.glue(&codes.unsupported_media_type, None),
             BodyError::TooLarge => self.glue(&codes.payload_too_large, None),
+            BodyError::TimedOut => self.glue(&self.conventions.code_for_status(408), None),
             BodyError::Invalid(message) => {
                 let mut errors = FieldErrors::new();
                 errors.add("body", message);

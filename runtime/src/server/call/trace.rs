@@ -32,7 +32,7 @@ pub(super) fn failed(mut response: Response, code: &str, cause: Option<String>) 
 
 /// Runs the rest of the stack inside the request's span (attached with `Instrument`, so no
 /// other task's events land in it) and records the status and latency when it answers.
-pub(super) async fn traced(request: Request, next: Next) -> Response {
+pub(crate) async fn traced(request: Request, next: Next) -> Response {
     let method = request.method().as_str();
     let span = tracing::info_span!(
         REQUEST_SPAN,

@@ -1,7 +1,7 @@
 //! What the rules test a value for: presence in Laravel's sense, equality with a literal,
 //! duplicates, the string formats (email, URL, phone) and spec patterns.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
 use regex_lite::Regex;
@@ -29,15 +29,26 @@ pub(super) fn lit_eq(lit: &Lit, v: &Value) -> bool {
     }
 }
 
+/// Whether two of `values` are equal, by a hash set of their canonical JSON text, so that a
+/// long array costs linear time.
 pub(super) fn has_duplicates<'v>(values: impl Iterator<Item = &'v Value>) -> bool {
-    let mut seen: Vec<&Value> = Vec::new();
-    for v in values {
-        if seen.contains(&v) {
-            return true;
+    let mut seen = HashSet::new();
+    values.map(canonical).any(|text| !seen.insert(text))
+}
+
+/// JSON text in which equal values are equal strings: object keys sorted (`Value` equality
+/// ignores their order), numbers as serde_json writes them (1 and 1.0 differ, as in `Value`).
+fn canonical(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, String)> = map.iter().map(|(k, v)| (k, canonical(v))).collect();
+            entries.sort_unstable();
+            let fields: Vec<String> = entries.into_iter().map(|(k, v)| format!("{}:{v}", Value::from(k.as_str()))).collect();
+            format!("{{{}}}", fields.join(","))
         }
-        seen.push(v);
+        Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        scalar => scalar.to_string(),
     }
-    false
 }
 
 pub(super) fn format_ok(format: Format, s: &str) -> bool {
@@ -110,5 +121,17 @@ mod tests {
         for bad in ["123", "+91 99x", "++91999999999", "1234567890123456"] {
             assert!(!phone_ok(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn duplicates_by_value() {
+        use serde_json::json;
+        let dup = |v: Value| has_duplicates(v.as_array().unwrap().iter());
+        assert!(dup(json!([1, 2, 1])));
+        assert!(!dup(json!([1, 1.0, "1"])), "as in Value equality, 1, 1.0 and \"1\" differ");
+        assert!(dup(json!([{"a": 1, "b": [2]}, {"b": [2], "a": 1}])), "key order does not matter");
+        assert!(!dup(json!([{"a": 1}, {"a": 2}, []])));
+        let long: Vec<Value> = (0..100_000).map(Value::from).collect();
+        assert!(!has_duplicates(long.iter()));
     }
 }

@@ -6,30 +6,47 @@ use serde_json::{Map, Value};
 use super::checks::lit_eq;
 use super::{Field, Format, Kind, Lit, Rule};
 
-/// The message of the first requirement `f` fails while absent, if any.
-pub(super) fn requirement(f: &Field, object: &Map<String, Value>, present: &dyn Fn(&str) -> bool, path: &str) -> Option<String> {
-    let l = label(path);
+/// The requirement an absent value of a field fails.
+#[derive(Clone, Copy)]
+pub(super) enum Missing {
+    /// `required`.
+    Required,
+    /// `required_with`, `required_without` or `required_if`.
+    Rule(&'static Rule),
+}
+
+/// The first requirement `f` fails while absent, if any.
+pub(super) fn missing(f: &Field, object: &Map<String, Value>, present: &dyn Fn(&str) -> bool) -> Option<Missing> {
     if f.required {
-        return Some(say(f, "required", || format!("The {l} field is required.")));
+        return Some(Missing::Required);
     }
-    for rule in f.rules {
-        match rule {
-            Rule::RequiredWith(others) if others.iter().all(|o| present(o)) => {
-                let names = labels(others);
-                return Some(say_required(f, "required_with", || format!("The {l} field is required when {names} is present.")));
-            }
-            Rule::RequiredWithout(others) if !others.iter().any(|o| present(o)) => {
-                let names = labels(others);
-                return Some(say_required(f, "required_without", || format!("The {l} field is required when {names} is not present.")));
-            }
-            Rule::RequiredIf(other, lit) if object.get(*other).is_some_and(|v| lit_eq(lit, v)) => {
-                let (other, value) = (label(other), lit_text(lit));
-                return Some(say_required(f, "required_if", || format!("The {l} field is required when {other} is {value}.")));
-            }
-            _ => {}
+    let fails = |rule: &&Rule| match rule {
+        Rule::RequiredWith(others) => others.iter().all(|o| present(o)),
+        Rule::RequiredWithout(others) => !others.iter().any(|o| present(o)),
+        Rule::RequiredIf(other, lit) => object.get(*other).is_some_and(|v| lit_eq(lit, v)),
+        _ => false,
+    };
+    f.rules.iter().find(fails).map(Missing::Rule)
+}
+
+/// The message of a failed requirement of the field at `path`.
+pub(super) fn missing_message(f: &Field, missing: Missing, path: &str) -> String {
+    let l = label(path);
+    match missing {
+        Missing::Rule(Rule::RequiredWith(others)) => {
+            let names = labels(others);
+            say_required(f, "required_with", || format!("The {l} field is required when {names} is present."))
         }
+        Missing::Rule(Rule::RequiredWithout(others)) => {
+            let names = labels(others);
+            say_required(f, "required_without", || format!("The {l} field is required when {names} is not present."))
+        }
+        Missing::Rule(Rule::RequiredIf(other, lit)) => {
+            let (other, value) = (label(other), lit_text(lit));
+            say_required(f, "required_if", || format!("The {l} field is required when {other} is {value}."))
+        }
+        Missing::Required | Missing::Rule(_) => say(f, "required", || format!("The {l} field is required.")),
     }
-    None
 }
 
 /// The documented message for `rule`, else the default.
@@ -69,6 +86,22 @@ pub(super) fn format_message(format: Format, label: &str) -> String {
 /// A field name as Laravel writes it in messages: underscores become spaces.
 pub(super) fn label(path: &str) -> String {
     path.replace('_', " ")
+}
+
+/// [`label`] written into a message when it is formatted, so that checking a rule that holds
+/// allocates nothing.
+pub(super) struct Label<'a>(pub &'a str);
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, part) in self.0.split('_').enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
+    }
 }
 
 pub(super) fn labels(names: &[&str]) -> String {

@@ -1,0 +1,138 @@
+//! From the generated routes to a router: the 404 and 405 fallbacks, and the layers that bound
+//! each request (request timeout, concurrency limit, body size and read timeout, the memory
+//! budget of uploads), all from [`Config`]. A layer writes the error envelope into every error
+//! response that is not JSON yet (a timeout, a body-limit rejection), so that each 4xx and 5xx
+//! of the server carries it; the request's span (`call::trace`) wraps them all.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use tokio::sync::Semaphore;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::{TimeoutBody, TimeoutLayer};
+
+use super::body::{is_json, is_multipart, media_type};
+use super::call::Shared;
+use super::config::Config;
+use super::envelope::{Code, Conventions, error_response};
+use super::{Request, Response};
+
+/// Adds the 404 fallback, the 405 answer for known paths and the bounds of `config` to the
+/// routes, and gives them their state.
+pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, config: Config, conventions: &'static Conventions) -> Router {
+    let upload = config.upload_limit.unwrap_or(conventions.max_upload);
+    let body_limit = upload.max(config.json_limit);
+    let capacity = kib(config.upload_memory).max(1);
+    let budget = UploadBudget { semaphore: Arc::new(Semaphore::new(capacity)), capacity: u32::try_from(capacity).unwrap_or(u32::MAX), upload };
+    let mut router = routes
+        .fallback(not_found::<S>)
+        .method_not_allowed_fallback(method_not_allowed::<S>)
+        .layer(DefaultBodyLimit::max(upload));
+    if let Some(idle) = config.body_read_timeout {
+        router = router.layer(middleware::map_request(move |request: Request| async move { request.map(|body| Body::new(TimeoutBody::new(idle, body))) }));
+    }
+    router = router
+        .layer(middleware::from_fn_with_state(budget, reserve_upload))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(GlobalConcurrencyLimitLayer::new(config.concurrency_limit.max(1)));
+    if let Some(timeout) = config.request_timeout {
+        router = router.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout));
+    }
+    router
+        .layer(middleware::map_response(move |response: Response| async move { with_envelope(conventions, response) }))
+        // outermost, so the span records the status the client gets
+        .layer(middleware::from_fn(super::call::traced))
+        .with_state(Shared::new(service, config, conventions))
+}
+
+/// 404 NOT_FOUND for a path no operation has.
+pub async fn not_found<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
+    let conventions = shared.conventions();
+    error_response(conventions, &conventions.codes.not_found, None, None)
+}
+
+/// 405 for a known path with a method none of its operations has.
+pub async fn method_not_allowed<S: Send + Sync + 'static>(State(shared): State<Shared<S>>) -> Response {
+    let conventions = shared.conventions();
+    error_response(conventions, &conventions.codes.method_not_allowed, None, None)
+}
+
+impl Conventions {
+    /// The code the glue answers an error status with: one of the catalogue's, or for statuses
+    /// only the server produces (timeouts, a URI or headers too long, overload) a code named
+    /// after the status, as for 405, 413 and 415.
+    pub fn code_for_status(&self, status: u16) -> Code {
+        let c = &self.codes;
+        let own = |code, message| Code { code, status, message };
+        match status {
+            401 => c.unauthorized,
+            403 => c.insufficient_scope,
+            404 => c.not_found,
+            405 => c.method_not_allowed,
+            413 => c.payload_too_large,
+            415 => c.unsupported_media_type,
+            422 => c.validation,
+            429 => c.rate_limited,
+            408 => own("REQUEST_TIMEOUT", "Request timeout"),
+            414 => own("URI_TOO_LONG", "URI too long"),
+            431 => own("REQUEST_HEADER_FIELDS_TOO_LARGE", "Request header fields too large"),
+            503 => own("SERVICE_UNAVAILABLE", "Service unavailable"),
+            400..500 => own("BAD_REQUEST", "Bad request"),
+            _ => Code { status, ..c.internal },
+        }
+    }
+}
+
+/// An error response without a JSON body (from a layer, not the glue) gets the envelope of its
+/// status; its headers are kept.
+fn with_envelope(conventions: &Conventions, response: Response) -> Response {
+    let status = response.status();
+    let json = media_type(response.headers()).is_some_and(|m| is_json(&m));
+    if !(status.is_client_error() || status.is_server_error()) || json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let (envelope, body) = error_response(conventions, &conventions.code_for_status(status.as_u16()), None, None).into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.extend(envelope.headers);
+    Response::from_parts(parts, body)
+}
+
+/// The memory budget of multipart bodies, in KiB permits.
+#[derive(Clone)]
+struct UploadBudget {
+    semaphore: Arc<Semaphore>,
+    /// All the permits: a body larger than the budget reserves all of it.
+    capacity: u32,
+    /// The upload limit, reserved by a body of unknown length.
+    upload: usize,
+}
+
+/// Whole KiB, as many as a semaphore and `acquire_many` take.
+fn kib(bytes: usize) -> usize {
+    bytes.div_ceil(1024).min(Semaphore::MAX_PERMITS).min(u32::MAX as usize)
+}
+
+/// Holds a multipart request until its declared length (or the upload limit) fits the budget,
+/// and keeps that share until its response is written: the bodies read into memory at once
+/// stay within the budget.
+async fn reserve_upload(State(budget): State<UploadBudget>, request: Request, next: Next) -> Response {
+    if !media_type(request.headers()).is_some_and(|m| is_multipart(&m)) {
+        return next.run(request).await;
+    }
+    let bytes = declared_length(request.headers()).unwrap_or(budget.upload).min(budget.upload);
+    let wanted = u32::try_from(kib(bytes)).unwrap_or(u32::MAX).clamp(1, budget.capacity);
+    // The semaphore is never closed, so the reservation cannot fail; should it, the request
+    // goes ahead unreserved.
+    let _reserved = Arc::clone(&budget.semaphore).acquire_many_owned(wanted).await.ok();
+    next.run(request).await
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
