@@ -24,7 +24,7 @@ pub use envelope::{
 };
 pub use query::{QuerySpec, paginate};
 pub use rate_limit::{Decision, FixedWindow, RateLimiter, RateRule};
-pub use validate::{Field, Format, Kind, Lit, Rule, field, message, validate};
+pub use validate::{Field, Format, Kind, Lit, Rejected, RejectedItem, Rule, field, message, validate, validate_items};
 
 pub use axum;
 
