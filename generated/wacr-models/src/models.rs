@@ -1772,6 +1772,7 @@ pub enum DeleteContactError {
 /// Behaviour:
 /// - the whole batch runs in one database transaction (RASL's Batch Create page says the same)
 /// - each item is validated with the Create Contact rules: required fields, lengths, email format, type, phone and email unique in the tenant, source_id and status_id existing in the tenant (contradiction 6)
+/// - every rule counts alike for continue_on_error: an item missing firstname, with a malformed email or an unknown type fails as an item, exactly like one whose phone is taken, and summary.failed counts it; only a body that is not a list of objects fails the whole request (Inferred: the facts say continue_on_error keeps going after a failing item and summary.failed counts items that failed validation, without separating format rules from data rules; the example below reports a malformed email per item)
 /// - skip_duplicates true: an item whose phone already exists in the tenant is not created and is listed in skipped with its index, the reason and the submitted data
 /// - with skip_duplicates false (the default), an item whose phone already exists fails with the unique message of phone, like any failing item (see continue_on_error) (Inferred: the page documents only the true case; false falls back to the phone uniqueness rule of Create Contact)
 /// - duplicate detection keys on phone only; an item whose email already exists fails even with skip_duplicates true (Inferred: the page says duplicates are keyed on phone; the email uniqueness rule still applies)
@@ -1804,7 +1805,9 @@ pub struct BatchCreateContactsRequest {
 /// The request body of Batch Create Contacts (JSON).
 #[derive(Clone, Debug, PartialEq, New, Sent)]
 pub struct BatchCreateContactsBody {
-    /// The contacts to create; each item follows the Create Contact rules, without groups. Note: no maximum batch size is documented
+    /// The contacts to create; each item follows the Create Contact rules, without groups
+    /// - Rules: items checked one by one.
+    /// - Note: no maximum batch size is documented. Each item is checked on its own: an item that breaks its rules does not fail the request but is reported per item (see continue_on_error)
     pub contacts: Vec<BatchCreateContact>,
     /// How duplicates and failing items are treated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1815,7 +1818,7 @@ pub type BatchCreateContactsResponse = BatchCreateResult;
 /// An error Batch Create Contacts can return: only the codes the spec lists for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireError)]
 pub enum BatchCreateContactsError {
-    /// `VALIDATION_ERROR` (422): contacts is missing or not an array, or options is malformed; or, with continue_on_error false, an item fails validation (the batch is rolled back and the errors object keys the item's messages as contacts.\<index\>.\<field\>). Inferred: the error table is cut off; with continue_on_error true item failures are reported in the body's errors list instead
+    /// `VALIDATION_ERROR` (422): contacts is missing, empty or not an array, an item is not an object, or options is malformed; or, with continue_on_error false, an item fails validation (the batch is rolled back and the errors object keys the item's messages as contacts.\<index\>.\<field\>). Inferred: the error table is cut off; with continue_on_error true item failures are reported in the body's errors list instead
     ValidationError,
     /// `FEATURE_LIMIT_EXCEEDED` (403): the tenant is already at its contacts plan limit when the batch starts; or, with continue_on_error false, an item would go past the limit (the batch is rolled back). Inferred: plan-limit handling is not documented; the batch applies the check of Create Contact
     FeatureLimitExceeded,

@@ -257,7 +257,7 @@ impl Checker<'_> {
         self.rules(f, v, path);
         match (kind, v) {
             (Kind::Object(fields), Value::Object(object)) => self.object(fields, object, &[], &format!("{path}.")),
-            (Kind::Array(Kind::Object(fields)), Value::Array(items)) if f.per_item && self.rejected.is_some() => {
+            (Kind::Array(Kind::Object(fields)), Value::Array(items)) if f.per_item && self.rejected.is_some() && !path.contains('.') => {
                 self.items(f, fields, items, path);
             }
             (Kind::Array(item), Value::Array(items)) => {
