@@ -73,6 +73,33 @@ async fn create_validation_messages() {
     assert!(error.field_errors.contains_key("status_id"));
 }
 
+/// A phone is stored as its leading + and ASCII digits; digits of other scripts and phones
+/// without digits are refused with the format message, so they cannot pass uniqueness.
+#[tokio::test]
+async fn phones_are_normalised_to_ascii_digits_and_the_rest_refused() {
+    let sb = start().await;
+    let created = sb.client.contacts().create(new_body(&sb, " +1 (555) 020-0070").await).await.unwrap();
+    assert_eq!(created.phone.as_deref(), Some("+15550200070"));
+    let error = expect_error(sb.client.contacts().create(new_body(&sb, "1-555-020-0070").await).await, 422, "VALIDATION_ERROR");
+    assert_eq!(error.field_errors["phone"], ["This phone number already exists"], "the digits are the key");
+    let format = ["The phone field must be a valid phone number."];
+    for phone in ["+１５５５０２０００７０", "+١٥٥٥٠٢٠٠٠٧٠", "+۱۵۵۵۰۲۰۰۰۷۰", "abc", "+1555020007a"] {
+        let error = expect_error(sb.client.contacts().create(new_body(&sb, phone).await).await, 422, "VALIDATION_ERROR");
+        assert_eq!(error.field_errors["phone"], format, "{phone}");
+    }
+    let patch = sb.raw("PATCH", &format!("/contacts/{}", created.id), Some(json!({"phone": "+１５５５０２０００７１"}))).await;
+    patch.assert_error(422, "VALIDATION_ERROR");
+    assert_eq!(patch.json["errors"]["phone"], json!(format));
+    let patch = sb.raw("PATCH", &format!("/contacts/{}", created.id), Some(json!({"phone": "+44 20-7946.0958"}))).await;
+    assert_eq!(patch.json["data"]["phone"], "+442079460958", "{}", patch.json);
+    let (source, status) = sb.source_and_status().await;
+    let item = |phone: &str| json!({"firstname": "B", "lastname": "C", "phone": phone, "type": "lead", "source_id": source, "status_id": status});
+    let reply = sb.raw("POST", "/contacts/batch", Some(json!({"contacts": [item("+１５５５０２０００７０"), item("(555) 020 0072")]}))).await;
+    assert_eq!(reply.json["summary"], json!({"total": 2, "created": 1, "skipped": 0, "failed": 1}), "{}", reply.json);
+    assert_eq!(reply.json["errors"][0]["errors"]["phone"], json!(format));
+    assert_eq!(reply.json["created"][0]["phone"], "5550200072");
+}
+
 #[tokio::test]
 async fn contacts_plan_limit() {
     let mut primary = TenantSeed::primary(10_000);

@@ -109,9 +109,10 @@ pub mod rules {
             .messages(&[("required", "Last name is required")]),
         rt::field("phone", rt::Kind::String)
             .required()
-            .rules(&[rt::Rule::MaxLength(20)])
+            .rules(&[rt::Rule::MaxLength(20), rt::Rule::Format(rt::Format::Phone)])
             .messages(
                 &[
+                    ("format", "The phone field must be a valid phone number."),
                     ("required", "Phone number is required"),
                     ("unique", "This phone number already exists"),
                 ],
@@ -247,9 +248,10 @@ pub mod rules {
             .messages(&[("required", "Last name is required")]),
         rt::field("phone", rt::Kind::String)
             .required()
-            .rules(&[rt::Rule::MaxLength(20)])
+            .rules(&[rt::Rule::MaxLength(20), rt::Rule::Format(rt::Format::Phone)])
             .messages(
                 &[
+                    ("format", "The phone field must be a valid phone number."),
                     ("required", "Phone number is required"),
                     ("unique", "This phone number already exists"),
                 ],
@@ -295,8 +297,13 @@ pub mod rules {
         rt::field("firstname", rt::Kind::String).rules(&[rt::Rule::MaxLength(255)]),
         rt::field("lastname", rt::Kind::String).rules(&[rt::Rule::MaxLength(255)]),
         rt::field("phone", rt::Kind::String)
-            .rules(&[rt::Rule::MaxLength(20)])
-            .messages(&[("unique", "This phone number already exists")]),
+            .rules(&[rt::Rule::MaxLength(20), rt::Rule::Format(rt::Format::Phone)])
+            .messages(
+                &[
+                    ("format", "The phone field must be a valid phone number."),
+                    ("unique", "This phone number already exists"),
+                ],
+            ),
         rt::field("type", rt::Kind::Enum(&["lead", "customer", "guest"]))
             .messages(&[("enum", "Type must be either lead, customer, or guest")]),
         rt::field("source_id", rt::Kind::Integer)

@@ -18,7 +18,7 @@ use super::counts;
 use super::groups;
 use super::named;
 use super::query::ListSql;
-use super::{Ctx, Error, FieldErrors, Result, json_column, phone_key, unique_violation};
+use super::{Ctx, Error, FieldErrors, Result, json_column, normalise_phone, phone_key, unique_violation};
 use crate::clock::Ts;
 
 /// The unique indexes of the contacts and the fields they guard.
@@ -215,7 +215,7 @@ pub(crate) fn insert(conn: &Connection, ctx: &Ctx, new: &CreateContactBody) -> R
          description, city, state, zip, address, country_id, assigned_id, group_id, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)",
         params![
-            ctx.tenant_id, new.firstname, new.lastname, new.company, new.r#type.as_str(), new.email, new.phone, phone_key(&new.phone),
+            ctx.tenant_id, new.firstname, new.lastname, new.company, new.r#type.as_str(), new.email, normalise_phone(&new.phone), phone_key(&new.phone),
             new.status_id, new.source_id, new.description, new.city, new.state, new.zip, new.address, new.country_id,
             new.assigned_id, serde_json::to_string(&groups)?, ctx.now.0
         ],
@@ -245,7 +245,7 @@ pub fn update(conn: &mut Connection, ctx: &Ctx, id: i64, patch: &UpdateContactBo
         return Err(Error::Validation(errors));
     }
     apply(&mut c, patch.clone());
-    let phone = c.phone.clone().unwrap_or_default();
+    let phone = normalise_phone(c.phone.as_deref().unwrap_or_default());
     tx.execute(
         "UPDATE contacts SET firstname = ?3, lastname = ?4, company = ?5, type = ?6, email = ?7, phone = ?8, phone_key = ?9, \
          status_id = ?10, source_id = ?11, description = ?12, city = ?13, state = ?14, zip = ?15, address = ?16, \

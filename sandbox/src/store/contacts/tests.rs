@@ -41,7 +41,7 @@ fn create_loads_groups_and_enforces_uniqueness() {
     assert_eq!(created.group_id, [group.id]);
     assert_eq!(created.groups.as_ref().unwrap()[0].name, "VIP");
     assert!(created.source.is_none() && created.status.is_none());
-    assert_eq!(created.phone.as_deref(), Some("+91 99999-99999"));
+    assert_eq!(created.phone.as_deref(), Some("+919999999999"), "stored as + and its digits");
 
     // the same number written differently, and the same email in other case
     let mut dup = f.new_contact("919999999999");
