@@ -106,8 +106,9 @@ pub enum ErrorCode {
     /// - Note: status inferred: Verify OTP maps 'OTP verification failed' to 422
     /// - Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
     MaxAttemptsExceeded,
-    /// `RATE_LIMIT_EXCEEDED` (429): Too many requests (the token's per-minute limit, or an OTP resend/verify limit)
+    /// `RATE_LIMIT_EXCEEDED` (429): Too many requests (the token's per-minute limit, an OTP resend/verify limit, or repeated failed logins: a client whose presented bearer tokens were refused 10 times within a minute gets this error on every request until that minute ends)
     /// - Default message: "Too many requests".
+    /// - Note: inferred: the failed-login limit is not documented. The bearer token is the API's only credential, so a refused token is a failed login; the limit is per client address, counts only requests that present a token, and blocks valid tokens too, so that guessing stops
     /// - Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
     RateLimitExceeded,
     /// `MESSAGE_SEND_FAILED` (500): The WhatsApp Cloud API call failed

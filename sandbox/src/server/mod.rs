@@ -5,6 +5,7 @@
 mod catalog;
 mod contacts;
 mod convert;
+mod login_guard;
 mod messaging;
 
 use std::net::SocketAddr;
@@ -92,7 +93,7 @@ impl RateLimiter for TokenLimiter {
 /// The router of the whole API over a sandbox.
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let config = wacr_server::Config::default().with_rate_limiter(TokenLimiter(FixedWindow::new()));
-    wacr_server::router_with(sandbox, config).layer(middleware::from_fn(log_request))
+    login_guard::guard(wacr_server::router_with(sandbox, config)).layer(middleware::from_fn(log_request))
 }
 
 async fn log_request(request: Request, next: Next) -> Response {
@@ -177,7 +178,7 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let listener = TcpListener::bind(config.bind).await.map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
     let db = started.db.clone();
-    let app = router(Sandbox::new(db.clone(), config));
+    let app = router(Sandbox::new(db.clone(), config)).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         wacr_server::axum::serve(listener, app)
