@@ -34,6 +34,10 @@ struct Cli {
     /// WhatsApp templates fixture read by Sync Templates (default: the built-in one).
     #[arg(long, value_name = "FILE")]
     templates_fixture: Option<PathBuf>,
+    /// Refused bearer tokens one client address may present per minute; past it, every request
+    /// of the client gets 429 until the minute ends (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    failed_logins_per_minute: u32,
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         second_tenant: cli.second_tenant,
         rate_limit_per_minute: i64::from(cli.rate_limit),
         templates_fixture: cli.templates_fixture,
+        failed_logins_per_minute: cli.failed_logins_per_minute,
         ..Config::default()
     };
     match run(config) {

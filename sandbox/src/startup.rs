@@ -28,6 +28,9 @@ pub struct Config {
     pub delivery: DeliverySimulation,
     /// The primary tenant of a first start (tests seed other shapes).
     pub primary: TenantSeed,
+    /// Refused bearer tokens a client address may present per minute before every request of
+    /// it gets 429 until the minute ends; 0 turns the check off.
+    pub failed_logins_per_minute: u32,
 }
 
 impl Default for Config {
@@ -41,6 +44,7 @@ impl Default for Config {
             templates_fixture: None,
             delivery: DeliverySimulation::default(),
             primary: TenantSeed::primary(60),
+            failed_logins_per_minute: 10,
         }
     }
 }

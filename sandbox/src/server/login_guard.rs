@@ -1,5 +1,5 @@
 //! Failed logins: a client (peer IP address) whose presented bearer tokens were refused
-//! [`FAILURES_PER_WINDOW`] times within [`WINDOW`] gets 429 RATE_LIMIT_EXCEEDED, with
+//! `Config::failed_logins_per_minute` times within [`WINDOW`] gets 429 RATE_LIMIT_EXCEEDED, with
 //! `Retry-After`, for every request until the window ends, a valid token included, so that
 //! guessing tokens stops rather than merely slowing down (api.yaml, RATE_LIMIT_EXCEEDED).
 //! A request without an `Authorization` header is no login attempt and is not counted.
@@ -15,26 +15,30 @@ use wacr_server::axum::middleware::{self, Next};
 use wacr_server::axum::response::Response;
 use wacr_server::axum::Router;
 
-/// Refused tokens a client may present per window.
-pub const FAILURES_PER_WINDOW: u32 = 10;
 /// The window, from a client's first refused token.
 pub const WINDOW: Duration = Duration::from_secs(60);
 /// Past this many clients, ended windows are dropped on the next failure.
 const PRUNE_AT: usize = 10_000;
 
 /// The refused logins of each client in its current window.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FailedLogins {
+    /// Refused tokens a client may present per window.
+    limit: u32,
     clients: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
 impl FailedLogins {
+    pub fn new(limit: u32) -> Self {
+        FailedLogins { limit, clients: Mutex::default() }
+    }
+
     /// The seconds until `client` may try again, while it is blocked.
     pub fn blocked(&self, client: IpAddr, now: Instant) -> Option<u64> {
         let clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         let (started, failures) = *clients.get(&client)?;
         let left = WINDOW.checked_sub(now.duration_since(started)).filter(|left| !left.is_zero())?;
-        (failures >= FAILURES_PER_WINDOW).then(|| left.as_secs().max(1))
+        (failures >= self.limit).then(|| left.as_secs().max(1))
     }
 
     /// Counts a refused token of `client`.
@@ -51,10 +55,13 @@ impl FailedLogins {
     }
 }
 
-/// The router behind the guard. The client is the peer address of the connection
-/// (`into_make_service_with_connect_info`); without it, requests pass unguarded.
-pub fn guard(router: Router) -> Router {
-    router.layer(middleware::from_fn_with_state(Arc::new(FailedLogins::default()), check))
+/// The router behind the guard (`limit` 0: unguarded). The client is the peer address of the
+/// connection (`into_make_service_with_connect_info`); without it, requests pass unguarded.
+pub fn guard(router: Router, limit: u32) -> Router {
+    if limit == 0 {
+        return router;
+    }
+    router.layer(middleware::from_fn_with_state(Arc::new(FailedLogins::new(limit)), check))
 }
 
 async fn check(State(logins): State<Arc<FailedLogins>>, request: Request, next: Next) -> Response {
@@ -86,10 +93,10 @@ mod tests {
 
     #[test]
     fn a_client_is_blocked_after_the_failures_until_the_window_ends() {
-        let logins = FailedLogins::default();
+        let logins = FailedLogins::new(10);
         let (client, other) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
         let start = Instant::now();
-        for _ in 0..FAILURES_PER_WINDOW - 1 {
+        for _ in 0..9 {
             logins.failed(client, start);
         }
         assert_eq!(logins.blocked(client, start), None, "one failure to go");

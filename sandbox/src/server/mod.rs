@@ -93,7 +93,8 @@ impl RateLimiter for TokenLimiter {
 /// The router of the whole API over a sandbox.
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let config = wacr_server::Config::default().with_rate_limiter(TokenLimiter(FixedWindow::new()));
-    login_guard::guard(wacr_server::router_with(sandbox, config)).layer(middleware::from_fn(log_request))
+    let failed_logins = sandbox.inner.config.failed_logins_per_minute;
+    login_guard::guard(wacr_server::router_with(sandbox, config), failed_logins).layer(middleware::from_fn(log_request))
 }
 
 async fn log_request(request: Request, next: Next) -> Response {

@@ -60,6 +60,7 @@ pub async fn start_with(options: Options) -> Sandbox {
         templates_fixture: options.templates_fixture,
         delivery: options.delivery,
         primary: options.primary,
+        ..Config::default()
     };
     let running = wacr_sandbox::spawn(config).await.expect("sandbox starts");
     // the workspace builds reqwest without a default TLS provider; the tests speak plain HTTP
