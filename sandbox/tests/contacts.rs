@@ -18,6 +18,12 @@ async fn new_body(sb: &support::Sandbox, phone: &str) -> CreateContactBody {
     .unwrap()
 }
 
+/// Batch items of the primary tenant's first source and status, by phone.
+async fn batch_items(sb: &support::Sandbox) -> impl Fn(&str) -> serde_json::Value {
+    let (source, status) = sb.source_and_status().await;
+    move |phone| json!({"firstname": "B", "lastname": "C", "phone": phone, "type": "lead", "source_id": source, "status_id": status})
+}
+
 #[tokio::test]
 async fn create_get_update_delete() {
     let sb = start().await;
@@ -92,8 +98,7 @@ async fn phones_are_normalised_to_ascii_digits_and_the_rest_refused() {
     assert_eq!(patch.json["errors"]["phone"], json!(format));
     let patch = sb.raw("PATCH", &format!("/contacts/{}", created.id), Some(json!({"phone": "+44 20-7946.0958"}))).await;
     assert_eq!(patch.json["data"]["phone"], "+442079460958", "{}", patch.json);
-    let (source, status) = sb.source_and_status().await;
-    let item = |phone: &str| json!({"firstname": "B", "lastname": "C", "phone": phone, "type": "lead", "source_id": source, "status_id": status});
+    let item = batch_items(&sb).await;
     let reply = sb.raw("POST", "/contacts/batch", Some(json!({"contacts": [item("+１５５５０２０００７０"), item("(555) 020 0072")]}))).await;
     assert_eq!(reply.json["summary"], json!({"total": 2, "created": 1, "skipped": 0, "failed": 1}), "{}", reply.json);
     assert_eq!(reply.json["errors"][0]["errors"]["phone"], json!(format));
@@ -236,9 +241,8 @@ async fn batch_create_and_delete() {
 #[tokio::test]
 async fn batch_create_item_rules_fail_per_item() {
     let sb = start().await;
-    let (source, status) = sb.source_and_status().await;
     sb.contact("+15550200060").await;
-    let item = |phone: &str| json!({"firstname": "B", "lastname": "C", "phone": phone, "type": "customer", "source_id": source, "status_id": status});
+    let item = batch_items(&sb).await;
     let mut bad = item("+15550200061");
     bad["email"] = json!("not-an-email");
     bad["type"] = json!("vip");
