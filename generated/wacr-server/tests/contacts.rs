@@ -185,7 +185,11 @@ async fn a_bad_create_body_reports_every_field_with_the_documented_messages() {
     assert_eq!(reply.json["message"], "The given data was invalid");
     assert_eq!(reply.field_errors("firstname"), ["First name is required"]);
     assert_eq!(reply.field_errors("lastname"), ["Last name is required"]);
-    assert_eq!(reply.field_errors("phone"), ["The phone field must not be greater than 20 characters."]);
+    assert_eq!(
+        reply.field_errors("phone"),
+        ["The phone field must not be greater than 20 characters.", "The phone field must be a valid phone number."],
+        "21 digits are too long and past E.164's 15"
+    );
     assert_eq!(reply.field_errors("type"), ["Type must be either lead, customer, or guest"]);
     assert_eq!(reply.field_errors("source_id"), ["The source id field must be an integer."]);
     assert_eq!(reply.field_errors("status_id"), ["The status id field is required."]);
@@ -208,7 +212,7 @@ async fn a_good_create_answers_201_with_the_message_and_implementation_errors_ke
     again.assert_error(422, "VALIDATION_ERROR");
     assert_eq!(again.field_errors("phone"), ["This phone number already exists"]);
 
-    let limited = send_json(&s, "POST", "/contacts", FULL, &json!({"firstname": "Limit", "lastname": "L", "phone": "1", "type": "guest", "source_id": 1, "status_id": 1})).await;
+    let limited = send_json(&s, "POST", "/contacts", FULL, &json!({"firstname": "Limit", "lastname": "L", "phone": "+15550002222", "type": "guest", "source_id": 1, "status_id": 1})).await;
     limited.assert_error(403, "FEATURE_LIMIT_EXCEEDED");
     assert_eq!(limited.json["message"], "Plan limit reached");
     assert_eq!(limited.json["error"]["details"], json!({"feature": "contacts", "current": 5, "maximum": 5}));
