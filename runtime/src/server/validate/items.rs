@@ -71,13 +71,17 @@ impl Rejected {
         self.items.push(RejectedItem { field: field.to_owned(), index, errors, data: Value::Null });
     }
 
-    /// Moves the rejected items out of `object`'s arrays into their `data`.
+    /// Moves the rejected items out of `object`'s arrays into their `data`, in one pass over
+    /// each array (the checker records an array's items together, in order).
     pub(super) fn take_from(&mut self, object: &mut Map<String, Value>) {
-        for item in self.items.iter_mut().rev() {
-            if let Some(Value::Array(array)) = object.get_mut(&item.field)
-                && item.index < array.len()
-            {
-                item.data = array.remove(item.index);
+        for group in self.items.chunk_by_mut(|a, b| a.field == b.field) {
+            let Some(Value::Array(array)) = object.get_mut(&group[0].field) else { continue };
+            let mut next = group.iter_mut().peekable();
+            for (index, value) in std::mem::take(array).into_iter().enumerate() {
+                match next.next_if(|item| item.index == index) {
+                    Some(item) => item.data = value,
+                    None => array.push(value),
+                }
             }
         }
     }
