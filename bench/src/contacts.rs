@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use wacr_models::*;
-use wacr_server::{ApiError, Authenticator, ContactsApi, Principal};
+use wacr_server::{ApiError, Authenticator, ContactsApi, Principal, Rejected};
 
 /// The bearer token both servers accept.
 pub const TOKEN: &str = "bench-token";
@@ -116,6 +116,7 @@ impl ContactsApi for Generated {
         &self,
         _: &Principal<Scope>,
         _: BatchCreateContactsRequest,
+        _: Rejected,
     ) -> Result<BatchCreateContactsResponse, ApiError<BatchCreateContactsError>> {
         Err(BatchCreateContactsError::InternalError.into())
     }

@@ -104,6 +104,9 @@ pub struct Rules {
     pub max_items: Option<i64>,
     pub unique_items: bool,
     pub unique_by: Option<String>,
+    /// The items (objects) that break their rules go to the implementation instead of failing
+    /// the request (`rt::Field::per_item`).
+    pub per_item_errors: bool,
     pub format: Option<String>,
     pub pattern: Option<String>,
     pub max_size: Option<i64>,

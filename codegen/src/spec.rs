@@ -254,6 +254,8 @@ pub struct Field {
     pub max_items: Option<At<i64>>,
     pub unique_items: Option<At<bool>>,
     pub unique_by: Option<At<String>>,
+    /// An array of objects whose items that break their rules are reported one by one.
+    pub per_item_errors: Option<At<bool>>,
     pub format: Option<At<String>>,
     pub pattern: Option<At<String>>,
     pub max_size: Option<At<i64>>,

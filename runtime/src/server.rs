@@ -36,7 +36,7 @@ pub use query::{QuerySpec, paginate};
 pub use rate_limit::{Decision, FixedWindow, RateLimiter, RateRule};
 pub use router::{finish, method_not_allowed, not_found};
 pub use serve::serve;
-pub use validate::{Field, Format, Kind, Lit, Rule, field, message, validate};
+pub use validate::{Field, Format, Kind, Lit, Rejected, RejectedItem, Rule, field, message, validate, validate_items};
 
 pub use axum;
 

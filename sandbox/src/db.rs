@@ -1,6 +1,7 @@
-//! The SQLite database: opening it (WAL, foreign keys, busy timeout), the schema migrations
-//! (`migrations/*.sql`, applied on every start, so a new file creates its tables), and `Db`, the
-//! one shared connection every request goes through, serialised by a mutex.
+//! The SQLite database: opening it (a new file private to its owner, WAL, foreign keys, busy
+//! timeout), the schema migrations (`migrations/*.sql`, applied on every start, so a new file
+//! creates its tables; a failure names the versions, not the SQL), and `Db`, the one shared
+//! connection every request goes through, serialised by a mutex.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -43,10 +44,6 @@ const MIGRATIONS: [&str; 3] = [
     include_str!("../migrations/0003_contact_list_counts.sql"),
 ];
 
-fn migrations() -> Migrations<'static> {
-    migrations_up_to(MIGRATIONS.len())
-}
-
 /// The first `n` migrations (tests build older databases with it).
 fn migrations_up_to(n: usize) -> Migrations<'static> {
     Migrations::new(MIGRATIONS[..n].iter().map(|sql| M::up(sql)).collect())
@@ -54,26 +51,57 @@ fn migrations_up_to(n: usize) -> Migrations<'static> {
 
 /// Opens (creating when needed) and migrates a database.
 pub fn open(path: &DbPath) -> Result<Connection, Error> {
-    open_with(path, &migrations())
+    open_with(path, MIGRATIONS.len())
 }
 
 /// A database file migrated only up to the first `n` migrations, as an older sandbox left it.
 #[cfg(test)]
 pub(crate) fn open_at_version(file: &Path, n: usize) -> Result<Connection, Error> {
-    open_with(&DbPath::File(file.to_path_buf()), &migrations_up_to(n))
+    open_with(&DbPath::File(file.to_path_buf()), n)
 }
 
-fn open_with(path: &DbPath, migrations: &Migrations<'_>) -> Result<Connection, Error> {
+/// Opens `path` and applies the first `latest` migrations.
+fn open_with(path: &DbPath, latest: usize) -> Result<Connection, Error> {
     let mut conn = match path {
         DbPath::File(file) => {
             create_parent(file)?;
+            create_private(file)?;
             Connection::open(file)?
         }
         DbPath::Memory => Connection::open_in_memory()?,
     };
     configure(&conn)?;
-    migrations.to_latest(&mut conn)?;
+    migrate(&mut conn, latest)?;
     Ok(conn)
+}
+
+/// Applies the missing migrations one at a time, so that a failure names the database's
+/// version and the failing migration; the library's own error would carry the whole SQL.
+fn migrate(conn: &mut Connection, latest: usize) -> Result<(), Error> {
+    let migrations = migrations_up_to(latest);
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let from = usize::try_from(found).ok().filter(|v| *v <= latest).ok_or(Error::SchemaVersion { found, latest })?;
+    for version in from + 1..=latest {
+        migrations.to_version(conn, version).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::MigrationFailed { from, failed: version, latest, source: err },
+            other => Error::Migration(other),
+        })?;
+    }
+    Ok(())
+}
+
+/// Creates a missing database file readable by its owner only (0600); SQLite gives the WAL and
+/// shared-memory files the database file's permissions.
+fn create_private(file: &Path) -> Result<(), Error> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(Error::Io { path: file.to_path_buf(), source }),
+    }
 }
 
 fn create_parent(file: &Path) -> Result<(), Error> {
@@ -173,7 +201,45 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        migrations().validate().unwrap();
+        migrations_up_to(MIGRATIONS.len()).validate().unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_and_its_wal_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sandbox.db");
+        let conn = open(&DbPath::File(file.clone())).unwrap();
+        conn.execute("INSERT INTO plans (name) VALUES ('x')", []).unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let path = format!("{}{suffix}", file.display());
+            let mode = std::fs::metadata(&path).unwrap_or_else(|e| panic!("{path}: {e}")).permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_tampered_schema_version_names_the_versions_not_the_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = DbPath::File(dir.path().join("sandbox.db"));
+        let latest = MIGRATIONS.len();
+        open(&file).unwrap();
+        tamper(&file, 1);
+        let error = open(&file).unwrap_err().to_string();
+        assert!(error.starts_with(&format!("migrating the database from schema version 1 to {latest} failed at migration 2: ")), "{error}");
+        assert!(!error.contains("CREATE"), "no SQL in {error}");
+        for version in [99, -1] {
+            tamper(&file, version);
+            let error = open(&file).unwrap_err().to_string();
+            assert_eq!(error, format!("the database's schema version {version} is not one this sandbox knows (0 to {latest})"));
+        }
+    }
+
+    /// Sets the schema version without migrating.
+    fn tamper(path: &DbPath, version: i64) {
+        let DbPath::File(file) = path else { unreachable!() };
+        Connection::open(file).unwrap().pragma_update(None, "user_version", version).unwrap();
     }
 
     #[test]

@@ -13,9 +13,15 @@ pub enum Error {
     /// SQLite refused to open or configure the database.
     #[error("sqlite: {0}")]
     Database(#[from] rusqlite::Error),
-    /// The schema migrations failed.
+    /// The schema migrations failed (outside running one: its SQL is never part of the text).
     #[error("migration: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    /// The database's schema version is not one of this build's migrations.
+    #[error("the database's schema version {found} is not one this sandbox knows (0 to {latest})")]
+    SchemaVersion { found: i64, latest: usize },
+    /// A migration's SQL failed: the versions are named, the SQL is not.
+    #[error("migrating the database from schema version {from} to {latest} failed at migration {failed}: {source}")]
+    MigrationFailed { from: usize, failed: usize, latest: usize, source: rusqlite::Error },
     /// The templates fixture is not Meta's `message_templates` shape.
     #[error("templates fixture: {0}")]
     Fixture(#[from] serde_json::Error),

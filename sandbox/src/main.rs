@@ -40,6 +40,10 @@ struct Cli {
     /// WhatsApp templates fixture read by Sync Templates (default: the built-in one).
     #[arg(long, value_name = "FILE")]
     templates_fixture: Option<PathBuf>,
+    /// Refused bearer tokens one client address may present per minute; past it, every request
+    /// of the client gets 429 until the minute ends (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    failed_logins_per_minute: u32,
     #[command(flatten)]
     bounds: Bounds,
 }
@@ -107,6 +111,7 @@ fn main() -> ExitCode {
         templates_fixture: cli.templates_fixture,
         example_data: cli.example_data,
         server: cli.bounds.server(),
+        failed_logins_per_minute: cli.failed_logins_per_minute,
         ..Config::default()
     };
     match run(config) {

@@ -37,6 +37,9 @@ pub struct Config {
     /// The bounds of the generated router (body limits, timeouts, concurrency); its rate
     /// limiter is replaced by the sandbox's own.
     pub server: wacr_server::Config,
+    /// Refused bearer tokens a client address may present per minute before every request of
+    /// it gets 429 until the minute ends; 0 turns the check off.
+    pub failed_logins_per_minute: u32,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             primary: TenantSeed::primary(60),
             example_data: false,
             server: wacr_server::Config::default(),
+            failed_logins_per_minute: 10,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! End to end, account and the shared glue: account info, usage computed from stored data,
 //! plan limits with the token's rate, and the errors every operation shares (401, 403 with
-//! the required scope, 429 with Retry-After), plus tenant isolation of the account.
+//! the required scope, 429 with Retry-After), 429 after repeated failed logins, plus tenant
+//! isolation of the account.
 
 mod support;
 
@@ -64,6 +65,26 @@ async fn per_token_rate_limit() {
     assert_eq!(limited.json["error"]["details"]["retry_after"], retry_after);
     // another token has its own window
     assert_eq!(sb.raw_as(sb.token("second"), "GET", "/account", None).await.status, 200);
+}
+
+/// Ten refused tokens from one client within a minute: every request of that client, a valid
+/// token included, gets 429 until the window ends; requests without a token do not count.
+#[tokio::test]
+async fn repeated_failed_logins_get_429() {
+    let sb = start().await;
+    for _ in 0..20 {
+        assert_eq!(sb.http.get(sb.url("/account")).send().await.unwrap().status(), 401, "no token is no login attempt");
+    }
+    for i in 0..10 {
+        sb.raw_as(&format!("wacr_sandbox_guess_{i}"), "GET", "/account", None).await.assert_error(401, "UNAUTHORIZED");
+    }
+    let blocked = sb.raw_as("wacr_sandbox_guess_10", "GET", "/account", None).await;
+    blocked.assert_error(429, "RATE_LIMIT_EXCEEDED");
+    let retry_after: u64 = blocked.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after));
+    assert_eq!(blocked.json["error"]["details"]["retry_after"], retry_after);
+    let valid = sb.raw("GET", "/account", None).await;
+    valid.assert_error(429, "RATE_LIMIT_EXCEEDED");
 }
 
 #[tokio::test]

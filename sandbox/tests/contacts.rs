@@ -18,6 +18,12 @@ async fn new_body(sb: &support::Sandbox, phone: &str) -> CreateContactBody {
     .unwrap()
 }
 
+/// Batch items of the primary tenant's first source and status, by phone.
+async fn batch_items(sb: &support::Sandbox) -> impl Fn(&str) -> serde_json::Value {
+    let (source, status) = sb.source_and_status().await;
+    move |phone| json!({"firstname": "B", "lastname": "C", "phone": phone, "type": "lead", "source_id": source, "status_id": status})
+}
+
 #[tokio::test]
 async fn create_get_update_delete() {
     let sb = start().await;
@@ -71,6 +77,32 @@ async fn create_validation_messages() {
     other_status.status_id = theirs;
     let error = expect_error(sb.client.contacts().create(other_status).await, 422, "VALIDATION_ERROR");
     assert!(error.field_errors.contains_key("status_id"));
+}
+
+/// A phone is stored as its leading + and ASCII digits; digits of other scripts and phones
+/// without digits are refused with the format message, so they cannot pass uniqueness.
+#[tokio::test]
+async fn phones_are_normalised_to_ascii_digits_and_the_rest_refused() {
+    let sb = start().await;
+    let created = sb.client.contacts().create(new_body(&sb, " +1 (555) 020-0070").await).await.unwrap();
+    assert_eq!(created.phone.as_deref(), Some("+15550200070"));
+    let error = expect_error(sb.client.contacts().create(new_body(&sb, "1-555-020-0070").await).await, 422, "VALIDATION_ERROR");
+    assert_eq!(error.field_errors["phone"], ["This phone number already exists"], "the digits are the key");
+    let format = ["The phone field must be a valid phone number."];
+    for phone in ["+１５５５０２０００７０", "+١٥٥٥٠٢٠٠٠٧٠", "+۱۵۵۵۰۲۰۰۰۷۰", "abc", "+1555020007a"] {
+        let error = expect_error(sb.client.contacts().create(new_body(&sb, phone).await).await, 422, "VALIDATION_ERROR");
+        assert_eq!(error.field_errors["phone"], format, "{phone}");
+    }
+    let patch = sb.raw("PATCH", &format!("/contacts/{}", created.id), Some(json!({"phone": "+１５５５０２０００７１"}))).await;
+    patch.assert_error(422, "VALIDATION_ERROR");
+    assert_eq!(patch.json["errors"]["phone"], json!(format));
+    let patch = sb.raw("PATCH", &format!("/contacts/{}", created.id), Some(json!({"phone": "+44 20-7946.0958"}))).await;
+    assert_eq!(patch.json["data"]["phone"], "+442079460958", "{}", patch.json);
+    let item = batch_items(&sb).await;
+    let reply = sb.raw("POST", "/contacts/batch", Some(json!({"contacts": [item("+１５５５０２０００７０"), item("(555) 020 0072")]}))).await;
+    assert_eq!(reply.json["summary"], json!({"total": 2, "created": 1, "skipped": 0, "failed": 1}), "{}", reply.json);
+    assert_eq!(reply.json["errors"][0]["errors"]["phone"], json!(format));
+    assert_eq!(reply.json["created"][0]["phone"], "5550200072");
 }
 
 #[tokio::test]
@@ -186,18 +218,14 @@ async fn batch_create_and_delete() {
     assert_eq!(reply.json["errors"]["contacts.1.phone"][0], "This phone number already exists");
     let total = sb.client.contacts().list(Default::default()).await.unwrap().meta.total;
     assert_eq!(total, 3, "the failed batch was rolled back");
-    // the item rules of the spec answer the whole request, keyed by item
+    // an item that is not an object fails the whole request; the items' own messages come with it
     let mut bad = item("+15550200044");
-    bad["email"] = json!("not-an-email");
-    bad["type"] = json!("vip");
     bad.as_object_mut().unwrap().remove("firstname");
     let reply = sb.raw("POST", "/contacts/batch", Some(json!({"contacts": [item("+15550200045"), bad, 42]}))).await;
     reply.assert_error(422, "VALIDATION_ERROR");
     let errors = &reply.json["errors"];
+    assert_eq!(errors["contacts.2"][0], "The contacts.2 field must be an object.");
     assert_eq!(errors["contacts.1.firstname"][0], "First name is required");
-    assert_eq!(errors["contacts.1.type"][0], "Type must be either lead, customer, or guest");
-    assert_eq!(errors["contacts.1.email"][0], "The contacts.1.email field must be a valid email address.");
-    assert!(errors.get("contacts.2").is_some(), "{errors}");
     assert_eq!(sb.client.contacts().list(Default::default()).await.unwrap().meta.total, 3, "nothing was created");
 
     let ids: Vec<i64> = sb.client.contacts().list(Default::default()).await.unwrap().items.iter().map(|c| c.id).collect();
@@ -205,6 +233,57 @@ async fn batch_create_and_delete() {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json["summary"], json!({"total": 3, "deleted": 2, "failed": 1}));
     sb.raw("DELETE", "/contacts/batch", Some(json!({"ids": "x"}))).await.assert_error(422, "VALIDATION_ERROR");
+}
+
+/// The rules the glue checks (required, type, email format) fail an item, not the request:
+/// with continue_on_error the item is listed in errors and the others are created; without
+/// it the first failing item rolls the batch back; skip_duplicates still skips taken phones.
+#[tokio::test]
+async fn batch_create_item_rules_fail_per_item() {
+    let sb = start().await;
+    sb.contact("+15550200060").await;
+    let item = batch_items(&sb).await;
+    let mut bad = item("+15550200061");
+    bad["email"] = json!("not-an-email");
+    bad["type"] = json!("vip");
+    bad.as_object_mut().unwrap().remove("firstname");
+    let phones = |reply: &support::Raw, key: &str| -> Vec<String> {
+        reply.json[key].as_array().unwrap().iter().map(|c| c["phone"].as_str().or(c["data"]["phone"].as_str()).unwrap().to_owned()).collect()
+    };
+    let total = async || sb.client.contacts().list(Default::default()).await.unwrap().meta.total;
+    assert_eq!(total().await, 1);
+
+    let go_on = json!({"contacts": [item("+15550200062"), bad, item("+15550200063")]});
+    let reply = sb.raw("POST", "/contacts/batch", Some(go_on)).await;
+    assert_eq!(reply.status, 200, "{}", reply.json);
+    assert_eq!(reply.json["summary"], json!({"total": 3, "created": 2, "skipped": 0, "failed": 1}));
+    assert_eq!(phones(&reply, "created"), ["+15550200062", "+15550200063"]);
+    let failed = &reply.json["errors"][0];
+    assert_eq!((&failed["index"], &failed["data"]), (&json!(1), &bad), "the item is echoed as sent");
+    assert_eq!(
+        failed["errors"],
+        json!({
+            "firstname": ["First name is required"],
+            "type": ["Type must be either lead, customer, or guest"],
+            "email": ["The email field must be a valid email address."],
+        })
+    );
+    assert_eq!(total().await, 3);
+
+    let stop = json!({"contacts": [item("+15550200064"), bad, item("+15550200060")], "options": {"continue_on_error": false}});
+    let reply = sb.raw("POST", "/contacts/batch", Some(stop)).await;
+    reply.assert_error(422, "VALIDATION_ERROR");
+    let errors = reply.json["errors"].as_object().unwrap();
+    assert_eq!(errors["contacts.1.firstname"][0], "First name is required");
+    assert!(errors.keys().all(|k| k.starts_with("contacts.1.")), "the batch stops at the first failing item: {errors:?}");
+    assert_eq!(total().await, 3, "the batch was rolled back: +15550200064 was not created");
+
+    let skip = json!({"contacts": [item("+15550200060"), bad, item("+15550200065")], "options": {"skip_duplicates": true}});
+    let reply = sb.raw("POST", "/contacts/batch", Some(skip)).await;
+    assert_eq!(reply.json["summary"], json!({"total": 3, "created": 1, "skipped": 1, "failed": 1}));
+    assert_eq!((phones(&reply, "skipped"), phones(&reply, "created")), (vec!["+15550200060".to_owned()], vec!["+15550200065".to_owned()]));
+    assert_eq!(reply.json["errors"][0]["index"], 1);
+    assert_eq!(total().await, 4);
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ use wacr_client::{BuildError, Client, Error, RetryPolicy};
 use wacr_models::*;
 use wacr_server::{
     AccountApi, ApiError, AuthApi, Authenticator, CommentsApi, Config, ContactsApi, FieldErrors, GroupsApi, MessagesApi,
-    Principal, SourcesApi, StatusesApi, TemplatesApi, message, rules,
+    Principal, Rejected, SourcesApi, StatusesApi, TemplatesApi, message, rules,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -940,28 +940,43 @@ impl ContactsApi for Crm {
         Ok(())
     }
 
-    /// Items in order inside one "transaction": with continue_on_error false the first failure
-    /// restores the contacts as they were and fails the call.
-    async fn batch_create(&self, p: &Who, req: BatchCreateContactsRequest) -> Result<BatchCreateResult, ApiError<BatchCreateContactsError>> {
+    /// Items in order inside one "transaction", those the glue rejected failing in their place:
+    /// with continue_on_error false the first failure restores the contacts as they were and
+    /// fails the call.
+    async fn batch_create(&self, p: &Who, req: BatchCreateContactsRequest, rejected: Rejected) -> Result<BatchCreateResult, ApiError<BatchCreateContactsError>> {
         use BatchCreateContactsError as E;
         let (b, t) = (req.body, p.tenant_id);
         let options = b.options.unwrap_or(BatchCreateOptions { continue_on_error: None, skip_duplicates: None });
         let (keep_going, skip_duplicates) = (options.continue_on_error.unwrap_or(true), options.skip_duplicates.unwrap_or(false));
+        let items = rejected.merge("contacts", b.contacts);
         let mut db = self.db();
         let snapshot = (db.contacts.clone(), db.next_id, db.clock);
         let mut result = BatchCreateResult {
-            summary: BatchCreateSummary { total: b.contacts.len() as i64, created: 0, skipped: 0, failed: 0 },
+            summary: BatchCreateSummary { total: items.len() as i64, created: 0, skipped: 0, failed: 0 },
             created: vec![],
             skipped: vec![],
             errors: vec![],
         };
-        for (index, item) in b.contacts.into_iter().enumerate() {
-            let (index, data) = (index as i64, serde_json::to_value(&item).unwrap_or(Value::Null));
+        for (index, item) in items {
+            let index = index as i64;
+            let current = db.contacts.count(t);
+            let item = match item {
+                Ok(item) => item,
+                Err(r) => {
+                    if !keep_going {
+                        (db.contacts, db.next_id, db.clock) = snapshot;
+                        return Err(invalid(E::ValidationError, r.request_errors()));
+                    }
+                    let errors = r.errors.iter().map(|(f, m)| (f.to_owned(), m.to_vec())).collect();
+                    result.errors.push(BatchFailedItem { index, errors, data: r.data });
+                    continue;
+                }
+            };
+            let data = serde_json::to_value(&item).unwrap_or(Value::Null);
             if skip_duplicates && db.contact_by_phone(t, &item.phone).is_some() {
                 result.skipped.push(BatchSkippedItem { index, reason: "duplicate phone".into(), data });
                 continue;
             }
-            let current = db.contacts.count(t);
             let mut errors = FieldErrors::new();
             if current >= CONTACT_LIMIT {
                 errors.add("limit", "Plan limit reached");

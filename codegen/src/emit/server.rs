@@ -156,9 +156,10 @@ fn group_trait(g: &Group) -> TokenStream {
         let method = ident(&op.name);
         let (request, response, error) = types(op);
         let docs = method_doc(op);
+        let rejected = per_item(op).then(|| quote!(, rejected: rt::Rejected));
         quote! {
             #docs
-            fn #method(&self, ctx: &rt::Principal<m::Scope>, req: #request)
+            fn #method(&self, ctx: &rt::Principal<m::Scope>, req: #request #rejected)
                 -> impl Future<Output = Result<#response, rt::ApiError<#error>>> + Send;
         }
     });
@@ -183,7 +184,15 @@ fn method_doc(op: &Operation) -> TokenStream {
     lines.push(format!(" Errors: {}.", codes.join(", ")));
     let request = ident::op::request(&op.type_prefix);
     lines.push(format!(" See [`m::{request}`] for the rules and where they come from."));
+    if per_item(op) {
+        lines.push(" `rejected` holds the items that broke their rules, left out of the body: report them one by one.".to_owned());
+    }
     crate::write::doc_attrs(lines)
+}
+
+/// The body has a `per_item_errors` array: the method also takes the rejected items.
+pub(super) fn per_item(op: &Operation) -> bool {
+    op.body.iter().flat_map(|b| &b.fields).any(|f| f.rules.per_item_errors)
 }
 
 fn types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
@@ -273,6 +282,9 @@ fn handler(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         };
         steps.push(quote!(let body = call.#read::<m::#ty>(rules::#rules).await?;));
         fields.push(quote!(body));
+        if per_item(op) {
+            steps.push(quote!(let rejected = call.rejected();));
+        }
     }
     if !op.rate_limits.is_empty() {
         let limits = op.rate_limits.iter().map(|r| {
@@ -284,13 +296,14 @@ fn handler(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let include = op.include_model().is_some().then(|| quote!(let include = query.include;));
     let mutable = (!fields.is_empty()).then(|| quote!(mut));
     let respond = respond(op);
+    let rejected = per_item(op).then(|| quote!(, rejected));
     quote! {
         async fn #name<S: #trait_>(State(s): rt::State<S>, req: rt::Request) -> rt::Reply {
             let #mutable call = s.begin::<#request>(req, #message).await? #own_messages;
             #(#steps)*
             #include
             let request = #request { #(#fields),* };
-            let result = #trait_::#method(s.service(), call.principal(), request).await;
+            let result = #trait_::#method(s.service(), call.principal(), request #rejected).await;
             Ok(#respond)
         }
     }

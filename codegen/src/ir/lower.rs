@@ -262,6 +262,7 @@ fn rules(f: &spec::Field) -> Rules {
         max_items: value(&f.max_items),
         unique_items: f.unique_items.as_ref().is_some_and(|v| v.value),
         unique_by: text(&f.unique_by),
+        per_item_errors: f.per_item_errors.as_ref().is_some_and(|v| v.value),
         format: text(&f.format),
         pattern: text(&f.pattern),
         max_size: value(&f.max_size),

@@ -116,6 +116,7 @@ impl FromNode for Field {
                 max_items: r.opt("max_items", diags),
                 unique_items: r.opt("unique_items", diags),
                 unique_by: r.opt("unique_by", diags),
+                per_item_errors: r.opt("per_item_errors", diags),
                 format: r.opt("format", diags),
                 pattern: r.opt("pattern", diags),
                 max_size: r.opt("max_size", diags),

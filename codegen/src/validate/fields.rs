@@ -73,6 +73,7 @@ fn check_rule_types(what: &str, name: &str, f: &Field, diags: &mut Diagnostics) 
         ("max_items", loc(&f.max_items), array, "arrays"),
         ("unique_items", loc(&f.unique_items), array, "arrays"),
         ("unique_by", loc(&f.unique_by), array, "arrays"),
+        ("per_item_errors", loc(&f.per_item_errors), matches!(ty, TypeRef::Array(item) if matches!(**item, TypeRef::Named(_))), "arrays of models"),
         ("max_size", loc(&f.max_size), file, "files"),
         ("extensions", loc(&f.extensions), file, "files"),
     ];

@@ -106,8 +106,9 @@ pub enum ErrorCode {
     /// - Note: status inferred: Verify OTP maps 'OTP verification failed' to 422
     /// - Documented: <https://docs.app.wa.cr/verify-otp-28559798e0>
     MaxAttemptsExceeded,
-    /// `RATE_LIMIT_EXCEEDED` (429): Too many requests (the token's per-minute limit, or an OTP resend/verify limit)
+    /// `RATE_LIMIT_EXCEEDED` (429): Too many requests (the token's per-minute limit, an OTP resend/verify limit, or repeated failed logins: a client whose presented bearer tokens were refused 10 times within a minute gets this error on every request until that minute ends)
     /// - Default message: "Too many requests".
+    /// - Note: inferred: the failed-login limit is not documented. The bearer token is the API's only credential, so a refused token is a failed login; the limit is per client address, counts only requests that present a token, and blocks valid tokens too, so that guessing stops
     /// - Documented: <https://docs.app.wa.cr/list-messages-28559794e0>
     RateLimitExceeded,
     /// `MESSAGE_SEND_FAILED` (500): The WhatsApp Cloud API call failed
@@ -659,7 +660,7 @@ pub struct AuthTemplate {
 ///
 /// Contradiction 1 (send-otp: wa.cr requires a caller-supplied `code`; RASL says send-otp generates it): `code` is required, as on the wa.cr page (the primary source); resend generates a random 6-digit code (RASL).
 ///
-/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere).
+/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere); the contact operations add the phone format and store the phone normalised to its ASCII digits after an optional + (inferred, see Create Contact).
 ///
 /// Contradiction 9 (contact_id rules differ: text says a valid integer, interactive and send-otp say it must exist): every send checks existence: an unknown contact_id is 404 NOT_FOUND (as Send Text's error table says) rather than 422.
 ///
@@ -1255,8 +1256,8 @@ pub struct BatchCreateContact {
     /// - Note: message as on Create Contact, whose validation the page says items follow (contradiction 6)
     pub lastname: String,
     /// Phone number with country code
-    /// - Rules: max length 20; unique per tenant.
-    /// - Note: the table lists max 20 only (contradiction 4); uniqueness and the messages come from Create Contact because the page's prose says items follow its validation (contradiction 6). An existing phone makes the item skipped rather than failed when options.skip_duplicates is true
+    /// - Rules: max length 20; format phone; unique per tenant.
+    /// - Note: the table lists max 20 only (contradiction 4); the phone format is inferred as on Create Contact; uniqueness and the messages come from Create Contact because the page's prose says items follow its validation (contradiction 6). An existing phone makes the item skipped rather than failed when options.skip_duplicates is true
     pub phone: String,
     /// Contact type: lead, customer or guest. Note: message as on Create Contact (contradiction 6)
     pub r#type: ContactType,
@@ -1493,12 +1494,13 @@ pub enum ListContactsError {
 /// - a contacts limit that is not configured (null) is not enforced (Inferred: Get Usage Statistics documents null as 'not configured' without saying how it is enforced; refusing every create would make the account unusable)
 /// - the contact's group_id is set to the given groups
 /// - the response has the groups relation loaded without ?include=groups
+/// - the phone must be 7 to 15 ASCII digits with an optional leading + and the separators space, -, (, ) and . (format phone); anything else, including digits of other scripts (full-width １, Arabic-Indic ١), is refused with the format message. A contact's phone is stored normalised, also when a message send creates the contact: the leading + when sent, then its ASCII digits (+91 (999) 999-9999 is stored as +919999999999), and uniqueness compares the digits (Inferred: the page gives max 20 only (contradiction 4). Uniqueness on the digits needs one spelling of each digit: digits of other scripts are refused rather than folded to ASCII, so the server never guesses at a numbering system, and a phone without digits (abc) is refused instead of stored. Create, Update and Batch Create share the rule)
 ///
 /// Note: RASL prints this scope as 'contacts: write'; the spec uses contacts:write, as on wa.cr (contradiction 11)
 ///
 /// Note: the page's example request is cut off; no example body is documented
 ///
-/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere).
+/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere); the contact operations add the phone format and store the phone normalised to its ASCII digits after an optional + (inferred, see Create Contact).
 ///
 /// Contradiction 11 (RASL prints some scopes with a space ('contacts: write')): scopes have no space, as on wa.cr.
 ///
@@ -1519,8 +1521,8 @@ pub struct CreateContactBody {
     /// Last name. Rules: max length 255.
     pub lastname: String,
     /// Phone number with country code
-    /// - Rules: max length 20; unique per tenant.
-    /// - Note: contacts check max 20 only (contradiction 4)
+    /// - Rules: max length 20; format phone; unique per tenant.
+    /// - Note: the page gives max 20 only (contradiction 4); the format is inferred (see the behaviour)
     pub phone: String,
     /// Contact type: lead, customer or guest
     pub r#type: ContactType,
@@ -1627,10 +1629,11 @@ pub enum GetContactError {
 /// - every field is optional; a field that is absent leaves the stored value unchanged
 /// - a nullable field sent as null clears the stored value (company, email, description, city, state, zip, address, country_id, assigned_id) (Inferred: the page does not say whether null is accepted; these are the fields ContactResource documents as nullable, and null is the only way to clear them)
 /// - groups, when present, replaces all current group assignments (the contact's group_id); when absent the groups are left untouched
+/// - a phone is checked and stored normalised as on Create Contact (Inferred: see Create Contact's behaviour)
 ///
 /// Note: every field is optional, unlike the PATCH bodies of groups, sources and statuses (contradiction 5)
 ///
-/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere).
+/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere); the contact operations add the phone format and store the phone normalised to its ASCII digits after an optional + (inferred, see Create Contact).
 ///
 /// Contradiction 5 (PATCH with a required field: update group/source/status require name, update contact makes every field optional): kept as documented: those PATCH bodies require name.
 ///
@@ -1656,8 +1659,8 @@ pub struct UpdateContactBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     /// Phone number with country code
-    /// - Rules: max length 20; unique per tenant, ignoring this contact.
-    /// - Note: contacts check max 20 only (contradiction 4)
+    /// - Rules: max length 20; format phone; unique per tenant, ignoring this contact.
+    /// - Note: the page gives max 20 only (contradiction 4); the format and the normalisation are those of Create Contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Contact type: lead, customer or guest
@@ -1772,6 +1775,7 @@ pub enum DeleteContactError {
 /// Behaviour:
 /// - the whole batch runs in one database transaction (RASL's Batch Create page says the same)
 /// - each item is validated with the Create Contact rules: required fields, lengths, email format, type, phone and email unique in the tenant, source_id and status_id existing in the tenant (contradiction 6)
+/// - every rule counts alike for continue_on_error: an item missing firstname, with a malformed email or an unknown type fails as an item, exactly like one whose phone is taken, and summary.failed counts it; only a body that is not a list of objects fails the whole request (Inferred: the facts say continue_on_error keeps going after a failing item and summary.failed counts items that failed validation, without separating format rules from data rules; the example below reports a malformed email per item)
 /// - skip_duplicates true: an item whose phone already exists in the tenant is not created and is listed in skipped with its index, the reason and the submitted data
 /// - with skip_duplicates false (the default), an item whose phone already exists fails with the unique message of phone, like any failing item (see continue_on_error) (Inferred: the page documents only the true case; false falls back to the phone uniqueness rule of Create Contact)
 /// - duplicate detection keys on phone only; an item whose email already exists fails even with skip_duplicates true (Inferred: the page says duplicates are keyed on phone; the email uniqueness rule still applies)
@@ -1787,7 +1791,7 @@ pub enum DeleteContactError {
 ///
 /// Note: the page shows no example request body; the example is written to fit the spec
 ///
-/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere).
+/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere); the contact operations add the phone format and store the phone normalised to its ASCII digits after an optional + (inferred, see Create Contact).
 ///
 /// Contradiction 6 (batch create says items follow single-create validation, but its table drops groups, uniqueness and existence rules): items carry the single-create rules (uniqueness of phone and email, existence of source and status) because the page's prose says so; groups stays out of the item, as in the table.
 ///
@@ -1804,7 +1808,9 @@ pub struct BatchCreateContactsRequest {
 /// The request body of Batch Create Contacts (JSON).
 #[derive(Clone, Debug, PartialEq, New, Sent)]
 pub struct BatchCreateContactsBody {
-    /// The contacts to create; each item follows the Create Contact rules, without groups. Note: no maximum batch size is documented
+    /// The contacts to create; each item follows the Create Contact rules, without groups
+    /// - Rules: items checked one by one.
+    /// - Note: no maximum batch size is documented. Each item is checked on its own: an item that breaks its rules does not fail the request but is reported per item (see continue_on_error)
     pub contacts: Vec<BatchCreateContact>,
     /// How duplicates and failing items are treated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1815,7 +1821,7 @@ pub type BatchCreateContactsResponse = BatchCreateResult;
 /// An error Batch Create Contacts can return: only the codes the spec lists for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireError)]
 pub enum BatchCreateContactsError {
-    /// `VALIDATION_ERROR` (422): contacts is missing or not an array, or options is malformed; or, with continue_on_error false, an item fails validation (the batch is rolled back and the errors object keys the item's messages as contacts.\<index\>.\<field\>). Inferred: the error table is cut off; with continue_on_error true item failures are reported in the body's errors list instead
+    /// `VALIDATION_ERROR` (422): contacts is missing, empty or not an array, an item is not an object, or options is malformed; or, with continue_on_error false, an item fails validation (the batch is rolled back and the errors object keys the item's messages as contacts.\<index\>.\<field\>). Inferred: the error table is cut off; with continue_on_error true item failures are reported in the body's errors list instead
     ValidationError,
     /// `FEATURE_LIMIT_EXCEEDED` (403): the tenant is already at its contacts plan limit when the batch starts; or, with continue_on_error false, an item would go past the limit (the batch is rolled back). Inferred: plan-limit handling is not documented; the batch applies the check of Create Contact
     FeatureLimitExceeded,
@@ -2527,7 +2533,7 @@ pub struct InteractiveRow {
 /// - free-form text is only deliverable inside the 24-hour customer service window (24 hours after the customer's last inbound message); use a template outside it (RASL) (Documented: <https://docs.getrasl.io/send-text-message-28180999e0>)
 /// - the response's phone is cleaned to digits only, without '+'
 ///
-/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere).
+/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere); the contact operations add the phone format and store the phone normalised to its ASCII digits after an optional + (inferred, see Create Contact).
 ///
 /// Contradiction 9 (contact_id rules differ: text says a valid integer, interactive and send-otp say it must exist): every send checks existence: an unknown contact_id is 404 NOT_FOUND (as Send Text's error table says) rather than 422.
 ///
@@ -2781,7 +2787,7 @@ pub enum SendTemplateMessageError {
 /// - free-form media is only deliverable inside the 24-hour customer service window (24 hours after the customer's last inbound message) (RASL) (Documented: <https://docs.getrasl.io/messages-overview>)
 /// - the response's phone is cleaned to digits only, without '+'
 ///
-/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere).
+/// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere); the contact operations add the phone format and store the phone normalised to its ASCII digits after an optional + (inferred, see Create Contact).
 ///
 /// Contradiction 9 (contact_id rules differ: text says a valid integer, interactive and send-otp say it must exist): every send checks existence: an unknown contact_id is 404 NOT_FOUND (as Send Text's error table says) rather than 422.
 ///

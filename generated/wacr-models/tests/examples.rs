@@ -1589,7 +1589,7 @@ fn batch_create_contacts_1() {
       "index": 2,
       "errors": {
         "email": [
-          "The email must be a valid email address."
+          "The email field must be a valid email address."
         ]
       },
       "data": {

@@ -55,7 +55,7 @@ pub use server::*;
 
 pub use wacr_models as models;
 pub use wacr_runtime::server::{
-    ApiError, Authenticator, Config, FieldErrors, FixedWindow, Principal, RateLimiter, StaticTokens, message,
-    paginate, retain, serve,
+    ApiError, Authenticator, Config, FieldErrors, FixedWindow, Principal, RateLimiter, Rejected, RejectedItem,
+    StaticTokens, message, paginate, retain, serve,
 };
 pub use wacr_runtime::server::axum;

@@ -109,9 +109,10 @@ pub mod rules {
             .messages(&[("required", "Last name is required")]),
         rt::field("phone", rt::Kind::String)
             .required()
-            .rules(&[rt::Rule::MaxLength(20)])
+            .rules(&[rt::Rule::MaxLength(20), rt::Rule::Format(rt::Format::Phone)])
             .messages(
                 &[
+                    ("format", "The phone field must be a valid phone number."),
                     ("required", "Phone number is required"),
                     ("unique", "This phone number already exists"),
                 ],
@@ -247,9 +248,10 @@ pub mod rules {
             .messages(&[("required", "Last name is required")]),
         rt::field("phone", rt::Kind::String)
             .required()
-            .rules(&[rt::Rule::MaxLength(20)])
+            .rules(&[rt::Rule::MaxLength(20), rt::Rule::Format(rt::Format::Phone)])
             .messages(
                 &[
+                    ("format", "The phone field must be a valid phone number."),
                     ("required", "Phone number is required"),
                     ("unique", "This phone number already exists"),
                 ],
@@ -295,8 +297,13 @@ pub mod rules {
         rt::field("firstname", rt::Kind::String).rules(&[rt::Rule::MaxLength(255)]),
         rt::field("lastname", rt::Kind::String).rules(&[rt::Rule::MaxLength(255)]),
         rt::field("phone", rt::Kind::String)
-            .rules(&[rt::Rule::MaxLength(20)])
-            .messages(&[("unique", "This phone number already exists")]),
+            .rules(&[rt::Rule::MaxLength(20), rt::Rule::Format(rt::Format::Phone)])
+            .messages(
+                &[
+                    ("format", "The phone field must be a valid phone number."),
+                    ("unique", "This phone number already exists"),
+                ],
+            ),
         rt::field("type", rt::Kind::Enum(&["lead", "customer", "guest"]))
             .messages(&[("enum", "Type must be either lead, customer, or guest")]),
         rt::field("source_id", rt::Kind::Integer)
@@ -342,7 +349,8 @@ pub mod rules {
     /// The rules of the Batch Create Contacts body.
     pub const BATCH_CREATE_CONTACTS_BODY: &[rt::Field] = &[
         rt::field("contacts", rt::Kind::Array(&rt::Kind::Object(BATCH_CREATE_CONTACT)))
-            .required(),
+            .required()
+            .per_item(),
         rt::field("options", rt::Kind::Object(BATCH_CREATE_OPTIONS)),
     ];
     /// The rules of the Batch Delete Contacts body.
@@ -972,10 +980,12 @@ pub trait ContactsApi: rt::Authenticator<m::Scope> {
     /// `POST /contacts/batch`, scope `contacts:write`, 200 on success.
     /// Errors: `VALIDATION_ERROR`, `FEATURE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
     /// See [`m::BatchCreateContactsRequest`] for the rules and where they come from.
+    /// `rejected` holds the items that broke their rules, left out of the body: report them one by one.
     fn batch_create(
         &self,
         ctx: &rt::Principal<m::Scope>,
         req: m::BatchCreateContactsRequest,
+        rejected: rt::Rejected,
     ) -> impl Future<
         Output = Result<
             m::BatchCreateContactsResponse,
@@ -1746,10 +1756,17 @@ async fn batch_create_contacts<S: ContactsApi>(
     let body = call
         .json::<m::BatchCreateContactsBody>(rules::BATCH_CREATE_CONTACTS_BODY)
         .await?;
+    let rejected = call.rejected();
     let request = m::BatchCreateContactsRequest {
         body,
     };
-    let result = ContactsApi::batch_create(s.service(), call.principal(), request).await;
+    let result = ContactsApi::batch_create(
+            s.service(),
+            call.principal(),
+            request,
+            rejected,
+        )
+        .await;
     Ok(call.flat(result, error_code))
 }
 async fn batch_delete_contacts<S: ContactsApi>(

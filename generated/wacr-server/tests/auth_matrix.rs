@@ -129,6 +129,7 @@ impl wacr_server::ContactsApi for Unreachable {
         &self,
         _: &Principal<Scope>,
         _: m::BatchCreateContactsRequest,
+        _: wacr_server::Rejected,
     ) -> Result<m::BatchCreateContactsResponse, ApiError<m::BatchCreateContactsError>> {
         Err(m::BatchCreateContactsError::InternalError.into())
     }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use serde_json::{Value, json};
 use support::{NO_SCOPE_TOKEN, Server, get, json as send_json, send, serve};
 use wacr_models::*;
-use wacr_server::{ApiError, Authenticator, Config, ContactsApi, Principal};
+use wacr_server::{ApiError, Authenticator, Config, ContactsApi, Principal, Rejected};
 
 const FULL: &str = "full-token";
 const READ: &str = "read-token";
@@ -136,9 +136,17 @@ impl ContactsApi for Contacts {
         if rows.len() == before { Err(DeleteContactError::NotFound.into()) } else { Ok(()) }
     }
 
-    async fn batch_create(&self, _: &Principal<Scope>, req: BatchCreateContactsRequest) -> Result<BatchCreateContactsResponse, ApiError<BatchCreateContactsError>> {
-        let total = req.body.contacts.len() as i64;
-        Ok(BatchCreateResult { summary: BatchCreateSummary { total, created: 0, skipped: 0, failed: 0 }, created: vec![], skipped: vec![], errors: vec![] })
+    /// Creates nothing; reports the items the glue rejected.
+    async fn batch_create(&self, _: &Principal<Scope>, req: BatchCreateContactsRequest, rejected: Rejected) -> Result<BatchCreateContactsResponse, ApiError<BatchCreateContactsError>> {
+        let total = (req.body.contacts.len() + rejected.items().len()) as i64;
+        let items = rejected.merge("contacts", req.body.contacts);
+        let errors: Vec<BatchFailedItem> = items
+            .into_iter()
+            .filter_map(|(index, item)| item.err().map(|r| (index, r)))
+            .map(|(index, r)| BatchFailedItem { index: index as i64, errors: r.errors.iter().map(|(f, m)| (f.to_owned(), m.to_vec())).collect(), data: r.data })
+            .collect();
+        let failed = errors.len() as i64;
+        Ok(BatchCreateResult { summary: BatchCreateSummary { total, created: 0, skipped: 0, failed }, created: vec![], skipped: vec![], errors })
     }
 
     async fn batch_delete(&self, _: &Principal<Scope>, req: BatchDeleteContactsRequest) -> Result<BatchDeleteContactsResponse, ApiError<BatchDeleteContactsError>> {
@@ -177,7 +185,11 @@ async fn a_bad_create_body_reports_every_field_with_the_documented_messages() {
     assert_eq!(reply.json["message"], "The given data was invalid");
     assert_eq!(reply.field_errors("firstname"), ["First name is required"]);
     assert_eq!(reply.field_errors("lastname"), ["Last name is required"]);
-    assert_eq!(reply.field_errors("phone"), ["The phone field must not be greater than 20 characters."]);
+    assert_eq!(
+        reply.field_errors("phone"),
+        ["The phone field must not be greater than 20 characters.", "The phone field must be a valid phone number."],
+        "21 digits are too long and past E.164's 15"
+    );
     assert_eq!(reply.field_errors("type"), ["Type must be either lead, customer, or guest"]);
     assert_eq!(reply.field_errors("source_id"), ["The source id field must be an integer."]);
     assert_eq!(reply.field_errors("status_id"), ["The status id field is required."]);
@@ -200,7 +212,7 @@ async fn a_good_create_answers_201_with_the_message_and_implementation_errors_ke
     again.assert_error(422, "VALIDATION_ERROR");
     assert_eq!(again.field_errors("phone"), ["This phone number already exists"]);
 
-    let limited = send_json(&s, "POST", "/contacts", FULL, &json!({"firstname": "Limit", "lastname": "L", "phone": "1", "type": "guest", "source_id": 1, "status_id": 1})).await;
+    let limited = send_json(&s, "POST", "/contacts", FULL, &json!({"firstname": "Limit", "lastname": "L", "phone": "+15550002222", "type": "guest", "source_id": 1, "status_id": 1})).await;
     limited.assert_error(403, "FEATURE_LIMIT_EXCEEDED");
     assert_eq!(limited.json["message"], "Plan limit reached");
     assert_eq!(limited.json["error"]["details"], json!({"feature": "contacts", "current": 5, "maximum": 5}));
@@ -301,9 +313,17 @@ async fn routing_answers_404_405_and_keeps_batch_apart_from_ids() {
     send(&s, "GET", "/nope", None, None, b"").await.assert_error(404, "NOT_FOUND");
     send(&s, "PUT", "/contacts/1", Some(FULL), None, b"").await.assert_error(405, "METHOD_NOT_ALLOWED");
 
-    let batch = send_json(&s, "POST", "/contacts/batch", FULL, &json!({"contacts": [{"firstname": "A"}]})).await;
-    batch.assert_error(422, "VALIDATION_ERROR");
-    assert_eq!(batch.field_errors("contacts.0.lastname"), ["Last name is required"], "{}", batch.text);
+    let valid = json!({"firstname": "B", "lastname": "C", "phone": "+15551234567", "type": "lead", "source_id": 1, "status_id": 1});
+    let batch = send_json(&s, "POST", "/contacts/batch", FULL, &json!({"contacts": [valid, {"firstname": "A"}]})).await;
+    assert_eq!(batch.status, 200, "an item's rules are reported per item: {}", batch.text);
+    assert_eq!(batch.json["summary"], json!({"total": 2, "created": 0, "skipped": 0, "failed": 1}));
+    let failed = &batch.json["errors"][0];
+    assert_eq!((&failed["index"], &failed["data"]), (&json!(1), &json!({"firstname": "A"})));
+    assert_eq!(failed["errors"]["lastname"], json!(["Last name is required"]), "{}", batch.text);
+    let not_objects = send_json(&s, "POST", "/contacts/batch", FULL, &json!({"contacts": [{"firstname": "A"}, 5]})).await;
+    not_objects.assert_error(422, "VALIDATION_ERROR");
+    assert_eq!(not_objects.field_errors("contacts.1"), ["The contacts.1 field must be an object."], "{}", not_objects.text);
+    assert_eq!(not_objects.field_errors("contacts.0.lastname"), ["Last name is required"], "a failing request lists the items' messages too");
     let deleted = send_json(&s, "DELETE", "/contacts/batch", FULL, &json!({"ids": [7, 8]})).await;
     assert_eq!(deleted.status, 200, "{}", deleted.text);
     assert_eq!(deleted.json["summary"], json!({"total": 2, "deleted": 0, "failed": 2}), "flat envelope");

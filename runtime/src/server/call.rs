@@ -31,7 +31,7 @@ use super::envelope::{Conventions, FieldErrors};
 use super::query::{self, QuerySpec};
 use super::config::Config;
 use super::rate_limit::{RateLimiter, RateRule};
-use super::validate::{Field, validate};
+use super::validate::{Field, Rejected, validate_items};
 use super::{Request, Response};
 use crate::file::{File, MultipartBody};
 use crate::operation::Operation;
@@ -122,6 +122,7 @@ impl<S: Send + Sync + 'static> Shared<S> {
             fields: Vec::new(),
             relations: &[],
             body_json: Map::new(),
+            rejected: Rejected::default(),
         });
         async move {
             let codes = &conventions.codes;
@@ -176,6 +177,8 @@ pub struct Call<Sc> {
     relations: &'static [&'static str],
     /// The validated body, for the keys of operation limits.
     body_json: Map<String, Value>,
+    /// The items of `per_item` arrays the body's rules took out.
+    rejected: Rejected,
 }
 
 impl<Sc: ScopeEnum> Call<Sc> {
@@ -261,8 +264,9 @@ impl<Sc: ScopeEnum> Call<Sc> {
     ) -> Result<B, Response> {
         body::flatten_dotted(rules, &mut object);
         let mut errors = FieldErrors::with_cap(self.max_field_errors);
-        validate(rules, &object, &files, &mut errors);
+        let rejected = validate_items(rules, &mut object, &files, &mut errors);
         if !errors.is_empty() {
+            rejected.items().iter().for_each(|item| errors.extend(item.request_errors()));
             return Err(self.invalid(&errors));
         }
         let mut typed: B = serde_json::from_value(Value::Object(object.clone())).map_err(|e| {
@@ -275,7 +279,14 @@ impl<Sc: ScopeEnum> Call<Sc> {
             let _ = set_file(&mut typed, &name, file);
         }
         self.body_json = object;
+        self.rejected = rejected;
         Ok(typed)
+    }
+
+    /// The items the body's rules took out of its `per_item` arrays, for the implementation to
+    /// report one by one.
+    pub fn rejected(&mut self) -> Rejected {
+        std::mem::take(&mut self.rejected)
     }
 
     /// The operation's own limits (`rate_limits:` of the spec), keyed by tenant and body fields.

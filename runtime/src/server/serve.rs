@@ -2,7 +2,9 @@
 //! axum's `serve` has no setting for: a header read timeout (a client that trickles its
 //! headers is disconnected), and the error envelope on the few answers hyper writes itself
 //! (414 URI too long, 431 headers too large, 400 unparsable request), which never reach the
-//! router. Connections are HTTP/1.1, as with the `http1` feature of axum.
+//! router. Connections are HTTP/1.1, as with the `http1` feature of axum; each request carries
+//! its client's address as axum's `ConnectInfo<SocketAddr>`, as `into_make_service_with_connect_info`
+//! gives it.
 
 use std::io;
 use std::pin::{Pin, pin};
@@ -10,6 +12,7 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::http::StatusCode;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -36,9 +39,9 @@ pub async fn serve(
     let graceful = GracefulShutdown::new();
     let mut shutdown = pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     accept_failed(&e).await;
                     continue;
@@ -49,7 +52,11 @@ pub async fn serve(
         // Responses are written whole; waiting for more bytes to fill a segment only delays them.
         let _ = stream.set_nodelay(true);
         let io = TokioIo::new(OwnErrors { io: stream, conventions, pending: Vec::new(), written: 0 });
-        let connection = graceful.watch(http.serve_connection(io, TowerToHyperService::new(router.clone())));
+        let service = tower::ServiceExt::map_request(router.clone(), move |mut request: axum::http::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            request
+        });
+        let connection = graceful.watch(http.serve_connection(io, TowerToHyperService::new(service)));
         tokio::spawn(async move {
             // A connection's error (a reset, a timeout) concerns only that connection.
             let _ = connection.await;

@@ -8,6 +8,7 @@
 //! the tables; their documented messages are, for [`message`].
 
 mod checks;
+mod items;
 mod messages;
 
 use serde_json::{Map, Value};
@@ -17,6 +18,8 @@ use messages::{Label, format_message, label, missing, missing_message, say, type
 
 use super::envelope::FieldErrors;
 use crate::file::File;
+
+pub use items::{Rejected, RejectedItem};
 
 /// The shape a value must have.
 #[derive(Clone, Copy, Debug)]
@@ -98,11 +101,14 @@ pub struct Field {
     pub rules: &'static [Rule],
     /// Documented messages by rule name (`required`, `max_length`, `enum`, `unique`, ...).
     pub messages: &'static [(&'static str, &'static str)],
+    /// An array of objects at the top of a body whose items are checked one by one: see
+    /// [`validate_items`].
+    pub per_item: bool,
 }
 
 /// An optional, non-nullable field without rules; chain the builders for the rest.
 pub const fn field(wire: &'static str, kind: Kind) -> Field {
-    Field { wire, kind, required: false, nullable: false, rules: &[], messages: &[] }
+    Field { wire, kind, required: false, nullable: false, rules: &[], messages: &[], per_item: false }
 }
 
 impl Field {
@@ -121,6 +127,12 @@ impl Field {
     #[must_use]
     pub const fn rules(mut self, rules: &'static [Rule]) -> Self {
         self.rules = rules;
+        self
+    }
+
+    #[must_use]
+    pub const fn per_item(mut self) -> Self {
+        self.per_item = true;
         self
     }
 
@@ -177,7 +189,18 @@ fn lookup<'f>(fields: &'f [Field], path: &str) -> Option<&'f Field> {
 /// Checks `object` (with the multipart `files`, by part name) against `fields`, adding every
 /// violation to `errors`.
 pub fn validate(fields: &[Field], object: &Map<String, Value>, files: &[(String, File)], errors: &mut FieldErrors) {
-    Checker { errors }.object(fields, object, files, "");
+    Checker { errors, rejected: None }.object(fields, object, files, "");
+}
+
+/// Like [`validate`], except for the `per_item` array fields of `fields`: an object item that
+/// breaks its rules is taken out of `object` and returned with its messages (keyed by the
+/// item's own field names) instead of being reported in `errors`. An item that is not an
+/// object, and the array's own rules, still fail the request.
+pub fn validate_items(fields: &[Field], object: &mut Map<String, Value>, files: &[(String, File)], errors: &mut FieldErrors) -> Rejected {
+    let mut rejected = Rejected::default();
+    Checker { errors, rejected: Some(&mut rejected) }.object(fields, object, files, "");
+    rejected.take_from(object);
+    rejected
 }
 
 /// Whether `v` is an array with more items than a `MaxItems` rule of `f` allows.
@@ -188,6 +211,8 @@ fn over_max_items(f: &Field, v: &Value) -> bool {
 
 struct Checker<'e> {
     errors: &'e mut FieldErrors,
+    /// Where the failing items of `per_item` fields go; `None` reports them in `errors`.
+    rejected: Option<&'e mut Rejected>,
 }
 
 impl Checker<'_> {
@@ -245,6 +270,9 @@ impl Checker<'_> {
         }
         match (kind, v) {
             (Kind::Object(fields), Value::Object(object)) => self.object(fields, object, &[], &format!("{path}.")),
+            (Kind::Array(Kind::Object(fields)), Value::Array(items)) if f.per_item && self.rejected.is_some() && !path.contains('.') => {
+                self.items(f, fields, items, path);
+            }
             (Kind::Array(item), Value::Array(items)) => {
                 for (i, item_value) in items.iter().enumerate() {
                     self.value(f, item, item_value, &format!("{path}.{i}"));
@@ -256,6 +284,23 @@ impl Checker<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The items of a `per_item` array: each object checked on its own.
+    fn items(&mut self, f: &Field, fields: &[Field], items: &[Value], path: &str) {
+        for (i, item) in items.iter().enumerate() {
+            let Value::Object(object) = item else {
+                self.value(f, &Kind::Object(&[]), item, &format!("{path}.{i}"));
+                continue;
+            };
+            let mut own = FieldErrors::new();
+            Checker { errors: &mut own, rejected: None }.object(fields, object, &[], "");
+            if !own.is_empty()
+                && let Some(rejected) = self.rejected.as_deref_mut()
+            {
+                rejected.push(path, i, own);
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! Contacts and groups: `ContactsApi` and `GroupsApi` over the store.
 
 use wacr_server::models::*;
-use wacr_server::{ApiError, ContactsApi, GroupsApi, Principal};
+use wacr_server::{ApiError, ContactsApi, GroupsApi, Principal, Rejected};
 
 use super::Sandbox;
 use crate::store::{contacts, groups, named};
@@ -31,8 +31,9 @@ impl ContactsApi for Sandbox {
         &self,
         p: &Principal<Scope>,
         req: BatchCreateContactsRequest,
+        rejected: Rejected,
     ) -> Result<BatchCreateResult, ApiError<BatchCreateContactsError>> {
-        self.run(p, move |conn, ctx| contacts::batch_create(conn, ctx, &req.body)).await
+        self.run(p, move |conn, ctx| contacts::batch_create(conn, ctx, req.body, rejected)).await
     }
 
     async fn batch_delete(

@@ -6,6 +6,7 @@
 mod catalog;
 mod contacts;
 mod convert;
+mod login_guard;
 mod messaging;
 
 use std::net::SocketAddr;
@@ -94,8 +95,10 @@ pub const BASE_PATH: &str = "/api/v2";
 /// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`].
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(FixedWindow::new()));
+    let failed_logins = sandbox.inner.config.failed_logins_per_minute;
     let api = wacr_server::router_with(sandbox, config);
-    wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api)
+    let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api);
+    login_guard::guard(app, failed_logins)
 }
 
 /// A sandbox serving on a socket.

@@ -214,6 +214,17 @@ pub fn phone_key(phone: &str) -> String {
     if digits.is_empty() { phone.trim().to_owned() } else { digits }
 }
 
+/// A phone as contacts store it: the leading `+` when sent, then its ASCII digits (`+91 (999)
+/// 999-9999` is `+919999999999`); the trimmed text when it holds no ASCII digit (the glue's
+/// phone format refuses such phones on the contact operations).
+pub fn normalise_phone(phone: &str) -> String {
+    let digits = phone_key(phone);
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits;
+    }
+    if phone.trim_start().starts_with('+') { format!("+{digits}") } else { digits }
+}
+
 /// A random lowercase hex string of `bytes` random bytes.
 pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];

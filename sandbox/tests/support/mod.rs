@@ -68,6 +68,7 @@ pub async fn start_with(options: Options) -> Sandbox {
         primary: options.primary,
         example_data: options.example_data,
         server: options.server,
+        ..Config::default()
     };
     let running = wacr_sandbox::spawn(config).await.expect("sandbox starts");
     // the workspace builds reqwest without a default TLS provider; the tests speak plain HTTP

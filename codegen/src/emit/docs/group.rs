@@ -97,6 +97,9 @@ fn rules(f: &Field) -> String {
     if r.unique_items {
         parts.push(format!("unique items{}{}", r.unique_by.as_ref().map(|b| format!(" by `{b}`")).unwrap_or_default(), msg("unique_items")));
     }
+    if r.per_item_errors {
+        parts.push("an item that breaks its rules is reported in the result, not as a 422 of the request".to_owned());
+    }
     parts.extend(r.format.as_ref().map(|v| format!("format {v}{}", msg("format"))));
     parts.extend(r.pattern.as_ref().map(|v| format!("pattern {}{}", code(v), msg("pattern"))));
     parts.extend(r.max_size.map(|v| format!("max size {} bytes{}", v, msg("max_size"))));

@@ -167,6 +167,9 @@ fn rules(f: &Field) -> Option<String> {
     if r.unique_items {
         parts.push(format!("unique items{}", r.unique_by.as_ref().map(|b| format!(" by `{b}`")).unwrap_or_default()));
     }
+    if r.per_item_errors {
+        parts.push("items checked one by one".to_owned());
+    }
     parts.extend(r.format.as_ref().map(|v| format!("format {v}")));
     parts.extend(r.pattern.as_ref().map(|v| format!("pattern `{v}`")));
     parts.extend(r.max_size.map(|v| format!("max size {v} bytes")));

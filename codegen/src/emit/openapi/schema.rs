@@ -6,6 +6,10 @@ use serde_json::{json, Value};
 use super::{json_object, provenance_text};
 use crate::ir::*;
 
+/// `format: phone` as the server checks it (`wacr_runtime`'s `phone_ok`): an optional leading
+/// `+`, 7 to 15 ASCII digits, and the separators space, `-`, `(`, `)` and `.`.
+const PHONE_PATTERN: &str = r"^\s*\+?[ ().-]*(?:[0-9][ ().-]*){7,15}\s*$";
+
 pub(super) fn success(api: &Api, op: &Operation) -> Value {
     let e = &api.envelope;
     let r = &op.response;
@@ -213,6 +217,7 @@ fn scalar_rules(scalar: &mut Value, r: &Rules) {
     match r.format.as_deref() {
         Some("email") => scalar["format"] = json!("email"),
         Some("url") => scalar["format"] = json!("uri"),
+        Some("phone") if r.pattern.is_none() => scalar["pattern"] = json!(PHONE_PATTERN),
         _ => {}
     }
     if let Some(max) = r.max_size {
@@ -259,5 +264,22 @@ pub(super) fn ty(t: &Ty) -> Value {
         Ty::Named(n, _) => json!({"$ref": format!("#/components/schemas/{n}")}),
         Ty::Array(t) => array_of(ty(t)),
         Ty::Map(t) => json_object([("type", json!("object")), ("additionalProperties", ty(t))]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PHONE_PATTERN;
+
+    /// The samples of the runtime's phone check.
+    #[test]
+    fn the_phone_pattern_is_the_servers_check() {
+        let re = regex_lite::Regex::new(PHONE_PATTERN).unwrap();
+        for ok in ["+919999999999", "(555) 123-4567", "0044 20 7946 0958", " +1 (555) 020-0070", "+44 20-7946.0958"] {
+            assert!(re.is_match(ok), "{ok}");
+        }
+        for bad in ["123", "+91 99x", "++91999999999", "1234567890123456", "abc", "9199+99999999", "+１５５５１２３４５６７", "+١٥٥٥١٢٣٤٥٦٧"] {
+            assert!(!re.is_match(bad), "{bad}");
+        }
     }
 }

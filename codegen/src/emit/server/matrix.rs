@@ -4,7 +4,7 @@
 use proc_macro2::Literal;
 use quote::quote;
 
-use super::{trait_name, types, MATRIX_PATH};
+use super::{per_item, trait_name, types, MATRIX_PATH};
 use crate::ident::to_ident as ident;
 use crate::ir::*;
 use crate::write::{rust_file, Output};
@@ -18,8 +18,9 @@ pub fn matrix_test(api: &Api) -> Output {
         let methods = g.operations.iter().map(|op| {
             let method = ident(&op.name);
             let (request, response, error) = types(op);
+            let rejected = per_item(op).then(|| quote!(, _: wacr_server::Rejected));
             quote! {
-                async fn #method(&self, _: &Principal<Scope>, _: #request) -> Result<#response, ApiError<#error>> {
+                async fn #method(&self, _: &Principal<Scope>, _: #request #rejected) -> Result<#response, ApiError<#error>> {
                     Err(#error::InternalError.into())
                 }
             }

@@ -53,11 +53,12 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     let kind = kind(api, &f.ty);
     let required = f.required.then(|| quote!(.required()));
     let nullable = f.nullable.then(|| quote!(.nullable()));
+    let per_item = f.rules.per_item_errors.then(|| quote!(.per_item()));
     let rules = rule_list(&f.rules);
     let rules = (!rules.is_empty()).then(|| quote!(.rules(&[#(#rules),*])));
     let messages = f.messages.iter().map(|(rule, text)| quote!((#rule, #text)));
     let messages = (!f.messages.is_empty()).then(|| quote!(.messages(&[#(#messages),*])));
-    quote!(rt::field(#wire, #kind) #required #nullable #rules #messages)
+    quote!(rt::field(#wire, #kind) #required #nullable #per_item #rules #messages)
 }
 
 fn kind(api: &Api, ty: &Ty) -> TokenStream {

@@ -81,7 +81,8 @@ pub(super) fn url_ok(s: &str) -> bool {
         && host.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
-/// Digits with the usual separators, an optional leading `+`, 7 to 15 digits (E.164).
+/// ASCII digits with the usual separators, an optional leading `+`, 7 to 15 digits (E.164);
+/// digits of other scripts are refused, so a phone has one spelling of each digit.
 pub(super) fn phone_ok(s: &str) -> bool {
     let body = s.trim().strip_prefix('+').unwrap_or(s.trim());
     let digits = body.chars().filter(char::is_ascii_digit).count();
@@ -118,8 +119,12 @@ mod tests {
         for ok in ["+919999999999", "(555) 123-4567", "0044 20 7946 0958"] {
             assert!(phone_ok(ok), "{ok}");
         }
-        for bad in ["123", "+91 99x", "++91999999999", "1234567890123456"] {
+        for bad in ["123", "+91 99x", "++91999999999", "1234567890123456", "abc", "9199+99999999"] {
             assert!(!phone_ok(bad), "{bad}");
+        }
+        // Digits of other scripts are refused, not folded: full-width, Arabic-Indic, Devanagari.
+        for other_script in ["+１５５５１２３４５６７", "+١٥٥٥١٢٣٤٥٦٧", "+१५५५१२३४५६७", "+1555１２３4567"] {
+            assert!(!phone_ok(other_script), "{other_script}");
         }
     }
 

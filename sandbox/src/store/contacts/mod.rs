@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use wacr_server::rules;
+use wacr_server::{Rejected, RejectedItem, rules};
 use wacr_server::models::{
     BatchCreateContact, BatchCreateContactsBody, BatchCreateResult, BatchCreateSummary, BatchDeleteResult, BatchDeleteSummary,
     BatchFailedItem, BatchSkippedItem, Contact, ContactInclude, CreateContactBody, IncludeSet, ListContactsQuery,
@@ -18,7 +18,7 @@ use super::counts;
 use super::groups;
 use super::named;
 use super::query::ListSql;
-use super::{Ctx, Error, FieldErrors, Result, json_column, phone_key, unique_violation};
+use super::{Ctx, Error, FieldErrors, Result, json_column, normalise_phone, phone_key, unique_violation};
 use crate::clock::Ts;
 
 /// The unique indexes of the contacts and the fields they guard.
@@ -215,7 +215,7 @@ pub(crate) fn insert(conn: &Connection, ctx: &Ctx, new: &CreateContactBody) -> R
          description, city, state, zip, address, country_id, assigned_id, group_id, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)",
         params![
-            ctx.tenant_id, new.firstname, new.lastname, new.company, new.r#type.as_str(), new.email, new.phone, phone_key(&new.phone),
+            ctx.tenant_id, new.firstname, new.lastname, new.company, new.r#type.as_str(), new.email, normalise_phone(&new.phone), phone_key(&new.phone),
             new.status_id, new.source_id, new.description, new.city, new.state, new.zip, new.address, new.country_id,
             new.assigned_id, serde_json::to_string(&groups)?, ctx.now.0
         ],
@@ -245,7 +245,7 @@ pub fn update(conn: &mut Connection, ctx: &Ctx, id: i64, patch: &UpdateContactBo
         return Err(Error::Validation(errors));
     }
     apply(&mut c, patch.clone());
-    let phone = c.phone.clone().unwrap_or_default();
+    let phone = normalise_phone(c.phone.as_deref().unwrap_or_default());
     tx.execute(
         "UPDATE contacts SET firstname = ?3, lastname = ?4, company = ?5, type = ?6, email = ?7, phone = ?8, phone_key = ?9, \
          status_id = ?10, source_id = ?11, description = ?12, city = ?13, state = ?14, zip = ?15, address = ?16, \
@@ -320,34 +320,40 @@ enum Outcome {
     AtLimit(Error),
 }
 
-/// Batch Create Contacts: one transaction; items in order with the Create Contact rules that
-/// depend on the data (an earlier item of the batch counts as existing); `skip_duplicates`
-/// turns a taken phone into a skip; `continue_on_error` false rolls everything back at the
-/// first failing item.
-pub fn batch_create(conn: &mut Connection, ctx: &Ctx, body: &BatchCreateContactsBody) -> Result<BatchCreateResult> {
+/// Batch Create Contacts: one transaction; items in order, those the glue `rejected` (they
+/// broke the spec's rules) failing in their place, the others with the Create Contact rules
+/// that depend on the data (an earlier item of the batch counts as existing);
+/// `skip_duplicates` turns a taken phone into a skip; `continue_on_error` false rolls
+/// everything back at the first failing item.
+pub fn batch_create(conn: &mut Connection, ctx: &Ctx, body: BatchCreateContactsBody, rejected: Rejected) -> Result<BatchCreateResult> {
     let options = body.options.as_ref();
     let continue_on_error = options.and_then(|o| o.continue_on_error).unwrap_or(true);
     let skip_duplicates = options.and_then(|o| o.skip_duplicates).unwrap_or(false);
+    let items = rejected.merge("contacts", body.contacts);
     let tx = conn.transaction()?;
     check_limit(&tx, ctx)?;
     let mut result = BatchCreateResult {
-        summary: BatchCreateSummary { total: body.contacts.len() as i64, created: 0, skipped: 0, failed: 0 },
+        summary: BatchCreateSummary { total: items.len() as i64, created: 0, skipped: 0, failed: 0 },
         created: Vec::new(),
         skipped: Vec::new(),
         errors: Vec::new(),
     };
-    for (index, item) in body.contacts.iter().enumerate() {
-        let failed = |errors| -> Result<BatchFailedItem> { Ok(BatchFailedItem { index: index as i64, errors, data: serde_json::to_value(item)? }) };
-        match batch_item(&tx, ctx, item, skip_duplicates)? {
+    for (index, item) in items {
+        let (outcome, data) = match item {
+            Ok(item) => (batch_item(&tx, ctx, &item, skip_duplicates)?, serde_json::to_value(&item)?),
+            Err(RejectedItem { errors, data, .. }) => (Outcome::Failed(errors.iter().map(|(f, m)| (f.to_owned(), m.to_vec())).collect()), data),
+        };
+        match outcome {
             Outcome::Created(contact) => result.created.push(*contact),
-            Outcome::Skipped(reason) => result.skipped.push(BatchSkippedItem { index: index as i64, reason, data: serde_json::to_value(item)? }),
-            Outcome::Failed(errors) if continue_on_error => result.errors.push(failed(errors)?),
+            Outcome::Skipped(reason) => result.skipped.push(BatchSkippedItem { index: index as i64, reason, data }),
+            Outcome::Failed(errors) if continue_on_error => result.errors.push(BatchFailedItem { index: index as i64, errors, data }),
             Outcome::Failed(errors) => {
                 let keyed = errors.into_iter().map(|(field, messages)| (format!("contacts.{index}.{field}"), messages)).collect();
                 return Err(Error::Validation(keyed));
             }
             Outcome::AtLimit(_) if continue_on_error => {
-                result.errors.push(failed(BTreeMap::from([("limit".to_owned(), vec!["Plan limit reached".to_owned()])]))?);
+                let errors = BTreeMap::from([("limit".to_owned(), vec!["Plan limit reached".to_owned()])]);
+                result.errors.push(BatchFailedItem { index: index as i64, errors, data });
             }
             Outcome::AtLimit(error) => return Err(error),
         }

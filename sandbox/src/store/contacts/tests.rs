@@ -41,7 +41,7 @@ fn create_loads_groups_and_enforces_uniqueness() {
     assert_eq!(created.group_id, [group.id]);
     assert_eq!(created.groups.as_ref().unwrap()[0].name, "VIP");
     assert!(created.source.is_none() && created.status.is_none());
-    assert_eq!(created.phone.as_deref(), Some("+91 99999-99999"));
+    assert_eq!(created.phone.as_deref(), Some("+919999999999"), "stored as + and its digits");
 
     // the same number written differently, and the same email in other case
     let mut dup = f.new_contact("919999999999");
@@ -207,8 +207,8 @@ fn batch(contacts: Vec<BatchCreateContact>, continue_on_error: bool, skip_duplic
     BatchCreateContactsBody { contacts, options: Some(options) }
 }
 
-/// The item rules the glue checks (required fields, type, email format) answer the whole
-/// request before the store runs: `tests/contacts.rs` asserts them on the wire.
+/// The items that break the rules the glue checks (required fields, type, email format) reach
+/// the store as `Rejected`: `tests/contacts.rs` asserts them on the wire.
 #[test]
 fn batch_create_continues_and_reports() {
     let mut f = Fixture::new();
@@ -216,7 +216,7 @@ fn batch_create_continues_and_reports() {
     let ctx = f.ctx();
     let items = vec![item("+15550011001", &f), item("+15550011000", &f), item("+15550011001", &f)];
     let defaults = BatchCreateContactsBody { contacts: items.clone(), options: None };
-    let result = batch_create(&mut f.conn, &ctx, &defaults).unwrap();
+    let result = batch_create(&mut f.conn, &ctx, defaults.clone(), Rejected::default()).unwrap();
     assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 1, skipped: 0, failed: 2 });
     assert_eq!(result.errors[0].index, 1);
     assert_eq!(result.errors[0].errors["phone"], [taken("phone")]);
@@ -229,7 +229,7 @@ fn batch_create_continues_and_reports() {
     let mut same_email = item("+15550011004", &f);
     same_email.email = Some("X@Y.Z".into());
     let skip = batch(vec![item("+15550011000", &f), email_taken, same_email], true, true);
-    let result = batch_create(&mut f.conn, &ctx, &skip).unwrap();
+    let result = batch_create(&mut f.conn, &ctx, skip.clone(), Rejected::default()).unwrap();
     assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 1, skipped: 1, failed: 1 });
     assert_eq!((result.skipped[0].index, result.errors[0].index), (0, 2));
     assert_eq!(result.errors[0].errors["email"], [taken("email")], "skip_duplicates keys on phone only");
@@ -240,7 +240,7 @@ fn batch_create_stop_on_error_rolls_back() {
     let mut f = Fixture::new();
     let ctx = f.ctx();
     let stop = batch(vec![item("+15550012001", &f), item("+15550012002", &f), item("+15550012001", &f)], false, false);
-    let errors = validation(batch_create(&mut f.conn, &ctx, &stop));
+    let errors = validation(batch_create(&mut f.conn, &ctx, stop.clone(), Rejected::default()));
     assert_eq!(errors["contacts.2.phone"], [taken("phone")]);
     let page = list(&f.conn, &ctx, &ListContactsQuery::default()).unwrap();
     assert_eq!(page.meta.total, 0, "nothing was created");
@@ -255,12 +255,12 @@ fn batch_create_and_the_plan_limit() {
     let items: Vec<BatchCreateContact> = (1..=3).map(|i| item(&format!("+1555001300{i}"), &f)).collect();
     let stop = batch(items.clone(), false, false);
     let go_on = batch(items, true, false);
-    assert_eq!(batch_create(&mut f.conn, &ctx, &stop), Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }));
-    let result = batch_create(&mut f.conn, &ctx, &go_on).unwrap();
+    assert_eq!(batch_create(&mut f.conn, &ctx, stop.clone(), Rejected::default()), Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }));
+    let result = batch_create(&mut f.conn, &ctx, go_on.clone(), Rejected::default()).unwrap();
     assert_eq!(result.summary, BatchCreateSummary { total: 3, created: 2, skipped: 0, failed: 1 });
     assert_eq!(result.errors[0].errors["limit"], ["Plan limit reached"]);
     assert_eq!(
-        batch_create(&mut f.conn, &ctx, &go_on),
+        batch_create(&mut f.conn, &ctx, go_on.clone(), Rejected::default()),
         Err(Error::FeatureLimit { feature: "contacts", current: 2, maximum: 2 }),
         "already at the limit when the batch starts"
     );
@@ -339,7 +339,7 @@ fn list_totals_follow_every_write() {
     delete(&f.conn, &ctx, a.id).unwrap();
     check(&f, "after a delete");
     let items = vec![item("+15550016003", &f), item("+15550016004", &f)];
-    batch_create(&mut f.conn, &ctx, &BatchCreateContactsBody { contacts: items, options: None }).unwrap();
+    batch_create(&mut f.conn, &ctx, BatchCreateContactsBody { contacts: items, options: None }, Rejected::default()).unwrap();
     check(&f, "after a batch create");
     batch_delete(&mut f.conn, &ctx, &[b.id]).unwrap();
     check(&f, "after a batch delete");

@@ -1,0 +1,110 @@
+//! Failed logins: a client (peer IP address) whose presented bearer tokens were refused
+//! `Config::failed_logins_per_minute` times within [`WINDOW`] gets 429 RATE_LIMIT_EXCEEDED, with
+//! `Retry-After`, for every request until the window ends, a valid token included, so that
+//! guessing tokens stops rather than merely slowing down (api.yaml, RATE_LIMIT_EXCEEDED).
+//! A request without an `Authorization` header is no login attempt and is not counted.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use wacr_server::axum::extract::{ConnectInfo, Request, State};
+use wacr_server::axum::middleware::{self, Next};
+use wacr_server::axum::response::Response;
+use wacr_server::axum::Router;
+
+/// The window, from a client's first refused token.
+pub const WINDOW: Duration = Duration::from_secs(60);
+/// Past this many clients, ended windows are dropped on the next failure.
+const PRUNE_AT: usize = 10_000;
+
+/// The refused logins of each client in its current window.
+#[derive(Debug)]
+pub struct FailedLogins {
+    /// Refused tokens a client may present per window.
+    limit: u32,
+    clients: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl FailedLogins {
+    pub fn new(limit: u32) -> Self {
+        FailedLogins { limit, clients: Mutex::default() }
+    }
+
+    /// The seconds until `client` may try again, while it is blocked.
+    pub fn blocked(&self, client: IpAddr, now: Instant) -> Option<u64> {
+        let clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        let (started, failures) = *clients.get(&client)?;
+        let left = WINDOW.checked_sub(now.duration_since(started)).filter(|left| !left.is_zero())?;
+        (failures >= self.limit).then(|| left.as_secs().max(1))
+    }
+
+    /// Counts a refused token of `client`.
+    pub fn failed(&self, client: IpAddr, now: Instant) {
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if clients.len() >= PRUNE_AT {
+            clients.retain(|_, (started, _)| now.duration_since(*started) < WINDOW);
+        }
+        let entry = clients.entry(client).or_insert((now, 0));
+        if now.duration_since(entry.0) >= WINDOW {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+    }
+}
+
+/// The router behind the guard (`limit` 0: unguarded). The client is the peer address of the
+/// connection (`into_make_service_with_connect_info`); without it, requests pass unguarded.
+pub fn guard(router: Router, limit: u32) -> Router {
+    if limit == 0 {
+        return router;
+    }
+    router.layer(middleware::from_fn_with_state(Arc::new(FailedLogins::new(limit)), check))
+}
+
+async fn check(State(logins): State<Arc<FailedLogins>>, request: Request, next: Next) -> Response {
+    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let Some(client) = client else { return next.run(request).await };
+    if let Some(retry_after) = logins.blocked(client, Instant::now()) {
+        return too_many(retry_after);
+    }
+    let presented = request.headers().contains_key(wacr_server::axum::http::header::AUTHORIZATION);
+    let response = next.run(request).await;
+    if presented && response.status() == 401 {
+        logins.failed(client, Instant::now());
+    }
+    response
+}
+
+/// 429 in the API's error envelope, as the glue writes its own.
+fn too_many(retry_after: u64) -> Response {
+    let codes = &wacr_server::CONVENTIONS.codes;
+    let details = json!({ (wacr_server::CONVENTIONS.retry_after_key): retry_after });
+    let mut response = wacr_runtime::server::error_response(&wacr_server::CONVENTIONS, &codes.rate_limited, Some(details), None);
+    response.headers_mut().insert(wacr_server::axum::http::header::RETRY_AFTER, retry_after.into());
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_is_blocked_after_the_failures_until_the_window_ends() {
+        let logins = FailedLogins::new(10);
+        let (client, other) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        let start = Instant::now();
+        for _ in 0..9 {
+            logins.failed(client, start);
+        }
+        assert_eq!(logins.blocked(client, start), None, "one failure to go");
+        logins.failed(client, start);
+        assert_eq!(logins.blocked(client, start + Duration::from_secs(15)), Some(45));
+        assert_eq!(logins.blocked(other, start), None, "per client");
+        assert_eq!(logins.blocked(client, start + WINDOW), None, "the window ended");
+        logins.failed(client, start + WINDOW);
+        assert_eq!(logins.blocked(client, start + WINDOW), None, "a new window counts from zero");
+    }
+}
