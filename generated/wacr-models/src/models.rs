@@ -1322,9 +1322,9 @@ pub struct BatchCreateResult {
     pub summary: BatchCreateSummary,
     /// The contacts created
     pub created: Vec<Contact>,
-    /// The items skipped as duplicates
+    /// The first 100 items skipped as duplicates, in request order (summary.skipped counts them all). Inferred: the list is documented, a bound is not; each entry echoes its item, so an unbounded list would make the answer grow with the request (a 20,000-item batch of duplicates would answer megabytes); the summary keeps the exact count
     pub skipped: Vec<BatchSkippedItem>,
-    /// The items that failed, with their validation messages
+    /// The first 100 items that failed, with their validation messages, in request order (summary.failed counts them all). Inferred: the list is documented, a bound is not; each entry echoes its item, so an unbounded list would make the answer grow with the request (a 20,000-item batch of invalid items would answer megabytes); the summary keeps the exact count
     pub errors: Vec<BatchFailedItem>,
 }
 /// Counts of a batch create's items by outcome

@@ -326,6 +326,8 @@ enum Outcome {
 /// `skip_duplicates` turns a taken phone into a skip; `continue_on_error` false rolls
 /// everything back at the first failing item.
 pub fn batch_create(conn: &mut Connection, ctx: &Ctx, body: BatchCreateContactsBody, rejected: Rejected) -> Result<BatchCreateResult> {
+    // the answer lists at most LISTED_ITEMS of each; these count them all
+    let (mut skipped, mut failed) = (0, 0);
     let options = body.options.as_ref();
     let continue_on_error = options.and_then(|o| o.continue_on_error).unwrap_or(true);
     let skip_duplicates = options.and_then(|o| o.skip_duplicates).unwrap_or(false);
@@ -345,15 +347,22 @@ pub fn batch_create(conn: &mut Connection, ctx: &Ctx, body: BatchCreateContactsB
         };
         match outcome {
             Outcome::Created(contact) => result.created.push(*contact),
-            Outcome::Skipped(reason) => result.skipped.push(BatchSkippedItem { index: index as i64, reason, data }),
-            Outcome::Failed(errors) if continue_on_error => result.errors.push(BatchFailedItem { index: index as i64, errors, data }),
+            Outcome::Skipped(reason) => {
+                skipped += 1;
+                listed(&mut result.skipped, BatchSkippedItem { index: index as i64, reason, data });
+            }
+            Outcome::Failed(errors) if continue_on_error => {
+                failed += 1;
+                listed(&mut result.errors, BatchFailedItem { index: index as i64, errors, data });
+            }
             Outcome::Failed(errors) => {
                 let keyed = errors.into_iter().map(|(field, messages)| (format!("contacts.{index}.{field}"), messages)).collect();
                 return Err(Error::Validation(keyed));
             }
             Outcome::AtLimit(_) if continue_on_error => {
                 let errors = BTreeMap::from([("limit".to_owned(), vec!["Plan limit reached".to_owned()])]);
-                result.errors.push(BatchFailedItem { index: index as i64, errors, data });
+                failed += 1;
+                listed(&mut result.errors, BatchFailedItem { index: index as i64, errors, data });
             }
             Outcome::AtLimit(error) => return Err(error),
         }
@@ -361,9 +370,19 @@ pub fn batch_create(conn: &mut Connection, ctx: &Ctx, body: BatchCreateContactsB
     tx.commit()?;
     let s = &mut result.summary;
     s.created = result.created.len() as i64;
-    s.skipped = result.skipped.len() as i64;
-    s.failed = result.errors.len() as i64;
+    s.skipped = skipped;
+    s.failed = failed;
     Ok(result)
+}
+
+/// How many skipped and failed items a batch answer lists (the spec's `BatchCreateResult`);
+/// the summary counts them all.
+const LISTED_ITEMS: usize = 100;
+
+fn listed<T>(list: &mut Vec<T>, item: T) {
+    if list.len() < LISTED_ITEMS {
+        list.push(item);
+    }
 }
 
 fn batch_item(conn: &Connection, ctx: &Ctx, item: &BatchCreateContact, skip_duplicates: bool) -> Result<Outcome> {
