@@ -49,7 +49,7 @@
 //!
 //! # Blocking
 //!
-//! With the `blocking` feature, [`blocking::Client`] has the same handles and methods, each
+//! With the `blocking` feature, `blocking::Client` has the same handles and methods, each
 //! waiting for its answer:
 //!
 //! ```no_run
