@@ -80,7 +80,8 @@ pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
 const INVALID_ITEMS: usize = 20_000;
 
 /// Median time of a Batch Create of [`INVALID_ITEMS`] empty items (each missing its required
-/// fields) through the generated router in process, to its 422; the answer's size alongside.
+/// fields) through the generated router in process, to its answer (each item failed on its
+/// own, the first 100 listed); the answer's size alongside.
 fn invalid_batch(settings: &Settings, store: &Arc<Store>) -> anyhow::Result<Row> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     let mut router = contacts::generated_router(Arc::clone(store));
@@ -97,13 +98,13 @@ fn invalid_batch(settings: &Settings, store: &Arc<Store>) -> anyhow::Result<Row>
         let started = Instant::now();
         let (status, bytes) = rt.block_on(send(&mut router, request))?;
         times.push(started.elapsed());
-        if status != 422 {
+        if status != 200 {
             return Err(anyhow!("the invalid batch answered {status}: {}", String::from_utf8_lossy(&bytes)));
         }
         answer = bytes.len();
     }
     let time = stats::median(&times);
-    let row = Row::new(format!("server glue: Batch Create of {INVALID_ITEMS} invalid items ({} KB), in process: time to the 422 ({answer} bytes, fields capped)", body.len() / 1000), stats::duration(time));
+    let row = Row::new(format!("server glue: Batch Create of {INVALID_ITEMS} invalid items ({} KB), in process: time to the answer (200, every item failed, {answer} bytes: 100 listed)", body.len() / 1000), stats::duration(time));
     Ok(row.target("< 100 ms", time < Duration::from_millis(100)))
 }
 
