@@ -7,14 +7,13 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use tokio::sync::Semaphore;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::{TimeoutBody, TimeoutLayer};
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use super::body::{is_json, is_multipart, media_type};
 use super::call::Shared;
@@ -34,7 +33,7 @@ pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, c
         .method_not_allowed_fallback(method_not_allowed::<S>)
         .layer(DefaultBodyLimit::max(upload));
     if let Some(idle) = config.body_read_timeout {
-        router = router.layer(middleware::map_request(move |request: Request| async move { request.map(|body| Body::new(TimeoutBody::new(idle, body))) }));
+        router = router.layer(RequestBodyTimeoutLayer::new(idle));
     }
     router = router
         .layer(middleware::from_fn_with_state(budget, reserve_upload))
@@ -44,9 +43,9 @@ pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, c
         router = router.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout));
     }
     router
-        .layer(middleware::map_response(move |response: Response| async move { with_envelope(conventions, response) }))
-        // outermost, so the span records the status the client gets
-        .layer(middleware::from_fn(super::call::traced))
+        // outermost, so the span records the status the client gets, after `traced` gave a
+        // layer's bare error response the envelope (one middleware for both: axum boxes each)
+        .layer(middleware::from_fn(move |request: Request, next: Next| super::call::traced(request, next, conventions)))
         .with_state(Shared::new(service, config, conventions))
 }
 
@@ -90,7 +89,7 @@ impl Conventions {
 
 /// An error response without a JSON body (from a layer, not the glue) gets the envelope of its
 /// status; its headers are kept.
-fn with_envelope(conventions: &Conventions, response: Response) -> Response {
+pub(super) fn with_envelope(conventions: &Conventions, response: Response) -> Response {
     let status = response.status();
     let json = media_type(response.headers()).is_some_and(|m| is_json(&m));
     if !(status.is_client_error() || status.is_server_error()) || json {

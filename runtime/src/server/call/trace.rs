@@ -11,6 +11,7 @@ use tracing::field::Empty;
 
 use super::Response;
 use crate::operation::Operation;
+use crate::server::envelope::Conventions;
 
 /// The name of the request span; `otel.name` carries `METHOD /route` for OpenTelemetry
 /// exporters once the operation is known (a path no operation has keeps the span's name).
@@ -31,8 +32,10 @@ pub(super) fn failed(mut response: Response, code: &str, cause: Option<String>) 
 }
 
 /// Runs the rest of the stack inside the request's span (attached with `Instrument`, so no
-/// other task's events land in it) and records the status and latency when it answers.
-pub(crate) async fn traced(request: Request, next: Next) -> Response {
+/// other task's events land in it), gives a bare error response the envelope, and records the
+/// status and latency when it answers. One middleware for both: each axum middleware boxes the
+/// future of the stack below it.
+pub(crate) async fn traced(request: Request, next: Next, conventions: &'static Conventions) -> Response {
     let method = request.method().as_str();
     let span = tracing::info_span!(
         REQUEST_SPAN,
@@ -46,7 +49,8 @@ pub(crate) async fn traced(request: Request, next: Next) -> Response {
         latency_ms = Empty,
     );
     let started = Instant::now();
-    let mut response = next.run(request).instrument(span.clone()).await;
+    let response = next.run(request).instrument(span.clone()).await;
+    let mut response = crate::server::router::with_envelope(conventions, response);
     // Microseconds as milliseconds: no float noise past the third decimal.
     let latency_ms = started.elapsed().as_micros() as f64 / 1000.0;
     let status = response.status().as_u16();
