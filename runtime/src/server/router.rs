@@ -35,14 +35,14 @@ pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, c
     if let Some(idle) = config.body_read_timeout {
         router = router.layer(RequestBodyTimeoutLayer::new(idle));
     }
-    router = router
-        .layer(middleware::from_fn_with_state(budget, reserve_upload))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+    // The tower layers under one `layer` call: axum boxes the service of each call per request.
+    let limits = tower::ServiceBuilder::new()
+        .option_layer(config.request_timeout.map(|timeout| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)))
         .layer(GlobalConcurrencyLimitLayer::new(config.concurrency_limit.max(1)));
-    if let Some(timeout) = config.request_timeout {
-        router = router.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout));
-    }
     router
+        .layer(middleware::from_fn_with_state(budget, reserve_upload))
+        .layer(limits)
+        .layer(RequestBodyLimitLayer::new(body_limit))
         // outermost, so the span records the status the client gets, after `traced` gave a
         // layer's bare error response the envelope (one middleware for both: axum boxes each)
         .layer(middleware::from_fn(move |request: Request, next: Next| super::call::traced(request, next, conventions)))
