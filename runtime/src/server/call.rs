@@ -24,7 +24,7 @@ mod trace;
 
 use respond::{glue_error, single};
 pub use trace::REQUEST_SPAN;
-pub(super) use trace::traced;
+pub(super) use trace::TraceLayer;
 use super::auth::{Authenticator, Principal, bearer_token};
 use super::body::{self, BodyError};
 use super::envelope::{Conventions, FieldErrors};

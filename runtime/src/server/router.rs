@@ -5,47 +5,45 @@
 //! of the server carries it; the request's span (`call::trace`) wraps them all.
 
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::http::{self, HeaderMap, StatusCode, header};
+use futures::future::{BoxFuture, Either};
 use tokio::sync::Semaphore;
 use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::{Layer, Service, ServiceBuilder, ServiceExt as _};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use super::body::{is_json, is_multipart, media_type};
-use super::call::Shared;
+use super::call::{Shared, TraceLayer};
 use super::config::Config;
 use super::envelope::{Code, Conventions, error_response};
-use super::{Request, Response};
+use super::Response;
 
 /// Adds the 404 fallback, the 405 answer for known paths and the bounds of `config` to the
 /// routes, and gives them their state.
 pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, config: Config, conventions: &'static Conventions) -> Router {
     let upload = config.upload_limit.unwrap_or(conventions.max_upload);
-    let body_limit = upload.max(config.json_limit);
     let capacity = kib(config.upload_memory).max(1);
     let budget = UploadBudget { semaphore: Arc::new(Semaphore::new(capacity)), capacity: u32::try_from(capacity).unwrap_or(u32::MAX), upload };
-    let mut router = routes
+    // Every bound in one `layer` call: axum boxes the service of each call, per request. The
+    // span is outermost, so it records the status the client gets, after a layer's bare error
+    // response got the envelope.
+    let bounds = ServiceBuilder::new()
+        .layer(TraceLayer(conventions))
+        .layer(RequestBodyLimitLayer::new(upload.max(config.json_limit)))
+        .option_layer(config.request_timeout.map(|timeout| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)))
+        .layer(GlobalConcurrencyLimitLayer::new(config.concurrency_limit.max(1)))
+        .layer(budget)
+        .option_layer(config.body_read_timeout.map(RequestBodyTimeoutLayer::new))
+        .layer(DefaultBodyLimit::max(upload));
+    routes
         .fallback(not_found::<S>)
         .method_not_allowed_fallback(method_not_allowed::<S>)
-        .layer(DefaultBodyLimit::max(upload));
-    if let Some(idle) = config.body_read_timeout {
-        router = router.layer(RequestBodyTimeoutLayer::new(idle));
-    }
-    // The tower layers under one `layer` call: axum boxes the service of each call per request.
-    let limits = tower::ServiceBuilder::new()
-        .option_layer(config.request_timeout.map(|timeout| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)))
-        .layer(GlobalConcurrencyLimitLayer::new(config.concurrency_limit.max(1)));
-    router
-        .layer(middleware::from_fn_with_state(budget, reserve_upload))
-        .layer(limits)
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        // outermost, so the span records the status the client gets, after `traced` gave a
-        // layer's bare error response the envelope (one middleware for both: axum boxes each)
-        .layer(middleware::from_fn(move |request: Request, next: Next| super::call::traced(request, next, conventions)))
+        .layer(bounds)
         .with_state(Shared::new(service, config, conventions))
 }
 
@@ -117,19 +115,55 @@ fn kib(bytes: usize) -> usize {
     bytes.div_ceil(1024).min(Semaphore::MAX_PERMITS).min(u32::MAX as usize)
 }
 
+impl<S> Layer<S> for UploadBudget {
+    type Service = Budgeted<S>;
+
+    fn layer(&self, inner: S) -> Budgeted<S> {
+        Budgeted { inner, budget: self.clone() }
+    }
+}
+
 /// Holds a multipart request until its declared length (or the upload limit) fits the budget,
 /// and keeps that share until its response is written: the bodies read into memory at once
-/// stay within the budget.
-async fn reserve_upload(State(budget): State<UploadBudget>, request: Request, next: Next) -> Response {
-    if !media_type(request.headers()).is_some_and(|m| is_multipart(&m)) {
-        return next.run(request).await;
+/// stay within the budget. Other requests pass straight through.
+#[derive(Clone)]
+struct Budgeted<S> {
+    inner: S,
+    budget: UploadBudget,
+}
+
+impl<S, B> Service<http::Request<B>> for Budgeted<S>
+where
+    S: Service<http::Request<B>> + Clone + Send + 'static,
+    S::Future: Send,
+    B: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Either<S::Future, BoxFuture<'static, Result<S::Response, S::Error>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
     }
-    let bytes = declared_length(request.headers()).unwrap_or(budget.upload).min(budget.upload);
-    let wanted = u32::try_from(kib(bytes)).unwrap_or(u32::MAX).clamp(1, budget.capacity);
-    // The semaphore is never closed, so the reservation cannot fail; should it, the request
-    // goes ahead unreserved.
-    let _reserved = Arc::clone(&budget.semaphore).acquire_many_owned(wanted).await.ok();
-    next.run(request).await
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        if !media_type(request.headers()).is_some_and(|m| is_multipart(&m)) {
+            return Either::Left(self.inner.call(request));
+        }
+        let budget = &self.budget;
+        let bytes = declared_length(request.headers()).unwrap_or(budget.upload).min(budget.upload);
+        let wanted = u32::try_from(kib(bytes)).unwrap_or(u32::MAX).clamp(1, budget.capacity);
+        let semaphore = Arc::clone(&budget.semaphore);
+        // The ready service answers this request; a fresh clone waits for readiness next time.
+        let ready = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, ready);
+        Either::Right(Box::pin(async move {
+            // The semaphore is never closed, so the reservation cannot fail; should it, the
+            // request goes ahead unreserved.
+            let _reserved = semaphore.acquire_many_owned(wanted).await.ok();
+            inner.oneshot(request).await
+        }))
+    }
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<usize> {

@@ -2,12 +2,18 @@
 //! field names, and the events that close it: `error` (with the cause) for a 5xx, `debug`
 //! otherwise. The request headers are never recorded, so a token cannot appear.
 
+use std::convert::Infallible;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
+use axum::BoxError;
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
-use axum::middleware::Next;
-use tracing::Instrument as _;
+use axum::http;
+use futures::future::BoxFuture;
+use tower::{Layer, Service};
 use tracing::field::Empty;
+use tracing::{Instrument as _, Span};
 
 use super::Response;
 use crate::operation::Operation;
@@ -18,7 +24,7 @@ use crate::server::envelope::Conventions;
 pub const REQUEST_SPAN: &str = "wacr.server.request";
 
 /// Why a response is a 5xx: the error code and the implementation's cause. The call puts it in
-/// the response's extensions; [`traced`] takes it out and logs it.
+/// the response's extensions; [`Traced`] takes it out and logs it.
 #[derive(Clone, Debug)]
 struct Failure {
     code: String,
@@ -31,13 +37,57 @@ pub(super) fn failed(mut response: Response, code: &str, cause: Option<String>) 
     response
 }
 
-/// Runs the rest of the stack inside the request's span (attached with `Instrument`, so no
-/// other task's events land in it), gives a bare error response the envelope, and records the
-/// status and latency when it answers. One middleware for both: each axum middleware boxes the
-/// future of the stack below it.
-pub(crate) async fn traced(request: Request, next: Next, conventions: &'static Conventions) -> Response {
-    let method = request.method().as_str();
-    let span = tracing::info_span!(
+/// The request span as a tower layer, outermost in the bounded router: the rest of the stack
+/// runs inside the span (attached with `Instrument`, so no other task's events land in it), a
+/// bare error response gets the envelope, and the status and latency are recorded when it
+/// answers.
+#[derive(Clone, Copy)]
+pub(crate) struct TraceLayer(pub &'static Conventions);
+
+impl<S> Layer<S> for TraceLayer {
+    type Service = Traced<S>;
+
+    fn layer(&self, inner: S) -> Traced<S> {
+        Traced { inner, conventions: self.0 }
+    }
+}
+
+/// The service of [`TraceLayer`].
+#[derive(Clone)]
+pub(crate) struct Traced<S> {
+    inner: S,
+    conventions: &'static Conventions,
+}
+
+impl<S, B> Service<Request> for Traced<S>
+where
+    S: Service<Request, Response = http::Response<B>, Error = Infallible>,
+    S::Future: Send + 'static,
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let span = request_span(request.method().as_str());
+        let started = Instant::now();
+        let answer = span.in_scope(|| self.inner.call(request)).instrument(span.clone());
+        let conventions = self.conventions;
+        Box::pin(async move {
+            let Ok(response) = answer.await;
+            Ok(answered(conventions, &span, started, response.map(Body::new)))
+        })
+    }
+}
+
+fn request_span(method: &str) -> Span {
+    tracing::info_span!(
         REQUEST_SPAN,
         otel.name = Empty,
         otel.kind = "server",
@@ -47,9 +97,12 @@ pub(crate) async fn traced(request: Request, next: Next, conventions: &'static C
         http.response.status_code = Empty,
         wacr.operation = Empty,
         latency_ms = Empty,
-    );
-    let started = Instant::now();
-    let response = next.run(request).instrument(span.clone()).await;
+    )
+}
+
+/// Gives a bare error response the envelope, records status and latency on `span`, and closes
+/// it with an `error` event (with the cause) for a 5xx, `debug` otherwise.
+fn answered(conventions: &'static Conventions, span: &Span, started: Instant, response: Response) -> Response {
     let mut response = crate::server::router::with_envelope(conventions, response);
     // Microseconds as milliseconds: no float noise past the third decimal.
     let latency_ms = started.elapsed().as_micros() as f64 / 1000.0;
