@@ -26,6 +26,9 @@ pub struct Decision {
 /// Counts hits per key. A denied hit is not counted.
 pub trait RateLimiter: Send + Sync + 'static {
     fn hit(&self, key: &str, limit: u32, window: Duration) -> Decision;
+
+    /// The decision a hit would get now, without counting one.
+    fn peek(&self, key: &str, limit: u32, window: Duration) -> Decision;
 }
 
 /// Fixed windows in memory, starting at a key's first hit.
@@ -61,22 +64,46 @@ impl FixedWindow {
             Some(window) => window,
             None => windows.entry(key.to_owned()).or_insert(fresh),
         };
-        if now.duration_since(window.started) >= window.length {
+        if window.ended(now) {
             *window = fresh;
         }
-        let left = window.length.saturating_sub(now.duration_since(window.started));
-        let retry_after = left.as_secs() + u64::from(left.subsec_nanos() > 0);
         let allowed = window.count < limit;
         if allowed {
             window.count += 1;
         }
-        Decision { allowed, limit, remaining: limit.saturating_sub(window.count), retry_after: retry_after.max(1) }
+        Decision { allowed, ..window.decision(limit, now) }
+    }
+
+    /// [`RateLimiter::peek`] at a given instant (for tests).
+    pub fn peek_at(&self, key: &str, limit: u32, length: Duration, now: Instant) -> Decision {
+        let windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let fresh = Window { started: now, length, count: 0 };
+        let window = windows.get(key).filter(|w| !w.ended(now)).unwrap_or(&fresh);
+        window.decision(limit, now)
+    }
+}
+
+impl Window {
+    fn ended(&self, now: Instant) -> bool {
+        now.duration_since(self.started) >= self.length
+    }
+
+    /// What is left of the window at `now`; `allowed`: whether it has room for one more hit.
+    fn decision(&self, limit: u32, now: Instant) -> Decision {
+        let left = self.length.saturating_sub(now.duration_since(self.started));
+        let retry_after = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        let remaining = limit.saturating_sub(self.count);
+        Decision { allowed: remaining > 0, limit, remaining, retry_after: retry_after.max(1) }
     }
 }
 
 impl RateLimiter for FixedWindow {
     fn hit(&self, key: &str, limit: u32, window: Duration) -> Decision {
         self.hit_at(key, limit, window, Instant::now())
+    }
+
+    fn peek(&self, key: &str, limit: u32, window: Duration) -> Decision {
+        self.peek_at(key, limit, window, Instant::now())
     }
 }
 
@@ -132,6 +159,9 @@ mod tests {
         let denied = limiter.hit_at("a", 2, minute, t0 + Duration::from_millis(30_500));
         assert_eq!((denied.allowed, denied.remaining, denied.retry_after), (false, 0, 30));
         assert!(limiter.hit_at("b", 2, minute, t0).allowed, "keys are independent");
+        let peeked = limiter.peek_at("a", 2, minute, t0 + Duration::from_secs(31));
+        assert_eq!((peeked.allowed, peeked.remaining, peeked.retry_after), (false, 0, 29), "a peek counts nothing");
+        assert_eq!(limiter.peek_at("new", 2, minute, t0), Decision { allowed: true, limit: 2, remaining: 2, retry_after: 60 });
         let later = limiter.hit_at("a", 2, minute, t0 + minute);
         assert_eq!((later.allowed, later.remaining), (true, 1));
     }

@@ -4,9 +4,8 @@
 //! guessing tokens stops rather than merely slowing down (api.yaml, RATE_LIMIT_EXCEEDED).
 //! A request without an `Authorization` header is no login attempt and is not counted.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -14,45 +13,38 @@ use wacr_server::axum::extract::{ConnectInfo, Request, State};
 use wacr_server::axum::middleware::{self, Next};
 use wacr_server::axum::response::Response;
 use wacr_server::axum::Router;
+use wacr_runtime::server::FixedWindow;
 
 /// The window, from a client's first refused token.
 pub const WINDOW: Duration = Duration::from_secs(60);
-/// Past this many clients, ended windows are dropped on the next failure.
-const PRUNE_AT: usize = 10_000;
-
-/// The refused logins of each client in its current window.
+/// The refused logins of each client in its current window, counted by the glue's fixed-window
+/// limiter under `login:{address}`.
 #[derive(Debug)]
 pub struct FailedLogins {
     /// Refused tokens a client may present per window.
     limit: u32,
-    clients: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    windows: FixedWindow,
 }
 
 impl FailedLogins {
     pub fn new(limit: u32) -> Self {
-        FailedLogins { limit, clients: Mutex::default() }
+        FailedLogins { limit, windows: FixedWindow::new() }
     }
 
     /// The seconds until `client` may try again, while it is blocked.
     pub fn blocked(&self, client: IpAddr, now: Instant) -> Option<u64> {
-        let clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        let (started, failures) = *clients.get(&client)?;
-        let left = WINDOW.checked_sub(now.duration_since(started)).filter(|left| !left.is_zero())?;
-        (failures >= self.limit).then(|| left.as_secs().max(1))
+        let decision = self.windows.peek_at(&key(client), self.limit, WINDOW, now);
+        (!decision.allowed).then_some(decision.retry_after)
     }
 
     /// Counts a refused token of `client`.
     pub fn failed(&self, client: IpAddr, now: Instant) {
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if clients.len() >= PRUNE_AT {
-            clients.retain(|_, (started, _)| now.duration_since(*started) < WINDOW);
-        }
-        let entry = clients.entry(client).or_insert((now, 0));
-        if now.duration_since(entry.0) >= WINDOW {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
+        self.windows.hit_at(&key(client), self.limit, WINDOW, now);
     }
+}
+
+fn key(client: IpAddr) -> String {
+    format!("login:{client}")
 }
 
 /// The router behind the guard (`limit` 0: unguarded). The client is the peer address of the

@@ -86,6 +86,10 @@ impl RateLimiter for TokenLimiter {
         }
         self.0.hit(key, limit, window)
     }
+
+    fn peek(&self, key: &str, limit: u32, window: Duration) -> Decision {
+        self.0.peek(key, limit, window)
+    }
 }
 
 /// The path the documentation's base URL (`https://app.wa.cr/api/v2`) puts before every route;
