@@ -5,9 +5,9 @@
 #   - openapi-python-client (pip) on the 3.1 document: no warnings, fewer than 200 model files;
 #   - progenitor (cargo-progenitor, reads 3.0 only) on the 3.0 document, less the multipart
 #     bodies it cannot read: the generated crate passes `cargo check`;
-#   - OpenAPI Generator (npm @openapitools/openapi-generator-cli, `-g rust`) when its jar can be
-#     had (it downloads it from Maven Central at run time): the generated crate passes
-#     `cargo check`; reported as blocked, not failed, when the jar cannot be downloaded.
+#   - OpenAPI Generator (`-g rust`, from PyPI's openapi-generator-cli, whose wheel carries the
+#     jar: npm's wrapper downloads it from Maven Central at run time) on the 3.0 document: the
+#     generated crate passes `cargo check`. Needs java.
 # Generated code goes to a temporary directory outside the workspace (never a member of it);
 # tools and the generated crates' build cache stay in $OA_CACHE between runs.
 #
@@ -20,8 +20,7 @@ CACHE=${OA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wacr-openapi-consumers}
 REDOCLY_VERSION=2.77.0
 PYTHON_CLIENT_VERSION=0.29.1
 PROGENITOR_VERSION=0.15.1
-GENERATOR_CLI_VERSION=2.35.0
-GENERATOR_VERSION=7.23.0
+GENERATOR_VERSION=7.26.0
 mkdir -p "$CACHE"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wacr-openapi-consumers.XXXXXX")
 [ -n "${OA_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
@@ -90,15 +89,12 @@ else
 fi
 
 echo "== OpenAPI Generator ($GENERATOR_VERSION, -g rust) on the 3.0 document"
-npm install --silent --no-audit --no-fund --prefix "$CACHE/npm" "@openapitools/openapi-generator-cli@$GENERATOR_CLI_VERSION" >/dev/null
-echo "{\"generator-cli\": {\"version\": \"$GENERATOR_VERSION\"}}" >"$WORK/openapitools.json"
-GENERATOR=("$CACHE/npm/node_modules/.bin/openapi-generator-cli" --openapitools "$WORK/openapitools.json")
-if ! "${GENERATOR[@]}" version >"$WORK/generator.log" 2>&1; then
-  note "openapi-generator: blocked, its jar cannot be had: $(grep -m1 -o 'Download failed.*' "$WORK/generator.log" || tail -n1 "$WORK/generator.log")"
-elif "${GENERATOR[@]}" generate -g rust -i "$ROOT/generated/openapi-3.0.yaml" -o "$WORK/openapi-generator" \
-  --additional-properties=packageName=wacr-openapi-generator >>"$WORK/generator.log" 2>&1 \
+[ -x "$CACHE/generator/bin/openapi-generator-cli" ] || python3 -m venv "$CACHE/generator"
+"$CACHE/generator/bin/pip" install --quiet --disable-pip-version-check "openapi-generator-cli==$GENERATOR_VERSION"
+if "$CACHE/generator/bin/openapi-generator-cli" generate -g rust -i "$ROOT/generated/openapi-3.0.yaml" -o "$WORK/openapi-generator" \
+  --additional-properties=packageName=wacr-openapi-generator >"$WORK/generator.log" 2>&1 \
   && (cd "$WORK/openapi-generator" && cargo check --quiet) >>"$WORK/generator.log" 2>&1; then
-  note "openapi-generator: generated crate compiles ($(grep -c '\[WARN\]' "$WORK/generator.log" || true) generator warnings)"
+  note "openapi-generator: generated crate compiles ($(grep -c ' WARN ' "$WORK/generator.log" || true) generator warnings, $(ls "$WORK/openapi-generator/src/models" | wc -l) model files)"
 else
   tail -40 "$WORK/generator.log"
   note "openapi-generator: FAILED"

@@ -3,7 +3,7 @@
 //!
 //! Schemas: a `type` list with `null` becomes `nullable: true`; `anyOf: [X, {type: null}]`
 //! becomes X (through `allOf` when X is a `$ref`) with `nullable: true`; `{type: null}` alone an
-//! object that is always null; `const` a one-value `enum`; a `$ref` with siblings is wrapped in
+//! object without members that may be null; `const` a one-value `enum`; a `$ref` with siblings is wrapped in
 //! `allOf` (3.0 ignores a `$ref`'s siblings); `examples` becomes `example`; a numeric
 //! `exclusiveMinimum` (`exclusiveMaximum`) becomes `minimum` with `exclusiveMinimum: true`. Elsewhere: the
 //! licence has no SPDX `identifier`, and a bearer requirement lists no roles (3.0 allows them for
@@ -29,6 +29,7 @@ pub(super) fn document(mut doc: Value) -> Value {
         .flatten()
         .filter_map(|(name, s)| Some((format!("#/components/schemas/{name}"), s.get("type")?.clone())))
         .collect();
+    inline_form_enums(&mut doc);
     let schema = |s: &mut Value| schema(s, &types);
     if let Some(components) = doc.get_mut("components") {
         children(components, "schemas").for_each(schema);
@@ -37,6 +38,34 @@ pub(super) fn document(mut doc: Value) -> Value {
         members(item).for_each(|op| operation(op, &schema));
     }
     doc
+}
+
+/// A form field's enum is written into the multipart body's schema instead of referred to:
+/// OpenAPI Generator's rust client names a referred enum of a form parameter by a path that
+/// does not exist (`models::models::MediaType`).
+fn inline_form_enums(doc: &mut Value) {
+    let component = |r: &str| r.strip_prefix("#/components/schemas/").map(str::to_owned);
+    let forms: Vec<String> = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|op| op.pointer("/requestBody/content/multipart~1form-data/schema/$ref")?.as_str().and_then(component))
+        .collect();
+    let schemas = doc["components"]["schemas"].clone();
+    for form in forms {
+        let Some(properties) = doc["components"]["schemas"][&form].get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        for property in properties.values_mut().filter_map(Value::as_object_mut) {
+            let target = property.get("$ref").and_then(Value::as_str).and_then(component).map(|name| &schemas[&name]);
+            if let Some(Value::Object(target)) = target.filter(|t| t.get("enum").is_some()) {
+                property.swap_remove("$ref");
+                for (key, value) in target {
+                    property.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+            }
+        }
+    }
 }
 
 /// The members of `v[key]`, an object's values or an array's items (none when it is absent:
@@ -117,10 +146,13 @@ fn nullable(o: &mut Map<String, Value>, types: &Map<String, Value>) {
             }
         }
         Some(t) if t == "null" => {
-            // 3.0 has no null type: an object that may only be null.
+            // 3.0 has no null type, and `nullable` needs a type beside it. Generators turn
+            // `enum: [null]` into an enum without variants (OpenAPI Generator's rust client
+            // does not compile): an object without members, or null. The 3.1 document says
+            // it is only ever null.
             o.insert("type".into(), json!("object"));
             o.insert("nullable".into(), json!(true));
-            o.insert("enum".into(), json!([null]));
+            o.insert("maxProperties".into(), json!(0));
         }
         _ => {}
     }
@@ -148,6 +180,19 @@ fn nullable(o: &mut Map<String, Value>, types: &Map<String, Value>) {
 mod tests {
     use serde_json::json;
 
+    #[test]
+    fn a_form_field_enum_is_written_in_place() {
+        let mut doc = json!({
+            "paths": {"/m": {"post": {"requestBody": {"content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Form"}}}}}}},
+            "components": {"schemas": {
+                "Kind": {"type": "string", "enum": ["a", "b"]},
+                "Form": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/Kind", "description": "d"}, "n": {"type": "integer"}}},
+            }},
+        });
+        super::inline_form_enums(&mut doc);
+        assert_eq!(doc["components"]["schemas"]["Form"]["properties"], json!({"kind": {"description": "d", "type": "string", "enum": ["a", "b"]}, "n": {"type": "integer"}}));
+    }
+
     fn render(mut s: serde_json::Value) -> serde_json::Value {
         let types = serde_json::Map::from_iter([("#/components/schemas/Group".to_owned(), json!("object"))]);
         super::schema(&mut s, &types);
@@ -157,7 +202,7 @@ mod tests {
     #[test]
     fn each_3_1_form_becomes_its_3_0_form() {
         assert_eq!(render(json!({"type": ["string", "null"], "enum": ["a", null]})), json!({"type": "string", "nullable": true, "enum": ["a", null]}));
-        assert_eq!(render(json!({"type": "null"})), json!({"type": "object", "nullable": true, "enum": [null]}));
+        assert_eq!(render(json!({"type": "null"})), json!({"type": "object", "nullable": true, "maxProperties": 0}));
         assert_eq!(
             render(json!({"anyOf": [{"$ref": "#/components/schemas/Group"}, {"type": "null"}], "description": "d"})),
             json!({"description": "d", "type": "object", "allOf": [{"$ref": "#/components/schemas/Group"}], "nullable": true})
