@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 ST_VERSION=4.32.5
 SEED=${ST_SEED:-20261124}
 MAX_EXAMPLES=${ST_MAX_EXAMPLES:-25}
-CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance
+CHECKS=${ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance}
 OUT=target/schemathesis
 
 if ! schemathesis --version 2>/dev/null | grep -qF "version $ST_VERSION"; then
