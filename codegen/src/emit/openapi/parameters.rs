@@ -99,7 +99,7 @@ fn filter_param(api: &Api, filter: &str, f: &Filter, op_name: &str) -> (String, 
         "boolean" => json!({"type": "boolean"}),
         "list" => {
             let item = value_pattern(api, &f.ty);
-            json!({"type": "string", "description": "comma-separated values", "pattern": format!("^{item}(,{item})*$")})
+            json!({"type": "string", "description": "comma-separated values, possibly none", "pattern": format!("^({item}(,{item})*)?$")})
         }
         "pair" => {
             let item = value_pattern(api, &f.ty);
