@@ -53,7 +53,9 @@ fi
 echo "wacr-sandbox at $URL"
 
 status=0
-timeout 900 "${ST[@]}" --config-file .ci/schemathesis.toml run generated/openapi.yaml \
+# .ci/schemathesis_hooks.py drops one kind of false report (a multipart text field "mutated"
+# into a boolean or number is still text on the wire); see there.
+PYTHONPATH=.ci SCHEMATHESIS_HOOKS=schemathesis_hooks timeout 900 "${ST[@]}" --config-file .ci/schemathesis.toml run generated/openapi.yaml \
   --url "$URL" --header "Authorization: Bearer $TOKEN" \
   --checks "$CHECKS" --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 \
   --no-color --report junit,ndjson --report-dir "$OUT" || status=$?
