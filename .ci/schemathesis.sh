@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Schemathesis against generated/openapi.yaml and a live wacr-sandbox: every operation of the
-# document is exercised (examples, coverage, fuzzing and stateful phases, positive and negative
-# data) and every response must be documented: no 5xx, a documented status, the documented
-# content type and a body valid against the response schema. Fixed seed and examples per
-# operation, one worker, no state kept between runs: the same commit makes the same requests.
+# Schemathesis against generated/openapi.yaml and a live wacr-sandbox, with every check: every
+# operation of the document is exercised (examples, coverage, fuzzing, and the stateful phase,
+# which follows the document's links from a create to the get, update and delete of what it
+# created), with positive and negative data. Every response must be documented (no 5xx, a
+# documented status, content type, headers and body schema); a request the document forbids
+# must be refused with a 4xx (negative_data_rejection); a request it allows must be accepted
+# (positive_data_acceptance), except for the state-dependent 422s that .ci/schemathesis.toml
+# lists with their reasons. Fixed seed and examples per operation, one worker, no state kept
+# between runs: the same commit makes the same requests.
 #
-#   bash .ci/schemathesis.sh            (ST_SEED, ST_MAX_EXAMPLES override the defaults)
+#   bash .ci/schemathesis.sh      (ST_SEED, ST_MAX_EXAMPLES, ST_CHECKS override the defaults)
 #
 # Reports (JUnit, NDJSON with every request and response) go to target/schemathesis/.
 set -euo pipefail
@@ -14,7 +18,7 @@ cd "$(dirname "$0")/.."
 ST_VERSION=4.32.5
 SEED=${ST_SEED:-20261124}
 MAX_EXAMPLES=${ST_MAX_EXAMPLES:-25}
-CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance
+CHECKS=${ST_CHECKS:-all}
 OUT=target/schemathesis
 
 if ! schemathesis --version 2>/dev/null | grep -qF "version $ST_VERSION"; then
@@ -49,12 +53,15 @@ fi
 echo "wacr-sandbox at $URL"
 
 status=0
-timeout 900 "${ST[@]}" --config-file .ci/schemathesis.toml run generated/openapi.yaml \
+# .ci/schemathesis_hooks.py drops one kind of false report (a multipart text field "mutated"
+# into a boolean or number is still text on the wire); see there.
+PYTHONPATH=.ci SCHEMATHESIS_HOOKS=schemathesis_hooks timeout 900 "${ST[@]}" --config-file .ci/schemathesis.toml run generated/openapi.yaml \
   --url "$URL" --header "Authorization: Bearer $TOKEN" \
   --checks "$CHECKS" --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 \
   --no-color --report junit,ndjson --report-dir "$OUT" || status=$?
 
-# Per operation of the document: requests made and their statuses (from the NDJSON report).
+# Per check: how often it ran and failed; per operation of the document: requests made and
+# their statuses (from the NDJSON report).
 python3 - "$OUT" <<'PY' || status=1
 import collections, glob, json, sys
 import yaml
@@ -62,16 +69,23 @@ import yaml
 doc = yaml.safe_load(open("generated/openapi.yaml"))
 ops = [f"{m.upper()} {p}" for p, item in doc["paths"].items() for m in item]
 seen = collections.defaultdict(collections.Counter)
+checks = collections.defaultdict(collections.Counter)
 for path in glob.glob(f"{sys.argv[1]}/*.ndjson"):
     for line in open(path):
         event = json.loads(line).get("ScenarioFinished")
         if not event:
             continue
         recorder = event["recorder"]
+        for results in recorder.get("checks", {}).values():
+            for check in results:
+                checks[check["name"]][check["status"]] += 1
         for case_id, interaction in recorder.get("interactions", {}).items():
             case = recorder["cases"].get(case_id, {}).get("value", {})
             response = interaction.get("response")
             seen[f"{case.get('method')} {case.get('path')}"][response["status_code"] if response else "no response"] += 1
+print(f"{'check':34} {'runs':>8} {'failures':>8}")
+for name, counts in sorted(checks.items()):
+    print(f"{name:34} {sum(counts.values()):8} {counts['failure']:8}")
 print(f"{'operation':34} {'requests':>8} {'2xx':>5}  statuses")
 missing = []
 for op in ops:

@@ -142,3 +142,50 @@ fn required_body_fields_must_be_present_as_the_router_checks() {
     let media = &schemas["SendMediaMessageBody"]["properties"]["media_file"];
     assert!(media.get("pattern").is_none() && media.get("minLength").is_none());
 }
+
+#[test]
+fn conditional_requirements_optional_bodies_and_per_item_items_are_said_as_the_router_checks() {
+    let doc = doc();
+    let schemas = &doc["components"]["schemas"];
+    // `required_without`: media_url (filled) or media_file must be there.
+    let media = &schemas["SendMediaMessageBody"]["allOf"];
+    assert_eq!(media[0]["anyOf"][0]["required"], serde_json::json!(["media_url"]));
+    assert_eq!(media[0]["anyOf"][0]["properties"]["media_url"]["pattern"], "\\S");
+    assert_eq!(media[0]["anyOf"][1]["required"], serde_json::json!(["media_file"]));
+    // `required_if`: sections is filled, or type is not list.
+    let interactive = schemas["SendInteractiveMessageBody"]["allOf"].as_array().unwrap();
+    let sections = interactive.iter().find(|c| c["anyOf"][0]["required"] == serde_json::json!(["sections"])).unwrap();
+    assert_eq!(sections["anyOf"][1]["not"]["properties"]["type"]["enum"], serde_json::json!(["list"]));
+    // A model only requests carry is filled as a body field is; a batch item may be any object.
+    assert_eq!(schemas["InteractiveButton"]["properties"]["id"]["pattern"], "\\S");
+    assert!(schemas["Contact"]["properties"]["firstname"].get("pattern").is_none());
+    let items = &schemas["BatchCreateContactsBody"]["properties"]["contacts"]["items"]["anyOf"];
+    assert_eq!((&items[0]["$ref"], &items[1]), (&serde_json::json!("#/components/schemas/BatchCreateContact"), &serde_json::json!({"type": "object"})));
+    // A body of optional fields only may be left out (the glue reads none as `{}`).
+    let op = |path: &str, method: &str| doc["paths"][path][method].clone();
+    assert_eq!(op("/contacts/{id}", "patch")["requestBody"]["required"], false);
+    assert_eq!(op("/contacts", "post")["requestBody"]["required"], true);
+    // A file part names a file with an extension the field takes.
+    let encoding = &op("/messages/template", "post")["requestBody"]["content"]["multipart/form-data"]["encoding"];
+    assert!(encoding["header_video_file"]["headers"]["Content-Disposition"]["example"].as_str().unwrap().ends_with("filename=\"header_video_file.mp4\""));
+}
+
+#[test]
+fn lists_pages_and_links_are_said_as_the_glue_reads_them() {
+    let doc = doc();
+    let param = |path: &str, name: &str| {
+        let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap().clone();
+        params.into_iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{path} {name}"))["schema"].clone()
+    };
+    assert_eq!(param("/contacts/{id}", "include")["pattern"], "^(groups|source|status)(,(groups|source|status))*$");
+    assert!(param("/messages", "fields")["pattern"].as_str().unwrap().starts_with("^(id|interaction_id|"));
+    assert_eq!(param("/messages", "filter[status][in]")["pattern"], "^((sent|delivered|read|failed)(,(sent|delivered|read|failed))*)?$");
+    assert_eq!(param("/contacts", "filter[status_id][not_in]")["pattern"], "^(-?[0-9]{1,18}(,-?[0-9]{1,18})*)?$");
+    assert_eq!(param("/contacts", "page")["maximum"], u64::from(u32::MAX));
+    // A create links its result's id to the operations on it, in its group.
+    let links = &doc["paths"]["/groups"]["post"]["responses"]["201"]["links"];
+    let targets: Vec<&str> = links.as_object().unwrap().values().map(|l| l["operationId"].as_str().unwrap()).collect();
+    assert_eq!(targets, ["get_group", "update_group", "delete_group", "add_contacts_to_group", "remove_contacts_from_group"]);
+    assert_eq!(links["GetGroup"]["parameters"]["path.id"], "$response.body#/data/id");
+    assert!(doc["paths"]["/contacts/batch"]["post"]["responses"]["200"].get("links").is_none());
+}

@@ -82,7 +82,7 @@ pub(crate) mod testing {
         required_scope_key: "required_scope",
         retry_after_key: "retry_after",
         pagination: Pagination { page_default: 1, page_min: 1, per_page_default: 15, per_page_min: 1, per_page_max: 100 },
-        query: QueryKeys { page: "page", per_page: "per_page", fields: "fields" },
+        query: QueryKeys { page: "page", per_page: "per_page", fields: "fields", sort: "sort", include: "include", filter: "filter" },
         rate_limit: RateLimitHeaders {
             default_per_minute: 60,
             limit: "X-RateLimit-Limit",

@@ -69,7 +69,8 @@ pub struct DateBound {
 impl DateBound {
     /// Parses filter text; `None` when it is neither a date nor a date-time.
     pub fn parse(text: &str) -> Option<DateBound> {
-        let text = text.trim();
+        let rolled = roll_over(text.trim());
+        let text = rolled.as_deref().unwrap_or(text.trim());
         if let Ok(date) = Date::parse(text, format_description!("[year]-[month]-[day]")) {
             let start = from_offset(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc());
             return Some(DateBound { start, whole_day: true });
@@ -93,6 +94,19 @@ impl DateBound {
     pub fn end_exclusive(self) -> Ts {
         if self.whole_day { self.start.plus_secs(86_400) } else { Ts(self.start.0 + 1) }
     }
+}
+
+/// `text` with a day past its month's end counted on into the next month (`2025-02-30` is
+/// `2025-03-02`), as PHP's dates read it; `None` when `text` does not start with a date whose
+/// day is 1 to 31.
+fn roll_over(text: &str) -> Option<String> {
+    let (date, rest) = (text.get(..10)?, text.get(10..)?);
+    let mut parts = date.split('-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month = time::Month::try_from(parts.next()?.parse::<u8>().ok()?).ok()?;
+    let day: u8 = parts.next()?.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let date = Date::from_calendar_date(year, month, 1).ok()?.checked_add(time::Duration::days(i64::from(day) - 1))?;
+    Some(format!("{:04}-{:02}-{:02}{rest}", date.year(), u8::from(date.month()), date.day()))
 }
 
 fn from_offset(dt: OffsetDateTime) -> Ts {
@@ -119,6 +133,10 @@ mod tests {
         assert_eq!(at.start.iso(), "2025-01-15T09:30:00.000000Z");
         assert_eq!(DateBound::parse("2025-01-15 10:30:00").unwrap().start.iso(), "2025-01-15T10:30:00.000000Z");
         assert_eq!(DateBound::parse("yesterday"), None);
+        let rolled = DateBound::parse("2025-02-30T10:00:00Z").unwrap();
+        assert_eq!(rolled.start.iso(), "2025-03-02T10:00:00.000000Z", "a day past the month's end counts on, as in PHP");
+        assert_eq!(DateBound::parse("2024-02-30").unwrap().start.iso(), "2024-03-01T00:00:00.000000Z");
+        assert_eq!(DateBound::parse("2025-01-32"), None);
     }
 
     #[test]

@@ -68,6 +68,10 @@ async fn create_validation_messages() {
     assert_eq!(error.field_errors["email"], ["This email address already exists"]);
     assert_eq!(error.field_errors["source_id"], ["The selected source does not exist or does not belong to your account"]);
     // spec rules are the router's: required messages as documented
+    // null for an optional field that is not nullable is a value of the wrong type
+    let raw = sb.raw("POST", "/contacts", Some(json!({"firstname": "N", "lastname": "Ull", "phone": "+15550001999", "type": "lead", "source_id": 1, "status_id": 1, "groups": null}))).await;
+    raw.assert_error(422, "VALIDATION_ERROR");
+    assert_eq!(raw.json["errors"], json!({"groups": ["The groups field must be an array."]}));
     let raw = sb.raw("POST", "/contacts", Some(json!({"lastname": "x"}))).await;
     raw.assert_error(422, "VALIDATION_ERROR");
     assert_eq!(raw.json["errors"]["firstname"][0], "First name is required");
@@ -174,6 +178,11 @@ async fn list_filters_sort_search_fields_and_pages() {
     sb.raw("GET", "/contacts?filter[status_id][like]=1", None).await.assert_error(422, "VALIDATION_ERROR");
     sb.raw("GET", "/contacts?per_page=101", None).await.assert_error(422, "VALIDATION_ERROR");
     assert_eq!(sb.raw("GET", "/contacts?filter[status_id][in]=", None).await.json["meta"]["total"], 0, "an empty `in` matches nothing");
+    // what the document forbids is refused: an empty sort, an empty item of a list filter
+    for query in ["sort=", "sort=id,", "filter[status_id][in]=1,,2", "include=%20groups"] {
+        let refused = sb.raw("GET", &format!("/contacts?{query}"), None).await;
+        refused.assert_error(422, "VALIDATION_ERROR");
+    }
     // a date that is not a date is the caller's mistake: 422 with the field, never a 500
     let bad_date = sb.raw("GET", "/contacts?filter[created_at][gte]=notadate", None).await;
     bad_date.assert_error(422, "VALIDATION_ERROR");

@@ -83,6 +83,27 @@ fn provenance_text(p: &Provenance) -> String {
     }
 }
 
+/// The models a response can carry: the operations' data and what those models hold.
+fn answered_models(api: &Api) -> std::collections::HashSet<&str> {
+    fn named(t: &Ty) -> Option<&str> {
+        match t.leaf() {
+            Ty::Named(n, NamedKind::Model) => Some(n.as_str()),
+            _ => None,
+        }
+    }
+    let mut found: std::collections::HashSet<&str> = api.operations().filter_map(|op| op.response.data.as_ref().and_then(named)).collect();
+    let mut todo: Vec<&str> = found.iter().copied().collect();
+    while let Some(name) = todo.pop() {
+        let Some(m) = api.model(name) else { continue };
+        for inner in m.fields.iter().chain(&m.relations).filter_map(|f| named(&f.ty)) {
+            if found.insert(inner) {
+                todo.push(inner);
+            }
+        }
+    }
+    found
+}
+
 fn components(api: &Api) -> Value {
     let mut schemas = Map::new();
     for en in &api.enums {
@@ -90,8 +111,11 @@ fn components(api: &Api) -> Value {
         let description = format!("{}\n\nProvenance: {}.", en.description, provenance_text(&en.provenance));
         schemas.insert(en.name.clone(), json!({"type": "string", "description": description, "enum": values}));
     }
+    let answered = answered_models(api);
     for m in &api.models {
-        let mut s = schema::object(&m.fields, &format!("{}\n\nProvenance: {}.", m.description, provenance_text(&m.provenance)), false);
+        // A model only requests carry (an interactive button) says what a request must fill.
+        let request = !answered.contains(m.name.as_str());
+        let mut s = schema::object(&m.fields, &format!("{}\n\nProvenance: {}.", m.description, provenance_text(&m.provenance)), request);
         let props = s["properties"].as_object_mut().expect("an object schema has properties");
         for r in &m.relations {
             let mut rs = schema::ty(&r.ty);

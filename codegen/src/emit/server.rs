@@ -59,6 +59,7 @@ fn conventions(api: &Api) -> TokenStream {
     let per_minute = u32_lit(r.default_per_minute);
     let auth_header = &api.auth_header;
     let fields_key = &api.list_query.fields;
+    let (sort_key, include_key, filter_key) = (&api.list_query.sort, &api.list_query.include, &api.list_query.filter);
     let [unauthorized, insufficient_scope, validation, rate_limited, not_found, internal] = GLUE_CODES.map(|(name, status)| code(api, name, status));
     let method_not_allowed = glue_only_code(api, 405, "METHOD_NOT_ALLOWED", "Method not allowed");
     let unsupported = glue_only_code(api, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type");
@@ -94,7 +95,7 @@ fn conventions(api: &Api) -> TokenStream {
                 page_default: #page_default, page_min: #page_min,
                 per_page_default: #per_page_default, per_page_min: #per_page_min, per_page_max: #per_page_max,
             },
-            query: rt::QueryKeys { page: "page", per_page: "per_page", fields: #fields_key },
+            query: rt::QueryKeys { page: "page", per_page: "per_page", fields: #fields_key, sort: #sort_key, include: #include_key, filter: #filter_key },
             rate_limit: rt::RateLimitHeaders {
                 default_per_minute: #per_minute, limit: #limit, remaining: #remaining, retry_after: #retry_after,
             },

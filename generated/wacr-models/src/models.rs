@@ -80,6 +80,7 @@ pub enum ErrorCode {
     NotFound,
     /// `VALIDATION_ERROR` (422): The request failed validation; the envelope's `errors` object maps each field to its messages. Also returned when auto-created contacts lack default settings.
     /// - Default message: "The given data was invalid".
+    /// - Note: inferred (the reference shows no such cases; Laravel's rules and the OpenAPI document decide): null for a field that is not nullable is refused as a value of the wrong type; a number without a fraction (3.0) is an integer; sort, include, fields and a between filter list at least one value, and no list (in, not_in included) has an empty value or spaces around one; an empty multipart text part is empty text, judged by the field's rules, and an empty part of another type is null
     /// - Documented: <https://docs.app.wa.cr/create-contact-28559784e0>
     ValidationError,
     /// `WHATSAPP_NOT_CONFIGURED` (422): The WhatsApp Cloud API is not set up for the account

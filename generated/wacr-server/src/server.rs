@@ -83,6 +83,9 @@ pub const CONVENTIONS: rt::Conventions = rt::Conventions {
         page: "page",
         per_page: "per_page",
         fields: "fields",
+        sort: "sort",
+        include: "include",
+        filter: "filter",
     },
     rate_limit: rt::RateLimitHeaders {
         default_per_minute: 60,

@@ -165,7 +165,8 @@ pub(crate) fn flatten_dotted(fields: &[Field], object: &mut Map<String, Value>) 
 }
 
 /// Turns the strings of a multipart body or query into the kinds of `fields`: numbers,
-/// booleans, arrays from `a[0]`/`a[]`, nested objects; an empty string is null. A string
+/// booleans, arrays from `a[0]`/`a[]`, nested objects; an empty string is null, except for a
+/// text field, where it is the empty text its rules (format, pattern, required) judge. A string
 /// that does not convert is left for the validator to report.
 pub(crate) fn coerce(fields: &[Field], object: &mut Map<String, Value>) {
     for f in fields {
@@ -176,7 +177,7 @@ pub(crate) fn coerce(fields: &[Field], object: &mut Map<String, Value>) {
 }
 
 fn coerce_value(kind: &Kind, value: &mut Value) {
-    if value.as_str() == Some("") {
+    if value.as_str() == Some("") && !matches!(kind, Kind::String | Kind::Date | Kind::DateTime | Kind::Enum(_)) {
         *value = Value::Null;
         return;
     }
@@ -278,12 +279,15 @@ mod tests {
         coerce(FIELDS, &mut object);
         assert_eq!(Value::Object(object.clone()), json!({
             "count": 3, "ratio": 0.5, "ok": true, "ids": [2, 1],
-            "buttons": [{"id": "a", "n": 7}, {"id": "b"}], "name": null,
+            "buttons": [{"id": "a", "n": 7}, {"id": "b"}], "name": "",
             "contact": {"firstname": "Jo"}, "contact.firstname": "Jo"
         }));
         let mut bad = json!({"count": "x", "ok": "maybe"}).as_object().unwrap().clone();
         coerce(FIELDS, &mut bad);
         assert_eq!(Value::Object(bad), json!({"count": "x", "ok": "maybe"}));
+        let mut empty = json!({"count": "", "name": ""}).as_object().unwrap().clone();
+        coerce(FIELDS, &mut empty);
+        assert_eq!(Value::Object(empty), json!({"count": null, "name": ""}), "empty text stays text; elsewhere it is null");
     }
 
     #[tokio::test]

@@ -57,6 +57,9 @@ pub struct QueryKeys {
     pub page: &'static str,
     pub per_page: &'static str,
     pub fields: &'static str,
+    pub sort: &'static str,
+    pub include: &'static str,
+    pub filter: &'static str,
 }
 
 /// Rate-limit defaults and headers (`api.yaml: rate_limit`).

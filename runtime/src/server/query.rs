@@ -6,11 +6,11 @@
 use serde_json::{Map, Value};
 
 use super::body::coerce;
-use super::envelope::{Conventions, FieldErrors};
+use super::envelope::{Conventions, FieldErrors, QueryKeys};
 use super::validate::{Field, validate};
 use crate::operation::encode_path_segment;
 use crate::page::{Page, PageLinks, PageMeta};
-use crate::query::QueryError;
+use crate::query::{FilterOp, QueryError, filter_key};
 
 /// What the glue checks in the query of one operation, beyond its `from_pairs`.
 #[derive(Clone, Copy, Debug)]
@@ -61,6 +61,8 @@ pub(crate) fn parse<Q>(
     for (key, value) in pairs {
         if is_page(key) {
             check_page(conventions, key, value, &mut errors);
+        } else if !list_ok(keys, key, value) {
+            errors.add(key, format!("The {key} field must be values separated by commas, with no empty value and no spaces."));
         } else if whole.is_err()
             && let Err(e) = from_pairs(vec![(key.as_str(), value.as_str())])
         {
@@ -86,6 +88,25 @@ pub(crate) fn parse<Q>(
             Err(errors)
         }
     }
+}
+
+/// Whether `value` is a list as `key` takes it, if `key` takes a comma-separated list:
+/// `sort`, `include`, `fields` and the pair filter (`between`) need one value at least; the
+/// list filters (`in`, `not_in`) may be empty, which matches nothing (or everything).
+fn list_ok(keys: &QueryKeys, key: &str, value: &str) -> bool {
+    let filter = filter_key(keys.filter, key).and_then(|(_, op)| FilterOp::from_key(op?));
+    match filter {
+        Some(FilterOp::In | FilterOp::NotIn) => value.is_empty() || names_ok(value),
+        Some(FilterOp::Between) => names_ok(value),
+        _ if [keys.sort, keys.include, keys.fields].contains(&key) => names_ok(value),
+        _ => true,
+    }
+}
+
+/// A comma-separated list as the document's pattern says it: at least one value, none empty,
+/// none with surrounding spaces (`from_pairs` checks the values).
+fn names_ok(value: &str) -> bool {
+    value.split(',').all(|name| !name.is_empty() && name.trim() == name)
 }
 
 fn check_page(conventions: &Conventions, key: &str, value: &str, errors: &mut FieldErrors) {
@@ -227,6 +248,12 @@ mod tests {
         assert_eq!(errors.get("page").unwrap(), ["The page field must not be greater than 4294967295."]);
         let errors = run(&LIST, "page=99999999999999999999").err().unwrap();
         assert_eq!(errors.get("page").unwrap(), ["The page field must not be greater than 4294967295."]);
+        for query in ["sort=", "sort=name,", "include=%20groups", "fields=id,,name", "filter[id][in]=1,", "filter[id][between]=1,%202"] {
+            let errors = run(&LIST, query).err().unwrap();
+            let (key, messages) = errors.iter().next().unwrap();
+            assert_eq!(messages, [format!("The {key} field must be values separated by commas, with no empty value and no spaces.")], "{query}");
+        }
+        assert!(run(&LIST, "filter[id][in]=&filter[id][not_in]=").is_ok(), "an empty list filter matches nothing");
         let errors = run(&LIST, "per_page=ten").err().unwrap();
         assert_eq!(errors.get("per_page").unwrap(), ["The per page field must be an integer."]);
     }

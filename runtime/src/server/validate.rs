@@ -200,7 +200,39 @@ pub fn validate_items(fields: &[Field], object: &mut Map<String, Value>, files: 
     let mut rejected = Rejected::default();
     Checker { errors, rejected: Some(&mut rejected) }.object(fields, object, files, "");
     rejected.take_from(object);
+    integral_numbers(fields, object);
     rejected
+}
+
+/// `v` as an integer: JSON Schema's `integer` (and Laravel's rule) takes a number with no
+/// fraction, so `3.0` is the integer 3.
+fn integral(v: &Value) -> Option<i64> {
+    let Value::Number(n) = v else { return None };
+    n.as_i64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 9.0e15).map(|x| x as i64))
+}
+
+/// Writes the integral numbers of `Integer` fields of `object` as integers (`3.0` as `3`), so
+/// that the typed body, whose integers are `i64`, reads what the checks let through.
+fn integral_numbers(fields: &[Field], object: &mut Map<String, Value>) {
+    for f in fields {
+        if let Some(v) = object.get_mut(f.wire) {
+            integral_value(&f.kind, v);
+        }
+    }
+}
+
+fn integral_value(kind: &Kind, v: &mut Value) {
+    match (kind, v) {
+        (Kind::Integer, v @ Value::Number(_)) => {
+            if let Some(n) = integral(v) {
+                *v = Value::from(n);
+            }
+        }
+        (Kind::Object(fields), Value::Object(object)) => integral_numbers(fields, object),
+        (Kind::Array(item), Value::Array(items)) => items.iter_mut().for_each(|v| integral_value(item, v)),
+        (Kind::Map(item), Value::Object(entries)) => entries.values_mut().for_each(|v| integral_value(item, v)),
+        _ => {}
+    }
 }
 
 /// Whether `v` is an array with more items than a `MaxItems` rule of `f` allows.
@@ -235,7 +267,14 @@ impl Checker<'_> {
                 continue;
             }
             match value {
-                None | Some(Value::Null) => {}
+                None => {}
+                // null means "clear" only where the spec says the field is nullable; elsewhere
+                // it is a value of the wrong type, as Laravel's rules read it.
+                Some(Value::Null) if f.nullable => {}
+                Some(Value::Null) => {
+                    let path = path();
+                    self.errors.add_with(&path, || say(f, "type", || type_message(&f.kind, &path)));
+                }
                 Some(v) => self.value(f, &f.kind, v, &path()),
             }
         }
@@ -244,7 +283,7 @@ impl Checker<'_> {
     fn value(&mut self, f: &Field, kind: &Kind, v: &Value, path: &str) {
         let fits = match kind {
             Kind::String | Kind::DateTime | Kind::Date => v.is_string(),
-            Kind::Integer => v.is_i64() || v.is_u64(),
+            Kind::Integer => integral(v).is_some(),
             Kind::Number => v.is_number(),
             Kind::Boolean => v.is_boolean(),
             Kind::Json => true,
@@ -500,9 +539,29 @@ mod tests {
 
     #[test]
     fn null_is_accepted_only_where_it_means_something() {
-        assert!(check(json!({"firstname": "A", "media_url": "https://a.b", "company": null, "email": null}), &[]).is_empty());
+        assert!(check(json!({"firstname": "A", "media_url": "https://a.b", "company": null}), &[]).is_empty());
         let got = messages(&check(json!({"firstname": null, "media_url": "https://a.b"}), &[]));
         assert_eq!(got, [("firstname".into(), "First name is required".into())]);
+        let got = messages(&check(json!({"firstname": "A", "media_url": "https://a.b", "email": null, "groups": null}), &[]));
+        assert_eq!(
+            got,
+            [
+                ("email".into(), "The email field must be a string.".into()),
+                ("groups".into(), "The groups field must be an array.".into()),
+            ],
+            "null for an optional field that is not nullable is a value of the wrong type"
+        );
+    }
+
+    #[test]
+    fn integral_numbers_are_integers() {
+        let mut body = json!({"firstname": "A", "media_url": "https://a.b", "status_id": 3.0, "groups": [1.0, 2]});
+        let mut errors = FieldErrors::new();
+        validate_items(BODY, body.as_object_mut().unwrap(), &[], &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!((&body["status_id"], &body["groups"]), (&json!(3), &json!([1, 2])));
+        let got = messages(&check(json!({"firstname": "A", "media_url": "https://a.b", "status_id": 2.5}), &[]));
+        assert_eq!(got, [("status_id".into(), "The status id field must be an integer.".into())]);
     }
 
     #[test]

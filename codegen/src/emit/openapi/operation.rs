@@ -29,6 +29,12 @@ pub(super) fn operation(api: &Api, op: &Operation) -> Value {
         o["requestBody"] = request;
     }
     let mut responses = responses(api, op);
+    let links = links(api, op);
+    if !links.is_empty()
+        && let Some(success) = responses.get_mut(&op.response.status.to_string())
+    {
+        success["links"] = Value::Object(links);
+    }
     for (status, response) in responses.iter_mut() {
         add_examples(&mut response["content"], op, |ex| ex.response.as_ref().filter(|_| op.example_status(ex).to_string() == *status));
     }
@@ -116,9 +122,55 @@ fn request_body(op: &Operation, body: &Body) -> Value {
         content.insert("application/json".into(), json_object([("schema", schema_ref.clone())]));
     }
     if body.content_type != ContentType::Json {
-        content.insert("multipart/form-data".into(), json_object([("schema", schema_ref)]));
+        let mut multipart = json_object([("schema", schema_ref)]);
+        let encoding = file_names(body);
+        if !encoding.is_empty() {
+            multipart["encoding"] = Value::Object(encoding);
+        }
+        content.insert("multipart/form-data".into(), multipart);
     }
-    json_object([("required", json!(true)), ("content", Value::Object(content))])
+    // A body whose fields are all optional may be left out: the glue reads no body as `{}`.
+    let required = body.fields.iter().any(|f| f.required || !f.rules.required_without.is_empty());
+    json_object([("required", json!(required)), ("content", Value::Object(content))])
+}
+
+/// Links from a create operation to the operations on what it created: a POST on `/things`
+/// whose data is a model with an `id` feeds that id to the `{id}` of every operation of its
+/// group under `/things/{id}` (get, update, delete, sub-resources), so that tools can follow a
+/// created resource (schemathesis' stateful phase).
+fn links(api: &Api, op: &Operation) -> Map<String, Value> {
+    let created = match &op.response.data {
+        Some(Ty::Named(name, NamedKind::Model)) => api.model(name),
+        _ => None,
+    };
+    if op.method != "POST" || !created.is_some_and(|m| m.fields.iter().any(|f| f.wire == "id")) {
+        return Map::new();
+    }
+    let prefix = format!("{}/{{id}}", op.path);
+    let pointer = format!("$response.body#/{}/id", api.envelope.data);
+    api.operations()
+        .filter(|o| o.group == op.group && (o.path == prefix || o.path.starts_with(&format!("{prefix}/"))))
+        .map(|o| (o.type_prefix.clone(), json!({"operationId": o.id, "parameters": {"path.id": pointer}})))
+        .collect()
+}
+
+/// The part headers of the file fields that take some extensions only: the glue checks a
+/// file's extension (`extensions:`), so the part's `Content-Disposition` names a file with the
+/// first of them (tools that send files, such as schemathesis, take the name from here).
+fn file_names(body: &Body) -> Map<String, Value> {
+    body.fields
+        .iter()
+        .filter(|f| matches!(f.ty.leaf(), Ty::File))
+        .filter_map(|f| {
+            let extension = f.rules.extensions.first()?;
+            let header = json!({
+                "description": format!("The file's name must end in .{}", f.rules.extensions.join(", .")),
+                "schema": {"type": "string"},
+                "example": format!("form-data; name=\"{0}\"; filename=\"{0}.{extension}\"", f.wire),
+            });
+            Some((f.wire.clone(), json!({"headers": {"Content-Disposition": header}})))
+        })
+        .collect()
 }
 
 fn responses(api: &Api, op: &Operation) -> Map<String, Value> {

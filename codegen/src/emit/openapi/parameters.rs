@@ -28,26 +28,40 @@ pub(super) fn parameters(api: &Api, op: &Operation) -> Vec<Value> {
     }
     let q = &api.list_query;
     if !op.include.is_empty() {
-        let alt = op.include.iter().map(|i| regex_escape(i)).collect::<Vec<_>>().join("|");
         out.push(param(
             &q.include,
             "query",
             false,
-            json!({"type": "string", "pattern": format!("^\\s*(({alt})\\s*(,\\s*|$))*$")}),
+            json!({"type": "string", "pattern": list_pattern(&op.include)}),
             &format!("Comma-separated relations to include. Allowed: {}", op.include.join(", ")),
         ));
     }
-    if op.fields {
-        out.push(param(&q.fields, "query", false, json!({"type": "string"}), "Comma-separated fields to return"));
+    if let Some(model) = schema::selection_model(op).and_then(|m| api.model(m)) {
+        let names: Vec<String> = model.fields.iter().map(|f| f.wire.clone()).collect();
+        let description = format!("Comma-separated fields to return. Allowed: {}", names.join(", "));
+        out.push(param(&q.fields, "query", false, json!({"type": "string", "pattern": list_pattern(&names)}), &description));
     }
     out
+}
+
+/// A comma-separated list of `names` as the glue takes it: at least one, no empty item, no
+/// spaces.
+fn list_pattern(names: &[String]) -> String {
+    let alt = alternatives(names);
+    format!("^({alt})(,({alt}))*$")
+}
+
+fn alternatives(names: &[String]) -> String {
+    names.iter().map(|n| regex_escape(n)).collect::<Vec<_>>().join("|")
 }
 
 /// Paging, sort, search and filter parameters of a list operation.
 fn list_parameters(api: &Api, list: &List, out: &mut Vec<Value>) {
     let q = &api.list_query;
     let p = &api.pagination;
-    out.push(param("page", "query", false, json!({"type": "integer", "minimum": p.page_min, "default": p.page_default}), "Page number"));
+    // The glue reads `page` as a u32 and answers 422 past it.
+    let page = json!({"type": "integer", "minimum": p.page_min, "maximum": u32::MAX, "default": p.page_default});
+    out.push(param("page", "query", false, page, "Page number"));
     let per_page = json!({"type": "integer", "minimum": p.per_page_min, "maximum": p.per_page_max, "default": p.per_page_default});
     out.push(param("per_page", "query", false, per_page, "Items per page"));
     if !list.sort.is_empty() {
@@ -56,8 +70,7 @@ fn list_parameters(api: &Api, list: &List, out: &mut Vec<Value>) {
             allowed.push(s.clone());
             allowed.push(format!("{}{s}", q.descending_prefix));
         }
-        let alt = allowed.iter().map(|a| regex_escape(a)).collect::<Vec<_>>().join("|");
-        let mut schema = json!({"type": "string", "pattern": format!("^({alt})(,({alt}))*$")});
+        let mut schema = json!({"type": "string", "pattern": list_pattern(&allowed)});
         if let Some(d) = &list.default_sort {
             schema["default"] = json!(d);
         }
@@ -84,10 +97,34 @@ fn filter_param(api: &Api, filter: &str, f: &Filter, op_name: &str) -> (String, 
     let kind = api.operators.iter().find(|o| o.wire == op_name).map_or("scalar", |o| o.value.as_str());
     let schema = match kind {
         "boolean" => json!({"type": "boolean"}),
-        "list" | "pair" => json!({"type": "string", "description": "comma-separated values"}),
+        "list" => {
+            let item = value_pattern(api, &f.ty);
+            json!({"type": "string", "description": "comma-separated values, possibly none", "pattern": format!("^({item}(,{item})*)?$")})
+        }
+        "pair" => {
+            let item = value_pattern(api, &f.ty);
+            json!({"type": "string", "description": "two comma-separated values", "pattern": format!("^{item},{item}$")})
+        }
         _ => schema::ty(&f.ty),
     };
     (name, schema)
+}
+
+/// Text with neither a comma nor surrounding spaces.
+const TEXT_ITEM: &str = r"[^,\s]([^,]*[^,\s])?";
+
+/// One value of a filter list as the filter parses it: an integer (i64), a value of the
+/// enum, an ISO 8601 date or date-time, or text without a comma.
+fn value_pattern(api: &Api, ty: &Ty) -> String {
+    match ty {
+        Ty::Integer => "-?[0-9]{1,18}".to_owned(),
+        Ty::Date | Ty::DateTime => format!("({})", schema::DATE_PATTERN),
+        Ty::Named(n, _) => match api.enum_(n) {
+            Some(e) => format!("({})", alternatives(&e.values.iter().map(|(w, _)| w.clone()).collect::<Vec<_>>())),
+            None => TEXT_ITEM.to_owned(),
+        },
+        _ => TEXT_ITEM.to_owned(),
+    }
 }
 
 /// `s` as a literal in a pattern that ECMAScript (with the `u` flag) and Python both read: only

@@ -7,8 +7,17 @@ use super::{json_object, provenance_text};
 use crate::ir::*;
 
 /// `format: phone` as the server checks it (`wacr_runtime`'s `phone_ok`): an optional leading
-/// `+`, 7 to 15 ASCII digits, and the separators space, `-`, `(`, `)` and `.`.
-const PHONE_PATTERN: &str = r"^\s*\+?[ ().-]*(?:[0-9][ ().-]*){7,15}\s*$";
+/// `+`, 7 to 15 ASCII digits, and the separators space, `-`, `(`, `)` and `.`. The pattern
+/// bounds what the server leaves open (separators at most two in a row, one space around), so
+/// that a generator's phones mostly fit the field's `maxLength` (with unbounded runs,
+/// schemathesis spends minutes discarding long ones); every phone it admits, the server takes.
+const PHONE_PATTERN: &str = r"^ ?\+?[ ().-]{0,2}(?:[0-9][ ().-]{0,2}){7,15} ?$";
+
+/// `date` (filters) as the sandbox's filters read it: an ISO 8601 date, or a date-time
+/// (RFC 3339, or local time to the minute or second). A day past the month's end counts on
+/// into the next month, as PHP's dates do.
+pub(super) const DATE_PATTERN: &str =
+    r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?)?)?";
 
 pub(super) fn success(api: &Api, op: &Operation) -> Value {
     let e = &api.envelope;
@@ -121,6 +130,9 @@ pub(super) fn object(fields: &[Field], description: &str, request: bool) -> Valu
     let mut required = Vec::new();
     for f in fields {
         let mut schema = field(f);
+        if request && f.rules.per_item_errors {
+            per_item(&mut schema);
+        }
         if f.required && f.rules.required_without.is_empty() && f.rules.required_if.is_none() && f.rules.required_with.is_empty() {
             required.push(&f.wire);
             if request && !f.nullable {
@@ -133,10 +145,47 @@ pub(super) fn object(fields: &[Field], description: &str, request: bool) -> Valu
     if !required.is_empty() {
         s["required"] = json!(required);
     }
+    let conditions: Vec<Value> = if request { fields.iter().flat_map(conditions).collect() } else { Vec::new() };
+    if !conditions.is_empty() {
+        s["allOf"] = Value::Array(conditions);
+    }
     if !description.is_empty() {
         s["description"] = json!(description);
     }
     s
+}
+
+/// The items of a `per_item_errors` array: an item that breaks its rules is reported in the
+/// response, item by item, and does not fail the request, so any object is a valid item.
+fn per_item(schema: &mut Value) {
+    let item = schema["items"].take();
+    schema["items"] = json!({
+        "anyOf": [item, {"type": "object"}],
+        "description": "An item that breaks the item schema's rules is not created; the response reports it with its index and messages",
+    });
+}
+
+/// The conditional requirements of a request field (`required_with`, `required_without`,
+/// `required_if`), each as "the field is filled, or the condition does not hold": JSON Schema
+/// that OpenAPI 3.0 reads too (`anyOf`, `not`, `enum`).
+fn conditions(f: &Field) -> Vec<Value> {
+    let r = &f.rules;
+    let mut filled = ty(&f.ty);
+    present(&mut filled);
+    let has = |name: &str, schema: Value| json!({"required": [name], "properties": {(name): schema}});
+    let this = has(&f.wire, filled);
+    let mut out = Vec::new();
+    if !r.required_with.is_empty() {
+        out.push(json!({"anyOf": [this, {"not": {"required": r.required_with}}]}));
+    }
+    if !r.required_without.is_empty() {
+        let others = r.required_without.iter().map(|o| json!({"required": [o]}));
+        out.push(json!({"anyOf": std::iter::once(this.clone()).chain(others).collect::<Vec<_>>()}));
+    }
+    if let Some((other, value)) = &r.required_if {
+        out.push(json!({"anyOf": [this, {"not": has(other, json!({"enum": [value]}))}]}));
+    }
+    out
 }
 
 /// A required request field must be present in Laravel's sense, as the router checks it: a
@@ -258,7 +307,7 @@ pub(super) fn ty(t: &Ty) -> Value {
         Ty::Number => json!({"type": "number"}),
         Ty::Boolean => json!({"type": "boolean"}),
         Ty::DateTime => json!({"type": "string", "format": "date-time"}),
-        Ty::Date => json!({"type": "string"}),
+        Ty::Date => json!({"type": "string", "pattern": format!("^{DATE_PATTERN}$")}),
         Ty::File => json!({"type": "string", "format": "binary"}),
         Ty::Json => json!({}),
         Ty::Named(n, _) => json!({"$ref": format!("#/components/schemas/{n}")}),
