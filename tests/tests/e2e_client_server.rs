@@ -448,8 +448,8 @@ fn merge_fields(text: &str, c: &Contact) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// Whether `value` meets every condition.
-fn hit<T: PartialOrd + Display>(conds: &[FilterCond<T>], value: Option<&T>) -> bool {
-    conds.iter().all(|cond| match (cond, value) {
+fn hit<T: PartialOrd + Display, O>(conds: &[Filter<T, O>], value: Option<&T>) -> bool {
+    conds.iter().all(|cond| match (cond.cond(), value) {
         (FilterCond::Null(is_null), v) => v.is_none() == *is_null,
         (_, None) => false,
         (FilterCond::Eq(x), Some(v)) => v == x,
@@ -458,7 +458,7 @@ fn hit<T: PartialOrd + Display>(conds: &[FilterCond<T>], value: Option<&T>) -> b
         (FilterCond::Gte(x), Some(v)) => v >= x,
         (FilterCond::Lt(x), Some(v)) => v < x,
         (FilterCond::Lte(x), Some(v)) => v <= x,
-        (FilterCond::Like(x), Some(v)) => v.to_string().to_lowercase().contains(&x.to_string().to_lowercase()),
+        (FilterCond::Like(x), Some(v)) => v.to_string().to_lowercase().contains(&x.to_lowercase()),
         (FilterCond::In(xs), Some(v)) => xs.contains(v),
         (FilterCond::NotIn(xs), Some(v)) => !xs.contains(v),
         (FilterCond::Between(low, high), Some(v)) => low <= v && v <= high,
@@ -829,7 +829,7 @@ impl ContactsApi for Crm {
         let mut rows: Vec<Contact> = db
             .contacts
             .of(t)
-            .filter(|c| hit(&f.r#type, Some(&c.r#type.as_str().to_owned())) && hit(&f.status_id, Some(&c.status_id)))
+            .filter(|c| hit(&f.r#type, c.r#type.known().as_ref()) && hit(&f.status_id, Some(&c.status_id)))
             .filter(|c| hit(&f.source_id, Some(&c.source_id)) && hit(&f.assigned_id, c.assigned_id.as_ref()))
             .filter(|c| hit(&f.created_at, Some(&c.created_at)) && in_groups(c))
             .filter(|c| {
@@ -1611,7 +1611,7 @@ async fn list_contacts_sorts_filters_paginates_and_streams_every_page() {
 
     let hot = |page| {
         let mut query = ListContactsQuery { page, per_page: Some(2), ..Default::default() };
-        query.filters.status_id.push(FilterCond::Eq(2));
+        query.filters.status_id.push(Filter::eq(2));
         query.sort.push(Sort::desc(ListContactsSortField::Firstname));
         query
     };
@@ -1630,12 +1630,12 @@ async fn list_contacts_sorts_filters_paginates_and_streams_every_page() {
     assert_eq!(pages.len(), 2);
 
     let mut query = ListContactsQuery::default();
-    query.filters.r#type.push(FilterCond::In(vec!["customer".into(), "guest".into()]));
+    query.filters.r#type.push(Filter::is_in([ContactType::Customer, ContactType::Guest]));
     query.sort.push(Sort::asc(ListContactsSortField::Firstname));
     assert_eq!(names(&contacts.list(query).await.unwrap().items), ["Bob", "Dee"]);
 
     let mut query = ListContactsQuery::default();
-    query.filters.group_id.push(FilterCond::Eq(2));
+    query.filters.group_id.push(Filter::eq(2));
     query.sort.push(Sort::asc(ListContactsSortField::Id));
     assert_eq!(names(&contacts.list(query).await.unwrap().items), ["Bob", "Dee"], "group_id filters by membership");
 
@@ -1804,15 +1804,15 @@ async fn text_messages_are_sent_merged_and_listed_with_filters() {
     assert!(bad_phone.field_errors.contains_key("phone"), "the glue's phone pattern: {bad_phone:?}");
 
     let mut query = ListMessagesQuery::default();
-    query.filters.direction.push(FilterCond::Eq(MessageDirection::Outbound));
-    query.filters.r#type.push(FilterCond::Eq(MessageType::Text));
+    query.filters.direction.push(Filter::eq(MessageDirection::Outbound));
+    query.filters.r#type.push(Filter::eq(MessageType::Text));
     let page = messages.list(query).await.unwrap();
     let texts: Vec<&str> = page.items.iter().filter_map(|m| m.message.as_deref()).collect();
     assert_eq!(texts, ["Welcome!", "Hello Ann, your order has shipped."], "outbound texts only, newest first");
     assert_eq!(page.meta.total, 2);
 
     let mut query = ListMessagesQuery::default();
-    query.filters.interaction_id.push(FilterCond::Eq(1));
+    query.filters.interaction_id.push(Filter::eq(1));
     assert_eq!(messages.list(query).await.unwrap().meta.total, 2, "Ann's chat: her question and our answer");
     assert_eq!(messages.list(ListMessagesQuery::default()).await.unwrap().meta.total, 4);
 

@@ -180,6 +180,7 @@ fn list_query(api: &Api) -> String {
             "list" => format!("`{}[status_id][{}]=1,2,3`", q.filter, o.wire),
             "pair" => format!("`{}[created_at][{}]=2025-01-01,2025-12-31`", q.filter, o.wire),
             "boolean" => format!("`{}[assigned_id][{}]=true`", q.filter, o.wire),
+            "text" => format!("`{}[type][{}]=lea`", q.filter, o.wire),
             _ if o.wire == "eq" => format!("`{}[status_id]=3`", q.filter),
             _ => format!("`{}[field][{}]=value`", q.filter, o.wire),
         };
