@@ -9,10 +9,11 @@ use crate::include::{Include, IncludeSet};
 use crate::value::{UnknownValue, WireEnum};
 
 mod filter;
+pub mod op;
 
 pub use filter::{
     Allows, Filter, FilterCond, FilterField, FilterOp, FilterValueError, Operators, allowed_ops,
-    filter_key, op,
+    filter_key,
 };
 
 /// The prefix that makes a sort key descending (`api.yaml: list_query.descending_prefix`).

@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::{Debug, Display};
 use std::net::SocketAddr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -509,11 +509,24 @@ fn page_of<T>(rows: Vec<T>, page: Option<u32>, per_page: Option<u32>) -> Page<T>
 
 struct Crm {
     store: Mutex<Store>,
+    seen: Arc<Mutex<Seen>>,
+}
+
+/// The last query each filtered list operation received, as the glue parsed it.
+#[derive(Default)]
+struct Seen {
+    contacts: Option<ListContactsQuery>,
+    messages: Option<ListMessagesQuery>,
+    auth_templates: Option<ListAuthTemplatesQuery>,
 }
 
 impl Crm {
     fn seeded() -> Crm {
-        Crm { store: Mutex::new(Store::seeded()) }
+        Crm { store: Mutex::new(Store::seeded()), seen: Arc::default() }
+    }
+
+    fn seen(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap()
     }
 
     fn db(&self) -> MutexGuard<'_, Store> {
@@ -745,6 +758,7 @@ impl AuthApi for Crm {
 
     async fn list_templates(&self, p: &Who, req: ListAuthTemplatesRequest) -> Result<Page<AuthTemplate>, ApiError<ListAuthTemplatesError>> {
         let q = req.query;
+        self.seen().auth_templates = Some(q.clone());
         let db = self.db();
         let mut rows: Vec<AuthTemplate> = db
             .templates
@@ -823,6 +837,7 @@ fn batch_item(b: BatchCreateContact) -> CreateContactBody {
 impl ContactsApi for Crm {
     async fn list(&self, p: &Who, req: ListContactsRequest) -> Result<Page<Contact>, ApiError<ListContactsError>> {
         let (q, t) = (req.query, p.tenant_id);
+        self.seen().contacts = Some(q.clone());
         let f = &q.filters;
         let db = self.db();
         let in_groups = |c: &Contact| f.group_id.iter().all(|cond| c.group_id.iter().any(|g| hit(std::slice::from_ref(cond), Some(g))));
@@ -1241,6 +1256,7 @@ impl MessagesApi for Crm {
 
     async fn list(&self, p: &Who, req: ListMessagesRequest) -> Result<Page<Message>, ApiError<ListMessagesError>> {
         let q = req.query;
+        self.seen().messages = Some(q.clone());
         let f = &q.filters;
         let db = self.db();
         let mut rows: Vec<Message> = db
@@ -1415,14 +1431,17 @@ impl TemplatesApi for Crm {
 /// A running server with a freshly seeded store.
 struct Server {
     addr: SocketAddr,
+    seen: Arc<Mutex<Seen>>,
 }
 
 async fn start() -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
-    let app = wacr_server::router_with(Crm::seeded(), Config::default());
+    let crm = Crm::seeded();
+    let seen = Arc::clone(&crm.seen);
+    let app = wacr_server::router_with(crm, Config::default());
     tokio::spawn(async move { wacr_server::axum::serve(listener, app).await.expect("serve") });
-    Server { addr }
+    Server { addr, seen }
 }
 
 impl Server {
@@ -1979,4 +1998,51 @@ async fn the_per_token_rate_limit_is_429_with_retry_after() {
     assert!(limited.retry_after.is_some_and(|s| (1..=60).contains(&s)), "{limited:?}");
     let other_phone = api_error(admin.auth().verify_otp(verify("+919999990002")).await);
     assert_eq!(other_phone.code, Open::Known(VerifyOtpError::OtpNotFound), "the limit is keyed by phone");
+}
+
+/// Every operator each filter field allows, built with the typed constructors, travels through
+/// the client's query string and the glue's parsing unchanged: the handler receives the same
+/// value (text with `&`, `%`, `+`, `,` and spaces included; enum values by their wire names).
+#[tokio::test]
+async fn every_allowed_filter_operator_round_trips_over_the_wire() {
+    let server = start().await;
+    let client = server.client(ADMIN);
+
+    let mut contacts = ListContactsQuery::default();
+    let f = &mut contacts.filters;
+    f.r#type = vec![
+        Filter::eq(ContactType::Lead),
+        Filter::ne(ContactType::Guest),
+        Filter::like("50% off & more, +1"),
+        Filter::is_in([ContactType::Lead, ContactType::Customer]),
+        Filter::not_in([ContactType::Guest]),
+    ];
+    f.status_id = vec![Filter::eq(1), Filter::ne(-2), Filter::is_in([1, 2, 3]), Filter::not_in([4, 5])];
+    f.source_id = vec![Filter::eq(7), Filter::ne(8), Filter::is_in([9]), Filter::not_in([10, 11])];
+    f.assigned_id = vec![Filter::eq(3), Filter::ne(4), Filter::is_in([5, 6]), Filter::not_in([7]), Filter::null(false)];
+    f.created_at = vec![
+        Filter::gt("2025-01-01"),
+        Filter::gte("2025-01-01T10:00:00+05:30"),
+        Filter::lt("2026-01-01"),
+        Filter::lte("2025-12-31 23:59"),
+        Filter::between("2025-01-01", "2025-12-31"),
+    ];
+    f.group_id = vec![Filter::eq(2)];
+    client.contacts().list(contacts.clone()).await.unwrap();
+    assert_eq!(server.seen.lock().unwrap().contacts.take(), Some(contacts));
+
+    let mut messages = ListMessagesQuery::default();
+    let f = &mut messages.filters;
+    f.r#type = vec![Filter::eq(MessageType::Text), Filter::ne(MessageType::Image), Filter::is_in([MessageType::Template]), Filter::not_in([MessageType::Video])];
+    f.status = vec![Filter::eq(MessageStatus::Read), Filter::is_in([MessageStatus::Sent, MessageStatus::Failed])];
+    f.direction = vec![Filter::eq(MessageDirection::Outbound), Filter::not_in([MessageDirection::Inbound])];
+    f.interaction_id = vec![Filter::eq(1), Filter::ne(2), Filter::is_in([3, 4]), Filter::not_in([5])];
+    client.messages().list(messages.clone()).await.unwrap();
+    assert_eq!(server.seen.lock().unwrap().messages.take(), Some(messages));
+
+    let mut templates = ListAuthTemplatesQuery::default();
+    templates.filters.language = vec![Filter::eq("en_GB")];
+    templates.filters.template_name = vec![Filter::eq("otp & verify")];
+    client.auth().list_templates(templates.clone()).await.unwrap();
+    assert_eq!(server.seen.lock().unwrap().auth_templates.take(), Some(templates));
 }

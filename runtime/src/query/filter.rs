@@ -7,7 +7,7 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::str::FromStr;
 
-use super::{QueryError, QueryPairs, join, parse_bool};
+use super::{QueryError, QueryPairs, join, op, parse_bool};
 use crate::value::WireEnum;
 
 /// A filter operator of `api.yaml: filter_operators`.
@@ -226,23 +226,6 @@ pub enum FilterValueError {
     NullNeedsBool,
 }
 
-/// The operators as types: a filter field's operator set implements [`Allows`] for each of
-/// its operators, and [`Filter`]'s constructor of an operator requires it.
-pub mod op {
-    macro_rules! operators {
-        ($($name:ident: $wire:literal;)*) => {$(
-            #[doc = concat!("The `", $wire, "` operator, as a type.")]
-            #[derive(Clone, Copy, Debug)]
-            pub enum $name {}
-        )*};
-    }
-
-    operators! {
-        Eq: "eq"; Ne: "ne"; Gt: "gt"; Gte: "gte"; Lt: "lt"; Lte: "lte"; Like: "like"; In: "in";
-        NotIn: "not_in"; Between: "between"; Null: "null";
-    }
-}
-
 /// A set of filter operators, the second parameter of a field's [`Filter`]. The generated
 /// models name each set after its operators (`EqNeInNotInOps`) and derive it with
 /// `#[derive(FilterOps)] #[filter(Eq, Ne, In, NotIn)]`.
@@ -253,9 +236,9 @@ pub trait Operators {
 
 /// The operator set allows `Op` (an [`op`] type).
 #[diagnostic::on_unimplemented(
-    message = "this filter field does not allow the `{Op}` operator",
-    label = "`{Self}` does not have `{Op}`",
-    note = "a filter field takes the operators the spec allows on it, named by its operator set `{Self}`"
+    message = "the spec does not allow this operator on this filter field",
+    label = "not an operator of `{Self}`",
+    note = "a filter field takes the operators the spec allows on it: those its operator set `{Self}` is named after"
 )]
 pub trait Allows<Op>: Operators {}
 
