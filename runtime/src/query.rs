@@ -12,9 +12,9 @@ mod filter;
 pub mod op;
 
 pub use filter::{
-    Allows, Filter, FilterCond, FilterField, FilterOp, FilterValueError, Operators, allowed_ops,
-    filter_key,
+    Filter, FilterCond, FilterField, FilterOp, FilterValueError, allowed_ops, filter_key,
 };
+pub use op::{Allows, Operators};
 
 /// The prefix that makes a sort key descending (`api.yaml: list_query.descending_prefix`).
 pub const DESCENDING_PREFIX: &str = "-";

@@ -7,7 +7,8 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::str::FromStr;
 
-use super::{QueryError, QueryPairs, join, op, parse_bool};
+use super::op::{self, Allows, Operators};
+use super::{QueryError, QueryPairs, join, parse_bool};
 use crate::value::WireEnum;
 
 /// A filter operator of `api.yaml: filter_operators`.
@@ -225,22 +226,6 @@ pub enum FilterValueError {
     #[error("null takes true or false")]
     NullNeedsBool,
 }
-
-/// A set of filter operators, the second parameter of a field's [`Filter`]. The generated
-/// models name each set after its operators (`EqNeInNotInOps`) and derive it with
-/// `#[derive(FilterOps)] #[filter(Eq, Ne, In, NotIn)]`.
-pub trait Operators {
-    /// The operators of the set, in `api.yaml` order.
-    const ALLOWED: &'static [FilterOp];
-}
-
-/// The operator set allows `Op` (an [`op`] type).
-#[diagnostic::on_unimplemented(
-    message = "the spec does not allow this operator on this filter field",
-    label = "not an operator of `{Self}`",
-    note = "a filter field takes the operators the spec allows on it: those its operator set `{Self}` is named after"
-)]
-pub trait Allows<Op>: Operators {}
 
 /// One condition of a filter field whose values are `T` and whose operator set is `O`: each
 /// constructor is named after its operator and exists only when `O` allows it, so
