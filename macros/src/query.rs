@@ -258,18 +258,17 @@ pub(crate) fn derive_filter_ops(input: &DeriveInput) -> TokenStream {
     if let Err(error) = errors.finish() {
         return error.into_compile_error();
     }
-    let rt = runtime(krate.as_ref());
-    let q = quote!(#rt::query);
-    let ident = &input.ident;
+    let (set, rt) = (&input.ident, runtime(krate.as_ref()));
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let set = quote!(#set #ty_generics #where_clause);
     quote! {
         #[automatically_derived]
-        impl #impl_generics #q::Operators for #ident #ty_generics #where_clause {
+        impl #impl_generics #rt::query::Operators for #set {
             const ALLOWED: &'static [#rt::FilterOp] = &[#(#rt::FilterOp::#ops),*];
         }
         #(
             #[automatically_derived]
-            impl #impl_generics #q::Allows<#q::op::#ops> for #ident #ty_generics #where_clause {}
+            impl #impl_generics #rt::query::Allows<#rt::query::op::#ops> for #set {}
         )*
     }
 }

@@ -1,6 +1,7 @@
 //! Filter conditions: rendering, parsing, operator sets and the typed constructors.
 
 use super::*;
+use crate::value::tests::Kind;
 
 /// Declares an operator set the way `#[derive(FilterOps)]` does.
 macro_rules! ops {
@@ -16,20 +17,6 @@ macro_rules! ops {
 ops!(AllOps: Eq, Ne, Gt, Gte, Lt, Lte, Like, In, NotIn, Between, Null);
 ops!(EqIn: Eq, In);
 ops!(EqLikeIn: Eq, Like, In);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Lead,
-    Customer,
-}
-
-impl WireEnum for Kind {
-    const ALL: &'static [Self] = &[Kind::Lead, Kind::Customer];
-    const NAME: &'static str = "contact type";
-    fn as_str(self) -> &'static str {
-        ["lead", "customer"][self as usize]
-    }
-}
 
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -88,7 +75,7 @@ fn an_enum_field_parses_its_values_and_takes_text_for_like() {
     assert_eq!(parse(Some("like"), " ea "), Ok(Filter::like("ea")), "like is text, not a value of the enum");
     assert_eq!(
         parse(None, "guest").unwrap_err().to_string(),
-        "invalid query parameter `filter[type]`: unknown contact type `guest`; allowed values are: lead, customer"
+        "invalid query parameter `filter[type]`: unknown ContactType `guest`; allowed values are: lead, customer"
     );
 }
 
