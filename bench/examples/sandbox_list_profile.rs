@@ -17,7 +17,7 @@ use tower_service::Service;
 use wacr_bench::sandbox;
 use wacr_sandbox::store::Ctx;
 use wacr_sandbox::store::contacts;
-use wacr_server::models::{FilterCond, IncludeSet, ListContactsFilters, ListContactsQuery, ListContactsSortField, Sort};
+use wacr_server::models::{ContactType, Filter, IncludeSet, ListContactsFilters, ListContactsQuery, ListContactsSortField, Sort};
 use wacr_sandbox::{Db, DbPath, Sandbox, db};
 
 const REPEAT: u32 = 20;
@@ -75,7 +75,7 @@ fn main() -> anyhow::Result<()> {
         page: Some(((n - 1) % 10 + 1) as u32),
         per_page: Some(100),
         sort: vec![Sort::asc(ListContactsSortField::Firstname)],
-        filters: ListContactsFilters { r#type: vec![FilterCond::Eq("lead".into())], ..ListContactsFilters::default() },
+        filters: ListContactsFilters { r#type: vec![Filter::eq(ContactType::Lead)], ..ListContactsFilters::default() },
         ..ListContactsQuery::default()
     };
     time(

@@ -59,6 +59,14 @@ pub fn variant(wire: &str) -> String {
     type_name(&wire.to_lowercase())
 }
 
+/// `EqNeInNotInOps`: the operator set of filter fields with these operators (`FilterOp`
+/// variant names), named after them.
+pub fn filter_ops(variants: impl IntoIterator<Item = String>) -> String {
+    let mut name: String = variants.into_iter().collect();
+    name.push_str("Ops");
+    name
+}
+
 /// The types generated for one operation, named from its `type_prefix` (`GetContact`).
 pub mod op {
     /// `GetContactRequest`: path parameters, query and body; derives `Operation`.

@@ -20,7 +20,7 @@ pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 pub const CONTENT_TYPES: &[&str] = &["json", "multipart", "json_or_multipart"];
 pub const ENVELOPES: &[&str] = &["data", "list", "flat", "none"];
 pub const FORMATS: &[&str] = &["email", "url", "phone"];
-pub const OPERATOR_VALUES: &[&str] = &["scalar", "list", "pair", "boolean"];
+pub const OPERATOR_VALUES: &[&str] = &["scalar", "text", "list", "pair", "boolean"];
 /// The error codes the server glue answers with itself, with the status each must have.
 pub const GLUE_CODES: [(&str, u16); 6] = [
     ("UNAUTHORIZED", 401),

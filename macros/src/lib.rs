@@ -239,13 +239,15 @@ pub fn derive_new(input: TokenStream) -> TokenStream {
 /// path)]` names the runtime crate when it is not `::wacr_runtime`.
 ///
 /// [`Filters`](derive@Filters) gives such a type `OPERATORS` (each field's wire name with the
-/// `FilterOp`s it allows), `is_empty`, `push_pair` (one parsed pair, checked against
-/// `OPERATORS`) and `write_pairs`. Each field is a `Vec<FilterCond<T>>` marked with its
-/// operators, `#[filter(Eq, In, NotIn)]`; `#[filter(rename = "...")]` sets its wire name.
+/// `FilterOp`s it allows), `is_empty`, `push_pair` (one parsed pair, checked against the
+/// field's operators) and `write_pairs`. Each field is a `Vec<Filter<T, Ops>>`, whose operator
+/// set `Ops` ([`FilterOps`](derive@FilterOps)) lists the operators the field allows: `Filter`
+/// has a constructor only for those, so any other operator does not compile.
+/// `#[filter(rename = "...")]` sets a field's wire name.
 ///
 /// ```
-/// use wacr_macros::{Filters, Query};
-/// use wacr_runtime::{FilterCond, FilterOp};
+/// use wacr_macros::{FilterOps, Filters, Query};
+/// use wacr_runtime::{Filter, FilterOp};
 ///
 /// #[derive(Debug, Default, PartialEq, Query)]
 /// struct ListContactsQuery {
@@ -259,12 +261,15 @@ pub fn derive_new(input: TokenStream) -> TokenStream {
 ///
 /// #[derive(Debug, Default, PartialEq, Filters)]
 /// struct ListContactsFilters {
-///     #[filter(Eq, In)]
-///     status_id: Vec<FilterCond<i64>>,
+///     status_id: Vec<Filter<i64, EqInOps>>,
 /// }
 ///
+/// #[derive(FilterOps)]
+/// #[filter(Eq, In)]
+/// enum EqInOps {}
+///
 /// let mut query = ListContactsQuery { page: Some(2), fields: vec!["id".into(), "phone".into()], ..Default::default() };
-/// query.filters.status_id.push(FilterCond::In(vec![1, 2]));
+/// query.filters.status_id.push(Filter::is_in([1, 2]));
 /// let pairs = query.to_pairs();
 /// assert_eq!(pairs, [("page", "2"), ("fields", "id,phone"), ("filter[status_id][in]", "1,2")]
 ///     .map(|(k, v)| (k.to_owned(), v.to_owned())));
@@ -274,6 +279,20 @@ pub fn derive_new(input: TokenStream) -> TokenStream {
 /// let refused = ListContactsQuery::from_pairs([("filter[status_id][like]", "1")]);
 /// assert!(refused.is_err());
 /// assert_eq!(ListContactsFilters::OPERATORS, &[("status_id", &[FilterOp::Eq, FilterOp::In][..])]);
+/// ```
+///
+/// `like` is not in `EqInOps`, so a `like` condition on `status_id` does not compile:
+///
+/// ```compile_fail
+/// # use wacr_macros::{FilterOps, Filters};
+/// # use wacr_runtime::Filter;
+/// # #[derive(Default, Filters)]
+/// # struct ListContactsFilters { status_id: Vec<Filter<i64, EqInOps>> }
+/// # #[derive(FilterOps)]
+/// # #[filter(Eq, In)]
+/// # enum EqInOps {}
+/// let mut filters = ListContactsFilters::default();
+/// filters.status_id.push(Filter::like("1"));
 /// ```
 #[proc_macro_derive(Query, attributes(query))]
 pub fn derive_query(input: TokenStream) -> TokenStream {
@@ -285,6 +304,15 @@ pub fn derive_query(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Filters, attributes(filter))]
 pub fn derive_filters(input: TokenStream) -> TokenStream {
     input::derive(input, query::derive_filters)
+}
+
+/// Derives an operator set of filter fields: `#[filter(Eq, Ne, In)]` on a (usually empty)
+/// enum lists the `FilterOp` variants it allows, and the enum gets
+/// `wacr_runtime::query::Operators` and one `Allows<op::…>` per operator; see
+/// [`Query`](derive@Query). `#[filter(crate = path)]` names the runtime crate.
+#[proc_macro_derive(FilterOps, attributes(filter))]
+pub fn derive_filter_ops(input: TokenStream) -> TokenStream {
+    input::derive(input, query::derive_filter_ops)
 }
 
 /// Derives the wire form of an enum of unit variants, each written on the wire as a fixed

@@ -154,8 +154,8 @@ pub(crate) fn derive_query(input: &DeriveInput) -> TokenStream {
 }
 
 /// `OPERATORS`, `is_empty`, `push_pair` and `write_pairs` of a filters struct: each field is a
-/// `Vec<FilterCond<T>>` marked `#[filter(Eq, Ne, In)]` with the `FilterOp`s it allows, and
-/// filters by its own name (`#[filter(rename = "...")]` for another).
+/// `Vec<Filter<T, Ops>>` (a `FilterField`), whose operator set `Ops` gives the operators it
+/// allows, and filters by its own name (`#[filter(rename = "...")]` for another).
 pub(crate) fn derive_filters(input: &DeriveInput) -> TokenStream {
     let fields = match named_fields(input, "Filters") {
         Ok(fields) => fields,
@@ -164,33 +164,28 @@ pub(crate) fn derive_filters(input: &DeriveInput) -> TokenStream {
     let errors = Errors::default();
     let mut idents = Vec::new();
     let mut wires = Vec::new();
-    let mut ops: Vec<Vec<Ident>> = Vec::new();
+    let mut types = Vec::new();
     for field in &fields {
         let Some(ident) = field.ident.as_ref() else { continue };
         let mut wire = ident.unraw().to_string();
-        let mut allowed = Vec::new();
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("filter")) {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
                     wire = meta.value()?.parse::<LitStr>()?.value();
-                } else if let Some(op) = meta.path.get_ident() {
-                    allowed.push(op.clone());
+                    Ok(())
                 } else {
-                    return Err(meta.error("expected a FilterOp variant (`Eq`, `NotIn`, ...) or `rename = \"...\"`"));
+                    Err(meta.error(
+                        "unknown key in #[filter(...)]; expected `rename = \"...\"` (a field's operators are those of its type, `Vec<Filter<T, Ops>>`)",
+                    ))
                 }
-                Ok(())
             });
             if let Err(error) = result {
                 errors.push(error);
             }
         }
-        if allowed.is_empty() {
-            let message = format!("filter field `{}` allows no operator; list them, as #[filter(Eq, In)]", ident.unraw());
-            errors.spanned(ident, message);
-        }
         idents.push(ident);
         wires.push(wire);
-        ops.push(allowed);
+        types.push(&field.ty);
     }
     let krate = attr::crate_container(&errors, &input.attrs, "filter");
     if let Err(error) = errors.finish() {
@@ -198,19 +193,18 @@ pub(crate) fn derive_filters(input: &DeriveInput) -> TokenStream {
     }
     let rt = runtime(krate.as_ref());
     let q = quote!(#rt::query);
-    let operators = ops.iter().map(|ops| quote!(&[#(#rt::FilterOp::#ops),*]));
-    let empty = idents.iter().map(|f| quote!(self.#f.is_empty()));
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics #ident #ty_generics #where_clause {
             /// The fields that can be filtered by, with the operators each allows.
-            pub const OPERATORS: &'static [(&'static str, &'static [#rt::FilterOp])] = &[#((#wires, #operators)),*];
+            pub const OPERATORS: &'static [(&'static str, &'static [#rt::FilterOp])] =
+                &[#((#wires, <#types as #q::FilterField>::OPERATORS)),*];
 
             /// Whether no condition is set.
             pub fn is_empty(&self) -> bool {
-                true #(&& #empty)*
+                true #(&& self.#idents.is_empty())*
             }
 
             /// Adds the condition of one `filter[field][op]=value` pair (`key` is the whole key,
@@ -222,18 +216,59 @@ pub(crate) fn derive_filters(input: &DeriveInput) -> TokenStream {
                 op: ::core::option::Option<&str>,
                 value: &str,
             ) -> ::core::result::Result<(), #rt::QueryError> {
-                let allowed = #q::allowed_ops(Self::OPERATORS, key, field)?;
                 match field {
-                    #(#wires => self.#idents.push(#q::parse_filter(key, op, value, allowed)?),)*
-                    _ => {}
+                    #(#wires => #q::FilterField::push_pair(&mut self.#idents, key, op, value),)*
+                    _ => #q::allowed_ops(Self::OPERATORS, key, field).map(|_| ()),
                 }
-                ::core::result::Result::Ok(())
             }
 
             /// Appends the conditions as `prefix[field][op]=value` pairs.
             pub fn write_pairs(&self, prefix: &str, pairs: &mut #q::QueryPairs) {
-                #(pairs.filter(prefix, #wires, &self.#idents);)*
+                #(#q::FilterField::write_pairs(&self.#idents, prefix, #wires, pairs);)*
             }
         }
+    }
+}
+
+/// `Operators` and one `Allows<op::X>` per operator of an operator set: a (usually empty)
+/// enum marked `#[filter(Eq, Ne, In)]` with the `FilterOp` variants it allows.
+pub(crate) fn derive_filter_ops(input: &DeriveInput) -> TokenStream {
+    let errors = Errors::default();
+    let mut ops: Vec<Ident> = Vec::new();
+    let mut krate = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("filter")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                krate = Some(meta.value()?.parse::<syn::Path>()?);
+            } else if let Some(op) = meta.path.get_ident() {
+                ops.push(op.clone());
+            } else {
+                return Err(meta.error("expected a FilterOp variant (`Eq`, `NotIn`, ...) or `crate = path`"));
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            errors.push(error);
+        }
+    }
+    if ops.is_empty() {
+        let message = format!("operator set `{}` allows no operator; list them, as #[filter(Eq, In)]", input.ident);
+        errors.spanned(&input.ident, message);
+    }
+    if let Err(error) = errors.finish() {
+        return error.into_compile_error();
+    }
+    let (set, rt) = (&input.ident, runtime(krate.as_ref()));
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let set = quote!(#set #ty_generics #where_clause);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #rt::query::Operators for #set {
+            const ALLOWED: &'static [#rt::FilterOp] = &[#(#rt::FilterOp::#ops),*];
+        }
+        #(
+            #[automatically_derived]
+            impl #impl_generics #rt::query::Allows<#rt::query::op::#ops> for #set {}
+        )*
     }
 }

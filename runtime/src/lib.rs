@@ -48,7 +48,7 @@ pub use scope::{ScopeEnum, ScopeError, ScopeSet};
 
 pub use file::{File, MultipartBody};
 pub use page::{Page, PageLinks, PageMeta};
-pub use query::{FilterCond, FilterOp, FilterValueError, QueryError, Sort};
+pub use query::{Filter, FilterCond, FilterOp, FilterValueError, QueryError, Sort};
 pub use value::{Open, Patch, UnknownValue, WireEnum};
 
 /// Paths used by the code `wacr-macros` generates; not a public API.

@@ -1,12 +1,20 @@
 //! List-query values of the generated `*Query` types: sort keys (`sort=firstname,-created_at`),
-//! filter conditions (`filter[status_id][in]=1,2`) and the helpers that render them to, and
-//! parse them from, query pairs. The operators are those of `api.yaml: filter_operators`.
+//! filter conditions (`filter[status_id][in]=1,2`, in `query/filter.rs`) and the helpers that render
+//! them to, and parse them from, query pairs.
 
 use core::fmt;
 use core::str::FromStr;
 
 use crate::include::{Include, IncludeSet};
 use crate::value::{UnknownValue, WireEnum};
+
+mod filter;
+pub mod op;
+
+pub use filter::{
+    Filter, FilterCond, FilterField, FilterOp, FilterValueError, allowed_ops, filter_key,
+};
+pub use op::{Allows, Operators};
 
 /// The prefix that makes a sort key descending (`api.yaml: list_query.descending_prefix`).
 pub const DESCENDING_PREFIX: &str = "-";
@@ -57,221 +65,6 @@ impl<F: WireEnum> FromStr for Sort<F> {
             None => F::parse_wire(key).map(Sort::asc),
         }
     }
-}
-
-/// A filter operator of `api.yaml: filter_operators`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FilterOp {
-    /// Exact match: `filter[field]=value` (no operator in the key).
-    Eq,
-    /// Not equal (alias `!=`).
-    Ne,
-    /// Greater than (alias `>`).
-    Gt,
-    /// Greater than or equal (alias `>=`).
-    Gte,
-    /// Less than (alias `<`).
-    Lt,
-    /// Less than or equal (alias `<=`).
-    Lte,
-    /// Partial match (the server wraps the value in `%`).
-    Like,
-    /// Any of a comma-separated list.
-    In,
-    /// None of a comma-separated list.
-    NotIn,
-    /// Inclusive range of two comma-separated values.
-    Between,
-    /// The field is null (`true`) or not null (`false`).
-    Null,
-}
-
-impl WireEnum for FilterOp {
-    const ALL: &'static [Self] = &[
-        FilterOp::Eq,
-        FilterOp::Ne,
-        FilterOp::Gt,
-        FilterOp::Gte,
-        FilterOp::Lt,
-        FilterOp::Lte,
-        FilterOp::Like,
-        FilterOp::In,
-        FilterOp::NotIn,
-        FilterOp::Between,
-        FilterOp::Null,
-    ];
-    const NAME: &'static str = "filter operator";
-
-    fn as_str(self) -> &'static str {
-        match self {
-            FilterOp::Eq => "eq",
-            FilterOp::Ne => "ne",
-            FilterOp::Gt => "gt",
-            FilterOp::Gte => "gte",
-            FilterOp::Lt => "lt",
-            FilterOp::Lte => "lte",
-            FilterOp::Like => "like",
-            FilterOp::In => "in",
-            FilterOp::NotIn => "not_in",
-            FilterOp::Between => "between",
-            FilterOp::Null => "null",
-        }
-    }
-}
-
-impl FilterOp {
-    /// The operator of a `filter[field][op]` key: its name or alias (`>=`), case-insensitive.
-    pub fn from_key(op: &str) -> Option<FilterOp> {
-        let alias = match op {
-            "!=" => Some(FilterOp::Ne),
-            ">" => Some(FilterOp::Gt),
-            ">=" => Some(FilterOp::Gte),
-            "<" => Some(FilterOp::Lt),
-            "<=" => Some(FilterOp::Lte),
-            _ => None,
-        };
-        alias.or_else(|| {
-            FilterOp::ALL
-                .iter()
-                .copied()
-                .find(|known| known.as_str().eq_ignore_ascii_case(op))
-        })
-    }
-}
-
-impl fmt::Display for FilterOp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One filter condition on a field, typed by the field.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FilterCond<T> {
-    /// `filter[field]=value`
-    Eq(T),
-    /// `filter[field][ne]=value`
-    Ne(T),
-    /// `filter[field][gt]=value`
-    Gt(T),
-    /// `filter[field][gte]=value`
-    Gte(T),
-    /// `filter[field][lt]=value`
-    Lt(T),
-    /// `filter[field][lte]=value`
-    Lte(T),
-    /// `filter[field][like]=value`
-    Like(T),
-    /// `filter[field][in]=a,b,c`
-    In(Vec<T>),
-    /// `filter[field][not_in]=a,b,c`
-    NotIn(Vec<T>),
-    /// `filter[field][between]=low,high`, inclusive.
-    Between(T, T),
-    /// `filter[field][null]=true|false`
-    Null(bool),
-}
-
-impl<T> FilterCond<T> {
-    /// The operator of the condition.
-    pub fn op(&self) -> FilterOp {
-        match self {
-            FilterCond::Eq(_) => FilterOp::Eq,
-            FilterCond::Ne(_) => FilterOp::Ne,
-            FilterCond::Gt(_) => FilterOp::Gt,
-            FilterCond::Gte(_) => FilterOp::Gte,
-            FilterCond::Lt(_) => FilterOp::Lt,
-            FilterCond::Lte(_) => FilterOp::Lte,
-            FilterCond::Like(_) => FilterOp::Like,
-            FilterCond::In(_) => FilterOp::In,
-            FilterCond::NotIn(_) => FilterOp::NotIn,
-            FilterCond::Between(..) => FilterOp::Between,
-            FilterCond::Null(_) => FilterOp::Null,
-        }
-    }
-
-    /// The query key: `filter[field]` for `eq`, `filter[field][op]` otherwise.
-    pub fn query_key(&self, filter: &str, field: &str) -> String {
-        match self.op() {
-            FilterOp::Eq => format!("{filter}[{field}]"),
-            op => format!("{filter}[{field}][{op}]"),
-        }
-    }
-}
-
-impl<T: fmt::Display> FilterCond<T> {
-    /// The query value: the value, a comma-separated list or pair, or `true`/`false`.
-    pub fn query_value(&self) -> String {
-        match self {
-            FilterCond::Eq(v)
-            | FilterCond::Ne(v)
-            | FilterCond::Gt(v)
-            | FilterCond::Gte(v)
-            | FilterCond::Lt(v)
-            | FilterCond::Lte(v)
-            | FilterCond::Like(v) => v.to_string(),
-            FilterCond::In(vs) | FilterCond::NotIn(vs) => join(vs),
-            FilterCond::Between(low, high) => format!("{low},{high}"),
-            FilterCond::Null(is_null) => is_null.to_string(),
-        }
-    }
-}
-
-impl<T: FromStr> FilterCond<T>
-where
-    T::Err: fmt::Display,
-{
-    /// Parses the value of a condition with operator `op`.
-    ///
-    /// # Errors
-    ///
-    /// What is wrong with the value.
-    pub fn parse(op: FilterOp, value: &str) -> Result<Self, FilterValueError> {
-        let one = |v: &str| {
-            v.trim()
-                .parse::<T>()
-                .map_err(|e| FilterValueError::Value(e.to_string()))
-        };
-        let list = || {
-            value
-                .split(',')
-                .filter(|v| !v.trim().is_empty())
-                .map(one)
-                .collect::<Result<Vec<T>, _>>()
-        };
-        Ok(match op {
-            FilterOp::Eq => FilterCond::Eq(one(value)?),
-            FilterOp::Ne => FilterCond::Ne(one(value)?),
-            FilterOp::Gt => FilterCond::Gt(one(value)?),
-            FilterOp::Gte => FilterCond::Gte(one(value)?),
-            FilterOp::Lt => FilterCond::Lt(one(value)?),
-            FilterOp::Lte => FilterCond::Lte(one(value)?),
-            FilterOp::Like => FilterCond::Like(one(value)?),
-            FilterOp::In => FilterCond::In(list()?),
-            FilterOp::NotIn => FilterCond::NotIn(list()?),
-            FilterOp::Between => match value.split_once(',') {
-                Some((low, high)) => FilterCond::Between(one(low)?, one(high)?),
-                None => return Err(FilterValueError::BetweenNeedsTwo),
-            },
-            FilterOp::Null => {
-                FilterCond::Null(parse_bool(value).ok_or(FilterValueError::NullNeedsBool)?)
-            }
-        })
-    }
-}
-
-/// Why the value of a filter condition does not parse.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FilterValueError {
-    /// A value is not of the field's type: the message of its parser.
-    #[error("{0}")]
-    Value(String),
-    /// `between` without a comma.
-    #[error("between takes two comma-separated values")]
-    BetweenNeedsTwo,
-    /// `null` with something other than `true`/`false` (or `1`/`0`).
-    #[error("null takes true or false")]
-    NullNeedsBool,
 }
 
 /// A query parameter that could not be parsed.
@@ -327,86 +120,13 @@ impl QueryPairs {
         }
     }
 
-    /// One pair per condition on `field`.
-    pub fn filter<T: fmt::Display>(&mut self, filter: &str, field: &str, conds: &[FilterCond<T>]) {
-        for cond in conds {
-            self.pairs
-                .push((cond.query_key(filter, field), cond.query_value()));
-        }
+    fn push(&mut self, key: String, value: String) {
+        self.pairs.push((key, value));
     }
 
     /// The pairs, in the order they were added.
     pub fn into_pairs(self) -> Vec<(String, String)> {
         self.pairs
-    }
-}
-
-/// Splits `filter[field]` into `(field, None)` and `filter[field][op]` into `(field, Some(op))`;
-/// `None` when `key` is not a filter key.
-pub fn filter_key<'a>(filter: &str, key: &'a str) -> Option<(&'a str, Option<&'a str>)> {
-    let rest = key.strip_prefix(filter)?.strip_prefix('[')?;
-    let (field, rest) = rest.split_once(']')?;
-    if rest.is_empty() {
-        return Some((field, None));
-    }
-    let op = rest.strip_prefix('[')?.strip_suffix(']')?;
-    Some((field, Some(op)))
-}
-
-/// Parses one filter condition of a field that allows `allowed` operators.
-///
-/// # Errors
-///
-/// An unknown or disallowed operator, or a value that does not parse.
-pub fn parse_filter<T: FromStr>(
-    key: &str,
-    op: Option<&str>,
-    value: &str,
-    allowed: &[FilterOp],
-) -> Result<FilterCond<T>, QueryError>
-where
-    T::Err: fmt::Display,
-{
-    let op = match op {
-        None => FilterOp::Eq,
-        Some(name) => FilterOp::from_key(name)
-            .ok_or_else(|| QueryError::new(key, format!("unknown filter operator `{name}`")))?,
-    };
-    if !allowed.contains(&op) {
-        let names: Vec<&str> = allowed.iter().map(|op| op.as_str()).collect();
-        return Err(QueryError::new(
-            key,
-            format!(
-                "operator `{op}` is not allowed here; allowed: {}",
-                names.join(", ")
-            ),
-        ));
-    }
-    FilterCond::parse(op, value).map_err(|error| QueryError::new(key, error))
-}
-
-/// The operators `field` allows, from a generated `OPERATORS` table.
-///
-/// # Errors
-///
-/// The operation cannot filter by `field`.
-pub fn allowed_ops<'a>(
-    table: &[(&str, &'a [FilterOp])],
-    key: &str,
-    field: &str,
-) -> Result<&'a [FilterOp], QueryError> {
-    match table.iter().find(|(name, _)| *name == field) {
-        Some((_, ops)) => Ok(ops),
-        None => {
-            let names: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
-            Err(QueryError::new(
-                key,
-                format!(
-                    "unknown filter field `{field}`; allowed: {}",
-                    names.join(", ")
-                ),
-            ))
-        }
     }
 }
 
@@ -497,78 +217,6 @@ mod tests {
     }
 
     #[test]
-    fn filter_keys_and_values_render() {
-        let cases: [(FilterCond<i64>, &str, &str); 5] = [
-            (FilterCond::Eq(3), "filter[status_id]", "3"),
-            (
-                FilterCond::In(vec![1, 2, 3]),
-                "filter[status_id][in]",
-                "1,2,3",
-            ),
-            (
-                FilterCond::NotIn(vec![4, 5]),
-                "filter[status_id][not_in]",
-                "4,5",
-            ),
-            (
-                FilterCond::Between(1, 9),
-                "filter[status_id][between]",
-                "1,9",
-            ),
-            (FilterCond::Null(true), "filter[status_id][null]", "true"),
-        ];
-        for (cond, key, value) in cases {
-            assert_eq!(cond.query_key("filter", "status_id"), key);
-            assert_eq!(cond.query_value(), value);
-            let (field, op) = filter_key("filter", key).unwrap();
-            assert_eq!(field, "status_id");
-            assert_eq!(parse_filter::<i64>(key, op, value, FilterOp::ALL), Ok(cond));
-        }
-    }
-
-    #[test]
-    fn filter_parsing_rejects_what_the_field_does_not_allow() {
-        assert_eq!(
-            filter_key("filter", "filter[a][>=]"),
-            Some(("a", Some(">=")))
-        );
-        assert_eq!(filter_key("filter", "sort"), None);
-        assert_eq!(
-            parse_filter::<i64>("k", Some(">="), "5", &[FilterOp::Gte]),
-            Ok(FilterCond::Gte(5))
-        );
-        let err =
-            parse_filter::<i64>("k", Some("like"), "5", &[FilterOp::Eq, FilterOp::In]).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid query parameter `k`: operator `like` is not allowed here; allowed: eq, in"
-        );
-        assert_eq!(FilterCond::<i64>::parse(FilterOp::Between, "5"), Err(FilterValueError::BetweenNeedsTwo));
-        assert_eq!(FilterCond::<i64>::parse(FilterOp::Null, "maybe"), Err(FilterValueError::NullNeedsBool));
-        assert!(matches!(FilterCond::<i64>::parse(FilterOp::In, "1,x"), Err(FilterValueError::Value(_))));
-        assert_eq!(
-            parse_filter::<i64>("k", Some("between"), "5", FilterOp::ALL).unwrap_err().to_string(),
-            "invalid query parameter `k`: between takes two comma-separated values"
-        );
-        assert!(parse_filter::<i64>("k", None, "five", FilterOp::ALL).is_err());
-        assert!(parse_filter::<i64>("k", Some("near"), "5", FilterOp::ALL).is_err());
-    }
-
-    #[test]
-    fn allowed_ops_come_from_the_table() {
-        let table: &[(&str, &[FilterOp])] = &[("status_id", &[FilterOp::Eq, FilterOp::In])];
-        assert_eq!(
-            allowed_ops(table, "k", "status_id"),
-            Ok(&[FilterOp::Eq, FilterOp::In][..])
-        );
-        let err = allowed_ops(table, "filter[name]", "name").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid query parameter `filter[name]`: unknown filter field `name`; allowed: status_id"
-        );
-    }
-
-    #[test]
     fn pairs_skip_empty_values() {
         let mut pairs = QueryPairs::new();
         pairs.opt::<u32>("page", &None);
@@ -578,12 +226,7 @@ mod tests {
             "sort",
             &[Sort::asc(Field::Id), Sort::desc(Field::CreatedAt)],
         );
-        pairs.filter("filter", "type", &[FilterCond::Like("lea")]);
-        let expected = [
-            ("per_page", "50"),
-            ("sort", "id,-created_at"),
-            ("filter[type][like]", "lea"),
-        ];
+        let expected = [("per_page", "50"), ("sort", "id,-created_at")];
         let expected: Vec<(String, String)> = expected
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

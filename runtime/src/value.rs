@@ -220,11 +220,12 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Patch<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
+    /// A wire enum for tests (also of `query`).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    enum Kind {
+    pub(crate) enum Kind {
         Lead,
         Customer,
     }

@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::{Debug, Display};
 use std::net::SocketAddr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -448,8 +448,8 @@ fn merge_fields(text: &str, c: &Contact) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// Whether `value` meets every condition.
-fn hit<T: PartialOrd + Display>(conds: &[FilterCond<T>], value: Option<&T>) -> bool {
-    conds.iter().all(|cond| match (cond, value) {
+fn hit<T: PartialOrd + Display, O>(conds: &[Filter<T, O>], value: Option<&T>) -> bool {
+    conds.iter().all(|cond| match (cond.cond(), value) {
         (FilterCond::Null(is_null), v) => v.is_none() == *is_null,
         (_, None) => false,
         (FilterCond::Eq(x), Some(v)) => v == x,
@@ -458,7 +458,7 @@ fn hit<T: PartialOrd + Display>(conds: &[FilterCond<T>], value: Option<&T>) -> b
         (FilterCond::Gte(x), Some(v)) => v >= x,
         (FilterCond::Lt(x), Some(v)) => v < x,
         (FilterCond::Lte(x), Some(v)) => v <= x,
-        (FilterCond::Like(x), Some(v)) => v.to_string().to_lowercase().contains(&x.to_string().to_lowercase()),
+        (FilterCond::Like(x), Some(v)) => v.to_string().to_lowercase().contains(&x.to_lowercase()),
         (FilterCond::In(xs), Some(v)) => xs.contains(v),
         (FilterCond::NotIn(xs), Some(v)) => !xs.contains(v),
         (FilterCond::Between(low, high), Some(v)) => low <= v && v <= high,
@@ -509,11 +509,24 @@ fn page_of<T>(rows: Vec<T>, page: Option<u32>, per_page: Option<u32>) -> Page<T>
 
 struct Crm {
     store: Mutex<Store>,
+    seen: Arc<Mutex<Seen>>,
+}
+
+/// The last query each filtered list operation received, as the glue parsed it.
+#[derive(Default)]
+struct Seen {
+    contacts: Option<ListContactsQuery>,
+    messages: Option<ListMessagesQuery>,
+    auth_templates: Option<ListAuthTemplatesQuery>,
 }
 
 impl Crm {
     fn seeded() -> Crm {
-        Crm { store: Mutex::new(Store::seeded()) }
+        Crm { store: Mutex::new(Store::seeded()), seen: Arc::default() }
+    }
+
+    fn seen(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap()
     }
 
     fn db(&self) -> MutexGuard<'_, Store> {
@@ -745,6 +758,7 @@ impl AuthApi for Crm {
 
     async fn list_templates(&self, p: &Who, req: ListAuthTemplatesRequest) -> Result<Page<AuthTemplate>, ApiError<ListAuthTemplatesError>> {
         let q = req.query;
+        self.seen().auth_templates = Some(q.clone());
         let db = self.db();
         let mut rows: Vec<AuthTemplate> = db
             .templates
@@ -823,13 +837,14 @@ fn batch_item(b: BatchCreateContact) -> CreateContactBody {
 impl ContactsApi for Crm {
     async fn list(&self, p: &Who, req: ListContactsRequest) -> Result<Page<Contact>, ApiError<ListContactsError>> {
         let (q, t) = (req.query, p.tenant_id);
+        self.seen().contacts = Some(q.clone());
         let f = &q.filters;
         let db = self.db();
         let in_groups = |c: &Contact| f.group_id.iter().all(|cond| c.group_id.iter().any(|g| hit(std::slice::from_ref(cond), Some(g))));
         let mut rows: Vec<Contact> = db
             .contacts
             .of(t)
-            .filter(|c| hit(&f.r#type, Some(&c.r#type.as_str().to_owned())) && hit(&f.status_id, Some(&c.status_id)))
+            .filter(|c| hit(&f.r#type, c.r#type.known().as_ref()) && hit(&f.status_id, Some(&c.status_id)))
             .filter(|c| hit(&f.source_id, Some(&c.source_id)) && hit(&f.assigned_id, c.assigned_id.as_ref()))
             .filter(|c| hit(&f.created_at, Some(&c.created_at)) && in_groups(c))
             .filter(|c| {
@@ -1241,6 +1256,7 @@ impl MessagesApi for Crm {
 
     async fn list(&self, p: &Who, req: ListMessagesRequest) -> Result<Page<Message>, ApiError<ListMessagesError>> {
         let q = req.query;
+        self.seen().messages = Some(q.clone());
         let f = &q.filters;
         let db = self.db();
         let mut rows: Vec<Message> = db
@@ -1415,14 +1431,17 @@ impl TemplatesApi for Crm {
 /// A running server with a freshly seeded store.
 struct Server {
     addr: SocketAddr,
+    seen: Arc<Mutex<Seen>>,
 }
 
 async fn start() -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
-    let app = wacr_server::router_with(Crm::seeded(), Config::default());
+    let crm = Crm::seeded();
+    let seen = Arc::clone(&crm.seen);
+    let app = wacr_server::router_with(crm, Config::default());
     tokio::spawn(async move { wacr_server::axum::serve(listener, app).await.expect("serve") });
-    Server { addr }
+    Server { addr, seen }
 }
 
 impl Server {
@@ -1611,7 +1630,7 @@ async fn list_contacts_sorts_filters_paginates_and_streams_every_page() {
 
     let hot = |page| {
         let mut query = ListContactsQuery { page, per_page: Some(2), ..Default::default() };
-        query.filters.status_id.push(FilterCond::Eq(2));
+        query.filters.status_id.push(Filter::eq(2));
         query.sort.push(Sort::desc(ListContactsSortField::Firstname));
         query
     };
@@ -1630,12 +1649,12 @@ async fn list_contacts_sorts_filters_paginates_and_streams_every_page() {
     assert_eq!(pages.len(), 2);
 
     let mut query = ListContactsQuery::default();
-    query.filters.r#type.push(FilterCond::In(vec!["customer".into(), "guest".into()]));
+    query.filters.r#type.push(Filter::is_in([ContactType::Customer, ContactType::Guest]));
     query.sort.push(Sort::asc(ListContactsSortField::Firstname));
     assert_eq!(names(&contacts.list(query).await.unwrap().items), ["Bob", "Dee"]);
 
     let mut query = ListContactsQuery::default();
-    query.filters.group_id.push(FilterCond::Eq(2));
+    query.filters.group_id.push(Filter::eq(2));
     query.sort.push(Sort::asc(ListContactsSortField::Id));
     assert_eq!(names(&contacts.list(query).await.unwrap().items), ["Bob", "Dee"], "group_id filters by membership");
 
@@ -1804,15 +1823,15 @@ async fn text_messages_are_sent_merged_and_listed_with_filters() {
     assert!(bad_phone.field_errors.contains_key("phone"), "the glue's phone pattern: {bad_phone:?}");
 
     let mut query = ListMessagesQuery::default();
-    query.filters.direction.push(FilterCond::Eq(MessageDirection::Outbound));
-    query.filters.r#type.push(FilterCond::Eq(MessageType::Text));
+    query.filters.direction.push(Filter::eq(MessageDirection::Outbound));
+    query.filters.r#type.push(Filter::eq(MessageType::Text));
     let page = messages.list(query).await.unwrap();
     let texts: Vec<&str> = page.items.iter().filter_map(|m| m.message.as_deref()).collect();
     assert_eq!(texts, ["Welcome!", "Hello Ann, your order has shipped."], "outbound texts only, newest first");
     assert_eq!(page.meta.total, 2);
 
     let mut query = ListMessagesQuery::default();
-    query.filters.interaction_id.push(FilterCond::Eq(1));
+    query.filters.interaction_id.push(Filter::eq(1));
     assert_eq!(messages.list(query).await.unwrap().meta.total, 2, "Ann's chat: her question and our answer");
     assert_eq!(messages.list(ListMessagesQuery::default()).await.unwrap().meta.total, 4);
 
@@ -1979,4 +1998,51 @@ async fn the_per_token_rate_limit_is_429_with_retry_after() {
     assert!(limited.retry_after.is_some_and(|s| (1..=60).contains(&s)), "{limited:?}");
     let other_phone = api_error(admin.auth().verify_otp(verify("+919999990002")).await);
     assert_eq!(other_phone.code, Open::Known(VerifyOtpError::OtpNotFound), "the limit is keyed by phone");
+}
+
+/// Every operator each filter field allows, built with the typed constructors, travels through
+/// the client's query string and the glue's parsing unchanged: the handler receives the same
+/// filters (the glue fills in the default page and sort) (text with `&`, `%`, `+`, `,` and spaces included; enum values by their wire names).
+#[tokio::test]
+async fn every_allowed_filter_operator_round_trips_over_the_wire() {
+    let server = start().await;
+    let client = server.client(ADMIN);
+
+    let mut contacts = ListContactsQuery::default();
+    let f = &mut contacts.filters;
+    f.r#type = vec![
+        Filter::eq(ContactType::Lead),
+        Filter::ne(ContactType::Guest),
+        Filter::like("50% off & more, +1"),
+        Filter::is_in([ContactType::Lead, ContactType::Customer]),
+        Filter::not_in([ContactType::Guest]),
+    ];
+    f.status_id = vec![Filter::eq(1), Filter::ne(-2), Filter::is_in([1, 2, 3]), Filter::not_in([4, 5])];
+    f.source_id = vec![Filter::eq(7), Filter::ne(8), Filter::is_in([9]), Filter::not_in([10, 11])];
+    f.assigned_id = vec![Filter::eq(3), Filter::ne(4), Filter::is_in([5, 6]), Filter::not_in([7]), Filter::null(false)];
+    f.created_at = vec![
+        Filter::gt("2025-01-01"),
+        Filter::gte("2025-01-01T10:00:00+05:30"),
+        Filter::lt("2026-01-01"),
+        Filter::lte("2025-12-31 23:59"),
+        Filter::between("2025-01-01", "2025-12-31"),
+    ];
+    f.group_id = vec![Filter::eq(2)];
+    client.contacts().list(contacts.clone()).await.unwrap();
+    assert_eq!(server.seen.lock().unwrap().contacts.take().map(|q| q.filters), Some(contacts.filters));
+
+    let mut messages = ListMessagesQuery::default();
+    let f = &mut messages.filters;
+    f.r#type = vec![Filter::eq(MessageType::Text), Filter::ne(MessageType::Image), Filter::is_in([MessageType::Template]), Filter::not_in([MessageType::Video])];
+    f.status = vec![Filter::eq(MessageStatus::Read), Filter::is_in([MessageStatus::Sent, MessageStatus::Failed])];
+    f.direction = vec![Filter::eq(MessageDirection::Outbound), Filter::not_in([MessageDirection::Inbound])];
+    f.interaction_id = vec![Filter::eq(1), Filter::ne(2), Filter::is_in([3, 4]), Filter::not_in([5])];
+    client.messages().list(messages.clone()).await.unwrap();
+    assert_eq!(server.seen.lock().unwrap().messages.take().map(|q| q.filters), Some(messages.filters));
+
+    let mut templates = ListAuthTemplatesQuery::default();
+    templates.filters.language = vec![Filter::eq("en_GB")];
+    templates.filters.template_name = vec![Filter::eq("otp & verify")];
+    client.auth().list_templates(templates.clone()).await.unwrap();
+    assert_eq!(server.seen.lock().unwrap().auth_templates.take().map(|q| q.filters), Some(templates.filters));
 }

@@ -34,6 +34,7 @@ pub fn emit(api: &Api) -> Output {
     items.extend(api.errors.iter().filter(|e| !e.details.is_empty()).map(|e| error_details(&cx, e)));
     items.push(error_envelope(&cx));
     items.push(pagination_check(&cx));
+    items.push(operation::operator_sets(&cx));
     for group in &api.groups {
         items.extend(api.enums.iter().filter(|e| e.group == group.name).map(spec_enum));
         items.extend(api.models.iter().filter(|m| m.group == group.name).map(|m| model(&cx, m)));
@@ -181,7 +182,7 @@ fn rename(f: &Field) -> TokenStream {
 fn prelude(both_ways: bool) -> TokenStream {
     let serde = both_ways.then(|| quote!(Deserialize, Serialize,));
     quote! {
-        use wacr_macros::{#serde Filters, New, Operation, Query, Received, Resource, Scope, Sent, WireEnum, WireError};
+        use wacr_macros::{#serde FilterOps, Filters, New, Operation, Query, Received, Resource, Scope, Sent, WireEnum, WireError};
         use wacr_runtime as rt;
     }
 }

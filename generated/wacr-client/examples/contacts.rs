@@ -13,7 +13,7 @@ use std::pin::pin;
 use futures::StreamExt;
 use wacr_client::models::{
     BatchCreateContact, BatchCreateContactsBody, BatchCreateOptions, BatchDeleteContactsBody, ContactInclude, ContactType,
-    CreateContactBody, CreateContactError, CreateGroupBody, FilterCond, GetContactQuery, ListContactsQuery,
+    CreateContactBody, CreateContactError, CreateGroupBody, Filter, GetContactQuery, ListContactsQuery,
     ListContactsSortField, ListSourcesQuery, ListStatusesQuery, Open, Patch, Sort, UpdateContactBody,
 };
 use wacr_client::Client;
@@ -56,8 +56,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut query = ListContactsQuery { per_page: Some(5), search: Some("Janet".into()), ..Default::default() };
     query.sort.push(Sort::desc(ListContactsSortField::CreatedAt));
-    query.filters.r#type.push(FilterCond::Eq("lead".into()));
-    query.filters.status_id.push(FilterCond::In(vec![status.id]));
+    query.filters.r#type.push(Filter::eq(ContactType::Lead));
+    query.filters.status_id.push(Filter::is_in([status.id]));
     let page = client.contacts().list(query).await?;
     println!("{} matching contacts, page {} of {}", page.meta.total, page.meta.current_page, page.meta.last_page);
 

@@ -9,7 +9,7 @@
 //! real number (with country code) when sending through the real API.
 
 use wacr_client::models::{
-    FilterCond, InteractiveButton, InteractiveType, ListMessagesQuery, ListMessagesSortField, MediaType, MessageDirection,
+    Filter, InteractiveButton, InteractiveType, ListMessagesQuery, ListMessagesSortField, MediaType, MessageDirection,
     SendInteractiveMessageBody, SendMediaMessageBody, SendTemplateMessageBody, SendTextMessageBody, Sort,
 };
 use wacr_client::Client;
@@ -48,8 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut query = ListMessagesQuery { per_page: Some(10), ..Default::default() };
     query.sort.push(Sort::desc(ListMessagesSortField::CreatedAt));
-    query.filters.direction.push(FilterCond::Eq(MessageDirection::Outbound));
-    query.filters.interaction_id.push(FilterCond::Eq(sent.chat_id));
+    query.filters.direction.push(Filter::eq(MessageDirection::Outbound));
+    query.filters.interaction_id.push(Filter::eq(sent.chat_id));
     let page = client.messages().list(query).await?;
     for m in &page.items {
         let kind = m.r#type.as_ref().map_or("?".to_owned(), ToString::to_string);

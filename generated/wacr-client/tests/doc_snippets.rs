@@ -85,7 +85,7 @@ pub mod check_otp_status {
 /// The example of `list_auth_templates` in `generated/docs/`.
 pub mod list_auth_templates {
     use wacr_client::models::{
-        FilterCond, ListAuthTemplatesFilters, ListAuthTemplatesQuery,
+        Filter, ListAuthTemplatesFilters, ListAuthTemplatesQuery,
         ListAuthTemplatesSortField, Sort,
     };
     use wacr_client::{AnyError, Client};
@@ -96,7 +96,7 @@ pub mod list_auth_templates {
             sort: Vec::from([Sort::asc(ListAuthTemplatesSortField::TemplateName)]),
             search: Some("otp".into()),
             filters: ListAuthTemplatesFilters {
-                language: Vec::from([FilterCond::Eq("en".into())]),
+                language: Vec::from([Filter::eq("en")]),
                 ..Default::default()
             },
         };

@@ -93,7 +93,7 @@ async fn list_decodes_page_and_sends_sort_and_filters() {
     let (base, seen) = serve(vec![(200, page)]).await;
     let mut query = ListContactsQuery { page: Some(2), per_page: Some(1), ..Default::default() };
     query.sort.push(Sort::desc(ListContactsSortField::CreatedAt));
-    query.filters.status_id.push(wacr_client::models::FilterCond::In(vec![1, 2]));
+    query.filters.status_id.push(wacr_client::models::Filter::is_in([1, 2]));
     let page = client(&base).contacts().list(query).await.unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.meta.total, 3);

@@ -323,7 +323,7 @@ fn page(n: i64, last: i64) -> Act {
 async fn list_all_streams_every_item_across_pages_with_the_same_filters() {
     let s = serve(vec![page(1, 3), page(2, 3), page(3, 3)]).await;
     let mut query = ListContactsQuery { per_page: Some(2), search: Some("jane".into()), ..Default::default() };
-    query.filters.status_id.push(wacr_client::models::FilterCond::Eq(4));
+    query.filters.status_id.push(wacr_client::models::Filter::eq(4));
     let ids: Vec<i64> = client(&s.base).contacts().list_all(query).map(|c| c.unwrap().id).collect().await;
     assert_eq!(ids, [10, 11, 20, 21, 30, 31]);
     let reqs = s.requests.lock().unwrap();

@@ -10,7 +10,11 @@
 //!   [`ErrorEnvelope`] and the typed `details` of the codes that have them;
 //! - per operation (`GetContact`): `GetContactRequest` (path parameters, query, body; it
 //!   implements [`Operation`], so it knows its method, path, scope and success status),
-//!   `…Query`, `…Body`, the `…Response` data type and `…Error`, the codes it can return.
+//!   `…Query`, `…Body`, the `…Response` data type and `…Error`, the codes it can return;
+//! - per list operation, its `…Filters`: each field a `Vec<`[`Filter`]`<T, Ops>>` whose operator
+//!   set (`EqNeInNotInOps`) has only the operators the spec allows on that field, so
+//!   `Filter::like` on `status_id` does not compile; `T` is the field's type, its enum for an
+//!   enum field (`like` takes text whatever `T` is).
 //!
 //! Features: `client` compiles what a client needs of serde (requests `Serialize`, responses
 //! `Deserialize`), `server` the other way round; both are on by default, and types that travel
@@ -42,7 +46,7 @@ mod models;
 pub use models::*;
 
 pub use wacr_runtime::{
-    File, FilterCond, FilterOp, Include, IncludeSet, Method, MultipartBody, Open, Operation, Page,
+    File, Filter, FilterCond, FilterOp, Include, IncludeSet, Method, MultipartBody, Open, Operation, Page,
     PageLinks, PageMeta, Patch, QueryError, Resource, ScopeEnum, ScopeSet, Sort, UnknownValue,
     WireEnum,
 };

@@ -212,12 +212,9 @@ fn list_query_pairs_round_trip() {
         Sort::asc(ListContactsSortField::Firstname),
         Sort::desc(ListContactsSortField::CreatedAt),
     ];
-    query.filters.status_id = vec![FilterCond::In(vec![1, 2, 3])];
-    query.filters.created_at = vec![FilterCond::Between(
-        "2025-01-01".into(),
-        "2025-12-31".into(),
-    )];
-    query.filters.assigned_id = vec![FilterCond::Null(true)];
+    query.filters.status_id = vec![Filter::is_in([1, 2, 3])];
+    query.filters.created_at = vec![Filter::between("2025-01-01", "2025-12-31")];
+    query.filters.assigned_id = vec![Filter::null(true)];
     let pairs = query.to_pairs();
     let expected = [
         ("include", "groups,source"),
@@ -240,7 +237,7 @@ fn list_query_pairs_round_trip() {
         ListContactsQuery::from_pairs([("q", "doe"), ("filter[status_id]", "3"), ("utm", "x")])
             .unwrap();
     assert_eq!(aliased.search.as_deref(), Some("doe"));
-    assert_eq!(aliased.filters.status_id, [FilterCond::Eq(3)]);
+    assert_eq!(aliased.filters.status_id, [Filter::eq(3)]);
 }
 
 #[test]
@@ -258,7 +255,7 @@ fn list_query_refuses_what_the_operation_does_not_allow() {
     let messages = ListMessagesQuery::from_pairs([("filter[type][in]", "text,image")]).unwrap();
     assert_eq!(
         messages.filters.r#type,
-        [FilterCond::In(vec![MessageType::Text, MessageType::Image])]
+        [Filter::is_in([MessageType::Text, MessageType::Image])]
     );
 }
 

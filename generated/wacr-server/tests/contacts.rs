@@ -74,14 +74,15 @@ impl ContactsApi for Contacts {
         let q = req.query;
         let mut rows: Vec<Contact> = self.rows.lock().unwrap().clone();
         for cond in &q.filters.r#type {
-            match cond {
-                FilterCond::Eq(t) => rows.retain(|c| c.r#type.as_str() == t),
-                FilterCond::In(ts) => rows.retain(|c| ts.iter().any(|t| c.r#type.as_str() == t)),
+            match cond.cond() {
+                FilterCond::Eq(t) => rows.retain(|c| c.r#type.known() == Some(*t)),
+                FilterCond::In(ts) => rows.retain(|c| c.r#type.known().is_some_and(|t| ts.contains(&t))),
+                FilterCond::Like(text) => rows.retain(|c| c.r#type.known().is_some_and(|t| t.as_str().contains(text.as_str()))),
                 other => panic!("not needed by the test: {other:?}"),
             }
         }
         for cond in &q.filters.status_id {
-            if let FilterCond::Ne(s) = cond {
+            if let FilterCond::Ne(s) = cond.cond() {
                 rows.retain(|c| c.status_id != *s);
             }
         }
@@ -256,6 +257,14 @@ async fn bad_queries_are_422_naming_the_parameter() {
     let keys: Vec<&String> = errors.keys().collect();
     assert_eq!(keys, ["page", "sort", "filter[status_id][like]", "filter[color]", "filter[status_id]", "fields"], "{}", reply.text);
     assert!(reply.field_errors("sort")[0].contains("`nickname`"), "{}", reply.text);
+    // `type` is typed by its enum: a value outside it names the allowed ones; `like` takes text
+    let reply = get(&s, "/contacts?filter[type]=vip&filter[type][in]=lead,vip", FULL).await;
+    reply.assert_error(422, "VALIDATION_ERROR");
+    let unknown = "Unknown ContactType `vip`; allowed values are: lead, customer, guest.";
+    assert_eq!(reply.field_errors("filter[type]"), [unknown]);
+    assert_eq!(reply.field_errors("filter[type][in]"), [unknown]);
+    assert_eq!(names(&get(&s, "/contacts?filter[type][like]=vip", FULL).await), [""; 0]);
+    assert_eq!(names(&get(&s, "/contacts?filter[type][like]=ea&sort=firstname", FULL).await), ["Bob", "Cleo", "Eve"], "the leads");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 //! user input only ever travels as a bound parameter.
 
 use rusqlite::types::Value;
-use wacr_server::models::{FilterCond, Page, Sort};
+use wacr_server::models::{Filter, FilterCond, Page, Sort, WireEnum};
 
 use super::counts::{self, Versions};
 use super::{Ctx, Error, Result};
@@ -79,9 +79,9 @@ impl ListSql {
     /// The conditions on a plain column, each value bound as `value` makes it. `in` with nothing matches nothing and `not_in` with
     /// nothing excludes nothing; `ne` keeps rows whose column is null, as SQL's `!=` alone would
     /// not.
-    pub fn filter<T: Clone>(mut self, column: &str, conds: &[FilterCond<T>], value: impl Fn(T) -> Value) -> ListSql {
+    pub fn filter<T: Clone, O>(mut self, column: &str, conds: &[Filter<T, O>], value: impl Fn(T) -> Value) -> ListSql {
         let value = |v: &T| value(v.clone());
-        for cond in conds {
+        for cond in conds.iter().map(Filter::cond) {
             let one = |op: &str, v: &T| (format!("{column} {op} ?"), vec![value(v)]);
             let (sql, values): (String, Vec<Value>) = match cond {
                 FilterCond::Eq(v) => one("=", v),
@@ -90,7 +90,7 @@ impl ListSql {
                 FilterCond::Gte(v) => one(">=", v),
                 FilterCond::Lt(v) => one("<", v),
                 FilterCond::Lte(v) => one("<=", v),
-                FilterCond::Like(v) => (format!("{column} LIKE ? ESCAPE '\\'"), vec![like_pattern(value(v))]),
+                FilterCond::Like(text) => (format!("{column} LIKE ? ESCAPE '\\'"), vec![Value::Text(format!("%{}%", escape_like(text)))]),
                 FilterCond::Between(low, high) => (format!("{column} BETWEEN ? AND ?"), vec![value(low), value(high)]),
                 FilterCond::Null(is_null) => (format!("{column} IS {}NULL", if *is_null { "" } else { "NOT " }), Vec::new()),
                 FilterCond::In(vs) if vs.is_empty() => ("0".to_owned(), Vec::new()),
@@ -111,8 +111,8 @@ impl ListSql {
     /// compares at day granularity (`lte 2025-12-31` keeps the whole of that day, `gt
     /// 2025-01-01` starts the day after); a date-time compares at its instant. `field` names the
     /// filter in a 422 for text that is no date.
-    pub fn dates(mut self, column: &str, field: &str, conds: &[FilterCond<String>]) -> Result<ListSql> {
-        for cond in conds {
+    pub fn dates<O>(mut self, column: &str, field: &str, conds: &[Filter<String, O>]) -> Result<ListSql> {
+        for cond in conds.iter().map(Filter::cond) {
             let key = cond.query_key(FILTER, field);
             let bound = |text: &str| DateBound::parse(text).ok_or_else(|| Error::field(&key, "the value must be an ISO 8601 date or date-time"));
             let (sql, values) = match cond {
@@ -134,8 +134,8 @@ impl ListSql {
     }
 
     /// The conditions on a JSON array of integers: `eq` means "contains".
-    pub fn contains(mut self, column: &str, field: &str, conds: &[FilterCond<i64>]) -> Result<ListSql> {
-        for cond in conds {
+    pub fn contains<O>(mut self, column: &str, field: &str, conds: &[Filter<i64, O>]) -> Result<ListSql> {
+        for cond in conds.iter().map(Filter::cond) {
             let FilterCond::Eq(value) = cond else {
                 return Err(Error::field(cond.query_key(FILTER, field), "operator not supported on this field"));
             };
@@ -185,14 +185,9 @@ impl ListSql {
     }
 }
 
-/// A `like` value as its pattern: the text, escaped, inside `%`.
-fn like_pattern(value: Value) -> Value {
-    let text = match value {
-        Value::Text(text) => text,
-        Value::Integer(n) => n.to_string(),
-        other => return other,
-    };
-    Value::Text(format!("%{}%", escape_like(&text)))
+/// A wire enum as the text stored for it.
+pub(crate) fn wire<E: WireEnum>(value: E) -> Value {
+    Value::Text(value.as_str().to_owned())
 }
 
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
@@ -209,6 +204,8 @@ pub(crate) fn escape_like(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use wacr_server::models::{EqNeInNotInOps, GtGteLtLteBetweenOps};
+
     use super::*;
 
     #[derive(Clone, Copy)]
@@ -231,8 +228,8 @@ mod tests {
         let sql = ListSql::new("t t", "t.tenant_id", &ctx(), None, None)
             .search(&["t.name"], Some("50%_off"))
             .order::<Field>(&[], column, Some(("t.name COLLATE NOCASE", false)), "t.id")
-            .filter("t.status_id", &[FilterCond::In(vec![1_i64, 2])], Value::from)
-            .dates("t.created_at", "created_at", &[FilterCond::Between("2025-01-01".to_owned(), "2025-12-31".to_owned())])
+            .filter("t.status_id", &[Filter::<i64, EqNeInNotInOps>::is_in([1, 2])], Value::from)
+            .dates("t.created_at", "created_at", &[Filter::<String, GtGteLtLteBetweenOps>::between("2025-01-01", "2025-12-31")])
             .unwrap();
         assert_eq!(
             sql.conditions,
@@ -247,11 +244,11 @@ mod tests {
 
     #[test]
     fn empty_lists_and_bad_dates() {
-        let empty_in = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).filter::<i64>("t.status_id", &[FilterCond::In(vec![])], Value::from);
+        let empty_in = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).filter("t.status_id", &[Filter::<i64, EqNeInNotInOps>::is_in([0; 0])], Value::from);
         assert_eq!(empty_in.conditions, "t.tenant_id = ? AND 0");
-        let empty_not_in = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).filter::<i64>("t.status_id", &[FilterCond::NotIn(vec![])], Value::from);
+        let empty_not_in = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).filter("t.status_id", &[Filter::<i64, EqNeInNotInOps>::not_in([0; 0])], Value::from);
         assert_eq!(empty_not_in.conditions, "t.tenant_id = ?");
-        let bad = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).dates("t.created_at", "created_at", &[FilterCond::Gte("yesterday".into())]);
+        let bad = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).dates("t.created_at", "created_at", &[Filter::<String, GtGteLtLteBetweenOps>::gte("yesterday")]);
         assert!(matches!(bad, Err(Error::Validation(e)) if e.contains_key("filter[created_at][gte]")));
     }
 

@@ -366,7 +366,7 @@ fn update(conn: &Connection, ctx: &Ctx, id: i64, meta: &MetaTemplate, d: &Derive
 
 #[cfg(test)]
 mod tests {
-    use wacr_server::models::{FilterCond, ListAuthTemplatesFilters, TemplateCategory, TemplateStatus};
+    use wacr_server::models::{Filter, ListAuthTemplatesFilters, TemplateCategory, TemplateStatus};
 
     use super::*;
     use crate::store::testing::Fixture as TestDb;
@@ -398,7 +398,7 @@ mod tests {
         let approved_auth = |t: &&Template| t.status.known() == Some(TemplateStatus::Approved) && t.category.known() == Some(TemplateCategory::Authentication);
         let expected = all.items.iter().filter(approved_auth).count();
         assert_eq!(page.items.len(), expected);
-        let spanish = ListAuthTemplatesFilters { language: vec![FilterCond::Eq("es".into())], ..ListAuthTemplatesFilters::default() };
+        let spanish = ListAuthTemplatesFilters { language: vec![Filter::eq("es")], ..ListAuthTemplatesFilters::default() };
         assert!(list_auth(&f.conn, &f.ctx(), &auth(spanish)).unwrap().items.iter().all(|t| t.language == "es"));
     }
 

@@ -2,8 +2,8 @@
 //! query-string form: `#[operation(new)]`, `New` for a body, `Query` with every field form and a
 //! `Filters` type, and error variants that take their code and status from the code enum.
 
-use wacr_macros::{Filters, New, Operation, Query, Resource, Scope, WireEnum};
-use wacr_runtime::{FilterCond, FilterOp, IncludeSet, Operation as _, Sort};
+use wacr_macros::{FilterOps, Filters, New, Operation, Query, Resource, Scope, WireEnum};
+use wacr_runtime::{Filter, FilterCond, FilterOp, IncludeSet, Operation as _, Sort};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Scope)]
 pub enum ApiScope {
@@ -40,11 +40,24 @@ pub struct ListQuery {
 
 #[derive(Clone, Debug, Default, PartialEq, Filters)]
 pub struct ListFilters {
-    #[filter(rename = "kind", Eq, Like)]
-    pub r#type: Vec<FilterCond<String>>,
-    #[filter(Gt, Between)]
-    pub created_at: Vec<FilterCond<String>>,
+    #[filter(rename = "kind")]
+    pub r#type: Vec<Filter<Kind, EqLikeOps>>,
+    pub created_at: Vec<Filter<String, GtBetweenOps>>,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireEnum)]
+pub enum Kind {
+    #[wire("lead")]
+    Lead,
+}
+
+#[derive(FilterOps)]
+#[filter(Eq, Like)]
+pub enum EqLikeOps {}
+
+#[derive(FilterOps)]
+#[filter(crate = ::wacr_runtime, Gt, Between)]
+pub enum GtBetweenOps {}
 
 #[derive(Clone, Debug, PartialEq, New)]
 pub struct UpdateBody {
@@ -102,8 +115,9 @@ fn main() {
     query.include.insert(ListInclude::Groups);
     query.sort.push("-created_at".parse().unwrap());
     query.search = Some("ann".to_owned());
-    query.filters.r#type.push(FilterCond::Like("lea".to_owned()));
-    query.filters.created_at.push(FilterCond::Between("2026-01-01".to_owned(), "2026-02-01".to_owned()));
+    query.filters.r#type.push(Filter::like("lea"));
+    query.filters.r#type.push(Filter::eq(Kind::Lead));
+    query.filters.created_at.push(Filter::between("2026-01-01", "2026-02-01"));
     assert_eq!(UpdateItem::new("l 1", 7, body.clone()), UpdateItem::new("l 1".to_owned(), 7, body.clone()));
     let request = UpdateItem::new("l 1".to_owned(), 7, body).with_query(query.clone());
     assert_eq!(request.render_path(), "/lists/l%201/items/7");
@@ -113,6 +127,7 @@ fn main() {
         ("sort", "-created_at"),
         ("search", "ann"),
         ("where[kind][like]", "lea"),
+        ("where[kind]", "lead"),
         ("where[created_at][between]", "2026-01-01,2026-02-01"),
     ];
     assert_eq!(pairs, expected.map(|(k, v)| (k.to_owned(), v.to_owned())));
@@ -120,6 +135,8 @@ fn main() {
     assert_eq!(parsed, query);
     assert_eq!(ListQuery::from_pairs([("term", "x"), ("other", "y")]).unwrap().search.as_deref(), Some("x"));
     assert!(ListQuery::from_pairs([("where[kind][gt]", "a")]).is_err(), "gt is not allowed on kind");
+    assert!(ListQuery::from_pairs([("where[kind]", "vip")]).is_err(), "kind is typed by its enum");
+    assert_eq!(query.filters.r#type[0].cond(), &FilterCond::Like("lea".to_owned()));
     assert!(ListQuery::from_pairs([("page", "two")]).is_err());
     assert_eq!(ListFilters::OPERATORS[0], ("kind", &[FilterOp::Eq, FilterOp::Like][..]));
     assert!(ListFilters::default().is_empty() && !query.filters.is_empty());

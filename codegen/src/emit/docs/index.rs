@@ -180,6 +180,7 @@ fn list_query(api: &Api) -> String {
             "list" => format!("`{}[status_id][{}]=1,2,3`", q.filter, o.wire),
             "pair" => format!("`{}[created_at][{}]=2025-01-01,2025-12-31`", q.filter, o.wire),
             "boolean" => format!("`{}[assigned_id][{}]=true`", q.filter, o.wire),
+            "text" => format!("`{}[type][{}]=lea`", q.filter, o.wire),
             _ if o.wire == "eq" => format!("`{}[status_id]=3`", q.filter),
             _ => format!("`{}[field][{}]=value`", q.filter, o.wire),
         };
@@ -193,7 +194,11 @@ fn list_query(api: &Api) -> String {
          - `{}=a,b`: only these fields of each item, where the operation allows it.\n\
          - `{}=rel1,rel2`: load these relations of each item (absent from the JSON unless asked for).\n\
          - `{}[field]=value` or `{}[field][op]=value`: keep the items whose field matches; all \
-         conditions must hold.\n\n### Filter operators\n\n{}",
+         conditions must hold.\n\n### Filter operators\n\n{}\n\nWith `wacr-client`, a condition is \
+         built by the constructor of `Filter` named after its operator (`Filter::eq(ContactType::Lead)`, \
+         `Filter::is_in([1, 2])`, `Filter::like(\"lea\")`; `is_in` for `in`). The values are of the \
+         field's type, its enum for an enum field, and `like` takes text. A filter field has only the \
+         constructors of the operators it allows, so any other does not compile.",
         provenance(&q.provenance),
         q.sort,
         q.descending_prefix,

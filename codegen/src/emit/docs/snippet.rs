@@ -437,7 +437,8 @@ impl<'a> Builder<'a> {
         Some(QueryPart::Field(id(&f.rust), value))
     }
 
-    /// `status_id` and `FilterCond::In(Vec::from([1, 2]))`.
+    /// `status_id` and `Filter::is_in([1, 2])`: the constructor of the operator, named after
+    /// it (`is_in` for `in`, a keyword), with the values as its arguments.
     fn filter(&mut self, op: &Operation, rest: &str, value: &str) -> Option<QueryPart> {
         let (field, wire_op) = match rest.split_once(']') {
             Some((field, tail)) if !tail.is_empty() => (field, tail.trim_start_matches('[').trim_end_matches(']')),
@@ -446,26 +447,35 @@ impl<'a> Builder<'a> {
         };
         let filter = op.list.as_ref()?.filters.iter().find(|f| f.field == field)?;
         let operator = self.api.operators.iter().find(|o| o.wire == wire_op || o.aliases.iter().any(|a| a == wire_op))?;
-        let cond = self.name("FilterCond");
-        let variant = id(&operator.variant);
+        let filter_ty = self.name("Filter");
+        let constructor = format_ident!("{}", if operator.wire == "in" { "is_in" } else { operator.wire.as_str() });
         let ty = filter.ty.leaf().clone();
         let args = match operator.value.as_str() {
             "list" => {
-                let items = value.split(',').map(|v| self.scalar(&ty, v.trim())).collect::<Vec<_>>();
-                vec_of(&items)
+                let items = value.split(',').map(|v| self.filter_value(&ty, v.trim())).collect::<Vec<_>>();
+                quote!([#(#items),*])
             }
             "pair" => {
                 let (low, high) = value.split_once(',').unwrap_or((value, value));
-                let (low, high) = (self.scalar(&ty, low.trim()), self.scalar(&ty, high.trim()));
+                let (low, high) = (self.filter_value(&ty, low.trim()), self.filter_value(&ty, high.trim()));
                 quote!(#low, #high)
             }
             "boolean" => {
                 let b = value == "true" || value == "1";
                 quote!(#b)
             }
-            _ => self.scalar(&ty, value),
+            "text" => quote!(#value),
+            _ => self.filter_value(&ty, value),
         };
-        Some(QueryPart::Filter(id(&filter.rust), quote!(#cond::#variant(#args))))
+        Some(QueryPart::Filter(id(&filter.rust), quote!(#filter_ty::#constructor(#args))))
+    }
+
+    /// A value of a filter constructor, which takes `impl Into<T>`: text as a `&str` literal.
+    fn filter_value(&mut self, ty: &Ty, value: &str) -> TokenStream {
+        match ty {
+            Ty::Integer | Ty::Number | Ty::Boolean | Ty::Named(_, NamedKind::Enum) => self.scalar(ty, value),
+            _ => quote!(#value),
+        }
     }
 
     /// `let query = ListContactsQuery { sort: .., filters: .., ..Default::default() };`, or

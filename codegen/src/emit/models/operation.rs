@@ -263,17 +263,19 @@ fn sort_field(op: &Operation, list: &List) -> TokenStream {
     })
 }
 
-/// The filters struct: each field lists its operators for `#[derive(Filters)]`.
+/// The filters struct: each field is a `Vec<rt::Filter<T, Ops>>` whose operator set `Ops` is
+/// the field's operators, so `#[derive(Filters)]` reads them from the type and a condition
+/// with another operator does not compile.
 fn filters(cx: &Context, op: &Operation, list: &List) -> TokenStream {
     let name = to_ident(&ident::op::filters(&op.type_prefix));
     let fields = list.filters.iter().map(|f| {
         let (field, ty) = (to_ident(&f.rust), cx.ty(f.ty.leaf(), Side::Request));
-        let ops = f.ops.iter().map(|o| operator(cx, o));
+        let ops = to_ident(&operator_set(cx, &f.ops));
         let wire = &f.field;
-        let rename = (ident::bare(&f.rust) != wire).then(|| quote!(rename = #wire,));
+        let rename = (ident::bare(&f.rust) != wire).then(|| quote!(#[filter(rename = #wire)]));
         let list = f.ops.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
         let docs = Doc::new(&f.description).inline().fact(format!("Operators: {list}.")).own_provenance(&f.provenance, &op.provenance).tokens();
-        quote!(#docs #[filter(#rename #(#ops),*)] pub #field: Vec<rt::FilterCond<#ty>>)
+        quote!(#docs #rename pub #field: Vec<rt::Filter<#ty, #ops>>)
     });
     let text = format!(" The filter conditions of {}; all of them must hold.", doc::escape(&op.summary));
     quote! {
@@ -283,6 +285,36 @@ fn filters(cx: &Context, op: &Operation, list: &List) -> TokenStream {
             #(#fields,)*
         }
     }
+}
+
+/// `EqNeInNotInOps`: the name of the operator set of a filter field with these operators.
+fn operator_set(cx: &Context, ops: &[String]) -> String {
+    ident::filter_ops(ops.iter().map(|o| operator(cx, o).to_string()))
+}
+
+/// One operator set per distinct operator list of the spec's filter fields, in order of first
+/// use: a field's `Filter<T, Ops>` has a constructor only for the operators of its set.
+pub(super) fn operator_sets(cx: &Context) -> TokenStream {
+    let mut seen: Vec<&[String]> = Vec::new();
+    let lists = cx.api.operations().filter_map(|op| op.list.as_ref()).flat_map(|l| &l.filters).map(|f| f.ops.as_slice());
+    for ops in lists {
+        if !seen.contains(&ops) {
+            seen.push(ops);
+        }
+    }
+    let sets = seen.iter().map(|ops| {
+        let name = to_ident(&operator_set(cx, ops));
+        let variants = ops.iter().map(|o| operator(cx, o));
+        let list = ops.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+        let text = format!(" The filter operators {list}: a filter field of type `Filter<T, {name}>` takes these and no other.");
+        quote! {
+            #[doc = #text]
+            #[derive(Clone, Copy, Debug, FilterOps)]
+            #[filter(#(#variants),*)]
+            pub enum #name {}
+        }
+    });
+    quote!(#(#sets)*)
 }
 
 fn body(cx: &Context, op: &Operation, body: &Body) -> TokenStream {

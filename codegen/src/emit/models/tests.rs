@@ -93,7 +93,13 @@ fn responses_are_open_and_requests_closed() {
     assert_eq!(field_ty(find(&file, "UpdateContactBody"), "firstname"), "Option<String>");
     assert_eq!(field_ty(find(&file, "SendMediaMessageBody"), "media_file"), "Option<rt::File>");
     assert_eq!(field_ty(find(&file, "ListContactsQuery"), "include"), "rt::IncludeSet<ContactInclude>");
-    assert_eq!(field_ty(find(&file, "ListMessagesFilters"), "type"), "Vec<rt::FilterCond<MessageType>>");
+    assert_eq!(field_ty(find(&file, "ListMessagesFilters"), "type"), "Vec<rt::Filter<MessageType,EqNeInNotInOps>>");
+    // an enum filter field is typed by its enum; its operator set names exactly its operators
+    assert_eq!(field_ty(find(&file, "ListContactsFilters"), "type"), "Vec<rt::Filter<ContactType,EqNeLikeInNotInOps>>");
+    assert_eq!(field_ty(find(&file, "ListContactsFilters"), "created_at"), "Vec<rt::Filter<String,GtGteLtLteBetweenOps>>");
+    let syn::Item::Enum(ops) = find(&file, "EqNeLikeInNotInOps") else { panic!("not an enum") };
+    let attr = ops.attrs.iter().find(|a| a.path().is_ident("filter")).unwrap();
+    assert_eq!(attr.meta.to_token_stream().to_string().replace(' ', ""), "filter(Eq,Ne,Like,In,NotIn)");
     let syn::Item::Type(alias) = find(&file, "ListContactsResponse") else { panic!("not an alias") };
     assert_eq!(alias.ty.to_token_stream().to_string().replace(' ', ""), "rt::Page<Contact>");
     let syn::Item::Type(alias) = find(&file, "DeleteContactResponse") else { panic!("not an alias") };

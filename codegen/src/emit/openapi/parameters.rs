@@ -97,6 +97,7 @@ fn filter_param(api: &Api, filter: &str, f: &Filter, op_name: &str) -> (String, 
     let kind = api.operators.iter().find(|o| o.wire == op_name).map_or("scalar", |o| o.value.as_str());
     let schema = match kind {
         "boolean" => json!({"type": "boolean"}),
+        "text" => json!({"type": "string"}),
         "list" => {
             let item = value_pattern(api, &f.ty);
             json!({"type": "string", "description": "comma-separated values, possibly none", "pattern": format!("^({item}(,{item})*)?$")})

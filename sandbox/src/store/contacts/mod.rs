@@ -17,7 +17,7 @@ use wacr_server::models::{
 use super::counts;
 use super::groups;
 use super::named;
-use super::query::ListSql;
+use super::query::{ListSql, wire};
 use super::{Ctx, Error, FieldErrors, Result, json_column, normalise_phone, phone_key, unique_violation};
 use crate::clock::Ts;
 
@@ -87,7 +87,7 @@ pub fn list(conn: &Connection, ctx: &Ctx, q: &ListContactsQuery) -> Result<Page<
     let page = ListSql::new("contacts c", "c.tenant_id", ctx, q.page, q.per_page)
         .search(SEARCH, q.search.as_deref())
         .order(&q.sort, sort_column, Some(("c.created_at", true)), "c.id")
-        .filter("c.type", &f.r#type, Value::from)
+        .filter("c.type", &f.r#type, wire)
         .filter("c.status_id", &f.status_id, Value::from)
         .filter("c.source_id", &f.source_id, Value::from)
         .filter("c.assigned_id", &f.assigned_id, Value::from)

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use wacr_server::models::{
-    BatchCreateOptions, ContactType, FilterCond, Group, ListContactsFilters, Patch, Sort,
+    BatchCreateOptions, ContactType, Filter, Group, ListContactsFilters, Patch, Sort,
 };
 
 use super::*;
@@ -26,7 +26,7 @@ fn none() -> IncludeSet<ContactInclude> {
 }
 
 fn leads() -> ListContactsFilters {
-    ListContactsFilters { r#type: vec![FilterCond::Eq("lead".into())], ..ListContactsFilters::default() }
+    ListContactsFilters { r#type: vec![Filter::eq(ContactType::Lead)], ..ListContactsFilters::default() }
 }
 
 #[test]
@@ -124,28 +124,28 @@ fn list_filters_sorts_searches_and_pages() {
     let by_name = ListContactsQuery { sort: vec![Sort::asc(ListContactsSortField::Firstname)], ..ListContactsQuery::default() };
     assert_eq!(names(by_name), ["Ann", "bob", "Cid", "Dee"]);
     let by = |filters: ListContactsFilters| names(ListContactsQuery { filters, sort: vec![Sort::asc(ListContactsSortField::Id)], ..ListContactsQuery::default() });
-    let of_type = |cond: FilterCond<String>| ListContactsFilters { r#type: vec![cond], ..ListContactsFilters::default() };
-    let assigned = |cond: FilterCond<i64>| ListContactsFilters { assigned_id: vec![cond], ..ListContactsFilters::default() };
-    let created = |cond: FilterCond<String>| ListContactsFilters { created_at: vec![cond], ..ListContactsFilters::default() };
-    assert_eq!(by(of_type(FilterCond::Eq("lead".into()))), ["Ann", "Dee"]);
-    assert_eq!(by(of_type(FilterCond::Like("ue".into()))), ["Cid"]);
-    assert_eq!(by(of_type(FilterCond::NotIn(vec!["lead".into(), "guest".into()]))), ["bob"]);
-    assert_eq!(by(assigned(FilterCond::Null(true))), ["bob", "Dee"]);
-    assert_eq!(by(assigned(FilterCond::Ne(7))), ["bob", "Cid", "Dee"], "ne keeps nulls");
-    assert_eq!(by(ListContactsFilters { group_id: vec![FilterCond::Eq(group.id)], ..ListContactsFilters::default() }), ["Ann", "Cid"]);
-    assert_eq!(by(ListContactsFilters { source_id: vec![FilterCond::Eq(source)], ..ListContactsFilters::default() }).len(), 4);
+    let of_type = |cond| ListContactsFilters { r#type: vec![cond], ..ListContactsFilters::default() };
+    let assigned = |cond| ListContactsFilters { assigned_id: vec![cond], ..ListContactsFilters::default() };
+    let created = |cond| ListContactsFilters { created_at: vec![cond], ..ListContactsFilters::default() };
+    assert_eq!(by(of_type(Filter::eq(ContactType::Lead))), ["Ann", "Dee"]);
+    assert_eq!(by(of_type(Filter::like("ue"))), ["Cid"]);
+    assert_eq!(by(of_type(Filter::not_in([ContactType::Lead, ContactType::Guest]))), ["bob"]);
+    assert_eq!(by(assigned(Filter::null(true))), ["bob", "Dee"]);
+    assert_eq!(by(assigned(Filter::ne(7))), ["bob", "Cid", "Dee"], "ne keeps nulls");
+    assert_eq!(by(ListContactsFilters { group_id: vec![Filter::eq(group.id)], ..ListContactsFilters::default() }), ["Ann", "Cid"]);
+    assert_eq!(by(ListContactsFilters { source_id: vec![Filter::eq(source)], ..ListContactsFilters::default() }).len(), 4);
     let second = f.now.plus_secs(-3 * 60).iso();
-    assert_eq!(by(created(FilterCond::Gte(second.clone()))), ["bob", "Cid", "Dee"]);
-    assert_eq!(by(created(FilterCond::Lt(second))), ["Ann"]);
+    assert_eq!(by(created(Filter::gte(second.clone()))), ["bob", "Cid", "Dee"]);
+    assert_eq!(by(created(Filter::lt(second))), ["Ann"]);
     let today = f.now.iso()[..10].to_owned();
-    assert_eq!(by(created(FilterCond::Between(today.clone(), today))).len(), 4);
+    assert_eq!(by(created(Filter::between(today.clone(), today))).len(), 4);
     assert_eq!(names(ListContactsQuery { search: Some("ob & c".into()), ..ListContactsQuery::default() }), ["bob"]);
     let second_page = ListContactsQuery { per_page: Some(3), page: Some(2), include: all_includes(), ..ListContactsQuery::default() };
     let page = list(&f.conn, &ctx, &second_page).unwrap();
     assert_eq!((page.meta.total, page.items.len(), page.meta.last_page, page.meta.from), (4, 1, 2, Some(4)));
     assert!(page.items[0].groups.is_some() && page.items[0].source.is_some());
     assert!(list(&f.conn, &f.other_ctx(), &ListContactsQuery::default()).unwrap().items.is_empty());
-    let bad_date = created(FilterCond::Gte("yesterday".into()));
+    let bad_date = created(Filter::gte("yesterday"));
     let refused = list(&f.conn, &ctx, &ListContactsQuery { filters: bad_date, ..ListContactsQuery::default() });
     assert!(matches!(refused, Err(Error::Validation(e)) if e.contains_key("filter[created_at][gte]")));
 }
@@ -305,7 +305,7 @@ fn list_totals_follow_every_write() {
         ListContactsQuery::default(),
         ListContactsQuery { filters: leads(), sort: vec![Sort::asc(ListContactsSortField::Firstname)], ..ListContactsQuery::default() },
         ListContactsQuery {
-            filters: ListContactsFilters { group_id: vec![FilterCond::Eq(group.id)], ..ListContactsFilters::default() },
+            filters: ListContactsFilters { group_id: vec![Filter::eq(group.id)], ..ListContactsFilters::default() },
             ..ListContactsQuery::default()
         },
         ListContactsQuery { search: Some("Jane".into()), ..ListContactsQuery::default() },

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use wacr_server::models::{ListMessagesQuery, ListMessagesSortField, Message, MessageDetail, Open, Page, WireEnum};
 
 use crate::clock::{SECOND, Ts};
-use crate::store::query::ListSql;
+use crate::store::query::{ListSql, wire};
 use crate::store::{Ctx, Error, Result};
 
 /// How fast simulated deliveries progress.
@@ -102,11 +102,6 @@ fn sort_column(field: ListMessagesSortField) -> &'static str {
         ListMessagesSortField::CreatedAt => "m.created_at",
         ListMessagesSortField::UpdatedAt => "m.updated_at",
     }
-}
-
-/// A wire enum as the text stored for it.
-fn wire<E: WireEnum>(value: E) -> Value {
-    Value::Text(value.as_str().to_owned())
 }
 
 /// List Messages.

@@ -3,7 +3,7 @@
 //! rules, media rules, interactive rules, and the history with its delivery progression.
 
 use wacr_server::models::{
-    CheckOtpStatusBody, FilterCond, IncludeSet, InteractiveButton, InteractiveRow, InteractiveSection, ListMessagesFilters,
+    CheckOtpStatusBody, Filter, IncludeSet, InteractiveButton, InteractiveRow, InteractiveSection, ListMessagesFilters,
     ListMessagesQuery, MessageDirection, MessageType, VerifyOtpBody,
 };
 
@@ -257,12 +257,12 @@ fn history_progresses_and_filters() {
     let bodies = |q: ListMessagesQuery| -> Vec<String> { list(&f.conn, &ctx, &q, &sim).unwrap().items.into_iter().map(|m| m.message.unwrap()).collect() };
     let by = |filters: ListMessagesFilters| ListMessagesQuery { filters, ..history() };
     assert_eq!(bodies(history()), ["second", "never arrives", "first"]);
-    let by_status = by(ListMessagesFilters { status: vec![FilterCond::Eq(MessageStatus::Read)], ..ListMessagesFilters::default() });
+    let by_status = by(ListMessagesFilters { status: vec![Filter::eq(MessageStatus::Read)], ..ListMessagesFilters::default() });
     assert_eq!(bodies(by_status), ["first"]);
-    let by_chat = by(ListMessagesFilters { interaction_id: vec![FilterCond::Eq(a.chat_id)], ..ListMessagesFilters::default() });
+    let by_chat = by(ListMessagesFilters { interaction_id: vec![Filter::eq(a.chat_id)], ..ListMessagesFilters::default() });
     assert_eq!(bodies(by_chat), ["first"]);
     assert_eq!(bodies(ListMessagesQuery { search: Some("arrive".into()), ..history() }), ["never arrives"]);
-    let outbound = by(ListMessagesFilters { direction: vec![FilterCond::In(vec![MessageDirection::Outbound])], ..ListMessagesFilters::default() });
+    let outbound = by(ListMessagesFilters { direction: vec![Filter::is_in([MessageDirection::Outbound])], ..ListMessagesFilters::default() });
     assert_eq!(bodies(outbound).len(), 3);
     assert!(list(&f.conn, &f.other_ctx(), &history(), &sim).unwrap().items.is_empty());
     assert_eq!(get(&f.conn, &f.other_ctx(), a_id, &sim).unwrap_err(), Error::not_found("message"));
