@@ -49,8 +49,8 @@ pub fn document_30(api: &Api) -> Value {
             schemas.shift_remove(&name);
         }
     }
-    if let Some(tags) = doc["tags"].as_array_mut() {
-        tags.retain(|t| t["name"] != "webhooks" || api.events.is_none());
+    if let (Some(tags), Some(_)) = (doc["tags"].as_array_mut(), &api.events) {
+        tags.retain(|t| t["name"] != "webhooks");
     }
     v30::document(doc)
 }

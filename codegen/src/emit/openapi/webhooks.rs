@@ -133,7 +133,7 @@ fn operation(e: &Events, ev: &Event) -> Value {
     let signing = format!("Provenance: {}.", provenance_text(&s.provenance));
     let retry = e.retry_schedule_seconds.iter().map(|s| format!("{s} s")).collect::<Vec<_>>().join(", ");
     let description = format!(
-        "{}\n\nSigned as {}: verify `{}` before trusting the body (secret `{}`, a timestamp at most {} s off). \
+        "{}\n\nSigned as {}: verify `{}` before trusting the body, with the subscription's secret ({}), and refuse a timestamp more than {} s off. \
          Answer with any 2xx within {} s; anything else is retried after {retry} (the same `{}` every time).\n\nProvenance: {}.",
         ev.description, s.scheme, s.signature_header, s.secret, s.tolerance_seconds, e.timeout_seconds, s.id_header, provenance_text(&ev.provenance),
     );
@@ -148,7 +148,7 @@ fn operation(e: &Events, ev: &Event) -> Value {
             json!([
                 header(&s.id_header, format!("The delivery's id: the same on every attempt, so a receiver can drop a repeat. {signing}"), json!({"type": "string"})),
                 header(&s.timestamp_header, format!("Unix seconds of the attempt; refuse it more than {} s off. {signing}", s.tolerance_seconds), json!({"type": "string", "pattern": "^[0-9]+$"})),
-                header(&s.signature_header, format!("{} {signing}", s.signature), json!({"type": "string", "pattern": "^v1,[A-Za-z0-9+/=]+( v1,[A-Za-z0-9+/=]+)*$"})),
+                header(&s.signature_header, format!("{}. {signing}", s.signature.trim_end_matches('.')), json!({"type": "string", "pattern": "^v1,[A-Za-z0-9+/=]+( v1,[A-Za-z0-9+/=]+)*$"})),
             ]),
         ),
         ("requestBody", json!({"required": true, "content": {"application/json": {"schema": reference(&schema_name(ev))}}})),
