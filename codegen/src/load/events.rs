@@ -33,7 +33,7 @@ fn decode_conventions(node: &Node, diags: &mut Diagnostics) -> Option<EventConve
             })
             .unwrap_or_default();
         let event_id = r.req("event_id", diags).unwrap_or_default();
-        EventConventions { created, updated, deleted, event_id, provenance: sourced(r, node.loc, "conventions", diags) }
+        EventConventions { created, updated, deleted, event_id, provenance: sourced(r, node.key_loc.unwrap_or(node.loc), "conventions", diags) }
     })
 }
 
@@ -50,7 +50,7 @@ fn decode_signing(node: &Node, diags: &mut Diagnostics) -> Option<Signing> {
             ..Signing::default()
         };
         let tolerance_seconds = r.req("tolerance_seconds", diags).unwrap_or(300);
-        Signing { tolerance_seconds, provenance: sourced(r, node.loc, "signing", diags), ..signing }
+        Signing { tolerance_seconds, provenance: sourced(r, node.key_loc.unwrap_or(node.loc), "signing", diags), ..signing }
     })
 }
 
@@ -58,12 +58,12 @@ fn decode_retry(node: &Node, diags: &mut Diagnostics) -> Option<Retry> {
     MapReader::read(node, "retry", diags, |r, diags| Retry {
         schedule_seconds: r.req("schedule_seconds", diags).unwrap_or_default(),
         description: r.req("description", diags).unwrap_or_default(),
-        provenance: sourced(r, node.loc, "retry", diags),
+        provenance: sourced(r, node.key_loc.unwrap_or(node.loc), "retry", diags),
     })
 }
 
 fn decode_timeout(node: &Node, diags: &mut Diagnostics) -> Option<Timeout> {
-    MapReader::read(node, "timeout", diags, |r, diags| Timeout { seconds: r.req("seconds", diags).unwrap_or(10), provenance: sourced(r, node.loc, "timeout", diags) })
+    MapReader::read(node, "timeout", diags, |r, diags| Timeout { seconds: r.req("seconds", diags).unwrap_or(10), provenance: sourced(r, node.key_loc.unwrap_or(node.loc), "timeout", diags) })
 }
 
 /// The provenance of a delivery fact, which the page never states: required, at its section.
