@@ -15,9 +15,12 @@ use wacr_server::webhooks::{self, EventError, WebhookReceiver, receiver_router};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-/// Records `(method, event type, resource id)` of every call.
+/// One call: the method, the event type and the resource id.
+type Call = (&'static str, String, i64);
+
+/// Records every call.
 #[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<(&'static str, String, i64)>>>);
+struct Recorder(Arc<Mutex<Vec<Call>>>);
 
 impl Recorder {
     fn push<T, R>(&self, method: &'static str, e: &wacr_server::models::Event<T, R>) -> Result<(), EventError> {

@@ -4,7 +4,6 @@
 //! `WebhookEvent` to its method, and `receiver_router`, the axum router that verifies each
 //! delivery (`wacr_runtime::server::webhook_router`) before the dispatch.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::models::doc::Doc;
