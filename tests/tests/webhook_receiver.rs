@@ -77,6 +77,12 @@ async fn start(app: wacr_server::axum::Router) -> String {
     format!("http://{addr}/webhooks")
 }
 
+/// Serves `receiver` at `/webhooks` with [`SECRET`]: its URL, and a client to POST to it.
+async fn serve(receiver: impl WebhookReceiver) -> (String, reqwest::Client) {
+    let app = wacr_server::axum::Router::new().nest("/webhooks", receiver_router(receiver, webhooks::secrets([SECRET]).unwrap()));
+    (start(app).await, reqwest::Client::new())
+}
+
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
 }
@@ -102,9 +108,7 @@ async fn deliver(http: &reqwest::Client, url: &str, secret: &str, timestamp: i64
 #[tokio::test]
 async fn each_event_type_reaches_its_method_over_http() {
     let recorder = Recorder::default();
-    let app = wacr_server::axum::Router::new().nest("/webhooks", receiver_router(recorder.clone(), webhooks::secrets([SECRET]).unwrap()));
-    let url = start(app).await;
-    let http = reqwest::Client::new();
+    let (url, http) = serve(recorder.clone()).await;
     for ty in WebhookEvent::TYPES {
         let (status, body) = deliver(&http, &url, SECRET, now(), &samples::payload(ty)).await;
         assert_eq!(status, 204, "{ty}: {body}");
@@ -123,9 +127,7 @@ async fn each_event_type_reaches_its_method_over_http() {
 #[tokio::test]
 async fn deliveries_that_do_not_verify_are_refused_with_the_envelope() {
     let recorder = Recorder::default();
-    let app = wacr_server::axum::Router::new().nest("/webhooks", receiver_router(recorder.clone(), webhooks::secrets([SECRET]).unwrap()));
-    let url = start(app).await;
-    let http = reqwest::Client::new();
+    let (url, http) = serve(recorder.clone()).await;
     let payload = samples::payload("contact.created");
 
     let (status, body) = deliver(&http, &url, "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD", now(), &payload).await;
@@ -154,9 +156,7 @@ async fn deliveries_that_do_not_verify_are_refused_with_the_envelope() {
 #[tokio::test]
 async fn a_receiver_writes_only_the_methods_it_wants() {
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let app = wacr_server::axum::Router::new().nest("/webhooks", receiver_router(OnlyContacts(seen.clone()), webhooks::secrets([SECRET]).unwrap()));
-    let url = start(app).await;
-    let http = reqwest::Client::new();
+    let (url, http) = serve(OnlyContacts(seen.clone())).await;
     for ty in ["source.created", "contact.created", "message.received"] {
         assert_eq!(deliver(&http, &url, SECRET, now(), &samples::payload(ty)).await.0, 204, "{ty}");
     }

@@ -1,6 +1,7 @@
 //! The webhook events of `events.yaml`, lowered: each event with its resource, Rust names and
 //! what its `changes` hold, and the delivery facts (signing, retries, timeout) the OpenAPI
-//! document and the docs state.
+//! document and the docs state. As in `ir.rs`, the structs mirror those of `spec` on purpose
+//! (the same shapes, provenance resolved).
 
 use super::Provenance;
 use crate::ident;
