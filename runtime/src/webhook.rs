@@ -108,6 +108,11 @@ pub fn signed_headers<S: AsRef<str>>(secrets: &[S], id: &str, timestamp: i64, bo
     Ok(headers)
 }
 
+/// Checks a secret's form (`whsec_` and base64) without using it.
+pub fn check_secret(secret: &str) -> Result<(), VerifyError> {
+    key(secret).map(drop)
+}
+
 /// A `whsec_` secret's key; any other form is refused (the crate would take bare base64).
 fn key(secret: &str) -> Result<Webhook, VerifyError> {
     match secret.strip_prefix(SECRET_PREFIX) {

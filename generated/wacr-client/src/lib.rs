@@ -92,7 +92,7 @@ pub mod webhooks {
     pub use wacr_models::WebhookEvent;
     pub use wacr_runtime::webhook::{
         HEADER_WEBHOOK_ID, HEADER_WEBHOOK_SIGNATURE, HEADER_WEBHOOK_TIMESTAMP, SECRET_PREFIX, TOLERANCE_SECONDS, VerifyError,
-        sign, signed_headers,
+        check_secret, sign, signed_headers,
     };
 
     /// Verifies a delivery against any of `secrets` (several while one rotates) and decodes it:

@@ -64,7 +64,7 @@ pub mod webhooks {
     pub use crate::receiver::{WebhookReceiver, dispatch, receiver_router};
     pub use wacr_models::WebhookEvent;
     pub use wacr_runtime::server::{EventError, VerifiedEvent, WebhookRejection, WebhookSecrets};
-    pub use wacr_runtime::webhook::{SECRET_PREFIX, TOLERANCE_SECONDS, VerifyError, sign, signed_headers};
+    pub use wacr_runtime::webhook::{SECRET_PREFIX, TOLERANCE_SECONDS, VerifyError, check_secret, sign, signed_headers};
 
     /// Verifies a delivery against any of `secrets` (several while one rotates) and decodes it:
     /// see [`wacr_runtime::webhook::verify`].
