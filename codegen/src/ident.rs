@@ -67,6 +67,16 @@ pub fn filter_ops(variants: impl IntoIterator<Item = String>) -> String {
     name
 }
 
+/// `ContactEvent`: the payload type of a resource's webhook events.
+pub fn event_payload(resource: &str) -> String {
+    format!("{}Event", type_name(resource))
+}
+
+/// `ContactRelationships`: the `data.relationships` of a resource's webhook events.
+pub fn event_relationships(resource: &str) -> String {
+    format!("{}Relationships", type_name(resource))
+}
+
 /// The types generated for one operation, named from its `type_prefix` (`GetContact`).
 pub mod op {
     /// `GetContactRequest`: path parameters, query and body; derives `Operation`.

@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ident;
 use crate::spec;
 
+mod events;
 mod lower;
 
+pub use events::{ChangeKind, Event, EventResource, Events, Signing};
 pub use lower::lower;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -495,6 +497,8 @@ pub struct Api {
     pub enums: Vec<Enum>,
     /// The spec files, relative to the root (`api-spec/api.yaml`, ...), for headers.
     pub files: Vec<String>,
+    /// The webhook events (`events.yaml`), when the spec has them.
+    pub events: Option<Events>,
 }
 
 impl Api {

@@ -6,6 +6,7 @@
 //! with like fields look alike: that is the spec's shape, not a repeat one function would take.
 
 mod api;
+mod events;
 mod group;
 mod operation;
 
@@ -15,6 +16,9 @@ use std::path::Path;
 use crate::diag::{Diagnostics, FileId, Sources};
 use crate::spec::*;
 use crate::yaml::{self, At, MapReader};
+
+/// The optional file of webhook events, beside `api.yaml` and the group files.
+pub const EVENTS_FILE: &str = "events.yaml";
 
 /// Reads `dir/api.yaml` and every group file it lists. Missing or unreadable files are
 /// diagnostics too; the result is `None` only when `api.yaml` itself is unusable.
@@ -34,8 +38,14 @@ pub fn load_dir(dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> O
             groups.extend(group::decode(file, &node, diags));
         }
     }
+    let events_path = dir.join(EVENTS_FILE);
+    let events = if events_path.exists() {
+        read_file(&events_path, sources, diags).and_then(|file| yaml::parse(file, sources.text(file), diags).and_then(|node| events::decode(file, &node, diags)))
+    } else {
+        None
+    };
     report_unlisted_files(dir, &api, diags);
-    Some(Spec { api, groups })
+    Some(Spec { api, groups, events })
 }
 
 /// Loads a spec from in-memory files (`api.yaml` first), for tests and fuzzing.
@@ -56,7 +66,11 @@ pub fn load_texts(files: &[(&str, &str)], sources: &mut Sources, diags: &mut Dia
             None => diags.error(g.loc, format!("no file for group `{}`", g.value)),
         }
     }
-    Some(Spec { api, groups })
+    let events = parsed
+        .iter()
+        .find(|(n, _, _)| Path::new(n).file_name().is_some_and(|f| f == EVENTS_FILE))
+        .and_then(|(_, file, node)| events::decode(*file, node.as_ref()?, diags));
+    Some(Spec { api, groups, events })
 }
 
 /// The groups `api.yaml` lists, each once: a group listed twice is `validate`'s to report.
@@ -80,7 +94,7 @@ fn report_unlisted_files(dir: &Path, api: &Api, diags: &mut Diagnostics) {
     let mut names: Vec<String> = read
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".yaml") && n != "api.yaml")
+        .filter(|n| n.ends_with(".yaml") && n != "api.yaml" && n != EVENTS_FILE)
         .collect();
     names.sort();
     for n in names {

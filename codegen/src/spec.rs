@@ -9,6 +9,8 @@ use crate::yaml::{At, Entries, Node};
 pub struct Spec {
     pub api: Api,
     pub groups: Vec<GroupFile>,
+    /// `events.yaml`, when the spec has webhook events.
+    pub events: Option<Events>,
 }
 
 /// Where a fact comes from.
@@ -375,4 +377,82 @@ pub struct Example {
     pub invalid: Option<String>,
     /// The page whose example request this is; `None`: written to fit the spec.
     pub provenance: Option<Provenance>,
+}
+
+/// `events.yaml`: the webhook events and how a delivery is signed, retried and timed out.
+#[derive(Debug)]
+pub struct Events {
+    pub file: FileId,
+    pub loc: Loc,
+    pub description: String,
+    pub provenance: Option<Provenance>,
+    pub note: Option<String>,
+    pub conventions: EventConventions,
+    pub signing: Signing,
+    pub retry: Retry,
+    pub timeout: Timeout,
+    pub resources: Entries<EventResource>,
+    pub events: Entries<Event>,
+}
+
+/// What `changes` holds for each kind of change, and the form of an event id.
+#[derive(Debug, Default)]
+pub struct EventConventions {
+    pub created: String,
+    pub updated: String,
+    pub deleted: String,
+    pub event_id: String,
+    pub provenance: Option<Provenance>,
+}
+
+/// How a delivery is signed (Standard Webhooks).
+#[derive(Debug, Default)]
+pub struct Signing {
+    pub scheme: String,
+    pub id_header: String,
+    pub timestamp_header: String,
+    pub signature_header: String,
+    pub signature: String,
+    pub secret: String,
+    pub tolerance_seconds: i64,
+    pub provenance: Option<Provenance>,
+}
+
+/// The delays between the attempts of a delivery.
+#[derive(Debug, Default)]
+pub struct Retry {
+    pub schedule_seconds: Vec<At<i64>>,
+    pub description: String,
+    pub provenance: Option<Provenance>,
+}
+
+/// How long one delivery attempt may take.
+#[derive(Debug, Default)]
+pub struct Timeout {
+    pub seconds: i64,
+    pub provenance: Option<Provenance>,
+}
+
+/// A resource type events carry (`data.resource.type`): its model and the relationships the
+/// payload names (relationship name -> resource type).
+#[derive(Debug)]
+pub struct EventResource {
+    pub loc: Loc,
+    pub model: At<String>,
+    pub relationships: Entries<At<String>>,
+    pub provenance: Option<Provenance>,
+    pub note: Option<String>,
+}
+
+/// One event type (`contact.created`): `{resource}.{action}`.
+#[derive(Debug)]
+pub struct Event {
+    pub loc: Loc,
+    pub description: String,
+    /// What `changes` holds: `created`, `updated` or `deleted`; default: the action.
+    pub changes: Option<At<String>>,
+    /// The attributes `modified_fields` can name; empty: any attribute of the resource.
+    pub modified_fields: Vec<At<String>>,
+    pub provenance: Option<Provenance>,
+    pub note: Option<String>,
 }

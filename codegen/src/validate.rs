@@ -9,6 +9,7 @@ use crate::ident;
 use crate::spec::*;
 use crate::yaml::{At, Entries};
 
+mod events;
 pub(crate) mod examples;
 mod fields;
 mod operation;
@@ -68,6 +69,9 @@ pub fn validate(spec: &Spec, diags: &mut Diagnostics) {
         for (id, op) in g.operations.iter() {
             check_operation(id, op, &cx, spec, diags);
         }
+    }
+    if let Some(events) = &spec.events {
+        events::check_events(events, &cx, diags);
     }
 }
 
@@ -224,6 +228,15 @@ pub fn generated_type_names(spec: &Spec) -> BTreeMap<String, String> {
     }
     for fixed in ["Scope", "ErrorCode", "Page", "PageMeta", "PageLinks"] {
         out.insert(fixed.to_owned(), "(shared)".to_owned());
+    }
+    if let Some(events) = &spec.events {
+        for fixed in ["WebhookEvent", "Event", "EventInfo", "EventTenant", "EventData", "EventResource", "EventChanges", "EventMetadata", "ResourceRef", "NoRelationships"] {
+            out.insert(fixed.to_owned(), "(events)".to_owned());
+        }
+        for (resource, _) in events.resources.iter() {
+            out.insert(ident::event_payload(&resource.value), format!("(events of `{}`)", resource.value));
+            out.insert(ident::event_relationships(&resource.value), format!("(events of `{}`)", resource.value));
+        }
     }
     out
 }

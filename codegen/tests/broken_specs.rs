@@ -98,6 +98,18 @@ fn base_is_valid() {
     assert!(markers(&base).is_empty(), "_base must not carry mistake markers");
 }
 
+/// `_base/` with `_events/events.yaml`: the smallest valid spec with webhook events, of which
+/// the `event*` cases are copies with one mistake.
+#[test]
+fn base_with_events_is_valid() {
+    let read = |dir: &str, file: &str| fs::read_to_string(corpus_dir().join(dir).join(file)).expect("readable yaml");
+    let files = [("api.yaml", read("_base", "api.yaml")), ("notes.yaml", read("_base", "notes.yaml")), ("events.yaml", read("_events", "events.yaml"))];
+    let texts: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let api = wacr_codegen::check_texts(&texts).unwrap_or_else(|f| panic!("_base + _events/events.yaml must be valid, but:\n{}", f.render()));
+    let events = api.events.as_ref().expect("the events are loaded");
+    assert_eq!(events.events.iter().map(|e| e.wire.as_str()).collect::<Vec<_>>(), ["note.created", "note.updated", "author.deleted"]);
+}
+
 #[test]
 fn corpus_is_large_enough() {
     let n = case_dirs().len();

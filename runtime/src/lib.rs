@@ -14,6 +14,11 @@ pub mod value;
 
 pub mod envelope;
 
+pub mod event;
+
+#[cfg(feature = "webhooks")]
+pub mod webhook;
+
 /// Calls `$each!(F0 0 F1 1 ... Fk k)` for every prefix of 32 type parameters with their tuple
 /// indices: the tuple lengths `de` and `ser` implement their `Fields` traits for.
 macro_rules! for_tuples {
@@ -50,6 +55,7 @@ pub use file::{File, MultipartBody};
 pub use page::{Page, PageLinks, PageMeta};
 pub use query::{Filter, FilterCond, FilterOp, FilterValueError, QueryError, Sort};
 pub use value::{Open, Patch, UnknownValue, WireEnum};
+pub use event::{Event, EventChanges, EventData, EventInfo, EventMetadata, EventResource, EventTenant, NoRelationships, ResourceRef};
 
 /// Paths used by the code `wacr-macros` generates; not a public API.
 #[doc(hidden)]

@@ -24,6 +24,8 @@ mod rate_limit;
 mod router;
 mod serve;
 mod validate;
+#[cfg(feature = "webhooks")]
+mod webhook;
 
 pub use auth::{Authenticator, Principal, StaticTokens, bearer_token};
 pub use call::{Call, REQUEST_SPAN, Shared};
@@ -36,6 +38,8 @@ pub use query::{QuerySpec, paginate};
 pub use rate_limit::{Decision, FixedWindow, RateLimiter, RateRule};
 pub use router::{finish, method_not_allowed, not_found};
 pub use serve::serve;
+#[cfg(feature = "webhooks")]
+pub use webhook::{EventError, VerifiedEvent, WebhookRejection, WebhookSecrets, webhook_router};
 pub use validate::{Field, Format, Kind, Lit, Rejected, RejectedItem, Rule, field, message, validate, validate_items};
 
 pub use axum;

@@ -2,12 +2,28 @@
 //! sandbox: `build.rs` copies each one into a module, with the README's base URL
 //! (`http://127.0.0.1:8080`) replaced by this sandbox's, and the test runs its `main` with
 //! `WACR_TOKEN` (and `WACR_BASE_URL`) set, as a reader following the README would.
+//!
+//! The README's webhook receivers (blocks reading `WACR_WEBHOOK_SECRET`) run too, listening on
+//! a free port of 127.0.0.1; the test POSTs them deliveries it signs itself with the
+//! `standardwebhooks` crate (the sandbox of this branch sends no webhooks): a signed one is
+//! accepted (204), a tampered or wrongly signed one refused (401).
 
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 include!(concat!(env!("OUT_DIR"), "/readme_blocks.rs"));
 
 static SANDBOX_URL: OnceLock<String> = OnceLock::new();
+static RECEIVER_ADDR: OnceLock<String> = OnceLock::new();
+
+const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// The address the README's webhook receiver listens on.
+fn receiver_addr() -> String {
+    RECEIVER_ADDR.get().expect("the receiver address is chosen").clone()
+}
 
 /// The base URL of the test's sandbox, for the README's code.
 fn sandbox_url() -> String {
@@ -17,6 +33,7 @@ fn sandbox_url() -> String {
 #[test]
 fn the_readme_client_code_runs_against_a_sandbox() {
     assert!(!README_BLOCKS.is_empty(), "the README has a client example that reads WACR_TOKEN");
+    assert!(!README_RECEIVERS.is_empty(), "the README has a webhook receiver that reads WACR_WEBHOOK_SECRET");
     // the blocks' own `#[tokio::main]` runtimes run beside this one, which serves the sandbox
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let running = runtime
@@ -33,9 +50,50 @@ fn the_readme_client_code_runs_against_a_sandbox() {
         std::env::set_var("WACR_TOKEN", running.token("default").unwrap());
         // for a block that reads the base URL as the client examples do
         std::env::set_var("WACR_BASE_URL", running.base_url());
+        std::env::set_var("WACR_WEBHOOK_SECRET", WEBHOOK_SECRET);
     }
     for (line, main) in README_BLOCKS {
         main().unwrap_or_else(|e| panic!("the README's block at line {line} failed: {e}"));
     }
+    for (line, main) in README_RECEIVERS {
+        the_receiver_verifies_and_accepts(*line, *main);
+    }
     runtime.block_on(running.stop()).unwrap();
+}
+
+/// Runs a README receiver on a free port (it serves until the test ends) and POSTs it signed,
+/// tampered and wrongly signed deliveries.
+fn the_receiver_verifies_and_accepts(line: usize, main: Run) {
+    let free = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    RECEIVER_ADDR.set(free.to_string()).expect("one receiver block");
+    std::thread::spawn(move || main().unwrap_or_else(|e| panic!("the README's receiver at line {line} failed: {e}")));
+    let started = Instant::now();
+    while TcpStream::connect(free).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the README's receiver at line {line} does not listen");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
+    let event = r#"{"event":{"id":"evt_1702468200_abc123","type":"contact.created","timestamp":"2025-12-12T14:30:00.000Z","version":"1.0"},"tenant":{"id":1,"name":"Acme","domain":"acme"},"data":{"resource":{"type":"contact","id":42,"attributes":{"id":42,"firstname":"Jane","lastname":"Doe","company":null,"type":"lead","email":null,"phone":null,"status_id":1,"source_id":1,"description":null,"city":null,"state":null,"zip":null,"address":null,"country_id":null,"assigned_id":null,"group_id":[],"is_opted_out":false,"created_at":"2025-12-12T14:30:00Z","updated_at":"2025-12-12T14:30:00Z"}},"relationships":{"source":{"type":"source","id":1},"status":{"type":"status","id":1}}},"changes":{"previous":null,"current":{"id":42,"firstname":"Jane","lastname":"Doe","company":null,"type":"lead","email":null,"phone":null,"status_id":1,"source_id":1,"description":null,"city":null,"state":null,"zip":null,"address":null,"country_id":null,"assigned_id":null,"group_id":[],"is_opted_out":false,"created_at":"2025-12-12T14:30:00Z","updated_at":"2025-12-12T14:30:00Z"},"modified_fields":null},"metadata":{"source":"api_webhook_manager","environment":"sandbox","request_id":"6f1c1f4e-8a3b-4c7d-9e2f-0a1b2c3d4e5f"}}"#;
+    let signature = |secret: &str, body: &str| standardwebhooks::Webhook::new(secret).unwrap().sign("msg_1", now, body.as_bytes()).unwrap();
+    let post = |body: &str, signature: String| post(free, body, &[("webhook-id", "msg_1".into()), ("webhook-timestamp", now.to_string()), ("webhook-signature", signature)]);
+    assert_eq!(post(event, signature(WEBHOOK_SECRET, event)), 204, "a signed contact.created");
+    let tampered = event.replace("Jane", "Joan");
+    assert_eq!(post(&tampered, signature(WEBHOOK_SECRET, event)), 401, "a tampered body");
+    let other = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+    assert_eq!(post(event, signature(other, event)), 401, "another secret");
+}
+
+/// POSTs `body` to `/webhooks` with `headers` over a plain HTTP/1.1 connection; the status.
+fn post(addr: std::net::SocketAddr, body: &str, headers: &[(&str, String)]) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut request = format!("POST /webhooks HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not an HTTP response: {response}"))
 }

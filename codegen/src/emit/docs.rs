@@ -4,6 +4,7 @@
 //! of the models (`generated/wacr-models/tests/examples.rs`). Everything the pages say comes from
 //! the IR, so the reference cannot drift from the code generated beside it.
 
+mod events;
 mod examples;
 mod group;
 mod index;
@@ -20,7 +21,13 @@ pub fn emit(api: &Api) -> Vec<Output> {
     let mut out = vec![index(api)];
     out.extend(pages_and_snippets(api));
     out.push(examples(api));
+    out.extend(events(api));
     out
+}
+
+/// The webhook events page, when the spec has events.
+pub fn events(api: &Api) -> Option<Output> {
+    events::emit(api)
 }
 
 /// The index page.

@@ -12,6 +12,7 @@
 //! `ErrorCode`, `ErrorEnvelope`, `ErrorObject`).
 
 pub(crate) mod doc;
+pub mod events;
 mod operation;
 
 use std::collections::BTreeSet;
@@ -84,9 +85,10 @@ impl Travel {
 
 impl<'a> Context<'a> {
     fn new(api: &'a Api) -> Self {
-        let (sent, received) = (api.sent_models(), api.received_models());
-        let request_only = sent.difference(&received).copied().collect();
-        let response_only = received.difference(&sent).copied().collect();
+        // Event payloads travel both ways: a server writes them, any receiver reads them.
+        let (sent, received, evented) = (api.sent_models(), api.received_models(), api.event_models());
+        let request_only = sent.difference(&received).filter(|m| !evented.contains(*m)).copied().collect();
+        let response_only = received.difference(&sent).filter(|m| !evented.contains(*m)).copied().collect();
         Context { api, request_only, response_only }
     }
 

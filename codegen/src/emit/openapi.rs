@@ -10,6 +10,7 @@ mod operation;
 mod parameters;
 mod schema;
 mod v30;
+pub mod webhooks;
 
 use serde_json::{json, Map, Value};
 
@@ -41,7 +42,17 @@ fn write(api: &Api, path: &str, doc: &Value) -> Output {
 
 /// The OpenAPI 3.0.3 rendering of [`document`].
 pub fn document_30(api: &Api) -> Value {
-    v30::document(document(api))
+    let mut doc = document(api);
+    // 3.0 has no webhooks: their tag and the schemas only they use go with them.
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for name in webhooks::component_names(api) {
+            schemas.shift_remove(&name);
+        }
+    }
+    if let (Some(tags), Some(_)) = (doc["tags"].as_array_mut(), &api.events) {
+        tags.retain(|t| t["name"] != "webhooks");
+    }
+    v30::document(doc)
 }
 
 /// The OpenAPI document.
@@ -51,15 +62,20 @@ pub fn document(api: &Api) -> Value {
         let item = paths.entry(op.path.as_str()).or_insert_with(|| json!({}));
         item[op.method.to_lowercase()] = operation::operation(api, op);
     }
-    json_object([
+    let tags = api.groups.iter().map(|g| json!({"name": g.name, "description": g.description})).chain(webhooks::tag(api)).collect();
+    let mut doc = json_object([
         ("openapi", json!("3.1.0")),
         ("info", info(api)),
         ("servers", json!([{"url": api.base_url, "description": provenance_text(&api.base_url_provenance)}])),
         ("security", json!([{"bearerAuth": []}])),
-        ("tags", api.groups.iter().map(|g| json!({"name": g.name, "description": g.description})).collect()),
+        ("tags", tags),
         ("paths", Value::Object(paths)),
         ("components", components(api)),
-    ])
+    ]);
+    if let Some(hooks) = webhooks::webhooks(api) {
+        doc["webhooks"] = hooks;
+    }
+    doc
 }
 
 fn info(api: &Api) -> Value {
@@ -152,6 +168,7 @@ fn components(api: &Api) -> Value {
         }),
     );
     schemas.insert("Error".into(), schema::error(api));
+    webhooks::schemas(api, &mut schemas);
     for (name, s) in schema::error_parts() {
         schemas.insert(name.into(), s);
     }

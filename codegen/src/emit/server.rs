@@ -15,6 +15,7 @@ use crate::validate::GLUE_CODES;
 use crate::write::{rust_file, Output};
 
 mod matrix;
+pub mod receiver;
 mod rules;
 
 pub use matrix::matrix_test;

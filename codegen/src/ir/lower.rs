@@ -23,6 +23,7 @@ pub fn lower(spec: &spec::Spec, sources: &Sources) -> Api {
     for g in &spec.groups {
         types(g, &names, &mut out);
     }
+    out.events = spec.events.as_ref().map(|e| events::lower(e, file_name(e.file)));
     for g in &spec.groups {
         let operations = g.operations.iter().map(|(id, op)| lower_operation(&id.value, op, &g.group.value, &out, &names)).collect();
         out.groups.push(Group {
@@ -96,6 +97,7 @@ fn catalogue(api: &spec::Api, names: &Names) -> Api {
         models: Vec::new(),
         enums: Vec::new(),
         files: Vec::new(),
+        events: None,
     }
 }
 

@@ -85,5 +85,26 @@ pub mod prelude {
     pub use crate::{AnyError, Client, Error, StreamExt as _, TryStreamExt as _};
 }
 
+/// Verifying the API's webhook deliveries (feature `webhooks`): [`verify`](webhooks::verify)
+/// gives the typed [`WebhookEvent`](webhooks::WebhookEvent) or says why it refused.
+#[cfg(feature = "webhooks")]
+pub mod webhooks {
+    pub use wacr_models::WebhookEvent;
+    pub use wacr_runtime::webhook::{
+        HEADER_WEBHOOK_ID, HEADER_WEBHOOK_SIGNATURE, HEADER_WEBHOOK_TIMESTAMP, SECRET_PREFIX, TOLERANCE_SECONDS, VerifyError,
+        check_secret, sign, signed_headers,
+    };
+
+    /// Verifies a delivery against any of `secrets` (several while one rotates) and decodes it:
+    /// the `webhook-signature` (HMAC-SHA256, compared in constant time), the `webhook-timestamp`
+    /// (at most [`TOLERANCE_SECONDS`] off) and the headers' form.
+    pub fn verify<S: AsRef<str>>(secrets: &[S], headers: &http::HeaderMap, body: &[u8]) -> Result<WebhookEvent, VerifyError> {
+        wacr_runtime::webhook::verify(secrets, headers, body)
+    }
+
+    /// The HTTP types of [`verify`]'s headers.
+    pub use wacr_runtime::webhook::http;
+}
+
 /// The models of the API (re-export of `wacr-models`).
 pub use wacr_models as models;

@@ -8,6 +8,9 @@
 //!   [`Resource`] (`Contact` has [`ContactInclude`]);
 //! - [`Scope`] and [`ErrorCode`] (open: unknown codes decode to [`ErrorCode::Unknown`]), the
 //!   [`ErrorEnvelope`] and the typed `details` of the codes that have them;
+//! - the webhook events of `api-spec/events.yaml`: [`WebhookEvent`], one variant per event type
+//!   (decoded by `event.type`; an unknown type is kept as [`WebhookEvent::Unknown`]), each
+//!   holding the payload of its resource ([`ContactEvent`] is an [`Event`] of a [`Contact`]);
 //! - per operation (`GetContact`): `GetContactRequest` (path parameters, query, body; it
 //!   implements [`Operation`], so it knows its method, path, scope and success status),
 //!   `…Query`, `…Body`, the `…Response` data type and `…Error`, the codes it can return;
@@ -43,9 +46,14 @@ compile_error!("wacr-models needs its `client` feature, its `server` feature, or
 #[rustfmt::skip]
 mod models;
 
+#[rustfmt::skip]
+mod events;
+
+pub use events::*;
 pub use models::*;
 
 pub use wacr_runtime::{
+    Event, EventChanges, EventData, EventInfo, EventMetadata, EventResource, EventTenant, NoRelationships, ResourceRef,
     File, Filter, FilterCond, FilterOp, Include, IncludeSet, Method, MultipartBody, Open, Operation, Page,
     PageLinks, PageMeta, Patch, QueryError, Resource, ScopeEnum, ScopeSet, Sort, UnknownValue,
     WireEnum,

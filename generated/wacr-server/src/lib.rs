@@ -51,7 +51,36 @@
 #[rustfmt::skip]
 mod server;
 
+#[rustfmt::skip]
+mod receiver;
+
+pub use receiver::{WebhookReceiver, dispatch, receiver_router};
 pub use server::*;
+
+/// Receiving the API's webhook events: verify a delivery ([`verify`](webhooks::verify)), extract
+/// verified events in your own axum handlers ([`VerifiedEvent`](webhooks::VerifiedEvent)), or
+/// implement [`WebhookReceiver`] and serve [`receiver_router`].
+pub mod webhooks {
+    pub use crate::receiver::{WebhookReceiver, dispatch, receiver_router};
+    pub use wacr_models::WebhookEvent;
+    pub use wacr_runtime::server::{EventError, VerifiedEvent, WebhookRejection, WebhookSecrets};
+    pub use wacr_runtime::webhook::{SECRET_PREFIX, TOLERANCE_SECONDS, VerifyError, check_secret, sign, signed_headers};
+
+    /// Verifies a delivery against any of `secrets` (several while one rotates) and decodes it:
+    /// see [`wacr_runtime::webhook::verify`].
+    pub fn verify<S: AsRef<str>>(secrets: &[S], headers: &http::HeaderMap, body: &[u8]) -> Result<WebhookEvent, VerifyError> {
+        wacr_runtime::webhook::verify(secrets, headers, body)
+    }
+
+    /// The secrets [`receiver_router`] and [`VerifiedEvent`] accept, each checked now
+    /// (`whsec_` and base64); error answers use the API's envelope keys.
+    pub fn secrets<I: IntoIterator<Item = S>, S: Into<String>>(secrets: I) -> Result<WebhookSecrets, VerifyError> {
+        WebhookSecrets::new(secrets, crate::CONVENTIONS.envelope)
+    }
+
+    /// The HTTP types of [`verify`]'s headers.
+    pub use wacr_runtime::server::axum::http;
+}
 
 pub use wacr_models as models;
 pub use wacr_runtime::server::{

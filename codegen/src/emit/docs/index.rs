@@ -23,6 +23,9 @@ pub fn emit(api: &Api) -> Output {
     ];
     let mut out = header(api);
     out.push_str(&sections.join("\n"));
+    if api.events.is_some() {
+        out.push_str("\n## Webhooks\n\nThe events the API POSTs when a resource changes, their payload and how to verify a delivery: [events.md](events.md).\n");
+    }
     Output { path: format!("{DIR}/README.md"), contents: out }
 }
 

@@ -27,8 +27,26 @@ fn outputs_are_deterministic_and_complete() {
         examples::PATH.to_owned(),
     ];
     want.extend(api.groups.iter().map(|g| format!("generated/docs/{}.md", g.name)));
+    want.push("generated/docs/events.md".to_owned());
     want.sort();
     assert_eq!(paths, want);
+}
+
+#[test]
+fn every_event_has_its_section() {
+    let api = api();
+    let out = emit(&api);
+    let page = file(&out, "generated/docs/events.md");
+    let events = api.events.as_ref().expect("the spec has events");
+    assert!(!events.events.is_empty());
+    for e in &events.events {
+        assert!(page.contains(&format!("\n### {}\n", e.wire)), "{} has no section", e.wire);
+        assert!(page.contains(&format!("`WebhookReceiver::{}`", e.method)), "{} names no receiver method", e.wire);
+    }
+    for header in ["webhook-id", "webhook-timestamp", "webhook-signature", "## Verifying a delivery", "## Payload"] {
+        assert!(page.contains(header), "the page lacks {header}");
+    }
+    assert!(file(&out, "generated/docs/README.md").contains("(events.md)"), "the index links the events page");
 }
 
 #[test]

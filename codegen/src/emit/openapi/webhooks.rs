@@ -1,0 +1,166 @@
+//! The `webhooks` object of the OpenAPI 3.1 document: one `POST` per event type of
+//! `events.yaml`, with the Standard Webhooks signature headers as parameters and the payload
+//! as a component schema (`ContactCreatedWebhook`), plus the shared parts of every payload
+//! (`WebhookEventInfo`, `WebhookTenant`, `WebhookMetadata`, `WebhookResourceRef`). OpenAPI 3.0
+//! has no webhooks: its rendering drops them with the schemas only they use
+//! ([`component_names`]).
+
+use serde_json::{json, Map, Value};
+
+use super::{json_object, provenance_text};
+use crate::ir::*;
+
+const SHARED: [&str; 4] = ["WebhookEventInfo", "WebhookTenant", "WebhookMetadata", "WebhookResourceRef"];
+
+/// The tag of the webhooks, for the document's `tags`.
+pub(super) fn tag(api: &Api) -> Option<Value> {
+    let e = api.events.as_ref()?;
+    Some(json!({"name": "webhooks", "description": format!("{}\n\nProvenance: {}.", e.description, provenance_text(&e.provenance))}))
+}
+
+/// The `webhooks` object, or `None` for a spec without events.
+pub(super) fn webhooks(api: &Api) -> Option<Value> {
+    let e = api.events.as_ref()?;
+    Some(Value::Object(e.events.iter().map(|ev| (ev.wire.clone(), json!({"post": operation(e, ev)}))).collect()))
+}
+
+/// The component schemas only the webhooks use.
+pub fn component_names(api: &Api) -> Vec<String> {
+    let Some(e) = &api.events else { return Vec::new() };
+    SHARED.iter().map(|s| s.to_string()).chain(e.events.iter().map(schema_name)).collect()
+}
+
+/// The payload and shared schemas, for `components.schemas`.
+pub(super) fn schemas(api: &Api, schemas: &mut Map<String, Value>) {
+    let Some(e) = &api.events else { return };
+    let string = || json!({"type": "string"});
+    let object = |required: &[&str], properties: Value, description: &str| {
+        json_object([("type", json!("object")), ("description", json!(description)), ("required", json!(required)), ("properties", properties)])
+    };
+    schemas.insert(
+        "WebhookEventInfo".into(),
+        object(
+            &["id", "type", "timestamp", "version"],
+            json!({
+                "id": {"type": "string", "description": e.event_id, "pattern": "^evt_[0-9]+_[a-z0-9]+$"},
+                "type": {"type": "string", "description": "`{resource}.{action}`"},
+                "timestamp": {"type": "string", "format": "date-time"},
+                "version": {"type": "string", "const": "1.0"},
+            }),
+            "The event: its id (the same on every delivery attempt), type, time and payload format version",
+        ),
+    );
+    schemas.insert("WebhookTenant".into(), object(&["id", "name", "domain"], json!({"id": {"type": "integer", "format": "int64"}, "name": string(), "domain": string()}), "The tenant the resource belongs to"));
+    schemas.insert(
+        "WebhookMetadata".into(),
+        object(
+            &["source", "environment", "request_id"],
+            json!({"source": {"type": "string", "const": "api_webhook_manager"}, "environment": string(), "request_id": {"type": "string", "format": "uuid"}}),
+            "Where the event comes from",
+        ),
+    );
+    schemas.insert("WebhookResourceRef".into(), object(&["type", "id"], json!({"type": string(), "id": {"type": "integer", "format": "int64"}}), "A reference to a related resource"));
+    for ev in &e.events {
+        if let Some(r) = e.resource(&ev.resource) {
+            schemas.insert(schema_name(ev), payload(api, e, ev, r));
+        }
+    }
+}
+
+fn schema_name(ev: &Event) -> String {
+    format!("{}Webhook", ev.variant)
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn payload(api: &Api, e: &Events, ev: &Event, r: &EventResource) -> Value {
+    let model = || reference(&r.model);
+    let event = json!({"allOf": [reference("WebhookEventInfo"), {"type": "object", "properties": {"type": {"const": ev.wire}}}]});
+    let relationships: Map<String, Value> = r.relationships.iter().map(|(name, _)| (name.clone(), reference("WebhookResourceRef"))).collect();
+    let names: Vec<&str> = relationships.keys().map(String::as_str).collect();
+    let data = json!({
+        "type": "object",
+        "required": ["resource", "relationships"],
+        "properties": {
+            "resource": {
+                "type": "object",
+                "required": ["type", "id", "attributes"],
+                "properties": {"type": {"const": r.wire}, "id": {"type": "integer", "format": "int64"}, "attributes": model()},
+            },
+            "relationships": {"type": "object", "required": names, "properties": relationships},
+        },
+    });
+    let null = || json!({"type": "null"});
+    let attribute_names = || -> Vec<String> {
+        match (ev.modified_fields.is_empty(), api.model(&r.model)) {
+            (false, _) | (true, None) => ev.modified_fields.clone(),
+            (true, Some(m)) => m.fields.iter().map(|f| f.wire.clone()).collect(),
+        }
+    };
+    let (previous, current, modified, rule) = match ev.changes {
+        ChangeKind::Created => (null(), model(), null(), &e.changes_created),
+        ChangeKind::Updated => (model(), model(), json!({"type": "array", "items": {"type": "string", "enum": attribute_names()}}), &e.changes_updated),
+        ChangeKind::Deleted => (model(), json!({"type": "object", "maxProperties": 0}), null(), &e.changes_deleted),
+    };
+    let changes = json!({
+        "type": "object",
+        "description": rule,
+        "required": ["previous", "current", "modified_fields"],
+        "properties": {"previous": previous, "current": current, "modified_fields": modified},
+    });
+    json_object([
+        ("type", json!("object")),
+        ("description", json!(format!("The payload of `{}`: {}\n\nProvenance: {}.", ev.wire, ev.description, provenance_text(&ev.provenance)))),
+        ("required", json!(["event", "tenant", "data", "changes", "metadata"])),
+        (
+            "properties",
+            json_object([
+                ("event", event),
+                ("tenant", reference("WebhookTenant")),
+                ("data", data),
+                ("changes", changes),
+                ("metadata", reference("WebhookMetadata")),
+            ]),
+        ),
+    ])
+}
+
+fn operation(e: &Events, ev: &Event) -> Value {
+    let s = &e.signing;
+    let header = |name: &str, description: String, schema: Value| json!({"name": name, "in": "header", "required": true, "description": description, "schema": schema});
+    let signing = format!("Provenance: {}.", provenance_text(&s.provenance));
+    let retry = e.retry_schedule_seconds.iter().map(|s| format!("{s} s")).collect::<Vec<_>>().join(", ");
+    let description = format!(
+        "{}\n\nSigned as {}: verify `{}` before trusting the body, with the subscription's secret ({}), and refuse a timestamp more than {} s off. \
+         Answer with any 2xx within {} s; anything else is retried after {retry} (the same `{}` every time).\n\nProvenance: {}.",
+        ev.description, s.scheme, s.signature_header, s.secret, s.tolerance_seconds, e.timeout_seconds, s.id_header, provenance_text(&ev.provenance),
+    );
+    json_object([
+        ("operationId", json!(format!("webhook_{}", ev.method))),
+        ("summary", json!(ev.wire)),
+        ("description", json!(description)),
+        ("tags", json!(["webhooks"])),
+        ("security", json!([])),
+        (
+            "parameters",
+            json!([
+                header(&s.id_header, format!("The delivery's id: the same on every attempt, so a receiver can drop a repeat. {signing}"), json!({"type": "string"})),
+                header(&s.timestamp_header, format!("Unix seconds of the attempt; refuse it more than {} s off. {signing}", s.tolerance_seconds), json!({"type": "string", "pattern": "^[0-9]+$"})),
+                header(&s.signature_header, format!("{}. {signing}", s.signature.trim_end_matches('.')), json!({"type": "string", "pattern": "^v1,[A-Za-z0-9+/=]+( v1,[A-Za-z0-9+/=]+)*$"})),
+            ]),
+        ),
+        ("requestBody", json!({"required": true, "content": {"application/json": {"schema": reference(&schema_name(ev))}}})),
+        (
+            "responses",
+            json!({
+                "204": {"description": "Received: any 2xx ends the delivery"},
+                "401": {"description": "The signature or timestamp does not verify: the delivery is retried"},
+            }),
+        ),
+        ("x-provenance", json!(provenance_text(&ev.provenance))),
+        ("x-retry-schedule-seconds", json!(e.retry_schedule_seconds)),
+        ("x-timeout-seconds", json!(e.timeout_seconds)),
+    ])
+}
