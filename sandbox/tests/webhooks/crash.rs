@@ -1,0 +1,93 @@
+//! Durability: the real binary, its receiver down, takes contact writes over HTTP, is killed
+//! with SIGKILL while their events are pending, and is restarted on the same database file
+//! with its receiver up: every event of every acknowledged write arrives, verified with the
+//! secret the first start generated and printed (the restart signs with the same one).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::receiver::{self, Answer, Receiver};
+
+struct Started {
+    child: Child,
+    base: String,
+    token: Option<String>,
+    secret: Option<String>,
+}
+
+/// Starts the binary delivering to `url` and reads its stdout until it listens.
+#[allow(clippy::zombie_processes)] // the caller kills and waits
+fn start(db: &Path, url: &str) -> Started {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wacr-sandbox"))
+        .args(["--bind", "127.0.0.1:0", "--rate-limit", "100000", "--webhook-url", url, "--webhook-retry", "100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s", "--db"])
+        .arg(db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut token, mut secret) = (None, None);
+    loop {
+        let line = lines.next().expect("the sandbox prints until it listens").unwrap();
+        if let Some(rest) = line.strip_prefix("token default") {
+            token = rest.rsplit(' ').next().map(str::to_owned);
+        }
+        if let Some(rest) = line.strip_prefix("webhook secret: ") {
+            secret = Some(rest.to_owned());
+        }
+        if let Some(base) = line.strip_prefix("listening on ") {
+            return Started { child, base: base.to_owned(), token, secret };
+        }
+    }
+}
+
+async fn start_async(db: &Path, url: &str) -> Started {
+    let (db, url) = (db.to_path_buf(), url.to_owned());
+    tokio::task::spawn_blocking(move || start(&db, &url)).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_pending_at_kill_9_are_delivered_after_the_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("webhooks.db");
+    let addr = receiver::free_addr().await;
+    let mut first = start_async(&db, &receiver::url(addr)).await;
+    let token = first.token.clone().expect("the first start prints the token");
+    let secret = first.secret.clone().expect("the first start prints the generated secret");
+    assert!(secret.starts_with("whsec_"), "{secret}");
+
+    #[allow(deprecated)] // ring, as the client uses (runtime/src/client/builder.rs says why)
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", first.base)).bearer_auth(&token).send();
+    let (sources, statuses): (Value, Value) = (get("/sources").await.unwrap().json().await.unwrap(), get("/statuses").await.unwrap().json().await.unwrap());
+    let (source, status) = (&sources["data"][0]["id"], &statuses["data"][0]["id"]);
+    let mut acknowledged = Vec::new();
+    for n in 0..40 {
+        let body = json!({"firstname": "K", "lastname": format!("{n}"), "phone": format!("+1555092{n:04}"), "type": "lead", "source_id": source, "status_id": status});
+        let reply = http.post(format!("{}/contacts", first.base)).bearer_auth(&token).json(&body).send().await.unwrap();
+        assert_eq!(reply.status(), 201);
+        acknowledged.push(reply.json::<Value>().await.unwrap()["data"]["id"].as_i64().unwrap());
+    }
+    first.child.kill().expect("SIGKILL");
+    first.child.wait().unwrap();
+
+    let receiver = Receiver::start_on(addr, &secret, Answer { status: 204, times: 0 }).await;
+    let mut second = start_async(&db, &receiver::url(addr)).await;
+    assert!(second.token.is_none(), "a restart seeds nothing");
+    assert_eq!(second.secret.as_deref(), Some(secret.as_str()), "the restart signs with the kept secret");
+    let events = receiver.wait_for(acknowledged.len(), Duration::from_secs(30)).await;
+    let mut delivered: Vec<i64> = events.iter().map(|g| g.json["data"]["resource"]["id"].as_i64().unwrap()).collect();
+    delivered.sort_unstable();
+    assert_eq!(delivered, acknowledged, "every acknowledged create's event arrived");
+    assert!(events.iter().all(|g| g.r#type() == "contact.created"));
+    assert!(receiver.got().iter().all(|g| g.verified.is_ok()));
+
+    second.child.kill().unwrap();
+    second.child.wait().unwrap();
+}
