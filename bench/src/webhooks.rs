@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use wacr_sandbox::webhooks::{Secret, queue};
 
 use crate::load::{self, Plan};
-use crate::sandbox::{CONNECTIONS, config};
+use crate::sandbox::{CONNECTIONS, config, creates};
 use crate::stats::{self, Latencies};
 use crate::table::Row;
 use crate::{Settings, runtime, serve};
@@ -48,18 +48,9 @@ pub fn rows(_settings: &Settings) -> anyhow::Result<Vec<Row>> {
         conn.query_row("SELECT MIN(s.id), MIN(t.id) FROM sources s, statuses t", [], |r| Ok::<(i64, i64), _>((r.get(0)?, r.get(1)?)))
     })?;
 
-    let addr = running.addr;
-    let serial = AtomicU64::new(0);
-    let create = move |_| {
-        let k = serial.fetch_add(1, Ordering::Relaxed);
-        let body = serde_json::json!({
-            "firstname": "Hook", "lastname": format!("Created {k}"), "phone": format!("+1777{k:07}"),
-            "type": "lead", "source_id": source_id, "status_id": status_id,
-        });
-        load::post_json(addr, "/contacts", &token, body.to_string().into_bytes())
-    };
+    let create = creates(running.addr, token, (source_id, status_id), "+1777");
     let plan = Plan { connections: CONNECTIONS, duration: Duration::from_secs(120), max_requests: CREATES, rate: None };
-    let mut created = rt.block_on(load::run(addr, plan, Arc::new(create)))?;
+    let mut created = rt.block_on(load::run(running.addr, plan, create))?;
     if created.ok != CREATES {
         return Err(anyhow!("{} of {CREATES} creates succeeded, the first failure: {}", created.ok, created.first_failure.unwrap_or_default()));
     }
