@@ -126,6 +126,7 @@ pub fn create<M: Named>(conn: &Connection, ctx: &Ctx, name: &str, color: Option<
     })
 }
 
+/// The INSERT of [`create`], after the uniqueness check.
 fn insert<M: Named>(conn: &Connection, ctx: &Ctx, name: &str, color: Option<&str>) -> Result<M> {
     let kind = M::KIND;
     check_unique(conn, ctx, &kind, name, None)?;
@@ -150,6 +151,7 @@ pub fn update<M: Named>(conn: &Connection, ctx: &Ctx, id: i64, name: &str, color
     })
 }
 
+/// The UPDATE of [`update`], after the uniqueness check.
 fn rewrite<M: Named>(conn: &Connection, ctx: &Ctx, id: i64, name: &str, color: Option<&str>) -> Result<M> {
     let kind = M::KIND;
     check_unique(conn, ctx, &kind, name, Some(id))?;

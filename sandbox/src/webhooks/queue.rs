@@ -121,9 +121,13 @@ impl Outcome {
     }
 }
 
-/// Records the attempt and moves its delivery on: delivered, retried after the schedule's
-/// next wait, or failed when the schedule is spent.
-pub fn finish(conn: &Connection, due: &Due, attempt: &Attempt, schedule: &[Duration]) -> Result<Outcome> {
+/// Records each attempt and moves its delivery on: delivered, retried after the schedule's
+/// next wait, or failed when the schedule is spent. One transaction for them all.
+pub fn finish(conn: &Connection, done: &[(Due, Attempt)], schedule: &[Duration]) -> Result<Vec<Outcome>> {
+    crate::store::in_transaction(conn, |tx| done.iter().map(|(due, attempt)| finish_one(tx, due, attempt, schedule)).collect())
+}
+
+fn finish_one(conn: &Connection, due: &Due, attempt: &Attempt, schedule: &[Duration]) -> Result<Outcome> {
     let number = due.attempts + 1;
     let outcome = if attempt.succeeded() {
         Outcome::Delivered
@@ -133,20 +137,17 @@ pub fn finish(conn: &Connection, due: &Due, attempt: &Attempt, schedule: &[Durat
             None => Outcome::Failed,
         }
     };
-    crate::store::in_transaction(conn, |tx| {
-        tx.prepare_cached(
-            "INSERT INTO webhook_attempts (event_id, endpoint_id, attempt, started_at, duration_us, status_code, error, outcome) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![due.event, due.endpoint, number, attempt.started_at.0, micros(attempt.duration), attempt.status, attempt.error, outcome.as_str()])?;
-        let (state, next) = match outcome {
-            Outcome::Retry(at) => ("pending", at.0),
-            other => (other.as_str(), due.next_attempt_at.0),
-        };
-        tx.prepare_cached("UPDATE webhook_deliveries SET state = ?3, attempts = ?4, next_attempt_at = ?5 WHERE event_id = ?1 AND endpoint_id = ?2")?
-            .execute(params![due.event, due.endpoint, state, number, next])?;
-        Ok(())
-    })?;
+    conn.prepare_cached(
+        "INSERT INTO webhook_attempts (event_id, endpoint_id, attempt, started_at, duration_us, status_code, error, outcome) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![due.event, due.endpoint, number, attempt.started_at.0, micros(attempt.duration), attempt.status, attempt.error, outcome.as_str()])?;
+    let (state, next) = match outcome {
+        Outcome::Retry(at) => ("pending", at.0),
+        other => (other.as_str(), due.next_attempt_at.0),
+    };
+    conn.prepare_cached("UPDATE webhook_deliveries SET state = ?3, attempts = ?4, next_attempt_at = ?5 WHERE event_id = ?1 AND endpoint_id = ?2")?
+        .execute(params![due.event, due.endpoint, state, number, next])?;
     Ok(outcome)
 }
 

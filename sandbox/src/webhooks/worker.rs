@@ -56,39 +56,55 @@ pub fn spawn(db: Db, settings: &Settings, secret: &Secret) -> Result<JoinHandle<
 /// A delivery's ordering key: one resource at one endpoint.
 type Key = (i64, String);
 
+/// An attempt that ended, waiting to be recorded.
+type Done = (Due, Attempt);
+
 impl Worker {
     async fn run(self) {
         let wake = self.db.outbox_notify();
         let mut in_flight: HashMap<tokio::task::Id, Key> = HashMap::new();
-        let mut tasks: JoinSet<(Due, Attempt)> = JoinSet::new();
+        let mut tasks: JoinSet<Done> = JoinSet::new();
+        let mut done: Vec<Done> = Vec::new();
         loop {
-            let sleep = self.dispatch(&mut tasks, &mut in_flight).await;
+            let sleep = self.step(std::mem::take(&mut done), &mut tasks, &mut in_flight).await;
             tokio::select! {
-                Some(done) = tasks.join_next_with_id() => match done {
-                    Ok((id, (due, attempt))) => {
-                        in_flight.remove(&id);
-                        self.finish(due, attempt).await;
-                    }
-                    Err(e) => {
-                        in_flight.remove(&e.id());
-                        tracing::error!(error = %e, "a delivery attempt panicked; its delivery stays pending");
-                    }
-                },
+                Some(joined) = tasks.join_next_with_id() => joined_into(joined, &mut in_flight, &mut done),
                 () = wake.notified() => {}
                 () = tokio::time::sleep(sleep) => {}
+            }
+            while let Some(joined) = tasks.try_join_next_with_id() {
+                joined_into(joined, &mut in_flight, &mut done);
             }
         }
     }
 
-    /// Starts the due deliveries whose resource has none in flight, while there is room;
-    /// returns how long to sleep until the next one is due.
-    async fn dispatch(&self, tasks: &mut JoinSet<(Due, Attempt)>, in_flight: &mut HashMap<tokio::task::Id, Key>) -> Duration {
+    /// Records the attempts that ended and reads the deliveries due, in one call on the
+    /// database (so a resource's next event is due only once its previous one is recorded);
+    /// starts the due deliveries whose resource has none in flight, while there is room.
+    /// Returns how long to sleep until the next one is due.
+    async fn step(&self, done: Vec<Done>, tasks: &mut JoinSet<Done>, in_flight: &mut HashMap<tokio::task::Id, Key>) -> Duration {
         let free = self.concurrency.saturating_sub(tasks.len());
-        if free == 0 {
-            return FALLBACK_POLL;
-        }
-        let limit = in_flight.len() + free + 1;
-        let heads = match self.db.call(move |conn| queue::heads(conn, limit)).await {
+        let limit = if free == 0 { 0 } else { in_flight.len() + free + 1 };
+        let retry = Arc::clone(&self.retry);
+        let read = self
+            .db
+            .call(move |conn| {
+                let outcomes = queue::finish(conn, &done, &retry);
+                let heads = if limit == 0 { Ok(Vec::new()) } else { queue::heads(conn, limit) };
+                (done, outcomes, heads)
+            })
+            .await;
+        let heads = match read {
+            (done, Ok(outcomes), heads) => {
+                done.iter().zip(outcomes).for_each(|((due, attempt), outcome)| log(due, attempt, outcome));
+                heads
+            }
+            (done, Err(e), heads) => {
+                tracing::error!(error = %e, attempts = done.len(), "recording webhook attempts failed; their deliveries stay pending");
+                heads
+            }
+        };
+        let heads = match heads {
             Ok(heads) => heads,
             Err(e) => {
                 tracing::error!(error = %e, "reading the pending deliveries failed");
@@ -112,20 +128,29 @@ impl Worker {
         }
         FALLBACK_POLL
     }
+}
 
-    /// Records an attempt and logs what it made of the delivery.
-    async fn finish(&self, due: Due, attempt: Attempt) {
-        let retry = Arc::clone(&self.retry);
-        let (event, url, number) = (due.event_id.clone(), due.url.clone(), due.attempts + 1);
-        let (status, error) = (attempt.status, attempt.error.clone());
-        match self.db.call(move |conn| queue::finish(conn, &due, &attempt, &retry)).await {
-            Ok(Outcome::Delivered) => tracing::debug!(%event, %url, attempt = number, status, "webhook delivered"),
-            Ok(Outcome::Retry(at)) => {
-                tracing::warn!(%event, %url, attempt = number, status, error, retry_at = %at.iso(), "webhook delivery failed; retrying")
-            }
-            Ok(Outcome::Failed) => tracing::error!(%event, %url, attempts = number, status, error, "webhook delivery failed after its last attempt"),
-            Err(e) => tracing::error!(%event, %url, error = %e, "recording a webhook attempt failed; the delivery stays pending"),
+/// Moves an ended attempt from in flight to `done`.
+fn joined_into(joined: Result<(tokio::task::Id, Done), tokio::task::JoinError>, in_flight: &mut HashMap<tokio::task::Id, Key>, done: &mut Vec<Done>) {
+    match joined {
+        Ok((id, ended)) => {
+            in_flight.remove(&id);
+            done.push(ended);
         }
+        Err(e) => {
+            in_flight.remove(&e.id());
+            tracing::error!(error = %e, "a delivery attempt panicked; its delivery stays pending");
+        }
+    }
+}
+
+/// What an attempt made of its delivery, as a log event.
+fn log(due: &Due, attempt: &Attempt, outcome: Outcome) {
+    let (event, url, number, status, error) = (&due.event_id, &due.url, due.attempts + 1, attempt.status, attempt.error.as_deref());
+    match outcome {
+        Outcome::Delivered => tracing::debug!(%event, %url, attempt = number, status, "webhook delivered"),
+        Outcome::Retry(at) => tracing::warn!(%event, %url, attempt = number, status, error, retry_at = %at.iso(), "webhook delivery failed; retrying"),
+        Outcome::Failed => tracing::error!(%event, %url, attempts = number, status, error, "webhook delivery failed after its last attempt"),
     }
 }
 
