@@ -3,47 +3,19 @@
 //! with its receiver up: every event of every acknowledged write arrives, verified with the
 //! secret the first start generated and printed (the restart signs with the same one).
 
-use std::io::{BufRead, BufReader};
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use super::binary::{self, Started};
 use super::receiver::{self, Answer, Receiver};
 
-struct Started {
-    child: Child,
-    base: String,
-    token: Option<String>,
-    secret: Option<String>,
-}
-
-/// Starts the binary delivering to `url` and reads its stdout until it listens.
-#[allow(clippy::zombie_processes)] // the caller kills and waits
+/// Starts the binary on `db` delivering to `url`.
 fn start(db: &Path, url: &str) -> Started {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wacr-sandbox"))
-        .args(["--bind", "127.0.0.1:0", "--rate-limit", "100000", "--webhook-url", url, "--webhook-retry", "100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s", "--db"])
-        .arg(db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let (mut token, mut secret) = (None, None);
-    loop {
-        let line = lines.next().expect("the sandbox prints until it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("token default") {
-            token = rest.rsplit(' ').next().map(str::to_owned);
-        }
-        if let Some(rest) = line.strip_prefix("webhook secret: ") {
-            secret = Some(rest.to_owned());
-        }
-        if let Some(base) = line.strip_prefix("listening on ") {
-            return Started { child, base: base.to_owned(), token, secret };
-        }
-    }
+    let retry = "100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s";
+    binary::start(&[OsStr::new("--webhook-url"), OsStr::new(url), OsStr::new("--webhook-retry"), OsStr::new(retry), OsStr::new("--db"), db.as_os_str()])
 }
 
 async fn start_async(db: &Path, url: &str) -> Started {
@@ -58,7 +30,7 @@ async fn events_pending_at_kill_9_are_delivered_after_the_restart() {
     let addr = receiver::free_addr().await;
     let mut first = start_async(&db, &receiver::url(addr)).await;
     let token = first.token.clone().expect("the first start prints the token");
-    let secret = first.secret.clone().expect("the first start prints the generated secret");
+    let secret = first.printed("webhook secret: ").expect("the first start prints the generated secret").to_owned();
     assert!(secret.starts_with("whsec_"), "{secret}");
 
     #[allow(deprecated)] // ring, as the client uses (runtime/src/client/builder.rs says why)
@@ -80,7 +52,7 @@ async fn events_pending_at_kill_9_are_delivered_after_the_restart() {
     let receiver = Receiver::start_on(addr, &secret, Answer { status: 204, times: 0 }).await;
     let mut second = start_async(&db, &receiver::url(addr)).await;
     assert!(second.token.is_none(), "a restart seeds nothing");
-    assert_eq!(second.secret.as_deref(), Some(secret.as_str()), "the restart signs with the kept secret");
+    assert_eq!(second.printed("webhook secret: "), Some(secret.as_str()), "the restart signs with the kept secret");
     let events = receiver.wait_for(acknowledged.len(), Duration::from_secs(30)).await;
     let mut delivered: Vec<i64> = events.iter().map(|g| g.json["data"]["resource"]["id"].as_i64().unwrap()).collect();
     delivered.sort_unstable();

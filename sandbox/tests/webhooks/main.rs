@@ -6,6 +6,8 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+#[path = "../support/binary.rs"]
+mod binary;
 
 mod crash;
 mod envelope;
