@@ -180,7 +180,7 @@ fn checked(outcome: anyhow::Result<Outcome>) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     if n >= 1000 && n.is_multiple_of(1000) { format!("{},000", n / 1000) } else { n.to_string() }
 }
 

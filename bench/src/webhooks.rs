@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use wacr_sandbox::webhooks::{Secret, queue};
 
 use crate::load::{self, Plan};
-use crate::sandbox::{CONNECTIONS, config, creates};
+use crate::sandbox::{CONNECTIONS, config, creates, thousands};
 use crate::stats::{self, Latencies};
 use crate::table::Row;
 use crate::{Settings, runtime, serve};
@@ -78,7 +78,7 @@ pub fn rows(_settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let (create_p50, create_p99) = created.p50_p99();
     Ok(vec![
         Row::new(
-            format!("webhooks: {CREATES} contact creates ({CONNECTIONS} connections), one receiver on 127.0.0.1 verifying each: events delivered, first commit to last receipt; commit to receipt p50, p99"),
+            format!("webhooks: {} contact creates ({CONNECTIONS} connections), one receiver on 127.0.0.1 verifying each: events delivered, first commit to last receipt; commit to receipt p50, p99", thousands(CREATES as usize)),
             format!("{} (p50 {}, p99 {})", stats::rate(per_second), stats::duration(p50), stats::duration(p99)),
         )
         .compared(format!("the creates {} (p50 {}, p99 {})", stats::rate(created.per_second()), stats::duration(create_p50), stats::duration(create_p99))),
