@@ -71,17 +71,8 @@ pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let wrk_runs = wrk::available().then(|| WrkRuns::new(dir.path(), addr, plan.duration, &prepared, contacts));
     let wrk_reads = wrk_runs.as_ref().map(|w| [w.run(0), w.run(1)]);
 
-    let (t, serial) = (Arc::clone(&token), Arc::new(AtomicU64::new(0)));
-    let (source_id, status_id) = (prepared.source_id, prepared.status_id);
-    let create = move |_| {
-        let k = serial.fetch_add(1, Ordering::Relaxed);
-        let body = serde_json::json!({
-            "firstname": "Bench", "lastname": format!("Created {k}"), "phone": format!("+1666{k:07}"),
-            "type": "lead", "source_id": source_id, "status_id": status_id,
-        });
-        load::post_json(addr, "/contacts", &t, body.to_string().into_bytes())
-    };
-    let mut created = checked(driver.block_on(load::run(addr, plan, Arc::new(create))))?;
+    let create = creates(addr, Arc::clone(&token), (prepared.source_id, prepared.status_id), "+1666");
+    let mut created = checked(driver.block_on(load::run(addr, plan, create)))?;
     let wrk_create = wrk_runs.as_ref().map(|w| w.run(2));
 
     let memory = child.memory();
@@ -168,6 +159,19 @@ fn row(what: String, outcome: &mut Outcome, get_rps: Option<f64>) -> Row {
     }
 }
 
+/// Create Contact requests, each with a new phone (`prefix` and 7 digits), of this source and status.
+pub fn creates(addr: SocketAddr, token: Arc<str>, (source_id, status_id): (i64, i64), prefix: &'static str) -> load::MakeRequest {
+    let serial = AtomicU64::new(0);
+    Arc::new(move |_| {
+        let k = serial.fetch_add(1, Ordering::Relaxed);
+        let body = serde_json::json!({
+            "firstname": "Bench", "lastname": format!("Created {k}"), "phone": format!("{prefix}{k:07}"),
+            "type": "lead", "source_id": source_id, "status_id": status_id,
+        });
+        load::post_json(addr, "/contacts", &token, body.to_string().into_bytes())
+    })
+}
+
 fn checked(outcome: anyhow::Result<Outcome>) -> anyhow::Result<Outcome> {
     let outcome = outcome?;
     if outcome.failed > 0 {
@@ -176,7 +180,7 @@ fn checked(outcome: anyhow::Result<Outcome>) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     if n >= 1000 && n.is_multiple_of(1000) { format!("{},000", n / 1000) } else { n.to_string() }
 }
 

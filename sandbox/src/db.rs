@@ -1,7 +1,8 @@
 //! The SQLite database: opening it (a new file private to its owner, WAL, foreign keys, busy
 //! timeout), the schema migrations (`migrations/*.sql`, applied on every start, so a new file
 //! creates its tables; a failure names the versions, not the SQL), and `Db`, the one shared
-//! connection every request goes through, serialised by a mutex.
+//! connection every request goes through, serialised by a mutex, which wakes the webhook
+//! worker after a call that wrote to the outbox.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
+use tokio::sync::Notify;
 
 use crate::error::Error;
 
@@ -38,10 +40,11 @@ impl std::fmt::Display for DbPath {
 }
 
 /// The migrations, oldest first. Never edit one that has shipped: add a new file.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_contact_list_indexes.sql"),
     include_str!("../migrations/0003_contact_list_counts.sql"),
+    include_str!("../migrations/0004_webhooks.sql"),
 ];
 
 /// The first `n` migrations (tests build older databases with it).
@@ -130,6 +133,8 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 #[derive(Clone)]
 pub struct Db {
     conn: Arc<Mutex<Connection>>,
+    /// Notified after a call that recorded a webhook delivery (see `webhooks::outbox`).
+    outbox: Arc<Notify>,
 }
 
 impl Db {
@@ -140,12 +145,21 @@ impl Db {
 
     /// Wraps an open, migrated connection.
     pub fn from_connection(conn: Connection) -> Db {
-        Db { conn: Arc::new(Mutex::new(conn)) }
+        Db { conn: Arc::new(Mutex::new(conn)), outbox: Arc::new(Notify::new()) }
     }
 
     /// Runs `f` on the connection, blocking the calling thread.
     pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
-        f(&mut self.lock())
+        let value = f(&mut self.lock());
+        if crate::webhooks::outbox::take_written() {
+            self.outbox.notify_one();
+        }
+        value
+    }
+
+    /// What wakes the webhook worker: notified after a call that recorded a delivery.
+    pub fn outbox_notify(&self) -> Arc<Notify> {
+        Arc::clone(&self.outbox)
     }
 
     /// Runs `f` on the connection on tokio's blocking pool. A request that is dropped (its

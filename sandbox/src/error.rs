@@ -1,5 +1,5 @@
 //! `Error`: why the sandbox could not start or serve (opening and migrating the database,
-//! reading the templates fixture, seeding, binding the socket).
+//! reading the templates fixture, seeding, binding the socket, starting the webhook worker).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,6 +37,9 @@ pub enum Error {
     /// Serving or waiting for a signal failed.
     #[error("serving: {0}")]
     Serve(#[source] std::io::Error),
+    /// The webhook worker's HTTP client could not be built.
+    #[error("webhooks: {0}")]
+    Webhooks(#[source] reqwest::Error),
     /// A blocking start-up task panicked or was cancelled.
     #[error("start-up task: {0}")]
     Task(#[from] tokio::task::JoinError),

@@ -2,7 +2,8 @@
 //! development and CI. `store` holds the business logic (plain functions over a connection and
 //! a tenant), `db` the schema and the shared connection, `seed` the first-start data; `startup`
 //! ties them to a `Config` (what the command line sets); `examples` the records the API
-//! reference's examples name (`--example-data`).
+//! reference's examples name (`--example-data`); `webhooks` the outbox of change events and
+//! their delivery.
 
 pub mod clock;
 pub mod db;
@@ -12,6 +13,7 @@ pub mod seed;
 pub mod server;
 pub mod startup;
 pub mod store;
+pub mod webhooks;
 
 pub use db::{Db, DbPath};
 pub use error::{Error, Result};

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use wacr_sandbox::store::tokens::TokenSpec;
+use wacr_sandbox::webhooks::{self, Secret, SettingError};
 use wacr_sandbox::{Config, DbPath, server, startup};
 
 /// A local, stateful WA.cr API v2 server on SQLite, for offline development and CI.
@@ -46,6 +47,41 @@ struct Cli {
     failed_logins_per_minute: u32,
     #[command(flatten)]
     bounds: Bounds,
+    #[command(flatten)]
+    webhooks: Webhooks,
+}
+
+/// Where change events (contact, source and status created, updated, deleted) are delivered.
+#[derive(Debug, clap::Args)]
+struct Webhooks {
+    /// POST every event here, signed per Standard Webhooks; repeatable.
+    #[arg(long = "webhook-url", value_name = "URL")]
+    urls: Vec<String>,
+    /// The signing secret, whsec_ + base64 [default: the one kept in the database, generated
+    /// on the first start without this flag; printed at start as `webhook secret: whsec_…`].
+    #[arg(long = "webhook-secret", value_name = "whsec_…")]
+    secret: Option<Secret>,
+    /// Waits between the attempts of a delivery that failed (non-2xx, timeout, no connection);
+    /// after the last one the delivery is kept as failed.
+    #[arg(long = "webhook-retry", value_name = "WAITS", default_value = webhooks::DEFAULT_RETRY, value_parser = schedule)]
+    retry: Schedule,
+    /// How long one delivery attempt may take.
+    #[arg(long = "webhook-timeout", value_name = "DURATION", default_value = "10s", value_parser = webhooks::parse_duration)]
+    timeout: Duration,
+}
+
+/// The waits of `--webhook-retry`.
+#[derive(Clone, Debug)]
+struct Schedule(Vec<Duration>);
+
+fn schedule(text: &str) -> Result<Schedule, SettingError> {
+    webhooks::parse_schedule(text).map(Schedule)
+}
+
+impl Webhooks {
+    fn settings(self) -> webhooks::Settings {
+        webhooks::Settings { urls: self.urls, secret: self.secret, retry: self.retry.0, timeout: self.timeout, ..webhooks::Settings::default() }
+    }
 }
 
 /// The bounds of the server; each defaults to the generated router's `Config` default.
@@ -112,6 +148,7 @@ fn main() -> ExitCode {
         example_data: cli.example_data,
         server: cli.bounds.server(),
         failed_logins_per_minute: cli.failed_logins_per_minute,
+        webhooks: cli.webhooks.settings(),
         ..Config::default()
     };
     match run(config) {
@@ -133,6 +170,9 @@ async fn run(config: Config) -> wacr_sandbox::Result<()> {
     if !started.first_start && started.issued.is_empty() {
         tracing::info!("existing database: its tokens were printed when they were issued; --token NAME:* issues a new one");
     }
+    if config.webhooks.secret.is_none() {
+        println!("webhook secret: {}", started.webhook_secret.expose());
+    }
     let running = server::serve(started, config).await?;
     println!("listening on {}", running.base_url());
     running.until_ctrl_c().await.map_err(wacr_sandbox::Error::Serve)
@@ -149,5 +189,19 @@ mod tests {
         assert_eq!((server.request_timeout, server.header_read_timeout), (None, Some(Duration::from_secs(3))));
         assert_eq!((server.concurrency_limit, server.max_field_errors), (4, 7));
         assert_eq!((server.body_read_timeout, server.json_limit, server.upload_memory), (default.body_read_timeout, default.json_limit, default.upload_memory));
+    }
+
+    #[test]
+    fn webhook_flags_set_the_settings() {
+        let secret = Secret::generate();
+        let args = ["wacr-sandbox", "--webhook-url", "http://a/", "--webhook-url", "http://b/", "--webhook-secret", secret.expose(), "--webhook-retry", "1s,2m", "--webhook-timeout", "500ms"];
+        let settings = Cli::try_parse_from(args).unwrap().webhooks.settings();
+        assert_eq!(settings.urls, ["http://a/", "http://b/"]);
+        assert_eq!(settings.secret, Some(secret));
+        assert_eq!((settings.retry, settings.timeout), (vec![Duration::from_secs(1), Duration::from_secs(120)], Duration::from_millis(500)));
+        let defaults = Cli::try_parse_from(["wacr-sandbox"]).unwrap().webhooks.settings();
+        assert_eq!((defaults.secret, defaults.retry, defaults.timeout), (None, webhooks::Settings::default().retry, Duration::from_secs(10)));
+        assert!(Cli::try_parse_from(["wacr-sandbox", "--webhook-secret", "nope"]).is_err());
+        assert!(Cli::try_parse_from(["wacr-sandbox", "--webhook-retry", "1s,later"]).is_err());
     }
 }

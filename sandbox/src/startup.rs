@@ -1,7 +1,8 @@
 //! From a `Config` to a ready database: open and migrate, seed on first start (and the second
 //! tenant when it is asked for later), issue the extra `--token`s, and report every token text
 //! issued by this start (the only moment it is known). Every live token gets the limit of
-//! this start; a token that had another is reported (and logged as a warning).
+//! this start; a token that had another is reported (and logged as a warning). The webhook
+//! endpoints of this start become the active ones, and the signing secret is settled.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use crate::seed::{self, SeededTenant, TenantSeed};
 use crate::store::messages::DeliverySimulation;
 use crate::store::templates::Fixture;
 use crate::store::tokens::{self, IssuedToken, Relimited, TokenSpec};
+use crate::webhooks::{self, Secret, queue};
 
 /// What a sandbox runs with.
 #[derive(Clone, Debug)]
@@ -40,6 +42,8 @@ pub struct Config {
     /// Refused bearer tokens a client address may present per minute before every request of
     /// it gets 429 until the minute ends; 0 turns the check off.
     pub failed_logins_per_minute: u32,
+    /// Where change events are delivered, signed with what, retried how.
+    pub webhooks: webhooks::Settings,
 }
 
 impl Default for Config {
@@ -56,6 +60,7 @@ impl Default for Config {
             example_data: false,
             server: wacr_server::Config::default(),
             failed_logins_per_minute: 10,
+            webhooks: webhooks::Settings::default(),
         }
     }
 }
@@ -91,6 +96,8 @@ pub struct Started {
     pub primary_tenant: i64,
     /// Tokens of earlier starts whose limit this start changed.
     pub relimited: Vec<Relimited>,
+    /// The webhook signing secret: the configured one, else the one kept in the database.
+    pub webhook_secret: Secret,
 }
 
 /// [`prepare`] on tokio's blocking pool.
@@ -136,7 +143,9 @@ pub fn prepare(config: &Config) -> Result<Started> {
             let (name, tenant, was, now) = (&token.name, token.tenant_id, token.was, config.rate_limit_per_minute);
             tracing::warn!(token = %name, tenant, was, now, "token `{name}` had a limit of {was} requests a minute; --rate-limit sets {now}");
         }
-        Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant, relimited })
+        queue::set_endpoints(conn, &config.webhooks.urls)?;
+        let (webhook_secret, _) = queue::secret(conn, config.webhooks.secret.as_ref())?;
+        Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant, relimited, webhook_secret })
     })
 }
 

@@ -2,40 +2,16 @@
 //! with SIGKILL while writes are in flight, and restarted on the same file: every write it
 //! acknowledged is there, and the first start's token still works.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-struct Started {
-    child: Child,
-    base: String,
-    token: Option<String>,
-}
+#[path = "support/binary.rs"]
+mod binary;
 
-/// Starts the binary and reads its stdout until it listens. The caller kills and waits.
-#[allow(clippy::zombie_processes)]
-fn start(db: &std::path::Path) -> Started {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wacr-sandbox"))
-        .args(["--bind", "127.0.0.1:0", "--rate-limit", "100000", "--db"])
-        .arg(db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut token = None;
-    loop {
-        let line = lines.next().expect("the sandbox prints until it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("token default") {
-            token = rest.rsplit(' ').next().map(str::to_owned);
-        }
-        if let Some(base) = line.strip_prefix("listening on ") {
-            return Started { child, base: base.to_owned(), token };
-        }
-    }
+/// Starts the binary on `db`.
+fn start(db: &std::path::Path) -> binary::Started {
+    binary::start(&[std::ffi::OsStr::new("--db"), db.as_os_str()])
 }
 
 async fn create(http: &reqwest::Client, base: &str, token: &str, body: &Value) -> Option<Value> {

@@ -28,6 +28,7 @@ use crate::startup::{Config, Started};
 use crate::store::messages::DeliverySimulation;
 use crate::store::tokens::{self, IssuedToken};
 use crate::store::{self, Ctx};
+use crate::webhooks::{self, Secret};
 
 /// The implementation of the API traits.
 #[derive(Clone)]
@@ -113,8 +114,11 @@ pub struct Running {
     pub tokens: Vec<IssuedToken>,
     pub primary_tenant: i64,
     pub db: Db,
+    /// What the webhook deliveries are signed with.
+    pub webhook_secret: Secret,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    webhooks: JoinHandle<()>,
 }
 
 impl Running {
@@ -128,12 +132,15 @@ impl Running {
         self.tokens.iter().find(|t| t.name == name).map(|t| t.token.as_str())
     }
 
-    /// Stops accepting, finishes the requests in flight, and returns.
+    /// Stops accepting, finishes the requests in flight, stops the webhook worker (pending
+    /// deliveries stay in the database for the next start), and returns.
     pub async fn stop(mut self) -> std::io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        let served = self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        self.webhooks.abort();
+        served
     }
 
     /// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight and returns.
@@ -174,6 +181,7 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let addr = listener.local_addr().map_err(bind)?;
     let db = started.db.clone();
     let limits = config.server.clone();
+    let webhooks = webhooks::spawn(db.clone(), &config.webhooks, &started.webhook_secret).map_err(Error::Webhooks)?;
     let app = router(Sandbox::new(db.clone(), config));
     let (tx, rx) = oneshot::channel::<()>();
     let shutdown = async move {
@@ -182,5 +190,6 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     // The runtime's `serve` rather than axum's: it closes connections that trickle their headers.
     let task = tokio::spawn(async move { wacr_runtime::server::serve(listener, app, &limits, &wacr_server::CONVENTIONS, shutdown).await });
     tracing::info!(%addr, "wacr-sandbox listening");
-    Ok(Running { addr, tokens: started.issued, primary_tenant: started.primary_tenant, db, shutdown: Some(tx), task })
+    let (tokens, primary_tenant, webhook_secret) = (started.issued, started.primary_tenant, started.webhook_secret);
+    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, shutdown: Some(tx), task, webhooks })
 }

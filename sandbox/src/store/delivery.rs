@@ -118,8 +118,7 @@ fn auto_create(conn: &Connection, ctx: &Ctx, recipient: &Recipient) -> Result<Co
         groups: Some(auto.groups.clone()),
         ..CreateContactBody::new(firstname, lastname, recipient.phone.trim().to_owned(), ContactType::Lead, source_id, status_id)
     };
-    let id = contacts::insert(conn, ctx, &new)?;
-    contacts::find(conn, ctx, id)?.ok_or_else(|| Error::Internal("auto-created contact vanished".into()))
+    contacts::insert(conn, ctx, &new)
 }
 
 /// A chat the message can go to: not opted out, within the conversations limit.

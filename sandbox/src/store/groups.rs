@@ -9,8 +9,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use wacr_server::models::{Group, GroupMembershipAdded, GroupMembershipRemoved};
 use wacr_server::rules;
 
+use super::contacts;
 use super::named::{self, Named};
 use super::{Ctx, Error, FieldErrors, Result, json_column};
+use crate::webhooks::{Change, outbox};
 
 /// The spec's message for a contact id that names no contact of the tenant.
 fn no_contact() -> String {
@@ -105,12 +107,15 @@ fn members(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Vec<(i64, Vec<i64>)>
     Ok(rows)
 }
 
+/// Sets a contact's groups and records the `contact.updated` event of the change.
 fn write_groups(conn: &Connection, ctx: &Ctx, contact_id: i64, groups: &[i64]) -> Result<()> {
+    let previous = contacts::stored(conn, ctx, contact_id)?;
     conn.execute(
         "UPDATE contacts SET group_id = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND id = ?2",
         params![ctx.tenant_id, contact_id, serde_json::to_string(groups)?, ctx.now.0],
     )?;
-    Ok(())
+    let current = contacts::stored(conn, ctx, contact_id)?;
+    outbox::record(conn, ctx, Change::Updated { previous: &previous, current: &current })
 }
 
 #[cfg(test)]

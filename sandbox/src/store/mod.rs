@@ -178,6 +178,18 @@ fn capitalise(word: &str) -> String {
     }
 }
 
+/// Runs `f` in a transaction: its own when the connection has none open, the caller's otherwise
+/// (a change and its webhook event commit together either way).
+pub(crate) fn in_transaction<T>(conn: &rusqlite::Connection, f: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
+    if !conn.is_autocommit() {
+        return f(conn);
+    }
+    let tx = conn.unchecked_transaction()?;
+    let value = f(&tx)?;
+    tx.commit()?;
+    Ok(value)
+}
+
 /// Maps a UNIQUE violation on `columns` (as SQLite names them, `contacts.tenant_id,
 /// contacts.phone_key`) to a 422 on their field with the spec's `unique` message from `rules`;
 /// any other error passes through. The pre-checks catch duplicates first; this is what makes

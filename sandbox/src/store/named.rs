@@ -9,8 +9,9 @@ use wacr_server::models::{Group, Page, Sort, Source, Status, WireEnum};
 use wacr_server::rules;
 
 use super::query::ListSql;
-use super::{Ctx, Error, Result, unique_violation};
+use super::{Ctx, Error, Result, in_transaction, unique_violation};
 use crate::clock::Ts;
+use crate::webhooks::{Change, outbox};
 
 /// What differs between the resources of this shape.
 pub struct Kind {
@@ -41,6 +42,11 @@ pub trait Named: Sized {
 
     /// The model of a record.
     fn from_record(record: Record) -> Self;
+
+    /// Records the webhook event of a change, in the change's transaction (groups have none).
+    fn changed(_conn: &Connection, _ctx: &Ctx, _change: Change<'_, Self>) -> Result<()> {
+        Ok(())
+    }
 }
 
 const GROUPS: Kind = Kind { table: "groups", what: "group", rules: rules::CREATE_GROUP_BODY, coloured: false, held_by: None };
@@ -59,12 +65,18 @@ impl Named for Source {
     fn from_record(r: Record) -> Self {
         Source { id: r.id, name: r.name, created_at: r.created_at, updated_at: r.updated_at }
     }
+    fn changed(conn: &Connection, ctx: &Ctx, change: Change<'_, Self>) -> Result<()> {
+        outbox::record(conn, ctx, change)
+    }
 }
 
 impl Named for Status {
     const KIND: Kind = STATUSES;
     fn from_record(r: Record) -> Self {
         Status { id: r.id, name: r.name, color: r.color, created_at: r.created_at, updated_at: r.updated_at }
+    }
+    fn changed(conn: &Connection, ctx: &Ctx, change: Change<'_, Self>) -> Result<()> {
+        outbox::record(conn, ctx, change)
     }
 }
 
@@ -107,6 +119,15 @@ pub fn find<M: Named>(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Option<M>
 
 /// Create: the name is unique in the tenant, ignoring case.
 pub fn create<M: Named>(conn: &Connection, ctx: &Ctx, name: &str, color: Option<&str>) -> Result<M> {
+    in_transaction(conn, |conn| {
+        let created = insert::<M>(conn, ctx, name, color)?;
+        M::changed(conn, ctx, Change::Created(&created))?;
+        Ok(created)
+    })
+}
+
+/// The INSERT of [`create`], after the uniqueness check.
+fn insert<M: Named>(conn: &Connection, ctx: &Ctx, name: &str, color: Option<&str>) -> Result<M> {
     let kind = M::KIND;
     check_unique(conn, ctx, &kind, name, None)?;
     let result = if kind.coloured {
@@ -122,8 +143,17 @@ pub fn create<M: Named>(conn: &Connection, ctx: &Ctx, name: &str, color: Option<
 
 /// Update: a new name, and a new colour when one is given (absent leaves it).
 pub fn update<M: Named>(conn: &Connection, ctx: &Ctx, id: i64, name: &str, color: Option<&str>) -> Result<M> {
+    in_transaction(conn, |conn| {
+        let previous = get::<M>(conn, ctx, id)?;
+        let current = rewrite::<M>(conn, ctx, id, name, color)?;
+        M::changed(conn, ctx, Change::Updated { previous: &previous, current: &current })?;
+        Ok(current)
+    })
+}
+
+/// The UPDATE of [`update`], after the uniqueness check.
+fn rewrite<M: Named>(conn: &Connection, ctx: &Ctx, id: i64, name: &str, color: Option<&str>) -> Result<M> {
     let kind = M::KIND;
-    get::<M>(conn, ctx, id)?;
     check_unique(conn, ctx, &kind, name, Some(id))?;
     let set_color = if kind.coloured { ", color = COALESCE(?5, color)" } else { "" };
     let sql = format!("UPDATE {} SET name = ?1, updated_at = ?2{set_color} WHERE tenant_id = ?3 AND id = ?4", kind.table);
@@ -140,7 +170,7 @@ pub fn update<M: Named>(conn: &Connection, ctx: &Ctx, id: i64, name: &str, color
 pub fn delete<M: Named>(conn: &mut Connection, ctx: &Ctx, id: i64) -> Result<()> {
     let kind = M::KIND;
     let tx = conn.transaction()?;
-    get::<M>(&tx, ctx, id)?;
+    let previous = get::<M>(&tx, ctx, id)?;
     if let Some(column) = kind.held_by {
         let sql = format!("SELECT COUNT(*) FROM contacts WHERE tenant_id = ?1 AND {column} = ?2");
         let assigned: i64 = tx.query_row(&sql, params![ctx.tenant_id, id], |r| r.get(0))?;
@@ -149,6 +179,7 @@ pub fn delete<M: Named>(conn: &mut Connection, ctx: &Ctx, id: i64) -> Result<()>
         }
     }
     remove(&tx, ctx, &kind, id)?;
+    M::changed(&tx, ctx, Change::Deleted(&previous))?;
     tx.commit()?;
     Ok(())
 }

@@ -35,6 +35,8 @@ pub struct Options {
     pub example_data: bool,
     /// The router's bounds (timeouts, limits).
     pub server: wacr_server::Config,
+    /// Where change events go.
+    pub webhooks: wacr_sandbox::webhooks::Settings,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             templates_fixture: None,
             example_data: false,
             server: wacr_server::Config::default(),
+            webhooks: wacr_sandbox::webhooks::Settings::default(),
         }
     }
 }
@@ -68,6 +71,7 @@ pub async fn start_with(options: Options) -> Sandbox {
         primary: options.primary,
         example_data: options.example_data,
         server: options.server,
+        webhooks: options.webhooks,
         ..Config::default()
     };
     let running = wacr_sandbox::spawn(config).await.expect("sandbox starts");

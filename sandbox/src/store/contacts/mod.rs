@@ -18,8 +18,9 @@ use super::counts;
 use super::groups;
 use super::named;
 use super::query::{ListSql, wire};
-use super::{Ctx, Error, FieldErrors, Result, json_column, normalise_phone, phone_key, unique_violation};
+use super::{Ctx, Error, FieldErrors, Result, in_transaction, json_column, normalise_phone, phone_key, unique_violation};
 use crate::clock::Ts;
+use crate::webhooks::{Change, outbox};
 
 /// The unique indexes of the contacts and the fields they guard.
 const UNIQUE: &[(&str, &str)] = &[("contacts.tenant_id, contacts.phone_key", "phone"), ("contacts.tenant_id, contacts.email", "email")];
@@ -140,9 +141,9 @@ pub fn create(conn: &mut Connection, ctx: &Ctx, new: &CreateContactBody) -> Resu
         return Err(Error::Validation(errors));
     }
     check_limit(&tx, ctx)?;
-    let id = insert(&tx, ctx, new)?;
+    let contact = insert(&tx, ctx, new)?;
     tx.commit()?;
-    get(conn, ctx, id, ContactInclude::Groups.into())
+    with_includes(conn, ctx, contact, ContactInclude::Groups.into())
 }
 
 /// The fields the store-only rules look at.
@@ -207,8 +208,9 @@ pub(crate) fn check_limit(conn: &Connection, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// Inserts without checks; a UNIQUE violation becomes the 422 of the field.
-pub(crate) fn insert(conn: &Connection, ctx: &Ctx, new: &CreateContactBody) -> Result<i64> {
+/// Inserts without checks and records the `contact.created` event; a UNIQUE violation becomes
+/// the 422 of the field.
+pub(crate) fn insert(conn: &Connection, ctx: &Ctx, new: &CreateContactBody) -> Result<Contact> {
     let groups = dedup(new.groups.as_deref().unwrap_or_default());
     conn.execute(
         "INSERT INTO contacts (tenant_id, firstname, lastname, company, type, email, phone, phone_key, status_id, source_id, \
@@ -221,7 +223,14 @@ pub(crate) fn insert(conn: &Connection, ctx: &Ctx, new: &CreateContactBody) -> R
         ],
     )
     .map_err(|e| unique_violation(e, rules::CREATE_CONTACT_BODY, UNIQUE))?;
-    Ok(conn.last_insert_rowid())
+    let contact = stored(conn, ctx, conn.last_insert_rowid())?;
+    outbox::record(conn, ctx, Change::Created(&contact))?;
+    Ok(contact)
+}
+
+/// A contact this transaction has just written.
+pub(crate) fn stored(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Contact> {
+    find(conn, ctx, id)?.ok_or_else(|| Error::Internal("contact vanished".into()))
 }
 
 fn dedup(ids: &[i64]) -> Vec<i64> {
@@ -244,6 +253,7 @@ pub fn update(conn: &mut Connection, ctx: &Ctx, id: i64, patch: &UpdateContactBo
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
+    let previous = c.clone();
     apply(&mut c, patch.clone());
     let phone = normalise_phone(c.phone.as_deref().unwrap_or_default());
     tx.execute(
@@ -257,8 +267,10 @@ pub fn update(conn: &mut Connection, ctx: &Ctx, id: i64, patch: &UpdateContactBo
         ],
     )
     .map_err(|e| unique_violation(e, rules::CREATE_CONTACT_BODY, UNIQUE))?;
+    let current = stored(&tx, ctx, id)?;
+    outbox::record(&tx, ctx, Change::Updated { previous: &previous, current: &current })?;
     tx.commit()?;
-    get(conn, ctx, id, IncludeSet::new())
+    Ok(current)
 }
 
 /// The contact with the patch's fields.
@@ -286,17 +298,27 @@ fn apply(c: &mut Contact, patch: UpdateContactBody) {
 
 /// Delete Contact (its memberships live on the row and go with it).
 pub fn delete(conn: &Connection, ctx: &Ctx, id: i64) -> Result<()> {
-    let n = conn.execute("DELETE FROM contacts WHERE tenant_id = ?1 AND id = ?2", params![ctx.tenant_id, id])?;
-    if n == 0 { Err(Error::not_found("contact")) } else { Ok(()) }
+    if in_transaction(conn, |tx| remove(tx, ctx, id))? { Ok(()) } else { Err(Error::not_found("contact")) }
+}
+
+/// Deletes the tenant's contact and records `contact.deleted`; false when there is none.
+fn remove(conn: &Connection, ctx: &Ctx, id: i64) -> Result<bool> {
+    let Some(previous) = find(conn, ctx, id)? else { return Ok(false) };
+    conn.execute("DELETE FROM contacts WHERE tenant_id = ?1 AND id = ?2", params![ctx.tenant_id, id])?;
+    outbox::record(conn, ctx, Change::Deleted(&previous))?;
+    Ok(true)
 }
 
 /// Sets a contact's opt-out flag (no API operation does; the sandbox's tests and tools use it).
 pub fn set_opted_out(conn: &Connection, ctx: &Ctx, id: i64, opted_out: bool) -> Result<()> {
-    let n = conn.execute(
-        "UPDATE contacts SET is_opted_out = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND id = ?2",
-        params![ctx.tenant_id, id, opted_out, ctx.now.0],
-    )?;
-    if n == 0 { Err(Error::not_found("contact")) } else { Ok(()) }
+    in_transaction(conn, |tx| {
+        let previous = find(tx, ctx, id)?.ok_or(Error::not_found("contact"))?;
+        tx.execute(
+            "UPDATE contacts SET is_opted_out = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND id = ?2",
+            params![ctx.tenant_id, id, opted_out, ctx.now.0],
+        )?;
+        outbox::record(tx, ctx, Change::Updated { previous: &previous, current: &stored(tx, ctx, id)? })
+    })
 }
 
 /// Batch Delete Contacts: in one transaction; unknown and other tenants' ids count as failed.
@@ -304,7 +326,7 @@ pub fn batch_delete(conn: &mut Connection, ctx: &Ctx, ids: &[i64]) -> Result<Bat
     let tx = conn.transaction()?;
     let mut deleted = 0;
     for id in ids {
-        deleted += tx.execute("DELETE FROM contacts WHERE tenant_id = ?1 AND id = ?2", params![ctx.tenant_id, id])? as i64;
+        deleted += i64::from(remove(&tx, ctx, *id)?);
     }
     tx.commit()?;
     let total = ids.len() as i64;
@@ -411,7 +433,7 @@ fn batch_item(conn: &Connection, ctx: &Ctx, item: &BatchCreateContact, skip_dupl
         return Ok(Outcome::AtLimit(error));
     }
     match insert(conn, ctx, &new) {
-        Ok(id) => Ok(Outcome::Created(Box::new(find(conn, ctx, id)?.ok_or_else(|| Error::Internal("contact vanished".into()))?))),
+        Ok(contact) => Ok(Outcome::Created(Box::new(contact))),
         Err(Error::Validation(errors)) => Ok(Outcome::Failed(errors)),
         Err(other) => Err(other),
     }

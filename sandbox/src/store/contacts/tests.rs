@@ -401,9 +401,14 @@ fn migration_0003_applies_to_a_0002_database() {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .unwrap();
-        for (i, kind) in [ContactType::Lead, ContactType::Lead, ContactType::Customer].iter().enumerate() {
-            let new = CreateContactBody::new(format!("Old {i}"), "Row", format!("+1555001800{i}"), *kind, source_id, status_id);
-            insert(&old, &ctx, &new).unwrap();
+        // rows as a 0002 sandbox wrote them (today's insert also writes the later outbox)
+        for (i, kind) in ["lead", "lead", "customer"].iter().enumerate() {
+            old.execute(
+                "INSERT INTO contacts (tenant_id, firstname, lastname, type, phone, phone_key, status_id, source_id, created_at, updated_at) \
+                 VALUES (?1, ?2, 'Row', ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                rusqlite::params![ctx.tenant_id, format!("Old {i}"), kind, format!("+1555001800{i}"), format!("1555001800{i}"), status_id, source_id, now.0],
+            )
+            .unwrap();
         }
         let tables: i64 = old.query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'contact_versions'", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 0, "a 0002 database");

@@ -1,0 +1,198 @@
+//! The event payload, in the envelope of the RASL "Webhook Format Reference" (`event`, `tenant`,
+//! `data {resource, relationships}`, `changes`, `metadata`), built with serde_json from the
+//! resource models as Get returns them (no includes). [`build`] is the one place the JSON is
+//! shaped; it is written so the typed `WebhookEvent` models can replace it one for one.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+use time::macros::format_description;
+use wacr_server::models::{Contact, Source, Status};
+
+use crate::clock::Ts;
+
+/// A resource that has events: its `type` in the payload, id and relationships.
+pub trait Resource: Serialize {
+    /// `contact`, `source`, `status` (the event types are `{TYPE}.{action}`).
+    const TYPE: &'static str;
+
+    fn id(&self) -> i64;
+
+    /// `data.relationships`: the related records by type and id.
+    fn relationships(&self) -> Value {
+        json!({})
+    }
+}
+
+impl Resource for Contact {
+    const TYPE: &'static str = "contact";
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn relationships(&self) -> Value {
+        json!({"source": {"type": "source", "id": self.source_id}, "status": {"type": "status", "id": self.status_id}})
+    }
+}
+
+impl Resource for Source {
+    const TYPE: &'static str = "source";
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl Resource for Status {
+    const TYPE: &'static str = "status";
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+/// What happened to a resource.
+pub enum Change<'a, R> {
+    Created(&'a R),
+    Updated { previous: &'a R, current: &'a R },
+    Deleted(&'a R),
+}
+
+impl<R> Change<'_, R> {
+    /// `created`, `updated`, `deleted`.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Change::Created(_) => "created",
+            Change::Updated { .. } => "updated",
+            Change::Deleted(_) => "deleted",
+        }
+    }
+
+    /// The resource as it is after the change (before it, for a deletion).
+    fn subject(&self) -> &R {
+        match self {
+            Change::Created(r) | Change::Deleted(r) => r,
+            Change::Updated { current, .. } => current,
+        }
+    }
+}
+
+/// The tenant block of the payload.
+#[derive(Clone, Debug, Serialize)]
+pub struct Tenant {
+    pub id: i64,
+    pub name: String,
+    pub domain: String,
+}
+
+/// An event ready to store: its id (the `webhook-id` of every attempt), type, the key that
+/// orders the events of one resource, and the payload.
+pub struct Event {
+    pub id: String,
+    pub r#type: String,
+    pub resource: String,
+    pub payload: Value,
+}
+
+/// The event of one change, or `None` for an update that changed no attribute.
+pub fn build<R: Resource>(change: &Change<'_, R>, tenant: &Tenant, now: Ts) -> serde_json::Result<Option<Event>> {
+    let subject = change.subject();
+    let current = serde_json::to_value(subject)?;
+    let changes = match change {
+        Change::Created(_) => json!({"previous": null, "current": current, "modified_fields": null}),
+        Change::Deleted(_) => json!({"previous": current, "current": {}, "modified_fields": null}),
+        Change::Updated { previous, .. } => {
+            let previous = serde_json::to_value(previous)?;
+            let modified = modified_fields(&previous, &current);
+            if modified.is_empty() {
+                return Ok(None);
+            }
+            json!({"previous": previous, "current": current, "modified_fields": modified})
+        }
+    };
+    let (id, r#type) = (event_id(now), format!("{}.{}", R::TYPE, change.action()));
+    let payload = json!({
+        "event": {"id": id, "type": r#type, "timestamp": timestamp(now), "version": "1.0"},
+        "tenant": tenant,
+        "data": {
+            "resource": {"type": R::TYPE, "id": subject.id(), "attributes": current},
+            "relationships": subject.relationships(),
+        },
+        "changes": changes,
+        "metadata": {"source": "api_webhook_manager", "environment": "sandbox", "request_id": request_id()},
+    });
+    Ok(Some(Event { id, r#type, resource: format!("{}:{}", R::TYPE, subject.id()), payload }))
+}
+
+/// The sorted names of the attributes whose values differ (`updated_at` among them when it moved).
+fn modified_fields(previous: &Value, current: &Value) -> Vec<String> {
+    let empty = Map::new();
+    let (before, after) = (previous.as_object().unwrap_or(&empty), current.as_object().unwrap_or(&empty));
+    let mut names: Vec<String> =
+        before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).cloned().collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `evt_{unix seconds}_{12 random lowercase letters and digits}`.
+fn event_id(now: Ts) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let random: String = (0..12).map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())])).collect();
+    format!("evt_{}_{random}", now.0.div_euclid(crate::clock::SECOND))
+}
+
+/// ISO 8601 with milliseconds, as the reference's example (`2025-12-12T14:30:00.000Z`).
+fn timestamp(now: Ts) -> String {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(now.0) * 1000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .format(&format)
+        .unwrap_or_default()
+}
+
+/// A UUID v4 from the OS random source.
+fn request_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random source is available");
+    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(name: &str, color: Option<&str>, updated_at: &str) -> Status {
+        Status { id: 7, name: name.into(), color: color.map(Into::into), created_at: "2025-01-01T00:00:00.000000Z".into(), updated_at: updated_at.into() }
+    }
+
+    fn tenant() -> Tenant {
+        Tenant { id: 1, name: "Acme".into(), domain: "acme".into() }
+    }
+
+    #[test]
+    fn an_update_lists_exactly_the_attributes_that_changed() {
+        let (before, after) = (status("New", Some("#fff"), "a"), status("Won", Some("#fff"), "b"));
+        let event = build(&Change::Updated { previous: &before, current: &after }, &tenant(), Ts(1_702_468_200_000_000)).unwrap().unwrap();
+        assert_eq!(event.payload["changes"]["modified_fields"], json!(["name", "updated_at"]));
+        assert_eq!(event.payload["changes"]["previous"]["name"], "New");
+        assert_eq!(event.payload["event"]["timestamp"], "2023-12-13T11:50:00.000Z");
+        assert!(event.id.starts_with("evt_1702468200_") && event.id.len() == "evt_1702468200_".len() + 12, "{}", event.id);
+        assert_eq!((event.r#type.as_str(), event.resource.as_str()), ("status.updated", "status:7"));
+        let same = build(&Change::Updated { previous: &before, current: &before }, &tenant(), Ts(0)).unwrap();
+        assert!(same.is_none(), "no event for an update that changed nothing");
+    }
+
+    #[test]
+    fn created_and_deleted_follow_the_envelope() {
+        let s = status("New", None, "a");
+        let created = build(&Change::Created(&s), &tenant(), Ts(0)).unwrap().unwrap().payload;
+        assert_eq!(created["changes"], json!({"previous": null, "current": created["data"]["resource"]["attributes"], "modified_fields": null}));
+        assert_eq!(created["data"]["resource"]["type"], "status");
+        assert_eq!(created["data"]["relationships"], json!({}));
+        assert_eq!(created["metadata"]["source"], "api_webhook_manager");
+        let request_id = created["metadata"]["request_id"].as_str().unwrap();
+        assert_eq!(uuid::Uuid::parse_str(request_id).unwrap().get_version_num(), 4);
+        let deleted = build(&Change::Deleted(&s), &tenant(), Ts(0)).unwrap().unwrap().payload;
+        assert_eq!(deleted["changes"]["current"], json!({}));
+        assert_eq!(deleted["changes"]["previous"]["name"], "New");
+        assert_eq!(deleted["tenant"], json!({"id": 1, "name": "Acme", "domain": "acme"}));
+    }
+}
