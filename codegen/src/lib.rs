@@ -1,10 +1,12 @@
 //! wacr-codegen: the spec pipeline, load -> validate -> ir -> emit -> write.
 //!
-//! `cargo xtask codegen` calls [`generate`]; `cargo xtask spec check` calls [`check`].
+//! `cargo xtask codegen` calls [`generate`]; `cargo xtask spec check` calls [`check`];
+//! `cargo xtask spec diff` calls [`diff::diff`].
 //! Every stage collects its problems into [`diag::Diagnostics`]; a spec with errors produces a
 //! rendered report and no output.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ident;
 pub mod ir;
