@@ -10,7 +10,7 @@ use super::{group_file, keyed, set_diff, Anchor, Class, Ctx, Dir};
 use crate::ir::{ContentType, Group, List, Operation};
 
 pub(crate) fn diff(cx: &mut Ctx) {
-    groups(cx);
+    let renamed_groups = groups(cx);
     let old: Vec<&Operation> = cx.old.operations().collect();
     let new: Vec<&Operation> = cx.new.operations().collect();
     let (removed, both, added) = keyed(&old, &new, |op| op.id.clone());
@@ -34,11 +34,13 @@ pub(crate) fn diff(cx: &mut Ctx) {
         }
     }
     for (o, n) in pairs {
-        pair(cx, o, n);
+        let moved = o.group != n.group && !renamed_groups.contains(&(o.group.clone(), n.group.clone()));
+        pair(cx, o, n, moved);
     }
 }
 
-fn groups(cx: &mut Ctx) {
+/// Reports group changes; returns the renamed groups as (old, new).
+fn groups(cx: &mut Ctx) -> Vec<(String, String)> {
     let (removed, both, added) = keyed(&cx.old.groups, &cx.new.groups, |g| g.name.clone());
     let ids = |g: &Group| g.operations.iter().map(|op| op.id.clone()).collect::<BTreeSet<_>>();
     let renamed = renames(&removed, &added, |g| g.name.clone(), |a, b| !ids(a).is_disjoint(&ids(b)));
@@ -58,6 +60,7 @@ fn groups(cx: &mut Ctx) {
         let docs = [("title", o.title != n.title), ("description", o.description != n.description)];
         docs_change(cx, &format!("group `{}`", n.name), "group-docs", Anchor::new(group_file(&n.name), &[]), &docs);
     }
+    renamed
 }
 
 fn op_anchor(op: &Operation) -> Anchor {
@@ -69,14 +72,14 @@ fn normal_path(path: &str) -> String {
     path.split('/').map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/")
 }
 
-fn pair(cx: &mut Ctx, o: &Operation, n: &Operation) {
+fn pair(cx: &mut Ctx, o: &Operation, n: &Operation, moved: bool) {
     let at = op_anchor(n);
     let name = format!("operation `{}`", n.id);
     if o.id != n.id || o.name != n.name || o.type_prefix != n.type_prefix {
         let message = format!("operation `{}` renamed to `{}` (method `{}` -> `{}`)", o.id, n.id, o.name, n.name);
         cx.push("operation-renamed", message, at.at("name"), Class::None, Class::BreakingBoth);
     }
-    if o.group != n.group {
+    if moved {
         let message = format!("{name} moved from group `{}` to `{}`", o.group, n.group);
         cx.push("operation-moved", message, at.clone(), Class::None, Class::BreakingBoth);
     }
@@ -92,10 +95,8 @@ fn pair(cx: &mut Ctx, o: &Operation, n: &Operation) {
         let message = format!("{name}: sends_message {} -> {}", o.sends_message, n.sends_message);
         cx.push("operation-sends-message-changed", message, at.at("sends_message"), Class::BreakingClients, Class::None);
     }
-    let parts = [("path parameter", "path_params", &o.path_params, &n.path_params), ("query parameter", "query", &o.query, &n.query)];
-    for (what, key, old, new) in parts {
-        fields::diff(cx, old, new, &Place { subject: &format!("{name} {what}"), anchor: at.at(key), dir: Dir::Request });
-    }
+    path_params(cx, o, n, &at);
+    fields::diff(cx, &o.query, &n.query, &Place { subject: &format!("{name} query parameter"), anchor: at.at("query"), dir: Dir::Request });
     body(cx, o, n, &at);
     request_options(cx, o, n, &at);
     match (&o.list, &n.list) {
@@ -119,6 +120,23 @@ fn pair(cx: &mut Ctx, o: &Operation, n: &Operation) {
         ("contradictions", o.contradictions != n.contradictions),
     ];
     docs_change(cx, &name, "operation-docs", at, &docs);
+}
+
+/// Path parameters are matched by position: their names are not on the wire, and the client
+/// methods take them in order, so a rename reaches only the server's request struct.
+fn path_params(cx: &mut Ctx, o: &Operation, n: &Operation, at: &Anchor) {
+    let mut old = o.path_params.clone();
+    if old.len() == n.path_params.len() {
+        for (of, nf) in old.iter_mut().zip(&n.path_params) {
+            if of.wire != nf.wire {
+                let message = format!("operation `{}`: path parameter `{}` renamed to `{}`", n.id, of.wire, nf.wire);
+                cx.push("path-param-renamed", message, at.at("path_params").at(&nf.wire), Class::None, Class::BreakingServers);
+                of.wire = nf.wire.clone();
+            }
+        }
+    }
+    let place = Place { subject: &format!("operation `{}` path parameter", n.id), anchor: at.at("path_params"), dir: Dir::Request };
+    fields::diff(cx, &old, &n.path_params, &place);
 }
 
 fn scope(cx: &mut Ctx, o: &Operation, n: &Operation, at: &Anchor) {
@@ -198,7 +216,8 @@ fn list(cx: &mut Ctx, o: &List, n: &List, name: &str, at: &Anchor) {
     }
     for (of, nf) in both {
         let here = filters.at(&nf.field);
-        if !cx.same_ty(&of.ty, &nf.ty) || of.nullable != nf.nullable {
+        // A filter's nullability follows its model field, which reports the change.
+        if !cx.same_ty(&of.ty, &nf.ty) {
             let message = format!("{name}: filter `{}` type {} -> {}", nf.field, of.ty.spec_name(), nf.ty.spec_name());
             cx.push("filter-type-changed", message, here.at("type"), Class::BreakingBoth, Class::BreakingBoth);
         }
