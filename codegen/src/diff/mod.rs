@@ -106,6 +106,8 @@ pub struct Report {
 pub enum VersionError {
     #[error("`info.version` `{version}` is not a semver version: {source}")]
     NotSemver { version: String, source: semver::Error },
+    #[error("`info.version` went down from {old} to {version}")]
+    Decreased { old: String, version: String },
     #[error("the changes need a {} bump: `info.version` must be at least {required} (it is {version}, and was {old})", bump.label())]
     NotBumped { bump: Bump, old: String, version: String, required: String },
 }
@@ -118,6 +120,9 @@ impl Report {
         let old = parse(&self.old_version)?;
         let new = parse(&self.new_version)?;
         let required = self.bump.apply(&old);
+        if new < old {
+            return Err(VersionError::Decreased { old: self.old_version.clone(), version: self.new_version.clone() });
+        }
         if new >= required {
             return Ok(());
         }

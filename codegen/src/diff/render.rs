@@ -23,12 +23,12 @@ pub fn text(report: &Report) -> String {
     out
 }
 
-/// `bump: major (0.1.0 -> at least 0.2.0; info.version is 0.2.0)`
+/// `bump: major: 0.1.0 needs at least 0.2.0 (info.version is 0.2.0)`
 pub fn verdict(report: &Report) -> String {
     let required = report.required_version.as_deref().unwrap_or("?");
     match report.bump {
         Bump::None => format!("bump: none (info.version is {})", report.new_version),
-        b => format!("bump: {} ({} -> at least {required}; info.version is {})", b.label(), report.old_version, report.new_version),
+        b => format!("bump: {}: {} needs at least {required} (info.version is {})", b.label(), report.old_version, report.new_version),
     }
 }
 

@@ -25,6 +25,8 @@ pub enum Edit {
     Rename { from: &'static str, to: &'static str },
     /// Adds a file.
     Add { file: &'static str, text: &'static str },
+    /// Sets `info.version`.
+    Version(String),
 }
 
 pub fn r(file: &'static str, after: &'static str, old: &'static str, new: &'static str) -> Edit {
@@ -81,6 +83,11 @@ fn apply(files: &mut Vec<(String, String)>, edit: &Edit) {
             entry.0 = format!("api-spec/{to}");
         }
         Edit::Add { file, text } => files.push((format!("api-spec/{file}"), (*text).to_owned())),
+        Edit::Version(v) => {
+            let text = file_mut(files, "api.yaml");
+            let line = text.lines().find(|l| l.starts_with("  version: ")).expect("info.version").to_owned();
+            *text = text.replacen(&line, &format!("  version: \"{v}\""), 1);
+        }
     }
 }
 
@@ -136,31 +143,35 @@ fn a_change_is_located_in_the_new_spec_and_a_removal_in_the_old() {
     assert_eq!(loc.to_string(), "api-spec/sources.yaml:159:3 (old)");
 }
 
-#[test]
-fn a_breaking_change_needs_a_major_bump_and_the_check_says_so() {
-    let edits = [r("api.yaml", "info:", "version: \"2.0.0\"", "version: \"2.0.1\""), r("sources.yaml", "  get_source:", "scope: sources:read", "scope: sources:write")];
-    let report = check(&edits, &[("operation-scope-changed", B, N)]);
-    assert_eq!(report.bump, diff::Bump::Major);
-    assert_eq!(report.required_version.as_deref(), Some("3.0.0"));
-    let err = report.check_version().unwrap_err().to_string();
-    assert!(err.contains("major bump") && err.contains("at least 3.0.0"), "{err}");
-    let bumped = [r("api.yaml", "info:", "version: \"2.0.0\"", "version: \"3.0.0\""), r("sources.yaml", "  get_source:", "scope: sources:read", "scope: sources:write")];
-    report_ok(&bumped);
+/// The base spec's version with `bump`, as a string.
+fn bumped(bump: diff::Bump) -> String {
+    bump.apply(&semver::Version::parse(&base().api.version).unwrap()).to_string()
 }
 
-fn report_ok(edits: &[Edit]) {
-    let report = report(edits);
-    report.check_version().unwrap_or_else(|e| panic!("{e}\n{}", diff::text(&report)));
+#[test]
+fn a_breaking_change_needs_a_major_bump_and_the_check_says_so() {
+    let scope = || r("sources.yaml", "  get_source:", "scope: sources:read", "scope: sources:write");
+    let report = check(&[Edit::Version(bumped(diff::Bump::Minor)), scope()], &[("operation-scope-changed", B, N)]);
+    assert_eq!(report.bump, diff::Bump::Major);
+    let major = bumped(diff::Bump::Major);
+    assert_eq!(report.required_version.as_deref(), Some(major.as_str()));
+    let err = report.check_version().unwrap_err().to_string();
+    assert!(err.contains("major bump") && err.contains(&format!("at least {major}")), "{err}");
+    let report = check(&[Edit::Version(major), scope()], &[("operation-scope-changed", B, N)]);
+    report.check_version().unwrap();
+    assert!(diff::text(&report).ends_with(&format!("needs at least {} (info.version is {})\n", bumped(diff::Bump::Major), bumped(diff::Bump::Major))), "{}", diff::text(&report));
 }
 
 #[test]
 fn an_additive_change_needs_a_minor_bump_and_docs_a_patch() {
     let additive = report(&[r("sources.yaml", "  create_source:", "content_type: json", "content_type: json_or_multipart")]);
     assert_eq!(additive.bump, diff::Bump::Minor, "{}", diff::text(&additive));
-    assert_eq!(additive.required_version.as_deref(), Some("2.1.0"));
+    assert_eq!(additive.required_version, Some(bumped(diff::Bump::Minor)));
     let docs = report(&[r("sources.yaml", "  get_source:", "description: Fetch one lead source.", "description: Fetch one lead source by its ID.")]);
     assert_eq!(docs.bump, diff::Bump::Patch);
-    assert_eq!(docs.required_version.as_deref(), Some("2.0.1"));
+    assert!(docs.check_version().is_err(), "a docs change needs a patch release too");
+    let info_version_is_no_change = report(&[Edit::Version(bumped(diff::Bump::Patch))]);
+    assert!(info_version_is_no_change.changes.is_empty());
 }
 
 #[test]
@@ -172,7 +183,7 @@ fn json_and_changelog_carry_the_same_changes() {
     assert_eq!(json["bump"], "major");
     assert_eq!(json["changes"][0]["wire"], "breaking-both");
     let log = diff::changelog(&report);
-    assert!(log.starts_with("## [3.0.0] - Unreleased\n"), "{log}");
+    assert!(log.starts_with(&format!("## [{}] - Unreleased\n", bumped(diff::Bump::Major))), "{log}");
     assert!(log.contains("### Changed\n\n- **Breaking (clients and servers, wire)**: operation `get_source`: scope sources:read -> sources:write"), "{log}");
     assert!(log.contains("### Removed\n\n- **Breaking (clients, wire; clients and servers, Rust)**: operation `delete_source` (DELETE /sources/{id}) removed"), "{log}");
 }
