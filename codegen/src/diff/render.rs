@@ -61,14 +61,15 @@ pub fn changelog(report: &Report) -> String {
     out
 }
 
-/// Which Keep a Changelog section a kind goes in.
+/// Which Keep a Changelog section a kind goes in: what adds or removes an item or a value is
+/// `Added` or `Removed`; a property that comes or goes (nullable, a scope, paging) is a change.
 fn section(kind: &str) -> &'static str {
-    if kind.ends_with("-added") && !kind.starts_with("field-nullable") && !kind.starts_with("operation-scope") && !kind.starts_with("pagination") {
-        "added"
-    } else if kind.ends_with("-removed") && !kind.starts_with("field-nullable") && !kind.starts_with("operation-scope") && !kind.starts_with("pagination") {
-        "removed"
-    } else {
-        ""
+    const CHANGES: [&str; 6] = ["field-nullable-added", "field-nullable-removed", "operation-scope-added", "operation-scope-removed", "pagination-added", "pagination-removed"];
+    match kind {
+        k if CHANGES.contains(&k) => "",
+        k if k.contains("-added") => "added",
+        k if k.contains("-removed") => "removed",
+        _ => "",
     }
 }
 
