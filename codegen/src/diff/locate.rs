@@ -1,6 +1,8 @@
 //! Where a change is written: an [`Anchor`] (a file and a path of keys into its YAML) resolved
 //! against the parsed files of one side of the diff to `file:line:col`.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::diag::{Diagnostics, FileId, Loc};
@@ -47,26 +49,22 @@ impl std::fmt::Display for Location {
     }
 }
 
-/// The parsed files of one side, by display name.
+/// The files of one side, by display name, each parsed again (loading keeps only the decoded
+/// spec) when a change is first located in it.
 pub struct Locator {
-    files: Vec<(String, Node)>,
+    files: Vec<(String, String, OnceLock<Option<Node>>)>,
 }
 
 impl Locator {
-    /// Parses the files again (loading keeps only the decoded spec), as (display name, text).
-    pub fn new(files: &[(String, String)]) -> Locator {
-        let mut diags = Diagnostics::default();
-        let files = files
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (name, text))| yaml::parse(FileId(i as u32), text, &mut diags).map(|node| (name.clone(), node)))
-            .collect();
-        Locator { files }
+    /// From the files as (display name, text).
+    pub fn new(files: Vec<(String, String)>) -> Locator {
+        Locator { files: files.into_iter().map(|(name, text)| (name, text, OnceLock::new())).collect() }
     }
 
     pub fn locate(&self, anchor: &Anchor, old: bool) -> Location {
-        let found = self.files.iter().find(|(name, _)| *name == anchor.file);
-        let loc = found.map(|(_, root)| deepest(root, &anchor.path)).unwrap_or_default();
+        let found = self.files.iter().enumerate().find(|(_, (name, _, _))| *name == anchor.file);
+        let root = found.and_then(|(i, (_, text, node))| node.get_or_init(|| yaml::parse(FileId(i as u32), text, &mut Diagnostics::default())).as_ref());
+        let loc = root.map(|root| deepest(root, &anchor.path)).unwrap_or_default();
         Location { file: anchor.file.clone(), line: loc.line.max(1), col: loc.col.max(1), old }
     }
 }

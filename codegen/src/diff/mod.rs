@@ -39,7 +39,7 @@ pub struct Loaded {
 pub fn load(files: Vec<(String, String)>) -> Result<Loaded, Failure> {
     let texts: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     let api = crate::check_texts(&texts)?;
-    Ok(Loaded { api, locator: Locator::new(&files) })
+    Ok(Loaded { api, locator: Locator::new(files) })
 }
 
 /// The `*.yaml` files of a spec folder as `load` takes them: named `prefix/<file>`, `api.yaml`
