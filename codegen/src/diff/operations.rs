@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::fields::{self, docs_change, Place};
 use super::types::renames;
 use super::{group_file, keyed, set_diff, Anchor, Class, Ctx, Dir};
-use crate::ir::{ContentType, Group, List, Operation};
+use crate::ir::{ContentType, Group, List, OpError, Operation};
 
 pub(crate) fn diff(cx: &mut Ctx) {
     let renamed_groups = groups(cx);
@@ -278,18 +278,19 @@ fn errors(cx: &mut Ctx, o: &Operation, n: &Operation, at: &Anchor) {
     }
     // An operation may list a code more than once (one row per cause): the n-th row of a code
     // and field pairs with the n-th.
-    let numbered = |errors: &'_ [crate::ir::OpError]| -> Vec<(usize, String, Option<String>)> {
-        errors.iter().enumerate().map(|(i, e)| (errors[..i].iter().filter(|x| x.code == e.code && x.field == e.field).count(), e.code.clone(), e.field.clone())).collect()
+    let rows = |errors: &'_ [OpError]| -> Vec<(RowKey, OpError)> {
+        let nth = |i: usize, e: &OpError| errors[..i].iter().filter(|x| x.code == e.code && x.field == e.field).count();
+        errors.iter().enumerate().map(|(i, e)| ((nth(i, e), e.code.clone(), e.field.clone()), e.clone())).collect()
     };
-    let (old_keys, new_keys) = (numbered(&o.errors), numbered(&n.errors));
-    let (_, both, _) = keyed(&old_keys, &new_keys, Clone::clone);
-    let error = |op: &'_ Operation, keys: &[(usize, String, Option<String>)], k| op.errors.get(keys.iter().position(|x| x == k).unwrap_or(usize::MAX)).cloned();
-    for (ok, nk) in both {
-        let (Some(oe), Some(ne)) = (error(o, &old_keys, ok), error(n, &new_keys, nk)) else { continue };
+    let (old_rows, new_rows) = (rows(&o.errors), rows(&n.errors));
+    for ((_, oe), (_, ne)) in keyed(&old_rows, &new_rows, |(key, _)| key.clone()).1 {
         let docs = [("when", oe.when != ne.when), ("message", oe.message != ne.message), ("provenance", oe.provenance != ne.provenance)];
         docs_change(cx, &format!("{name} error `{}`", ne.code), "error-docs", at.at("errors").at(format!("code={}", ne.code)), &docs);
     }
 }
+
+/// An error row's place among the rows of its code and field, the code, the field.
+type RowKey = (usize, String, Option<String>);
 
 fn rate_limits(cx: &mut Ctx, o: &Operation, n: &Operation, at: &Anchor) {
     let name = format!("operation `{}`", n.id);
