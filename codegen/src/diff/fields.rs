@@ -101,8 +101,9 @@ fn rules(o: &Rules, n: &Rules) -> (Vec<String>, Vec<String>) {
     r.lower("min_length", o.min_length.map(|v| v as f64), n.min_length.map(|v| v as f64));
     r.lower("min", o.min, n.min);
     r.lower("min_items", o.min_items.map(|v| v as f64), n.min_items.map(|v| v as f64));
-    r.flag("unique_items", o.unique_items, n.unique_items);
-    r.flag("per_item_errors", o.per_item_errors, n.per_item_errors);
+    r.flag("unique_items", o.unique_items, n.unique_items, true);
+    // Per-item errors accept the request and report its bad items instead of refusing it.
+    r.flag("per_item_errors", o.per_item_errors, n.per_item_errors, false);
     r.text("pattern", &o.pattern, &n.pattern);
     r.text("format", &o.format, &n.format);
     r.text("unique_by", &o.unique_by, &n.unique_by);
@@ -145,10 +146,11 @@ impl Tally {
         self.bound(name, o, n, false);
     }
 
-    fn flag(&mut self, name: &str, o: bool, n: bool) {
+    /// A rule that is on or off; `on_tightens`: turning it on refuses more.
+    fn flag(&mut self, name: &str, o: bool, n: bool, on_tightens: bool) {
         if o != n {
             let what = format!("{name} {o} -> {n}");
-            if n { self.tightened.push(what) } else { self.loosened.push(what) }
+            if n == on_tightens { self.tightened.push(what) } else { self.loosened.push(what) }
         }
     }
 

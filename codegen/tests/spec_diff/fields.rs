@@ -50,6 +50,10 @@ case!(
     [r("auth.yaml", "  send_otp:", r#"pattern: "^[0-9+\\-\\s()]+$""#, r#"pattern: "^[0-9+]+$""#)],
     [("field-rules-tightened", C, N), ("field-rules-loosened", A, N)]
 );
+case!(body_unique_by_dropped, [r("messages.yaml", "        buttons:", "          unique_by: id\n", "")], [("field-rules-loosened", A, N)]);
+case!(body_max_items_raised, [r("messages.yaml", "        buttons:", "max_items: 3", "max_items: 5")], [("field-rules-loosened", A, N)]);
+case!(body_required_with_added, [r("messages.yaml", "        list_button_text:", "          max_length: 20\n", "          max_length: 20\n          required_with: [sections]\n")], [("field-rules-tightened", C, N)]);
+case!(body_per_item_errors_dropped, [r("contacts.yaml", "  batch_create_contacts:", "per_item_errors: true", "per_item_errors: false")], [("field-rules-tightened", C, N)]);
 case!(body_minimum_raised, [r("auth.yaml", "  send_otp:", "min: 1", "min: 5")], [("field-rules-tightened", C, N)]);
 case!(body_default_changed, [r("auth.yaml", "  send_otp:", "default: en", "default: fr")], [("field-default-changed", B, D)]);
 case!(
