@@ -25,6 +25,8 @@ pub enum Edit {
     Rename { from: &'static str, to: &'static str },
     /// Adds a file.
     Add { file: &'static str, text: &'static str },
+    /// Removes a file.
+    Remove(&'static str),
     /// Sets `info.version`.
     Version(String),
 }
@@ -83,6 +85,7 @@ fn apply(files: &mut Vec<(String, String)>, edit: &Edit) {
             entry.0 = format!("api-spec/{to}");
         }
         Edit::Add { file, text } => files.push((format!("api-spec/{file}"), (*text).to_owned())),
+        Edit::Remove(file) => files.retain(|(n, _)| *n != format!("api-spec/{file}")),
         Edit::Version(v) => {
             let text = file_mut(files, "api.yaml");
             let line = text.lines().find(|l| l.starts_with("  version: ")).expect("info.version").to_owned();

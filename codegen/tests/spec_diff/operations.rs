@@ -88,6 +88,12 @@ case!(
     [r("api.yaml", "groups:", "templates]", "templates, leads]"), Edit::Add { file: "leads.yaml", text: LEADS }],
     [("group-added", A, S), ("operation-added", A, S)]
 );
+// The contradiction that names its operations goes with them.
+case!(
+    group_removed,
+    [r("api.yaml", "groups:", "auth, comments,", "auth,"), Edit::Remove("comments.yaml"), del("api.yaml", "  - id: 12")],
+    [("group-removed", C, B), ("operation-removed", C, B), ("operation-removed", C, B), ("model-removed", N, B), ("model-removed", N, B), ("api-docs", D, D)]
+);
 case!(
     group_renamed,
     [r("api.yaml", "groups:", "sources,", "lead_sources,"), r("sources.yaml", "", "group: sources", "group: lead_sources"), Edit::Rename { from: "sources.yaml", to: "lead_sources.yaml" }],
