@@ -72,7 +72,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// The checkout to work on: `WACR_ROOT` if set (.ci/semver-checks.sh runs one build of xtask
+/// on copies of the tree), else the one xtask was built in.
 fn root() -> PathBuf {
+    if let Some(root) = std::env::var_os("WACR_ROOT") {
+        return PathBuf::from(root);
+    }
     // xtask/ sits directly below the workspace root.
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent directory").to_path_buf()
 }
