@@ -8,7 +8,7 @@ fn xtask(args: &[&str]) -> Output {
 
 #[test]
 fn help_and_version_print_to_stdout_and_succeed() {
-    for args in [&["--help"][..], &["codegen", "--help"], &["spec", "check", "--help"], &["--version"]] {
+    for args in [&["--help"][..], &["codegen", "--help"], &["spec", "check", "--help"], &["spec", "diff", "--help"], &["--version"]] {
         let out = xtask(args);
         assert!(out.status.success(), "{args:?}: {out:?}");
         assert!(!out.stdout.is_empty(), "{args:?} printed nothing on stdout");
