@@ -1,16 +1,19 @@
 //! wacr-codegen: the spec pipeline, load -> validate -> ir -> emit -> write.
 //!
-//! `cargo xtask codegen` calls [`generate`]; `cargo xtask spec check` calls [`check`].
+//! `cargo xtask codegen` calls [`generate`]; `cargo xtask spec check` calls [`check`];
+//! `cargo xtask spec diff` calls [`diff::diff`].
 //! Every stage collects its problems into [`diag::Diagnostics`]; a spec with errors produces a
 //! rendered report and no output.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ident;
 pub mod ir;
 pub mod load;
 pub mod spec;
 pub mod validate;
+pub mod version;
 pub mod write;
 pub mod yaml;
 
@@ -119,7 +122,8 @@ impl GenerateError {
 /// Runs the pipeline. With `check_only`, writes nothing and lists the stale files instead.
 pub fn generate(config: &Config, check_only: bool) -> Result<Outcome, GenerateError> {
     let api = check(&config.spec_dir()).map_err(GenerateError::Spec)?;
-    let outputs = render(&api);
+    let mut outputs = render(&api);
+    outputs.extend(version::manifests(&config.root, &api.version));
     Ok(write::apply(&config.root, &outputs, check_only)?)
 }
 

@@ -146,6 +146,9 @@ fn require_provenance(what: &str, name: &str, loc: Loc, p: &Option<Provenance>, 
 
 fn check_api(spec: &Spec, cx: &Cx<'_>, diags: &mut Diagnostics) {
     let api = &spec.api;
+    if let Err(e) = semver::Version::parse(&api.info.version) {
+        diags.error_help(None, format!("`info.version` `{}` in api.yaml is not a semver version: {e}", api.info.version), "write MAJOR.MINOR.PATCH, e.g. 0.1.0: the generated crates take it");
+    }
     if !api.base_url.value.starts_with("https://") && !api.base_url.value.starts_with("http://") {
         diags.error(api.base_url.loc, "`base_url` must be an http(s) address");
     }

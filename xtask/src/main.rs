@@ -1,4 +1,5 @@
-//! xtask: `cargo xtask codegen [--check]`, `cargo xtask spec check` and `cargo xtask bench`;
+//! xtask: `cargo xtask codegen [--check]`, `cargo xtask spec check`, `cargo xtask spec diff`
+//! and `cargo xtask bench`;
 //! the command line (clap) and dispatch, as in rust-analyzer's xtask; the logic lives in wacr-codegen
 //! and wacr-bench.
 
@@ -6,6 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod spec_diff;
 
 /// The project's tasks: generate the crates, documents and docs from `api-spec/`, check the
 /// spec, run the benchmarks.
@@ -41,17 +44,40 @@ enum Task {
 enum SpecCommand {
     /// Validate api-spec/ without writing anything.
     Check,
+    /// Classify every change of api-spec/ since a git revision (breaking for clients and/or
+    /// servers, additive, docs-only; on the wire and in Rust) and name the semver bump.
+    Diff {
+        /// The revision to compare with (default: the last `v*` tag, else the merge base with
+        /// main).
+        rev: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: spec_diff::Format,
+        /// Print a Keep a Changelog section drafted from the changes instead.
+        #[arg(long)]
+        changelog: bool,
+        /// Fail unless api.yaml's `info.version` took the bump the changes need.
+        #[arg(long)]
+        check_version: bool,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().task {
         Task::Codegen { check } => codegen(check),
         Task::Spec { command: SpecCommand::Check } => spec_check(),
+        Task::Spec { command: SpecCommand::Diff { rev, format, changelog, check_version } } => {
+            spec_diff::run(&root(), &spec_diff::Options { rev, format, changelog, check_version })
+        }
         Task::Bench { args } => bench(&args),
     }
 }
 
+/// The checkout to work on: `WACR_ROOT` if set (.ci/semver-checks.sh runs one build of xtask
+/// on copies of the tree), else the one xtask was built in.
 fn root() -> PathBuf {
+    if let Some(root) = std::env::var_os("WACR_ROOT") {
+        return PathBuf::from(root);
+    }
     // xtask/ sits directly below the workspace root.
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent directory").to_path_buf()
 }

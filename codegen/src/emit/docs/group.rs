@@ -42,8 +42,9 @@ fn operation(api: &Api, op: &Operation, rust: &str) -> String {
         out.push_str(&format!("{}\n\n", md(&op.description)));
     }
     let sends = if op.sends_message { " · sends a WhatsApp message (never re-sent by a client retry)" } else { "" };
+    // The changelog's entries name operations by id: its history is the entries naming it.
     out.push_str(&format!(
-        "`{} {}` · scope {} · id `{}` · Rust `client.{}().{}(..)`{sends}\n\n",
+        "`{} {}` · scope {} · id `{}` · Rust `client.{}().{}(..)`{sends} · [history](../../CHANGELOG.md)\n\n",
         op.method,
         op.path,
         scope(op),

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# cargo-semver-checks agrees with `cargo xtask spec diff` about the generated crates: for a few
+# spec edits (one per Rust class: a field added to a request body, a value added to a received
+# enum, an operation added, a rule tightened), the crates generated before and after the edit
+# are compared by cargo-semver-checks (wacr-models, wacr-client, wacr-server). It must find a
+# major change exactly when spec diff classes a change as breaking in Rust.
+#
+#   bash .ci/semver-checks.sh [FIXTURE...]      (default: every fixture below)
+#
+# Each fixture is an api-spec file and a Python string replacement applied to it, in a copy of
+# HEAD (`git archive`); the baseline is HEAD's generated crates.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+CSC_VERSION=0.51.0
+if ! cargo semver-checks --version 2>/dev/null | grep -qF " $CSC_VERSION"; then
+  cargo install --quiet --locked --version "$CSC_VERSION" cargo-semver-checks
+fi
+
+declare -A FILE EDIT
+FILE[body_field_added]=sources.yaml
+EDIT[body_field_added]='s.replace("      fields:\n        name:\n", "      fields:\n        color: {type: string, required: false, description: Colour}\n        name:\n", 1)'
+FILE[received_enum_value_added]=templates.yaml
+EDIT[received_enum_value_added]='s.replace("values: [APPROVED, PENDING, REJECTED]", "values: [APPROVED, PENDING, REJECTED, PAUSED]", 1)'
+FILE[operation_added]=sources.yaml
+EDIT[operation_added]='s.replace("  get_source:\n", """  count_sources:
+    name: count
+    summary: Count Sources
+    description: Count the lead sources.
+    method: GET
+    path: /source-count
+    scope: sources:read
+    inferred: a test operation
+    response: {status: 200, message: Sources counted, data: integer}
+    errors: []
+    examples:
+      - {name: count, path: /source-count, response: {success: true, message: Sources counted, data: 2}}
+
+  get_source:\n""", 1)'
+FILE[rule_tightened]=sources.yaml
+EDIT[rule_tightened]='s.replace("max_length: 255", "max_length: 100", 1)'
+FILE[docs_only]=sources.yaml
+EDIT[docs_only]='s.replace("description: Fetch one lead source.", "description: Fetch one lead source by its ID.", 1)'
+FIXTURES=("${@:-body_field_added received_enum_value_added operation_added rule_tightened docs_only}")
+FIXTURES=(${FIXTURES[@]})
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export CARGO_TARGET_DIR="$ROOT/target/semver-checks"
+cargo build --quiet -p xtask
+XTASK="$CARGO_TARGET_DIR/debug/xtask"
+
+mkdir "$WORK/base"
+git archive HEAD | tar -x -C "$WORK/base"
+
+failed=0
+for name in "${FIXTURES[@]}"; do
+  dir="$WORK/$name"
+  mkdir "$dir"
+  git archive HEAD | tar -x -C "$dir"
+  (cd "$dir" && git init -q && git add -A && git -c user.name=ci -c user.email=ci@localhost commit -qm base)
+  python3 - "$dir/api-spec/${FILE[$name]}" "${EDIT[$name]}" <<'PY'
+import sys
+path, edit = sys.argv[1], sys.argv[2]
+s = open(path).read()
+t = eval(edit, {"s": s})
+assert t != s, f"the edit changed nothing in {path}"
+open(path, "w").write(t)
+PY
+  WACR_ROOT="$dir" "$XTASK" codegen >/dev/null
+  expected=$(WACR_ROOT="$dir" "$XTASK" spec diff HEAD --format json | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+print("major" if any(c["rust"].startswith("breaking") for c in report["changes"]) else "compatible")')
+  if cargo semver-checks check-release --manifest-path "$dir/Cargo.toml" --baseline-root "$WORK/base" \
+       -p wacr-models -p wacr-client -p wacr-server >"$dir/semver-checks.log" 2>&1; then
+    found=compatible
+  elif grep -q "requires new major version" "$dir/semver-checks.log"; then
+    found=major
+  else
+    echo "$name: cargo-semver-checks failed:"
+    tail -40 "$dir/semver-checks.log"
+    failed=1
+    continue
+  fi
+  if [ "$found" = "$expected" ]; then
+    echo "$name: spec diff and cargo-semver-checks agree ($found)"
+  else
+    echo "$name: spec diff says $expected in Rust, cargo-semver-checks says $found:"
+    tail -40 "$dir/semver-checks.log"
+    failed=1
+  fi
+done
+exit $failed
