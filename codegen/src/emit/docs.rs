@@ -7,7 +7,7 @@
 mod examples;
 mod group;
 mod index;
-mod snippet;
+pub(crate) mod snippet;
 
 use crate::ir::*;
 use crate::write::Output;

@@ -1,5 +1,6 @@
 //! Emitters: one module per output, each a function of the IR alone.
 
+pub mod cli;
 pub mod client;
 pub mod docs;
 pub mod models;
@@ -14,5 +15,6 @@ pub fn all(api: &Api) -> Vec<Output> {
     let mut out = vec![models::emit(api), client::emit(api), server::emit(api), server::matrix_test(api), openapi::emit(api), openapi::emit_30(api), docs::index(api)];
     out.extend(docs::pages_and_snippets(api));
     out.push(docs::examples(api));
+    out.extend(cli::emit(api));
     out
 }
