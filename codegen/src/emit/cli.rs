@@ -55,7 +55,6 @@ wacr-sandbox.workspace = true
 tokio.workspace = true
 tempfile.workspace = true
 serde_json.workspace = true
-assert_cmd.workspace = true
 insta.workspace = true
 "#
 }
