@@ -131,7 +131,7 @@ const SEND_OTP: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "Recipient phone number with country code (digits, +, -, spaces and parentheses). Rules: min length 10; max length 20; pattern `^[0-9+\\-\\s()]+$`.",
+                help: "Recipient phone number with country code (digits, +, -, spaces and parentheses). Rules: min length 10; max length 20; pattern `^[0-9+\\-\\s()]+$`. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -139,7 +139,7 @@ const SEND_OTP: Operation = Operation {
             Arg {
                 wire: "template_name",
                 flag: "template-name",
-                help: "Name of the authentication template that carries the code. Rules: must name an APPROVED template of category AUTHENTICATION.",
+                help: "Name of the authentication template that carries the code. Rules: must name an APPROVED template of category AUTHENTICATION. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -147,7 +147,7 @@ const SEND_OTP: Operation = Operation {
             Arg {
                 wire: "code",
                 flag: "code",
-                help: "The OTP value to deliver (supplied by the caller)",
+                help: "The OTP value to deliver (supplied by the caller). Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -187,7 +187,7 @@ const SEND_OTP: Operation = Operation {
             Arg {
                 wire: "additional_params",
                 flag: "additional-params",
-                help: "Extra template body parameters, filled in after the code and the expiry",
+                help: "Extra template body parameters, filled in after the code and the expiry.",
                 kind: Kind::String,
                 many: true,
                 required: false,
@@ -219,7 +219,7 @@ const RESEND_OTP: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "Recipient phone number with country code",
+                help: "Recipient phone number with country code. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -227,7 +227,7 @@ const RESEND_OTP: Operation = Operation {
             Arg {
                 wire: "template_name",
                 flag: "template-name",
-                help: "Name of the authentication template that carries the code. Rules: must name an APPROVED template of category AUTHENTICATION.",
+                help: "Name of the authentication template that carries the code. Rules: must name an APPROVED template of category AUTHENTICATION. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -283,7 +283,7 @@ const VERIFY_OTP: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "The phone number that received the OTP",
+                help: "The phone number that received the OTP. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -291,7 +291,7 @@ const VERIFY_OTP: Operation = Operation {
             Arg {
                 wire: "code",
                 flag: "code",
-                help: "The code the user entered",
+                help: "The code the user entered. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -329,7 +329,7 @@ const CHECK_OTP_STATUS: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "The phone number the OTP was sent to",
+                help: "The phone number the OTP was sent to. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -403,7 +403,7 @@ const GET_COMMENTS: Operation = Operation {
         Arg {
             wire: "mobile",
             flag: "mobile",
-            help: "The contact's mobile number, which identifies the chat conversation. Rules: must match an existing chat conversation.",
+            help: "The contact's mobile number, which identifies the chat conversation. Rules: must match an existing chat conversation. Required.",
             kind: Kind::String,
             many: false,
             required: true,
@@ -432,7 +432,7 @@ const ADD_COMMENT: Operation = Operation {
         Arg {
             wire: "mobile",
             flag: "mobile",
-            help: "The contact's mobile number, which identifies the chat conversation. Rules: must match an existing chat conversation.",
+            help: "The contact's mobile number, which identifies the chat conversation. Rules: must match an existing chat conversation. Required.",
             kind: Kind::String,
             many: false,
             required: true,
@@ -448,7 +448,7 @@ const ADD_COMMENT: Operation = Operation {
             Arg {
                 wire: "comment",
                 flag: "comment",
-                help: "Text of the note, plain text or HTML. Rules: max length 5000.",
+                help: "Text of the note, plain text or HTML. Rules: max length 5000. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -581,7 +581,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "firstname",
                 flag: "firstname",
-                help: "First name. Rules: max length 255.",
+                help: "First name. Rules: max length 255. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -589,7 +589,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "lastname",
                 flag: "lastname",
-                help: "Last name. Rules: max length 255.",
+                help: "Last name. Rules: max length 255. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -597,7 +597,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "Phone number with country code. Rules: max length 20; format phone; unique per tenant.",
+                help: "Phone number with country code. Rules: max length 20; format phone; unique per tenant. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -605,7 +605,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "type",
                 flag: "type",
-                help: "Contact type: lead, customer or guest",
+                help: "Contact type: lead, customer or guest. Required.",
                 kind: Kind::Enum(&["lead", "customer", "guest"]),
                 many: false,
                 required: true,
@@ -613,7 +613,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "source_id",
                 flag: "source-id",
-                help: "ID of an existing lead source of the tenant. Rules: must exist in sources.",
+                help: "ID of an existing lead source of the tenant. Rules: must exist in sources. Required.",
                 kind: Kind::Integer,
                 many: false,
                 required: true,
@@ -621,7 +621,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "status_id",
                 flag: "status-id",
-                help: "ID of an existing status of the tenant. Rules: must exist in statuses.",
+                help: "ID of an existing status of the tenant. Rules: must exist in statuses. Required.",
                 kind: Kind::Integer,
                 many: false,
                 required: true,
@@ -645,7 +645,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "description",
                 flag: "description",
-                help: "Free-text description",
+                help: "Free-text description.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -685,7 +685,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "country_id",
                 flag: "country-id",
-                help: "Country ID",
+                help: "Country ID.",
                 kind: Kind::Integer,
                 many: false,
                 required: false,
@@ -693,7 +693,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "assigned_id",
                 flag: "assigned-id",
-                help: "ID of the user to assign the contact to",
+                help: "ID of the user to assign the contact to.",
                 kind: Kind::Integer,
                 many: false,
                 required: false,
@@ -701,7 +701,7 @@ const CREATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "groups",
                 flag: "groups",
-                help: "IDs of the groups to put the contact in",
+                help: "IDs of the groups to put the contact in.",
                 kind: Kind::Integer,
                 many: true,
                 required: false,
@@ -724,7 +724,7 @@ const GET_CONTACT: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The contact ID",
+            help: "The contact ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -751,7 +751,7 @@ const UPDATE_CONTACT: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The contact ID",
+            help: "The contact ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -791,7 +791,7 @@ const UPDATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "type",
                 flag: "type",
-                help: "Contact type: lead, customer or guest",
+                help: "Contact type: lead, customer or guest.",
                 kind: Kind::Enum(&["lead", "customer", "guest"]),
                 many: false,
                 required: false,
@@ -831,7 +831,7 @@ const UPDATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "description",
                 flag: "description",
-                help: "Free-text description; null clears it",
+                help: "Free-text description; null clears it.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -871,7 +871,7 @@ const UPDATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "country_id",
                 flag: "country-id",
-                help: "Country ID; null clears it",
+                help: "Country ID; null clears it.",
                 kind: Kind::Integer,
                 many: false,
                 required: false,
@@ -879,7 +879,7 @@ const UPDATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "assigned_id",
                 flag: "assigned-id",
-                help: "ID of the user to assign the contact to; null unassigns it",
+                help: "ID of the user to assign the contact to; null unassigns it.",
                 kind: Kind::Integer,
                 many: false,
                 required: false,
@@ -887,7 +887,7 @@ const UPDATE_CONTACT: Operation = Operation {
             Arg {
                 wire: "groups",
                 flag: "groups",
-                help: "IDs of the groups the contact belongs to; replaces all current assignments, an empty list removes them all",
+                help: "IDs of the groups the contact belongs to; replaces all current assignments, an empty list removes them all.",
                 kind: Kind::Integer,
                 many: true,
                 required: false,
@@ -910,7 +910,7 @@ const DELETE_CONTACT: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The contact ID",
+            help: "The contact ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -946,7 +946,7 @@ const BATCH_CREATE_CONTACTS: Operation = Operation {
             Arg {
                 wire: "contacts",
                 flag: "contacts",
-                help: "The contacts to create; each item follows the Create Contact rules, without groups. Rules: items checked one by one.",
+                help: "The contacts to create; each item follows the Create Contact rules, without groups. Rules: items checked one by one. Required.",
                 kind: Kind::Json,
                 many: false,
                 required: true,
@@ -954,7 +954,7 @@ const BATCH_CREATE_CONTACTS: Operation = Operation {
             Arg {
                 wire: "options",
                 flag: "options",
-                help: "How duplicates and failing items are treated",
+                help: "How duplicates and failing items are treated.",
                 kind: Kind::Json,
                 many: false,
                 required: false,
@@ -984,7 +984,7 @@ const BATCH_DELETE_CONTACTS: Operation = Operation {
             Arg {
                 wire: "ids",
                 flag: "ids",
-                help: "IDs of the contacts to delete",
+                help: "IDs of the contacts to delete. Required.",
                 kind: Kind::Integer,
                 many: true,
                 required: true,
@@ -1052,7 +1052,7 @@ const CREATE_GROUP: Operation = Operation {
             Arg {
                 wire: "name",
                 flag: "name",
-                help: "Group name. Rules: max length 255; unique per tenant.",
+                help: "Group name. Rules: max length 255; unique per tenant. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1075,7 +1075,7 @@ const GET_GROUP: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The group ID",
+            help: "The group ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -1102,7 +1102,7 @@ const UPDATE_GROUP: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The group ID",
+            help: "The group ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -1118,7 +1118,7 @@ const UPDATE_GROUP: Operation = Operation {
             Arg {
                 wire: "name",
                 flag: "name",
-                help: "New group name. Rules: max length 255; unique per tenant, ignoring this group.",
+                help: "New group name. Rules: max length 255; unique per tenant, ignoring this group. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1141,7 +1141,7 @@ const DELETE_GROUP: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The group ID",
+            help: "The group ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -1168,7 +1168,7 @@ const ADD_CONTACTS_TO_GROUP: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The group ID",
+            help: "The group ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -1184,7 +1184,7 @@ const ADD_CONTACTS_TO_GROUP: Operation = Operation {
             Arg {
                 wire: "contact_ids",
                 flag: "contact-ids",
-                help: "IDs of the tenant's contacts to add to the group. Rules: min items 1; must exist in contacts.",
+                help: "IDs of the tenant's contacts to add to the group. Rules: min items 1; must exist in contacts. Required.",
                 kind: Kind::Integer,
                 many: true,
                 required: true,
@@ -1207,7 +1207,7 @@ const REMOVE_CONTACTS_FROM_GROUP: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The group ID",
+            help: "The group ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -1223,7 +1223,7 @@ const REMOVE_CONTACTS_FROM_GROUP: Operation = Operation {
             Arg {
                 wire: "contact_ids",
                 flag: "contact-ids",
-                help: "IDs of the contacts to remove from the group. Rules: min items 1.",
+                help: "IDs of the contacts to remove from the group. Rules: min items 1. Required.",
                 kind: Kind::Integer,
                 many: true,
                 required: true,
@@ -1268,7 +1268,7 @@ const SEND_TEXT_MESSAGE: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "Recipient phone number with country code (digits, +, -, spaces and parentheses). Rules: min length 10; max length 20; pattern `^[0-9+\\-\\s()]+$`.",
+                help: "Recipient phone number with country code (digits, +, -, spaces and parentheses). Rules: min length 10; max length 20; pattern `^[0-9+\\-\\s()]+$`. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1276,7 +1276,7 @@ const SEND_TEXT_MESSAGE: Operation = Operation {
             Arg {
                 wire: "message",
                 flag: "message",
-                help: "Message text. Rules: max length 4096.",
+                help: "Message text. Rules: max length 4096. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1316,7 +1316,7 @@ const SEND_TEMPLATE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "Recipient phone number with country code",
+                help: "Recipient phone number with country code. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1324,7 +1324,7 @@ const SEND_TEMPLATE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "template_name",
                 flag: "template-name",
-                help: "Name of the template to send. Rules: must name an APPROVED template of the tenant.",
+                help: "Name of the template to send. Rules: must name an APPROVED template of the tenant. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1332,7 +1332,7 @@ const SEND_TEMPLATE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "language",
                 flag: "language",
-                help: "Template language code. Rules: max length 10.",
+                help: "Template language code. Rules: max length 10. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1492,7 +1492,7 @@ const SEND_TEMPLATE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "button_0",
                 flag: "button-0",
-                help: "Dynamic URL parameter of the template's button 0",
+                help: "Dynamic URL parameter of the template's button 0.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -1500,7 +1500,7 @@ const SEND_TEMPLATE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "button_1",
                 flag: "button-1",
-                help: "Dynamic URL parameter of the template's button 1",
+                help: "Dynamic URL parameter of the template's button 1.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -1508,7 +1508,7 @@ const SEND_TEMPLATE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "button_2",
                 flag: "button-2",
-                help: "Dynamic URL parameter of the template's button 2",
+                help: "Dynamic URL parameter of the template's button 2.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -1516,7 +1516,7 @@ const SEND_TEMPLATE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "auto_generate_otp",
                 flag: "auto-generate-otp",
-                help: "Generate an OTP code for an AUTHENTICATION template",
+                help: "Generate an OTP code for an AUTHENTICATION template.",
                 kind: Kind::Boolean,
                 many: false,
                 required: false,
@@ -1556,7 +1556,7 @@ const SEND_MEDIA_MESSAGE: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "Recipient phone number with country code. Rules: min length 10; max length 15.",
+                help: "Recipient phone number with country code. Rules: min length 10; max length 15. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1564,7 +1564,7 @@ const SEND_MEDIA_MESSAGE: Operation = Operation {
             Arg {
                 wire: "media_type",
                 flag: "media-type",
-                help: "Kind of media to send",
+                help: "Kind of media to send. Required.",
                 kind: Kind::Enum(&["image", "document", "video", "audio"]),
                 many: false,
                 required: true,
@@ -1612,7 +1612,7 @@ const SEND_MEDIA_MESSAGE: Operation = Operation {
             Arg {
                 wire: "contact.firstname",
                 flag: "contact-firstname",
-                help: "First name of the contact, when one is auto-created",
+                help: "First name of the contact, when one is auto-created.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -1620,7 +1620,7 @@ const SEND_MEDIA_MESSAGE: Operation = Operation {
             Arg {
                 wire: "contact.lastname",
                 flag: "contact-lastname",
-                help: "Last name of the contact, when one is auto-created",
+                help: "Last name of the contact, when one is auto-created.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -1636,7 +1636,7 @@ const SEND_MEDIA_MESSAGE: Operation = Operation {
             Arg {
                 wire: "contact.country",
                 flag: "contact-country",
-                help: "Country of the contact, when one is auto-created",
+                help: "Country of the contact, when one is auto-created.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -1644,7 +1644,7 @@ const SEND_MEDIA_MESSAGE: Operation = Operation {
             Arg {
                 wire: "contact.assigned_id",
                 flag: "contact-assigned-id",
-                help: "ID of the staff user assigned to the contact, when one is auto-created",
+                help: "ID of the staff user assigned to the contact, when one is auto-created.",
                 kind: Kind::Integer,
                 many: false,
                 required: false,
@@ -1652,7 +1652,7 @@ const SEND_MEDIA_MESSAGE: Operation = Operation {
             Arg {
                 wire: "contact.groups",
                 flag: "contact-groups",
-                help: "Comma-separated group IDs the contact joins, when one is auto-created",
+                help: "Comma-separated group IDs the contact joins, when one is auto-created.",
                 kind: Kind::String,
                 many: false,
                 required: false,
@@ -1684,7 +1684,7 @@ const SEND_INTERACTIVE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "phone",
                 flag: "phone",
-                help: "Recipient phone number with country code",
+                help: "Recipient phone number with country code. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1692,7 +1692,7 @@ const SEND_INTERACTIVE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "type",
                 flag: "type",
-                help: "Kind of interactive message: button (reply buttons) or list (list menu)",
+                help: "Kind of interactive message: button (reply buttons) or list (list menu). Required.",
                 kind: Kind::Enum(&["button", "list"]),
                 many: false,
                 required: true,
@@ -1700,7 +1700,7 @@ const SEND_INTERACTIVE_MESSAGE: Operation = Operation {
             Arg {
                 wire: "body_text",
                 flag: "body-text",
-                help: "Message body text. Rules: max length 1024.",
+                help: "Message body text. Rules: max length 1024. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1816,7 +1816,7 @@ const GET_MESSAGE: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The message record ID",
+            help: "The message record ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -1880,7 +1880,7 @@ const CREATE_SOURCE: Operation = Operation {
             Arg {
                 wire: "name",
                 flag: "name",
-                help: "Source name. Rules: max length 255; unique per tenant.",
+                help: "Source name. Rules: max length 255; unique per tenant. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1903,7 +1903,7 @@ const GET_SOURCE: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The source ID",
+            help: "The source ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -1930,7 +1930,7 @@ const UPDATE_SOURCE: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The source ID",
+            help: "The source ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -1946,7 +1946,7 @@ const UPDATE_SOURCE: Operation = Operation {
             Arg {
                 wire: "name",
                 flag: "name",
-                help: "New source name. Rules: max length 255; unique per tenant, ignoring this source.",
+                help: "New source name. Rules: max length 255; unique per tenant, ignoring this source. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -1969,7 +1969,7 @@ const DELETE_SOURCE: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The source ID",
+            help: "The source ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -2033,7 +2033,7 @@ const CREATE_STATUS: Operation = Operation {
             Arg {
                 wire: "name",
                 flag: "name",
-                help: "Status name. Rules: max length 255; unique per tenant.",
+                help: "Status name. Rules: max length 255; unique per tenant. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -2064,7 +2064,7 @@ const GET_STATUS: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The status ID",
+            help: "The status ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -2093,7 +2093,7 @@ const UPDATE_STATUS: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The status ID",
+            help: "The status ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -2109,7 +2109,7 @@ const UPDATE_STATUS: Operation = Operation {
             Arg {
                 wire: "name",
                 flag: "name",
-                help: "New status name. Rules: max length 255; unique per tenant, ignoring this status.",
+                help: "New status name. Rules: max length 255; unique per tenant, ignoring this status. Required.",
                 kind: Kind::String,
                 many: false,
                 required: true,
@@ -2140,7 +2140,7 @@ const DELETE_STATUS: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The status ID",
+            help: "The status ID. Required.",
             kind: Kind::Integer,
             many: false,
             required: true,
@@ -2217,7 +2217,7 @@ const GET_TEMPLATE: Operation = Operation {
         Arg {
             wire: "id",
             flag: "id",
-            help: "The WhatsApp (Meta) template_id of the template, not the internal integer id",
+            help: "The WhatsApp (Meta) template_id of the template, not the internal integer id. Required.",
             kind: Kind::String,
             many: false,
             required: true,

@@ -194,7 +194,7 @@ fn flag(prefix: &str, a: &'static Arg) -> ClapArg {
         Kind::String => arg.value_name("TEXT"),
         Kind::Enum(_) => arg.value_name("VALUE"),
     };
-    let arg = if a.many { arg.value_delimiter(',').action(ArgAction::Append) } else { arg };
+    let arg = if a.many { arg.value_delimiter(',').action(ArgAction::Append).help(format!("{} Comma-separated or repeated.", a.help)) } else { arg };
     typed(arg, a)
 }
 

@@ -156,13 +156,11 @@ fn body(api: &Api, b: &crate::ir::Body) -> TokenStream {
 fn arg(api: &Api, f: &Field, prefix: &str) -> TokenStream {
     let wire = &f.wire;
     let flag = flag(f, prefix);
-    let mut help = f.description.trim().trim_end_matches('.').to_owned();
-    if let Some(rules) = rules_in(f, str::to_owned) {
-        help += &format!(". {rules}");
-    }
-    if let Some(default) = &f.default {
-        help += &format!(" Default: {default}.");
-    }
+    let mut help = vec![format!("{}.", f.description.trim().trim_end_matches('.'))];
+    help.extend(rules_in(f, str::to_owned));
+    help.extend(f.required.then(|| "Required.".to_owned()));
+    help.extend(f.default.as_ref().map(|d| format!("Default: {d}.")));
+    let help = help.join(" ");
     let (kind, many) = kind(api, &f.ty);
     let required = f.required;
     quote!(Arg { wire: #wire, flag: #flag, help: #help, kind: #kind, many: #many, required: #required })
