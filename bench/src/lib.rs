@@ -2,11 +2,13 @@
 //! with what it is compared against, in the same run, and returns rows of one table:
 //! `codegen` (pipeline speed), `compile` (the generated crates' build times), `glue` (the
 //! generated router vs a hand-written handler), `client` (the generated client vs raw
-//! reqwest) and `sandbox` (wacr-sandbox on 100,000 contacts).
+//! reqwest), `sandbox` (wacr-sandbox on 100,000 contacts) and `cli` (`wacr contacts get 1` as a
+//! process vs the same call in process).
 //!
 //! Load runs only ever target loopback addresses and are bounded in time and count.
 
 pub mod callgrind;
+pub mod cli;
 pub mod client;
 pub mod codegen;
 pub mod compile;
@@ -32,10 +34,11 @@ pub enum Section {
     Glue,
     Client,
     Sandbox,
+    Cli,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] = [Section::Codegen, Section::Compile, Section::Glue, Section::Client, Section::Sandbox];
+    pub const ALL: [Section; 6] = [Section::Codegen, Section::Compile, Section::Glue, Section::Client, Section::Sandbox, Section::Cli];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -44,6 +47,7 @@ impl Section {
             Section::Glue => "glue",
             Section::Client => "client",
             Section::Sandbox => "sandbox",
+            Section::Cli => "cli",
         }
     }
 }
@@ -103,6 +107,7 @@ pub fn run(settings: &Settings) -> String {
             Section::Glue => glue::rows(settings),
             Section::Client => client::rows(settings),
             Section::Sandbox => sandbox::rows(settings),
+            Section::Cli => cli::rows(settings),
         };
         match result {
             Ok(mut r) => rows.append(&mut r),
