@@ -201,13 +201,13 @@ fn flag(prefix: &str, a: &'static Arg) -> ClapArg {
 /// The value parser of an arg's kind.
 fn typed(arg: ClapArg, a: &Arg) -> ClapArg {
     let parser: ValueParser = match a.kind {
-        Kind::String => value_parser!(String).into(),
+        Kind::String => value_parser!(String),
         Kind::Integer => value_parser!(i64).into(),
         Kind::Number => value_parser!(f64).into(),
-        Kind::Boolean => value_parser!(bool).into(),
+        Kind::Boolean => value_parser!(bool),
         Kind::Enum(values) => PossibleValuesParser::new(values).into(),
         Kind::Json => ValueParser::new(parse_json),
-        Kind::File => value_parser!(std::path::PathBuf).into(),
+        Kind::File => value_parser!(std::path::PathBuf),
     };
     let arg = arg.value_parser(parser);
     if matches!(a.kind, Kind::Integer | Kind::Number) { arg.allow_negative_numbers(true) } else { arg }
