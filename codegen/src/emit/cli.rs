@@ -72,3 +72,6 @@ fn main_rs() -> proc_macro2::TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
