@@ -55,6 +55,7 @@ fn every_exit_code_class() {
     run(&sb, token, &["contacts", "get", "one"]).expect(2);
     run(&sb, token, &["contacts", "list", "--filter", "colour=red"]).expect(2);
     run(&sb, token, &["contacts", "create", "--data", "[1]"]).expect(2);
+    run(&sb, token, &["contacts", "get", "1", "--all"]).expect(2);
     // 3: a token without the scope, and no token at all
     let reader = run(&sb, sb.token("reader").unwrap(), &["contacts", "create", "--firstname", "A", "--phone", "+15550000001"]).expect(3);
     assert!(reader.stderr.contains("INSUFFICIENT_SCOPE"), "{}", reader.stderr);
@@ -198,6 +199,7 @@ fn output_formats_and_verbose_logs_without_the_token() {
     assert!(yaml.stdout.contains("id: 1"), "{}", yaml.stdout);
     let table = run(&sb, token, &["statuses", "list", "-o", "table"]).expect(0);
     assert!(table.stdout.lines().nth(1).is_some_and(|l| l.contains("id") && l.contains("name")), "{}", table.stdout);
+    assert!(table.stderr.starts_with("page 1 of 1, "), "{}", table.stderr);
     // not a terminal: JSON by default
     run(&sb, token, &["statuses", "get", "1"]).expect(0).json();
     let verbose: Run = run(&sb, token, &["-v", "contacts", "get", "1"]).expect(0);

@@ -21,6 +21,9 @@ use crate::page::Page;
 pub(super) fn operation<C>(cli: &'static Cli, op: &'static Operation, builder: ClientBuilder<C>, m: &ArgMatches) -> Result<(), CliError> {
     let settings = Settings::resolve(m, cli.default_base_url)?;
     let format = Format::pick(m.get_one::<String>(global::OUTPUT).map(String::as_str));
+    if m.get_flag(global::ALL) && op.list.is_none() {
+        return Err(CliError::Usage(format!("--all follows the pages of a list operation; `{}` is not one", op.name)));
+    }
     let call = request::call(cli, op, m)?;
     let mut stdout = std::io::stdout().lock();
     if m.get_flag(global::DRY_RUN) {
@@ -43,8 +46,12 @@ pub(super) fn operation<C>(cli: &'static Cli, op: &'static Operation, builder: C
     }
     if op.list.is_some() {
         let page: Page<Value> = runtime.block_on(transport.send_with(call, CallOptions::default()))?.data;
-        let value = if format == Format::Table { Value::Array(page.items) } else { json!({"data": page.items, "meta": page.meta, "links": page.links}) };
-        return output::print(&mut stdout, format, &value);
+        if format != Format::Table {
+            return output::print(&mut stdout, format, &json!({"data": page.items, "meta": page.meta, "links": page.links}));
+        }
+        let meta = &page.meta;
+        eprintln!("page {} of {}, {} items in all (--page N, or --all for every page)", meta.current_page, meta.last_page, meta.total);
+        return output::print(&mut stdout, format, &Value::Array(page.items));
     }
     let value: Value = runtime.block_on(transport.send_with::<Value, AnyCode>(call, CallOptions::default()))?.data;
     output::print(&mut stdout, format, &value)
