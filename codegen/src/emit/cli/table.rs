@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::example;
 use crate::emit::models::doc::rules_in;
+use crate::ident;
 use crate::ir::*;
 
 /// Flags the command line defines itself on every operation; a spec field of the same name
@@ -46,12 +47,17 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
+/// The `const` of a group or operation: its name as a Rust name, in upper case.
+fn const_ident(name: &str) -> Ident {
+    format_ident!("{}", ident::bare(&ident::field(name)).to_uppercase())
+}
+
 fn group_ident(name: &str) -> Ident {
-    format_ident!("{}", name.to_uppercase())
+    const_ident(name)
 }
 
 fn op_ident(op: &Operation) -> Ident {
-    format_ident!("{}", op.id.to_uppercase())
+    const_ident(&op.id)
 }
 
 fn group(api: &Api, g: &Group) -> TokenStream {
@@ -202,9 +208,11 @@ pub(super) fn kebab(name: &str) -> String {
     name.replace(['_', '.'], "-")
 }
 
+/// `GET` as the variant `Get` of `wacr_runtime::Method`.
 fn pascal(method: &str) -> String {
     let lower = method.to_lowercase();
-    lower[..1].to_uppercase() + &lower[1..]
+    let mut chars = lower.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn option(value: Option<&str>) -> TokenStream {
