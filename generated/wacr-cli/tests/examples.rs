@@ -1,22 +1,18 @@
 //! The example of every command's `--help` runs against a live sandbox holding the example
-//! data, each on a fresh sandbox after the examples it builds on (as `sandbox/tests/docs_run.rs`
-//! runs the docs' curl commands): every operation of every group succeeds from the command line.
+//! data, each on a fresh sandbox after the examples it builds on (the order
+//! `sandbox/tests/docs_run.rs` runs the docs' curl commands in): every operation of every group
+//! succeeds from the command line.
 
 mod support;
+
+#[path = "../../../sandbox/tests/support/prerequisites.rs"]
+mod prerequisites;
 
 #[path = "../src/commands.rs"]
 #[allow(dead_code)]
 mod commands;
 
 use support::{run, sandbox, words};
-
-/// Examples that need another example's effect first (the docs' test lists the same).
-const AFTER: &[(&str, &str)] = &[
-    ("resend_otp", "send_otp"),
-    ("verify_otp", "send_otp"),
-    ("check_otp_status", "send_otp"),
-    ("batch_create_contacts", "create_contact"),
-];
 
 /// Examples the sandbox answers with an error on purpose, with the exit code and why.
 const KNOWN: &[(&str, i32, &str)] = &[(
@@ -34,8 +30,7 @@ fn every_help_example_succeeds_against_a_sandbox() {
     for (id, _) in &examples {
         let sandbox = sandbox();
         let token = sandbox.token("default").unwrap().to_owned();
-        let chain = AFTER.iter().filter(|(op, _)| op == id).map(|(_, first)| *first).chain([*id]);
-        for op in chain {
+        for op in prerequisites::with_prerequisites(id) {
             let line = examples.iter().find(|(i, _)| *i == op).unwrap().1;
             let argv = words(line);
             assert_eq!(argv[0], "wacr");
