@@ -2,12 +2,14 @@
 //! with what it is compared against, in the same run, and returns rows of one table:
 //! `codegen` (pipeline speed), `compile` (the generated crates' build times), `glue` (the
 //! generated router vs a hand-written handler), `client` (the generated client vs raw
-//! reqwest), `sandbox` (wacr-sandbox on 100,000 contacts) and `webhooks` (the sandbox's event
-//! delivery to a receiver).
+//! reqwest), `sandbox` (wacr-sandbox on 100,000 contacts), `webhooks` (the sandbox's event
+//! delivery to a receiver) and `cli` (`wacr contacts get 1` as a process vs the same call in
+//! process).
 //!
 //! Load runs only ever target loopback addresses and are bounded in time and count.
 
 pub mod callgrind;
+pub mod cli;
 pub mod client;
 pub mod codegen;
 pub mod compile;
@@ -35,10 +37,11 @@ pub enum Section {
     Client,
     Sandbox,
     Webhooks,
+    Cli,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [Section::Codegen, Section::Compile, Section::Glue, Section::Client, Section::Sandbox, Section::Webhooks];
+    pub const ALL: [Section; 7] = [Section::Codegen, Section::Compile, Section::Glue, Section::Client, Section::Sandbox, Section::Webhooks, Section::Cli];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -48,6 +51,7 @@ impl Section {
             Section::Client => "client",
             Section::Sandbox => "sandbox",
             Section::Webhooks => "webhooks",
+            Section::Cli => "cli",
         }
     }
 }
@@ -108,6 +112,7 @@ pub fn run(settings: &Settings) -> String {
             Section::Client => client::rows(settings),
             Section::Sandbox => sandbox::rows(settings),
             Section::Webhooks => webhooks::rows(settings),
+            Section::Cli => cli::rows(settings),
         };
         match result {
             Ok(mut r) => rows.append(&mut r),

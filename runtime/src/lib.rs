@@ -47,6 +47,9 @@ pub mod server;
 #[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "cli")]
+pub mod cli;
+
 pub use include::{Include, IncludeError, IncludeSet, Resource};
 pub use operation::{Exchange, Method, Operation, Shape};
 pub use scope::{ScopeEnum, ScopeError, ScopeSet};

@@ -13,18 +13,10 @@ use std::path::Path;
 use std::process::Command;
 
 use support::Options;
+use support::prerequisites::with_prerequisites;
 
 /// The documented base URL the curl commands use; the sandbox serves the same path.
 const DOCS_BASE: &str = "https://app.wa.cr/api/v2";
-
-/// Examples that need another example's effect first: the code Send OTP sent; the contact
-/// Create Contact made, which the batch skips as a duplicate.
-const AFTER: &[(&str, &str)] = &[
-    ("resend_otp", "send_otp"),
-    ("verify_otp", "send_otp"),
-    ("check_otp_status", "send_otp"),
-    ("batch_create_contacts", "create_contact"),
-];
 
 /// Examples the sandbox answers otherwise than the docs show, with the status it gives and why;
 /// the documented 2xx is accepted too, so a fix passes.
@@ -33,11 +25,6 @@ const KNOWN: &[(&str, u16, &str)] = &[(
     422,
     "the generated router refuses the whole batch when one item breaks a spec rule (an invalid email); the docs report it per item",
 )];
-
-/// The operations `operation` runs after, then itself.
-fn with_prerequisites(operation: &str) -> Vec<&str> {
-    AFTER.iter().filter(|(op, _)| *op == operation).map(|(_, first)| *first).chain([operation]).collect()
-}
 
 /// Whether `status` is what the example should get: a 2xx, or the known divergence.
 fn expected(operation: &str, status: u16) -> bool {

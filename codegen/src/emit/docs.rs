@@ -8,7 +8,7 @@ mod events;
 mod examples;
 mod group;
 mod index;
-mod snippet;
+pub(crate) mod snippet;
 
 use crate::ir::*;
 use crate::write::Output;

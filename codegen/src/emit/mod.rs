@@ -1,5 +1,6 @@
 //! Emitters: one module per output, each a function of the IR alone.
 
+pub mod cli;
 pub mod client;
 pub mod docs;
 pub mod models;
@@ -15,5 +16,6 @@ pub fn all(api: &Api) -> Vec<Output> {
     out.extend(docs::pages_and_snippets(api));
     out.push(docs::examples(api));
     out.extend(docs::events(api));
+    out.extend(cli::emit(api));
     out
 }

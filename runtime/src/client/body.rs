@@ -31,15 +31,7 @@ pub fn json_body<B: serde::Serialize>(body: &B) -> Body {
 pub fn multipart_body<B: serde::Serialize + MultipartBody>(body: &B) -> Body {
     let mut parts = Vec::new();
     if let Ok(Value::Object(fields)) = serde_json::to_value(body) {
-        for (name, value) in fields {
-            let value = match value {
-                Value::Null => continue,
-                Value::String(s) => s,
-                Value::Bool(b) => if b { "1" } else { "0" }.to_owned(),
-                other => other.to_string(),
-            };
-            parts.push(Part::Text { name, value });
-        }
+        parts.extend(text_parts(fields));
     }
     for (name, file) in body.files() {
         parts.push(Part::File {
@@ -48,6 +40,20 @@ pub fn multipart_body<B: serde::Serialize + MultipartBody>(body: &B) -> Body {
         });
     }
     Body::Multipart(parts)
+}
+
+/// Every non-null field as a text part: strings as they are, booleans as `1`/`0`, other values
+/// as JSON.
+pub(crate) fn text_parts(fields: serde_json::Map<String, Value>) -> impl Iterator<Item = Part> {
+    fields.into_iter().filter_map(|(name, value)| {
+        let value = match value {
+            Value::Null => return None,
+            Value::String(s) => s,
+            Value::Bool(b) => if b { "1" } else { "0" }.to_owned(),
+            other => other.to_string(),
+        };
+        Some(Part::Text { name, value })
+    })
 }
 
 /// JSON unless a file is attached, then multipart (for bodies that accept both).

@@ -8,7 +8,7 @@
 //! [`AnyError`], [`BuildError`]), `paging` ([`pages`], [`items`]) and `body` ([`json_body`],
 //! [`multipart_body`]). Every item is used from here, as `wacr_runtime::client::Item`.
 
-mod body;
+pub(crate) mod body;
 mod builder;
 mod error;
 mod paging;

@@ -159,6 +159,12 @@ fn escape_prose(mut text: &str, out: &mut String) {
 /// `Rules: max length 255; format email; ...`, the machine-checkable and written rules of a
 /// field, or `None` when it has none.
 fn rules(f: &Field) -> Option<String> {
+    rules_in(f, escape)
+}
+
+/// `Rules: …` of a field, its spec text passed through `escape` (rustdoc's, or none for plain
+/// text such as command-line help).
+pub fn rules_in(f: &Field, escape: fn(&str) -> String) -> Option<String> {
     let r: &Rules = &f.rules;
     let mut parts: Vec<String> = Vec::new();
     let counts = [("min length", r.min_length), ("max length", r.max_length), ("min items", r.min_items), ("max items", r.max_items)];
