@@ -123,7 +123,10 @@ impl GenerateError {
 pub fn generate(config: &Config, check_only: bool) -> Result<Outcome, GenerateError> {
     let api = check(&config.spec_dir()).map_err(GenerateError::Spec)?;
     let mut outputs = render(&api);
-    outputs.extend(version::manifests(&config.root, &api.version));
+    // The hand-written manifests take the spec's version; an emitted one has it already.
+    let manifests = version::manifests(&config.root, &api.version);
+    let manifests: Vec<_> = manifests.into_iter().filter(|m| !outputs.iter().any(|o| o.path == m.path)).collect();
+    outputs.extend(manifests);
     Ok(write::apply(&config.root, &outputs, check_only)?)
 }
 

@@ -18,19 +18,19 @@ pub const DIR: &str = "generated/wacr-cli";
 pub fn emit(api: &Api) -> Vec<Output> {
     let sources = api.files.join(", ");
     vec![
-        Output { path: format!("{DIR}/Cargo.toml"), contents: cargo_toml(&sources) },
+        Output { path: format!("{DIR}/Cargo.toml"), contents: cargo_toml(&sources, &api.version) },
         Output { path: format!("{DIR}/src/main.rs"), contents: rust_file(main_rs(), &sources) },
         Output { path: format!("{DIR}/src/commands.rs"), contents: rust_file(table::emit(api), &sources) },
     ]
 }
 
-fn cargo_toml(sources: &str) -> String {
+fn cargo_toml(sources: &str, version: &str) -> String {
     header("#", sources)
-        + r#"
+        + &r#"
 [package]
 name = "wacr-cli"
 description = "wacr: the command-line client of the WA.cr API v2, generated from the spec"
-version.workspace = true
+version = "{version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -57,6 +57,7 @@ tempfile.workspace = true
 serde_json.workspace = true
 insta.workspace = true
 "#
+        .replace("{version}", version)
 }
 
 fn main_rs() -> proc_macro2::TokenStream {

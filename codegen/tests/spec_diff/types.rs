@@ -33,7 +33,7 @@ case!(
 case!(enum_docs_only, [r("templates.yaml", "  TemplateStatus:", "description: Meta's approval status of a template", "description: Approval status")], [("enum-docs", D, D)]);
 case!(
     model_renamed,
-    [all("sources.yaml", "  Source:\n", "  LeadSource:\n"), all("sources.yaml", "data: Source\n", "data: LeadSource\n"), all("contacts.yaml", "type: Source\n", "type: LeadSource\n")],
+    [all("sources.yaml", "  Source:\n", "  LeadSource:\n"), all("sources.yaml", "data: Source\n", "data: LeadSource\n"), all("contacts.yaml", "type: Source\n", "type: LeadSource\n"), all("events.yaml", "model: Source\n", "model: LeadSource\n")],
     [("model-renamed", N, B)]
 );
 case!(

@@ -10,7 +10,7 @@ use wacr_runtime::{Method, Shape};
 pub static CLI: Cli = Cli {
     name: "wacr",
     version: env!("CARGO_PKG_VERSION"),
-    about: "WA.cr API 0.1.0: the command-line client",
+    about: "The command-line client of the WA.cr API",
     default_base_url: "https://app.wa.cr/api/v2",
     auth_header: "Authorization",
     query_keys: QueryKeys {

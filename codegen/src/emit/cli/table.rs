@@ -18,7 +18,7 @@ const RESERVED: &[&str] = &[
 ];
 
 pub fn emit(api: &Api) -> TokenStream {
-    let about = format!("{} {}: the command-line client", api.title, api.version);
+    let about = format!("The command-line client of the {}", api.title);
     let (base, auth) = (&api.base_url, &api.auth_header);
     let q = &api.list_query;
     let (sort, descending, search, filter, include, fields) = (&q.sort, &q.descending_prefix, &q.search, &q.filter, &q.include, &q.fields);
