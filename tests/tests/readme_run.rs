@@ -4,9 +4,10 @@
 //! `WACR_TOKEN` (and `WACR_BASE_URL`) set, as a reader following the README would.
 //!
 //! The README's webhook receivers (blocks reading `WACR_WEBHOOK_SECRET`) run too, listening on
-//! a free port of 127.0.0.1; the test POSTs them deliveries it signs itself with the
-//! `standardwebhooks` crate (the sandbox of this branch sends no webhooks): a signed one is
-//! accepted (204), a tampered or wrongly signed one refused (401).
+//! a free port of 127.0.0.1 that the sandbox delivers its events to: every event of the run
+//! (the client blocks' changes, and one more) is delivered and accepted. The test also POSTs
+//! them deliveries it signs itself with the `standardwebhooks` crate: a signed one is accepted
+//! (204), a tampered or wrongly signed one refused (401).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -36,10 +37,19 @@ fn the_readme_client_code_runs_against_a_sandbox() {
     assert!(!README_RECEIVERS.is_empty(), "the README has a webhook receiver that reads WACR_WEBHOOK_SECRET");
     // the blocks' own `#[tokio::main]` runtimes run beside this one, which serves the sandbox
     let runtime = tokio::runtime::Runtime::new().unwrap();
+    let receiver = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    RECEIVER_ADDR.set(receiver.to_string()).expect("one receiver address");
+    let webhooks = wacr_sandbox::webhooks::Settings {
+        urls: vec![format!("http://{receiver}/webhooks")],
+        secret: Some(WEBHOOK_SECRET.parse().expect("a whsec_ secret")),
+        retry: wacr_sandbox::webhooks::parse_schedule("100ms,200ms,500ms,1s,2s,5s").unwrap(),
+        ..Default::default()
+    };
     let running = runtime
         .block_on(wacr_sandbox::spawn(wacr_sandbox::Config {
             bind: "127.0.0.1:0".parse().unwrap(),
             db: wacr_sandbox::DbPath::Memory,
+            webhooks,
             ..Default::default()
         }))
         .expect("the sandbox starts");
@@ -52,26 +62,46 @@ fn the_readme_client_code_runs_against_a_sandbox() {
         std::env::set_var("WACR_BASE_URL", running.base_url());
         std::env::set_var("WACR_WEBHOOK_SECRET", WEBHOOK_SECRET);
     }
+    let [(line, receiver_main)] = README_RECEIVERS else { panic!("one README receiver") };
+    start_receiver(receiver, *line, *receiver_main);
     for (line, main) in README_BLOCKS {
         main().unwrap_or_else(|e| panic!("the README's block at line {line} failed: {e}"));
     }
-    for (line, main) in README_RECEIVERS {
-        the_receiver_verifies_and_accepts(*line, *main);
-    }
+    the_receiver_verifies_and_accepts(receiver);
+    runtime.block_on(async {
+        let client = wacr_client::Client::builder().base_url(running.base_url()).token(running.token("default").unwrap()).build().unwrap();
+        client.statuses().create(wacr_client::models::CreateStatusBody { name: "From the README test".into(), color: None }).await.unwrap();
+    });
+    every_event_is_delivered(&running);
     runtime.block_on(running.stop()).unwrap();
 }
 
-/// Runs a README receiver on a free port (it serves until the test ends) and POSTs it signed,
-/// tampered and wrongly signed deliveries.
-fn the_receiver_verifies_and_accepts(line: usize, main: Run) {
-    let free = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    RECEIVER_ADDR.set(free.to_string()).expect("one receiver block");
+/// Runs a README receiver on `addr` (it serves until the test ends).
+fn start_receiver(addr: std::net::SocketAddr, line: usize, main: Run) {
     std::thread::spawn(move || main().unwrap_or_else(|e| panic!("the README's receiver at line {line} failed: {e}")));
     let started = Instant::now();
-    while TcpStream::connect(free).is_err() {
+    while TcpStream::connect(addr).is_err() {
         assert!(started.elapsed() < Duration::from_secs(10), "the README's receiver at line {line} does not listen");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Waits until the sandbox has delivered every event of the run to the README's receiver.
+fn every_event_is_delivered(running: &wacr_sandbox::Running) {
+    let started = Instant::now();
+    loop {
+        let deliveries = running.db.with(|conn| wacr_sandbox::webhooks::queue::deliveries(conn)).unwrap();
+        if !deliveries.is_empty() && deliveries.iter().all(|d| d.state == "delivered") {
+            assert!(deliveries.iter().any(|d| d.r#type == "status.created"), "{deliveries:?}");
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "not all delivered: {deliveries:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// POSTs the README receiver at `free` signed, tampered and wrongly signed deliveries.
+fn the_receiver_verifies_and_accepts(free: std::net::SocketAddr) {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
     let event = r#"{"event":{"id":"evt_1702468200_abc123","type":"contact.created","timestamp":"2025-12-12T14:30:00.000Z","version":"1.0"},"tenant":{"id":1,"name":"Acme","domain":"acme"},"data":{"resource":{"type":"contact","id":42,"attributes":{"id":42,"firstname":"Jane","lastname":"Doe","company":null,"type":"lead","email":null,"phone":null,"status_id":1,"source_id":1,"description":null,"city":null,"state":null,"zip":null,"address":null,"country_id":null,"assigned_id":null,"group_id":[],"is_opted_out":false,"created_at":"2025-12-12T14:30:00Z","updated_at":"2025-12-12T14:30:00Z"}},"relationships":{"source":{"type":"source","id":1},"status":{"type":"status","id":1}}},"changes":{"previous":null,"current":{"id":42,"firstname":"Jane","lastname":"Doe","company":null,"type":"lead","email":null,"phone":null,"status_id":1,"source_id":1,"description":null,"city":null,"state":null,"zip":null,"address":null,"country_id":null,"assigned_id":null,"group_id":[],"is_opted_out":false,"created_at":"2025-12-12T14:30:00Z","updated_at":"2025-12-12T14:30:00Z"},"modified_fields":null},"metadata":{"source":"api_webhook_manager","environment":"sandbox","request_id":"6f1c1f4e-8a3b-4c7d-9e2f-0a1b2c3d4e5f"}}"#;
     let signature = |secret: &str, body: &str| standardwebhooks::Webhook::new(secret).unwrap().sign("msg_1", now, body.as_bytes()).unwrap();

@@ -45,6 +45,16 @@ async fn every_change_arrives_signed_in_the_envelope() {
         assert_eq!(got.headers["content-type"], "application/json");
         assert_eq!(got.id(), got.json["event"]["id"].as_str().unwrap(), "webhook-id is the event id");
     }
+    // wacr's typed verifier reads every delivery as its event's variant, with the resource typed.
+    let typed: Vec<_> = events.iter().filter_map(|g| g.event.as_ref()).collect();
+    assert_eq!(typed.len(), events.len());
+    let created_contact = typed.iter().find_map(|e| match e {
+        WebhookEvent::ContactCreated(event) => event.changes.current.clone(),
+        _ => None,
+    });
+    assert_eq!(created_contact.map(|c| (c.id, c.lastname)), Some((contact.id, "Doe".to_owned())));
+    assert!(typed.iter().any(|e| matches!(e, WebhookEvent::SourceDeleted(event) if event.changes.previous.as_ref().map(|s| s.id) == Some(source.id))));
+    assert!(typed.iter().any(|e| matches!(e, WebhookEvent::StatusUpdated(event) if event.changes.modified_fields.as_ref().is_some_and(|f| f.contains(&"color".to_owned())))));
     let contact_events = of(&events, "contact", contact.id);
     let types: Vec<_> = contact_events.iter().map(|e| e["event"]["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["contact.created", "contact.updated", "contact.deleted"]);

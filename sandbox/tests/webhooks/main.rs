@@ -2,7 +2,8 @@
 //! delivering to receivers that verify with the `standardwebhooks` crate. `envelope`: the
 //! payloads of every kind of change and the signature; `retries`: a receiver that is down,
 //! failing or slow, commit order per resource, failures kept; `crash`: `kill -9` of the binary
-//! with events pending, then a restart on the same database.
+//! with events pending, then a restart on the same database; `typed`: a receiver built on the
+//! generated `WebhookReceiver` trait.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -13,6 +14,7 @@ mod crash;
 mod envelope;
 mod receiver;
 mod retries;
+mod typed;
 
 use std::time::{Duration, Instant};
 

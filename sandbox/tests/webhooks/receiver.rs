@@ -1,5 +1,6 @@
 //! A webhook receiver for the tests: a small axum server on 127.0.0.1 that verifies each
-//! request with the `standardwebhooks` crate, answers 204 (or the status the test set, or 401
+//! request with the `standardwebhooks` crate and then decodes it with wacr's own typed verifier
+//! (`wacr_server::webhooks::verify`: an event type it does not know fails the test), answers 204 (or the status the test set, or 401
 //! for a bad signature), and keeps every request it got with the headers and raw body.
 
 use std::net::SocketAddr;
@@ -15,6 +16,7 @@ use wacr_server::axum::body::Bytes;
 use wacr_server::axum::extract::State;
 use wacr_server::axum::http::{HeaderMap, StatusCode};
 use wacr_server::axum::routing::post;
+use wacr_server::models::WebhookEvent;
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
@@ -25,6 +27,8 @@ pub struct Got {
     pub json: Value,
     /// What the verification said (`Ok` or the crate's error text).
     pub verified: Result<(), String>,
+    /// The typed event, when both verifications passed.
+    pub event: Option<WebhookEvent>,
     /// The status it was answered with.
     pub answered: u16,
 }
@@ -51,6 +55,7 @@ pub struct Answer {
 
 struct Shared {
     webhook: Webhook,
+    secret: String,
     answer: Answer,
     got: Mutex<Vec<Got>>,
 }
@@ -70,7 +75,7 @@ impl Receiver {
 
     /// Listens on `addr`, answering as `answer` says.
     pub async fn start_on(addr: SocketAddr, secret: &str, answer: Answer) -> Receiver {
-        let shared = Arc::new(Shared { webhook: Webhook::new(secret).expect("a whsec_ secret"), answer, got: Mutex::new(Vec::new()) });
+        let shared = Arc::new(Shared { webhook: Webhook::new(secret).expect("a whsec_ secret"), secret: secret.to_owned(), answer, got: Mutex::new(Vec::new()) });
         let listener = TcpListener::bind(addr).await.expect("the receiver binds");
         let addr = listener.local_addr().unwrap();
         let app = Router::new().route("/hook", post(receive)).with_state(Arc::clone(&shared));
@@ -131,6 +136,15 @@ pub async fn free_addr() -> SocketAddr {
 
 async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let verified = shared.webhook.verify(&body, &headers).map_err(|e| e.to_string());
+    let typed = verified.clone().and_then(|()| match wacr_server::webhooks::verify(&[&shared.secret], &headers, &body) {
+        Ok(WebhookEvent::Unknown(raw)) => Err(format!("an event type wacr-models does not know: {}", raw["event"]["type"])),
+        Ok(event) => Ok(event),
+        Err(e) => Err(format!("wacr's verify: {e}")),
+    });
+    let (verified, event) = match typed {
+        Ok(event) => (Ok(()), Some(event)),
+        Err(e) => (Err(e), None),
+    };
     let mut got = shared.got.lock().unwrap();
     let id = headers.get("webhook-id").cloned();
     let earlier = got.iter().filter(|g| g.headers.get("webhook-id") == id.as_ref()).count();
@@ -140,6 +154,6 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
         Ok(()) => StatusCode::NO_CONTENT,
     };
     let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    got.push(Got { headers, body, json, verified, answered: answered.as_u16() });
+    got.push(Got { headers, body, json, verified, event, answered: answered.as_u16() });
     answered
 }
