@@ -6,7 +6,7 @@
 //! ("Maintain the spec"). Each part of the spec has its module: `catalogue` (api.yaml),
 //! `operations` (groups and operations), `types` (models and enums), `fields` (the fields of any
 //! of them). A new kind of spec item (webhook events, say) is one more keyed list: match it with
-//! [`keyed`], report additions and removals with [`Ctx::push`], and diff its fields with
+//! `keyed`, report additions and removals with `Ctx::push`, and diff its fields with
 //! `fields::diff`.
 
 mod catalogue;
