@@ -135,8 +135,13 @@ pub fn calls(side: &str, n: u64) -> anyhow::Result<()> {
     let store = Store::new();
     let mut router = match side {
         "generated" => contacts::generated_router(Arc::clone(&store)),
+        // What the optional duties cost: no per-token limit, no request or body read timeout.
+        "generated-unlimited" => {
+            let config = wacr_server::Config::default().without_rate_limit().with_request_timeout(None).with_body_read_timeout(None);
+            contacts::generated_router_with(Arc::clone(&store), config)
+        }
         "hand" => contacts::hand_router(Arc::clone(&store)),
-        other => return Err(anyhow!("unknown side `{other}` (generated, hand)")),
+        other => return Err(anyhow!("unknown side `{other}` (generated, generated-unlimited, hand)")),
     };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     for i in 0..n {

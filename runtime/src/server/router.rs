@@ -89,8 +89,7 @@ impl Conventions {
 /// status; its headers are kept.
 pub(super) fn with_envelope(conventions: &Conventions, response: Response) -> Response {
     let status = response.status();
-    let json = media_type(response.headers()).is_some_and(|m| is_json(&m));
-    if !(status.is_client_error() || status.is_server_error()) || json {
+    if !(status.is_client_error() || status.is_server_error()) || media_type(response.headers()).is_some_and(|m| is_json(&m)) {
         return response;
     }
     let (mut parts, _) = response.into_parts();

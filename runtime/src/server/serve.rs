@@ -113,9 +113,12 @@ impl<IO: AsyncWrite + Unpin> OwnErrors<IO> {
 fn own_error_status(buf: &[u8]) -> Option<u16> {
     let rest = buf.strip_prefix(b"HTTP/1.1 ").or_else(|| buf.strip_prefix(b"HTTP/1.0 "))?;
     let status: u16 = std::str::from_utf8(rest.get(..3)?).ok()?.parse().ok()?;
+    if !(400..500).contains(&status) {
+        return None;
+    }
     let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-    ((400..500).contains(&status) && !head.contains("\r\ncontent-type:")).then_some(status)
+    (!head.contains("\r\ncontent-type:")).then_some(status)
 }
 
 /// A whole `Connection: close` response of `status` with its error envelope.

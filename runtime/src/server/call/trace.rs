@@ -3,16 +3,17 @@
 //! otherwise. The request headers are never recorded, so a token cannot appear.
 
 use std::convert::Infallible;
-use std::task::{Context, Poll};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
 use axum::BoxError;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
 use axum::http;
-use futures::future::BoxFuture;
 use tower::{Layer, Service};
 use tracing::field::Empty;
+use tracing::instrument::Instrumented;
 use tracing::{Instrument as _, Span};
 
 use super::Response;
@@ -62,13 +63,12 @@ pub(crate) struct Traced<S> {
 impl<S, B> Service<Request> for Traced<S>
 where
     S: Service<Request, Response = http::Response<B>, Error = Infallible>,
-    S::Future: Send + 'static,
     B: HttpBody<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+    type Future = TracedFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
@@ -78,11 +78,34 @@ where
         let span = request_span(request.method().as_str());
         let started = Instant::now();
         let answer = span.in_scope(|| self.inner.call(request)).instrument(span.clone());
-        let conventions = self.conventions;
-        Box::pin(async move {
-            let Ok(response) = answer.await;
-            Ok(answered(conventions, &span, started, response.map(Body::new)))
-        })
+        TracedFuture { answer, span, started, conventions: self.conventions }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The answer of [`Traced`]: the inner future inside the span, then [`answered`]. A named
+    /// future rather than a box, so the stack above it moves it into a single allocation.
+    pub(crate) struct TracedFuture<F> {
+        #[pin]
+        answer: Instrumented<F>,
+        span: Span,
+        started: Instant,
+        conventions: &'static Conventions,
+    }
+}
+
+impl<F, B> Future for TracedFuture<F>
+where
+    F: Future<Output = Result<http::Response<B>, Infallible>>,
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Ok(response) = ready!(this.answer.poll(cx));
+        Poll::Ready(Ok(answered(this.conventions, this.span, *this.started, response.map(Body::new))))
     }
 }
 
