@@ -74,6 +74,7 @@ macro_rules! enum_set {
         }
 
         /// The bit of the value at `index`; the derives reject types with more than 64 values.
+        #[inline]
         fn bit(index: u32) -> u64 {
             1u64.checked_shl(index)
                 .expect(concat!("a ", stringify!($trait), " index must be below 64"))
