@@ -5,7 +5,7 @@
 //! A webhook receiver is a client of the events: integrators' code behind `WebhookReceiver`
 //! or `wacr_client::webhooks::verify` reads them, as it reads responses, and the API (the
 //! sandbox, any server of the spec) writes them. So an event travels like a response
-//! ([`Dir::Response`]): "breaking for clients" is breaking for receivers, "breaking for
+//! (`Dir::Response`): "breaking for clients" is breaking for receivers, "breaking for
 //! servers" for the sender. The fields of a payload are the resource model's, compared once as
 //! that model (`types`, which counts event models as received).
 
