@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # cargo-semver-checks agrees with `cargo xtask spec diff` about the generated crates: for a few
 # spec edits (one per Rust class: a field added to a request body, a value added to a received
-# enum, an operation added, a rule tightened), the crates generated before and after the edit
-# are compared by cargo-semver-checks (wacr-models, wacr-client, wacr-server). It must find a
-# major change exactly when spec diff classes a change as breaking in Rust.
+# enum, an operation added, a rule tightened, a webhook event added), the crates generated
+# before and after the edit are compared by cargo-semver-checks (wacr-models, wacr-client,
+# wacr-server). It must find a major change exactly when spec diff classes a change as breaking
+# in Rust.
 #
 #   bash .ci/semver-checks.sh [FIXTURE...]      (default: every fixture below)
 #
@@ -40,9 +41,11 @@ EDIT[operation_added]='s.replace("  get_source:\n", """  count_sources:
   get_source:\n""", 1)'
 FILE[rule_tightened]=sources.yaml
 EDIT[rule_tightened]='s.replace("max_length: 255", "max_length: 100", 1)'
+FILE[event_added]=events.yaml
+EDIT[event_added]='s.replace("  message.status_updated:\n", "  message.deleted:\n    description: A message was deleted\n    inferred: a test event\n  message.status_updated:\n", 1)'
 FILE[docs_only]=sources.yaml
 EDIT[docs_only]='s.replace("description: Fetch one lead source.", "description: Fetch one lead source by its ID.", 1)'
-FIXTURES=("${@:-body_field_added received_enum_value_added operation_added rule_tightened docs_only}")
+FIXTURES=("${@:-body_field_added received_enum_value_added operation_added rule_tightened event_added docs_only}")
 FIXTURES=(${FIXTURES[@]})
 
 WORK=$(mktemp -d)

@@ -4,13 +4,14 @@
 //!
 //! `cargo xtask spec diff` prints [`Report`]s; the classes and their reasons are in the README
 //! ("Maintain the spec"). Each part of the spec has its module: `catalogue` (api.yaml),
-//! `operations` (groups and operations), `types` (models and enums), `fields` (the fields of any
-//! of them). A new kind of spec item (webhook events, say) is one more keyed list: match it with
-//! `keyed`, report additions and removals with `Ctx::push`, and diff its fields with
-//! `fields::diff`.
+//! `operations` (groups and operations), `types` (models and enums), `events` (webhook events,
+//! whose receivers count as clients), `fields` (the fields of any of them). A new kind of spec
+//! item is one more keyed list: match it with `keyed`, report additions and removals with
+//! `Ctx::push`, and diff its fields with `fields::diff`.
 
 mod catalogue;
 mod class;
+mod events;
 mod fields;
 mod locate;
 mod operations;
@@ -137,6 +138,7 @@ pub fn diff(old: &Loaded, new: &Loaded, policy: Policy) -> Report {
     catalogue::diff(&mut cx);
     types::diff(&mut cx);
     operations::diff(&mut cx);
+    events::diff(&mut cx);
     let mut changes: Vec<Change> = cx
         .out
         .into_iter()

@@ -1,6 +1,7 @@
 //! Model and enum changes: added, removed, renamed (same fields or same values under a new
 //! name), their fields, their values and their docs. Which way a type travels (in requests,
-//! responses or both, on either side of the diff) decides who a change breaks.
+//! responses or both, on either side of the diff) decides who a change breaks; the models of
+//! webhook event payloads travel like responses (see `events`).
 
 use std::collections::BTreeSet;
 
@@ -31,6 +32,10 @@ impl Usage {
         let error_details = api.errors.iter().flat_map(|e| &e.details);
         for f in error_details.chain(&api.pagination.meta).chain(&api.pagination.links) {
             mark(api, &f.ty, &mut u.received);
+        }
+        // Event payloads are read by receivers, the clients of the events (`events`).
+        for r in api.events.iter().flat_map(|e| &e.resources) {
+            mark(api, &Ty::Named(r.model.clone(), NamedKind::Model), &mut u.received);
         }
         u
     }

@@ -3,6 +3,7 @@
 //! report, with its wire and Rust classes. The cases are grouped by what they edit.
 
 mod catalogue;
+mod events;
 mod fields;
 mod operations;
 mod types;

@@ -128,6 +128,28 @@ fn multipart_operations_upload_a_file() {
 }
 
 #[test]
+fn dry_run_of_an_upload_names_the_file_by_the_path_given() {
+    let sb = sandbox();
+    let token = sb.token("default").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/note.pdf"), b"%PDF-1.4 a small document").unwrap();
+    // `--file` is the alias of the operation's one file field, `media_file`; a relative path
+    // stays relative, for curl to resolve against the same working directory
+    let mut command = wacr(dir.path());
+    command.current_dir(dir.path()).env("WACR_BASE_URL", sb.base_url()).env("WACR_TOKEN", token);
+    command.args(["messages", "send-media", "--dry-run", "--phone", "+15550005555", "--media-type", "document", "--file", "docs/note.pdf"]);
+    let dry = output(command.stdin(std::process::Stdio::null()).output().unwrap()).expect(0);
+    assert!(dry.stdout.contains("-F 'media_file=@docs/note.pdf'"), "{}", dry.stdout);
+    assert!(dry.stdout.contains("-F 'phone=+15550005555'"), "{}", dry.stdout);
+    assert!(!dry.stdout.contains(token), "the token never prints");
+    // and the line uploads that file when run from the same directory
+    let curl = std::process::Command::new("sh").arg("-c").arg(format!("{} -sS", dry.stdout.trim_end())).current_dir(dir.path()).env("WACR_TOKEN", token).output().unwrap();
+    let body = String::from_utf8_lossy(&curl.stdout);
+    assert!(curl.status.success() && body.contains("\"success\":true") && body.contains("document"), "{curl:?}");
+}
+
+#[test]
 fn all_follows_every_page_as_ndjson() {
     let sb = sandbox();
     let token = sb.token("default").unwrap();

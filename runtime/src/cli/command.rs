@@ -38,7 +38,7 @@ pub fn build(cli: &'static Cli) -> Command {
         .args(global_args(cli))
         .subcommand(configure())
         .subcommand(completions())
-        .subcommand(Command::new("man").about("Print the man page (roff) to stdout"));
+        .subcommand(man());
     for group in cli.groups {
         root = root.subcommand(group_command(cli, group));
     }
@@ -87,6 +87,19 @@ fn completions() -> Command {
         .about("Print a shell completion script to stdout")
         .arg(ClapArg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell)))
         .after_help("Example:\n  wacr completions bash > ~/.local/share/bash-completion/completions/wacr")
+}
+
+fn man() -> Command {
+    Command::new("man")
+        .about("Print the man page (roff) to stdout, or write one page per command to a directory")
+        .arg(
+            ClapArg::new("dir")
+                .long("dir")
+                .value_name("DIR")
+                .value_parser(value_parser!(std::path::PathBuf))
+                .help("Write wacr.1 and a page per subcommand (wacr-contacts-list.1, ...) into DIR"),
+        )
+        .after_help("Example:\n  wacr man --dir ~/.local/share/man/man1")
 }
 
 fn group_command(cli: &Cli, group: &'static Group) -> Command {
@@ -166,7 +179,7 @@ fn list_args(cli: &Cli, list: &List) -> Vec<ClapArg> {
         args.push(ClapArg::new(keys.search).long("search").value_name("TEXT").help(format!("Partial match over {}", list.search.join(", "))));
     }
     if !list.filters.is_empty() {
-        let lines: Vec<String> = list.filters.iter().map(|f| format!("  {} ({}): {}", f.field, f.ops.join(", "), f.help)).collect();
+        let lines: Vec<String> = list.filters.iter().map(filter_line).collect();
         args.push(
             ClapArg::new(keys.filter)
                 .long("filter")
@@ -181,6 +194,13 @@ fn list_args(cli: &Cli, list: &List) -> Vec<ClapArg> {
         );
     }
     args
+}
+
+/// A filter's line of `--filter`'s help: the field, its operators, its description and, for an
+/// enum, the values it takes.
+fn filter_line(f: &super::table::Filter) -> String {
+    let values = if f.values.is_empty() { String::new() } else { format!(" [possible values: {}]", f.values.join(", ")) };
+    format!("  {} ({}): {}{values}", f.field, f.ops.join(", "), f.help)
 }
 
 /// A query parameter or body field as a `--flag`.

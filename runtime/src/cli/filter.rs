@@ -27,8 +27,8 @@ mod tests {
     use super::*;
 
     const FILTERS: &[Filter] = &[
-        Filter { field: "status_id", ops: &["eq", "in"], help: "" },
-        Filter { field: "created_at", ops: &["gt", "between"], help: "" },
+        Filter { field: "status_id", ops: &["eq", "in"], help: "", values: &[] },
+        Filter { field: "created_at", ops: &["gt", "between"], help: "", values: &[] },
     ];
 
     #[test]

@@ -17,7 +17,7 @@ mod request;
 mod run;
 mod table;
 
-use std::io::Write as _;
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -59,7 +59,10 @@ fn dispatch<C>(cli: &'static Cli, builder: ClientBuilder<C>, matches: &ArgMatche
             clap_complete::generate(shell, &mut command::build(cli), cli.name, &mut stdout);
             Ok(())
         }
-        "man" => clap_mangen::Man::new(command::build(cli)).render(&mut stdout).map_err(io),
+        "man" => match sub.get_one::<std::path::PathBuf>("dir") {
+            None => clap_mangen::Man::new(command::build(cli)).render(&mut stdout).map_err(io),
+            Some(dir) => man_pages(cli, dir, &mut stdout),
+        },
         group => {
             let Some((op_name, op_matches)) = sub.subcommand() else { return Err(CliError::Usage(format!("{group}: which operation? see --help"))) };
             let op = cli.operation(group, op_name).ok_or_else(|| CliError::Usage(format!("unknown command {group} {op_name}")))?;
@@ -67,6 +70,23 @@ fn dispatch<C>(cli: &'static Cli, builder: ClientBuilder<C>, matches: &ArgMatche
             run::operation(cli, op, builder, op_matches)
         }
     }
+}
+
+/// `wacr man --dir DIR`: a page per command, named by its command line (`wacr-contacts-list.1`),
+/// each with the binary's version (clap_mangen's `generate_to` leaves it off the subcommands').
+fn man_pages(cli: &'static Cli, dir: &std::path::Path, out: &mut impl Write) -> Result<(), CliError> {
+    let io = |source| CliError::Io { what: dir.display().to_string(), source };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut root = command::build(cli).disable_help_subcommand(true);
+    // building names each subcommand by its command line (`wacr-contacts-list`)
+    root.build();
+    let source = format!("{} {}", cli.name, cli.version);
+    let mut pending = vec![root];
+    while let Some(command) = pending.pop() {
+        pending.extend(command.get_subcommands().cloned());
+        clap_mangen::Man::new(command).source(source.clone()).generate_to(dir).map_err(io)?;
+    }
+    writeln!(out, "wrote the man pages to {}", dir.display()).map_err(|source| CliError::Io { what: "stdout".into(), source })
 }
 
 /// `-v`: the client's request spans and attempt events on stderr (the token is never logged).

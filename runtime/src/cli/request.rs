@@ -75,7 +75,7 @@ fn body(op: &Operation, m: &ArgMatches) -> Result<Body, CliError> {
         let id = arg_id("body", f.wire);
         if f.kind == Kind::File {
             if let Some(path) = m.get_one::<PathBuf>(&id) {
-                files.push(Part::File { name: f.wire.to_owned(), file: read_file(path)? });
+                files.push(Part::File { name: f.wire.to_owned(), file: read_file(path)?, path: Some(path.clone()) });
             }
             continue;
         }

@@ -104,7 +104,11 @@ fn curl(cli: &Cli, base_url: &str, call: &Call) -> String {
         }
         Body::Multipart(parts) => lines.extend(parts.iter().map(|p| match p {
             Part::Text { name, value } => format!("-F '{}'", quoted(&format!("{name}={value}"))),
-            Part::File { name, file } => format!("-F '{}'", quoted(&format!("{name}=@{}", file.name))),
+            Part::File { name, file, path } => {
+                // the path as given, so that the line uploads the same file from the same directory
+                let source = path.as_ref().map_or_else(|| file.name.clone(), |p| p.display().to_string());
+                format!("-F '{}'", quoted(&format!("{name}=@{source}")))
+            }
         })),
     }
     lines.join(" \\\n  ") + "\n"

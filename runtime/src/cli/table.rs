@@ -95,6 +95,8 @@ pub struct Filter {
     /// The operators it takes (`eq`, `in`, …); the first is the default.
     pub ops: &'static [&'static str],
     pub help: &'static str,
+    /// The values an enum field takes, for the help (empty: not an enum).
+    pub values: &'static [&'static str],
 }
 
 /// A request body.

@@ -9,7 +9,13 @@ use crate::file::{File, MultipartBody};
 #[derive(Clone, Debug)]
 pub enum Part {
     Text { name: String, value: String },
-    File { name: String, file: File },
+    File {
+        name: String,
+        file: File,
+        /// Where the file was read from, when the caller knows it (`wacr --file PATH`):
+        /// `--dry-run` prints it as curl's `-F 'name=@PATH'`. Not sent.
+        path: Option<std::path::PathBuf>,
+    },
 }
 
 /// A request body.
@@ -37,6 +43,7 @@ pub fn multipart_body<B: serde::Serialize + MultipartBody>(body: &B) -> Body {
         parts.push(Part::File {
             name: name.to_owned(),
             file: file.clone(),
+            path: None,
         });
     }
     Body::Multipart(parts)
@@ -71,7 +78,7 @@ pub(super) fn multipart(parts: Vec<Part>) -> reqwest::multipart::Form {
     for p in parts {
         form = match p {
             Part::Text { name, value } => form.text(name, value),
-            Part::File { name, file } => {
+            Part::File { name, file, .. } => {
                 let part = reqwest::multipart::Part::bytes(file.bytes.clone())
                     .file_name(file.name.clone());
                 // An unparsable content type is sent without one rather than failing the call.

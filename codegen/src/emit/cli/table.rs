@@ -139,7 +139,8 @@ fn list(api: &Api, l: &crate::ir::List) -> TokenStream {
     let search = &l.search;
     let filters = l.filters.iter().map(|f| {
         let (field, ops, help) = (&f.field, &f.ops, f.description.trim());
-        quote!(Filter { field: #field, ops: &[#(#ops),*], help: #help })
+        let values = enum_values(api, &f.ty);
+        quote!(Filter { field: #field, ops: &[#(#ops),*], help: #help, values: &[#(#values),*] })
     });
     let p = &api.pagination;
     let (min, max, default) = (p.per_page_min, p.per_page_max, p.per_page_default);
@@ -187,11 +188,19 @@ fn kind(api: &Api, ty: &Ty) -> (TokenStream, bool) {
         Ty::Number => (quote!(Kind::Number), false),
         Ty::Boolean => (quote!(Kind::Boolean), false),
         Ty::File => (quote!(Kind::File), false),
-        Ty::Named(name, NamedKind::Enum) => {
-            let values = api.enum_(name).map(|e| e.values.iter().map(|(wire, _)| wire.clone()).collect::<Vec<_>>()).unwrap_or_default();
+        Ty::Named(_, NamedKind::Enum) => {
+            let values = enum_values(api, ty);
             (quote!(Kind::Enum(&[#(#values),*])), false)
         }
         _ => (quote!(Kind::Json), false),
+    }
+}
+
+/// The wire values of an enum type (of its items, for an array); none for other types.
+fn enum_values(api: &Api, ty: &Ty) -> Vec<String> {
+    match ty.leaf() {
+        Ty::Named(name, NamedKind::Enum) => api.enum_(name).map(|e| e.values.iter().map(|(wire, _)| wire.clone()).collect()).unwrap_or_default(),
+        _ => Vec::new(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Tests of the CLI emitter on the real spec: a command per operation, flags in kebab case,
-//! examples as command lines, and an operation added to the spec becoming a command.
+//! examples as command lines, enum filters with their values, and an operation added to the spec
+//! becoming a command.
 
 use std::path::Path;
 
@@ -50,4 +51,17 @@ fn examples_are_command_lines() {
     assert_eq!(example::command(&api, op("add_contacts_to_group")).unwrap(), "wacr groups add-contacts 1 --contact-ids 123,124,125");
     let send = example::command(&api, op("send_text_message")).unwrap();
     assert!(send.starts_with("wacr messages send-text --phone "), "{send}");
+}
+
+#[test]
+fn an_enum_filter_carries_its_values_and_other_filters_none() {
+    let api = api();
+    let text = commands(&api);
+    let values = |field: &str| {
+        let at = text.find(&format!("field: \"{field}\"")).unwrap_or_else(|| panic!("a filter on {field}"));
+        let line = text[at..].lines().find(|l| l.trim_start().starts_with("values:")).unwrap();
+        line.trim().to_owned()
+    };
+    assert_eq!(values("type"), r#"values: &["lead", "customer", "guest"],"#);
+    assert_eq!(values("status_id"), "values: &[],");
 }
