@@ -84,7 +84,10 @@ pub mod webhooks {
 
 pub use wacr_models as models;
 pub use wacr_runtime::server::{
-    ApiError, Authenticator, Config, FieldErrors, FixedWindow, Principal, RateLimiter, Rejected, RejectedItem,
-    StaticTokens, message, paginate, retain, serve,
+    ApiError, Authenticator, Config, Decision, FieldErrors, FixedWindow, OnError, Pending, Principal, RateLimitStore,
+    RateLimiter, Rejected, RejectedItem, StaticTokens, StoreError, Unavailable, Verdict, message, paginate, retain, serve,
 };
+/// Rate limits kept in Redis (feature `redis`), shared by every replica on one Redis.
+#[cfg(feature = "redis")]
+pub use wacr_runtime::server::{RedisLimiter, RedisSettings};
 pub use wacr_runtime::server::axum;

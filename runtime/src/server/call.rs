@@ -30,7 +30,7 @@ use super::body::{self, BodyError};
 use super::envelope::{Conventions, FieldErrors};
 use super::query::{self, QuerySpec};
 use super::config::Config;
-use super::rate_limit::{RateLimiter, RateRule};
+use super::rate_limit::{RateLimiter, RateRule, Unavailable};
 use super::validate::{Field, Rejected, validate_items};
 use super::{Request, Response};
 use crate::file::{File, MultipartBody};
@@ -136,7 +136,7 @@ impl<S: Send + Sync + 'static> Shared<S> {
             }
             call.principal = principal;
             call.pairs = query::pairs(call.parts.uri.query());
-            call.token_limit()?;
+            call.token_limit().await?;
             Ok(call)
         }
     }
@@ -290,25 +290,43 @@ impl<Sc: ScopeEnum> Call<Sc> {
     }
 
     /// The operation's own limits (`rate_limits:` of the spec), keyed by tenant and body fields.
-    pub fn rate_limits(&self, rules: &[RateRule]) -> Result<(), Response> {
+    /// (`&mut self`: a shared borrow held across the store's await would need `Call: Sync`,
+    /// which its body is not.)
+    pub async fn rate_limits(&mut self, rules: &[RateRule]) -> Result<(), Response> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
         for rule in rules {
             let Some(key) = rule.render(self.principal.tenant_id, &self.body_json) else { continue };
-            let decision = limiter.hit(&key, rule.limit, Duration::from_secs(rule.per_seconds));
-            if !decision.allowed {
-                return Err(self.too_many(decision.retry_after));
+            match limiter.hit(&key, rule.limit, Duration::from_secs(rule.per_seconds)).await {
+                Ok(decision) if !decision.allowed => return Err(self.too_many(decision.retry_after)),
+                Ok(_) => {}
+                Err(unavailable) => self.store_failed(&unavailable)?,
             }
         }
         Ok(())
     }
 
-    fn token_limit(&mut self) -> Result<(), Response> {
+    /// The token's per-minute limit; its decision's limit and remaining count go on every
+    /// response of the call (none when the store could not decide).
+    async fn token_limit(&mut self) -> Result<(), Response> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
         let limits = &self.conventions.rate_limit;
         let limit = self.principal.rate_limit.unwrap_or(limits.default_per_minute);
-        let decision = joined("token:", &self.principal.token_id, |key| limiter.hit(key, limit, Duration::from_secs(60)));
-        self.rate = Some((decision.limit, decision.remaining));
-        if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
+        let verdict = joined("token:", &self.principal.token_id, |key| limiter.hit(key, limit, Duration::from_secs(60))).await;
+        match verdict {
+            Ok(decision) => {
+                self.rate = Some((decision.limit, decision.remaining));
+                if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
+            }
+            Err(unavailable) => self.store_failed(&unavailable),
+        }
+    }
+
+    /// A store that could not decide: the request goes on when it fails open, else 503.
+    fn store_failed(&self, unavailable: &Unavailable) -> Result<(), Response> {
+        match unavailable.fails_open() {
+            true => Ok(()),
+            false => Err(self.unavailable()),
+        }
     }
 
 }
