@@ -427,6 +427,38 @@ mod tests {
         assert_eq!(headers["retry-after"].to_str().unwrap(), body["error"]["details"]["retry_after"].to_string());
     }
 
+    /// A store that never answers (Redis down), failing as `on_error` says.
+    struct Down(crate::server::OnError);
+
+    impl RateLimiter for Down {
+        fn hit(&self, _: &str, _: u32, _: Duration) -> crate::server::Pending<'_> {
+            crate::server::Pending::boxed(async { Err(Unavailable::new(self.0, "down")) })
+        }
+
+        fn peek(&self, key: &str, limit: u32, window: Duration) -> crate::server::Pending<'_> {
+            self.hit(key, limit, window)
+        }
+
+        fn clear(&self, _: &str) -> crate::server::Pending<'_, Result<(), Unavailable>> {
+            crate::server::Pending::ready(Err(Unavailable::new(self.0, "down")))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_that_cannot_decide_lets_through_or_answers_503() {
+        let open = Shared::new(Auth, Config::default().with_rate_limiter(Down(crate::server::OnError::FailOpen)), &CONVENTIONS);
+        let mut call = open.begin::<Create>(request(Some("rw"), None, ""), None).await.unwrap();
+        assert!(call.rate_limits(&[RateRule::new("x:{tenant_id}", 1, 60)]).await.is_ok(), "operation limits fail open too");
+        let (status, headers, _) = read(call.data(Ok::<_, ApiError<&'static str>>(json!({})), info)).await;
+        assert_eq!(status, 201);
+        assert!(headers.get("x-ratelimit-remaining").is_none(), "no count is known, none is stated");
+
+        let closed = Shared::new(Auth, Config::default().with_rate_limiter(Down(crate::server::OnError::FailClosed)), &CONVENTIONS);
+        let (status, headers, body) = read(closed.begin::<Create>(request(Some("rw"), None, ""), None).await.err().unwrap()).await;
+        assert_eq!((status, body["success"].as_bool(), body["error"]["code"].as_str()), (503, Some(false), Some("SERVICE_UNAVAILABLE")));
+        assert_eq!(headers["retry-after"], "1");
+    }
+
     #[tokio::test]
     async fn json_bodies_and_the_success_envelope() {
         let s = Shared::new(Auth, Config::default().without_rate_limit(), &CONVENTIONS);
