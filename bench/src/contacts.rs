@@ -77,7 +77,12 @@ fn group(id: i64, name: &str) -> Group {
 
 /// The generated router over `store`, with the default config (in-memory per-token limit).
 pub fn generated_router(store: Arc<Store>) -> axum::Router {
-    wacr_server::contacts_router(Generated { store }, wacr_server::Config::default())
+    generated_router_with(store, wacr_server::Config::default())
+}
+
+/// The generated router over `store` with `config`.
+pub fn generated_router_with(store: Arc<Store>, config: wacr_server::Config) -> axum::Router {
+    wacr_server::contacts_router(Generated { store }, config)
 }
 
 struct Generated {
