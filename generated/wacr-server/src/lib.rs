@@ -16,6 +16,13 @@
 //! the connection can enforce, a header read timeout, and answers a URI or headers too long
 //! (414, 431) in the envelope too; `axum::serve` works as well, without those two.
 //!
+//! The per-token and operation limits are counted by [`Config::rate_limiter`]: in memory
+//! ([`FixedWindow`], the default), or, with the feature `redis`, in Redis shared by every
+//! replica (`RedisLimiter`, selected by [`Config::with_rate_limit_store`] with a
+//! [`RateLimitStore`] such as `"redis://127.0.0.1:6379".parse()`). Both answer with the same
+//! `X-RateLimit-*` headers, 429 envelope and `Retry-After`; a Redis that does not answer within
+//! its timeout lets requests through or answers 503, as its [`OnError`] says.
+//!
 //! ```no_run
 //! use wacr_server::{ApiError, Authenticator, Principal, models::*};
 //!
