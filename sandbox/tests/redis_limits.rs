@@ -109,12 +109,18 @@ async fn redis_gives_the_headers_and_envelope_of_memory() {
     assert_eq!(seen[0], seen[1], "memory and Redis answer alike");
 }
 
+/// Two sandboxes in this process on one new SQLite file, counting in `server`.
+async fn two_on(server: &RedisServer) -> (tempfile::TempDir, Running, Running) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    let (a, b) = (spawn(&db, 1000, redis(server)).await, spawn(&db, 1000, redis(server)).await);
+    (dir, a, b)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_logins_are_counted_across_sandboxes() {
     let Some(server) = RedisServer::start("failed_logins_are_counted_across_sandboxes") else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shared.db");
-    let (a, b) = (spawn(&db, 1000, redis(&server)).await, spawn(&db, 1000, redis(&server)).await);
+    let (_dir, a, b) = two_on(&server).await;
     let http = reqwest::Client::new();
     let token = a.token("default").unwrap();
     for running in [&a, &b] {
@@ -130,9 +136,7 @@ async fn failed_logins_are_counted_across_sandboxes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn otp_limits_are_counted_in_redis_and_verify_clears_its_own() {
     let Some(server) = RedisServer::start("otp_limits_are_counted_in_redis") else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shared.db");
-    let (a, b) = (spawn(&db, 1000, redis(&server)).await, spawn(&db, 1000, redis(&server)).await);
+    let (_dir, a, b) = two_on(&server).await;
     let http = reqwest::Client::new();
     let token = a.token("default").unwrap();
     let resend = json!({"phone": "+1 555 050 0020", "template_name": "otp_verification"});

@@ -33,12 +33,16 @@ impl Limits {
             RateLimitStore::Memory => Store::Memory(FixedWindow::new()),
             RateLimitStore::Redis(settings) => Store::Redis(wacr_server::RedisLimiter::new(settings.clone())?),
         };
-        Ok(Limits { store, anchor: (Instant::now(), Ts::now()) })
+        Ok(Limits::in_store(store))
     }
 
     /// In this process's memory.
     pub fn memory() -> Self {
-        Limits { store: Store::Memory(FixedWindow::new()), anchor: (Instant::now(), Ts::now()) }
+        Limits::in_store(Store::Memory(FixedWindow::new()))
+    }
+
+    fn in_store(store: Store) -> Self {
+        Limits { store, anchor: (Instant::now(), Ts::now()) }
     }
 
     /// Whether other sandboxes may count in the same store (Redis): then the OTP limits are
