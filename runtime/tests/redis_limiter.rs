@@ -2,7 +2,7 @@
 //! a printed line when redis-server is absent, unless `CI` is set): the same decisions as the
 //! in-memory `FixedWindow`, windows driven by the caller's `now`, one budget shared by two
 //! limiters ("replicas"), and a Redis that is killed or hangs failing open or closed within the
-//! timeout, with one `warn` event.
+//! timeout, with one `warn` event, and the limiter reconnecting when Redis is back.
 
 #![cfg(feature = "redis")]
 
@@ -138,6 +138,18 @@ async fn a_killed_redis_fails_open_or_closed_within_the_timeout_and_warns_once()
     assert!(warnings[0].contains("requests go through unlimited") && warnings[1].contains("requests are refused with 503"), "{events}");
     assert!(warnings.iter().all(|w| w.contains(&format!("127.0.0.1:{}", server.port))), "{events}");
     assert!(!events.contains("hunter2"), "the password is never logged: {events}");
+
+    server.restart();
+    let mut recovered = false;
+    for _ in 0..50 {
+        if let Ok(decision) = open.hit("k", 5, WINDOW).await {
+            assert!(decision.allowed);
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(recovered, "the limiter reconnects when Redis is back");
 }
 
 #[tokio::test]

@@ -20,12 +20,7 @@ impl RedisServer {
     /// `CI` is unset (in CI a missing server fails the test).
     pub fn start(test: &str) -> Option<RedisServer> {
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
-        let spawned = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let child = match spawned {
+        let child = match spawn(port) {
             Ok(child) => child,
             Err(e) if std::env::var_os("CI").is_none() => {
                 println!("{test}: skipped, redis-server is not available ({e}); `apt-get install redis-server` runs it");
@@ -49,6 +44,13 @@ impl RedisServer {
         let _ = self.child.wait();
     }
 
+    /// A new server on the same port, after [`kill`](Self::kill) (Redis coming back).
+    pub fn restart(&mut self) {
+        self.kill();
+        self.child = spawn(self.port).expect("redis-server starts again");
+        self.wait_ready();
+    }
+
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
@@ -65,6 +67,14 @@ impl RedisServer {
         let mut reply = [0u8; 7];
         stream.write_all(b"PING\r\n").is_ok() && stream.read_exact(&mut reply).is_ok() && &reply == b"+PONG\r\n"
     }
+}
+
+fn spawn(port: u16) -> std::io::Result<Child> {
+    Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
 }
 
 impl Drop for RedisServer {
