@@ -87,7 +87,8 @@ impl<S: Send + Sync + 'static> Shared<S> {
     }
 
     /// Starts operation `R`: 401 without a known bearer token, 403 without `R::SCOPE`, 429
-    /// when the token's per-minute limit is spent. `message` is the success message.
+    /// when the token's per-minute limit is spent (503 when the limiter's store cannot decide
+    /// and fails closed). `message` is the success message.
     ///
     /// The request goes into a boxed [`Call`] before the first `await`, so that the future keeps
     /// only the box: the handler's future holds this one, and axum moves that future into a box
