@@ -113,7 +113,12 @@ fn invalid_batch(settings: &Settings, store: &Arc<Store>) -> anyhow::Result<Row>
 fn in_process(settings: &Settings, store: &Arc<Store>) -> anyhow::Result<[Duration; 2]> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
     let mut routers = [contacts::generated_router(Arc::clone(store)), contacts::hand_router(Arc::clone(store))];
-    let batch = if settings.quick { 2_000 } else { 20_000 };
+    per_request(settings, &rt, &mut routers, if settings.quick { 2_000 } else { 20_000 })
+}
+
+/// Median time per request of each of two routers called directly on `rt`, `batch` requests
+/// one at a time, over alternating batches.
+pub(crate) fn per_request(settings: &Settings, rt: &tokio::runtime::Runtime, routers: &mut [axum::Router; 2], batch: u64) -> anyhow::Result<[Duration; 2]> {
     let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
     for round in 0..=settings.rounds() {
         for side in [round % 2, 1 - round % 2] {

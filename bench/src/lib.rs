@@ -1,10 +1,10 @@
 //! wacr-bench: what `cargo xtask bench` runs. Each section measures one thing side by side
 //! with what it is compared against, in the same run, and returns rows of one table:
 //! `codegen` (pipeline speed), `compile` (the generated crates' build times), `glue` (the
-//! generated router vs a hand-written handler), `client` (the generated client vs raw
-//! reqwest), `sandbox` (wacr-sandbox on 100,000 contacts), `webhooks` (the sandbox's event
-//! delivery to a receiver) and `cli` (`wacr contacts get 1` as a process vs the same call in
-//! process).
+//! generated router vs a hand-written handler), `limits` (the Redis limiter vs the in-memory
+//! one), `client` (the generated client vs raw reqwest), `sandbox` (wacr-sandbox on 100,000
+//! contacts), `webhooks` (the sandbox's event delivery to a receiver) and `cli` (`wacr contacts
+//! get 1` as a process vs the same call in process).
 //!
 //! Load runs only ever target loopback addresses and are bounded in time and count.
 
@@ -15,6 +15,7 @@ pub mod codegen;
 pub mod compile;
 pub mod contacts;
 pub mod glue;
+pub mod limits;
 pub mod load;
 pub mod sandbox;
 pub mod stats;
@@ -34,6 +35,8 @@ pub enum Section {
     Codegen,
     Compile,
     Glue,
+    /// The Redis limiter against the in-memory one.
+    Limits,
     Client,
     Sandbox,
     Webhooks,
@@ -41,13 +44,15 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [Section::Codegen, Section::Compile, Section::Glue, Section::Client, Section::Sandbox, Section::Webhooks, Section::Cli];
+    pub const ALL: [Section; 8] =
+        [Section::Codegen, Section::Compile, Section::Glue, Section::Limits, Section::Client, Section::Sandbox, Section::Webhooks, Section::Cli];
 
     pub fn name(self) -> &'static str {
         match self {
             Section::Codegen => "codegen",
             Section::Compile => "compile",
             Section::Glue => "glue",
+            Section::Limits => "limits",
             Section::Client => "client",
             Section::Sandbox => "sandbox",
             Section::Webhooks => "webhooks",
@@ -109,6 +114,7 @@ pub fn run(settings: &Settings) -> String {
             Section::Codegen => codegen::rows(settings),
             Section::Compile => compile::rows(settings),
             Section::Glue => glue::rows(settings),
+            Section::Limits => limits::rows(settings),
             Section::Client => client::rows(settings),
             Section::Sandbox => sandbox::rows(settings),
             Section::Webhooks => webhooks::rows(settings),

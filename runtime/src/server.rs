@@ -35,7 +35,11 @@ pub use envelope::{
     RateLimitHeaders, error_response,
 };
 pub use query::{QuerySpec, paginate};
-pub use rate_limit::{Decision, FixedWindow, RateLimiter, RateRule};
+pub use rate_limit::{
+    Decision, FixedWindow, OnError, Pending, RateLimitStore, RateLimiter, RateRule, StoreError, Unavailable, Verdict,
+};
+#[cfg(feature = "redis")]
+pub use rate_limit::{RedisLimiter, RedisSettings};
 pub use router::{finish, method_not_allowed, not_found};
 pub use serve::serve;
 #[cfg(feature = "webhooks")]

@@ -40,6 +40,9 @@ pub enum Error {
     /// The webhook worker's HTTP client could not be built.
     #[error("webhooks: {0}")]
     Webhooks(#[source] reqwest::Error),
+    /// The rate-limit store's URL does not parse.
+    #[error("{0}")]
+    RateLimitStore(#[from] wacr_server::StoreError),
     /// A blocking start-up task panicked or was cancelled.
     #[error("start-up task: {0}")]
     Task(#[from] tokio::task::JoinError),

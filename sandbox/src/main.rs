@@ -12,6 +12,7 @@ use tracing_subscriber::EnvFilter;
 use wacr_sandbox::store::tokens::TokenSpec;
 use wacr_sandbox::webhooks::{self, Secret, SettingError};
 use wacr_sandbox::{Config, DbPath, server, startup};
+use wacr_server::{OnError, RateLimitStore};
 
 /// A local, stateful WA.cr API v2 server on SQLite, for offline development and CI.
 #[derive(Debug, Parser)]
@@ -49,6 +50,34 @@ struct Cli {
     bounds: Bounds,
     #[command(flatten)]
     webhooks: Webhooks,
+    #[command(flatten)]
+    limits: LimitStore,
+}
+
+/// Where the limits are counted.
+#[derive(Debug, clap::Args)]
+struct LimitStore {
+    /// Where the per-token, failed-login and OTP limits are counted: `memory`, or
+    /// `redis://HOST:PORT` (shared by every sandbox on that Redis).
+    #[arg(long, value_name = "STORE", default_value = "memory")]
+    rate_limit_store: RateLimitStore,
+    /// When Redis does not answer in time: `open` lets the request through, `closed` answers 503.
+    #[arg(long, value_name = "open|closed", default_value = "open")]
+    rate_limit_on_error: OnError,
+    /// The longest wait for one answer from Redis.
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = webhooks::parse_duration)]
+    rate_limit_timeout: Duration,
+}
+
+impl LimitStore {
+    fn store(self) -> RateLimitStore {
+        match self.rate_limit_store {
+            RateLimitStore::Redis(settings) => {
+                RateLimitStore::Redis(settings.with_on_error(self.rate_limit_on_error).with_timeout(self.rate_limit_timeout))
+            }
+            memory => memory,
+        }
+    }
 }
 
 /// Where change events (contact, source and status created, updated, deleted) are delivered.
@@ -149,6 +178,7 @@ fn main() -> ExitCode {
         server: cli.bounds.server(),
         failed_logins_per_minute: cli.failed_logins_per_minute,
         webhooks: cli.webhooks.settings(),
+        rate_limit_store: cli.limits.store(),
         ..Config::default()
     };
     match run(config) {

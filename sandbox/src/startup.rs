@@ -44,6 +44,9 @@ pub struct Config {
     pub failed_logins_per_minute: u32,
     /// Where change events are delivered, signed with what, retried how.
     pub webhooks: webhooks::Settings,
+    /// Where the per-token, failed-login and OTP limits are counted: memory (the default), or
+    /// Redis shared by every sandbox on it (the OTP limits then leave the database).
+    pub rate_limit_store: wacr_server::RateLimitStore,
 }
 
 impl Default for Config {
@@ -61,6 +64,7 @@ impl Default for Config {
             server: wacr_server::Config::default(),
             failed_logins_per_minute: 10,
             webhooks: webhooks::Settings::default(),
+            rate_limit_store: wacr_server::RateLimitStore::Memory,
         }
     }
 }

@@ -293,10 +293,10 @@ fn handler(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             let (key, limit, per) = (&r.key, u32_lit(r.limit), u64_lit(r.per_seconds));
             quote!(rt::RateRule::new(#key, #limit, #per))
         });
-        steps.push(quote!(call.rate_limits(&[#(#limits),*])?;));
+        steps.push(quote!(call.rate_limits(&[#(#limits),*]).await?;));
     }
     let include = op.include_model().is_some().then(|| quote!(let include = query.include;));
-    let mutable = (!fields.is_empty()).then(|| quote!(mut));
+    let mutable = (!fields.is_empty() || !op.rate_limits.is_empty()).then(|| quote!(mut));
     let respond = respond(op);
     let rejected = per_item(op).then(|| quote!(, rejected));
     quote! {

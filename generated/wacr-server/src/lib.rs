@@ -16,6 +16,13 @@
 //! the connection can enforce, a header read timeout, and answers a URI or headers too long
 //! (414, 431) in the envelope too; `axum::serve` works as well, without those two.
 //!
+//! The per-token and operation limits are counted by [`Config::rate_limiter`]: in memory
+//! ([`FixedWindow`], the default), or, with the feature `redis`, in Redis shared by every
+//! replica (`RedisLimiter`, selected by [`Config::with_rate_limit_store`] with a
+//! [`RateLimitStore`] such as `"redis://127.0.0.1:6379".parse()`). Both answer with the same
+//! `X-RateLimit-*` headers, 429 envelope and `Retry-After`; a Redis that does not answer within
+//! its timeout lets requests through or answers 503, as its [`OnError`] says.
+//!
 //! ```no_run
 //! use wacr_server::{ApiError, Authenticator, Principal, models::*};
 //!
@@ -84,7 +91,10 @@ pub mod webhooks {
 
 pub use wacr_models as models;
 pub use wacr_runtime::server::{
-    ApiError, Authenticator, Config, FieldErrors, FixedWindow, Principal, RateLimiter, Rejected, RejectedItem,
-    StaticTokens, message, paginate, retain, serve,
+    ApiError, Authenticator, Config, Decision, FieldErrors, FixedWindow, OnError, Pending, Principal, RateLimitStore,
+    RateLimiter, Rejected, RejectedItem, StaticTokens, StoreError, Unavailable, Verdict, message, paginate, retain, serve,
 };
+/// Rate limits kept in Redis (feature `redis`), shared by every replica on one Redis.
+#[cfg(feature = "redis")]
+pub use wacr_runtime::server::{RedisLimiter, RedisSettings};
 pub use wacr_runtime::server::axum;

@@ -1587,7 +1587,8 @@ async fn resend_otp<S: AuthApi>(State(s): rt::State<S>, req: rt::Request) -> rt:
         .begin::<m::ResendOtpRequest>(req, Some("OTP resent successfully"))
         .await?;
     let body = call.json::<m::ResendOtpBody>(rules::RESEND_OTP_BODY).await?;
-    call.rate_limits(&[rt::RateRule::new("otp-resend:{tenant_id}:{phone}", 3, 300)])?;
+    call.rate_limits(&[rt::RateRule::new("otp-resend:{tenant_id}:{phone}", 3, 300)])
+        .await?;
     let request = m::ResendOtpRequest { body };
     let result = AuthApi::resend_otp(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))
@@ -1597,7 +1598,8 @@ async fn verify_otp<S: AuthApi>(State(s): rt::State<S>, req: rt::Request) -> rt:
         .begin::<m::VerifyOtpRequest>(req, Some("OTP verified successfully"))
         .await?;
     let body = call.json::<m::VerifyOtpBody>(rules::VERIFY_OTP_BODY).await?;
-    call.rate_limits(&[rt::RateRule::new("otp-verify:{tenant_id}:{phone}", 10, 60)])?;
+    call.rate_limits(&[rt::RateRule::new("otp-verify:{tenant_id}:{phone}", 10, 60)])
+        .await?;
     let request = m::VerifyOtpRequest { body };
     let result = AuthApi::verify_otp(s.service(), call.principal(), request).await;
     Ok(call.data(result, error_code))

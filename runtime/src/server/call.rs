@@ -30,7 +30,7 @@ use super::body::{self, BodyError};
 use super::envelope::{Conventions, FieldErrors};
 use super::query::{self, QuerySpec};
 use super::config::Config;
-use super::rate_limit::{RateLimiter, RateRule};
+use super::rate_limit::{RateLimiter, RateRule, Unavailable};
 use super::validate::{Field, Rejected, validate_items};
 use super::{Request, Response};
 use crate::file::{File, MultipartBody};
@@ -87,7 +87,8 @@ impl<S: Send + Sync + 'static> Shared<S> {
     }
 
     /// Starts operation `R`: 401 without a known bearer token, 403 without `R::SCOPE`, 429
-    /// when the token's per-minute limit is spent. `message` is the success message.
+    /// when the token's per-minute limit is spent (503 when the limiter's store cannot decide
+    /// and fails closed). `message` is the success message.
     ///
     /// The request goes into a boxed [`Call`] before the first `await`, so that the future keeps
     /// only the box: the handler's future holds this one, and axum moves that future into a box
@@ -136,7 +137,7 @@ impl<S: Send + Sync + 'static> Shared<S> {
             }
             call.principal = principal;
             call.pairs = query::pairs(call.parts.uri.query());
-            call.token_limit()?;
+            call.token_limit().await?;
             Ok(call)
         }
     }
@@ -290,25 +291,43 @@ impl<Sc: ScopeEnum> Call<Sc> {
     }
 
     /// The operation's own limits (`rate_limits:` of the spec), keyed by tenant and body fields.
-    pub fn rate_limits(&self, rules: &[RateRule]) -> Result<(), Response> {
+    /// (`&mut self`: a shared borrow held across the store's await would need `Call: Sync`,
+    /// which its body is not.)
+    pub async fn rate_limits(&mut self, rules: &[RateRule]) -> Result<(), Response> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
         for rule in rules {
             let Some(key) = rule.render(self.principal.tenant_id, &self.body_json) else { continue };
-            let decision = limiter.hit(&key, rule.limit, Duration::from_secs(rule.per_seconds));
-            if !decision.allowed {
-                return Err(self.too_many(decision.retry_after));
+            match limiter.hit(&key, rule.limit, Duration::from_secs(rule.per_seconds)).await {
+                Ok(decision) if !decision.allowed => return Err(self.too_many(decision.retry_after)),
+                Ok(_) => {}
+                Err(unavailable) => self.store_failed(&unavailable)?,
             }
         }
         Ok(())
     }
 
-    fn token_limit(&mut self) -> Result<(), Response> {
+    /// The token's per-minute limit; its decision's limit and remaining count go on every
+    /// response of the call (none when the store could not decide).
+    async fn token_limit(&mut self) -> Result<(), Response> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
         let limits = &self.conventions.rate_limit;
         let limit = self.principal.rate_limit.unwrap_or(limits.default_per_minute);
-        let decision = joined("token:", &self.principal.token_id, |key| limiter.hit(key, limit, Duration::from_secs(60)));
-        self.rate = Some((decision.limit, decision.remaining));
-        if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
+        let verdict = joined("token:", &self.principal.token_id, |key| limiter.hit(key, limit, Duration::from_secs(60))).await;
+        match verdict {
+            Ok(decision) => {
+                self.rate = Some((decision.limit, decision.remaining));
+                if decision.allowed { Ok(()) } else { Err(self.too_many(decision.retry_after)) }
+            }
+            Err(unavailable) => self.store_failed(&unavailable),
+        }
+    }
+
+    /// A store that could not decide: the request goes on when it fails open, else 503.
+    fn store_failed(&self, unavailable: &Unavailable) -> Result<(), Response> {
+        match unavailable.fails_open() {
+            true => Ok(()),
+            false => Err(self.unavailable()),
+        }
     }
 
 }
@@ -407,6 +426,38 @@ mod tests {
         assert_eq!((status, body["error"]["code"].as_str()), (429, Some("RATE_LIMIT_EXCEEDED")));
         assert_eq!(headers["x-ratelimit-remaining"], "0");
         assert_eq!(headers["retry-after"].to_str().unwrap(), body["error"]["details"]["retry_after"].to_string());
+    }
+
+    /// A store that never answers (Redis down), failing as `on_error` says.
+    struct Down(crate::server::OnError);
+
+    impl RateLimiter for Down {
+        fn hit(&self, _: &str, _: u32, _: Duration) -> crate::server::Pending<'_> {
+            crate::server::Pending::boxed(async { Err(Unavailable::new(self.0, "down")) })
+        }
+
+        fn peek(&self, key: &str, limit: u32, window: Duration) -> crate::server::Pending<'_> {
+            self.hit(key, limit, window)
+        }
+
+        fn clear(&self, _: &str) -> crate::server::Pending<'_, Result<(), Unavailable>> {
+            crate::server::Pending::ready(Err(Unavailable::new(self.0, "down")))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_that_cannot_decide_lets_through_or_answers_503() {
+        let open = Shared::new(Auth, Config::default().with_rate_limiter(Down(crate::server::OnError::FailOpen)), &CONVENTIONS);
+        let mut call = open.begin::<Create>(request(Some("rw"), None, ""), None).await.unwrap();
+        assert!(call.rate_limits(&[RateRule::new("x:{tenant_id}", 1, 60)]).await.is_ok(), "operation limits fail open too");
+        let (status, headers, _) = read(call.data(Ok::<_, ApiError<&'static str>>(json!({})), info)).await;
+        assert_eq!(status, 201);
+        assert!(headers.get("x-ratelimit-remaining").is_none(), "no count is known, none is stated");
+
+        let closed = Shared::new(Auth, Config::default().with_rate_limiter(Down(crate::server::OnError::FailClosed)), &CONVENTIONS);
+        let (status, headers, body) = read(closed.begin::<Create>(request(Some("rw"), None, ""), None).await.err().unwrap()).await;
+        assert_eq!((status, body["success"].as_bool(), body["error"]["code"].as_str()), (503, Some(false), Some("SERVICE_UNAVAILABLE")));
+        assert_eq!(headers["retry-after"], "1");
     }
 
     #[tokio::test]

@@ -1,5 +1,5 @@
 //! The settings of a generated router ([`Config`]): body limits, the cap on reported field
-//! errors, the rate limiter, and the bounds on time and concurrency that keep one client from
+//! errors, the rate limiter (and its store), and the bounds on time and concurrency that keep one client from
 //! holding the server (read timeouts, a request timeout, a concurrency limit, a memory budget
 //! for uploads). Every bound has a default and a builder; `None` turns a time bound off.
 
@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::envelope::FieldErrors;
-use super::rate_limit::{FixedWindow, RateLimiter};
+use super::rate_limit::{FixedWindow, RateLimitStore, RateLimiter, StoreError};
 
 /// Server settings.
 #[derive(Clone)]
@@ -22,7 +22,9 @@ pub struct Config {
     pub upload_memory: usize,
     /// Fields a 422 reports at most (default 100); the message says how many more were found.
     pub max_field_errors: usize,
-    /// Per-token and per-operation limits; `None` turns rate limiting off.
+    /// Per-token and per-operation limits; `None` turns rate limiting off. The default counts
+    /// in memory ([`FixedWindow`]); [`Config::with_rate_limit_store`] selects Redis (feature
+    /// `redis`), which replicas share.
     pub rate_limiter: Option<Arc<dyn RateLimiter>>,
     /// Time from the start of a request to its response (default 30 s), body read included;
     /// past it the answer is 408 in the error envelope and the handler's future is dropped.
@@ -82,6 +84,14 @@ impl Config {
     pub fn with_rate_limiter(mut self, limiter: impl RateLimiter) -> Self {
         self.rate_limiter = Some(Arc::new(limiter));
         self
+    }
+
+    /// Counts the limits in `store` (memory, or Redis shared by replicas; see
+    /// [`RateLimitStore`]). Fails on a store URL that does not parse; a Redis that does not
+    /// answer is handled per request, as its settings' `on_error` says.
+    pub fn with_rate_limit_store(mut self, store: &RateLimitStore) -> Result<Self, StoreError> {
+        self.rate_limiter = Some(store.limiter()?);
+        Ok(self)
     }
 
     #[must_use]

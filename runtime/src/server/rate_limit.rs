@@ -1,16 +1,33 @@
-//! Rate limiting: the hook ([`RateLimiter`]), an in-memory fixed-window implementation
-//! ([`FixedWindow`]) and the operation-specific limits of the spec ([`RateRule`], e.g. OTP
+//! Rate limiting: the hook ([`RateLimiter`]) the generated router counts every request with,
+//! its in-memory fixed-window implementation ([`FixedWindow`], the default), a shared one in
+//! Redis ([`RedisLimiter`], feature `redis`), the store a [`Config`](super::Config) selects
+//! ([`RateLimitStore`]), and the operation-specific limits of the spec ([`RateRule`], e.g. OTP
 //! resends keyed by tenant and phone).
 //!
 //! Hand-written rather than `governor`: the limit differs per token (it comes from the
 //! principal) and the response must state the remaining count, which a fixed window gives
 //! exactly and governor's keyed GCRA limiter (one quota for all keys) does not.
+//!
+//! A decision is a [`Pending`] future: the in-memory store answers before it is polled (no
+//! allocation, no await point that waits), a networked store boxes the round trip.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
+use futures::future::{BoxFuture, Either};
 use serde_json::{Map, Value};
+
+mod memory;
+#[cfg(feature = "redis")]
+mod redis;
+mod store;
+
+pub use memory::FixedWindow;
+#[cfg(feature = "redis")]
+pub use redis::{RedisLimiter, RedisSettings};
+pub use store::{OnError, RateLimitStore, StoreError, Unavailable};
 
 /// The outcome of one hit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,87 +40,55 @@ pub struct Decision {
     pub retry_after: u64,
 }
 
-/// Counts hits per key. A denied hit is not counted.
-pub trait RateLimiter: Send + Sync + 'static {
-    fn hit(&self, key: &str, limit: u32, window: Duration) -> Decision;
-
-    /// The decision a hit would get now, without counting one.
-    fn peek(&self, key: &str, limit: u32, window: Duration) -> Decision;
-}
-
-/// Fixed windows in memory, starting at a key's first hit.
-#[derive(Debug, Default)]
-pub struct FixedWindow {
-    windows: Mutex<HashMap<String, Window>>,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Window {
-    started: Instant,
-    length: Duration,
-    count: u32,
-}
-
-/// Past this many keys, expired windows are dropped on the next hit.
-const PRUNE_AT: usize = 10_000;
-
-impl FixedWindow {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// [`RateLimiter::hit`] at a given instant (for tests).
-    pub fn hit_at(&self, key: &str, limit: u32, length: Duration, now: Instant) -> Decision {
-        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() >= PRUNE_AT {
-            windows.retain(|_, w| now.duration_since(w.started) < w.length);
-        }
-        let fresh = Window { started: now, length, count: 0 };
-        // Look up before inserting: the key is copied only on a key's first hit.
-        let window = match windows.get_mut(key) {
-            Some(window) => window,
-            None => windows.entry(key.to_owned()).or_insert(fresh),
-        };
-        if window.ended(now) {
-            *window = fresh;
-        }
-        let allowed = window.count < limit;
-        if allowed {
-            window.count += 1;
-        }
-        Decision { allowed, ..window.decision(limit, now) }
-    }
-
-    /// [`RateLimiter::peek`] at a given instant (for tests).
-    pub fn peek_at(&self, key: &str, limit: u32, length: Duration, now: Instant) -> Decision {
-        let windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let fresh = Window { started: now, length, count: 0 };
-        let window = windows.get(key).filter(|w| !w.ended(now)).unwrap_or(&fresh);
-        window.decision(limit, now)
-    }
-}
-
-impl Window {
-    fn ended(&self, now: Instant) -> bool {
-        now.duration_since(self.started) >= self.length
-    }
-
-    /// What is left of the window at `now`; `allowed`: whether it has room for one more hit.
-    fn decision(&self, limit: u32, now: Instant) -> Decision {
-        let left = self.length.saturating_sub(now.duration_since(self.started));
+impl Decision {
+    /// A window of `limit` with `count` hits and `left` to run; `allowed`: whether it has room
+    /// for one more hit.
+    fn of_window(limit: u32, count: u32, left: Duration) -> Decision {
         let retry_after = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-        let remaining = limit.saturating_sub(self.count);
+        let remaining = limit.saturating_sub(count);
         Decision { allowed: remaining > 0, limit, remaining, retry_after: retry_after.max(1) }
     }
 }
 
-impl RateLimiter for FixedWindow {
-    fn hit(&self, key: &str, limit: u32, window: Duration) -> Decision {
-        self.hit_at(key, limit, window, Instant::now())
+/// What a store answers: a decision, or why it could not make one (and whether the caller
+/// should then let the request through, [`Unavailable::fails_open`]).
+pub type Verdict = Result<Decision, Unavailable>;
+
+/// Counts hits per key. A denied hit is not counted.
+pub trait RateLimiter: Send + Sync + 'static {
+    /// Counts a hit of `key` when its window (starting at the key's first hit, `window` long)
+    /// has room for one under `limit`.
+    fn hit(&self, key: &str, limit: u32, window: Duration) -> Pending<'_>;
+
+    /// The decision a hit would get now, without counting one.
+    fn peek(&self, key: &str, limit: u32, window: Duration) -> Pending<'_>;
+
+    /// Forgets the window of `key`: its next hit starts a new one (a limit cleared on success,
+    /// like the OTP verify limit).
+    fn clear(&self, key: &str) -> Pending<'_, Result<(), Unavailable>>;
+}
+
+/// The answer of a [`RateLimiter`]: ready at once (in memory) or a boxed round trip to a store.
+#[must_use = "a decision is made when awaited"]
+pub struct Pending<'a, T = Verdict>(Either<Ready<T>, BoxFuture<'a, T>>);
+
+impl<'a, T> Pending<'a, T> {
+    /// An answer known now.
+    pub fn ready(value: T) -> Self {
+        Pending(Either::Left(ready(value)))
     }
 
-    fn peek(&self, key: &str, limit: u32, window: Duration) -> Decision {
-        self.peek_at(key, limit, window, Instant::now())
+    /// An answer a future gives.
+    pub fn boxed(future: impl Future<Output = T> + Send + 'a) -> Self {
+        Pending(Either::Right(Box::pin(future)))
+    }
+}
+
+impl<T> Future for Pending<'_, T> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        Pin::new(&mut self.0).poll(cx)
     }
 }
 
@@ -147,24 +132,6 @@ impl RateRule {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fixed_window_counts_and_resets() {
-        let limiter = FixedWindow::new();
-        let t0 = Instant::now();
-        let minute = Duration::from_secs(60);
-        let first = limiter.hit_at("a", 2, minute, t0);
-        assert_eq!((first.allowed, first.remaining, first.retry_after), (true, 1, 60));
-        assert!(limiter.hit_at("a", 2, minute, t0 + Duration::from_secs(1)).allowed);
-        let denied = limiter.hit_at("a", 2, minute, t0 + Duration::from_millis(30_500));
-        assert_eq!((denied.allowed, denied.remaining, denied.retry_after), (false, 0, 30));
-        assert!(limiter.hit_at("b", 2, minute, t0).allowed, "keys are independent");
-        let peeked = limiter.peek_at("a", 2, minute, t0 + Duration::from_secs(31));
-        assert_eq!((peeked.allowed, peeked.remaining, peeked.retry_after), (false, 0, 29), "a peek counts nothing");
-        assert_eq!(limiter.peek_at("new", 2, minute, t0), Decision { allowed: true, limit: 2, remaining: 2, retry_after: 60 });
-        let later = limiter.hit_at("a", 2, minute, t0 + minute);
-        assert_eq!((later.allowed, later.remaining), (true, 1));
-    }
 
     #[test]
     fn rule_keys_render_from_tenant_and_body() {

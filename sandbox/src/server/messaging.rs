@@ -4,6 +4,8 @@ use wacr_server::models::*;
 use wacr_server::{ApiError, AuthApi, CommentsApi, MessagesApi, Principal};
 
 use super::Sandbox;
+use crate::clock::Ts;
+use crate::store::auth::OtpLimits;
 use crate::store::{auth, comments, messages, templates};
 
 impl MessagesApi for Sandbox {
@@ -42,17 +44,42 @@ impl MessagesApi for Sandbox {
     }
 }
 
+impl Sandbox {
+    /// The OTP limits are counted in a shared rate-limit store when there is one, else in the
+    /// database.
+    fn otp_limits(&self) -> OtpLimits {
+        match self.inner.limits.shared() {
+            true => OtpLimits::Caller,
+            false => OtpLimits::Database,
+        }
+    }
+}
+
 impl AuthApi for Sandbox {
     async fn send_otp(&self, p: &Principal<Scope>, req: SendOtpRequest) -> Result<OtpSent, ApiError<SendOtpError>> {
         self.run(p, move |conn, ctx| auth::send_otp(conn, ctx, &req.body)).await
     }
 
     async fn resend_otp(&self, p: &Principal<Scope>, req: ResendOtpRequest) -> Result<OtpSent, ApiError<ResendOtpError>> {
-        self.run(p, move |conn, ctx| auth::resend_otp(conn, ctx, &req.body)).await
+        let limits = self.otp_limits();
+        if limits == OtpLimits::Caller {
+            let key = auth::resend_key(p.tenant_id, &req.body.phone);
+            self.inner.limits.otp_hit(&key, auth::RESEND_LIMIT, auth::RESEND_WINDOW_SECS, Ts::now()).await?;
+        }
+        self.run(p, move |conn, ctx| auth::resend_otp_with(conn, ctx, &req.body, limits)).await
     }
 
     async fn verify_otp(&self, p: &Principal<Scope>, req: VerifyOtpRequest) -> Result<OtpVerified, ApiError<VerifyOtpError>> {
-        self.run(p, move |conn, ctx| auth::verify_otp(conn, ctx, &req.body)).await
+        let limits = self.otp_limits();
+        if limits == OtpLimits::Database {
+            return self.run(p, move |conn, ctx| auth::verify_otp(conn, ctx, &req.body)).await;
+        }
+        let key = auth::verify_key(p.tenant_id, &req.body.phone);
+        self.inner.limits.otp_hit(&key, auth::VERIFY_LIMIT, auth::VERIFY_WINDOW_SECS, Ts::now()).await?;
+        let verified = self.run(p, move |conn, ctx| auth::verify_otp_with(conn, ctx, &req.body, limits)).await?;
+        // A store that does not answer has warned; the window then runs out by itself.
+        let _ = self.inner.limits.clear(&key).await;
+        Ok(verified)
     }
 
     async fn otp_status(&self, p: &Principal<Scope>, req: CheckOtpStatusRequest) -> Result<OtpStatus, ApiError<CheckOtpStatusError>> {

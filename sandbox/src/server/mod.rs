@@ -6,6 +6,7 @@
 mod catalog;
 mod contacts;
 mod convert;
+mod limits;
 mod login_guard;
 mod messaging;
 
@@ -18,8 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use wacr_server::models::{Scope, WireEnum};
-use wacr_server::{ApiError, Authenticator, FixedWindow, Principal, RateLimiter};
-use wacr_runtime::server::Decision;
+use wacr_server::{ApiError, Authenticator, Decision, Pending, Principal, RateLimiter, Unavailable};
 
 use crate::clock::Ts;
 use crate::db::Db;
@@ -29,6 +29,7 @@ use crate::store::messages::DeliverySimulation;
 use crate::store::tokens::{self, IssuedToken};
 use crate::store::{self, Ctx};
 use crate::webhooks::{self, Secret};
+pub use limits::Limits;
 
 /// The implementation of the API traits.
 #[derive(Clone)]
@@ -40,11 +41,18 @@ struct Inner {
     db: Db,
     delivery: DeliverySimulation,
     config: Config,
+    limits: Arc<Limits>,
 }
 
 impl Sandbox {
+    /// A sandbox counting its limits in memory.
     pub fn new(db: Db, config: Config) -> Sandbox {
-        Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config }) }
+        Sandbox::with_limits(db, config, Limits::memory())
+    }
+
+    /// A sandbox counting its limits in `limits` (see [`Limits::new`]).
+    pub fn with_limits(db: Db, config: Config, limits: Limits) -> Sandbox {
+        Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config, limits: Arc::new(limits) }) }
     }
 
     /// Runs a store function for the caller's tenant on the blocking pool.
@@ -75,21 +83,26 @@ impl Authenticator<Scope> for Sandbox {
     }
 }
 
-/// The per-token limit in memory; the OTP limits (`otp-resend:`, `otp-verify:`) are left to
-/// the store, which keys them by the phone's digits, keeps them in the database and clears the
+/// The per-token limit in [`Limits`] (memory, or Redis shared by sandboxes); the OTP limits
+/// (`otp-resend:`, `otp-verify:`) go through: the OTP operations count them themselves, keyed
+/// by the phone's digits, in the database (or in [`Limits`] when it is shared), and clear the
 /// verify limit on a successful verification, as the spec says.
-struct TokenLimiter(FixedWindow);
+struct TokenLimiter(Arc<Limits>);
 
 impl RateLimiter for TokenLimiter {
-    fn hit(&self, key: &str, limit: u32, window: Duration) -> Decision {
+    fn hit(&self, key: &str, limit: u32, window: Duration) -> Pending<'_> {
         if key.starts_with("otp-") {
-            return Decision { allowed: true, limit, remaining: limit, retry_after: 1 };
+            return Pending::ready(Ok(Decision { allowed: true, limit, remaining: limit, retry_after: 1 }));
         }
-        self.0.hit(key, limit, window)
+        self.0.hit_at(key, limit, window, Ts::now())
     }
 
-    fn peek(&self, key: &str, limit: u32, window: Duration) -> Decision {
-        self.0.peek(key, limit, window)
+    fn peek(&self, key: &str, limit: u32, window: Duration) -> Pending<'_> {
+        self.0.peek_at(key, limit, window, Ts::now())
+    }
+
+    fn clear(&self, key: &str) -> Pending<'_, Result<(), Unavailable>> {
+        self.0.clear(key)
     }
 }
 
@@ -99,11 +112,12 @@ pub const BASE_PATH: &str = "/api/v2";
 
 /// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`].
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
-    let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(FixedWindow::new()));
+    let limits = Arc::clone(&sandbox.inner.limits);
+    let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(Arc::clone(&limits)));
     let failed_logins = sandbox.inner.config.failed_logins_per_minute;
     let api = wacr_server::router_with(sandbox, config);
     let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api);
-    login_guard::guard(app, failed_logins)
+    login_guard::guard(app, failed_logins, limits)
 }
 
 /// A sandbox serving on a socket.
@@ -182,7 +196,8 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let db = started.db.clone();
     let limits = config.server.clone();
     let webhooks = webhooks::spawn(db.clone(), &config.webhooks, &started.webhook_secret).map_err(Error::Webhooks)?;
-    let app = router(Sandbox::new(db.clone(), config));
+    let counted_in = Limits::new(&config.rate_limit_store)?;
+    let app = router(Sandbox::with_limits(db.clone(), config, counted_in));
     let (tx, rx) = oneshot::channel::<()>();
     let shutdown = async move {
         let _ = rx.await;

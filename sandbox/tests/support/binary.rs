@@ -25,11 +25,13 @@ impl Started {
     }
 }
 
-/// Starts the binary on 127.0.0.1:0 with `--rate-limit 100000` and `args`.
+/// Starts the binary on 127.0.0.1:0 with `args` (and `--rate-limit 100000` unless they set one).
 #[allow(clippy::zombie_processes)] // the caller kills and waits
 pub fn start<S: AsRef<OsStr>>(args: &[S]) -> Started {
+    let limited = args.iter().any(|a| a.as_ref() == "--rate-limit");
     let mut child = Command::new(env!("CARGO_BIN_EXE_wacr-sandbox"))
-        .args(["--bind", "127.0.0.1:0", "--rate-limit", "100000"])
+        .args(["--bind", "127.0.0.1:0"])
+        .args(if limited { &[][..] } else { &["--rate-limit", "100000"][..] })
         .args(args)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

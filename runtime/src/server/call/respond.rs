@@ -96,6 +96,11 @@ impl<Sc: ScopeEnum> Call<Sc> {
         self.respond(glue_error(self.conventions, &self.conventions.codes.rate_limited, Some(details)), Some(retry_after))
     }
 
+    /// 503 with `Retry-After: 1`: the rate-limit store could not decide and fails closed.
+    pub(super) fn unavailable(&self) -> Response {
+        self.respond(glue_error(self.conventions, &self.conventions.code_for_status(503), None), Some(1))
+    }
+
     pub(super) fn invalid(&self, errors: &FieldErrors) -> Response {
         let body = ErrorBody { errors: Some(errors), ..ErrorBody::glue(&self.conventions.codes.validation) };
         self.respond(body.response(&self.conventions.envelope), None)

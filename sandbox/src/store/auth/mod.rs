@@ -34,14 +34,37 @@ pub fn send_otp(conn: &mut Connection, ctx: &Ctx, req: &SendOtpBody) -> Result<O
     Ok(sent)
 }
 
+/// Where the OTP resend and verify limits are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtpLimits {
+    /// In the database (`rate_counters`), by the functions of this module.
+    Database,
+    /// By the caller, before the call (a store shared by several sandboxes); the caller also
+    /// clears the verify limit after a successful verification.
+    Caller,
+}
+
+/// The key of the resend limit of `phone` (by its digits).
+pub fn resend_key(tenant_id: i64, phone: &str) -> String {
+    format!("otp-resend:{tenant_id}:{}", phone_key(phone))
+}
+
+/// The key of the verify limit of `phone` (by its digits).
+pub fn verify_key(tenant_id: i64, phone: &str) -> String {
+    format!("otp-verify:{tenant_id}:{}", phone_key(phone))
+}
+
 /// Resend OTP: a new random 6-digit code replaces the phone's OTP for the purpose. Each call
 /// counts against the resend limit, whatever its outcome.
 pub fn resend_otp(conn: &mut Connection, ctx: &Ctx, req: &ResendOtpBody) -> Result<OtpSent> {
-    let key = format!("otp-resend:{}:{}", ctx.tenant_id, phone_key(&req.phone));
-    if let Some(retry_after) = too_many(conn, &key, RESEND_LIMIT, ctx.now)? {
-        return Err(Error::RateLimited { retry_after });
+    resend_otp_with(conn, ctx, req, OtpLimits::Database)
+}
+
+/// [`resend_otp`], with the resend limit counted where `limits` says.
+pub fn resend_otp_with(conn: &mut Connection, ctx: &Ctx, req: &ResendOtpBody, limits: OtpLimits) -> Result<OtpSent> {
+    if limits == OtpLimits::Database {
+        limit(conn, &resend_key(ctx.tenant_id, &req.phone), RESEND_LIMIT, RESEND_WINDOW_SECS, ctx.now)?;
     }
-    hit(conn, &key, RESEND_WINDOW_SECS, ctx.now)?;
     let send = SendOtpBody {
         language: req.language.clone(),
         expiry_minutes: req.expiry_minutes,
@@ -149,13 +172,17 @@ fn find(conn: &Connection, ctx: &Ctx, phone: &str, purpose: &str) -> Result<Opti
 /// OTP_EXPIRED and INVALID_CODE (which counts a failed attempt). Success uses the OTP up and
 /// clears the limiter.
 pub fn verify_otp(conn: &Connection, ctx: &Ctx, req: &VerifyOtpBody) -> Result<OtpVerified> {
+    verify_otp_with(conn, ctx, req, OtpLimits::Database)
+}
+
+/// [`verify_otp`], with the verify limit counted (and cleared) where `limits` says.
+pub fn verify_otp_with(conn: &Connection, ctx: &Ctx, req: &VerifyOtpBody, limits: OtpLimits) -> Result<OtpVerified> {
     let (phone, code) = (req.phone.as_str(), req.code.as_str());
     let purpose = req.purpose.as_deref().unwrap_or(DEFAULT_PURPOSE);
-    let key = format!("otp-verify:{}:{}", ctx.tenant_id, phone_key(phone));
-    if let Some(retry_after) = too_many(conn, &key, VERIFY_LIMIT, ctx.now)? {
-        return Err(Error::RateLimited { retry_after });
+    let key = verify_key(ctx.tenant_id, phone);
+    if limits == OtpLimits::Database {
+        limit(conn, &key, VERIFY_LIMIT, VERIFY_WINDOW_SECS, ctx.now)?;
     }
-    hit(conn, &key, VERIFY_WINDOW_SECS, ctx.now)?;
     let otp = find(conn, ctx, phone, purpose)?.ok_or(Error::OtpNotFound)?;
     if otp.attempts >= otp.max_attempts {
         return Err(Error::MaxAttemptsExceeded);
@@ -199,6 +226,14 @@ pub fn otp_status(conn: &Connection, ctx: &Ctx, req: &CheckOtpStatusBody) -> Res
             message: None,
         },
     })
+}
+
+/// RATE_LIMIT_EXCEEDED when `key` has used up `max` hits of its window, else counts a hit.
+fn limit(conn: &Connection, key: &str, max: i64, window_secs: i64, now: Ts) -> Result<()> {
+    if let Some(retry_after) = too_many(conn, key, max, now)? {
+        return Err(Error::RateLimited { retry_after });
+    }
+    hit(conn, key, window_secs, now)
 }
 
 /// Laravel `RateLimiter::tooManyAttempts`: the seconds to wait when `key` has used up `max`
