@@ -72,7 +72,10 @@ async fn the_rate_limit_window_ends_when_the_clock_passes_it() {
 #[tokio::test]
 async fn the_clock_survives_a_restart() {
     let sb = start().await;
-    advance(&sb, "2h").await;
+    advance(&sb, "1h").await;
+    let reading = sb.running.clock_advance(std::time::Duration::from_secs(3600)).await.unwrap();
+    assert_eq!(reading.offset_us, 7200 * wacr_sandbox::clock::SECOND, "Running and HTTP move the same clock");
+    assert!(sb.running.clock_now().await.unwrap() >= reading.now);
     let reopened = wacr_sandbox::Db::open(&wacr_sandbox::DbPath::File(sb.dir.path().join("sandbox.db"))).unwrap();
     let offset = reopened.clock().offset() / wacr_sandbox::clock::SECOND;
     assert_eq!(offset, 7200, "kept in the database");
