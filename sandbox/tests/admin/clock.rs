@@ -6,11 +6,7 @@ use wacr_client::models::*;
 use wacr_sandbox::clock::Ts;
 
 use super::support::{Options, expect_error, start, start_with};
-use super::{admin, advance};
-
-fn text(phone: &str, message: &str) -> SendTextMessageBody {
-    SendTextMessageBody { phone: phone.into(), message: message.into(), contact_id: None }
-}
+use super::{admin, advance, text};
 
 #[tokio::test]
 async fn advancing_moves_delivery_states_and_timestamps() {
@@ -67,6 +63,10 @@ async fn the_rate_limit_window_ends_when_the_clock_passes_it() {
     assert!((1..=60).contains(&wait), "{wait}");
     advance(&sb, "61s").await;
     sb.client.account().get().await.expect("a new window after 61 s of virtual time");
+    sb.client.account().get().await.unwrap();
+    sb.raw("GET", "/account", None).await.assert_error(429, "RATE_LIMIT_EXCEEDED");
+    sb.running.reset().await.unwrap();
+    sb.client.account().get().await.expect("a clock set back starts the windows afresh");
 }
 
 #[tokio::test]

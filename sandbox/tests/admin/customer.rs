@@ -11,11 +11,7 @@ use wacr_sandbox::webhooks::{Secret, Settings};
 
 use super::receiver::Receiver;
 use super::support::{Options, start, start_with};
-use super::{admin, advance};
-
-fn text(phone: &str, message: &str) -> SendTextMessageBody {
-    SendTextMessageBody { phone: phone.into(), message: message.into(), contact_id: None }
-}
+use super::{admin, advance, text};
 
 fn direction(m: &Message) -> Option<MessageDirection> {
     m.direction.as_ref().and_then(Open::known)

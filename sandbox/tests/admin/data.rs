@@ -2,14 +2,9 @@
 //! the admin API makes sends 403 CONTACT_OPTED_OUT until it is cleared.
 
 use serde_json::json;
-use wacr_client::models::*;
 
 use super::support::{expect_error, start};
-use super::{admin, advance};
-
-fn text(phone: &str, message: &str) -> SendTextMessageBody {
-    SendTextMessageBody { phone: phone.into(), message: message.into(), contact_id: None }
-}
+use super::{admin, advance, text};
 
 #[tokio::test]
 async fn reset_returns_to_the_seed_and_keeps_the_tokens() {

@@ -18,6 +18,12 @@ mod routes;
 
 use serde_json::Value;
 use support::{Raw, Sandbox};
+use wacr_client::models::SendTextMessageBody;
+
+/// A Send Text body.
+pub fn text(phone: &str, message: &str) -> SendTextMessageBody {
+    SendTextMessageBody { phone: phone.into(), message: message.into(), contact_id: None }
+}
 
 /// A request to the admin API with the admin token.
 pub async fn admin(sb: &Sandbox, method: &str, path: &str, body: Option<Value>) -> Raw {
