@@ -1,7 +1,8 @@
 //! Acting as the customer: `POST /_sandbox/inbound` stores a message that List and Get Message
 //! show as inbound from an auto-created contact, opens the 24-hour window (a free-form send an
 //! hour later is delivered, one 25 hours later fails by the re-engagement rule, a template
-//! does not), and reaches a webhook receiver as `message.received`.
+//! does not), and reaches a webhook receiver as `message.received`; sent messages' steps
+//! reach it as `message.status_updated`.
 
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use wacr_client::models::*;
 use wacr_sandbox::webhooks::{Secret, Settings};
 
 use super::receiver::Receiver;
-use super::support::{Options, start, start_with};
+use super::support::{Options, Sandbox, start, start_with};
 use super::{admin, advance, text};
 
 fn direction(m: &Message) -> Option<MessageDirection> {
@@ -76,12 +77,17 @@ async fn free_form_sends_follow_the_24_hour_window_and_templates_do_not() {
     assert_eq!(raw.json["data"]["error"]["code"], 131047);
 }
 
-#[tokio::test]
-async fn message_received_reaches_the_webhook_receiver() {
+/// A sandbox delivering its webhook events to a test receiver.
+async fn with_receiver() -> (Sandbox, Receiver) {
     let secret = Secret::generate();
     let hook = Receiver::start(secret.expose()).await;
     let webhooks = Settings { urls: vec![hook.url()], secret: Some(secret), ..Settings::default() };
-    let sb = start_with(Options { webhooks, ..Options::default() }).await;
+    (start_with(Options { webhooks, ..Options::default() }).await, hook)
+}
+
+#[tokio::test]
+async fn message_received_reaches_the_webhook_receiver() {
+    let (sb, hook) = with_receiver().await;
     let got = sb.running.inbound_text("+15550700020", "ping").await.unwrap();
     let events = hook.wait_for(2, Duration::from_secs(10)).await;
     let types: Vec<&str> = events.iter().map(|e| e.r#type()).collect();
@@ -97,10 +103,7 @@ async fn message_received_reaches_the_webhook_receiver() {
 
 #[tokio::test]
 async fn message_status_updated_follows_the_delivery_states() {
-    let secret = Secret::generate();
-    let hook = Receiver::start(secret.expose()).await;
-    let webhooks = Settings { urls: vec![hook.url()], secret: Some(secret), ..Settings::default() };
-    let sb = start_with(Options { webhooks, ..Options::default() }).await;
+    let (sb, hook) = with_receiver().await;
     sb.running.inbound_text("+15550700030", "hi").await.unwrap();
     sb.client.messages().send_text(text("+15550700030", "delivered, then read")).await.unwrap();
     sb.client.messages().send_text(text("+15550700031", "outside the window")).await.unwrap();
