@@ -1,5 +1,6 @@
 //! `wacr-sandbox`: the command line. Parses the options, opens (and on first start seeds) the
-//! database, prints the tokens issued by this start on stdout, and serves until Ctrl-C.
+//! database, prints the tokens issued by this start (the admin token among them) on stdout, and
+//! serves until Ctrl-C.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -200,6 +201,7 @@ async fn run(config: Config) -> wacr_sandbox::Result<()> {
     if !started.first_start && started.issued.is_empty() {
         tracing::info!("existing database: its tokens were printed when they were issued; --token NAME:* issues a new one");
     }
+    println!("admin token: {}", started.admin_token);
     if config.webhooks.secret.is_none() {
         println!("webhook secret: {}", started.webhook_secret.expose());
     }

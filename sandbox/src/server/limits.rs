@@ -4,45 +4,74 @@
 //! every budget. Each decision takes the sandbox's time (`now: Ts`), so a virtual clock can
 //! drive the windows of both stores.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use wacr_server::models::WireEnum;
 use wacr_server::{ApiError, FixedWindow, Pending, RateLimitStore, RateLimiter, StoreError, Unavailable};
 
 use super::convert;
-use crate::clock::Ts;
+use crate::clock::{Clock, Ts};
 use crate::store;
 
-/// The store of the sandbox's limits.
+/// The store of the sandbox's limits, timed by the sandbox's virtual clock.
 pub struct Limits {
     store: Store,
+    clock: Clock,
     /// One instant and the sandbox time it stands for: a `Ts` as the monotonic clock of the
     /// in-memory windows.
     anchor: (Instant, Ts),
+    /// The clock's offset at the last decision: a clock moved back (a reset, a `set` to the
+    /// past) starts the in-memory windows afresh, since a window started at a later time would
+    /// not end until that time came again. Redis keeps its windows, which expire by their TTL.
+    offset: AtomicI64,
 }
 
 enum Store {
-    Memory(FixedWindow),
+    Memory(RwLock<FixedWindow>),
     Redis(wacr_server::RedisLimiter),
 }
 
 impl Limits {
-    /// Limits in `store`; a Redis store connects on its first decision.
-    pub fn new(store: &RateLimitStore) -> Result<Self, StoreError> {
+    /// Limits in `store`, timed by `clock`; a Redis store connects on its first decision.
+    pub fn new(store: &RateLimitStore, clock: Clock) -> Result<Self, StoreError> {
         let store = match store {
-            RateLimitStore::Memory => Store::Memory(FixedWindow::new()),
+            RateLimitStore::Memory => Store::Memory(RwLock::new(FixedWindow::new())),
             RateLimitStore::Redis(settings) => Store::Redis(wacr_server::RedisLimiter::new(settings.clone())?),
         };
-        Ok(Limits::in_store(store))
+        Ok(Limits::in_store(store, clock))
     }
 
-    /// In this process's memory.
-    pub fn memory() -> Self {
-        Limits::in_store(Store::Memory(FixedWindow::new()))
+    /// In this process's memory, timed by `clock`.
+    pub fn memory(clock: Clock) -> Self {
+        Limits::in_store(Store::Memory(RwLock::new(FixedWindow::new())), clock)
     }
 
-    fn in_store(store: Store) -> Self {
-        Limits { store, anchor: (Instant::now(), Ts::now()) }
+    fn in_store(store: Store, clock: Clock) -> Self {
+        let offset = AtomicI64::new(clock.offset());
+        Limits { store, anchor: (Instant::now(), Ts::system()), clock, offset }
+    }
+
+    /// The sandbox's time now; the in-memory windows start afresh when the clock moved back.
+    pub fn now(&self) -> Ts {
+        let offset = self.clock.offset();
+        if self.offset.swap(offset, Ordering::Relaxed) > offset
+            && let Store::Memory(windows) = &self.store
+        {
+            *windows.write().unwrap_or_else(PoisonError::into_inner) = FixedWindow::new();
+        }
+        self.clock.now()
+    }
+
+    /// [`RateLimiter::hit`] now, by the sandbox's clock.
+    pub fn hit(&self, key: &str, limit: u32, window: Duration) -> Pending<'_> {
+        self.hit_at(key, limit, window, self.now())
+    }
+
+    /// [`RateLimiter::peek`] now, by the sandbox's clock.
+    pub fn peek(&self, key: &str, limit: u32, window: Duration) -> Pending<'_> {
+        self.peek_at(key, limit, window, self.now())
     }
 
     /// Whether other sandboxes may count in the same store (Redis): then the OTP limits are
@@ -54,7 +83,7 @@ impl Limits {
     /// [`RateLimiter::hit`] at `now`.
     pub fn hit_at(&self, key: &str, limit: u32, window: Duration, now: Ts) -> Pending<'_> {
         match &self.store {
-            Store::Memory(windows) => Pending::ready(Ok(windows.hit_at(key, limit, window, self.instant(now)))),
+            Store::Memory(windows) => Pending::ready(Ok(read(windows).hit_at(key, limit, window, self.instant(now)))),
             Store::Redis(redis) => Pending::boxed(redis.hit_at(key, limit, window, system_time(now))),
         }
     }
@@ -62,7 +91,7 @@ impl Limits {
     /// [`RateLimiter::peek`] at `now`.
     pub fn peek_at(&self, key: &str, limit: u32, window: Duration, now: Ts) -> Pending<'_> {
         match &self.store {
-            Store::Memory(windows) => Pending::ready(Ok(windows.peek_at(key, limit, window, self.instant(now)))),
+            Store::Memory(windows) => Pending::ready(Ok(read(windows).peek_at(key, limit, window, self.instant(now)))),
             Store::Redis(redis) => Pending::boxed(redis.peek_at(key, limit, window, system_time(now))),
         }
     }
@@ -70,7 +99,10 @@ impl Limits {
     /// [`RateLimiter::clear`].
     pub fn clear(&self, key: &str) -> Pending<'_, Result<(), Unavailable>> {
         match &self.store {
-            Store::Memory(windows) => windows.clear(key),
+            Store::Memory(windows) => {
+                read(windows).clear_key(key);
+                Pending::ready(Ok(()))
+            }
             Store::Redis(redis) => redis.clear(key),
         }
     }
@@ -98,6 +130,10 @@ impl Limits {
         };
         Err(convert::api_error(error))
     }
+}
+
+fn read(windows: &RwLock<FixedWindow>) -> std::sync::RwLockReadGuard<'_, FixedWindow> {
+    windows.read().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn system_time(now: Ts) -> SystemTime {

@@ -64,7 +64,7 @@ pub fn guard(router: Router, limit: u32, windows: Arc<Limits>) -> Router {
 async fn check(State(logins): State<Arc<FailedLogins>>, request: Request, next: Next) -> Response {
     let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let Some(client) = client else { return next.run(request).await };
-    match logins.blocked(client, Ts::now()).await {
+    match logins.blocked(client, logins.windows.now()).await {
         Ok(Some(retry_after)) => return refused(429, retry_after),
         Err(unavailable) if !unavailable.fails_open() => return refused(503, 1),
         Ok(None) | Err(_) => {}
@@ -72,7 +72,7 @@ async fn check(State(logins): State<Arc<FailedLogins>>, request: Request, next: 
     let presented = request.headers().contains_key(wacr_server::axum::http::header::AUTHORIZATION);
     let response = next.run(request).await;
     if presented && response.status() == 401 {
-        logins.failed(client, Ts::now()).await;
+        logins.failed(client, logins.windows.now()).await;
     }
     response
 }
@@ -93,12 +93,13 @@ fn refused(status: u16, retry_after: u64) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::Clock;
 
     #[tokio::test]
     async fn a_client_is_blocked_after_the_failures_until_the_window_ends() {
-        let logins = FailedLogins::new(10, Arc::new(Limits::memory()));
+        let logins = FailedLogins::new(10, Arc::new(Limits::memory(Clock::default())));
         let (client, other) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
-        let start = Ts::now();
+        let start = Clock::default().now();
         let window = i64::try_from(WINDOW.as_secs()).unwrap();
         for _ in 0..9 {
             logins.failed(client, start).await;

@@ -4,7 +4,6 @@ use wacr_server::models::*;
 use wacr_server::{ApiError, AuthApi, CommentsApi, MessagesApi, Principal};
 
 use super::Sandbox;
-use crate::clock::Ts;
 use crate::store::auth::OtpLimits;
 use crate::store::{auth, comments, messages, templates};
 
@@ -64,7 +63,7 @@ impl AuthApi for Sandbox {
         let limits = self.otp_limits();
         if limits == OtpLimits::Caller {
             let key = auth::resend_key(p.tenant_id, &req.body.phone);
-            self.inner.limits.otp_hit(&key, auth::RESEND_LIMIT, auth::RESEND_WINDOW_SECS, Ts::now()).await?;
+            self.inner.limits.otp_hit(&key, auth::RESEND_LIMIT, auth::RESEND_WINDOW_SECS, self.inner.limits.now()).await?;
         }
         self.run(p, move |conn, ctx| auth::resend_otp_with(conn, ctx, &req.body, limits)).await
     }
@@ -75,7 +74,7 @@ impl AuthApi for Sandbox {
             return self.run(p, move |conn, ctx| auth::verify_otp(conn, ctx, &req.body)).await;
         }
         let key = auth::verify_key(p.tenant_id, &req.body.phone);
-        self.inner.limits.otp_hit(&key, auth::VERIFY_LIMIT, auth::VERIFY_WINDOW_SECS, Ts::now()).await?;
+        self.inner.limits.otp_hit(&key, auth::VERIFY_LIMIT, auth::VERIFY_WINDOW_SECS, self.inner.limits.now()).await?;
         let verified = self.run(p, move |conn, ctx| auth::verify_otp_with(conn, ctx, &req.body, limits)).await?;
         // A store that does not answer has warned; the window then runs out by itself.
         let _ = self.inner.limits.clear(&key).await;

@@ -1,7 +1,8 @@
 //! The HTTP layer: `Sandbox` implements every generated trait of `wacr-server` on top of the
-//! store, and `spawn` serves the generated router (no hand-written route beside it) at `/` and
-//! under the documented base path `/api/v2`, until its shutdown signal. The router's request
-//! span and events are the request log.
+//! store, and `spawn` serves the generated router (no hand-written API route beside it) at `/`
+//! and under the documented base path `/api/v2`, with the admin API (`crate::admin`) under
+//! `/_sandbox/`, until its shutdown signal. The router's request span and events are the
+//! request log. `Running` also offers the admin operations to Rust tests.
 
 mod catalog;
 mod contacts;
@@ -18,14 +19,15 @@ use rusqlite::Connection;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use wacr_server::models::{Scope, WireEnum};
+use wacr_server::models::{Contact, MessageDetail, Scope, WireEnum};
 use wacr_server::{ApiError, Authenticator, Decision, Pending, Principal, RateLimiter, Unavailable};
 
-use crate::clock::Ts;
+use crate::admin;
+use crate::clock::{Reading, Ts};
 use crate::db::Db;
 use crate::error::Error;
 use crate::startup::{Config, Started};
-use crate::store::messages::DeliverySimulation;
+use crate::store::messages::{DeliverySimulation, Inbound};
 use crate::store::tokens::{self, IssuedToken};
 use crate::store::{self, Ctx};
 use crate::webhooks::{self, Secret};
@@ -47,12 +49,18 @@ struct Inner {
 impl Sandbox {
     /// A sandbox counting its limits in memory.
     pub fn new(db: Db, config: Config) -> Sandbox {
-        Sandbox::with_limits(db, config, Limits::memory())
+        let clock = db.clock().clone();
+        Sandbox::with_limits(db, config, Limits::memory(clock))
     }
 
     /// A sandbox counting its limits in `limits` (see [`Limits::new`]).
     pub fn with_limits(db: Db, config: Config, limits: Limits) -> Sandbox {
         Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config, limits: Arc::new(limits) }) }
+    }
+
+    /// The state of the admin API over the same database and settings.
+    pub fn admin(&self) -> admin::Admin {
+        admin::Admin::new(self.inner.db.clone(), self.inner.config.clone())
     }
 
     /// Runs a store function for the caller's tenant on the blocking pool.
@@ -62,8 +70,12 @@ impl Sandbox {
         C: WireEnum,
         F: FnOnce(&mut Connection, &Ctx) -> store::Result<T> + Send + 'static,
     {
-        let ctx = Ctx { tenant_id: principal.tenant_id, now: Ts::now() };
-        self.inner.db.call(move |conn| f(conn, &ctx)).await.map_err(convert::api_error)
+        let (tenant_id, clock) = (principal.tenant_id, self.inner.db.clock().clone());
+        let call = move |conn: &mut Connection| {
+            let ctx = Ctx { tenant_id, now: clock.sync(conn)? };
+            f(conn, &ctx)
+        };
+        self.inner.db.call(call).await.map_err(convert::api_error)
     }
 }
 
@@ -83,10 +95,11 @@ impl Authenticator<Scope> for Sandbox {
     }
 }
 
-/// The per-token limit in [`Limits`] (memory, or Redis shared by sandboxes); the OTP limits
-/// (`otp-resend:`, `otp-verify:`) go through: the OTP operations count them themselves, keyed
-/// by the phone's digits, in the database (or in [`Limits`] when it is shared), and clear the
-/// verify limit on a successful verification, as the spec says.
+/// The per-token limit in [`Limits`] (memory, or Redis shared by sandboxes), its windows timed
+/// by the virtual clock; the OTP limits (`otp-resend:`, `otp-verify:`) go through: the OTP
+/// operations count them themselves, keyed by the phone's digits, in the database (or in
+/// [`Limits`] when it is shared), and clear the verify limit on a successful verification, as
+/// the spec says.
 struct TokenLimiter(Arc<Limits>);
 
 impl RateLimiter for TokenLimiter {
@@ -94,11 +107,11 @@ impl RateLimiter for TokenLimiter {
         if key.starts_with("otp-") {
             return Pending::ready(Ok(Decision { allowed: true, limit, remaining: limit, retry_after: 1 }));
         }
-        self.0.hit_at(key, limit, window, Ts::now())
+        self.0.hit(key, limit, window)
     }
 
     fn peek(&self, key: &str, limit: u32, window: Duration) -> Pending<'_> {
-        self.0.peek_at(key, limit, window, Ts::now())
+        self.0.peek(key, limit, window)
     }
 
     fn clear(&self, key: &str) -> Pending<'_, Result<(), Unavailable>> {
@@ -115,8 +128,9 @@ pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let limits = Arc::clone(&sandbox.inner.limits);
     let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(Arc::clone(&limits)));
     let failed_logins = sandbox.inner.config.failed_logins_per_minute;
+    let admin = admin::router(sandbox.admin(), []);
     let api = wacr_server::router_with(sandbox, config);
-    let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api);
+    let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(admin).merge(api);
     login_guard::guard(app, failed_logins, limits)
 }
 
@@ -130,6 +144,9 @@ pub struct Running {
     pub db: Db,
     /// What the webhook deliveries are signed with.
     pub webhook_secret: Secret,
+    /// The admin token issued by this start.
+    admin_token: String,
+    admin: admin::Admin,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     webhooks: JoinHandle<()>,
@@ -144,6 +161,41 @@ impl Running {
     /// The text of the token issued under `name`.
     pub fn token(&self, name: &str) -> Option<&str> {
         self.tokens.iter().find(|t| t.name == name).map(|t| t.token.as_str())
+    }
+
+    /// The admin token issued by this start (`/_sandbox/`).
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    /// The admin operations (what `/_sandbox/` serves), without HTTP.
+    pub fn admin(&self) -> &admin::Admin {
+        &self.admin
+    }
+
+    /// The virtual clock's time.
+    pub async fn clock_now(&self) -> store::Result<Ts> {
+        Ok(self.admin.clock().await?.now)
+    }
+
+    /// Moves the virtual clock on by `by`.
+    pub async fn clock_advance(&self, by: Duration) -> store::Result<Reading> {
+        self.admin.advance_clock(by).await
+    }
+
+    /// Stores a text message from `phone` as the customer (`POST /_sandbox/inbound`).
+    pub async fn inbound_text(&self, phone: &str, text: &str) -> store::Result<MessageDetail> {
+        self.admin.inbound(Inbound::text(phone, text)).await
+    }
+
+    /// Returns to the seed state; the tokens stay valid (`POST /_sandbox/reset`).
+    pub async fn reset(&self) -> store::Result<Reading> {
+        self.admin.reset().await
+    }
+
+    /// Sets or clears a contact's opt-out flag (`PUT /_sandbox/contacts/{id}/opt-out`).
+    pub async fn set_opt_out(&self, contact_id: i64, opted_out: bool) -> store::Result<Contact> {
+        self.admin.set_opt_out(contact_id, opted_out).await
     }
 
     /// Stops accepting, finishes the requests in flight, stops the webhook worker (pending
@@ -196,8 +248,10 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let db = started.db.clone();
     let limits = config.server.clone();
     let webhooks = webhooks::spawn(db.clone(), &config.webhooks, &started.webhook_secret).map_err(Error::Webhooks)?;
-    let counted_in = Limits::new(&config.rate_limit_store)?;
-    let app = router(Sandbox::with_limits(db.clone(), config, counted_in));
+    let counted_in = Limits::new(&config.rate_limit_store, db.clock().clone())?;
+    let sandbox = Sandbox::with_limits(db.clone(), config, counted_in);
+    let admin = sandbox.admin();
+    let app = router(sandbox);
     let (tx, rx) = oneshot::channel::<()>();
     let shutdown = async move {
         let _ = rx.await;
@@ -205,6 +259,6 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     // The runtime's `serve` rather than axum's: it closes connections that trickle their headers.
     let task = tokio::spawn(async move { wacr_runtime::server::serve(listener, app, &limits, &wacr_server::CONVENTIONS, shutdown).await });
     tracing::info!(%addr, "wacr-sandbox listening");
-    let (tokens, primary_tenant, webhook_secret) = (started.issued, started.primary_tenant, started.webhook_secret);
-    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, shutdown: Some(tx), task, webhooks })
+    let (tokens, primary_tenant, webhook_secret, admin_token) = (started.issued, started.primary_tenant, started.webhook_secret, started.admin_token);
+    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, admin_token, admin, shutdown: Some(tx), task, webhooks })
 }
