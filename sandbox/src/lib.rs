@@ -3,12 +3,13 @@
 //! a tenant), `db` the schema and the shared connection, `seed` the first-start data; `startup`
 //! ties them to a `Config` (what the command line sets); `examples` the records the API
 //! reference's examples name (`--example-data`); `webhooks` the outbox of change events and
-//! their delivery.
+//! their delivery; `faults` the fault rules applied in front of the API.
 
 pub mod clock;
 pub mod db;
 mod error;
 pub mod examples;
+pub mod faults;
 pub mod seed;
 pub mod server;
 pub mod startup;
@@ -17,5 +18,6 @@ pub mod webhooks;
 
 pub use db::{Db, DbPath};
 pub use error::{Error, Result};
+pub use faults::Faults;
 pub use server::{Running, Sandbox, spawn};
 pub use startup::{Config, Started};
