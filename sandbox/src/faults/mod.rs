@@ -1,7 +1,7 @@
 //! Fault injection: rules that make calls of chosen API operations slow, fail (429, 500, 503 in
 //! the API's error envelope) or lose their connection, so that a client's retries and timeouts
 //! can be tested. [`Faults`] is the registry, [`Faults::layer`] applies it in front of the API
-//! router, [`routes`] serves `/_sandbox/faults`, [`file`] reads `--faults FILE`.
+//! router, [`routes`] serves `/_sandbox/faults`, [`file`](mod@file) reads `--faults FILE`.
 //!
 //! Rules are kept in memory, per process: a restart starts with the `--faults` file's rules
 //! only. A firing rule acts before the API sees the call: a call answered with a status or
