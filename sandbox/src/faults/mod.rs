@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use wacr_runtime::OperationInfo;
 
 pub use layer::{FaultLayer, FaultService};
-pub use routes::{PATH, routes};
+pub use routes::routes;
 pub use rule::{Action, DEFAULT_RETRY_AFTER, Fire, InvalidRule, MAX_LATENCY_MS, Match, NewRule, Rule, RuleError, STATUSES};
 
 /// The fault rules of a sandbox: cheap to clone, shared by every clone.
