@@ -1,5 +1,6 @@
 //! `Error`: why the sandbox could not start or serve (opening and migrating the database,
-//! reading the templates fixture, seeding, binding the socket, starting the webhook worker).
+//! reading the templates fixture, seeding, binding the socket, starting the webhook worker,
+//! a refused fault rule).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,6 +44,9 @@ pub enum Error {
     /// The rate-limit store's URL does not parse.
     #[error("{0}")]
     RateLimitStore(#[from] wacr_server::StoreError),
+    /// A fault rule of `Config::faults` is refused (`index` from 1).
+    #[error("fault rule {index}: {source}")]
+    FaultRule { index: usize, source: crate::faults::InvalidRule },
     /// A blocking start-up task panicked or was cancelled.
     #[error("start-up task: {0}")]
     Task(#[from] tokio::task::JoinError),

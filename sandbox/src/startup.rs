@@ -13,6 +13,7 @@ use rusqlite::{Connection, params};
 use crate::clock::{Clock, Ts};
 use crate::db::{Db, DbPath};
 use crate::examples;
+use crate::faults::NewRule;
 use crate::error::{Error, Result};
 use crate::seed::{self, SeededTenant, TenantSeed};
 use crate::store::messages::DeliverySimulation;
@@ -50,6 +51,10 @@ pub struct Config {
     /// Where the per-token, failed-login and OTP limits are counted: memory (the default), or
     /// Redis shared by every sandbox on it (the OTP limits then leave the database).
     pub rate_limit_store: wacr_server::RateLimitStore,
+    /// The fault rules in force at start (`--faults FILE`), in memory: see `crate::faults`.
+    pub faults: Vec<NewRule>,
+    /// Seeds the probability rules' generators (`--fault-seed`).
+    pub fault_seed: u64,
 }
 
 impl Default for Config {
@@ -68,6 +73,8 @@ impl Default for Config {
             failed_logins_per_minute: 10,
             webhooks: webhooks::Settings::default(),
             rate_limit_store: wacr_server::RateLimitStore::Memory,
+            faults: Vec::new(),
+            fault_seed: 0,
         }
     }
 }

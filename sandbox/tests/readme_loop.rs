@@ -74,7 +74,6 @@ async fn the_readme_developer_loop_runs() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs faults (merged separately)"]
 async fn the_readme_developer_loop_with_a_fault_runs() {
     let outputs = run_loop(true).await;
     let fault = &outputs[3];

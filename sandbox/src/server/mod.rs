@@ -1,8 +1,9 @@
 //! The HTTP layer: `Sandbox` implements every generated trait of `wacr-server` on top of the
 //! store, and `spawn` serves the generated router (no hand-written API route beside it) at `/`
 //! and under the documented base path `/api/v2`, with the admin API (`crate::admin`) under
-//! `/_sandbox/`, until its shutdown signal. The router's request span and events are the
-//! request log. `Running` also offers the admin operations to Rust tests.
+//! `/_sandbox/`, until its shutdown signal. The fault rules (`crate::faults`) act in front of
+//! the API. The router's request span and events are the request log. `Running` also offers
+//! the admin operations to Rust tests.
 
 mod catalog;
 mod contacts;
@@ -26,6 +27,7 @@ use crate::admin;
 use crate::clock::{Reading, Ts};
 use crate::db::Db;
 use crate::error::Error;
+use crate::faults::{self, Faults};
 use crate::startup::{Config, Started};
 use crate::store::messages::{DeliverySimulation, Inbound};
 use crate::store::tokens::{self, IssuedToken};
@@ -44,10 +46,12 @@ struct Inner {
     delivery: DeliverySimulation,
     config: Config,
     limits: Arc<Limits>,
+    faults: Faults,
 }
 
 impl Sandbox {
-    /// A sandbox counting its limits in memory.
+    /// A sandbox counting its limits in memory, with no fault rules yet (those of `config` are
+    /// added by [`serve`]).
     pub fn new(db: Db, config: Config) -> Sandbox {
         let clock = db.clock().clone();
         Sandbox::with_limits(db, config, Limits::memory(clock))
@@ -55,7 +59,13 @@ impl Sandbox {
 
     /// A sandbox counting its limits in `limits` (see [`Limits::new`]).
     pub fn with_limits(db: Db, config: Config, limits: Limits) -> Sandbox {
-        Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config, limits: Arc::new(limits) }) }
+        let faults = Faults::new(config.fault_seed);
+        Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config, limits: Arc::new(limits), faults }) }
+    }
+
+    /// The fault rules applied in front of its router.
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
     }
 
     /// The state of the admin API over the same database and settings.
@@ -123,15 +133,18 @@ impl RateLimiter for TokenLimiter {
 /// the sandbox answers there too, so the docs' requests run against it unchanged but for the host.
 pub const BASE_PATH: &str = "/api/v2";
 
-/// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`].
+/// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`], behind its
+/// fault rules.
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let limits = Arc::clone(&sandbox.inner.limits);
     let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(Arc::clone(&limits)));
     let failed_logins = sandbox.inner.config.failed_logins_per_minute;
-    let admin = admin::router(sandbox.admin(), []);
+    let faults = sandbox.faults().clone();
+    let admin = admin::router(sandbox.admin(), [faults::routes(faults.clone())]);
     let api = wacr_server::router_with(sandbox, config);
-    let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(admin).merge(api);
-    login_guard::guard(app, failed_logins, limits)
+    // The fault rules act on the WA.cr API only; the failed-login guard covers the admin API too.
+    let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api).layer(faults.layer());
+    login_guard::guard(app.merge(admin), failed_logins, limits)
 }
 
 /// A sandbox serving on a socket.
@@ -147,6 +160,7 @@ pub struct Running {
     /// The admin token issued by this start.
     admin_token: String,
     admin: admin::Admin,
+    faults: Faults,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     webhooks: JoinHandle<()>,
@@ -156,6 +170,11 @@ impl Running {
     /// `http://addr`
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The fault rules in force (the same as `/_sandbox/faults` serves).
+    pub fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     /// The text of the token issued under `name`.
@@ -251,6 +270,10 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let counted_in = Limits::new(&config.rate_limit_store, db.clock().clone())?;
     let sandbox = Sandbox::with_limits(db.clone(), config, counted_in);
     let admin = sandbox.admin();
+    let faults = sandbox.faults().clone();
+    for (at, rule) in sandbox.inner.config.faults.iter().enumerate() {
+        faults.add(rule.clone()).map_err(|source| Error::FaultRule { index: at + 1, source })?;
+    }
     let app = router(sandbox);
     let (tx, rx) = oneshot::channel::<()>();
     let shutdown = async move {
@@ -260,5 +283,5 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let task = tokio::spawn(async move { wacr_runtime::server::serve(listener, app, &limits, &wacr_server::CONVENTIONS, shutdown).await });
     tracing::info!(%addr, "wacr-sandbox listening");
     let (tokens, primary_tenant, webhook_secret, admin_token) = (started.issued, started.primary_tenant, started.webhook_secret, started.admin_token);
-    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, admin_token, admin, shutdown: Some(tx), task, webhooks })
+    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, admin_token, admin, faults, shutdown: Some(tx), task, webhooks })
 }
