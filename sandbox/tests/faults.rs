@@ -175,10 +175,20 @@ async fn routes_match_at_both_base_paths_and_by_template_and_operations_by_id() 
     running.stop().await.unwrap();
 }
 
+/// A client that sends the admin token with every request.
+fn admin_http(running: &Running) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let bearer = format!("Bearer {}", running.admin_token());
+    headers.insert(reqwest::header::AUTHORIZATION, bearer.parse().unwrap());
+    reqwest::Client::builder().default_headers(headers).build().unwrap()
+}
+
 #[tokio::test]
 async fn the_http_routes_add_list_remove_and_clear_rules() {
     let running = start(0, Vec::new()).await;
-    let (http, url) = (reqwest::Client::new(), format!("{}/_sandbox/faults", running.base_url()));
+    let (http, url) = (admin_http(&running), format!("{}/_sandbox/faults", running.base_url()));
+    let anonymous = reqwest::Client::new().get(&url).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401, "the fault routes need the admin token");
     let added = http.post(&url).json(&json!({"match": {"operation": "list_contacts"}, "fire": {"times": 2}, "action": {"status": 503, "retry_after": 1}})).send().await.unwrap();
     assert_eq!(added.status(), 201);
     let added: Value = added.json().await.unwrap();
@@ -202,7 +212,7 @@ async fn the_http_routes_add_list_remove_and_clear_rules() {
 #[tokio::test]
 async fn a_refused_rule_is_a_422_with_the_api_s_envelope() {
     let running = start(0, Vec::new()).await;
-    let (http, url) = (reqwest::Client::new(), format!("{}/_sandbox/faults", running.base_url()));
+    let (http, url) = (admin_http(&running), format!("{}/_sandbox/faults", running.base_url()));
     let bad = json!({"match": {"operation": "list_contact"}, "fire": {"probability": 2.0}, "action": {"status": 404}});
     let reply = http.post(&url).json(&bad).send().await.unwrap();
     assert_eq!(reply.status(), 422);

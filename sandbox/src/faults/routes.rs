@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use wacr_runtime::server::{FieldErrors, error_response};
+use wacr_runtime::server::{Code, FieldErrors, error_response};
 use wacr_server::axum::body::Bytes;
 use wacr_server::axum::extract::{Path, State};
 use wacr_server::axum::http::{HeaderValue, StatusCode, header};
@@ -49,7 +49,7 @@ async fn clear(State(faults): State<Faults>) -> StatusCode {
 async fn remove(State(faults): State<Faults>, Path(id): Path<String>) -> Response {
     match id.parse().ok().and_then(|id| faults.remove(id)) {
         Some(_) => StatusCode::NO_CONTENT.into_response(),
-        None => error_response(&CONVENTIONS, &CONVENTIONS.codes.not_found, None, None),
+        None => error_response(&CONVENTIONS, &Code { message: "Fault rule not found", ..CONVENTIONS.codes.not_found }, None, None),
     }
 }
 
