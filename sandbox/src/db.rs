@@ -2,7 +2,8 @@
 //! timeout), the schema migrations (`migrations/*.sql`, applied on every start, so a new file
 //! creates its tables; a failure names the versions, not the SQL), and `Db`, the one shared
 //! connection every request goes through, serialised by a mutex, which wakes the webhook
-//! worker after a call that wrote to the outbox.
+//! worker after a call that wrote to the outbox and publishes a change notice after a call that
+//! changed rows (`changes`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,6 +13,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 use tokio::sync::Notify;
 
+use crate::changes::Changes;
 use crate::error::Error;
 
 /// Where the database lives.
@@ -135,6 +137,8 @@ pub struct Db {
     conn: Arc<Mutex<Connection>>,
     /// Notified after a call that recorded a webhook delivery (see `webhooks::outbox`).
     outbox: Arc<Notify>,
+    /// Published to after a call that changed rows (the web inbox's live updates).
+    changes: Changes,
 }
 
 impl Db {
@@ -145,16 +149,29 @@ impl Db {
 
     /// Wraps an open, migrated connection.
     pub fn from_connection(conn: Connection) -> Db {
-        Db { conn: Arc::new(Mutex::new(conn)), outbox: Arc::new(Notify::new()) }
+        Db { conn: Arc::new(Mutex::new(conn)), outbox: Arc::new(Notify::new()), changes: Changes::default() }
     }
 
     /// Runs `f` on the connection, blocking the calling thread.
     pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
-        let value = f(&mut self.lock());
+        let (value, changed) = {
+            let mut conn = self.lock();
+            let before = conn.total_changes();
+            let value = f(&mut conn);
+            (value, conn.total_changes() != before)
+        };
         if crate::webhooks::outbox::take_written() {
             self.outbox.notify_one();
         }
+        if changed {
+            self.changes.publish();
+        }
         value
+    }
+
+    /// The change notices of this database (and of what reads of it show).
+    pub fn changes(&self) -> &Changes {
+        &self.changes
     }
 
     /// What wakes the webhook worker: notified after a call that recorded a delivery.

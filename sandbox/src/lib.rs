@@ -5,6 +5,7 @@
 //! reference's examples name (`--example-data`); `webhooks` the outbox of change events and
 //! their delivery.
 
+pub mod changes;
 pub mod clock;
 pub mod db;
 mod error;

@@ -18,6 +18,7 @@ use super::templates;
 use super::{Ctx, Error, FieldErrors, Result};
 
 pub use history::{DeliverySimulation, get, list};
+pub(crate) use history::{COLUMNS, detail_from_row, source};
 
 /// The status of every accepted send.
 const SENT: Open<MessageStatus> = Open::Known(MessageStatus::Sent);
