@@ -68,15 +68,25 @@ pub fn conversations(conn: &Connection, ctx: &Ctx, sim: &DeliverySimulation) -> 
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// The conversation with contact `contact_id`; 404 when the tenant has no such contact.
-pub fn conversation(conn: &Connection, ctx: &Ctx, contact_id: i64, sim: &DeliverySimulation) -> Result<Conversation> {
+/// The contact `contact_id` as the inbox names it; 404 when the tenant has no such contact.
+pub fn party(conn: &Connection, ctx: &Ctx, contact_id: i64) -> Result<Party> {
     let contact = contacts::find(conn, ctx, contact_id)?.ok_or(Error::not_found("contact"))?;
-    let party = Party {
+    Ok(Party {
         contact_id,
         name: name(contact.firstname, contact.lastname),
         phone: contact.phone.unwrap_or_default(),
         is_opted_out: contact.is_opted_out,
-    };
+    })
+}
+
+/// The id of the tenant's contact with this phone (compared by digits).
+pub fn contact_with_phone(conn: &Connection, ctx: &Ctx, phone: &str) -> Result<Option<i64>> {
+    Ok(contacts::find_by_phone(conn, ctx, phone)?.map(|c| c.id))
+}
+
+/// The conversation with contact `contact_id`; 404 when the tenant has no such contact.
+pub fn conversation(conn: &Connection, ctx: &Ctx, contact_id: i64, sim: &DeliverySimulation) -> Result<Conversation> {
+    let party = party(conn, ctx, contact_id)?;
     let sql = format!(
         "SELECT {COLUMNS} FROM {} WHERE m.tenant_id = ?1 AND m.contact_id = ?2 ORDER BY m.id DESC LIMIT ?3",
         source(ctx, sim)
