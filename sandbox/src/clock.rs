@@ -1,8 +1,14 @@
-//! Time as the store sees it: `Ts`, microseconds since the Unix epoch (UTC), stored as SQLite
+//! Time as the sandbox sees it: `Ts`, microseconds since the Unix epoch (UTC), stored as SQLite
 //! INTEGERs, rendered like Laravel's JSON dates (`2025-01-15T10:30:00.000000Z`) and parsed from
-//! the ISO 8601 dates and date-times of list filters.
+//! the ISO 8601 dates and date-times of list filters; and [`Clock`], the virtual clock every
+//! time the sandbox uses comes from (an offset over the system time, kept in the database).
+//! This file holds the sandbox's only reads of the system clocks.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension};
 
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -18,8 +24,10 @@ pub const MINUTE: i64 = 60 * SECOND;
 pub struct Ts(pub i64);
 
 impl Ts {
-    /// The current time.
-    pub fn now() -> Ts {
+    /// The system's current time: what leaves the sandbox and is checked against other clocks
+    /// (a webhook's `webhook-timestamp`, which receivers refuse when it is minutes off their
+    /// own). Everything else reads [`Clock::now`].
+    pub fn system() -> Ts {
         let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         Ts(i64::try_from(since.as_micros()).unwrap_or(i64::MAX))
     }
@@ -50,9 +58,102 @@ impl Ts {
         self.to_offset().format(&format).unwrap_or_default()
     }
 
+    /// Parses an RFC 3339 date-time (`2026-01-01T00:00:00Z`).
+    pub fn parse_rfc3339(text: &str) -> Option<Ts> {
+        OffsetDateTime::parse(text.trim(), &Rfc3339).ok().map(from_offset)
+    }
+
     fn to_offset(self) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1000)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+/// The virtual clock: the system time plus an offset that `POST /_sandbox/clock` moves. The
+/// offset lives in the database (table `sandbox_clock`), so it survives a restart and every
+/// process serving the file shares it; [`Clock::sync`] reads it inside each store call (so an
+/// advance made by another process counts from that process's next call), and the copy held
+/// here serves the readers outside the database (the rate-limit windows).
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    offset_us: Arc<AtomicI64>,
+}
+
+/// The clock as the admin API shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub now: Ts,
+    /// How far the clock is ahead of the system time (negative: behind), in microseconds.
+    pub offset_us: i64,
+}
+
+impl Clock {
+    /// The virtual time, by the offset last read from the database.
+    pub fn now(&self) -> Ts {
+        Ts(Ts::system().0.saturating_add(self.offset()))
+    }
+
+    /// The monotonic instant matching [`Clock::now`], for the in-memory fixed windows (the
+    /// per-token rate limit, failed logins): the system's instant moved by the offset.
+    pub fn instant(&self) -> Instant {
+        let now = Instant::now();
+        let offset = self.offset();
+        let by = Duration::from_micros(offset.unsigned_abs());
+        let moved = if offset >= 0 { now.checked_add(by) } else { now.checked_sub(by) };
+        moved.unwrap_or(now)
+    }
+
+    /// The offset last read, in microseconds.
+    pub fn offset(&self) -> i64 {
+        self.offset_us.load(Ordering::Relaxed)
+    }
+
+    /// The clock now, with its offset.
+    pub fn reading(&self) -> Reading {
+        Reading { now: self.now(), offset_us: self.offset() }
+    }
+
+    /// Reads the stored offset (another process may have moved it) and returns the time.
+    pub fn sync(&self, conn: &Connection) -> rusqlite::Result<Ts> {
+        let stored: Option<i64> =
+            conn.prepare_cached("SELECT offset_us FROM sandbox_clock WHERE id = 1")?.query_row([], |r| r.get(0)).optional()?;
+        self.offset_us.store(stored.unwrap_or(0), Ordering::Relaxed);
+        Ok(self.now())
+    }
+
+    /// Moves the clock on by `by` (in one statement, so concurrent advances add up).
+    pub fn advance(&self, conn: &Connection, by: Duration) -> rusqlite::Result<Reading> {
+        let micros = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
+        conn.execute(
+            "INSERT INTO sandbox_clock (id, offset_us) VALUES (1, ?1) \
+             ON CONFLICT (id) DO UPDATE SET offset_us = offset_us + excluded.offset_us",
+            [micros],
+        )?;
+        self.sync(conn)?;
+        Ok(self.reading())
+    }
+
+    /// Sets the clock to `at` (earlier than the system time too).
+    pub fn set(&self, conn: &Connection, at: Ts) -> rusqlite::Result<Reading> {
+        let offset = at.0.saturating_sub(Ts::system().0);
+        conn.execute("INSERT OR REPLACE INTO sandbox_clock (id, offset_us) VALUES (1, ?1)", [offset])?;
+        self.sync(conn)?;
+        Ok(self.reading())
+    }
+}
+
+/// Measures how long something takes (a webhook attempt) by the monotonic clock, which the
+/// virtual clock does not move.
+#[derive(Clone, Copy, Debug)]
+pub struct Stopwatch(Instant);
+
+impl Stopwatch {
+    pub fn start() -> Stopwatch {
+        Stopwatch(Instant::now())
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.0.elapsed()
     }
 }
 
@@ -137,6 +238,25 @@ mod tests {
         assert_eq!(rolled.start.iso(), "2025-03-02T10:00:00.000000Z", "a day past the month's end counts on, as in PHP");
         assert_eq!(DateBound::parse("2024-02-30").unwrap().start.iso(), "2024-03-01T00:00:00.000000Z");
         assert_eq!(DateBound::parse("2025-01-32"), None);
+    }
+
+    #[test]
+    fn the_clock_moves_by_its_stored_offset() {
+        let conn = crate::db::open(&crate::db::DbPath::Memory).unwrap();
+        let clock = Clock::default();
+        assert_eq!(clock.sync(&conn).unwrap().0 / SECOND, Ts::system().0 / SECOND, "no row: the system time");
+        let day = Duration::from_secs(86_400);
+        let reading = clock.advance(&conn, day).unwrap();
+        assert_eq!(reading.offset_us, 86_400 * SECOND);
+        clock.advance(&conn, day).unwrap();
+        let other = Clock::default();
+        other.sync(&conn).unwrap();
+        assert_eq!(other.offset(), 2 * 86_400 * SECOND, "another process reads the stored offset");
+        assert!(other.instant() >= Instant::now() + 2 * day - Duration::from_secs(1));
+        let at = Ts::parse_rfc3339("2020-01-01T00:00:00Z").unwrap();
+        let set = clock.set(&conn, at).unwrap();
+        assert!(set.offset_us < 0 && (set.now.0 - at.0).abs() < SECOND, "{set:?}");
+        assert!(clock.instant() <= Instant::now());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use rusqlite_migration::{M, Migrations};
 use tokio::sync::Notify;
 
 use crate::changes::Changes;
+use crate::clock::Clock;
 use crate::error::Error;
 
 /// Where the database lives.
@@ -42,11 +43,12 @@ impl std::fmt::Display for DbPath {
 }
 
 /// The migrations, oldest first. Never edit one that has shipped: add a new file.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_contact_list_indexes.sql"),
     include_str!("../migrations/0003_contact_list_counts.sql"),
     include_str!("../migrations/0004_webhooks.sql"),
+    include_str!("../migrations/0005_sandbox_admin.sql"),
 ];
 
 /// The first `n` migrations (tests build older databases with it).
@@ -137,6 +139,8 @@ pub struct Db {
     conn: Arc<Mutex<Connection>>,
     /// Notified after a call that recorded a webhook delivery (see `webhooks::outbox`).
     outbox: Arc<Notify>,
+    /// The virtual clock of this database.
+    clock: Clock,
     /// Published to after a call that changed rows (the web inbox's live updates).
     changes: Changes,
 }
@@ -147,9 +151,18 @@ impl Db {
         Ok(Db::from_connection(open(path)?))
     }
 
-    /// Wraps an open, migrated connection.
+    /// Wraps an open, migrated connection; its clock starts at the stored offset.
     pub fn from_connection(conn: Connection) -> Db {
-        Db { conn: Arc::new(Mutex::new(conn)), outbox: Arc::new(Notify::new()), changes: Changes::default() }
+        let clock = Clock::default();
+        if let Err(e) = clock.sync(&conn) {
+            tracing::warn!(error = %e, "reading the virtual clock failed; it starts at the system time");
+        }
+        Db { conn: Arc::new(Mutex::new(conn)), outbox: Arc::new(Notify::new()), clock, changes: Changes::default() }
+    }
+
+    /// The virtual clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Runs `f` on the connection, blocking the calling thread.

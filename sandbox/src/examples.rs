@@ -60,9 +60,12 @@ const CONTACTS: &[(i64, &str, &str, &str, &str, &str)] = &[
 const GROUPS: &[(i64, &str)] = &[(1, "Newsletter"), (2, "Pune Trade Fair"), (3, "Wholesale"), (4, "Old Leads")];
 
 /// Seeds the example records for `tenant_id` (a tenant just seeded: its first status and
-/// source are the ones the contacts get), in one transaction.
-pub fn seed(conn: &mut Connection, tenant_id: i64, now: Ts) -> Result<()> {
-    let tx = conn.transaction()?;
+/// source are the ones the contacts get), in one transaction (the caller's, when one is open).
+pub fn seed(conn: &Connection, tenant_id: i64, now: Ts) -> Result<()> {
+    crate::store::in_transaction(conn, |tx| seed_in(tx, tenant_id, now))
+}
+
+fn seed_in(tx: &Connection, tenant_id: i64, now: Ts) -> Result<()> {
     let first = |table: &str| -> rusqlite::Result<i64> {
         tx.query_row(&format!("SELECT MIN(id) FROM {table} WHERE tenant_id = ?1"), [tenant_id], |r| r.get(0))
     };
@@ -91,6 +94,5 @@ pub fn seed(conn: &mut Connection, tenant_id: i64, now: Ts) -> Result<()> {
          VALUES (5021, ?1, ?2, ?3, 1, 'text', ?4, 'sent', 'wamid.example5021', 'outbound', ?5, ?5, ?5)",
         params![tenant_id, chat, chat_message, text, now.0],
     )?;
-    tx.commit()?;
     Ok(())
 }

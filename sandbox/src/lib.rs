@@ -3,13 +3,16 @@
 //! a tenant), `db` the schema and the shared connection, `seed` the first-start data; `startup`
 //! ties them to a `Config` (what the command line sets); `examples` the records the API
 //! reference's examples name (`--example-data`); `webhooks` the outbox of change events and
-//! their delivery.
+//! their delivery; `admin` the admin API under `/_sandbox/` (clock, inbound messages, reset,
+//! opt-out).
 
+pub mod admin;
 pub mod changes;
 pub mod clock;
 pub mod db;
 mod error;
 pub mod examples;
+pub mod inbox;
 pub mod seed;
 pub mod server;
 pub mod startup;

@@ -170,6 +170,7 @@ async fn run(config: Config) -> wacr_sandbox::Result<()> {
     if !started.first_start && started.issued.is_empty() {
         tracing::info!("existing database: its tokens were printed when they were issued; --token NAME:* issues a new one");
     }
+    println!("admin token: {}", started.admin_token);
     if config.webhooks.secret.is_none() {
         println!("webhook secret: {}", started.webhook_secret.expose());
     }

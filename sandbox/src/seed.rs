@@ -149,9 +149,12 @@ pub fn tenant_id(conn: &Connection, subdomain: &str) -> Result<Option<i64>> {
     Ok(conn.query_row("SELECT id FROM tenants WHERE subdomain = ?1", [subdomain], |r| r.get(0)).optional()?)
 }
 
-/// Seeds one tenant in one transaction.
-pub fn seed_tenant(conn: &mut Connection, seed: &TenantSeed, fixture: &Fixture, now: Ts) -> Result<SeededTenant> {
-    let tx = conn.transaction()?;
+/// Seeds one tenant in one transaction (the caller's, when one is open).
+pub fn seed_tenant(conn: &Connection, seed: &TenantSeed, fixture: &Fixture, now: Ts) -> Result<SeededTenant> {
+    crate::store::in_transaction(conn, |tx| seed_tenant_in(tx, seed, fixture, now))
+}
+
+fn seed_tenant_in(tx: &Connection, seed: &TenantSeed, fixture: &Fixture, now: Ts) -> Result<SeededTenant> {
     let p = &seed.plan;
     tx.execute(
         "INSERT INTO plans (name, contacts_limit, conversations_limit, campaigns_limit, staff_limit, whatsapp_templates, \
@@ -195,12 +198,11 @@ pub fn seed_tenant(conn: &mut Connection, seed: &TenantSeed, fixture: &Fixture, 
         )?;
     }
     if seed.templates {
-        templates::apply(&tx, &Ctx { tenant_id, now }, fixture)?;
+        templates::apply(tx, &Ctx { tenant_id, now }, fixture)?;
     }
     let mut issued = Vec::new();
     for t in &seed.tokens {
-        issued.push(tokens::issue(&tx, tenant_id, &t.name, t.scopes, t.rate_limit_per_minute, now)?);
+        issued.push(tokens::issue(tx, tenant_id, &t.name, t.scopes, t.rate_limit_per_minute, now)?);
     }
-    tx.commit()?;
     Ok(SeededTenant { tenant_id, subdomain: seed.subdomain.clone(), tokens: issued })
 }

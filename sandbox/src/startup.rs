@@ -2,12 +2,15 @@
 //! tenant when it is asked for later), issue the extra `--token`s, and report every token text
 //! issued by this start (the only moment it is known). Every live token gets the limit of
 //! this start; a token that had another is reported (and logged as a warning). The webhook
-//! endpoints of this start become the active ones, and the signing secret is settled.
+//! endpoints of this start become the active ones, and the signing secret is settled. Every
+//! start issues an admin token (earlier starts' ones stay valid). [`reset`] seeds again.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::clock::Ts;
+use rusqlite::{Connection, params};
+
+use crate::clock::{Clock, Ts};
 use crate::db::{Db, DbPath};
 use crate::examples;
 use crate::error::{Error, Result};
@@ -98,6 +101,8 @@ pub struct Started {
     pub relimited: Vec<Relimited>,
     /// The webhook signing secret: the configured one, else the one kept in the database.
     pub webhook_secret: Secret,
+    /// The admin token issued by this start.
+    pub admin_token: String,
 }
 
 /// [`prepare`] on tokio's blocking pool.
@@ -110,23 +115,12 @@ pub async fn prepare_blocking(config: &Config) -> Result<Started> {
 pub fn prepare(config: &Config) -> Result<Started> {
     let db = Db::open(&config.db)?;
     let fixture = config.load_fixture()?;
-    let now = Ts::now();
+    let now = db.clock().now();
     db.with(|conn| {
         let first_start = seed::is_empty(conn)?;
         let mut seeded = Vec::new();
         if first_start {
-            let mut primary = config.primary.clone();
-            for token in &mut primary.tokens {
-                token.rate_limit_per_minute = config.rate_limit_per_minute;
-            }
-            if config.example_data {
-                examples::adapt(&mut primary);
-            }
-            let tenant = seed::seed_tenant(conn, &primary, &fixture, now)?;
-            if config.example_data {
-                examples::seed(conn, tenant.tenant_id, now)?;
-            }
-            seeded.push(tenant);
+            seeded.push(seed_primary(conn, config, &fixture, now)?);
         }
         let second = TenantSeed::second(config.rate_limit_per_minute);
         if config.second_tenant && seed::tenant_id(conn, &second.subdomain)?.is_none() {
@@ -145,8 +139,78 @@ pub fn prepare(config: &Config) -> Result<Started> {
         }
         queue::set_endpoints(conn, &config.webhooks.urls)?;
         let (webhook_secret, _) = queue::secret(conn, config.webhooks.secret.as_ref())?;
-        Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant, relimited, webhook_secret })
+        let admin_token = tokens::issue_admin(conn, now)?;
+        Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant, relimited, webhook_secret, admin_token })
     })
+}
+
+/// The primary tenant of a first start, with the example records when they are asked for.
+fn seed_primary(conn: &Connection, config: &Config, fixture: &Fixture, now: Ts) -> Result<SeededTenant> {
+    let mut primary = config.primary.clone();
+    for token in &mut primary.tokens {
+        token.rate_limit_per_minute = config.rate_limit_per_minute;
+    }
+    if config.example_data {
+        examples::adapt(&mut primary);
+    }
+    let tenant = seed::seed_tenant(conn, &primary, fixture, now)?;
+    if config.example_data {
+        examples::seed(conn, tenant.tenant_id, now)?;
+    }
+    Ok(tenant)
+}
+
+/// A live or revoked API token as stored, kept across a reset.
+struct KeptToken {
+    id: i64,
+    subdomain: String,
+    name: String,
+    token_hash: String,
+    scopes: String,
+    rate_limit_per_minute: i64,
+    revoked_at: Option<i64>,
+    created_at: i64,
+}
+
+/// Returns the data to the seed state of a first start (the second tenant too when it was
+/// there), in one transaction: every tenant's records and the webhook events go, the virtual
+/// clock returns to the system time, the tenants are seeded again. The API tokens are kept
+/// (same ids, same texts), so a running test carries on; so are the admin tokens, the webhook
+/// endpoints and the signing secret. Returns the time of the new seed.
+pub fn reset(conn: &mut Connection, config: &Config, clock: &Clock) -> Result<Ts> {
+    let fixture = config.load_fixture()?;
+    let tx = conn.transaction()?;
+    let kept = {
+        let mut stmt = tx.prepare(
+            "SELECT k.id, t.subdomain, k.name, k.token_hash, k.scopes, k.rate_limit_per_minute, k.revoked_at, k.created_at \
+             FROM tokens k JOIN tenants t ON t.id = k.tenant_id ORDER BY k.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(KeptToken {
+                id: r.get(0)?, subdomain: r.get(1)?, name: r.get(2)?, token_hash: r.get(3)?, scopes: r.get(4)?,
+                rate_limit_per_minute: r.get(5)?, revoked_at: r.get(6)?, created_at: r.get(7)?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let second = TenantSeed::second(config.rate_limit_per_minute);
+    let had_second = seed::tenant_id(&tx, &second.subdomain)?.is_some();
+    tx.execute_batch("DELETE FROM webhook_events; DELETE FROM rate_counters; DELETE FROM tenants; DELETE FROM plans; DELETE FROM sandbox_clock;")?;
+    let now = clock.sync(&tx)?;
+    seed_primary(&tx, config, &fixture, now)?;
+    if had_second {
+        seed::seed_tenant(&tx, &second, &fixture, now)?;
+    }
+    tx.execute("DELETE FROM tokens", [])?;
+    for t in &kept {
+        tx.execute(
+            "INSERT INTO tokens (id, tenant_id, name, token_hash, scopes, rate_limit_per_minute, revoked_at, created_at) \
+             SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8 FROM tenants WHERE subdomain = ?2",
+            params![t.id, t.subdomain, t.name, t.token_hash, t.scopes, t.rate_limit_per_minute, t.revoked_at, t.created_at],
+        )?;
+    }
+    tx.commit()?;
+    Ok(now)
 }
 
 #[cfg(test)]

@@ -37,10 +37,14 @@ async fn text_auto_creates_merges_and_is_listed() {
 #[tokio::test]
 async fn delivery_status_progresses() {
     let sb = start().await;
+    // the customer wrote first: the free-form send is inside the 24-hour window
+    sb.running.inbound_text("+15550400010", "hi").await.unwrap();
     sb.client.messages().send_text(text("+15550400010", "will be read")).await.unwrap();
     sb.client.messages().send_text(text("+15550000400", "will fail")).await.unwrap();
     let first = sb.client.messages().list(Default::default()).await.unwrap();
-    assert!(first.items.iter().all(|m| m.status == Some(Open::Known(MessageStatus::Sent))));
+    let outbound = first.items.iter().filter(|m| m.direction == Some(Open::Known(MessageDirection::Outbound)));
+    assert_eq!(outbound.clone().count(), 2);
+    assert!(outbound.into_iter().all(|m| m.status == Some(Open::Known(MessageStatus::Sent))));
     tokio::time::sleep(std::time::Duration::from_millis(2_200)).await;
     let later = sb.client.messages().list(Default::default()).await.unwrap();
     let status = |body: &str| later.items.iter().find(|m| m.message.as_deref() == Some(body)).unwrap().clone();

@@ -2357,6 +2357,9 @@ pub struct Message {
     /// ISO 8601 last update time of the record. Inferred: List Messages documents sort=updated_at, so the record has it; the documented item field list does not show it, so it is optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// Why a failed message was not delivered (null unless status is failed). Inferred: neither documented field list shows why a message failed; the WhatsApp Cloud API reports it as an error {code, title, message} in the failed status, and List and Get Message show it so a sender outside the 24-hour window sees the re-engagement rule
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<MessageError>,
 }
 /// One message with its delivery details, as returned by Get Message (every Message field plus four more)
 ///
@@ -2398,6 +2401,21 @@ pub struct MessageDetail {
     pub url: Option<String>,
     /// ID of the staff user who sent the message (null for API and bot sends)
     pub staff_id: Option<i64>,
+    /// Why a failed message was not delivered (null unless status is failed). Inferred: neither documented field list shows why a message failed; the WhatsApp Cloud API reports it as an error {code, title, message} in the failed status, and List and Get Message show it so a sender outside the 24-hour window sees the re-engagement rule
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<MessageError>,
+}
+/// Why a message failed, as the WhatsApp Cloud API reports it: 131047 "Re-engagement message" for a free-form message sent more than 24 hours after the customer's last inbound message, 131026 "Message undeliverable" when WhatsApp could not deliver it
+///
+/// Inferred: the documentation does not say how a send outside the 24-hour window fails; this follows the WhatsApp Cloud API, whose failed status carries errors \[{code, title, message}\]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageError {
+    /// WhatsApp Cloud API error code (131047: outside the 24-hour customer service window)
+    pub code: i64,
+    /// Error title ("Re-engagement message")
+    pub title: String,
+    /// Error detail
+    pub message: String,
 }
 /// The result of Send Text Message
 ///
@@ -2545,6 +2563,7 @@ pub struct InteractiveRow {
 /// - the merge fields @{contact_first_name}, @{contact_last_name}, @{contact_email} and @{contact_phone} are replaced with the contact's values before sending; the response's message is the substituted text
 /// - a contact with is_opted_out = true is refused with 403 CONTACT_OPTED_OUT
 /// - free-form text is only deliverable inside the 24-hour customer service window (24 hours after the customer's last inbound message); use a template outside it (RASL) (Documented: <https://docs.getrasl.io/send-text-message-28180999e0>)
+/// - outside the window the send is still accepted (200, status sent); the message then fails: List and Get Message show status failed with error {code: 131047, title: "Re-engagement message", message: "More than 24 hours have passed since the recipient last replied to the sender number"} (Inferred: the documentation does not say how a send outside the window fails; the WhatsApp Cloud API accepts the send and reports the failure afterwards with error 131047)
 /// - the response's phone is cleaned to digits only, without '+'
 ///
 /// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere); the contact operations add the phone format and store the phone normalised to its ASCII digits after an optional + (inferred, see Create Contact).
@@ -2799,6 +2818,7 @@ pub enum SendTemplateMessageError {
 /// - with no contact_id and a phone that matches no contact, a contact is auto-created; the contact.* fields (firstname, lastname, email, country, assigned_id, groups) fill it
 /// - auto-creation uses the tenant's default lead settings, which must be configured, else 422 VALIDATION_ERROR; the contacts plan limit applies (Inferred: documented for Send Text (the settings requirement on RASL); Send Media auto-creates contacts the same way)
 /// - free-form media is only deliverable inside the 24-hour customer service window (24 hours after the customer's last inbound message) (RASL) (Documented: <https://docs.getrasl.io/messages-overview>)
+/// - outside the 24-hour window the send is accepted and the message then fails with error 131047 "Re-engagement message" (see Send Text) (Inferred: the documentation does not say how a send outside the window fails; this follows the WhatsApp Cloud API)
 /// - the response's phone is cleaned to digits only, without '+'
 ///
 /// Contradiction 4 (phone validation differs by endpoint): each operation keeps exactly the rules its own page gives (text/send-otp min 10 max 20 with a character pattern, media min 10 max 15, contacts max 20, none elsewhere); the contact operations add the phone format and store the phone normalised to its ASCII digits after an optional + (inferred, see Create Contact).
@@ -2925,6 +2945,7 @@ pub enum SendMediaMessageError {
 /// - row ids are unique across all sections of the message, not only within a section (Inferred: the page marks rows\[\].id as unique without saying in what scope; WhatsApp requires row ids unique across the whole list)
 /// - with no contact_id and a phone that matches no contact, a contact is auto-created with the tenant's default lead settings (the contacts plan limit applies) (Inferred: the documented FEATURE_LIMIT_EXCEEDED row names the contacts limit and the response always carries a contact_id, as on the other sends)
 /// - interactive messages are free-form, so they are only deliverable inside the 24-hour customer service window (Inferred: RASL states the window for text and media; WhatsApp treats interactive messages as session messages)
+/// - outside the 24-hour window the send is accepted and the message then fails with error 131047 "Re-engagement message" (see Send Text) (Inferred: the documentation does not say how a send outside the window fails; this follows the WhatsApp Cloud API)
 /// - the response's phone is cleaned to digits only, without '+'
 ///
 /// Contradiction 9 (contact_id rules differ: text says a valid integer, interactive and send-otp say it must exist): every send checks existence: an unknown contact_id is 404 NOT_FOUND (as Send Text's error table says) rather than 422.
@@ -3002,6 +3023,7 @@ pub enum SendInteractiveMessageError {
 ///
 /// Behaviour:
 /// - the messages are the tenant's WhatsappHistory records, inbound and outbound
+/// - a failed message shows why in error (131047 "Re-engagement message" for a free-form send outside the 24-hour window) (Inferred: the documented item field list does not show why a message failed; the reason follows the WhatsApp Cloud API)
 /// - search is a partial match over the message text
 /// - filter\[interaction_id\] selects one conversation
 ///

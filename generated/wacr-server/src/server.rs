@@ -698,6 +698,7 @@ pub mod rules {
                 "direction",
                 "created_at",
                 "updated_at",
+                "error",
             ],
         ),
         relations: &[],

@@ -150,7 +150,10 @@ impl MessageLine {
             "failed" => "✕",
             _ => "",
         };
-        let reason = (status == "failed").then(|| m.status_message.clone().unwrap_or_else(|| "no reason given".into()));
+        let reason = (status == "failed").then(|| match &m.error {
+            Some(e) => format!("{} ({}): {}", e.title, e.code, e.message),
+            None => m.status_message.clone().unwrap_or_else(|| "no reason given".into()),
+        });
         MessageLine {
             id: m.id,
             direction: wire(m.direction.as_ref()).to_owned(),

@@ -8,6 +8,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::clock::Clock;
+
 use serde_json::json;
 use wacr_server::axum::extract::{ConnectInfo, Request, State};
 use wacr_server::axum::middleware::{self, Next};
@@ -49,23 +51,24 @@ fn key(client: IpAddr) -> String {
 
 /// The router behind the guard (`limit` 0: unguarded). The client is the peer address of the
 /// connection (`into_make_service_with_connect_info`); without it, requests pass unguarded.
-pub fn guard(router: Router, limit: u32) -> Router {
+/// The windows are timed by the virtual `clock`.
+pub fn guard(router: Router, limit: u32, clock: Clock) -> Router {
     if limit == 0 {
         return router;
     }
-    router.layer(middleware::from_fn_with_state(Arc::new(FailedLogins::new(limit)), check))
+    router.layer(middleware::from_fn_with_state((Arc::new(FailedLogins::new(limit)), clock), check))
 }
 
-async fn check(State(logins): State<Arc<FailedLogins>>, request: Request, next: Next) -> Response {
+async fn check(State((logins, clock)): State<(Arc<FailedLogins>, Clock)>, request: Request, next: Next) -> Response {
     let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let Some(client) = client else { return next.run(request).await };
-    if let Some(retry_after) = logins.blocked(client, Instant::now()) {
+    if let Some(retry_after) = logins.blocked(client, clock.instant()) {
         return too_many(retry_after);
     }
     let presented = request.headers().contains_key(wacr_server::axum::http::header::AUTHORIZATION);
     let response = next.run(request).await;
     if presented && response.status() == 401 {
-        logins.failed(client, Instant::now());
+        logins.failed(client, clock.instant());
     }
     response
 }
@@ -87,7 +90,7 @@ mod tests {
     fn a_client_is_blocked_after_the_failures_until_the_window_ends() {
         let logins = FailedLogins::new(10);
         let (client, other) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
-        let start = Instant::now();
+        let start = Clock::default().instant();
         for _ in 0..9 {
             logins.failed(client, start);
         }

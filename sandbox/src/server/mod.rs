@@ -17,15 +17,16 @@ use rusqlite::Connection;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use wacr_server::models::{Scope, WireEnum};
+use wacr_server::models::{Contact, MessageDetail, Scope, WireEnum};
 use wacr_server::{ApiError, Authenticator, FixedWindow, Principal, RateLimiter};
 use wacr_runtime::server::Decision;
 
-use crate::clock::Ts;
+use crate::admin;
+use crate::clock::{Clock, Reading, Ts};
 use crate::db::Db;
 use crate::error::Error;
 use crate::startup::{Config, Started};
-use crate::store::messages::DeliverySimulation;
+use crate::store::messages::{DeliverySimulation, Inbound};
 use crate::store::tokens::{self, IssuedToken};
 use crate::store::{self, Ctx};
 use crate::webhooks::{self, Secret};
@@ -47,6 +48,11 @@ impl Sandbox {
         Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config }) }
     }
 
+    /// The state of the admin API over the same database and settings.
+    pub fn admin(&self) -> admin::Admin {
+        admin::Admin::new(self.inner.db.clone(), self.inner.config.clone())
+    }
+
     /// Runs a store function for the caller's tenant on the blocking pool.
     async fn run<T, C, F>(&self, principal: &Principal<Scope>, f: F) -> Result<T, ApiError<C>>
     where
@@ -54,8 +60,12 @@ impl Sandbox {
         C: WireEnum,
         F: FnOnce(&mut Connection, &Ctx) -> store::Result<T> + Send + 'static,
     {
-        let ctx = Ctx { tenant_id: principal.tenant_id, now: Ts::now() };
-        self.inner.db.call(move |conn| f(conn, &ctx)).await.map_err(convert::api_error)
+        let (tenant_id, clock) = (principal.tenant_id, self.inner.db.clock().clone());
+        let call = move |conn: &mut Connection| {
+            let ctx = Ctx { tenant_id, now: clock.sync(conn)? };
+            f(conn, &ctx)
+        };
+        self.inner.db.call(call).await.map_err(convert::api_error)
     }
 }
 
@@ -75,21 +85,22 @@ impl Authenticator<Scope> for Sandbox {
     }
 }
 
-/// The per-token limit in memory; the OTP limits (`otp-resend:`, `otp-verify:`) are left to
-/// the store, which keys them by the phone's digits, keeps them in the database and clears the
-/// verify limit on a successful verification, as the spec says.
-struct TokenLimiter(FixedWindow);
+/// The per-token limit in memory, its windows timed by the virtual clock; the OTP limits
+/// (`otp-resend:`, `otp-verify:`) are left to the store, which keys them by the phone's digits,
+/// keeps them in the database and clears the verify limit on a successful verification, as the
+/// spec says.
+struct TokenLimiter(FixedWindow, Clock);
 
 impl RateLimiter for TokenLimiter {
     fn hit(&self, key: &str, limit: u32, window: Duration) -> Decision {
         if key.starts_with("otp-") {
             return Decision { allowed: true, limit, remaining: limit, retry_after: 1 };
         }
-        self.0.hit(key, limit, window)
+        self.0.hit_at(key, limit, window, self.1.instant())
     }
 
     fn peek(&self, key: &str, limit: u32, window: Duration) -> Decision {
-        self.0.peek(key, limit, window)
+        self.0.peek_at(key, limit, window, self.1.instant())
     }
 }
 
@@ -99,11 +110,14 @@ pub const BASE_PATH: &str = "/api/v2";
 
 /// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`].
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
-    let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(FixedWindow::new()));
+    let clock = sandbox.inner.db.clock().clone();
+    let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(FixedWindow::new(), clock.clone()));
     let failed_logins = sandbox.inner.config.failed_logins_per_minute;
+    let admin = admin::router(sandbox.admin(), []);
+    let inbox = crate::inbox::router(sandbox.admin());
     let api = wacr_server::router_with(sandbox, config);
-    let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api);
-    login_guard::guard(app, failed_logins)
+    let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(admin).merge(inbox).merge(api);
+    login_guard::guard(app, failed_logins, clock)
 }
 
 /// A sandbox serving on a socket.
@@ -116,6 +130,9 @@ pub struct Running {
     pub db: Db,
     /// What the webhook deliveries are signed with.
     pub webhook_secret: Secret,
+    /// The admin token issued by this start.
+    admin_token: String,
+    admin: admin::Admin,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     webhooks: JoinHandle<()>,
@@ -132,9 +149,46 @@ impl Running {
         self.tokens.iter().find(|t| t.name == name).map(|t| t.token.as_str())
     }
 
+    /// The admin token issued by this start (`/_sandbox/`).
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    /// The admin operations (what `/_sandbox/` serves), without HTTP.
+    pub fn admin(&self) -> &admin::Admin {
+        &self.admin
+    }
+
+    /// The virtual clock's time.
+    pub async fn clock_now(&self) -> store::Result<Ts> {
+        Ok(self.admin.clock().await?.now)
+    }
+
+    /// Moves the virtual clock on by `by`.
+    pub async fn clock_advance(&self, by: Duration) -> store::Result<Reading> {
+        self.admin.advance_clock(by).await
+    }
+
+    /// Stores a text message from `phone` as the customer (`POST /_sandbox/inbound`).
+    pub async fn inbound_text(&self, phone: &str, text: &str) -> store::Result<MessageDetail> {
+        self.admin.inbound(Inbound::text(phone, text)).await
+    }
+
+    /// Returns to the seed state; the tokens stay valid (`POST /_sandbox/reset`).
+    pub async fn reset(&self) -> store::Result<Reading> {
+        self.admin.reset().await
+    }
+
+    /// Sets or clears a contact's opt-out flag (`PUT /_sandbox/contacts/{id}/opt-out`).
+    pub async fn set_opt_out(&self, contact_id: i64, opted_out: bool) -> store::Result<Contact> {
+        self.admin.set_opt_out(contact_id, opted_out).await
+    }
+
     /// Stops accepting, finishes the requests in flight, stops the webhook worker (pending
     /// deliveries stay in the database for the next start), and returns.
     pub async fn stop(mut self) -> std::io::Result<()> {
+        // the web inbox's event streams end, so the shutdown does not wait for open pages
+        self.db.changes().close();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -182,7 +236,9 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let db = started.db.clone();
     let limits = config.server.clone();
     let webhooks = webhooks::spawn(db.clone(), &config.webhooks, &started.webhook_secret).map_err(Error::Webhooks)?;
-    let app = router(Sandbox::new(db.clone(), config));
+    let sandbox = Sandbox::new(db.clone(), config);
+    let admin = sandbox.admin();
+    let app = router(sandbox);
     let (tx, rx) = oneshot::channel::<()>();
     let shutdown = async move {
         let _ = rx.await;
@@ -190,6 +246,6 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     // The runtime's `serve` rather than axum's: it closes connections that trickle their headers.
     let task = tokio::spawn(async move { wacr_runtime::server::serve(listener, app, &limits, &wacr_server::CONVENTIONS, shutdown).await });
     tracing::info!(%addr, "wacr-sandbox listening");
-    let (tokens, primary_tenant, webhook_secret) = (started.issued, started.primary_tenant, started.webhook_secret);
-    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, shutdown: Some(tx), task, webhooks })
+    let (tokens, primary_tenant, webhook_secret, admin_token) = (started.issued, started.primary_tenant, started.webhook_secret, started.admin_token);
+    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, admin_token, admin, shutdown: Some(tx), task, webhooks })
 }

@@ -6,6 +6,9 @@
 //! Simulated outcomes, keyed on the recipient's digits (documented in the sandbox README):
 //! ending in `0000500` the Cloud API call fails (500 MESSAGE_SEND_FAILED, nothing is kept);
 //! ending in `0000400` the send is accepted and its delivery later fails (status `failed`).
+//! A free-form message (anything but a template) to a chat whose last inbound message is more
+//! than 24 hours old by the virtual clock (or that has none) is accepted and later fails with
+//! the WhatsApp Cloud API's 131047 "Re-engagement message".
 
 use rusqlite::{Connection, params};
 
@@ -13,6 +16,7 @@ use super::account::{self, chat_active_this_month, conversations_this_month};
 use wacr_server::models::{Contact, ContactType, CreateContactBody};
 
 use super::contacts;
+use super::messages::Failure;
 use super::{Ctx, Error, Result, phone_key, random_hex};
 use crate::clock::Ts;
 
@@ -132,12 +136,7 @@ pub(crate) fn open_chat(conn: &Connection, ctx: &Ctx, contact: &Contact, phone: 
     if contact.is_opted_out {
         return Err(Error::ContactOptedOut);
     }
-    let mobile = phone_key(phone);
-    let existing: Option<i64> = {
-        use rusqlite::OptionalExtension;
-        conn.query_row("SELECT id FROM chats WHERE tenant_id = ?1 AND mobile = ?2", params![ctx.tenant_id, mobile], |r| r.get(0))
-            .optional()?
-    };
+    let existing = find_chat(conn, ctx, phone)?;
     let is_new_conversation = match existing {
         Some(id) => !chat_active_this_month(conn, ctx, id)?,
         None => true,
@@ -150,20 +149,49 @@ pub(crate) fn open_chat(conn: &Connection, ctx: &Ctx, contact: &Contact, phone: 
             return Err(Error::FeatureLimit { feature: "conversations", current, maximum });
         }
     }
-    let id = match existing {
+    Ok(Chat { id: keep_chat(conn, ctx, contact, phone, existing)? })
+}
+
+/// The tenant's chat with `phone`, if there is one.
+fn find_chat(conn: &Connection, ctx: &Ctx, phone: &str) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    let sql = "SELECT id FROM chats WHERE tenant_id = ?1 AND mobile = ?2";
+    Ok(conn.query_row(sql, params![ctx.tenant_id, phone_key(phone)], |r| r.get(0)).optional()?)
+}
+
+/// The chat `existing` (now the contact's), or a new one with `phone`.
+fn keep_chat(conn: &Connection, ctx: &Ctx, contact: &Contact, phone: &str, existing: Option<i64>) -> Result<i64> {
+    match existing {
         Some(id) => {
             conn.execute("UPDATE chats SET contact_id = ?2 WHERE id = ?1", params![id, contact.id])?;
-            id
+            Ok(id)
         }
         None => {
             conn.execute(
                 "INSERT INTO chats (tenant_id, contact_id, mobile, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![ctx.tenant_id, contact.id, mobile, ctx.now.0],
+                params![ctx.tenant_id, contact.id, phone_key(phone), ctx.now.0],
             )?;
-            conn.last_insert_rowid()
+            Ok(conn.last_insert_rowid())
         }
-    };
-    Ok(Chat { id })
+    }
+}
+
+/// The chat a customer's message arrives in: its phone's chat, or a new one. Neither opt-out
+/// nor the conversations limit applies, which bound what the business sends.
+pub(crate) fn inbound_chat(conn: &Connection, ctx: &Ctx, contact: &Contact, phone: &str) -> Result<Chat> {
+    let existing = find_chat(conn, ctx, phone)?;
+    Ok(Chat { id: keep_chat(conn, ctx, contact, phone, existing)? })
+}
+
+/// The length of the customer service window, in seconds.
+pub const WINDOW_SECS: i64 = 24 * 60 * 60;
+
+/// Whether the chat's customer wrote within the last 24 hours: a free-form message may go out.
+pub(crate) fn window_open(conn: &Connection, ctx: &Ctx, chat: &Chat) -> Result<bool> {
+    let last: Option<i64> = conn
+        .prepare_cached("SELECT MAX(sent_at) FROM messages WHERE chat_id = ?1 AND direction = 'inbound'")?
+        .query_row([chat.id], |r| r.get(0))?;
+    Ok(last.is_some_and(|at| Ts(at).plus_secs(WINDOW_SECS) > ctx.now))
 }
 
 /// What is sent.
@@ -196,13 +224,20 @@ pub(crate) fn dispatch(conn: &Connection, ctx: &Ctx, sender: &Sender, contact: &
         params![ctx.tenant_id, chat.id, out.kind, out.text, out.url, wamid, sender.phone, ctx.now.0],
     )?;
     let chat_message_id = conn.last_insert_rowid();
+    let failure = if digits.ends_with(FAIL_DELIVERY_SUFFIX) {
+        Some(Failure::Undeliverable)
+    } else if out.kind != "template" && !window_open(conn, ctx, chat)? {
+        Some(Failure::OutsideWindow)
+    } else {
+        None
+    };
     conn.execute(
         "INSERT INTO messages (tenant_id, chat_id, chat_message_id, contact_id, sender_id, type, message, status, fail_delivery, \
          message_id, direction, url, sent_at, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sent', ?8, ?9, 'outbound', ?10, ?11, ?11, ?11)",
         params![
             ctx.tenant_id, chat.id, chat_message_id, contact.id, sender.phone, out.kind, out.text,
-            digits.ends_with(FAIL_DELIVERY_SUFFIX), wamid, out.url, ctx.now.0
+            failure.map_or(0, |f| f as i64), wamid, out.url, ctx.now.0
         ],
     )?;
     Ok(Sent { wamid, phone: digits, chat_id: chat.id, chat_message_id, sent_at: ctx.now })

@@ -35,13 +35,6 @@ pub struct Ctx {
     pub now: Ts,
 }
 
-impl Ctx {
-    /// A context at the current time.
-    pub fn now(tenant_id: i64) -> Ctx {
-        Ctx { tenant_id, now: Ts::now() }
-    }
-}
-
 /// Validation messages keyed by field, as in a VALIDATION_ERROR's `errors` object.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
@@ -139,19 +132,27 @@ impl Error {
     /// The human message: the catalogue's, or the record's own for a 404.
     pub fn message(&self) -> String {
         match self {
-            Error::Validation(_) => "The given data was invalid".into(),
             Error::NotFound { what, .. } => format!("{} not found", capitalise(what)),
-            Error::FeatureLimit { .. } => "Plan limit reached".into(),
-            Error::FeatureNotAvailable { .. } => "Feature not available on your plan".into(),
-            Error::ContactOptedOut => "Contact has opted out of messages".into(),
-            Error::WhatsappNotConfigured => "WhatsApp is not configured for this account".into(),
-            Error::OtpNotFound => "No active OTP found".into(),
-            Error::OtpExpired => "OTP has expired".into(),
-            Error::InvalidCode { .. } => "Invalid verification code".into(),
-            Error::MaxAttemptsExceeded => "Maximum verification attempts exceeded".into(),
-            Error::RateLimited { .. } => "Too many requests".into(),
-            Error::SendFailed(_) => "Failed to send message".into(),
-            Error::Internal(_) => "Internal server error".into(),
+            other => other.catalogue_message().into(),
+        }
+    }
+
+    /// The catalogue's message of the code (`api.yaml: errors`).
+    pub fn catalogue_message(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "The given data was invalid",
+            Error::NotFound { .. } => "Resource not found",
+            Error::FeatureLimit { .. } => "Plan limit reached",
+            Error::FeatureNotAvailable { .. } => "Feature not available on your plan",
+            Error::ContactOptedOut => "Contact has opted out of messages",
+            Error::WhatsappNotConfigured => "WhatsApp is not configured for this account",
+            Error::OtpNotFound => "No active OTP found",
+            Error::OtpExpired => "OTP has expired",
+            Error::InvalidCode { .. } => "Invalid verification code",
+            Error::MaxAttemptsExceeded => "Maximum verification attempts exceeded",
+            Error::RateLimited { .. } => "Too many requests",
+            Error::SendFailed(_) => "Failed to send message",
+            Error::Internal(_) => "Internal server error",
         }
     }
 }

@@ -74,6 +74,19 @@ pub fn issue(conn: &Connection, tenant_id: i64, name: &str, scopes: ScopeSet<Sco
     Ok(IssuedToken { tenant_id, name: name.to_owned(), token, scopes, rate_limit_per_minute })
 }
 
+/// Issues an admin token (the admin API's, `/_sandbox/`), kept as a hash beside the earlier ones.
+pub fn issue_admin(conn: &Connection, now: Ts) -> Result<String> {
+    let token = format!("wacr_admin_{}", random_hex(24));
+    conn.execute("INSERT INTO admin_tokens (token_hash, created_at) VALUES (?1, ?2)", params![sha256_hex(&token), now.0])?;
+    Ok(token)
+}
+
+/// Whether `token` is an admin token.
+pub fn is_admin(conn: &Connection, token: &str) -> Result<bool> {
+    let sql = "SELECT EXISTS (SELECT 1 FROM admin_tokens WHERE token_hash = ?1)";
+    Ok(conn.prepare_cached(sql)?.query_row([sha256_hex(token)], |r| r.get(0))?)
+}
+
 /// The principal of a bearer token; `None` when it is unknown, revoked or its tenant inactive.
 pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Principal>> {
     let row = conn
@@ -140,7 +153,7 @@ mod tests {
         let seeded = authenticate(&f.conn, &f.token).unwrap().unwrap();
         assert_eq!((seeded.token_name.as_str(), seeded.scopes), ("default", ScopeSet::all()));
         let scopes = ScopeSet::new().with(Scope::ContactsRead);
-        let issued = issue(&f.conn, f.tenant, "reader", scopes, 5, Ts::now()).unwrap();
+        let issued = issue(&f.conn, f.tenant, "reader", scopes, 5, f.now).unwrap();
         let stored: String = f.conn.query_row("SELECT token_hash FROM tokens WHERE name = 'reader'", [], |r| r.get(0)).unwrap();
         assert_ne!(stored, issued.token, "only the hash is stored");
         let principal = authenticate(&f.conn, &issued.token).unwrap().unwrap();
@@ -148,16 +161,16 @@ mod tests {
         assert!(principal.scopes.contains(Scope::ContactsRead) && !principal.scopes.contains(Scope::ContactsWrite));
         assert_eq!(authenticate(&f.conn, "wacr_sandbox_nope").unwrap(), None);
         // re-issuing a name replaces the old token
-        let again = issue(&f.conn, f.tenant, "reader", scopes, 5, Ts::now()).unwrap();
+        let again = issue(&f.conn, f.tenant, "reader", scopes, 5, f.now).unwrap();
         assert_eq!(authenticate(&f.conn, &issued.token).unwrap(), None);
-        revoke(&f.conn, f.tenant, "reader", Ts::now()).unwrap();
+        revoke(&f.conn, f.tenant, "reader", f.now).unwrap();
         assert_eq!(authenticate(&f.conn, &again.token).unwrap(), None);
     }
 
     #[test]
     fn inactive_tenants_tokens_are_refused() {
         let f = Fixture::new();
-        let issued = issue(&f.conn, f.tenant, "t", ScopeSet::new(), 60, Ts::now()).unwrap();
+        let issued = issue(&f.conn, f.tenant, "t", ScopeSet::new(), 60, f.now).unwrap();
         f.conn.execute("UPDATE tenants SET status = 'suspended' WHERE id = ?1", [f.tenant]).unwrap();
         assert_eq!(authenticate(&f.conn, &issued.token).unwrap(), None);
     }
@@ -165,7 +178,7 @@ mod tests {
     #[test]
     fn rate_limits_follow_the_latest_setting() {
         let f = Fixture::new();
-        let reader = issue(&f.conn, f.tenant, "reader", ScopeSet::new(), 600, Ts::now()).unwrap();
+        let reader = issue(&f.conn, f.tenant, "reader", ScopeSet::new(), 600, f.now).unwrap();
         let changed = set_rate_limits(&f.conn, 600).unwrap();
         assert!(changed.contains(&Relimited { tenant_id: f.tenant, name: "default".into(), was: 60 }), "{changed:?}");
         assert!(!changed.iter().any(|r| r.name == "reader"), "reader had 600 already: {changed:?}");

@@ -5,14 +5,13 @@
 //! delivery that ran out of attempts as failed. Events survive a crash: what was committed is
 //! delivered after the restart.
 //!
-//! `message.status_updated` and `message.received` are not emitted yet. The sandbox shows a
+//! `message.received` is written by `store::messages::inbound` (the admin API's inbound
+//! messages). `message.status_updated` is not emitted yet. The sandbox shows a
 //! message's delivery progression as a function of the time since it was sent (nothing is
 //! written when it moves), so its events would be written by the send (`store::delivery::
 //! dispatch`, once it is given the `DeliverySimulation`): one per transition, its payload the
 //! message as Get Message reads it at that instant, its delivery not before it (a
-//! `next_attempt_at` in the future). The sandbox has no inbound messages; an inbound feature
-//! records `message.received` with [`outbox::record`] of a [`Resource`] impl for the message
-//! model (relationships `{"contact": {"type": "contact", "id": N}}`), in its transaction.
+//! `next_attempt_at` in the future).
 
 pub mod outbox;
 pub mod payload;

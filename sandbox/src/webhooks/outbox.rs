@@ -9,7 +9,6 @@ use std::cell::Cell;
 use rusqlite::{Connection, params};
 
 use super::payload::{self, Change, Resource, Tenant};
-use crate::clock::Ts;
 use crate::store::{Ctx, Result};
 
 thread_local! {
@@ -26,7 +25,7 @@ pub(crate) fn take_written() -> bool {
 pub(crate) fn record<R: Resource>(conn: &Connection, ctx: &Ctx, change: Change<'_, R>) -> Result<()> {
     let tenant = tenant(conn, ctx.tenant_id)?;
     let Some(event) = payload::build(&change, &tenant, ctx.now)? else { return Ok(()) };
-    let recorded_at = Ts::now().0;
+    let recorded_at = ctx.now.0;
     conn.prepare_cached(
         "INSERT INTO webhook_events (event_id, tenant_id, type, resource, payload, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?

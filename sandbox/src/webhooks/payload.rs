@@ -22,6 +22,12 @@ pub trait Resource: Serialize {
     fn relationships(&self) -> Value {
         json!({})
     }
+
+    /// The action part of the event type for a change's action (`created`, `updated`,
+    /// `deleted`): the same, unless the resource names it otherwise (`message.received`).
+    fn event_action(action: &'static str) -> &'static str {
+        action
+    }
 }
 
 impl Resource for Contact {
@@ -107,7 +113,7 @@ pub fn build<R: Resource>(change: &Change<'_, R>, tenant: &Tenant, now: Ts) -> s
             json!({"previous": previous, "current": current, "modified_fields": modified})
         }
     };
-    let (id, r#type) = (event_id(now), format!("{}.{}", R::TYPE, change.action()));
+    let (id, r#type) = (event_id(now), format!("{}.{}", R::TYPE, R::event_action(change.action())));
     let payload = json!({
         "event": {"id": id, "type": r#type, "timestamp": timestamp(now), "version": "1.0"},
         "tenant": tenant,

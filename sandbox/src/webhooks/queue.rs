@@ -123,17 +123,17 @@ impl Outcome {
 
 /// Records each attempt and moves its delivery on: delivered, retried after the schedule's
 /// next wait, or failed when the schedule is spent. One transaction for them all.
-pub fn finish(conn: &Connection, done: &[(Due, Attempt)], schedule: &[Duration]) -> Result<Vec<Outcome>> {
-    crate::store::in_transaction(conn, |tx| done.iter().map(|(due, attempt)| finish_one(tx, due, attempt, schedule)).collect())
+pub fn finish(conn: &Connection, done: &[(Due, Attempt)], schedule: &[Duration], now: Ts) -> Result<Vec<Outcome>> {
+    crate::store::in_transaction(conn, |tx| done.iter().map(|(due, attempt)| finish_one(tx, due, attempt, schedule, now)).collect())
 }
 
-fn finish_one(conn: &Connection, due: &Due, attempt: &Attempt, schedule: &[Duration]) -> Result<Outcome> {
+fn finish_one(conn: &Connection, due: &Due, attempt: &Attempt, schedule: &[Duration], now: Ts) -> Result<Outcome> {
     let number = due.attempts + 1;
     let outcome = if attempt.succeeded() {
         Outcome::Delivered
     } else {
         match usize::try_from(due.attempts).ok().and_then(|n| schedule.get(n)) {
-            Some(wait) => Outcome::Retry(Ts(Ts::now().0.saturating_add(micros(*wait)))),
+            Some(wait) => Outcome::Retry(Ts(now.0.saturating_add(micros(*wait)))),
             None => Outcome::Failed,
         }
     };

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::header::CONTENT_TYPE;
 use tokio::task::{JoinHandle, JoinSet};
@@ -15,7 +15,7 @@ use tracing::Instrument;
 
 use super::queue::{self, Attempt, Due, Outcome};
 use super::{Secret, Settings};
-use crate::clock::{SECOND, Ts};
+use crate::clock::{Clock, SECOND, Stopwatch, Ts};
 use crate::db::Db;
 
 /// The longest sleep without a wake-up (a commit made by another process wakes nothing).
@@ -24,6 +24,8 @@ const FALLBACK_POLL: Duration = Duration::from_secs(1);
 /// What every attempt needs.
 struct Sender {
     http: reqwest::Client,
+    /// The virtual clock: attempts are recorded by it.
+    clock: Clock,
     signer: standardwebhooks::Webhook,
     timeout: Duration,
 }
@@ -48,7 +50,7 @@ pub fn spawn(db: Db, settings: &Settings, secret: &Secret) -> Result<JoinHandle<
         .user_agent(concat!("wacr-sandbox-webhooks/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let sender = Arc::new(Sender { http, signer: secret.signer(), timeout: settings.timeout });
+    let sender = Arc::new(Sender { http, clock: db.clock().clone(), signer: secret.signer(), timeout: settings.timeout });
     let worker = Worker { db, sender, retry: settings.retry.clone().into(), concurrency: settings.concurrency.max(1) };
     Ok(tokio::spawn(worker.run().instrument(tracing::info_span!("webhook_worker"))))
 }
@@ -86,10 +88,11 @@ impl Worker {
         let free = self.concurrency.saturating_sub(tasks.len());
         let limit = if free == 0 { 0 } else { in_flight.len() + free + 1 };
         let retry = Arc::clone(&self.retry);
+        let clock = self.db.clock().clone();
         let read = self
             .db
             .call(move |conn| {
-                let outcomes = queue::finish(conn, &done, &retry);
+                let outcomes = clock.sync(conn).map_err(Into::into).and_then(|now| queue::finish(conn, &done, &retry, now));
                 let heads = if limit == 0 { Ok(Vec::new()) } else { queue::heads(conn, limit) };
                 (done, outcomes, heads)
             })
@@ -111,7 +114,7 @@ impl Worker {
                 return FALLBACK_POLL;
             }
         };
-        let now = Ts::now();
+        let now = self.db.clock().now();
         for due in heads {
             if due.next_attempt_at > now {
                 let wait = Duration::from_micros(u64::try_from(due.next_attempt_at.0 - now.0).unwrap_or(0));
@@ -155,10 +158,11 @@ fn log(due: &Due, attempt: &Attempt, outcome: Outcome) {
 }
 
 impl Sender {
-    /// One POST of the event, signed now.
+    /// One POST of the event, signed now. The signature's timestamp is the system time, which
+    /// receivers check against their own clock; the attempt is recorded by the virtual clock.
     async fn attempt(&self, due: Due) -> (Due, Attempt) {
-        let (started, started_at) = (Instant::now(), Ts::now());
-        let timestamp = started_at.0.div_euclid(SECOND);
+        let (started, started_at) = (Stopwatch::start(), self.clock.now());
+        let timestamp = Ts::system().0.div_euclid(SECOND);
         let result = match self.signer.sign(&due.event_id, timestamp, due.payload.as_bytes()) {
             Ok(signature) => self.post(&due, timestamp, &signature).await,
             Err(e) => Err(e.to_string()),

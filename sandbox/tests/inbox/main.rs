@@ -16,7 +16,6 @@ mod browser;
 use std::time::Duration;
 
 use browser::Browser;
-use fantoccini::Locator;
 use serde_json::json;
 use support::{Options, Sandbox, start_with};
 use wacr_client::models::*;

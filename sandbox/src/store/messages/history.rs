@@ -1,10 +1,12 @@
 //! The message history (`messages.yaml`: List Messages, Get Message): outbound statuses
-//! progress sent -> delivered -> read with the time since sending, computed when read, so no
-//! background task is needed.
+//! progress sent -> delivered -> read with the time since sending (by the virtual clock),
+//! computed when read, so no background task is needed. A send that is to fail (a simulated
+//! delivery failure, or a free-form message outside the 24-hour window) reads `failed`, with
+//! its reason in `error`, from the time it would have been delivered.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use wacr_server::models::{ListMessagesQuery, ListMessagesSortField, Message, MessageDetail, Open, Page, WireEnum};
+use wacr_server::models::{ListMessagesQuery, ListMessagesSortField, Message, MessageDetail, MessageError, Open, Page, WireEnum};
 
 use crate::clock::{SECOND, Ts};
 use crate::store::query::{ListSql, wire};
@@ -26,7 +28,37 @@ impl Default for DeliverySimulation {
 }
 
 pub(crate) const COLUMNS: &str = "m.id, m.chat_id, m.sender_id, m.type, m.message, m.eff_status, m.message_id, m.sent_at, m.direction, \
-    m.created_at, m.updated_at, m.status, m.status_message, m.ref_message_id, m.url, m.staff_id";
+    m.created_at, m.updated_at, m.status, m.status_message, m.ref_message_id, m.url, m.staff_id, m.fail_delivery";
+
+/// Why a send fails after it was accepted (`messages.fail_delivery`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The recipient's digits end in `0000400`: WhatsApp cannot deliver it.
+    Undeliverable = 1,
+    /// A free-form message outside the 24-hour customer service window.
+    OutsideWindow = 2,
+}
+
+impl Failure {
+    fn from_column(value: i64) -> Option<Failure> {
+        match value {
+            1 => Some(Failure::Undeliverable),
+            2 => Some(Failure::OutsideWindow),
+            _ => None,
+        }
+    }
+
+    /// The WhatsApp Cloud API's error for it.
+    fn error(self) -> MessageError {
+        let (code, title, message) = match self {
+            Failure::Undeliverable => (131026, "Message undeliverable", "Unable to deliver the message (simulated delivery failure)"),
+            Failure::OutsideWindow => {
+                (131047, "Re-engagement message", "More than 24 hours have passed since the recipient last replied to the sender number")
+            }
+        };
+        MessageError { code, title: title.into(), message: message.into() }
+    }
+}
 
 /// The history with each outbound status as it reads at `now` (the numbers are ours, not input).
 pub(crate) fn source(ctx: &Ctx, sim: &DeliverySimulation) -> String {
@@ -34,7 +66,7 @@ pub(crate) fn source(ctx: &Ctx, sim: &DeliverySimulation) -> String {
     let read = ctx.now.0 - sim.read_after_secs * SECOND;
     format!(
         "(SELECT *, CASE WHEN direction = 'outbound' AND status = 'sent' THEN CASE \
-         WHEN fail_delivery = 1 AND sent_at <= {delivered} THEN 'failed' \
+         WHEN fail_delivery <> 0 AND sent_at <= {delivered} THEN 'failed' \
          WHEN fail_delivery = 0 AND sent_at <= {read} THEN 'read' \
          WHEN fail_delivery = 0 AND sent_at <= {delivered} THEN 'delivered' \
          ELSE 'sent' END ELSE status END AS eff_status FROM messages) m"
@@ -47,11 +79,14 @@ pub(crate) fn detail_from_row(row: &Row<'_>, sim: &DeliverySimulation) -> rusqli
     let sent_at = Ts(row.get(7)?);
     let mut updated_at = Ts(row.get(10)?);
     let mut status_message: Option<String> = row.get(12)?;
+    let mut error = None;
     if status.as_deref() != Some(stored.as_str()) {
         let delay = if status.as_deref() == Some("read") { sim.read_after_secs } else { sim.delivered_after_secs };
         updated_at = updated_at.max(sent_at.plus_secs(delay));
         if status.as_deref() == Some("failed") {
-            status_message = Some("Message undeliverable (simulated delivery failure)".into());
+            let failed = Failure::from_column(row.get(16)?).unwrap_or(Failure::Undeliverable).error();
+            status_message = Some(format!("{}: {}", failed.title, failed.message));
+            error = Some(failed);
         }
     }
     Ok(MessageDetail {
@@ -71,6 +106,7 @@ pub(crate) fn detail_from_row(row: &Row<'_>, sim: &DeliverySimulation) -> rusqli
         ref_message_id: row.get(13)?,
         url: row.get(14)?,
         staff_id: row.get(15)?,
+        error,
     })
 }
 
@@ -80,7 +116,7 @@ fn open<E: WireEnum>(text: Option<String>) -> Option<Open<E>> {
 }
 
 /// A history record as listed: the detail without its delivery fields.
-fn item(d: MessageDetail) -> Message {
+pub(crate) fn item(d: MessageDetail) -> Message {
     Message {
         id: d.id,
         interaction_id: d.interaction_id,
@@ -94,6 +130,7 @@ fn item(d: MessageDetail) -> Message {
         direction: d.direction,
         created_at: d.created_at,
         updated_at: d.updated_at,
+        error: d.error,
     }
 }
 

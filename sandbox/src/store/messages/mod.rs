@@ -3,6 +3,7 @@
 //! type's files, row ids across a list's sections); `history` keeps the records they leave.
 
 mod history;
+pub mod inbound;
 
 use std::collections::BTreeSet;
 
@@ -17,8 +18,10 @@ use super::delivery::{self, AutoContact, Outgoing, Recipient};
 use super::templates;
 use super::{Ctx, Error, FieldErrors, Result};
 
+pub(crate) use history::Failure;
 pub use history::{DeliverySimulation, get, list};
 pub(crate) use history::{COLUMNS, detail_from_row, source};
+pub use inbound::{Inbound, InboundMedia, receive};
 
 /// The status of every accepted send.
 const SENT: Open<MessageStatus> = Open::Known(MessageStatus::Sent);

@@ -237,6 +237,10 @@ fn history_progresses_and_filters() {
     let mut f = Fixture::new();
     let sim = DeliverySimulation::default();
     let ctx = f.ctx();
+    // the customers wrote first: the free-form sends are inside the 24-hour window
+    for phone in ["+15550002801", "+15550002802"] {
+        receive(&mut f.conn, &ctx, &Inbound::text(phone, "hi"), &sim).unwrap();
+    }
     let a = send_text(&mut f.conn, &ctx, &text("+15550002801", "first")).unwrap();
     let failing = send_text(&mut f.conn, &ctx, &text("+15550000400", "never arrives")).unwrap();
     f.advance(3);
@@ -256,14 +260,46 @@ fn history_progresses_and_filters() {
     let ctx = f.ctx();
     let bodies = |q: ListMessagesQuery| -> Vec<String> { list(&f.conn, &ctx, &q, &sim).unwrap().items.into_iter().map(|m| m.message.unwrap()).collect() };
     let by = |filters: ListMessagesFilters| ListMessagesQuery { filters, ..history() };
-    assert_eq!(bodies(history()), ["second", "never arrives", "first"]);
+    assert_eq!(bodies(history()), ["second", "never arrives", "first", "hi", "hi"]);
     let by_status = by(ListMessagesFilters { status: vec![Filter::eq(MessageStatus::Read)], ..ListMessagesFilters::default() });
     assert_eq!(bodies(by_status), ["first"]);
     let by_chat = by(ListMessagesFilters { interaction_id: vec![Filter::eq(a.chat_id)], ..ListMessagesFilters::default() });
-    assert_eq!(bodies(by_chat), ["first"]);
+    assert_eq!(bodies(by_chat), ["first", "hi"]);
     assert_eq!(bodies(ListMessagesQuery { search: Some("arrive".into()), ..history() }), ["never arrives"]);
     let outbound = by(ListMessagesFilters { direction: vec![Filter::is_in([MessageDirection::Outbound])], ..ListMessagesFilters::default() });
     assert_eq!(bodies(outbound).len(), 3);
     assert!(list(&f.conn, &f.other_ctx(), &history(), &sim).unwrap().items.is_empty());
     assert_eq!(get(&f.conn, &f.other_ctx(), a_id, &sim).unwrap_err(), Error::not_found("message"));
+}
+
+#[test]
+fn free_form_sends_outside_the_window_fail_by_the_re_engagement_rule() {
+    let mut f = Fixture::new();
+    let sim = DeliverySimulation::default();
+    let ctx = f.ctx();
+    let never_wrote = send_text(&mut f.conn, &ctx, &text("+15550002901", "hello?")).unwrap();
+    assert_eq!(never_wrote.status, SENT, "accepted");
+    let mut otp = template("order_update", "en", "+15550002901");
+    otp.header_field_1 = Some("#1".into());
+    (otp.field_1, otp.field_2, otp.field_3) = (Some("a".into()), Some("b".into()), Some("c".into()));
+    let templated = send_template(&mut f.conn, &ctx, &otp).unwrap();
+    receive(&mut f.conn, &ctx, &Inbound::text("+15550002902", "hi"), &sim).unwrap();
+    f.advance(60 * 60);
+    let ctx = f.ctx();
+    let within = send_text(&mut f.conn, &ctx, &text("+15550002902", "an hour later")).unwrap();
+    f.advance(24 * 60 * 60);
+    let ctx = f.ctx();
+    let outside = send_text(&mut f.conn, &ctx, &text("+15550002902", "a day later")).unwrap();
+    f.advance(sim.read_after_secs);
+    let status = |wamid: &str| get(&f.conn, &f.ctx(), history_id(&f, wamid), &sim).unwrap();
+    for failed in [status(&never_wrote.message_id), status(&outside.message_id)] {
+        assert_eq!(failed.status, Some(Open::Known(MessageStatus::Failed)));
+        let error = failed.error.unwrap();
+        assert_eq!((error.code, error.title.as_str()), (131047, "Re-engagement message"));
+        assert!(error.message.starts_with("More than 24 hours have passed"));
+        assert!(failed.status_message.unwrap().starts_with("Re-engagement message"));
+    }
+    for read in [status(&within.message_id), status(&templated.message_id)] {
+        assert_eq!((read.status, read.error), (Some(Open::Known(MessageStatus::Read)), None), "inside the window, or a template");
+    }
 }
