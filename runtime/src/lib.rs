@@ -51,7 +51,7 @@ pub mod client;
 pub mod cli;
 
 pub use include::{Include, IncludeError, IncludeSet, Resource};
-pub use operation::{Exchange, Method, Operation, Shape};
+pub use operation::{Exchange, Method, Operation, OperationInfo, Shape};
 pub use scope::{ScopeEnum, ScopeError, ScopeSet};
 
 pub use file::{File, MultipartBody};

@@ -1,6 +1,7 @@
 //! Operation metadata (id, method, path template, scope, success status) derived by
-//! `#[derive(Operation)]` on each request type, the path rendering the client uses, and the
-//! operation's typed exchange (its body, query, data and errors).
+//! `#[derive(Operation)]` on each request type, a row of it for tables of every operation, the
+//! path rendering the client uses, and the operation's typed exchange (its body, query, data and
+//! errors).
 
 use core::fmt::{self, Write as _};
 
@@ -43,6 +44,25 @@ pub trait Operation {
     /// [`Operation::PATH`] with each `{param}` replaced by the `Display` value of the field of
     /// that name, percent-encoded as one path segment (see [`encode_path_segment`]).
     fn render_path(&self) -> String;
+}
+
+/// An operation's id, method and path template: a row of a table of every operation, for code
+/// that matches requests outside the generated router (a proxy, a fault injector).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// [`Operation::ID`]
+    pub id: &'static str,
+    /// [`Operation::METHOD`]
+    pub method: Method,
+    /// [`Operation::PATH`]
+    pub path: &'static str,
+}
+
+impl OperationInfo {
+    /// The row of `O`, from its [`Operation`] constants.
+    pub const fn of<O: Operation>() -> OperationInfo {
+        OperationInfo { id: O::ID, method: O::METHOD, path: O::PATH }
+    }
 }
 
 /// The typed exchange of an operation: the body its request sends, the query pairs, the data a

@@ -37,7 +37,7 @@ pub use envelope::{
 pub use query::{QuerySpec, paginate};
 pub use rate_limit::{Decision, FixedWindow, RateLimiter, RateRule};
 pub use router::{finish, method_not_allowed, not_found};
-pub use serve::serve;
+pub use serve::{DropConnection, serve};
 #[cfg(feature = "webhooks")]
 pub use webhook::{EventError, VerifiedEvent, WebhookRejection, WebhookSecrets, webhook_router};
 pub use validate::{Field, Format, Kind, Lit, Rejected, RejectedItem, Rule, field, message, validate, validate_items};

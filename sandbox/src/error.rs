@@ -1,5 +1,6 @@
 //! `Error`: why the sandbox could not start or serve (opening and migrating the database,
-//! reading the templates fixture, seeding, binding the socket, starting the webhook worker).
+//! reading the templates fixture, seeding, binding the socket, starting the webhook worker,
+//! a refused fault rule).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -40,6 +41,9 @@ pub enum Error {
     /// The webhook worker's HTTP client could not be built.
     #[error("webhooks: {0}")]
     Webhooks(#[source] reqwest::Error),
+    /// A fault rule of `Config::faults` is refused (`index` from 1).
+    #[error("fault rule {index}: {source}")]
+    FaultRule { index: usize, source: crate::faults::InvalidRule },
     /// A blocking start-up task panicked or was cancelled.
     #[error("start-up task: {0}")]
     Task(#[from] tokio::task::JoinError),

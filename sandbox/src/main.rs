@@ -3,12 +3,13 @@
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
+use wacr_sandbox::faults::{self, NewRule};
 use wacr_sandbox::store::tokens::TokenSpec;
 use wacr_sandbox::webhooks::{self, Secret, SettingError};
 use wacr_sandbox::{Config, DbPath, server, startup};
@@ -49,6 +50,28 @@ struct Cli {
     bounds: Bounds,
     #[command(flatten)]
     webhooks: Webhooks,
+    #[command(flatten)]
+    faults: FaultFlags,
+}
+
+/// Fault rules in force from the start (more can be added at `/_sandbox/faults`).
+#[derive(Debug, clap::Args)]
+struct FaultFlags {
+    /// A YAML list of fault rules (JSON when the name ends in .json), each as
+    /// POST /_sandbox/faults takes it; checked before the start.
+    #[arg(long = "faults", value_name = "FILE", value_parser = fault_file)]
+    file: Option<FaultFile>,
+    /// Seeds the generators of the probability rules: the same seed fires on the same calls.
+    #[arg(long = "fault-seed", value_name = "N", default_value_t = 0)]
+    seed: u64,
+}
+
+/// The rules of `--faults`.
+#[derive(Clone, Debug)]
+struct FaultFile(Vec<NewRule>);
+
+fn fault_file(path: &str) -> Result<FaultFile, faults::file::FileError> {
+    faults::file::load(Path::new(path)).map(FaultFile)
 }
 
 /// Where change events (contact, source and status created, updated, deleted) are delivered.
@@ -149,6 +172,8 @@ fn main() -> ExitCode {
         server: cli.bounds.server(),
         failed_logins_per_minute: cli.failed_logins_per_minute,
         webhooks: cli.webhooks.settings(),
+        faults: cli.faults.file.map(|file| file.0).unwrap_or_default(),
+        fault_seed: cli.faults.seed,
         ..Config::default()
     };
     match run(config) {

@@ -13,6 +13,7 @@ use rusqlite::{Connection, params};
 use crate::clock::{Clock, Ts};
 use crate::db::{Db, DbPath};
 use crate::examples;
+use crate::faults::NewRule;
 use crate::error::{Error, Result};
 use crate::seed::{self, SeededTenant, TenantSeed};
 use crate::store::messages::DeliverySimulation;
@@ -47,6 +48,10 @@ pub struct Config {
     pub failed_logins_per_minute: u32,
     /// Where change events are delivered, signed with what, retried how.
     pub webhooks: webhooks::Settings,
+    /// The fault rules in force at start (`--faults FILE`), in memory: see `crate::faults`.
+    pub faults: Vec<NewRule>,
+    /// Seeds the probability rules' generators (`--fault-seed`).
+    pub fault_seed: u64,
 }
 
 impl Default for Config {
@@ -64,6 +69,8 @@ impl Default for Config {
             server: wacr_server::Config::default(),
             failed_logins_per_minute: 10,
             webhooks: webhooks::Settings::default(),
+            faults: Vec::new(),
+            fault_seed: 0,
         }
     }
 }

@@ -203,7 +203,7 @@ fn types(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
     (quote!(m::#request), quote!(m::#response), quote!(m::#error))
 }
 
-/// `router`, `router_with`, one `*_router` per group and the route tables.
+/// `router`, `router_with`, one `*_router` per group, the route tables and `OPERATIONS`.
 fn routers(api: &Api) -> TokenStream {
     let traits: Vec<Ident> = api.groups.iter().map(|g| ident(&trait_name(g))).collect();
     let route_fns: Vec<Ident> = api.groups.iter().map(|g| ident(&format!("{}_routes", ident::field(&g.name)))).collect();
@@ -228,7 +228,15 @@ fn routers(api: &Api) -> TokenStream {
         }
     });
     let all = route_fns.iter().fold(quote!(Router::new()), |inner, f| quote!(#f(#inner)));
+    let rows = api.operations().map(|op| {
+        let (request, _, _) = types(op);
+        quote!(wacr_runtime::OperationInfo::of::<#request>())
+    });
     quote! {
+        /// Every operation's id, method and path template (as the routes below have it), in spec
+        /// order: for code that matches requests outside the router, such as a fault injector.
+        pub const OPERATIONS: &[wacr_runtime::OperationInfo] = &[#(#rows),*];
+
         /// Every group trait: what [`router`] serves.
         pub trait Api: #(#traits)+* {}
 

@@ -121,6 +121,10 @@ pub enum ErrorCode {
     /// - Default message: "Internal server error".
     /// - Documented: <https://docs.app.wa.cr/get-contact-28559785e0>
     InternalError,
+    /// `SERVICE_UNAVAILABLE` (503): The service is temporarily unable to answer (maintenance or overload); the request was not processed, and `Retry-After` says when to try again
+    /// - Default message: "Service unavailable".
+    /// - Inferred: the docs name no 503; an API behind a load balancer answers it during maintenance or overload. The code and message are the ones the generated router already gives a bare 503, and wacr-sandbox's fault rules inject it
+    ServiceUnavailable,
     /// A code this version does not know, as the server sent it.
     Unknown(String),
 }
@@ -142,6 +146,7 @@ impl ErrorCode {
         ErrorCode::RateLimitExceeded,
         ErrorCode::MessageSendFailed,
         ErrorCode::InternalError,
+        ErrorCode::ServiceUnavailable,
     ];
     /// The code for a wire string; never fails.
     pub fn from_wire(code: &str) -> ErrorCode {
@@ -161,6 +166,7 @@ impl ErrorCode {
             "RATE_LIMIT_EXCEEDED" => ErrorCode::RateLimitExceeded,
             "MESSAGE_SEND_FAILED" => ErrorCode::MessageSendFailed,
             "INTERNAL_ERROR" => ErrorCode::InternalError,
+            "SERVICE_UNAVAILABLE" => ErrorCode::ServiceUnavailable,
             other => ErrorCode::Unknown(other.to_owned()),
         }
     }
@@ -190,6 +196,7 @@ impl ErrorCode {
             ErrorCode::RateLimitExceeded => Some(("RATE_LIMIT_EXCEEDED", 429)),
             ErrorCode::MessageSendFailed => Some(("MESSAGE_SEND_FAILED", 500)),
             ErrorCode::InternalError => Some(("INTERNAL_ERROR", 500)),
+            ErrorCode::ServiceUnavailable => Some(("SERVICE_UNAVAILABLE", 503)),
             ErrorCode::Unknown(_) => None,
         }
     }
@@ -222,6 +229,7 @@ impl ErrorCode {
             ErrorCode::RateLimitExceeded => Some("Too many requests"),
             ErrorCode::MessageSendFailed => Some("Failed to send message"),
             ErrorCode::InternalError => Some("Internal server error"),
+            ErrorCode::ServiceUnavailable => Some("Service unavailable"),
             ErrorCode::Unknown(_) => None,
         }
     }

@@ -1382,6 +1382,53 @@ pub trait TemplatesApi: rt::Authenticator<m::Scope> {
         Output = Result<m::GetTemplateResponse, rt::ApiError<m::GetTemplateError>>,
     > + Send;
 }
+/// Every operation's id, method and path template (as the routes below have it), in spec
+/// order: for code that matches requests outside the router, such as a fault injector.
+pub const OPERATIONS: &[wacr_runtime::OperationInfo] = &[
+    wacr_runtime::OperationInfo::of::<m::GetAccountInfoRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetUsageStatisticsRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetPlanLimitsRequest>(),
+    wacr_runtime::OperationInfo::of::<m::SendOtpRequest>(),
+    wacr_runtime::OperationInfo::of::<m::ResendOtpRequest>(),
+    wacr_runtime::OperationInfo::of::<m::VerifyOtpRequest>(),
+    wacr_runtime::OperationInfo::of::<m::CheckOtpStatusRequest>(),
+    wacr_runtime::OperationInfo::of::<m::ListAuthTemplatesRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetCommentsRequest>(),
+    wacr_runtime::OperationInfo::of::<m::AddCommentRequest>(),
+    wacr_runtime::OperationInfo::of::<m::ListContactsRequest>(),
+    wacr_runtime::OperationInfo::of::<m::CreateContactRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetContactRequest>(),
+    wacr_runtime::OperationInfo::of::<m::UpdateContactRequest>(),
+    wacr_runtime::OperationInfo::of::<m::DeleteContactRequest>(),
+    wacr_runtime::OperationInfo::of::<m::BatchCreateContactsRequest>(),
+    wacr_runtime::OperationInfo::of::<m::BatchDeleteContactsRequest>(),
+    wacr_runtime::OperationInfo::of::<m::ListGroupsRequest>(),
+    wacr_runtime::OperationInfo::of::<m::CreateGroupRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetGroupRequest>(),
+    wacr_runtime::OperationInfo::of::<m::UpdateGroupRequest>(),
+    wacr_runtime::OperationInfo::of::<m::DeleteGroupRequest>(),
+    wacr_runtime::OperationInfo::of::<m::AddContactsToGroupRequest>(),
+    wacr_runtime::OperationInfo::of::<m::RemoveContactsFromGroupRequest>(),
+    wacr_runtime::OperationInfo::of::<m::SendTextMessageRequest>(),
+    wacr_runtime::OperationInfo::of::<m::SendTemplateMessageRequest>(),
+    wacr_runtime::OperationInfo::of::<m::SendMediaMessageRequest>(),
+    wacr_runtime::OperationInfo::of::<m::SendInteractiveMessageRequest>(),
+    wacr_runtime::OperationInfo::of::<m::ListMessagesRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetMessageRequest>(),
+    wacr_runtime::OperationInfo::of::<m::ListSourcesRequest>(),
+    wacr_runtime::OperationInfo::of::<m::CreateSourceRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetSourceRequest>(),
+    wacr_runtime::OperationInfo::of::<m::UpdateSourceRequest>(),
+    wacr_runtime::OperationInfo::of::<m::DeleteSourceRequest>(),
+    wacr_runtime::OperationInfo::of::<m::ListStatusesRequest>(),
+    wacr_runtime::OperationInfo::of::<m::CreateStatusRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetStatusRequest>(),
+    wacr_runtime::OperationInfo::of::<m::UpdateStatusRequest>(),
+    wacr_runtime::OperationInfo::of::<m::DeleteStatusRequest>(),
+    wacr_runtime::OperationInfo::of::<m::ListTemplatesRequest>(),
+    wacr_runtime::OperationInfo::of::<m::SyncTemplatesRequest>(),
+    wacr_runtime::OperationInfo::of::<m::GetTemplateRequest>(),
+];
 /// Every group trait: what [`router`] serves.
 pub trait Api: AccountApi + AuthApi + CommentsApi + ContactsApi + GroupsApi + MessagesApi + SourcesApi + StatusesApi + TemplatesApi {}
 impl<

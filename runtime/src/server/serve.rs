@@ -4,8 +4,10 @@
 //! (414 URI too long, 431 headers too large, 400 unparsable request), which never reach the
 //! router. Connections are HTTP/1.1, as with the `http1` feature of axum; each request carries
 //! its client's address as axum's `ConnectInfo<SocketAddr>`, as `into_make_service_with_connect_info`
-//! gives it.
+//! gives it. A response marked [`DropConnection`] is not written: its connection is closed, as a
+//! crashed or cut-off server would leave it (fault injection).
 
+use std::convert::Infallible;
 use std::io;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, ready};
@@ -56,6 +58,7 @@ pub async fn serve(
             request.extensions_mut().insert(ConnectInfo(peer));
             request
         });
+        let service = tower::ServiceExt::map_result(service, drop_marked);
         let connection = graceful.watch(http.serve_connection(io, TowerToHyperService::new(service)));
         tokio::spawn(async move {
             // A connection's error (a reset, a timeout) concerns only that connection.
@@ -64,6 +67,33 @@ pub async fn serve(
     }
     graceful.shutdown().await;
     Ok(())
+}
+
+/// The mark of a response whose connection [`serve`] closes instead of writing it: the client
+/// sees the connection end without an answer. A server that does not know the mark (such as
+/// `axum::serve`) writes the response as it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DropConnection;
+
+/// What hyper gets in place of a response marked [`DropConnection`]: a service error, on which
+/// it closes the connection without writing anything more.
+#[derive(Debug, thiserror::Error)]
+#[error("the response was marked to drop its connection")]
+struct Dropped;
+
+/// The router never fails to be ready; `map_result` needs the conversion all the same.
+impl From<Infallible> for Dropped {
+    fn from(never: Infallible) -> Dropped {
+        match never {}
+    }
+}
+
+fn drop_marked(result: Result<axum::response::Response, Infallible>) -> Result<axum::response::Response, Dropped> {
+    let Ok(response) = result;
+    match response.extensions().get::<DropConnection>() {
+        Some(DropConnection) => Err(Dropped),
+        None => Ok(response),
+    }
 }
 
 /// After a failed accept: a connection that failed before it was accepted is skipped; anything
@@ -184,5 +214,30 @@ mod tests {
         assert!(head.starts_with("HTTP/1.1 414 URI Too Long\r\ncontent-type: application/json\r\n"), "{head}");
         assert!(head.contains(&format!("content-length: {}", body.len())));
         assert_eq!(body, r#"{"success":false,"message":"URI too long","error":{"code":"URI_TOO_LONG"}}"#);
+    }
+
+    /// A marked response is never written: the connection ends without a byte, while the
+    /// same server answers an unmarked request on another connection.
+    #[tokio::test]
+    async fn a_response_marked_drop_connection_closes_the_connection_unanswered() {
+        use axum::response::IntoResponse;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let router = Router::new()
+            .route("/drop", axum::routing::get(|| async { (axum::Extension(DropConnection), "never sent").into_response() }))
+            .route("/ok", axum::routing::get(|| async { "ok" }));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { serve(listener, router, &Config::default(), &CONVENTIONS, std::future::pending()).await });
+        let exchange = |path: &'static str| async move {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            stream.write_all(format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").as_bytes()).await.unwrap();
+            let mut bytes = Vec::new();
+            // a reset instead of an orderly close is as good: nothing was answered
+            let _ = stream.read_to_end(&mut bytes).await;
+            String::from_utf8(bytes).unwrap()
+        };
+        assert_eq!(exchange("/drop").await, "");
+        assert!(exchange("/ok").await.starts_with("HTTP/1.1 200 OK"));
     }
 }

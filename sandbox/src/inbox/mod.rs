@@ -14,6 +14,8 @@ mod live;
 mod pages;
 mod view;
 
+pub use live::notify_writes;
+
 use rusqlite::Connection;
 use wacr_server::axum::Router;
 use wacr_server::axum::http::header;
@@ -22,16 +24,19 @@ use wacr_server::axum::response::{IntoResponse, Redirect, Response};
 use wacr_server::axum::routing::{get, post};
 
 use crate::admin::{Admin, PREFIX};
+use crate::faults::Faults;
 use crate::seed;
 use crate::store::{self, Ctx, Error};
 
 /// Where the inbox lives.
 pub const UI: &str = "/_sandbox/ui";
 
-/// What the inbox's handlers work with: the admin operations (database, clock, settings).
+/// What the inbox's handlers work with: the admin operations (database, clock, settings) and
+/// the fault rules.
 #[derive(Clone)]
 pub struct Inbox {
     admin: Admin,
+    faults: Faults,
 }
 
 impl Inbox {
@@ -56,8 +61,8 @@ impl Inbox {
 
 /// The inbox's routes: the login form and the assets answer anyone, the rest needs the
 /// admin token.
-pub fn router(admin: Admin) -> Router {
-    let inbox = Inbox { admin };
+pub fn router(admin: Admin, faults: Faults) -> Router {
+    let inbox = Inbox { admin, faults };
     let guarded = Router::new()
         .route(UI, get(|| async { Redirect::permanent(&format!("{UI}/")) }))
         .route(&format!("{UI}/"), get(pages::index))

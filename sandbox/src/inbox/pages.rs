@@ -10,7 +10,7 @@ use wacr_server::axum::extract::{Path, Query, State};
 use wacr_server::axum::http::StatusCode;
 use wacr_server::axum::response::{Html, IntoResponse, Redirect, Response};
 
-use super::view::{ClockView, ConversationLine, ConversationPage, DeliveryLine, IndexPage, MessageLine, Panels, WebhooksPage, next_change_ms};
+use super::view::{ClockView, ConversationLine, ConversationPage, DeliveryLine, IndexPage, MessageLine, Panels, WebhooksPage, fault_line, next_change_ms};
 use super::{Inbox, UI};
 use crate::admin::ClockChange;
 use crate::store::inbox;
@@ -52,7 +52,8 @@ impl Inbox {
     /// The side panels of a page at `here`, with the clock and the fault rules as they are now.
     async fn panels(&self, here: String, notice: Option<String>, next_change_ms: i64) -> Panels {
         let reading = self.admin.db().clock().reading();
-        Panels { here, clock: ClockView::new(reading.now, reading.offset_us), faults: Vec::new(), notice, next_change_ms }
+        let faults = self.faults.list().iter().map(fault_line).collect();
+        Panels { here, clock: ClockView::new(reading.now, reading.offset_us), faults, notice, next_change_ms }
     }
 }
 

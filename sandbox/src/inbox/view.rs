@@ -7,6 +7,7 @@ use askama::Template;
 use wacr_server::models::MessageDetail;
 
 use crate::clock::{DateBound, SECOND, Ts};
+use crate::faults::{Fire, Rule};
 use crate::store::inbox::{LoggedAttempt, LoggedDelivery, Party, Summary};
 use crate::store::messages::DeliverySimulation;
 
@@ -51,6 +52,18 @@ pub fn readable(at: Ts) -> String {
         (Some(date), Some(time)) => format!("{date} {time} UTC"),
         _ => iso,
     }
+}
+
+/// A fault rule in one line: `#1 list_contacts: status 503, next 1 call (fired 0 of 0 calls)`.
+pub fn fault_line(rule: &Rule) -> String {
+    let target = rule.matches.operation.as_deref().or(rule.matches.route.as_deref()).unwrap_or("?");
+    let when = match rule.fire {
+        Fire::Always(_) => "always".to_owned(),
+        Fire::Times(1) => "the next call".to_owned(),
+        Fire::Times(n) => format!("the next {n} calls"),
+        Fire::Probability(p) => format!("with probability {p}"),
+    };
+    format!("#{} {target}: {}, {when} (fired {} of {} matching calls)", rule.id, rule.action, rule.fired, rule.matched)
 }
 
 /// The login form.

@@ -1,7 +1,7 @@
 //! The HTTP layer: `Sandbox` implements every generated trait of `wacr-server` on top of the
 //! store, and `spawn` serves the generated router (no hand-written route beside it) at `/` and
 //! under the documented base path `/api/v2`, until its shutdown signal. The router's request
-//! span and events are the request log.
+//! span and events are the request log. The fault rules (`crate::faults`) act in front of it.
 
 mod catalog;
 mod contacts;
@@ -25,6 +25,7 @@ use crate::admin;
 use crate::clock::{Clock, Reading, Ts};
 use crate::db::Db;
 use crate::error::Error;
+use crate::faults::{self, Faults};
 use crate::startup::{Config, Started};
 use crate::store::messages::{DeliverySimulation, Inbound};
 use crate::store::tokens::{self, IssuedToken};
@@ -41,11 +42,19 @@ struct Inner {
     db: Db,
     delivery: DeliverySimulation,
     config: Config,
+    faults: Faults,
 }
 
 impl Sandbox {
+    /// No fault rules yet (those of `config` are added by [`serve`]).
     pub fn new(db: Db, config: Config) -> Sandbox {
-        Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config }) }
+        let faults = Faults::new(config.fault_seed);
+        Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, faults, config }) }
+    }
+
+    /// The fault rules applied in front of its router.
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
     }
 
     /// The state of the admin API over the same database and settings.
@@ -108,16 +117,22 @@ impl RateLimiter for TokenLimiter {
 /// the sandbox answers there too, so the docs' requests run against it unchanged but for the host.
 pub const BASE_PATH: &str = "/api/v2";
 
-/// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`].
+/// The router of the whole API over a sandbox, at `/` and under [`BASE_PATH`], behind its
+/// fault rules.
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let clock = sandbox.inner.db.clock().clone();
     let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(FixedWindow::new(), clock.clone()));
     let failed_logins = sandbox.inner.config.failed_logins_per_minute;
+    let faults = sandbox.faults().clone();
+    let changes = sandbox.inner.db.changes().clone();
     let admin = admin::router(sandbox.admin(), []);
-    let inbox = crate::inbox::router(sandbox.admin());
+    let inbox = crate::inbox::router(sandbox.admin(), faults.clone());
     let api = wacr_server::router_with(sandbox, config);
     let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(admin).merge(inbox).merge(api);
-    login_guard::guard(app, failed_logins, clock)
+    let app = login_guard::guard(app, failed_logins, clock).layer(faults.layer());
+    // The fault rules' own routes, unauthenticated until they move behind the admin token; the
+    // web inbox's open pages hear of their changes.
+    app.merge(crate::inbox::notify_writes(faults::routes(faults), changes))
 }
 
 /// A sandbox serving on a socket.
@@ -133,6 +148,7 @@ pub struct Running {
     /// The admin token issued by this start.
     admin_token: String,
     admin: admin::Admin,
+    faults: Faults,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     webhooks: JoinHandle<()>,
@@ -142,6 +158,11 @@ impl Running {
     /// `http://addr`
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The fault rules in force (the same as `/_sandbox/faults` serves).
+    pub fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     /// The text of the token issued under `name`.
@@ -238,6 +259,10 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let webhooks = webhooks::spawn(db.clone(), &config.webhooks, &started.webhook_secret).map_err(Error::Webhooks)?;
     let sandbox = Sandbox::new(db.clone(), config);
     let admin = sandbox.admin();
+    let faults = sandbox.faults().clone();
+    for (at, rule) in sandbox.inner.config.faults.iter().enumerate() {
+        faults.add(rule.clone()).map_err(|source| Error::FaultRule { index: at + 1, source })?;
+    }
     let app = router(sandbox);
     let (tx, rx) = oneshot::channel::<()>();
     let shutdown = async move {
@@ -247,5 +272,5 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let task = tokio::spawn(async move { wacr_runtime::server::serve(listener, app, &limits, &wacr_server::CONVENTIONS, shutdown).await });
     tracing::info!(%addr, "wacr-sandbox listening");
     let (tokens, primary_tenant, webhook_secret, admin_token) = (started.issued, started.primary_tenant, started.webhook_secret, started.admin_token);
-    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, admin_token, admin, shutdown: Some(tx), task, webhooks })
+    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, admin_token, admin, faults, shutdown: Some(tx), task, webhooks })
 }

@@ -3,8 +3,8 @@
 //! client as the developer's app. Logging in with the admin token; a message the app sends
 //! appearing, its ticks moving with the virtual clock without a reload; a reply typed in the
 //! inbox reaching List Messages as inbound and opening the 24-hour window; a free-form send
-//! 25 hours later failing with the reason shown; the fault rules panel. Screenshots of the
-//! inbox and of a conversation are kept in `target/inbox-screenshots/`.
+//! 25 hours later failing with the reason shown; the fault rules panel following the fault
+//! API. Screenshots of the inbox and of a conversation are kept in `target/inbox-screenshots/`.
 //!
 //! Without `/usr/bin/chromedriver` a test prints that it skips, unless `CI` is set: then it fails.
 
@@ -114,7 +114,11 @@ async fn a_sent_message_appears_and_its_ticks_move_with_the_clock_live() {
     browser.wait_until("read, without a reload", &format!("{} && {KEPT}", last_status_is("outbound", "read"))).await;
     let conversation = browser.screenshot("conversation").await;
     browser.client.goto(&ui(&sb)).await.unwrap();
-    browser.wait_until("the list", "document.querySelectorAll('.conversation').length === 1").await;
+    mark(&browser).await;
+    sb.running.inbound_text("+15550500009", "Do you ship to Lisbon?").await.unwrap();
+    let unread = format!("document.querySelector('.conversation .unread')?.textContent === '1' && {KEPT}");
+    browser.wait_until("a new customer's message counted unread, without a reload", &unread).await;
+    assert_eq!(browser.js("return document.querySelectorAll('.conversation').length").await, json!(2));
     let inbox = browser.screenshot("inbox").await;
     assert!(std::fs::metadata(conversation).unwrap().len() > 1000 && std::fs::metadata(inbox).unwrap().len() > 1000);
     browser.close().await;
@@ -171,5 +175,21 @@ async fn a_free_form_send_25_hours_after_the_last_reply_fails_and_the_inbox_says
     let history = sb.client.messages().list(ListMessagesQuery::default()).await.unwrap();
     let failed = history.items.iter().find(|m| m.message_id.as_deref() == Some(late.message_id.as_str())).expect("listed");
     assert_eq!(failed.status.as_ref().map(|s| s.as_str()), Some("failed"));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_fault_rules_panel_lists_a_rule_added_through_the_api() {
+    let sb = sandbox().await;
+    let Some(browser) = logged_in(&sb).await else { return };
+    mark(&browser).await;
+    let rule = json!({"match": {"operation": "list_contacts"}, "fire": {"times": 1}, "action": {"status": 503}});
+    let added = sb.http.post(format!("{}/_sandbox/faults", sb.running.base_url())).json(&rule).send().await.unwrap();
+    assert_eq!(added.status(), 201);
+    let listed = format!("document.querySelector('.fault')?.textContent.includes('list_contacts: status 503, the next call') && {KEPT}");
+    browser.wait_until("the rule in the panel, without a reload", &listed).await;
+    let cleared = sb.http.delete(format!("{}/_sandbox/faults", sb.running.base_url())).send().await.unwrap();
+    assert!(cleared.status().is_success());
+    browser.wait_until("no rule left", &format!("document.querySelector('.fault') === null && {KEPT}")).await;
     browser.close().await;
 }

@@ -1,0 +1,77 @@
+//! `/_sandbox/faults` over HTTP: list the rules (`GET`), add one (`POST`, 201 with the rule and
+//! its id), clear them all (`DELETE`, 204), remove one (`DELETE /_sandbox/faults/{id}`, 204, or
+//! 404 NOT_FOUND). Answers use the API's envelopes; a refused rule is a 422 VALIDATION_ERROR
+//! with each reason under `errors`, keyed by its field (`match.route`, `action.status`, ...).
+//! No authentication here: whoever mounts the routes guards them.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use wacr_runtime::server::{FieldErrors, error_response};
+use wacr_server::axum::body::Bytes;
+use wacr_server::axum::extract::{Path, State};
+use wacr_server::axum::http::{HeaderValue, StatusCode, header};
+use wacr_server::axum::response::{IntoResponse, Response};
+use wacr_server::axum::routing::{delete, get};
+use wacr_server::axum::Router;
+use wacr_server::CONVENTIONS;
+
+use super::{Faults, InvalidRule, NewRule};
+
+/// Where the routes are.
+pub const PATH: &str = "/_sandbox/faults";
+
+/// The routes over `faults`, without authentication.
+pub fn routes(faults: Faults) -> Router {
+    Router::new()
+        .route(PATH, get(list).post(add).delete(clear))
+        .route(&format!("{PATH}/{{id}}"), delete(remove))
+        .with_state(faults)
+}
+
+async fn list(State(faults): State<Faults>) -> Response {
+    success(StatusCode::OK, "Fault rules retrieved successfully", &faults.list())
+}
+
+async fn add(State(faults): State<Faults>, body: Bytes) -> Response {
+    let rule: NewRule = match serde_json::from_slice(&body) {
+        Ok(rule) => rule,
+        Err(e) => return invalid(&[("body", format!("The request body is not a fault rule: {e}."))]),
+    };
+    match faults.add(rule) {
+        Ok(rule) => success(StatusCode::CREATED, "Fault rule added successfully", &rule),
+        Err(InvalidRule(errors)) => invalid(&errors.iter().map(|e| (e.field(), e.to_string())).collect::<Vec<_>>()),
+    }
+}
+
+async fn clear(State(faults): State<Faults>) -> StatusCode {
+    faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn remove(State(faults): State<Faults>, Path(id): Path<String>) -> Response {
+    match id.parse().ok().and_then(|id| faults.remove(id)) {
+        Some(_) => StatusCode::NO_CONTENT.into_response(),
+        None => error_response(&CONVENTIONS, &CONVENTIONS.codes.not_found, None, None),
+    }
+}
+
+/// `{success: true, message, data}` in the API's keys.
+fn success(status: StatusCode, message: &str, data: &impl Serialize) -> Response {
+    let keys = &CONVENTIONS.envelope;
+    let mut body = Map::new();
+    body.insert(keys.success.into(), true.into());
+    body.insert(keys.message.into(), message.into());
+    body.insert(keys.data.into(), serde_json::to_value(data).unwrap_or(Value::Null));
+    let mut response = (status, Value::Object(body).to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// 422 VALIDATION_ERROR with `errors` by field.
+fn invalid<F: AsRef<str>>(errors: &[(F, String)]) -> Response {
+    let mut fields = FieldErrors::new();
+    for (field, message) in errors {
+        fields.add(field.as_ref(), message.clone());
+    }
+    error_response(&CONVENTIONS, &CONVENTIONS.codes.validation, None, Some(&fields))
+}
