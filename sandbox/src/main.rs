@@ -1,5 +1,6 @@
 //! `wacr-sandbox`: the command line. Parses the options, opens (and on first start seeds) the
-//! database, prints the tokens issued by this start on stdout, and serves until Ctrl-C.
+//! database, prints the tokens issued by this start (the admin token among them) on stdout, and
+//! serves until Ctrl-C.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;

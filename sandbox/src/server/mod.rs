@@ -1,7 +1,9 @@
 //! The HTTP layer: `Sandbox` implements every generated trait of `wacr-server` on top of the
-//! store, and `spawn` serves the generated router (no hand-written route beside it) at `/` and
-//! under the documented base path `/api/v2`, until its shutdown signal. The router's request
-//! span and events are the request log. The fault rules (`crate::faults`) act in front of it.
+//! store, and `spawn` serves the generated router (no hand-written API route beside it) at `/`
+//! and under the documented base path `/api/v2`, with the admin API (`crate::admin`) under
+//! `/_sandbox/` and the web inbox (`crate::inbox`) under `/_sandbox/ui/`, until its shutdown
+//! signal. The fault rules (`crate::faults`) act in front of it. The router's request span and
+//! events are the request log. `Running` also offers the admin operations to Rust tests.
 
 mod catalog;
 mod contacts;
@@ -10,8 +12,9 @@ mod login_guard;
 mod messaging;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use tokio::net::TcpListener;
@@ -98,18 +101,42 @@ impl Authenticator<Scope> for Sandbox {
 /// (`otp-resend:`, `otp-verify:`) are left to the store, which keys them by the phone's digits,
 /// keeps them in the database and clears the verify limit on a successful verification, as the
 /// spec says.
-struct TokenLimiter(FixedWindow, Clock);
+struct TokenLimiter {
+    windows: RwLock<FixedWindow>,
+    clock: Clock,
+    /// The clock's offset when the windows were last used: a window started at a later time
+    /// than a clock set back would not end until that time came again, so a clock moved back
+    /// (a reset, a `set` to the past) starts every window afresh.
+    offset: AtomicI64,
+}
+
+impl TokenLimiter {
+    fn new(clock: Clock) -> TokenLimiter {
+        TokenLimiter { windows: RwLock::new(FixedWindow::new()), offset: AtomicI64::new(clock.offset()), clock }
+    }
+
+    /// The windows, afresh when the clock moved back since the last use, and the instant now.
+    fn windows(&self) -> (RwLockReadGuard<'_, FixedWindow>, Instant) {
+        let offset = self.clock.offset();
+        if self.offset.swap(offset, Ordering::Relaxed) > offset {
+            *self.windows.write().unwrap_or_else(PoisonError::into_inner) = FixedWindow::new();
+        }
+        (self.windows.read().unwrap_or_else(PoisonError::into_inner), self.clock.instant())
+    }
+}
 
 impl RateLimiter for TokenLimiter {
     fn hit(&self, key: &str, limit: u32, window: Duration) -> Decision {
         if key.starts_with("otp-") {
             return Decision { allowed: true, limit, remaining: limit, retry_after: 1 };
         }
-        self.0.hit_at(key, limit, window, self.1.instant())
+        let (windows, now) = self.windows();
+        windows.hit_at(key, limit, window, now)
     }
 
     fn peek(&self, key: &str, limit: u32, window: Duration) -> Decision {
-        self.0.peek_at(key, limit, window, self.1.instant())
+        let (windows, now) = self.windows();
+        windows.peek_at(key, limit, window, now)
     }
 }
 
@@ -121,7 +148,7 @@ pub const BASE_PATH: &str = "/api/v2";
 /// fault rules.
 pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let clock = sandbox.inner.db.clock().clone();
-    let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(FixedWindow::new(), clock.clone()));
+    let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter::new(clock.clone()));
     let failed_logins = sandbox.inner.config.failed_logins_per_minute;
     let faults = sandbox.faults().clone();
     let changes = sandbox.inner.db.changes().clone();

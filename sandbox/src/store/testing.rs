@@ -29,10 +29,10 @@ impl Fixture {
     /// The primary tenant seeded from `seed`, the second tenant as usual.
     pub fn with(seed: TenantSeed) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = db::open(&DbPath::File(dir.path().join("store.db"))).unwrap();
+        let conn = db::open(&DbPath::File(dir.path().join("store.db"))).unwrap();
         let now = Ts(1_750_000_000_000_000);
-        let primary = seed::seed_tenant(&mut conn, &seed, &Templates::builtin(), now).unwrap();
-        let other = seed::seed_tenant(&mut conn, &TenantSeed::second(60), &Templates::builtin(), now).unwrap();
+        let primary = seed::seed_tenant(&conn, &seed, &Templates::builtin(), now).unwrap();
+        let other = seed::seed_tenant(&conn, &TenantSeed::second(60), &Templates::builtin(), now).unwrap();
         let token = primary.tokens[0].token.clone();
         Fixture { conn, tenant: primary.tenant_id, other: other.tenant_id, now, token, _dir: dir }
     }

@@ -393,8 +393,8 @@ fn migration_0003_applies_to_a_0002_database() {
     let file = dir.path().join("old.db");
     let now = crate::clock::Ts(1_750_000_000_000_000);
     let tenant = {
-        let mut old = crate::db::open_at_version(&file, 2).unwrap();
-        let seeded = crate::seed::seed_tenant(&mut old, &TenantSeed::primary(60), &crate::store::templates::Fixture::builtin(), now).unwrap();
+        let old = crate::db::open_at_version(&file, 2).unwrap();
+        let seeded = crate::seed::seed_tenant(&old, &TenantSeed::primary(60), &crate::store::templates::Fixture::builtin(), now).unwrap();
         let ctx = Ctx { tenant_id: seeded.tenant_id, now };
         let (source_id, status_id): (i64, i64) = old
             .query_row("SELECT MIN(s.id), MIN(t.id) FROM sources s, statuses t WHERE s.tenant_id = ?1 AND t.tenant_id = ?1", [ctx.tenant_id], |r| {
