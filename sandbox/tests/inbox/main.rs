@@ -184,12 +184,34 @@ async fn the_fault_rules_panel_lists_a_rule_added_through_the_api() {
     let Some(browser) = logged_in(&sb).await else { return };
     mark(&browser).await;
     let rule = json!({"match": {"operation": "list_contacts"}, "fire": {"times": 1}, "action": {"status": 503}});
-    let added = sb.http.post(format!("{}/_sandbox/faults", sb.running.base_url())).json(&rule).send().await.unwrap();
+    let faults = format!("{}/_sandbox/faults", sb.running.base_url());
+    let admin = sb.running.admin_token();
+    let added = sb.http.post(&faults).bearer_auth(admin).json(&rule).send().await.unwrap();
     assert_eq!(added.status(), 201);
     let listed = format!("document.querySelector('.fault')?.textContent.includes('list_contacts: status 503, the next call') && {KEPT}");
     browser.wait_until("the rule in the panel, without a reload", &listed).await;
-    let cleared = sb.http.delete(format!("{}/_sandbox/faults", sb.running.base_url())).send().await.unwrap();
+    let cleared = sb.http.delete(&faults).bearer_auth(admin).send().await.unwrap();
     assert!(cleared.status().is_success());
     browser.wait_until("no rule left", &format!("document.querySelector('.fault') === null && {KEPT}")).await;
     browser.close().await;
+}
+
+/// The event stream without a browser: a `change` event after a write, and the stream ends
+/// when the sandbox stops (the shutdown does not wait for open pages).
+#[tokio::test]
+async fn the_event_stream_announces_changes_and_ends_when_the_sandbox_stops() {
+    let sb = sandbox().await;
+    let events = format!("{}events", ui(&sb));
+    let refused = sb.http.get(&events).send().await.unwrap();
+    assert_eq!(refused.url().path(), "/_sandbox/ui/login", "no token: redirected to the form");
+    let mut stream = sb.http.get(&events).header("cookie", format!("wacr_admin={}", sb.running.admin_token())).send().await.unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    sb.running.inbound_text("+15550500004", "ping").await.unwrap();
+    let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.expect("an event").unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&chunk).contains("event: change"), "{chunk:?}");
+    let Sandbox { running, dir, .. } = sb;
+    tokio::time::timeout(Duration::from_secs(5), running.stop()).await.expect("the stop does not wait for the stream").unwrap();
+    let rest = tokio::time::timeout(Duration::from_secs(5), async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
+    assert!(rest.is_ok(), "the stream ended");
+    drop(dir);
 }
