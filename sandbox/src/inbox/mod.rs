@@ -89,3 +89,6 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// The cookie's path: the inbox and the admin API both read it.
 const COOKIE_PATH: &str = PREFIX;
+
+#[cfg(test)]
+mod tests;

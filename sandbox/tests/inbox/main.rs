@@ -4,7 +4,8 @@
 //! appearing, its ticks moving with the virtual clock without a reload; a reply typed in the
 //! inbox reaching List Messages as inbound and opening the 24-hour window; a free-form send
 //! 25 hours later failing with the reason shown; the fault rules panel following the fault
-//! API. Screenshots of the inbox and of a conversation are kept in `target/inbox-screenshots/`.
+//! API; the webhook log with its attempts. Screenshots of the inbox and of a conversation are
+//! kept in `target/inbox-screenshots/`.
 //!
 //! Without `/usr/bin/chromedriver` a test prints that it skips, unless `CI` is set: then it fails.
 
@@ -214,4 +215,29 @@ async fn the_event_stream_announces_changes_and_ends_when_the_sandbox_stops() {
     let rest = tokio::time::timeout(Duration::from_secs(5), async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
     assert!(rest.is_ok(), "the stream ended");
     drop(dir);
+}
+
+#[tokio::test]
+async fn the_webhook_log_shows_each_delivery_attempt_live() {
+    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks", refused.local_addr().unwrap());
+    drop(refused); // nothing listens there: each attempt is refused
+    let webhooks = wacr_sandbox::webhooks::Settings {
+        urls: vec![url.clone()],
+        retry: wacr_sandbox::webhooks::parse_schedule("").unwrap(),
+        ..Default::default()
+    };
+    let sb = start_with(Options { delivery: SLOW, webhooks, ..Options::default() }).await;
+    let Some(browser) = logged_in(&sb).await else { return };
+    browser.client.goto(&format!("{}webhooks", ui(&sb))).await.unwrap();
+    mark(&browser).await;
+    sb.running.inbound_text("+15550500005", "Hello").await.unwrap();
+    let failed = format!("document.querySelectorAll(\".delivery[data-state='failed'] .attempts li\").length >= 2 && {KEPT}");
+    browser.wait_until("the failed attempts, without a reload", &failed).await;
+    let text = browser.js("return document.querySelector('.deliveries').innerText").await;
+    let text = text.as_str().unwrap_or_default();
+    assert!(text.contains("message.received") && text.contains("contact.created") && text.contains(&url), "{text}");
+    assert!(text.contains("#1") && text.contains("failed"), "{text}");
+    browser.screenshot("webhooks").await;
+    browser.close().await;
 }
