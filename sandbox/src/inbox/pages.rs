@@ -10,7 +10,7 @@ use wacr_server::axum::extract::{Path, Query, State};
 use wacr_server::axum::http::StatusCode;
 use wacr_server::axum::response::{Html, IntoResponse, Redirect, Response};
 
-use super::view::{ClockView, ConversationLine, ConversationPage, DeliveryLine, IndexPage, MessageLine, Panels, WebhooksPage, fault_line, next_change_ms};
+use super::view::{ClockView, ConversationLine, ConversationPage, DeliveryLine, ErrorPage, IndexPage, MessageLine, Panels, WebhooksPage, fault_line, next_change_ms};
 use super::{Inbox, UI};
 use crate::admin::ClockChange;
 use crate::store::inbox;
@@ -20,26 +20,24 @@ use crate::store::{self, Error};
 /// How many webhook deliveries the log shows.
 const WEBHOOK_LOG: usize = 100;
 
-/// A rendered page; a template that fails to render is a 500 with the reason.
+/// A rendered page; a template that fails to render is a plain 500.
 pub(super) fn html(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(body) => (status, Html(body)).into_response(),
-        Err(e) => failure(&Error::Internal(format!("template: {e}"))),
+        Err(e) => {
+            tracing::error!(error = %e, "an inbox template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page failed to render").into_response()
+        }
     }
 }
 
-/// A store error as a plain page.
+/// A store error as a page.
 fn failure(e: &Error) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status.is_server_error() {
         tracing::error!(error = %e, "inbox page failed");
     }
-    (status, Html(format!("<!doctype html><title>{status}</title><p>{}</p><p><a href=\"{UI}/\">Back to the inbox</a></p>", escape(&e.to_string()))))
-        .into_response()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    html(status, &ErrorPage { ui: UI, status: status.to_string(), reason: e.message() })
 }
 
 /// `?notice=…`: what a refused form left to show.
@@ -50,7 +48,7 @@ pub(super) struct Shown {
 
 impl Inbox {
     /// The side panels of a page at `here`, with the clock and the fault rules as they are now.
-    async fn panels(&self, here: String, notice: Option<String>, next_change_ms: i64) -> Panels {
+    fn panels(&self, here: String, notice: Option<String>, next_change_ms: i64) -> Panels {
         let reading = self.admin.db().clock().reading();
         let faults = self.faults.list().iter().map(fault_line).collect();
         Panels { here, clock: ClockView::new(reading.now, reading.offset_us), faults, notice, next_change_ms }
@@ -65,7 +63,7 @@ pub(super) async fn index(State(inbox): State<Inbox>, Query(shown): Query<Shown>
         Err(e) => return failure(&e),
     };
     let lasts: Vec<_> = summaries.iter().map(|s| s.last.clone()).collect();
-    let panels = inbox.panels(format!("{UI}/"), shown.notice, next_change_ms(&lasts, &sim, now)).await;
+    let panels = inbox.panels(format!("{UI}/"), shown.notice, next_change_ms(&lasts, &sim, now));
     let conversations = summaries.into_iter().map(|s| ConversationLine::new(s, None)).collect();
     html(StatusCode::OK, &IndexPage { ui: UI, section: "inbox", panels, conversations })
 }
@@ -79,7 +77,7 @@ pub(super) async fn conversation(State(inbox): State<Inbox>, Path(contact): Path
         Ok(found) => found,
         Err(e) => return failure(&e),
     };
-    let panels = inbox.panels(format!("{UI}/conversations/{contact}"), shown.notice, next_change_ms(&found.messages, &sim, now)).await;
+    let panels = inbox.panels(format!("{UI}/conversations/{contact}"), shown.notice, next_change_ms(&found.messages, &sim, now));
     let page = ConversationPage {
         ui: UI,
         section: "inbox",
@@ -96,7 +94,7 @@ pub(super) async fn webhooks(State(inbox): State<Inbox>, Query(shown): Query<Sho
         Ok(found) => found,
         Err(e) => return failure(&e),
     };
-    let panels = inbox.panels(format!("{UI}/webhooks"), shown.notice, 0).await;
+    let panels = inbox.panels(format!("{UI}/webhooks"), shown.notice, 0);
     html(StatusCode::OK, &WebhooksPage { ui: UI, section: "webhooks", panels, deliveries: deliveries.into_iter().map(DeliveryLine::new).collect() })
 }
 

@@ -74,6 +74,15 @@ pub struct LoginPage {
     pub error: Option<&'static str>,
 }
 
+/// A failed page: its status and why.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ui: &'static str,
+    pub status: String,
+    pub reason: String,
+}
+
 /// The conversation list.
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -129,7 +138,7 @@ impl ConversationLine {
             phone: summary.party.phone,
             last_prefix: if outbound { "You: " } else { "" },
             last_text: shown_text(&summary.last),
-            last_at: summary.last.sent_at.get(..19).unwrap_or_default().replace('T', " "),
+            last_at: short(&summary.last.sent_at),
             unread: summary.unread_inbound,
         }
     }
@@ -176,10 +185,15 @@ impl MessageLine {
             status,
             ticks,
             reason,
-            at: m.sent_at.get(..19).unwrap_or_default().replace('T', " "),
+            at: short(&m.sent_at),
             iso: m.sent_at,
         }
     }
+}
+
+/// `2026-12-07 02:30:00` from the API's `2026-12-07T02:30:00.000000Z`.
+fn short(iso: &str) -> String {
+    iso.get(..19).unwrap_or(iso).replace('T', " ")
 }
 
 /// A wire value, or empty.

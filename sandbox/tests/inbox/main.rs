@@ -241,3 +241,13 @@ async fn the_webhook_log_shows_each_delivery_attempt_live() {
     browser.screenshot("webhooks").await;
     browser.close().await;
 }
+
+/// A conversation the tenant does not have is a 404 page, read with the admin token as a bearer.
+#[tokio::test]
+async fn a_missing_conversation_is_a_404_page() {
+    let sb = sandbox().await;
+    let page = sb.http.get(format!("{}conversations/999999", ui(&sb))).bearer_auth(sb.running.admin_token()).send().await.unwrap();
+    assert_eq!(page.status(), 404);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(page.text().await.unwrap().contains("Contact not found"));
+}
