@@ -225,3 +225,73 @@ async fn a_refused_rule_is_a_422_with_the_api_s_envelope() {
     assert!(running.faults().list().is_empty());
     running.stop().await.unwrap();
 }
+
+#[path = "support/binary.rs"]
+mod binary;
+
+/// The code blocks of `lang` in the README's "Faults" section.
+fn readme_blocks(lang: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme.split("\n## Faults\n").nth(1).expect("a Faults section").split("\n## ").next().unwrap();
+    let fence = format!("```{lang}\n");
+    section.split(&fence).skip(1).map(|rest| rest.split("```").next().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_readme_s_faults_file_is_in_force_when_the_binary_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("faults.yaml");
+    std::fs::write(&path, &readme_blocks("yaml")[0]).unwrap();
+    let mut started = binary::start(&[std::ffi::OsStr::new("--db"), ":memory:".as_ref(), "--faults".as_ref(), path.as_os_str()]);
+    let (base, token) = (started.base.clone(), started.token.clone().unwrap());
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{base}{path}")).bearer_auth(&token).send();
+    let first = get("/api/v2/contacts").await.unwrap();
+    assert_eq!((first.status().as_u16(), first.headers()["retry-after"].to_str().unwrap()), (503, "1"));
+    assert_eq!(get("/api/v2/contacts").await.unwrap().status(), 200, "the rule fired once");
+    assert!(get("/contacts/1").await.is_err(), "GET /contacts/{{id}} loses its connection");
+    started.child.kill().unwrap();
+    started.child.wait().unwrap();
+}
+
+#[test]
+fn a_bad_faults_file_stops_the_binary_with_the_file_the_rule_and_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_wacr-sandbox")).args(["--bind", "127.0.0.1:0", "--db", ":memory:"]).arg("--faults").arg(&path).output().unwrap();
+        assert!(!output.status.success(), "{name} is refused");
+        assert!(output.stdout.is_empty(), "nothing started: {}", String::from_utf8_lossy(&output.stdout));
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let refused = run("refused.yaml", "- match: {operation: list_contacts}\n  action: {status: 503}\n- match: {route: GET /contact}\n  action: {status: 418}\n");
+    assert!(refused.contains("refused.yaml: rule 2: match.route: no operation of the API is at `GET /contact`; action.status: status 418 is not one a rule answers with"), "{refused}");
+    let malformed = run("malformed.yaml", "- match: {operation: list_contacts}\n  action: {status: 503}\n  after: 3\n");
+    assert!(malformed.contains("malformed.yaml") && malformed.contains("after") && malformed.contains("line 3"), "{malformed}");
+    let json = run("rules.json", "[{\"match\": {\"operation\": \"list_contacts\"}, \"action\": {}}]");
+    assert!(json.contains("rules.json: rule 1: action: a rule does something"), "{json}");
+}
+
+/// Multi-threaded: curl runs blocking while the sandbox answers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_s_curl_commands_add_list_and_clear_rules() {
+    let running = start(0, Vec::new()).await;
+    let block = readme_blocks("sh").remove(0).replace("\\\n", " ");
+    let commands: Vec<&str> = block.lines().filter(|l| l.starts_with("curl ")).collect();
+    assert_eq!(commands.len(), 3, "{block}");
+    let run = |command: &str| {
+        let command = command.replace("http://127.0.0.1:8080", &running.base_url());
+        let output = std::process::Command::new("sh").arg("-c").arg(&command).output().expect("sh runs");
+        assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let added: Value = serde_json::from_str(&run(commands[0])).unwrap();
+    assert_eq!((&added["data"]["id"], &added["data"]["fire"]), (&json!(1), &json!({"times": 1})));
+    assert_eq!(raw(&running, "GET", "/contacts", None).await.0, 503);
+    let listed: Value = serde_json::from_str(&run(commands[1])).unwrap();
+    assert_eq!((&listed["data"][0]["matched"], &listed["data"][0]["fired"]), (&json!(1), &json!(1)));
+    assert_eq!(run(commands[2]), "");
+    assert!(running.faults().list().is_empty());
+    running.stop().await.unwrap();
+}
