@@ -251,3 +251,20 @@ async fn a_missing_conversation_is_a_404_page() {
     assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
     assert!(page.text().await.unwrap().contains("Contact not found"));
 }
+
+/// A delivery state that moves with time alone (no write, so no change notice) is read again
+/// when the page says it moves.
+#[tokio::test]
+async fn a_delivery_state_moving_with_time_alone_updates_the_page() {
+    let sb = start_with(Options { delivery: DeliverySimulation { delivered_after_secs: 1, read_after_secs: 3 }, ..Options::default() }).await;
+    let Some(browser) = logged_in(&sb).await else { return };
+    let phone = "+15550500006";
+    sb.running.inbound_text(phone, "Hi").await.unwrap();
+    let sent = sb.client.messages().send_text(text(phone, "Hello!")).await.unwrap();
+    browser.client.goto(&format!("{}conversations/{}", ui(&sb), sent.contact_id)).await.unwrap();
+    mark(&browser).await;
+    let shown = browser.js("return [...document.querySelectorAll('.message.outbound')].at(-1).dataset.status").await;
+    assert_ne!(shown, json!("read"), "the page opened before the message was read");
+    browser.wait_until("read after 3 s, without a reload", &format!("{} && {KEPT}", last_status_is("outbound", "read"))).await;
+    browser.close().await;
+}
