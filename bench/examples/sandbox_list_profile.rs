@@ -29,7 +29,7 @@ fn main() -> anyhow::Result<()> {
     let prepared = sandbox::prepare(&path, contacts)?;
     println!("seeded {contacts} contacts in {:?}", prepared.seeding);
     let conn = db::open(&DbPath::File(path.clone())).map_err(|e| anyhow!("{e}"))?;
-    let ctx = Ctx::now(prepared.tenant);
+    let ctx = Ctx { tenant_id: prepared.tenant, now: wacr_sandbox::clock::Clock::default().sync(&conn).map_err(|e| anyhow!("{e}"))? };
 
     let filter = "c.tenant_id = ?1 AND c.type = 'lead'";
     let count_sql = format!("SELECT COUNT(*) FROM contacts c WHERE {filter}");

@@ -301,6 +301,7 @@ impl Store {
                 ref_message_id: None,
                 url: None,
                 staff_id: None,
+                error: None,
             },
         )
     }
@@ -1137,6 +1138,7 @@ fn summary(m: &MessageDetail) -> Message {
         direction: m.direction.clone(),
         created_at: m.created_at.clone(),
         updated_at: m.updated_at.clone(),
+        error: m.error.clone(),
     }
 }
 

@@ -48,3 +48,14 @@ async fn opt_out_is_set_and_cleared() {
     assert_eq!(by_post.json["data"]["is_opted_out"], false);
     admin(&sb, "PUT", "/_sandbox/contacts/abc/opt-out", Some(json!({"opted_out": true}))).await.assert_error(404, "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn reset_seeds_the_example_records_again() {
+    let sb = super::support::start_with(super::support::Options { example_data: true, ..Default::default() }).await;
+    sb.raw("DELETE", "/contacts/1", None).await;
+    assert_eq!(sb.raw("GET", "/contacts/1", None).await.status, 404);
+    sb.running.reset().await.unwrap();
+    assert_eq!(sb.raw("GET", "/contacts/1", None).await.status, 200, "the example contact is back");
+    assert_eq!(sb.raw("GET", "/messages/5021", None).await.json["data"]["id"], 5021);
+    assert_eq!(sb.raw("GET", "/groups/1", None).await.status, 200);
+}
