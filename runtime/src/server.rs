@@ -6,9 +6,10 @@
 //!
 //! Everything the wire contract names (envelope keys, error codes and messages, rate-limit
 //! headers, pagination bounds) comes in through [`Conventions`], a constant the generated code
-//! builds from `api.yaml`; nothing here hard-codes a wire string of the spec. Statuses the
-//! spec has no code for and only the server produces (408, 414, 431, 503) get codes named after
-//! the status ([`Conventions::code_for_status`]), as 405, 413 and 415 do.
+//! builds from `api.yaml`; nothing here hard-codes a wire string of the spec. Statuses only the
+//! server produces (408, 414, 431, 503) get codes named after the status
+//! ([`Conventions::code_for_status`]), as 405, 413 and 415 do; the spec's catalogue names 503
+//! the same, SERVICE_UNAVAILABLE.
 //!
 //! [`finish`] turns the generated routes into a router bounded by [`Config`] (timeouts, a
 //! concurrency limit, body limits, an upload memory budget, a cap on reported field errors);

@@ -12,7 +12,7 @@ pub enum FileError {
     Read { path: PathBuf, source: std::io::Error },
     /// Not a YAML list of rules (the text has the line and column).
     #[error("{path}: {source}")]
-    Yaml { path: PathBuf, source: serde_saphyr::Error },
+    Yaml { path: PathBuf, source: Box<serde_saphyr::Error> },
     /// Not a JSON list of rules (the text has the line and column).
     #[error("{path}: {source}")]
     Json { path: PathBuf, source: serde_json::Error },
@@ -27,7 +27,7 @@ pub fn load(path: &Path) -> Result<Vec<NewRule>, FileError> {
     let rules: Vec<NewRule> = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
         serde_json::from_str(&text).map_err(|source| FileError::Json { path: path.to_owned(), source })?
     } else {
-        serde_saphyr::from_str(&text).map_err(|source| FileError::Yaml { path: path.to_owned(), source })?
+        serde_saphyr::from_str(&text).map_err(|source| FileError::Yaml { path: path.to_owned(), source: Box::new(source) })?
     };
     for (at, rule) in rules.iter().enumerate() {
         rule.check().map_err(|source| FileError::Rule { path: path.to_owned(), index: at + 1, source })?;
