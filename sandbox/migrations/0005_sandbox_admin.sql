@@ -18,3 +18,12 @@ CREATE TABLE admin_tokens (
 
 -- The 24-hour window reads the last inbound message of a chat.
 CREATE INDEX messages_chat_direction ON messages(chat_id, direction, sent_at);
+
+-- sandbox_settings: the delivery simulation of the latest start (seconds after sending that a
+-- message reads delivered or failed, and read), which the sends use to write their future
+-- message.status_updated events. One row at most (none: 2 and 5).
+CREATE TABLE sandbox_settings (
+    id                    INTEGER PRIMARY KEY CHECK (id = 1),
+    delivered_after_secs  INTEGER NOT NULL,
+    read_after_secs       INTEGER NOT NULL
+);

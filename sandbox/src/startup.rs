@@ -145,6 +145,7 @@ pub fn prepare(config: &Config) -> Result<Started> {
             tracing::warn!(token = %name, tenant, was, now, "token `{name}` had a limit of {was} requests a minute; --rate-limit sets {now}");
         }
         queue::set_endpoints(conn, &config.webhooks.urls)?;
+        config.delivery.store(conn)?;
         let (webhook_secret, _) = queue::secret(conn, config.webhooks.secret.as_ref())?;
         let admin_token = tokens::issue_admin(conn, now)?;
         Ok(Started { db: db.clone(), first_start, seeded, issued, primary_tenant, relimited, webhook_secret, admin_token })

@@ -29,7 +29,7 @@ use wacr_server::axum::middleware;
 use crate::db::Db;
 use crate::startup::Config;
 
-pub use ops::ClockChange;
+pub use ops::{ClockBody, ClockChange};
 
 /// Where the admin API lives.
 pub const PREFIX: &str = "/_sandbox";

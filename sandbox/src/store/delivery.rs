@@ -16,7 +16,7 @@ use super::account::{self, chat_active_this_month, conversations_this_month};
 use wacr_server::models::{Contact, ContactType, CreateContactBody};
 
 use super::contacts;
-use super::messages::Failure;
+use super::messages::{Failure, record_progress};
 use super::{Ctx, Error, Result, phone_key, random_hex};
 use crate::clock::Ts;
 
@@ -240,6 +240,7 @@ pub(crate) fn dispatch(conn: &Connection, ctx: &Ctx, sender: &Sender, contact: &
             failure.map_or(0, |f| f as i64), wamid, out.url, ctx.now.0
         ],
     )?;
+    record_progress(conn, ctx, conn.last_insert_rowid(), contact.id, failure.is_some())?;
     Ok(Sent { wamid, phone: digits, chat_id: chat.id, chat_message_id, sent_at: ctx.now })
 }
 

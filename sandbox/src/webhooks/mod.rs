@@ -6,12 +6,11 @@
 //! delivered after the restart.
 //!
 //! `message.received` is written by `store::messages::inbound` (the admin API's inbound
-//! messages). `message.status_updated` is not emitted yet. The sandbox shows a
-//! message's delivery progression as a function of the time since it was sent (nothing is
-//! written when it moves), so its events would be written by the send (`store::delivery::
-//! dispatch`, once it is given the `DeliverySimulation`): one per transition, its payload the
-//! message as Get Message reads it at that instant, its delivery not before it (a
-//! `next_attempt_at` in the future).
+//! messages). The sandbox shows a message's delivery progression as a function of the time
+//! since it was sent (nothing is written when it moves), so its `message.status_updated` events
+//! are written by the send (`store::delivery::dispatch`): one per transition, its payload the
+//! message as List Messages reads it at that instant, its delivery due then (a `recorded_at`
+//! and `next_attempt_at` ahead of the virtual clock).
 
 pub mod outbox;
 pub mod payload;

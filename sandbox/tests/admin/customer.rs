@@ -1,7 +1,8 @@
 //! Acting as the customer: `POST /_sandbox/inbound` stores a message that List and Get Message
 //! show as inbound from an auto-created contact, opens the 24-hour window (a free-form send an
 //! hour later is delivered, one 25 hours later fails by the re-engagement rule, a template
-//! does not), and reaches a webhook receiver as `message.received`.
+//! does not), and reaches a webhook receiver as `message.received`; sent messages' steps
+//! reach it as `message.status_updated`.
 
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use wacr_client::models::*;
 use wacr_sandbox::webhooks::{Secret, Settings};
 
 use super::receiver::Receiver;
-use super::support::{Options, start, start_with};
+use super::support::{Options, Sandbox, start, start_with};
 use super::{admin, advance, text};
 
 fn direction(m: &Message) -> Option<MessageDirection> {
@@ -76,12 +77,17 @@ async fn free_form_sends_follow_the_24_hour_window_and_templates_do_not() {
     assert_eq!(raw.json["data"]["error"]["code"], 131047);
 }
 
-#[tokio::test]
-async fn message_received_reaches_the_webhook_receiver() {
+/// A sandbox delivering its webhook events to a test receiver.
+async fn with_receiver() -> (Sandbox, Receiver) {
     let secret = Secret::generate();
     let hook = Receiver::start(secret.expose()).await;
     let webhooks = Settings { urls: vec![hook.url()], secret: Some(secret), ..Settings::default() };
-    let sb = start_with(Options { webhooks, ..Options::default() }).await;
+    (start_with(Options { webhooks, ..Options::default() }).await, hook)
+}
+
+#[tokio::test]
+async fn message_received_reaches_the_webhook_receiver() {
+    let (sb, hook) = with_receiver().await;
     let got = sb.running.inbound_text("+15550700020", "ping").await.unwrap();
     let events = hook.wait_for(2, Duration::from_secs(10)).await;
     let types: Vec<&str> = events.iter().map(|e| e.r#type()).collect();
@@ -93,4 +99,28 @@ async fn message_received_reaches_the_webhook_receiver() {
     assert_eq!(resource["attributes"]["direction"], "inbound");
     let contact_id = events[0].json["data"]["resource"]["id"].clone();
     assert_eq!(received.json["data"]["relationships"]["contact"], json!({"type": "contact", "id": contact_id}));
+}
+
+#[tokio::test]
+async fn message_status_updated_follows_the_delivery_states() {
+    let (sb, hook) = with_receiver().await;
+    sb.running.inbound_text("+15550700030", "hi").await.unwrap();
+    sb.client.messages().send_text(text("+15550700030", "delivered, then read")).await.unwrap();
+    sb.client.messages().send_text(text("+15550700031", "outside the window")).await.unwrap();
+    advance(&sb, "1m").await;
+    let events = hook.wait_for(6, Duration::from_secs(10)).await;
+    let updates: Vec<(String, String)> = events
+        .iter()
+        .filter(|e| e.r#type() == "message.status_updated")
+        .map(|e| (e.json["data"]["resource"]["attributes"]["message"].as_str().unwrap().to_owned(), e.json["changes"]["current"]["status"].as_str().unwrap().to_owned()))
+        .collect();
+    let of = |message: &str| updates.iter().filter(|(m, _)| m == message).map(|(_, s)| s.as_str()).collect::<Vec<_>>();
+    assert_eq!(of("delivered, then read"), ["delivered", "read"], "one message's events in order: {updates:?}");
+    assert_eq!(of("outside the window"), ["failed"]);
+    let failed = events.iter().find(|e| e.json["changes"]["current"]["status"] == "failed").unwrap();
+    assert!(matches!(failed.event, Some(WebhookEvent::MessageStatusUpdated(_))), "decoded as the typed event");
+    assert_eq!(failed.json["changes"]["current"]["error"]["code"], 131047);
+    assert_eq!(failed.json["changes"]["previous"]["status"], "sent");
+    let modified: Vec<&str> = failed.json["changes"]["modified_fields"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(modified, ["error", "status", "updated_at"]);
 }

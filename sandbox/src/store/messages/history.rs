@@ -6,11 +6,14 @@
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+use serde_json::json;
 use wacr_server::models::{ListMessagesQuery, ListMessagesSortField, Message, MessageDetail, MessageError, Open, Page, WireEnum};
 
 use crate::clock::{SECOND, Ts};
 use crate::store::query::{ListSql, wire};
 use crate::store::{Ctx, Error, Result};
+use crate::webhooks::{Change, Resource, outbox};
 
 /// How fast simulated deliveries progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +27,27 @@ pub struct DeliverySimulation {
 impl Default for DeliverySimulation {
     fn default() -> Self {
         DeliverySimulation { delivered_after_secs: 2, read_after_secs: 5 }
+    }
+}
+
+impl DeliverySimulation {
+    /// Keeps it in the database, where the sends read it ([`DeliverySimulation::stored`]).
+    pub fn store(&self, conn: &Connection) -> Result<()> {
+        conn.execute(
+            "INSERT OR REPLACE INTO sandbox_settings (id, delivered_after_secs, read_after_secs) VALUES (1, ?1, ?2)",
+            params![self.delivered_after_secs, self.read_after_secs],
+        )?;
+        Ok(())
+    }
+
+    /// The one the latest start stored, else the default.
+    pub fn stored(conn: &Connection) -> Result<DeliverySimulation> {
+        let sql = "SELECT delivered_after_secs, read_after_secs FROM sandbox_settings WHERE id = 1";
+        let row = conn.prepare_cached(sql)?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        Ok(row.map_or_else(DeliverySimulation::default, |(delivered_after_secs, read_after_secs)| DeliverySimulation {
+            delivered_after_secs,
+            read_after_secs,
+        }))
     }
 }
 
@@ -108,6 +132,58 @@ pub(crate) fn detail_from_row(row: &Row<'_>, sim: &DeliverySimulation) -> rusqli
         staff_id: row.get(15)?,
         error,
     })
+}
+
+/// A message as a webhook resource, related to its contact: `message.received` when it is
+/// created (an inbound message), `message.status_updated` when its delivery status moves.
+pub(crate) struct MessageResource<'a> {
+    pub message: &'a Message,
+    pub contact_id: Option<i64>,
+}
+
+impl Serialize for MessageResource<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.message.serialize(serializer)
+    }
+}
+
+impl Resource for MessageResource<'_> {
+    const TYPE: &'static str = "message";
+
+    fn id(&self) -> i64 {
+        self.message.id
+    }
+
+    fn relationships(&self) -> serde_json::Value {
+        match self.contact_id {
+            Some(id) => json!({"contact": {"type": "contact", "id": id}}),
+            None => json!({}),
+        }
+    }
+
+    fn event_action(action: &'static str) -> &'static str {
+        match action {
+            "created" => "received",
+            "updated" => "status_updated",
+            other => other,
+        }
+    }
+}
+
+/// Writes the `message.status_updated` events of a message just sent, one per transition the
+/// simulation will show (delivered then read, or failed), each at its instant: its payload the
+/// message as List Messages reads it then, its delivery due then (by the virtual clock).
+pub(crate) fn record_progress(conn: &Connection, ctx: &Ctx, id: i64, contact_id: i64, fails: bool) -> Result<()> {
+    let sim = DeliverySimulation::stored(conn)?;
+    let steps: &[i64] = if fails { &[sim.delivered_after_secs] } else { &[sim.delivered_after_secs, sim.read_after_secs] };
+    for secs in steps {
+        let at = Ctx { now: ctx.now.plus_secs(*secs), ..*ctx };
+        let before = Ctx { now: Ts(at.now.0 - 1), ..*ctx };
+        let (previous, current) = (item(get(conn, &before, id, &sim)?), item(get(conn, &at, id, &sim)?));
+        let resource = |message| MessageResource { message, contact_id: Some(contact_id) };
+        outbox::record(conn, &at, Change::Updated { previous: &resource(&previous), current: &resource(&current) })?;
+    }
+    Ok(())
 }
 
 /// A stored wire value, known or not.

@@ -5,14 +5,12 @@
 
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use wacr_server::models::{MediaType, Message, MessageDetail, WireEnum};
+use wacr_server::models::{MediaType, MessageDetail, WireEnum};
 
-use super::history::{self, DeliverySimulation};
+use super::history::{self, DeliverySimulation, MessageResource};
 use crate::store::delivery::{self, Recipient};
 use crate::store::{Ctx, Error, FieldErrors, Result, phone_key, random_hex};
-use crate::webhooks::outbox;
-use crate::webhooks::{Change, Resource};
+use crate::webhooks::{Change, outbox};
 
 /// A message from a customer: text, or media with an optional caption.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -124,37 +122,9 @@ pub fn receive(conn: &mut Connection, ctx: &Ctx, inbound: &Inbound, sim: &Delive
     )?;
     let stored = history::get(&tx, ctx, tx.last_insert_rowid(), sim)?;
     let message = history::item(stored.clone());
-    outbox::record(&tx, ctx, Change::Created(&Received { message: &message, contact_id: contact.id }))?;
+    outbox::record(&tx, ctx, Change::Created(&MessageResource { message: &message, contact_id: Some(contact.id) }))?;
     tx.commit()?;
     Ok(stored)
-}
-
-/// A received message as a webhook resource: `message.received`, related to its contact.
-struct Received<'a> {
-    message: &'a Message,
-    contact_id: i64,
-}
-
-impl Serialize for Received<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        self.message.serialize(serializer)
-    }
-}
-
-impl Resource for Received<'_> {
-    const TYPE: &'static str = "message";
-
-    fn id(&self) -> i64 {
-        self.message.id
-    }
-
-    fn relationships(&self) -> Value {
-        json!({"contact": {"type": "contact", "id": self.contact_id}})
-    }
-
-    fn event_action(action: &'static str) -> &'static str {
-        if action == "created" { "received" } else { action }
-    }
 }
 
 #[cfg(test)]

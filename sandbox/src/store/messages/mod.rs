@@ -18,7 +18,7 @@ use super::delivery::{self, AutoContact, Outgoing, Recipient};
 use super::templates;
 use super::{Ctx, Error, FieldErrors, Result};
 
-pub(crate) use history::Failure;
+pub(crate) use history::{Failure, record_progress};
 pub use history::{DeliverySimulation, get, list};
 pub(crate) use history::{COLUMNS, detail_from_row, source};
 pub use inbound::{Inbound, InboundMedia, receive};
