@@ -178,8 +178,7 @@ async fn routes_match_at_both_base_paths_and_by_template_and_operations_by_id() 
 #[tokio::test]
 async fn the_http_routes_add_list_remove_and_clear_rules() {
     let running = start(0, Vec::new()).await;
-    let http = reqwest::Client::new();
-    let url = format!("{}/_sandbox/faults", running.base_url());
+    let (http, url) = (reqwest::Client::new(), format!("{}/_sandbox/faults", running.base_url()));
     let added = http.post(&url).json(&json!({"match": {"operation": "list_contacts"}, "fire": {"times": 2}, "action": {"status": 503, "retry_after": 1}})).send().await.unwrap();
     assert_eq!(added.status(), 201);
     let added: Value = added.json().await.unwrap();
@@ -203,8 +202,7 @@ async fn the_http_routes_add_list_remove_and_clear_rules() {
 #[tokio::test]
 async fn a_refused_rule_is_a_422_with_the_api_s_envelope() {
     let running = start(0, Vec::new()).await;
-    let http = reqwest::Client::new();
-    let url = format!("{}/_sandbox/faults", running.base_url());
+    let (http, url) = (reqwest::Client::new(), format!("{}/_sandbox/faults", running.base_url()));
     let bad = json!({"match": {"operation": "list_contact"}, "fire": {"probability": 2.0}, "action": {"status": 404}});
     let reply = http.post(&url).json(&bad).send().await.unwrap();
     assert_eq!(reply.status(), 422);

@@ -17,7 +17,7 @@ use wacr_server::axum::response::Response;
 use wacr_server::models::ErrorCode;
 use wacr_server::CONVENTIONS;
 
-use super::rule::{self, DEFAULT_RETRY_AFTER};
+use super::rule::DEFAULT_RETRY_AFTER;
 use super::{Faults, Firing};
 
 /// Applies the rules of a [`Faults`] to every call of a router. Add it with `Router::layer`,
@@ -69,8 +69,8 @@ where
     }
 
     fn call(&mut self, request: Request) -> Reply {
-        let operation = request.extensions().get::<MatchedPath>().and_then(|path| rule::operation_at(request.method().as_str(), path.as_str()));
-        let Some(firing) = operation.and_then(|op| self.faults.fire(op)) else {
+        let matched = request.extensions().get::<MatchedPath>();
+        let Some(firing) = matched.and_then(|path| self.faults.fire(request.method().as_str(), path.as_str())) else {
             return Box::pin(self.inner.call(request));
         };
         // The ready service answers this call; a fresh clone waits for readiness next time.

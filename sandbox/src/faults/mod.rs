@@ -1,7 +1,7 @@
 //! Fault injection: rules that make calls of chosen API operations slow, fail (429, 500, 503 in
 //! the API's error envelope) or lose their connection, so that a client's retries and timeouts
 //! can be tested. [`Faults`] is the registry, [`Faults::layer`] applies it in front of the API
-//! router, [`routes`] serves `/_sandbox/faults`, [`file`] reads `--faults FILE`.
+//! router, [`routes`] serves `/_sandbox/faults`, [`file`](mod@file) reads `--faults FILE`.
 //!
 //! Rules are kept in memory, per process: a restart starts with the `--faults` file's rules
 //! only. A firing rule acts before the API sees the call: a call answered with a status or
@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use wacr_runtime::OperationInfo;
 
 pub use layer::{FaultLayer, FaultService};
-pub use routes::{PATH, routes};
+pub use routes::routes;
 pub use rule::{Action, DEFAULT_RETRY_AFTER, Fire, InvalidRule, MAX_LATENCY_MS, Match, NewRule, Rule, RuleError, STATUSES};
 
 /// The fault rules of a sandbox: cheap to clone, shared by every clone.
@@ -101,9 +101,14 @@ impl Faults {
         FaultLayer::new(self.clone())
     }
 
-    /// Consults the rules for one call of `operation`; the firing one, if any.
-    pub fn fire(&self, operation: &'static OperationInfo) -> Option<Firing> {
+    /// Consults the rules for one call, by its method and the route the router matched (with or
+    /// without the base path); the firing rule, if any. Without rules, nothing is looked up.
+    pub fn fire(&self, method: &str, matched_path: &str) -> Option<Firing> {
         let mut registry = self.lock();
+        if registry.rules.is_empty() {
+            return None;
+        }
+        let operation = rule::operation_at(method, matched_path)?;
         registry.rules.iter_mut().filter(|active| active.target.id == operation.id).find_map(Active::consult)
     }
 
@@ -139,25 +144,21 @@ mod tests {
         NewRule { matches: Match { operation: Some("list_contacts".into()), route: None }, fire, action: Action { status: Some(503), ..Action::default() } }
     }
 
-    fn operation(id: &str) -> &'static OperationInfo {
-        wacr_server::OPERATIONS.iter().find(|op| op.id == id).unwrap()
-    }
-
     #[test]
     fn rules_fire_in_order_and_count_their_calls() {
         let faults = Faults::new(0);
         let once = faults.add(rule(Fire::Times(1))).unwrap();
         let always = faults.add(rule(Fire::Always(true))).unwrap();
         assert_eq!((once.id, always.id), (1, 2));
-        let list = operation("list_contacts");
-        assert_eq!(faults.fire(list).unwrap().rule, 1);
-        assert_eq!(faults.fire(list).unwrap().rule, 2);
-        assert!(faults.fire(operation("get_contact")).is_none());
+        let list = || faults.fire("GET", "/contacts");
+        assert_eq!(list().unwrap().rule, 1);
+        assert_eq!(faults.fire("GET", "/api/v2/contacts").unwrap().rule, 2);
+        assert!(faults.fire("GET", "/contacts/{id}").is_none());
         let counters: Vec<_> = faults.list().iter().map(|r| (r.id, r.matched, r.fired)).collect();
         assert_eq!(counters, [(1, 2, 1), (2, 1, 1)]);
         assert_eq!(faults.remove(2).map(|r| r.id), Some(2));
         assert_eq!(faults.remove(2), None);
-        assert!(faults.fire(list).is_none());
+        assert!(list().is_none());
         faults.clear();
         assert!(faults.list().is_empty());
         assert_eq!(faults.add(rule(Fire::Always(true))).unwrap().id, 3);
@@ -168,7 +169,7 @@ mod tests {
         let fired = |seed| {
             let faults = Faults::new(seed);
             faults.add(rule(Fire::Probability(0.5))).unwrap();
-            (0..64).map(|_| faults.fire(operation("list_contacts")).is_some()).collect::<Vec<_>>()
+            (0..64).map(|_| faults.fire("GET", "/contacts").is_some()).collect::<Vec<_>>()
         };
         assert_eq!(fired(7), fired(7));
         assert_ne!(fired(7), fired(8));
@@ -176,7 +177,7 @@ mod tests {
         assert!((16..=48).contains(&hits), "{hits} of 64");
         let never = Faults::new(1);
         never.add(rule(Fire::Probability(0.0))).unwrap();
-        assert!((0..100).all(|_| never.fire(operation("list_contacts")).is_none()));
+        assert!((0..100).all(|_| never.fire("GET", "/contacts").is_none()));
     }
 
     #[test]
