@@ -2,7 +2,8 @@
 //! timeout), the schema migrations (`migrations/*.sql`, applied on every start, so a new file
 //! creates its tables; a failure names the versions, not the SQL), and `Db`, the one shared
 //! connection every request goes through, serialised by a mutex, which wakes the webhook
-//! worker after a call that wrote to the outbox.
+//! worker after a call that wrote to the outbox and publishes a change notice after a call that
+//! changed rows (`changes`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,6 +13,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 use tokio::sync::Notify;
 
+use crate::changes::Changes;
 use crate::clock::Clock;
 use crate::error::Error;
 
@@ -139,6 +141,8 @@ pub struct Db {
     outbox: Arc<Notify>,
     /// The virtual clock of this database.
     clock: Clock,
+    /// Published to after a call that changed rows (the web inbox's live updates).
+    changes: Changes,
 }
 
 impl Db {
@@ -153,7 +157,7 @@ impl Db {
         if let Err(e) = clock.sync(&conn) {
             tracing::warn!(error = %e, "reading the virtual clock failed; it starts at the system time");
         }
-        Db { conn: Arc::new(Mutex::new(conn)), outbox: Arc::new(Notify::new()), clock }
+        Db { conn: Arc::new(Mutex::new(conn)), outbox: Arc::new(Notify::new()), clock, changes: Changes::default() }
     }
 
     /// The virtual clock.
@@ -163,11 +167,24 @@ impl Db {
 
     /// Runs `f` on the connection, blocking the calling thread.
     pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
-        let value = f(&mut self.lock());
+        let (value, changed) = {
+            let mut conn = self.lock();
+            let before = conn.total_changes();
+            let value = f(&mut conn);
+            (value, conn.total_changes() != before)
+        };
         if crate::webhooks::outbox::take_written() {
             self.outbox.notify_one();
         }
+        if changed {
+            self.changes.publish();
+        }
         value
+    }
+
+    /// The change notices of this database (and of what reads of it show).
+    pub fn changes(&self) -> &Changes {
+        &self.changes
     }
 
     /// What wakes the webhook worker: notified after a call that recorded a delivery.

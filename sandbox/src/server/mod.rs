@@ -1,9 +1,9 @@
 //! The HTTP layer: `Sandbox` implements every generated trait of `wacr-server` on top of the
 //! store, and `spawn` serves the generated router (no hand-written API route beside it) at `/`
 //! and under the documented base path `/api/v2`, with the admin API (`crate::admin`) under
-//! `/_sandbox/`, until its shutdown signal. The fault rules (`crate::faults`) act in front of
-//! the API. The router's request span and events are the request log. `Running` also offers
-//! the admin operations to Rust tests.
+//! `/_sandbox/` and the web inbox (`crate::inbox`) under `/_sandbox/ui/`, until its shutdown
+//! signal. The fault rules (`crate::faults`) act in front of it. The router's request span and
+//! events are the request log. `Running` also offers the admin operations to Rust tests.
 
 mod catalog;
 mod contacts;
@@ -140,11 +140,16 @@ pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(Arc::clone(&limits)));
     let failed_logins = sandbox.inner.config.failed_logins_per_minute;
     let faults = sandbox.faults().clone();
-    let admin = admin::router(sandbox.admin(), [faults::routes(faults.clone())]);
+    let changes = sandbox.inner.db.changes().clone();
+    // The web inbox's open pages hear of the fault rules' changes too.
+    let fault_routes = crate::inbox::notify_writes(faults::routes(faults.clone()), changes);
+    let admin = admin::router(sandbox.admin(), [fault_routes]);
+    let inbox = crate::inbox::router(sandbox.admin(), faults.clone());
     let api = wacr_server::router_with(sandbox, config);
-    // The fault rules act on the WA.cr API only; the failed-login guard covers the admin API too.
+    // The fault rules act on the WA.cr API only; the failed-login guard covers the admin API and
+    // the inbox too.
     let app = wacr_server::axum::Router::new().nest(BASE_PATH, api.clone()).merge(api).layer(faults.layer());
-    login_guard::guard(app.merge(admin), failed_logins, limits)
+    login_guard::guard(app.merge(admin).merge(inbox), failed_logins, limits)
 }
 
 /// A sandbox serving on a socket.
@@ -220,6 +225,8 @@ impl Running {
     /// Stops accepting, finishes the requests in flight, stops the webhook worker (pending
     /// deliveries stay in the database for the next start), and returns.
     pub async fn stop(mut self) -> std::io::Result<()> {
+        // the web inbox's event streams end, so the shutdown does not wait for open pages
+        self.db.changes().close();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

@@ -10,6 +10,7 @@ pub mod comments;
 pub mod contacts;
 mod counts;
 pub mod groups;
+pub mod inbox;
 pub mod messages;
 pub mod named;
 mod query;

@@ -51,7 +51,7 @@ impl DeliverySimulation {
     }
 }
 
-const COLUMNS: &str = "m.id, m.chat_id, m.sender_id, m.type, m.message, m.eff_status, m.message_id, m.sent_at, m.direction, \
+pub(crate) const COLUMNS: &str = "m.id, m.chat_id, m.sender_id, m.type, m.message, m.eff_status, m.message_id, m.sent_at, m.direction, \
     m.created_at, m.updated_at, m.status, m.status_message, m.ref_message_id, m.url, m.staff_id, m.fail_delivery";
 
 /// Why a send fails after it was accepted (`messages.fail_delivery`).
@@ -85,7 +85,7 @@ impl Failure {
 }
 
 /// The history with each outbound status as it reads at `now` (the numbers are ours, not input).
-fn source(ctx: &Ctx, sim: &DeliverySimulation) -> String {
+pub(crate) fn source(ctx: &Ctx, sim: &DeliverySimulation) -> String {
     let delivered = ctx.now.0 - sim.delivered_after_secs * SECOND;
     let read = ctx.now.0 - sim.read_after_secs * SECOND;
     format!(
@@ -97,7 +97,7 @@ fn source(ctx: &Ctx, sim: &DeliverySimulation) -> String {
     )
 }
 
-fn detail_from_row(row: &Row<'_>, sim: &DeliverySimulation) -> rusqlite::Result<MessageDetail> {
+pub(crate) fn detail_from_row(row: &Row<'_>, sim: &DeliverySimulation) -> rusqlite::Result<MessageDetail> {
     let status: Option<String> = row.get(5)?;
     let stored: String = row.get(11)?;
     let sent_at = Ts(row.get(7)?);

@@ -20,6 +20,7 @@ use super::{Ctx, Error, FieldErrors, Result};
 
 pub(crate) use history::{Failure, record_progress};
 pub use history::{DeliverySimulation, get, list};
+pub(crate) use history::{COLUMNS, detail_from_row, source};
 pub use inbound::{Inbound, InboundMedia, receive};
 
 /// The status of every accepted send.
