@@ -1,22 +1,44 @@
 #!/usr/bin/env bash
-# cargo-semver-checks agrees with `cargo xtask spec diff` about the generated crates: for a few
-# spec edits (one per Rust class: a field added to a request body, a value added to a received
-# enum, an operation added, a rule tightened, a webhook event added), the crates generated
-# before and after the edit are compared by cargo-semver-checks (wacr-models, wacr-client,
-# wacr-server). It must find a major change exactly when spec diff classes a change as breaking
-# in Rust.
+# cargo-semver-checks on the generated crates (wacr-models, wacr-client, wacr-server).
+#
+#   bash .ci/semver-checks.sh --release      (what .ci/run runs)
+#
+# compares them with the last release tag (`v*`): their version (`info.version`, stamped by
+# `cargo xtask codegen`) must have taken the bump their Rust API changes need, as
+# `cargo xtask spec diff --check-version` asks of the spec. A clone without a release tag has
+# nothing to compare with and says so.
 #
 #   bash .ci/semver-checks.sh [FIXTURE...]      (default: every fixture below)
 #
-# Each fixture is an api-spec file and a Python string replacement applied to it, in a copy of
-# HEAD (`git archive`); the baseline is HEAD's generated crates.
+# holds cargo-semver-checks and `cargo xtask spec diff` to the same verdict: for a few spec edits
+# (one per Rust class: a field added to a request body, a value added to a received enum, an
+# operation added, a rule tightened, a webhook event added), the crates generated before and
+# after the edit are compared. It must find a major change exactly when spec diff classes a
+# change as breaking in Rust. Each fixture is an api-spec file and a Python string replacement
+# applied to it, in a copy of HEAD (`git archive`); the baseline is HEAD's generated crates.
+#
+# cargo-semver-checks is built from source once (its prebuilt releases are on GitHub, which CI
+# cannot reach) into $CARGO_HOME/bin, where later runs find it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 CSC_VERSION=0.51.0
 if ! cargo semver-checks --version 2>/dev/null | grep -qF " $CSC_VERSION"; then
-  cargo install --quiet --locked --version "$CSC_VERSION" cargo-semver-checks
+  echo "installing cargo-semver-checks $CSC_VERSION (once; later runs reuse it)"
+  # A tool, not a product: no LTO and parallel codegen build it in a fraction of the time.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install --quiet --locked --version "$CSC_VERSION" cargo-semver-checks
+fi
+
+if [ "${1:-}" = "--release" ]; then
+  baseline=$(git describe --tags --abbrev=0 --match 'v*' 2>/dev/null || true)
+  if [ -z "$baseline" ]; then
+    echo "no release tag (v*) in this clone: nothing to compare the generated crates with"
+    exit 0
+  fi
+  echo "the generated crates against $baseline"
+  exec cargo semver-checks check-release -p wacr-models -p wacr-client -p wacr-server --baseline-rev "$baseline"
 fi
 
 declare -A FILE EDIT
