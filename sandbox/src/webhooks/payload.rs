@@ -1,13 +1,14 @@
 //! The event payload, in the envelope of the RASL "Webhook Format Reference" (`event`, `tenant`,
-//! `data {resource, relationships}`, `changes`, `metadata`), built with serde_json from the
-//! resource models as Get returns them (no includes). [`build`] is the one place the JSON is
-//! shaped; it is written so the typed `WebhookEvent` models can replace it one for one.
+//! `data {resource, relationships}`, `changes`, `metadata`): the typed `wacr_runtime::Event` of
+//! the resource models as Get returns them (no includes), with the generated relationships, so
+//! the payload is what a receiver decodes as `WebhookEvent`. [`build`] is where it is made.
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::macros::format_description;
-use wacr_server::models::{Contact, Source, Status};
+use wacr_runtime::{EventChanges, EventData, EventInfo, EventMetadata, EventResource, EventTenant, NoRelationships, ResourceRef};
+use wacr_server::models::{Contact, ContactRelationships, Source, Status};
 
 use crate::clock::Ts;
 
@@ -16,12 +17,13 @@ pub trait Resource: Serialize {
     /// `contact`, `source`, `status` (the event types are `{TYPE}.{action}`).
     const TYPE: &'static str;
 
+    /// `data.relationships`, as the generated payload model of the resource's events has them.
+    type Relationships: Serialize;
+
     fn id(&self) -> i64;
 
-    /// `data.relationships`: the related records by type and id.
-    fn relationships(&self) -> Value {
-        json!({})
-    }
+    /// The related records by type and id.
+    fn relationships(&self) -> Self::Relationships;
 
     /// The action part of the event type for a change's action (`created`, `updated`,
     /// `deleted`): the same, unless the resource names it otherwise (`message.received`).
@@ -32,25 +34,34 @@ pub trait Resource: Serialize {
 
 impl Resource for Contact {
     const TYPE: &'static str = "contact";
+    type Relationships = ContactRelationships;
     fn id(&self) -> i64 {
         self.id
     }
-    fn relationships(&self) -> Value {
-        json!({"source": {"type": "source", "id": self.source_id}, "status": {"type": "status", "id": self.status_id}})
+    fn relationships(&self) -> ContactRelationships {
+        ContactRelationships { source: ResourceRef::new("source", self.source_id), status: ResourceRef::new("status", self.status_id) }
     }
 }
 
 impl Resource for Source {
     const TYPE: &'static str = "source";
+    type Relationships = NoRelationships;
     fn id(&self) -> i64 {
         self.id
+    }
+    fn relationships(&self) -> NoRelationships {
+        NoRelationships
     }
 }
 
 impl Resource for Status {
     const TYPE: &'static str = "status";
+    type Relationships = NoRelationships;
     fn id(&self) -> i64 {
         self.id
+    }
+    fn relationships(&self) -> NoRelationships {
+        NoRelationships
     }
 }
 
@@ -81,12 +92,7 @@ impl<R> Change<'_, R> {
 }
 
 /// The tenant block of the payload.
-#[derive(Clone, Debug, Serialize)]
-pub struct Tenant {
-    pub id: i64,
-    pub name: String,
-    pub domain: String,
-}
+pub type Tenant = EventTenant;
 
 /// An event ready to store: its id (the `webhook-id` of every attempt), type, the key that
 /// orders the events of one resource, and the payload.
@@ -100,30 +106,29 @@ pub struct Event {
 /// The event of one change, or `None` for an update that changed no attribute.
 pub fn build<R: Resource>(change: &Change<'_, R>, tenant: &Tenant, now: Ts) -> serde_json::Result<Option<Event>> {
     let subject = change.subject();
-    let current = serde_json::to_value(subject)?;
     let changes = match change {
-        Change::Created(_) => json!({"previous": null, "current": current, "modified_fields": null}),
-        Change::Deleted(_) => json!({"previous": current, "current": {}, "modified_fields": null}),
-        Change::Updated { previous, .. } => {
-            let previous = serde_json::to_value(previous)?;
-            let modified = modified_fields(&previous, &current);
+        Change::Created(current) => EventChanges { previous: None, current: Some(*current), modified_fields: None },
+        Change::Deleted(previous) => EventChanges { previous: Some(*previous), current: None, modified_fields: None },
+        Change::Updated { previous, current } => {
+            let modified = modified_fields(&serde_json::to_value(previous)?, &serde_json::to_value(current)?);
             if modified.is_empty() {
                 return Ok(None);
             }
-            json!({"previous": previous, "current": current, "modified_fields": modified})
+            EventChanges { previous: Some(*previous), current: Some(*current), modified_fields: Some(modified) }
         }
     };
     let (id, r#type) = (event_id(now), format!("{}.{}", R::TYPE, R::event_action(change.action())));
-    let payload = json!({
-        "event": {"id": id, "type": r#type, "timestamp": timestamp(now), "version": "1.0"},
-        "tenant": tenant,
-        "data": {
-            "resource": {"type": R::TYPE, "id": subject.id(), "attributes": current},
-            "relationships": subject.relationships(),
+    let payload = wacr_runtime::Event {
+        event: EventInfo { id: id.clone(), r#type: r#type.clone(), timestamp: timestamp(now), version: "1.0".into() },
+        tenant: tenant.clone(),
+        data: EventData {
+            resource: EventResource { r#type: R::TYPE.into(), id: subject.id(), attributes: subject },
+            relationships: subject.relationships(),
         },
-        "changes": changes,
-        "metadata": {"source": "api_webhook_manager", "environment": "sandbox", "request_id": request_id()},
-    });
+        changes,
+        metadata: EventMetadata { source: "api_webhook_manager".into(), environment: "sandbox".into(), request_id: request_id() },
+    };
+    let payload = serde_json::to_value(&payload)?;
     Ok(Some(Event { id, r#type, resource: format!("{}:{}", R::TYPE, subject.id()), payload }))
 }
 
@@ -164,6 +169,7 @@ fn request_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn status(name: &str, color: Option<&str>, updated_at: &str) -> Status {
         Status { id: 7, name: name.into(), color: color.map(Into::into), created_at: "2025-01-01T00:00:00.000000Z".into(), updated_at: updated_at.into() }

@@ -7,8 +7,8 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
-use serde_json::json;
-use wacr_server::models::{ListMessagesQuery, ListMessagesSortField, Message, MessageDetail, MessageError, Open, Page, WireEnum};
+use wacr_runtime::ResourceRef;
+use wacr_server::models::{ListMessagesQuery, ListMessagesSortField, Message, MessageDetail, MessageError, MessageRelationships, Open, Page, WireEnum};
 
 use crate::clock::{SECOND, Ts};
 use crate::store::query::{ListSql, wire};
@@ -138,7 +138,7 @@ pub(crate) fn detail_from_row(row: &Row<'_>, sim: &DeliverySimulation) -> rusqli
 /// created (an inbound message), `message.status_updated` when its delivery status moves.
 pub(crate) struct MessageResource<'a> {
     pub message: &'a Message,
-    pub contact_id: Option<i64>,
+    pub contact_id: i64,
 }
 
 impl Serialize for MessageResource<'_> {
@@ -149,16 +149,14 @@ impl Serialize for MessageResource<'_> {
 
 impl Resource for MessageResource<'_> {
     const TYPE: &'static str = "message";
+    type Relationships = MessageRelationships;
 
     fn id(&self) -> i64 {
         self.message.id
     }
 
-    fn relationships(&self) -> serde_json::Value {
-        match self.contact_id {
-            Some(id) => json!({"contact": {"type": "contact", "id": id}}),
-            None => json!({}),
-        }
+    fn relationships(&self) -> MessageRelationships {
+        MessageRelationships { contact: ResourceRef::new("contact", self.contact_id) }
     }
 
     fn event_action(action: &'static str) -> &'static str {
@@ -180,7 +178,7 @@ pub(crate) fn record_progress(conn: &Connection, ctx: &Ctx, id: i64, contact_id:
         let at = Ctx { now: ctx.now.plus_secs(*secs), ..*ctx };
         let before = Ctx { now: Ts(at.now.0 - 1), ..*ctx };
         let (previous, current) = (item(get(conn, &before, id, &sim)?), item(get(conn, &at, id, &sim)?));
-        let resource = |message| MessageResource { message, contact_id: Some(contact_id) };
+        let resource = |message| MessageResource { message, contact_id };
         outbox::record(conn, &at, Change::Updated { previous: &resource(&previous), current: &resource(&current) })?;
     }
     Ok(())

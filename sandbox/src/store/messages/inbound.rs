@@ -122,7 +122,7 @@ pub fn receive(conn: &mut Connection, ctx: &Ctx, inbound: &Inbound, sim: &Delive
     )?;
     let stored = history::get(&tx, ctx, tx.last_insert_rowid(), sim)?;
     let message = history::item(stored.clone());
-    outbox::record(&tx, ctx, Change::Created(&MessageResource { message: &message, contact_id: Some(contact.id) }))?;
+    outbox::record(&tx, ctx, Change::Created(&MessageResource { message: &message, contact_id: contact.id }))?;
     tx.commit()?;
     Ok(stored)
 }
