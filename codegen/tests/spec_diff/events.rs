@@ -80,12 +80,12 @@ case!(
 // More attribute names in `modified_fields`: receivers must be ready for them.
 case!(
     event_modified_fields_widened,
-    [r("events.yaml", "  message.status_updated:", "modified_fields: [status, is_read, updated_at]", "modified_fields: [status, is_read, message, updated_at]")],
+    [r("events.yaml", "  message.status_updated:", "modified_fields: [status, is_read, error, updated_at]", "modified_fields: [status, is_read, error, message, updated_at]")],
     [("event-modified-fields-changed", C, N)]
 );
 case!(
     event_modified_fields_narrowed,
-    [r("events.yaml", "  message.status_updated:", "modified_fields: [status, is_read, updated_at]", "modified_fields: [status, updated_at]")],
+    [r("events.yaml", "  message.status_updated:", "modified_fields: [status, is_read, error, updated_at]", "modified_fields: [status, updated_at]")],
     [("event-modified-fields-changed", S, N)]
 );
 case!(
