@@ -5,7 +5,6 @@
 //! drive the windows of both stores.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use wacr_server::models::WireEnum;
@@ -29,7 +28,7 @@ pub struct Limits {
 }
 
 enum Store {
-    Memory(RwLock<FixedWindow>),
+    Memory(FixedWindow),
     Redis(wacr_server::RedisLimiter),
 }
 
@@ -37,7 +36,7 @@ impl Limits {
     /// Limits in `store`, timed by `clock`; a Redis store connects on its first decision.
     pub fn new(store: &RateLimitStore, clock: Clock) -> Result<Self, StoreError> {
         let store = match store {
-            RateLimitStore::Memory => Store::Memory(RwLock::new(FixedWindow::new())),
+            RateLimitStore::Memory => Store::Memory(FixedWindow::new()),
             RateLimitStore::Redis(settings) => Store::Redis(wacr_server::RedisLimiter::new(settings.clone())?),
         };
         Ok(Limits::in_store(store, clock))
@@ -45,7 +44,7 @@ impl Limits {
 
     /// In this process's memory, timed by `clock`.
     pub fn memory(clock: Clock) -> Self {
-        Limits::in_store(Store::Memory(RwLock::new(FixedWindow::new())), clock)
+        Limits::in_store(Store::Memory(FixedWindow::new()), clock)
     }
 
     fn in_store(store: Store, clock: Clock) -> Self {
@@ -59,7 +58,7 @@ impl Limits {
         if self.offset.swap(offset, Ordering::Relaxed) > offset
             && let Store::Memory(windows) = &self.store
         {
-            *windows.write().unwrap_or_else(PoisonError::into_inner) = FixedWindow::new();
+            windows.clear_all();
         }
         self.clock.now()
     }
@@ -83,7 +82,7 @@ impl Limits {
     /// [`RateLimiter::hit`] at `now`.
     pub fn hit_at(&self, key: &str, limit: u32, window: Duration, now: Ts) -> Pending<'_> {
         match &self.store {
-            Store::Memory(windows) => Pending::ready(Ok(read(windows).hit_at(key, limit, window, self.instant(now)))),
+            Store::Memory(windows) => Pending::ready(Ok(windows.hit_at(key, limit, window, self.instant(now)))),
             Store::Redis(redis) => Pending::boxed(redis.hit_at(key, limit, window, system_time(now))),
         }
     }
@@ -91,7 +90,7 @@ impl Limits {
     /// [`RateLimiter::peek`] at `now`.
     pub fn peek_at(&self, key: &str, limit: u32, window: Duration, now: Ts) -> Pending<'_> {
         match &self.store {
-            Store::Memory(windows) => Pending::ready(Ok(read(windows).peek_at(key, limit, window, self.instant(now)))),
+            Store::Memory(windows) => Pending::ready(Ok(windows.peek_at(key, limit, window, self.instant(now)))),
             Store::Redis(redis) => Pending::boxed(redis.peek_at(key, limit, window, system_time(now))),
         }
     }
@@ -99,10 +98,7 @@ impl Limits {
     /// [`RateLimiter::clear`].
     pub fn clear(&self, key: &str) -> Pending<'_, Result<(), Unavailable>> {
         match &self.store {
-            Store::Memory(windows) => {
-                read(windows).clear_key(key);
-                Pending::ready(Ok(()))
-            }
+            Store::Memory(windows) => windows.clear(key),
             Store::Redis(redis) => redis.clear(key),
         }
     }
@@ -130,10 +126,6 @@ impl Limits {
         };
         Err(convert::api_error(error))
     }
-}
-
-fn read(windows: &RwLock<FixedWindow>) -> std::sync::RwLockReadGuard<'_, FixedWindow> {
-    windows.read().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn system_time(now: Ts) -> SystemTime {

@@ -61,6 +61,11 @@ impl FixedWindow {
     pub fn clear_key(&self, key: &str) {
         self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(key);
     }
+
+    /// Drops every window (a clock moved back: a window started later would not end in time).
+    pub fn clear_all(&self) {
+        self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+    }
 }
 
 impl Window {
@@ -119,5 +124,8 @@ mod tests {
         assert!(!limiter.hit_at("a", 1, minute, t0).allowed);
         limiter.clear_key("a");
         assert!(limiter.hit_at("a", 1, minute, t0).allowed);
+        assert!(limiter.hit_at("b", 1, minute, t0).allowed);
+        limiter.clear_all();
+        assert!(limiter.hit_at("a", 1, minute, t0).allowed && limiter.hit_at("b", 1, minute, t0).allowed, "every window starts afresh");
     }
 }
