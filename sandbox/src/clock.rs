@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
+use crate::sql::Connection;
 
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;

@@ -1,6 +1,7 @@
-//! The SQLite database: opening it (a new file private to its owner, WAL, foreign keys, busy
-//! timeout), the schema migrations (`migrations/*.sql`, applied on every start, so a new file
-//! creates its tables; a failure names the versions, not the SQL), and `Db`, the one shared
+//! The database: opening it (SQLite: a new file private to its owner, WAL, foreign keys, busy
+//! timeout; PostgreSQL: a server named by a `postgres://` URL), the schema migrations of each
+//! engine (`migrations/*.sql` and `migrations/postgres/*.sql`, applied on every start, so a new
+//! database gets its tables; a failure names the versions, not the SQL), and `Db`, the one shared
 //! connection every request goes through, serialised by a mutex, which wakes the webhook
 //! worker after a call that wrote to the outbox and publishes a change notice after a call that
 //! changed rows (`changes`).
@@ -9,13 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 use tokio::sync::Notify;
 
 use crate::changes::Changes;
 use crate::clock::Clock;
 use crate::error::Error;
+use crate::sql::{Connection, PgConfig, PgConnection};
 
 /// Where the database lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,12 +25,21 @@ pub enum DbPath {
     File(PathBuf),
     /// A throwaway in-memory database (`:memory:`).
     Memory,
+    /// A PostgreSQL database (`postgres://user:password@host:port/database`), which any number
+    /// of sandboxes can share.
+    Postgres(PgConfig),
 }
 
 impl DbPath {
-    /// `:memory:` or a file path.
+    /// `:memory:`, a `postgres://` (or `postgresql://`) URL, or a file path.
     pub fn parse(text: &str) -> DbPath {
-        if text == ":memory:" { DbPath::Memory } else { DbPath::File(PathBuf::from(text)) }
+        if text == ":memory:" {
+            DbPath::Memory
+        } else if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            DbPath::Postgres(PgConfig { url: text.to_owned() })
+        } else {
+            DbPath::File(PathBuf::from(text))
+        }
     }
 }
 
@@ -38,6 +48,7 @@ impl std::fmt::Display for DbPath {
         match self {
             DbPath::File(path) => write!(f, "{}", path.display()),
             DbPath::Memory => f.write_str(":memory:"),
+            DbPath::Postgres(config) => config.fmt(f),
         }
     }
 }
@@ -51,6 +62,26 @@ const MIGRATIONS: [&str; 5] = [
     include_str!("../migrations/0005_sandbox_admin.sql"),
 ];
 
+/// The database a test runs on: a new schema of the PostgreSQL server that the environment
+/// variable `WACR_TEST_POSTGRES` names (a `postgres://` URL), so that the suite runs on both
+/// engines; the SQLite file `file` without it.
+#[doc(hidden)]
+pub fn test_database(file: PathBuf) -> DbPath {
+    let Ok(url) = std::env::var("WACR_TEST_POSTGRES") else { return DbPath::File(file) };
+    let admin = PgConnection::connect(&PgConfig { url: url.clone() }).expect("WACR_TEST_POSTGRES names a reachable server");
+    let schema = format!("wacr_test_{}_{}", std::process::id(), crate::store::random_hex(6));
+    // citext once per database (extensions are not per schema), under a lock of its own
+    admin
+        .migrate(|conn| conn.batch(&format!("SELECT pg_advisory_xact_lock(7); CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE SCHEMA {schema}")))
+        .expect("a test schema");
+    let separator = if url.contains('?') { '&' } else { '?' };
+    DbPath::Postgres(PgConfig { url: format!("{url}{separator}options=-c%20search_path%3D{schema}%2Cpublic") })
+}
+
+/// The PostgreSQL migrations, oldest first; their own list (the engines' DDL differs), the same
+/// rule: never edit one that has shipped.
+const PG_MIGRATIONS: [&str; 1] = [include_str!("../migrations/postgres/0001_init.sql")];
+
 /// The first `n` migrations (tests build older databases with it).
 fn migrations_up_to(n: usize) -> Migrations<'static> {
     Migrations::new(MIGRATIONS[..n].iter().map(|sql| M::up(sql)).collect())
@@ -58,33 +89,67 @@ fn migrations_up_to(n: usize) -> Migrations<'static> {
 
 /// Opens (creating when needed) and migrates a database.
 pub fn open(path: &DbPath) -> Result<Connection, Error> {
-    open_with(path, MIGRATIONS.len())
+    match path {
+        DbPath::Postgres(config) => open_postgres(config),
+        _ => Ok(Connection::Sqlite(open_with(path, MIGRATIONS.len())?)),
+    }
 }
 
 /// A database file migrated only up to the first `n` migrations, as an older sandbox left it.
 #[cfg(test)]
 pub(crate) fn open_at_version(file: &Path, n: usize) -> Result<Connection, Error> {
-    open_with(&DbPath::File(file.to_path_buf()), n)
+    Ok(Connection::Sqlite(open_with(&DbPath::File(file.to_path_buf()), n)?))
 }
 
-/// Opens `path` and applies the first `latest` migrations.
-fn open_with(path: &DbPath, latest: usize) -> Result<Connection, Error> {
+/// Opens the SQLite database at `path` and applies the first `latest` migrations.
+fn open_with(path: &DbPath, latest: usize) -> Result<rusqlite::Connection, Error> {
     let mut conn = match path {
         DbPath::File(file) => {
             create_parent(file)?;
             create_private(file)?;
-            Connection::open(file)?
+            rusqlite::Connection::open(file)?
         }
-        DbPath::Memory => Connection::open_in_memory()?,
+        DbPath::Memory => rusqlite::Connection::open_in_memory()?,
+        DbPath::Postgres(_) => unreachable!("open() connects to PostgreSQL"),
     };
     configure(&conn)?;
     migrate(&mut conn, latest)?;
     Ok(conn)
 }
 
+/// Connects to PostgreSQL and applies the missing migrations, under the write lock, so that
+/// sandboxes starting together on an empty database create its tables once.
+fn open_postgres(config: &PgConfig) -> Result<Connection, Error> {
+    let conn = PgConnection::connect(config).map_err(|source| Error::Postgres { url: config.to_string(), source })?;
+    let latest = PG_MIGRATIONS.len();
+    conn.migrate(|conn| {
+        conn.batch("CREATE TABLE IF NOT EXISTS wacr_schema (version BIGINT NOT NULL)")?;
+        let found: Option<i64> = conn.query("SELECT version FROM wacr_schema", &[])?.first().map(|row| row.get(0));
+        Ok(found)
+    })
+    .map_err(Error::from)
+    .and_then(|found| {
+        let found = found.unwrap_or(0);
+        let from = usize::try_from(found).ok().filter(|v| *v <= latest).ok_or(Error::SchemaVersion { found, latest })?;
+        for version in from + 1..=latest {
+            conn.migrate(|conn| {
+                let current: Option<i64> = conn.query("SELECT version FROM wacr_schema", &[])?.first().map(|row| row.get(0));
+                if current.unwrap_or(0) >= version as i64 {
+                    return Ok(()); // another sandbox applied it while this one waited
+                }
+                conn.batch(PG_MIGRATIONS[version - 1])?;
+                conn.batch(&format!("DELETE FROM wacr_schema; INSERT INTO wacr_schema (version) VALUES ({version})"))
+            })
+            .map_err(|source| Error::MigrationFailed { from, failed: version, latest, source })?;
+        }
+        Ok(())
+    })?;
+    Ok(Connection::Postgres(conn))
+}
+
 /// Applies the missing migrations one at a time, so that a failure names the database's
 /// version and the failing migration; the library's own error would carry the whole SQL.
-fn migrate(conn: &mut Connection, latest: usize) -> Result<(), Error> {
+fn migrate(conn: &mut rusqlite::Connection, latest: usize) -> Result<(), Error> {
     let migrations = migrations_up_to(latest);
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let from = usize::try_from(found).ok().filter(|v| *v <= latest).ok_or(Error::SchemaVersion { found, latest })?;
@@ -123,7 +188,7 @@ fn create_parent(file: &Path) -> Result<(), Error> {
 /// WAL for files (an in-memory database keeps `memory`); NORMAL sync, which in WAL mode keeps
 /// every committed transaction across a crash of the process; recursive triggers, so a row an
 /// `OR REPLACE` removes fires its DELETE trigger (migration 0003's contact versions count on it).
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -283,16 +348,16 @@ mod tests {
     /// Sets the schema version without migrating.
     fn tamper(path: &DbPath, version: i64) {
         let DbPath::File(file) = path else { unreachable!() };
-        Connection::open(file).unwrap().pragma_update(None, "user_version", version).unwrap();
+        rusqlite::Connection::open(file).unwrap().pragma_update(None, "user_version", version).unwrap();
     }
 
     #[test]
     fn file_database_uses_wal_and_foreign_keys() {
         let dir = tempfile::tempdir().unwrap();
         let conn = open(&DbPath::File(dir.path().join("nested/sandbox.db"))).unwrap();
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let mode: String = conn.sqlite().unwrap().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let fk: i64 = conn.sqlite().unwrap().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
         drop(conn);
         // reopening an existing database applies nothing twice

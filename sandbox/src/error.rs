@@ -11,9 +11,12 @@ pub enum Error {
     /// A file or directory could not be read or created.
     #[error("cannot access {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    /// SQLite refused to open or configure the database.
-    #[error("sqlite: {0}")]
+    /// The database refused a statement (the store reports both engines' errors as rusqlite's).
+    #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
+    /// PostgreSQL could not be reached (the URL is shown without its password).
+    #[error("cannot connect to PostgreSQL at {url}: {source}")]
+    Postgres { url: String, source: tokio_postgres::Error },
     /// The schema migrations failed (outside running one: its SQL is never part of the text).
     #[error("migration: {0}")]
     Migration(#[from] rusqlite_migration::Error),

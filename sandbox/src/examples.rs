@@ -8,7 +8,8 @@
 //! not "Hot Lead" (the name Create Status sends). Deletable records (contact 2, group 4, source
 //! 2, status 3) are used by no contact.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
+use crate::sql::Connection;
 
 use crate::clock::Ts;
 use crate::seed::TenantSeed;

@@ -17,6 +17,7 @@ pub mod faults;
 pub mod inbox;
 pub mod seed;
 pub mod server;
+pub mod sql;
 pub mod startup;
 pub mod store;
 pub mod webhooks;

@@ -3,7 +3,8 @@
 //! token; optionally a second tenant set up like a Free account, to show isolation and the
 //! errors of an account without WhatsApp or templates. `TenantSeed` lets tests seed any shape.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
+use crate::sql::Connection;
 
 use crate::clock::Ts;
 use crate::store::templates::{self, Fixture};

@@ -8,7 +8,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
+use crate::sql::Connection;
 
 use crate::clock::{Clock, Ts};
 use crate::db::{Db, DbPath};

@@ -16,7 +16,7 @@ mod view;
 
 pub use live::notify_writes;
 
-use rusqlite::Connection;
+use crate::sql::Connection;
 use wacr_server::axum::Router;
 use wacr_server::axum::http::header;
 use wacr_server::axum::middleware;

@@ -1,7 +1,8 @@
 //! The calling tenant's account (`account.yaml`): its record and subscription, the usage of
 //! each plan-limited feature computed from the stored data, and the plan's limits and flags.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::Connection;
 use wacr_server::models::{Account, AccountSubscription, PlanFeatures, PlanLimitEntry, PlanLimitSet, PlanLimits, Usage, UsageEntry};
 
 use super::{Ctx, Error, Result};

@@ -1,7 +1,8 @@
 //! Comments (`comments.yaml`): internal notes on a contact's chat, addressed by the chat's
 //! mobile number (digits); never sent to the contact. A chat exists once a message was sent.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::Connection;
 use wacr_server::models::{AddCommentBody, Comment, CommentAdded};
 
 use super::delivery::{store_media, url_file_name};

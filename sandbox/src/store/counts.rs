@@ -10,7 +10,8 @@
 //! The version and the count must come from one snapshot: callers run [`total`] inside a
 //! transaction (a deferred one is enough: writing the TEMP table takes no lock on the database).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::Connection;
 
 use super::Result;
 

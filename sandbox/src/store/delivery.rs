@@ -10,7 +10,8 @@
 //! than 24 hours old by the virtual clock (or that has none) is accepted and later fails with
 //! the WhatsApp Cloud API's 131047 "Re-engagement message".
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
+use crate::sql::Connection;
 
 use super::account::{self, chat_active_this_month, conversations_this_month};
 use wacr_server::models::{Contact, ContactType, CreateContactBody};

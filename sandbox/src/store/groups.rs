@@ -5,7 +5,8 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::Connection;
 use wacr_server::models::{Group, GroupMembershipAdded, GroupMembershipRemoved};
 use wacr_server::rules;
 

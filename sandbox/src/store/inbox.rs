@@ -5,7 +5,8 @@
 //! The sandbox has no read receipt from the app, so an inbound message counts as unread until
 //! an outbound message to the same contact follows it (the app answered).
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
+use crate::sql::Connection;
 use wacr_server::models::MessageDetail;
 
 use super::messages::{COLUMNS, DeliverySimulation, detail_from_row, source};

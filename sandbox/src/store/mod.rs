@@ -182,7 +182,7 @@ fn capitalise(word: &str) -> String {
 
 /// Runs `f` in a transaction: its own when the connection has none open, the caller's otherwise
 /// (a change and its webhook event commit together either way).
-pub(crate) fn in_transaction<T>(conn: &rusqlite::Connection, f: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
+pub(crate) fn in_transaction<T>(conn: &crate::sql::Connection, f: impl FnOnce(&crate::sql::Connection) -> Result<T>) -> Result<T> {
     if !conn.is_autocommit() {
         return f(conn);
     }
@@ -211,7 +211,7 @@ pub(crate) fn unique_violation(e: rusqlite::Error, rules: &[Field], columns: &[(
 
 /// A JSON column's value (`contacts.group_id`); malformed JSON is a failure of the column,
 /// never a default.
-pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<T> {
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &crate::sql::Row<'_>, index: usize) -> rusqlite::Result<T> {
     let text: String = row.get(index)?;
     json_text(index, &text)
 }
@@ -240,7 +240,7 @@ pub fn normalise_phone(phone: &str) -> String {
 }
 
 /// A random lowercase hex string of `bytes` random bytes.
-pub(crate) fn random_hex(bytes: usize) -> String {
+pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).expect("the OS random source is available");
     hex(&buf)

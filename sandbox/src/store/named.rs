@@ -4,7 +4,8 @@
 //! names its table and messages ([`Named::KIND`]); a source or status is not deleted while a
 //! contact has it, and a group's own delete (`groups::delete`) detaches its members first.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::{Connection, Row};
 use wacr_server::models::{Group, Page, Sort, Source, Status, WireEnum};
 use wacr_server::rules;
 

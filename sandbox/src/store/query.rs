@@ -146,7 +146,7 @@ impl ListSql {
     }
 
     /// Runs the list: the page of `select` columns read by `map`, and the exact total.
-    pub fn fetch<T>(self, conn: &rusqlite::Connection, select: &str, map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> Result<Page<T>> {
+    pub fn fetch<T>(self, conn: &crate::sql::Connection, select: &str, map: impl FnMut(&crate::sql::Row<'_>) -> rusqlite::Result<T>) -> Result<Page<T>> {
         self.fetch_with(conn, select, map, None)
     }
 
@@ -154,9 +154,9 @@ impl ListSql {
     /// stays the same (`counts`); run it inside a transaction, so the version and the count agree.
     pub fn fetch_counted<T>(
         self,
-        conn: &rusqlite::Connection,
+        conn: &crate::sql::Connection,
         select: &str,
-        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        map: impl FnMut(&crate::sql::Row<'_>) -> rusqlite::Result<T>,
         versions: (Versions, i64),
     ) -> Result<Page<T>> {
         self.fetch_with(conn, select, map, Some(versions))
@@ -164,14 +164,14 @@ impl ListSql {
 
     fn fetch_with<T>(
         self,
-        conn: &rusqlite::Connection,
+        conn: &crate::sql::Connection,
         select: &str,
-        mut map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        mut map: impl FnMut(&crate::sql::Row<'_>) -> rusqlite::Result<T>,
         versions: Option<(Versions, i64)>,
     ) -> Result<Page<T>> {
         let ListSql { from, conditions, params, order_by, page, per_page } = self;
         let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {conditions}");
-        let count = || -> Result<i64> { Ok(conn.query_row(&count_sql, rusqlite::params_from_iter(params.iter()), |r| r.get(0))?) };
+        let count = || -> Result<i64> { Ok(conn.query_row(&count_sql, crate::sql::params_from_iter(params.iter()), |r| r.get(0))?) };
         let total = match versions {
             // the key is the query itself: the statement and every bound value
             Some((versions, tenant_id)) => counts::total(conn, versions, tenant_id, &format!("{count_sql}\n{params:?}"), count)?,
@@ -180,7 +180,7 @@ impl ListSql {
         let offset = (u64::from(page.max(1)) - 1) * u64::from(per_page);
         let sql = format!("SELECT {select} FROM {from} WHERE {conditions} ORDER BY {order_by} LIMIT {per_page} OFFSET {offset}");
         let mut stmt = conn.prepare(&sql)?;
-        let items = stmt.query_map(rusqlite::params_from_iter(params.iter()), |row| map(row))?.collect::<rusqlite::Result<Vec<T>>>()?;
+        let items = stmt.query_map(crate::sql::params_from_iter(params.iter()), |row| map(row))?.collect::<rusqlite::Result<Vec<T>>>()?;
         Ok(wacr_server::paginate(items, u64::try_from(total).unwrap_or_default(), page, per_page))
     }
 }

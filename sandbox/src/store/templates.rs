@@ -5,7 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::{Connection, Row};
 use serde::Deserialize;
 use serde_json::Value;
 

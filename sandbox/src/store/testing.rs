@@ -1,7 +1,7 @@
 //! Unit-test fixture: a real SQLite file in a temp dir, seeded with the primary and the second
 //! tenant, plus shortcuts for the records most tests need.
 
-use rusqlite::Connection;
+use crate::sql::Connection;
 
 use super::{Ctx, Error, FieldErrors, Result};
 use wacr_server::models::{Contact, ContactType, CreateContactBody};
@@ -29,7 +29,7 @@ impl Fixture {
     /// The primary tenant seeded from `seed`, the second tenant as usual.
     pub fn with(seed: TenantSeed) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let conn = db::open(&DbPath::File(dir.path().join("store.db"))).unwrap();
+        let conn = db::open(&db::test_database(dir.path().join("store.db"))).unwrap();
         let now = Ts(1_750_000_000_000_000);
         let primary = seed::seed_tenant(&conn, &seed, &Templates::builtin(), now).unwrap();
         let other = seed::seed_tenant(&conn, &TenantSeed::second(60), &Templates::builtin(), now).unwrap();

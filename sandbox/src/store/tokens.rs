@@ -1,7 +1,8 @@
 //! API tokens: issued with a name, scopes and a per-minute rate limit, stored only as a SHA-256
 //! hash, and resolved to the principal (tenant, scopes, limit) of a request.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::Connection;
 use wacr_server::models::{Scope, ScopeSet};
 
 use super::{Error, Result, random_hex, sha256_hex};

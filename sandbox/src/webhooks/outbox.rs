@@ -6,7 +6,8 @@
 
 use std::cell::Cell;
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
+use crate::sql::Connection;
 
 use super::payload::{self, Change, Resource, Tenant};
 use crate::store::{Ctx, Result};

@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::Connection;
 
 use super::Secret;
 use crate::clock::Ts;

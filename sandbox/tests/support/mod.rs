@@ -64,7 +64,7 @@ pub async fn start_with(options: Options) -> Sandbox {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
         bind: "127.0.0.1:0".parse().unwrap(),
-        db: DbPath::File(dir.path().join("sandbox.db")),
+        db: wacr_sandbox::db::test_database(dir.path().join("sandbox.db")),
         tokens: options.tokens.iter().map(|t| t.parse::<TokenSpec>().unwrap()).collect(),
         second_tenant: true,
         rate_limit_per_minute: options.rate_limit,

@@ -3,7 +3,8 @@
 //! attempts per minute per phone; 5 failed attempts per OTP; expiry) and inspect. One OTP is
 //! kept per phone (by digits) and purpose; the code is stored only as a hash.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::Connection;
 use wacr_server::models::{
     CheckOtpStatusBody, OtpSent, OtpStatus, OtpVerified, ResendOtpBody, SendOtpBody, Template, TemplateCategory, TemplateStatus,
     VerifyOtpBody,

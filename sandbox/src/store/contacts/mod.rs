@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::{Connection, Row};
 use wacr_server::{Rejected, RejectedItem, rules};
 use wacr_server::models::{
     BatchCreateContact, BatchCreateContactsBody, BatchCreateResult, BatchCreateSummary, BatchDeleteResult, BatchDeleteSummary,

@@ -5,7 +5,8 @@
 //! its reason in `error`, from the time it would have been delivered.
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
+use crate::sql::{Connection, Row};
 use serde::Serialize;
 use wacr_runtime::ResourceRef;
 use wacr_server::models::{ListMessagesQuery, ListMessagesSortField, Message, MessageDetail, MessageError, MessageRelationships, Open, Page, WireEnum};

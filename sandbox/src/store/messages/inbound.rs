@@ -3,7 +3,8 @@
 //! auto-creation rules, the message joins the phone's chat as `direction = inbound` (which
 //! opens the 24-hour customer service window), and `message.received` goes to the outbox.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
+use crate::sql::Connection;
 use serde::{Deserialize, Serialize};
 use wacr_server::models::{MediaType, MessageDetail, WireEnum};
 

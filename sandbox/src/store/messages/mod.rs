@@ -7,7 +7,7 @@ pub mod inbound;
 
 use std::collections::BTreeSet;
 
-use rusqlite::Connection;
+use crate::sql::Connection;
 use wacr_server::models::{
     File, InteractiveMessageSent, InteractiveType, MediaMessageSent, MediaType, MessageStatus, Open, SendInteractiveMessageBody,
     SendMediaMessageBody, SendTemplateMessageBody, SendTemplateResult, SendTextMessageBody, Template, TemplateCategory,
