@@ -117,7 +117,7 @@ impl Clock {
         let micros = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
         conn.execute(
             "INSERT INTO sandbox_clock (id, offset_us) VALUES (1, ?1) \
-             ON CONFLICT (id) DO UPDATE SET offset_us = offset_us + excluded.offset_us",
+             ON CONFLICT (id) DO UPDATE SET offset_us = sandbox_clock.offset_us + excluded.offset_us",
             [micros],
         )?;
         self.sync(conn)?;
@@ -127,7 +127,7 @@ impl Clock {
     /// Sets the clock to `at` (earlier than the system time too).
     pub fn set(&self, conn: &Connection, at: Ts) -> rusqlite::Result<Reading> {
         let offset = at.0.saturating_sub(Ts::system().0);
-        conn.execute("INSERT OR REPLACE INTO sandbox_clock (id, offset_us) VALUES (1, ?1)", [offset])?;
+        conn.execute("INSERT INTO sandbox_clock (id, offset_us) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET offset_us = excluded.offset_us", [offset])?;
         self.sync(conn)?;
         Ok(self.reading())
     }

@@ -95,5 +95,6 @@ fn seed_in(tx: &Connection, tenant_id: i64, now: Ts) -> Result<()> {
          VALUES (5021, ?1, ?2, ?3, 1, 'text', ?4, 'sent', 'wamid.example5021', 'outbound', ?5, ?5, ?5)",
         params![tenant_id, chat, chat_message, text, now.0],
     )?;
+    tx.ids_follow(&["groups", "contacts", "messages"])?;
     Ok(())
 }

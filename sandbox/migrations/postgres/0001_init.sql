@@ -11,10 +11,11 @@ CREATE EXTENSION IF NOT EXISTS citext;
 CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 
 -- SQLite's json_each over a JSON array of ids, as the store uses it (`json_each(x)` with its
--- `value` column), and json_valid for the CHECK on contacts.group_id.
-CREATE FUNCTION json_each(document text) RETURNS TABLE (value bigint)
+-- `key` (position from 0) and `value` columns), and json_valid for the CHECK on contacts.group_id.
+CREATE FUNCTION json_each(document text) RETURNS TABLE (key bigint, value bigint)
     LANGUAGE sql IMMUTABLE STRICT
-    AS $$ SELECT element::bigint FROM jsonb_array_elements_text(document::jsonb) AS element $$;
+    AS $$ SELECT position - 1, element::bigint
+          FROM jsonb_array_elements_text(document::jsonb) WITH ORDINALITY AS elements(element, position) $$;
 
 CREATE FUNCTION json_valid(document text) RETURNS boolean
     LANGUAGE plpgsql IMMUTABLE STRICT

@@ -125,6 +125,17 @@ impl Connection {
         Ok(Transaction { conn: self, open: Cell::new(true) })
     }
 
+    /// After rows were inserted with explicit ids (the example data): the next id each table
+    /// gives is above them. SQLite does so by itself; PostgreSQL's identity sequences are moved.
+    pub fn ids_follow(&self, tables: &[&str]) -> rusqlite::Result<()> {
+        if let Connection::Postgres(conn) = self {
+            for table in tables {
+                conn.batch(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The SQLite connection, for what only SQLite has (pragmas, migrations, backups).
     pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
         match self {

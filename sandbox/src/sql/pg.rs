@@ -334,7 +334,7 @@ pub(super) fn error(e: tokio_postgres::Error) -> rusqlite::Error {
         SqlState::FOREIGN_KEY_VIOLATION => (ffi::SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed".to_owned()),
         SqlState::CHECK_VIOLATION => (ffi::SQLITE_CONSTRAINT_CHECK, format!("CHECK constraint failed: {}", db.constraint().unwrap_or(""))),
         SqlState::NOT_NULL_VIOLATION => (ffi::SQLITE_CONSTRAINT_NOTNULL, format!("NOT NULL constraint failed: {}", db.column().unwrap_or(""))),
-        _ => return rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+        _ => return rusqlite::Error::ToSqlConversionFailure(format!("postgres: {db}").into()),
     };
     rusqlite::Error::SqliteFailure(ffi::Error::new(code), Some(text))
 }

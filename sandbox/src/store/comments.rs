@@ -19,7 +19,7 @@ fn chat_id(conn: &Connection, ctx: &Ctx, mobile: &str) -> Result<i64> {
 pub fn list(conn: &Connection, ctx: &Ctx, mobile: &str) -> Result<Vec<Comment>> {
     let chat = chat_id(conn, ctx, mobile)?;
     let mut stmt = conn.prepare(
-        "SELECT id, message, type, IFNULL(status_message, ''), url, message_id, ref_message_id, created_at FROM chat_messages \
+        "SELECT id, message, type, COALESCE(status_message, ''), url, message_id, ref_message_id, created_at FROM chat_messages \
          WHERE tenant_id = ?1 AND chat_id = ?2 AND is_note = 1 ORDER BY created_at DESC, id DESC",
     )?;
     let rows = stmt

@@ -3,7 +3,7 @@
 //! in bulk with their counts. Membership lives on the contact as the JSON array `group_id`, as
 //! the API documents it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, params};
 use crate::sql::Connection;
@@ -49,9 +49,10 @@ pub fn add_contacts(conn: &mut Connection, ctx: &Ctx, id: i64, contact_ids: &[i6
     named::get::<Group>(&tx, ctx, id)?;
     let mut errors = FieldErrors::new();
     let mut found = Vec::new();
+    let known = groups_of_each(&tx, ctx, contact_ids)?;
     for (index, contact_id) in contact_ids.iter().enumerate() {
-        match groups_of(&tx, ctx, *contact_id)? {
-            Some(groups) => found.push((*contact_id, groups)),
+        match known.get(contact_id) {
+            Some(groups) => found.push((*contact_id, groups.clone())),
             None => {
                 errors.insert(format!("contact_ids.{index}"), vec![no_contact()]);
             }
@@ -92,6 +93,15 @@ pub fn remove_contacts(conn: &mut Connection, ctx: &Ctx, id: i64, contact_ids: &
     }
     tx.commit()?;
     Ok(GroupMembershipRemoved { group_id: id, contacts_removed: removed })
+}
+
+/// The groups of each of the tenant's contacts among `ids`, read in one query (a list of
+/// 120,000 ids is one statement, not 120,000 round trips to a server).
+fn groups_of_each(conn: &Connection, ctx: &Ctx, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
+    let sql = "SELECT id, group_id FROM contacts WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))";
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![ctx.tenant_id, serde_json::to_string(ids)?], |r| Ok((r.get(0)?, json_column(r, 1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn groups_of(conn: &Connection, ctx: &Ctx, contact_id: i64) -> Result<Option<Vec<i64>>> {

@@ -8,6 +8,7 @@ use rusqlite::types::Value;
 use wacr_server::models::{Filter, FilterCond, Page, Sort, WireEnum};
 
 use super::counts::{self, Versions};
+use crate::sql::Engine;
 use super::{Ctx, Error, Result};
 use crate::clock::DateBound;
 
@@ -93,7 +94,7 @@ impl ListSql {
                 FilterCond::Like(text) => (format!("{column} LIKE ? ESCAPE '\\'"), vec![Value::Text(format!("%{}%", escape_like(text)))]),
                 FilterCond::Between(low, high) => (format!("{column} BETWEEN ? AND ?"), vec![value(low), value(high)]),
                 FilterCond::Null(is_null) => (format!("{column} IS {}NULL", if *is_null { "" } else { "NOT " }), Vec::new()),
-                FilterCond::In(vs) if vs.is_empty() => ("0".to_owned(), Vec::new()),
+                FilterCond::In(vs) if vs.is_empty() => ("1 = 0".to_owned(), Vec::new()),
                 FilterCond::NotIn(vs) if vs.is_empty() => continue,
                 FilterCond::In(vs) | FilterCond::NotIn(vs) => {
                     let not = if matches!(cond, FilterCond::NotIn(_)) { "NOT " } else { "" };
@@ -174,8 +175,8 @@ impl ListSql {
         let count = || -> Result<i64> { Ok(conn.query_row(&count_sql, crate::sql::params_from_iter(params.iter()), |r| r.get(0))?) };
         let total = match versions {
             // the key is the query itself: the statement and every bound value
-            Some((versions, tenant_id)) => counts::total(conn, versions, tenant_id, &format!("{count_sql}\n{params:?}"), count)?,
-            None => count()?,
+            Some((versions, tenant_id)) if conn.engine() == Engine::Sqlite => counts::total(conn, versions, tenant_id, &format!("{count_sql}\n{params:?}"), count)?,
+            _ => count()?,
         };
         let offset = (u64::from(page.max(1)) - 1) * u64::from(per_page);
         let sql = format!("SELECT {select} FROM {from} WHERE {conditions} ORDER BY {order_by} LIMIT {per_page} OFFSET {offset}");
@@ -245,7 +246,7 @@ mod tests {
     #[test]
     fn empty_lists_and_bad_dates() {
         let empty_in = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).filter("t.status_id", &[Filter::<i64, EqNeInNotInOps>::is_in([0; 0])], Value::from);
-        assert_eq!(empty_in.conditions, "t.tenant_id = ? AND 0");
+        assert_eq!(empty_in.conditions, "t.tenant_id = ? AND 1 = 0");
         let empty_not_in = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).filter("t.status_id", &[Filter::<i64, EqNeInNotInOps>::not_in([0; 0])], Value::from);
         assert_eq!(empty_not_in.conditions, "t.tenant_id = ?");
         let bad = ListSql::new("t t", "t.tenant_id", &ctx(), None, None).dates("t.created_at", "created_at", &[Filter::<String, GtGteLtLteBetweenOps>::gte("yesterday")]);

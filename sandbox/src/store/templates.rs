@@ -190,8 +190,8 @@ pub(crate) fn apply(conn: &Connection, ctx: &Ctx, fixture: &Fixture) -> Result<T
         let existing: Option<(i64, String)> = conn
             .query_row(
                 "SELECT id, fingerprint FROM (SELECT id, template_name || '|' || language || '|' || category || '|' || \
-                 status || '|' || components || '|' || IFNULL(message_send_ttl_seconds, '') AS fingerprint \
-                 FROM templates WHERE tenant_id = ?1 AND template_id = ?2)",
+                 status || '|' || components || '|' || COALESCE(CAST(message_send_ttl_seconds AS TEXT), '') AS fingerprint \
+                 FROM templates WHERE tenant_id = ?1 AND template_id = ?2) AS t",
                 params![ctx.tenant_id, meta.id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

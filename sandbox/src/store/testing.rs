@@ -8,7 +8,7 @@ use wacr_server::models::{Contact, ContactType, CreateContactBody};
 
 use super::contacts;
 use crate::clock::Ts;
-use crate::db::{self, DbPath};
+use crate::db;
 use crate::seed::{self, TenantSeed};
 use crate::store::templates::Fixture as Templates;
 
@@ -18,6 +18,8 @@ pub(crate) struct Fixture {
     pub other: i64,
     pub now: Ts,
     pub token: String,
+    /// Where the database is (another connection opens it here).
+    pub path: db::DbPath,
     _dir: tempfile::TempDir,
 }
 
@@ -29,12 +31,18 @@ impl Fixture {
     /// The primary tenant seeded from `seed`, the second tenant as usual.
     pub fn with(seed: TenantSeed) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let conn = db::open(&db::test_database(dir.path().join("store.db"))).unwrap();
+        let path = db::test_database(dir.path().join("store.db"));
+        let conn = db::open(&path).unwrap();
         let now = Ts(1_750_000_000_000_000);
         let primary = seed::seed_tenant(&conn, &seed, &Templates::builtin(), now).unwrap();
         let other = seed::seed_tenant(&conn, &TenantSeed::second(60), &Templates::builtin(), now).unwrap();
         let token = primary.tokens[0].token.clone();
-        Fixture { conn, tenant: primary.tenant_id, other: other.tenant_id, now, token, _dir: dir }
+        Fixture { conn, path, tenant: primary.tenant_id, other: other.tenant_id, now, token, _dir: dir }
+    }
+
+    /// Whether the fixture runs on SQLite (the list-count cache is SQLite's alone).
+    pub fn on_sqlite(&self) -> bool {
+        !matches!(self.path, db::DbPath::Postgres(_))
     }
 
     pub fn ctx(&self) -> Ctx {

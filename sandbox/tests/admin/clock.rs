@@ -76,7 +76,7 @@ async fn the_clock_survives_a_restart() {
     let reading = sb.running.clock_advance(std::time::Duration::from_secs(3600)).await.unwrap();
     assert_eq!(reading.offset_us, 7200 * wacr_sandbox::clock::SECOND, "Running and HTTP move the same clock");
     assert!(sb.running.clock_now().await.unwrap() >= reading.now);
-    let reopened = wacr_sandbox::Db::open(&wacr_sandbox::DbPath::File(sb.dir.path().join("sandbox.db"))).unwrap();
+    let reopened = wacr_sandbox::Db::open(&sb.db).unwrap();
     let offset = reopened.clock().offset() / wacr_sandbox::clock::SECOND;
     assert_eq!(offset, 7200, "kept in the database");
     assert!(reopened.clock().now() > Ts::system().plus_secs(7190));

@@ -13,7 +13,7 @@ use wacr_client::{Client, Error, RetryPolicy};
 use wacr_sandbox::seed::TenantSeed;
 use wacr_sandbox::store::messages::DeliverySimulation;
 use wacr_sandbox::store::tokens::TokenSpec;
-use wacr_sandbox::{Config, DbPath, Running};
+use wacr_sandbox::{Config, Running};
 
 /// A running sandbox and its clients.
 pub struct Sandbox {
@@ -24,6 +24,8 @@ pub struct Sandbox {
     pub other: Client,
     pub http: reqwest::Client,
     pub dir: tempfile::TempDir,
+    /// Where its database is (a file in `dir`, or a PostgreSQL schema).
+    pub db: wacr_sandbox::DbPath,
 }
 
 /// What a test may change before the start.
@@ -62,9 +64,10 @@ pub async fn start() -> Sandbox {
 
 pub async fn start_with(options: Options) -> Sandbox {
     let dir = tempfile::tempdir().expect("temp dir");
+    let db = wacr_sandbox::db::test_database(dir.path().join("sandbox.db"));
     let config = Config {
         bind: "127.0.0.1:0".parse().unwrap(),
-        db: wacr_sandbox::db::test_database(dir.path().join("sandbox.db")),
+        db: db.clone(),
         tokens: options.tokens.iter().map(|t| t.parse::<TokenSpec>().unwrap()).collect(),
         second_tenant: true,
         rate_limit_per_minute: options.rate_limit,
@@ -82,7 +85,7 @@ pub async fn start_with(options: Options) -> Sandbox {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = client(&running, running.token("default").unwrap());
     let other = client_for(&running.base_url(), running.token("second").unwrap());
-    Sandbox { client, other, http: reqwest::Client::new(), running, dir }
+    Sandbox { client, other, http: reqwest::Client::new(), running, dir, db }
 }
 
 /// A client of `running` with `token`, without retries.

@@ -35,7 +35,8 @@ impl DeliverySimulation {
     /// Keeps it in the database, where the sends read it ([`DeliverySimulation::stored`]).
     pub fn store(&self, conn: &Connection) -> Result<()> {
         conn.execute(
-            "INSERT OR REPLACE INTO sandbox_settings (id, delivered_after_secs, read_after_secs) VALUES (1, ?1, ?2)",
+            "INSERT INTO sandbox_settings (id, delivered_after_secs, read_after_secs) VALUES (1, ?1, ?2) \
+             ON CONFLICT (id) DO UPDATE SET delivered_after_secs = excluded.delivered_after_secs, read_after_secs = excluded.read_after_secs",
             params![self.delivered_after_secs, self.read_after_secs],
         )?;
         Ok(())
