@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use rusqlite::{OptionalExtension, params};
-use crate::sql::Connection;
+use crate::sql::{Connection, Engine};
 
 use super::Secret;
 use crate::clock::Ts;
@@ -83,6 +83,37 @@ pub fn heads(conn: &Connection, limit: usize) -> Result<Vec<Due>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Claims each of `candidates` that is still due at `now` for one attempt: its
+/// `next_attempt_at` moves to `lease_until`, so that no other worker (another replica on the
+/// same PostgreSQL database, or another process on the same SQLite file) attempts it too; the
+/// attempt's record sets the real next time. A worker that dies mid-attempt leaves the claim to
+/// expire, and the delivery is attempted again (at least once, as Standard Webhooks expects).
+/// Returns the claimed ones. On PostgreSQL a row another replica is claiming is skipped
+/// (`FOR UPDATE SKIP LOCKED`) instead of waited for; SQLite's single writer makes the
+/// conditional UPDATE atomic by itself.
+pub fn claim(conn: &Connection, candidates: Vec<Due>, now: Ts, lease_until: Ts) -> Result<Vec<Due>> {
+    let sql = match conn.engine() {
+        Engine::Postgres => {
+            "UPDATE webhook_deliveries SET next_attempt_at = ?4 WHERE (event_id, endpoint_id) IN ( \
+                 SELECT event_id, endpoint_id FROM webhook_deliveries \
+                 WHERE event_id = ?1 AND endpoint_id = ?2 AND state = 'pending' AND next_attempt_at <= ?3 \
+                 FOR UPDATE SKIP LOCKED)"
+        }
+        Engine::Sqlite => {
+            "UPDATE webhook_deliveries SET next_attempt_at = ?4 \
+             WHERE event_id = ?1 AND endpoint_id = ?2 AND state = 'pending' AND next_attempt_at <= ?3"
+        }
+    };
+    let mut claimed = Vec::with_capacity(candidates.len());
+    for mut due in candidates {
+        if conn.prepare_cached(sql)?.execute(params![due.event, due.endpoint, now.0, lease_until.0])? == 1 {
+            due.next_attempt_at = now;
+            claimed.push(due);
+        }
+    }
+    Ok(claimed)
 }
 
 /// One attempt's result.

@@ -21,6 +21,10 @@ use crate::db::Db;
 /// The longest sleep without a wake-up (a commit made by another process wakes nothing).
 const FALLBACK_POLL: Duration = Duration::from_secs(1);
 
+/// How long a claimed delivery stays claimed beyond its attempt's timeout (the time to record
+/// the attempt). A worker killed mid-attempt delays that delivery by the timeout and this.
+const LEASE_MARGIN: Duration = Duration::from_secs(2);
+
 /// What every attempt needs.
 struct Sender {
     http: reqwest::Client,
@@ -115,21 +119,39 @@ impl Worker {
             }
         };
         let now = self.db.clock().now();
+        let mut sleep = FALLBACK_POLL;
+        let mut candidates = Vec::new();
         for due in heads {
             if due.next_attempt_at > now {
-                let wait = Duration::from_micros(u64::try_from(due.next_attempt_at.0 - now.0).unwrap_or(0));
-                return wait.min(FALLBACK_POLL);
+                sleep = Duration::from_micros(u64::try_from(due.next_attempt_at.0 - now.0).unwrap_or(0)).min(FALLBACK_POLL);
+                break;
             }
             let key = (due.endpoint, due.resource.clone());
-            if tasks.len() >= self.concurrency || in_flight.values().any(|k| *k == key) {
+            if tasks.len() + candidates.len() >= self.concurrency || in_flight.values().any(|k| *k == key) {
                 continue;
             }
+            candidates.push(due);
+        }
+        if candidates.is_empty() {
+            return sleep;
+        }
+        // held for the attempt's timeout and a margin: then another worker may try it again
+        let lease = Ts(now.0.saturating_add(i64::try_from((self.sender.timeout + LEASE_MARGIN).as_micros()).unwrap_or(i64::MAX)));
+        let claimed = match self.db.call(move |conn| queue::claim(conn, candidates, now, lease)).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::error!(error = %e, "claiming the due deliveries failed");
+                return FALLBACK_POLL;
+            }
+        };
+        for due in claimed {
+            let key = (due.endpoint, due.resource.clone());
             let span = tracing::info_span!("webhook_delivery", event = %due.event_id, url = %due.url, attempt = due.attempts + 1);
             let sender = Arc::clone(&self.sender);
             let handle = tasks.spawn(async move { sender.attempt(due).await }.instrument(span));
             in_flight.insert(handle.id(), key);
         }
-        FALLBACK_POLL
+        sleep
     }
 }
 

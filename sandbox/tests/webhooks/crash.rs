@@ -15,7 +15,10 @@ use super::receiver::{self, Answer, Receiver};
 /// Starts the binary on `db` delivering to `url`.
 fn start(db: &Path, url: &str) -> Started {
     let retry = "100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s";
-    binary::start(&[OsStr::new("--webhook-url"), OsStr::new(url), OsStr::new("--webhook-retry"), OsStr::new(retry), OsStr::new("--db"), db.as_os_str()])
+    // deliveries in flight at the kill stay claimed for the attempt timeout and 2 s
+    let timeout = [OsStr::new("--webhook-timeout"), OsStr::new("2s")];
+    let args = [OsStr::new("--webhook-url"), OsStr::new(url), OsStr::new("--webhook-retry"), OsStr::new(retry), OsStr::new("--db"), db.as_os_str()];
+    binary::start(&[&args[..], &timeout[..]].concat())
 }
 
 async fn start_async(db: &Path, url: &str) -> Started {
