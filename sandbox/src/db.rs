@@ -280,7 +280,25 @@ impl Db {
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic inside a transaction rolled it back when the Transaction dropped, so the
         // connection is still consistent after a poisoning.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        reconnect_if_closed(&mut conn);
+        conn
+    }
+}
+
+/// A PostgreSQL session that ended (the server restarted) is replaced by a new one; while the
+/// server is away, each call fails with the connection's error and the next one tries again.
+fn reconnect_if_closed(conn: &mut Connection) {
+    let Connection::Postgres(pg) = conn else { return };
+    if !pg.is_closed() {
+        return;
+    }
+    match PgConnection::connect(pg.config()) {
+        Ok(new) => {
+            tracing::warn!(db = %new.config(), "the PostgreSQL session had ended; connected again");
+            *conn = Connection::Postgres(new);
+        }
+        Err(e) => tracing::warn!(error = %e, db = %pg.config(), "the PostgreSQL session has ended and connecting again failed"),
     }
 }
 

@@ -23,7 +23,9 @@ struct Cli {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
-    /// SQLite database file, created and seeded on first start; `:memory:` for a throwaway one.
+    /// SQLite database file, created and seeded on first start; `:memory:` for a throwaway one;
+    /// or a PostgreSQL database, `postgres://USER:PASSWORD@HOST:PORT/DB`, which any number of
+    /// sandboxes can share (run them with one `--rate-limit-store redis://…` too).
     #[arg(long, default_value = "./wacr-sandbox.db")]
     db: String,
     /// An extra token for the main tenant, NAME:scope1,scope2 (NAME:* for every scope);

@@ -5,6 +5,8 @@
 //! token limited to 60 a minute gets exactly 60 successes across both; `kill -9` of one
 //! replica while both take writes loses no acknowledged write.
 //!
+//! The root README's "Run several sandboxes" block runs against the pair as written.
+//!
 //! Without `WACR_TEST_POSTGRES` the tests print a line and pass: the sandbox suite's
 //! PostgreSQL pass (`.ci/run`) sets it.
 
@@ -83,6 +85,26 @@ impl Drop for Pair {
     }
 }
 
+/// Runs the ```sh block of the root README's "Run several sandboxes" that follows the start
+/// (`WACR_A`, `WACR_B`, `WACR_TOKEN` set as it says); returns what it printed.
+fn readme_block(pair: &Pair, token: &str) -> String {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let section = readme.split("\n## Run several sandboxes\n").nth(1).expect("the README has the section");
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let script = section.split("```sh\n").nth(2).and_then(|block| block.split("\n```").next()).expect("the section's second sh block");
+    let output = std::process::Command::new("sh")
+        .arg("-ec")
+        .arg(script)
+        .env("WACR_A", &pair.a.base)
+        .env("WACR_B", &pair.b.base)
+        .env("WACR_TOKEN", token)
+        .output()
+        .expect("sh runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{script}\nexited {}: {stdout}{}", output.status, String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
 fn http() -> reqwest::Client {
     #[allow(deprecated)] // ring, as the client uses (runtime/src/client/builder.rs says why)
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -108,6 +130,10 @@ async fn two_replicas_on_one_postgres_agree() {
     let (token, free) = (token_of(&a, 1), token_of(&a, 2));
     let mut pair = Pair { a, b, http: http() };
     let (source, status) = first_ids(&pair, &token).await;
+
+    // the README's block, as written
+    let read = readme_block(&pair, &token);
+    assert!(read.contains("\"firstname\":\"Asha\"") && read.contains("\"phone\":\"+919800000001\""), "{read}");
 
     // a contact created on one is read on the other
     let (created, body) = pair.send(0, &token, "POST", "/contacts", Some(&contact("+15550300001", &source, &status))).await;

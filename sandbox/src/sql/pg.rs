@@ -39,6 +39,7 @@ impl std::fmt::Display for PgConfig {
 
 /// One session with the server.
 pub struct PgConnection {
+    config: PgConfig,
     client: Client,
     statements: RefCell<HashMap<String, tokio_postgres::Statement>>,
     in_transaction: Cell<bool>,
@@ -59,7 +60,8 @@ impl PgConnection {
                         Ok((client, connection)) => {
                             let _ = sender.send(Ok(client));
                             if let Err(e) = connection.await {
-                                tracing::warn!(error = %e, "the PostgreSQL connection ended");
+                                let error = e.as_db_error().map_or_else(|| e.to_string(), ToString::to_string);
+                                tracing::warn!(%error, "the PostgreSQL connection ended");
                             }
                         }
                         Err(e) => {
@@ -70,7 +72,18 @@ impl PgConnection {
             })
             .expect("a thread for the PostgreSQL connection");
         let client = receiver.recv().expect("the connecting thread answers")?;
-        Ok(PgConnection { client, statements: RefCell::default(), in_transaction: Cell::new(false), changes: Cell::new(0) })
+        Ok(PgConnection { config: config.clone(), client, statements: RefCell::default(), in_transaction: Cell::new(false), changes: Cell::new(0) })
+    }
+
+    /// Whether the session ended (the server restarted or the network failed): `Db` then
+    /// connects again before the next call.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    /// Where this session is connected.
+    pub fn config(&self) -> &PgConfig {
+        &self.config
     }
 
     fn statement(&self, sql: &str) -> rusqlite::Result<tokio_postgres::Statement> {
