@@ -50,8 +50,9 @@ struct Inner {
 }
 
 impl Sandbox {
-    /// A sandbox counting its limits in memory, with no fault rules yet (those of `config` are
-    /// added by [`serve`]).
+    /// A sandbox counting its limits in memory. Its fault rules are read from the database by
+    /// [`serve`] (which puts those of `config` in first); until then it applies only the rules
+    /// added through it.
     pub fn new(db: Db, config: Config) -> Sandbox {
         let clock = db.clock().clone();
         Sandbox::with_limits(db, config, Limits::memory(clock))
