@@ -1,7 +1,9 @@
 //! Fault rules end to end: a sandbox on 127.0.0.1 with rules added through `Running::faults`,
 //! `/_sandbox/faults` or `--faults FILE`, and the generated client (with its real retry policy)
 //! or raw HTTP seeing what a real outage looks like: a 503 retried, a 500 given up on, a 429
-//! waited out, latency, dropped connections, seeded probabilities.
+//! waited out, latency, dropped connections, seeded probabilities; and two sandboxes on one
+//! database sharing their rules. Each test has a database of its own: a SQLite file, or a
+//! PostgreSQL schema when `WACR_TEST_POSTGRES` names a server.
 
 mod support;
 

@@ -15,8 +15,9 @@
 //! operation that no rule targets is decided on that copy, without the database. A call that a
 //! rule targets counts itself in the database (one UPDATE per rule consulted, two for a spent
 //! `{times: N}` rule). Each sandbox polls the rule set's version every [`REFRESH`] and reads the
-//! rules again when it moved, so a change made through another sandbox is in force here within
-//! [`REFRESH`] plus one read of the database (a change made here is in force here at once).
+//! rules again when it moved, so a rule added through another sandbox is in force here within
+//! [`REFRESH`] plus one read of the database (a change made here is in force here at once). A
+//! removed rule stops firing everywhere at once: counting a call finds it gone.
 
 pub mod file;
 mod layer;
