@@ -54,12 +54,13 @@ impl std::fmt::Display for DbPath {
 }
 
 /// The migrations, oldest first. Never edit one that has shipped: add a new file.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_contact_list_indexes.sql"),
     include_str!("../migrations/0003_contact_list_counts.sql"),
     include_str!("../migrations/0004_webhooks.sql"),
     include_str!("../migrations/0005_sandbox_admin.sql"),
+    include_str!("../migrations/0006_fault_rules.sql"),
 ];
 
 /// The database a test runs on: a new schema of the PostgreSQL server that the environment
@@ -80,7 +81,7 @@ pub fn test_database(file: PathBuf) -> DbPath {
 
 /// The PostgreSQL migrations, oldest first; their own list (the engines' DDL differs), the same
 /// rule: never edit one that has shipped.
-const PG_MIGRATIONS: [&str; 1] = [include_str!("../migrations/postgres/0001_init.sql")];
+const PG_MIGRATIONS: [&str; 2] = [include_str!("../migrations/postgres/0001_init.sql"), include_str!("../migrations/postgres/0002_fault_rules.sql")];
 
 /// The first `n` migrations (tests build older databases with it).
 fn migrations_up_to(n: usize) -> Migrations<'static> {

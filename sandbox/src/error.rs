@@ -50,6 +50,9 @@ pub enum Error {
     /// A fault rule of `Config::faults` is refused (`index` from 1).
     #[error("fault rule {index}: {source}")]
     FaultRule { index: usize, source: crate::faults::InvalidRule },
+    /// The fault rules could not be read or written at start.
+    #[error("{0}")]
+    Faults(#[from] crate::faults::FaultError),
     /// A blocking start-up task panicked or was cancelled.
     #[error("start-up task: {0}")]
     Task(#[from] tokio::task::JoinError),

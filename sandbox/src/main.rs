@@ -90,7 +90,8 @@ impl LimitStore {
 #[derive(Debug, clap::Args)]
 struct FaultFlags {
     /// A YAML list of fault rules (JSON when the name ends in .json), each as
-    /// POST /_sandbox/faults takes it; checked before the start.
+    /// POST /_sandbox/faults takes it; checked before the start. They replace the rules the
+    /// database holds (which every sandbox on it shares).
     #[arg(long = "faults", value_name = "FILE", value_parser = fault_file)]
     file: Option<FaultFile>,
     /// Seeds the generators of the probability rules: the same seed fires on the same calls.

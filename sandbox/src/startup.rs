@@ -52,7 +52,8 @@ pub struct Config {
     /// Where the per-token, failed-login and OTP limits are counted: memory (the default), or
     /// Redis shared by every sandbox on it (the OTP limits then leave the database).
     pub rate_limit_store: wacr_server::RateLimitStore,
-    /// The fault rules in force at start (`--faults FILE`), in memory: see `crate::faults`.
+    /// The fault rules in force from the start (`--faults FILE`): when there are any, they
+    /// replace the rules the database holds (see `crate::faults`).
     pub faults: Vec<NewRule>,
     /// Seeds the probability rules' generators (`--fault-seed`).
     pub fault_seed: u64,

@@ -11,7 +11,6 @@
 //! PostgreSQL pass (`.ci/run`) sets it.
 
 use std::ffi::OsStr;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use wacr_sandbox::DbPath;
@@ -58,7 +57,7 @@ struct Pair {
 
 impl Pair {
     fn base(&self, i: usize) -> &str {
-        if i % 2 == 0 { &self.a.base } else { &self.b.base }
+        if i.is_multiple_of(2) { &self.a.base } else { &self.b.base }
     }
 
     async fn send(&self, i: usize, token: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {

@@ -1,6 +1,7 @@
 //! The tower layer that applies the fault rules to the calls of the API router: it finds the
-//! call's operation from the route the router matched, and acts on a firing rule (latency, an
-//! error answer in the API's envelope, a dropped connection) before the API sees the call.
+//! call's operation from the route the router matched, consults the rules that target it (a
+//! call no rule targets goes straight on), and acts on a firing rule (latency, an error answer
+//! in the API's envelope, a dropped connection) before the API sees the call.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -70,13 +71,19 @@ where
 
     fn call(&mut self, request: Request) -> Reply {
         let matched = request.extensions().get::<MatchedPath>();
-        let Some(firing) = matched.and_then(|path| self.faults.fire(request.method().as_str(), path.as_str())) else {
+        let Some(candidates) = matched.and_then(|path| self.faults.candidates(request.method().as_str(), path.as_str())) else {
             return Box::pin(self.inner.call(request));
         };
         // The ready service answers this call; a fresh clone waits for readiness next time.
         let ready = self.inner.clone();
-        let inner = std::mem::replace(&mut self.inner, ready);
-        Box::pin(act(firing, request, inner))
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let faults = self.faults.clone();
+        Box::pin(async move {
+            match faults.consult(candidates).await {
+                Some(firing) => act(firing, request, inner).await,
+                None => inner.call(request).await,
+            }
+        })
     }
 }
 

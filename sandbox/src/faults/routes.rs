@@ -15,7 +15,7 @@ use wacr_server::axum::routing::{delete, get};
 use wacr_server::axum::Router;
 use wacr_server::CONVENTIONS;
 
-use super::{Faults, InvalidRule, NewRule};
+use super::{FaultError, Faults, InvalidRule, NewRule};
 
 /// The routes over `faults`, without authentication. The paths are literals: the admin tests
 /// read the `.route(` calls of the sources to compare the router with admin-openapi.yaml.
@@ -27,7 +27,10 @@ pub fn routes(faults: Faults) -> Router {
 }
 
 async fn list(State(faults): State<Faults>) -> Response {
-    success(StatusCode::OK, "Fault rules retrieved successfully", &faults.list())
+    match faults.list().await {
+        Ok(rules) => success(StatusCode::OK, "Fault rules retrieved successfully", &rules),
+        Err(e) => failed(&e),
+    }
 }
 
 async fn add(State(faults): State<Faults>, body: Bytes) -> Response {
@@ -35,22 +38,37 @@ async fn add(State(faults): State<Faults>, body: Bytes) -> Response {
         Ok(rule) => rule,
         Err(e) => return invalid(&[("body", format!("The request body is not a fault rule: {e}."))]),
     };
-    match faults.add(rule) {
+    match faults.add(rule).await {
         Ok(rule) => success(StatusCode::CREATED, "Fault rule added successfully", &rule),
-        Err(InvalidRule(errors)) => invalid(&errors.iter().map(|e| (e.field(), e.to_string())).collect::<Vec<_>>()),
+        Err(FaultError::Invalid(InvalidRule(errors))) => invalid(&errors.iter().map(|e| (e.field(), e.to_string())).collect::<Vec<_>>()),
+        Err(e) => failed(&e),
     }
 }
 
-async fn clear(State(faults): State<Faults>) -> StatusCode {
-    faults.clear();
-    StatusCode::NO_CONTENT
+async fn clear(State(faults): State<Faults>) -> Response {
+    match faults.clear().await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => failed(&e),
+    }
 }
 
 async fn remove(State(faults): State<Faults>, Path(id): Path<String>) -> Response {
-    match id.parse().ok().and_then(|id| faults.remove(id)) {
-        Some(_) => StatusCode::NO_CONTENT.into_response(),
-        None => error_response(&CONVENTIONS, &Code { message: "Fault rule not found", ..CONVENTIONS.codes.not_found }, None, None),
+    let Ok(id) = id.parse() else { return not_found() };
+    match faults.remove(id).await {
+        Ok(Some(_)) => StatusCode::NO_CONTENT.into_response(),
+        Ok(None) => not_found(),
+        Err(e) => failed(&e),
     }
+}
+
+fn not_found() -> Response {
+    error_response(&CONVENTIONS, &Code { message: "Fault rule not found", ..CONVENTIONS.codes.not_found }, None, None)
+}
+
+/// 500 INTERNAL_ERROR for a database failure (logged, not shown).
+fn failed(e: &FaultError) -> Response {
+    tracing::error!(error = %e, "a fault rule route failed");
+    error_response(&CONVENTIONS, &CONVENTIONS.codes.internal, None, None)
 }
 
 /// `{success: true, message, data}` in the API's keys.

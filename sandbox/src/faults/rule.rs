@@ -172,6 +172,11 @@ impl NewRule {
 }
 
 impl Match {
+    /// The one operation the match names, when it names one.
+    pub(super) fn operation(&self) -> Option<&'static OperationInfo> {
+        self.target(&mut Vec::new())
+    }
+
     /// The one operation the match names; `None` with the reasons in `errors`.
     fn target(&self, errors: &mut Vec<RuleError>) -> Option<&'static OperationInfo> {
         let by_id = self.operation.as_deref().map(|id| {

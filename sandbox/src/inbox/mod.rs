@@ -14,7 +14,6 @@ mod live;
 mod pages;
 mod view;
 
-pub use live::notify_writes;
 
 use crate::sql::Connection;
 use wacr_server::axum::Router;

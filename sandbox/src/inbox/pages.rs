@@ -48,9 +48,13 @@ pub(super) struct Shown {
 
 impl Inbox {
     /// The side panels of a page at `here`, with the clock and the fault rules as they are now.
-    fn panels(&self, here: String, notice: Option<String>, next_change_ms: i64) -> Panels {
+    async fn panels(&self, here: String, notice: Option<String>, next_change_ms: i64) -> Panels {
         let reading = self.admin.db().clock().reading();
-        let faults = self.faults.list().iter().map(fault_line).collect();
+        let rules = self.faults.list().await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "reading the fault rules for an inbox page failed");
+            Vec::new()
+        });
+        let faults = rules.iter().map(fault_line).collect();
         Panels { here, clock: ClockView::new(reading.now, reading.offset_us), faults, notice, next_change_ms }
     }
 }
@@ -63,7 +67,7 @@ pub(super) async fn index(State(inbox): State<Inbox>, Query(shown): Query<Shown>
         Err(e) => return failure(&e),
     };
     let lasts: Vec<_> = summaries.iter().map(|s| s.last.clone()).collect();
-    let panels = inbox.panels(format!("{UI}/"), shown.notice, next_change_ms(&lasts, &sim, now));
+    let panels = inbox.panels(format!("{UI}/"), shown.notice, next_change_ms(&lasts, &sim, now)).await;
     let conversations = summaries.into_iter().map(|s| ConversationLine::new(s, None)).collect();
     html(StatusCode::OK, &IndexPage { ui: UI, section: "inbox", panels, conversations })
 }
@@ -77,7 +81,7 @@ pub(super) async fn conversation(State(inbox): State<Inbox>, Path(contact): Path
         Ok(found) => found,
         Err(e) => return failure(&e),
     };
-    let panels = inbox.panels(format!("{UI}/conversations/{contact}"), shown.notice, next_change_ms(&found.messages, &sim, now));
+    let panels = inbox.panels(format!("{UI}/conversations/{contact}"), shown.notice, next_change_ms(&found.messages, &sim, now)).await;
     let page = ConversationPage {
         ui: UI,
         section: "inbox",
@@ -94,7 +98,7 @@ pub(super) async fn webhooks(State(inbox): State<Inbox>, Query(shown): Query<Sho
         Ok(found) => found,
         Err(e) => return failure(&e),
     };
-    let panels = inbox.panels(format!("{UI}/webhooks"), shown.notice, 0);
+    let panels = inbox.panels(format!("{UI}/webhooks"), shown.notice, 0).await;
     html(StatusCode::OK, &WebhooksPage { ui: UI, section: "webhooks", panels, deliveries: deliveries.into_iter().map(DeliveryLine::new).collect() })
 }
 

@@ -50,8 +50,9 @@ struct Inner {
 }
 
 impl Sandbox {
-    /// A sandbox counting its limits in memory, with no fault rules yet (those of `config` are
-    /// added by [`serve`]).
+    /// A sandbox counting its limits in memory. Its fault rules are read from the database by
+    /// [`serve`] (which puts those of `config` in first); until then it applies only the rules
+    /// added through it.
     pub fn new(db: Db, config: Config) -> Sandbox {
         let clock = db.clock().clone();
         Sandbox::with_limits(db, config, Limits::memory(clock))
@@ -59,7 +60,7 @@ impl Sandbox {
 
     /// A sandbox counting its limits in `limits` (see [`Limits::new`]).
     pub fn with_limits(db: Db, config: Config, limits: Limits) -> Sandbox {
-        let faults = Faults::new(config.fault_seed);
+        let faults = Faults::new(db.clone(), config.fault_seed);
         Sandbox { inner: Arc::new(Inner { db, delivery: config.delivery, config, limits: Arc::new(limits), faults }) }
     }
 
@@ -140,10 +141,7 @@ pub fn router(sandbox: Sandbox) -> wacr_server::axum::Router {
     let config = sandbox.inner.config.server.clone().with_rate_limiter(TokenLimiter(Arc::clone(&limits)));
     let failed_logins = sandbox.inner.config.failed_logins_per_minute;
     let faults = sandbox.faults().clone();
-    let changes = sandbox.inner.db.changes().clone();
-    // The web inbox's open pages hear of the fault rules' changes too.
-    let fault_routes = crate::inbox::notify_writes(faults::routes(faults.clone()), changes);
-    let admin = admin::router(sandbox.admin(), [fault_routes]);
+    let admin = admin::router(sandbox.admin(), [faults::routes(faults.clone())]);
     let inbox = crate::inbox::router(sandbox.admin(), faults.clone());
     let api = wacr_server::router_with(sandbox, config);
     // The fault rules act on the WA.cr API only; the failed-login guard covers the admin API and
@@ -169,6 +167,9 @@ pub struct Running {
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     webhooks: JoinHandle<()>,
+    /// Polls the fault rules that other sandboxes change (none on `:memory:`, which only this
+    /// process can open).
+    fault_refresh: Option<JoinHandle<()>>,
 }
 
 impl Running {
@@ -177,7 +178,8 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// The fault rules in force (the same as `/_sandbox/faults` serves).
+    /// The fault rules in force (the same as `/_sandbox/faults` serves, shared by every
+    /// sandbox on the database).
     pub fn faults(&self) -> &Faults {
         &self.faults
     }
@@ -232,6 +234,9 @@ impl Running {
         }
         let served = self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
         self.webhooks.abort();
+        if let Some(refresh) = self.fault_refresh {
+            refresh.abort();
+        }
         served
     }
 
@@ -279,8 +284,10 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let admin = sandbox.admin();
     let faults = sandbox.faults().clone();
     for (at, rule) in sandbox.inner.config.faults.iter().enumerate() {
-        faults.add(rule.clone()).map_err(|source| Error::FaultRule { index: at + 1, source })?;
+        rule.check().map_err(|source| Error::FaultRule { index: at + 1, source })?;
     }
+    faults.start(sandbox.inner.config.faults.clone()).await?;
+    let fault_refresh = (sandbox.inner.config.db != crate::db::DbPath::Memory).then(|| faults.spawn_refresh());
     let app = router(sandbox);
     let (tx, rx) = oneshot::channel::<()>();
     let shutdown = async move {
@@ -290,5 +297,5 @@ pub async fn serve(started: Started, config: Config) -> crate::Result<Running> {
     let task = tokio::spawn(async move { wacr_runtime::server::serve(listener, app, &limits, &wacr_server::CONVENTIONS, shutdown).await });
     tracing::info!(%addr, "wacr-sandbox listening");
     let (tokens, primary_tenant, webhook_secret, admin_token) = (started.issued, started.primary_tenant, started.webhook_secret, started.admin_token);
-    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, admin_token, admin, faults, shutdown: Some(tx), task, webhooks })
+    Ok(Running { addr, tokens, primary_tenant, db, webhook_secret, admin_token, admin, faults, shutdown: Some(tx), task, webhooks, fault_refresh })
 }
