@@ -31,7 +31,7 @@ enum Command {
     Calls { row: Row, side: String, n: u64 },
     /// Serves the sandbox on this database: the child process of the sandbox section.
     #[command(hide = true)]
-    ServeSandbox { db: PathBuf },
+    ServeSandbox { db: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
