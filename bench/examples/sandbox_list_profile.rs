@@ -26,7 +26,7 @@ fn main() -> anyhow::Result<()> {
     let contacts: usize = std::env::args().nth(1).map_or(Ok(100_000), |a| a.parse()).map_err(|e| anyhow!("CONTACTS: {e}"))?;
     let dir = tempfile::tempdir().map_err(|e| anyhow!("{e}"))?;
     let path = dir.path().join("sandbox.db");
-    let prepared = sandbox::prepare(&path, contacts)?;
+    let prepared = sandbox::prepare(&DbPath::File(path.clone()), contacts)?;
     println!("seeded {contacts} contacts in {:?}", prepared.seeding);
     let conn = db::open(&DbPath::File(path.clone())).map_err(|e| anyhow!("{e}"))?;
     let ctx = Ctx { tenant_id: prepared.tenant, now: wacr_sandbox::clock::Clock::default().sync(&conn).map_err(|e| anyhow!("{e}"))? };
@@ -101,8 +101,8 @@ fn main() -> anyhow::Result<()> {
 
     // The whole request through the router, in process.
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
-    let db = Db::open(&DbPath::File(path)).map_err(|e| anyhow!("{e}"))?;
-    let mut router = wacr_sandbox::server::router(Sandbox::new(db, sandbox::config(dir.path().join("sandbox.db").as_path())));
+    let db = Db::open(&DbPath::File(path.clone())).map_err(|e| anyhow!("{e}"))?;
+    let mut router = wacr_sandbox::server::router(Sandbox::new(db, sandbox::config(&DbPath::File(path.clone()))));
     let token = prepared.token.clone();
     let mut request = |uri: String| -> usize {
         let req = axum::http::Request::get(uri)

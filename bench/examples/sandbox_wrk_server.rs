@@ -12,11 +12,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use wacr_bench::sandbox::{self, wrk};
+use wacr_sandbox::DbPath;
 
 fn main() -> anyhow::Result<()> {
     let contacts: usize = std::env::args().nth(1).map_or(Ok(100_000), |a| a.parse()).map_err(|e| anyhow!("CONTACTS: {e}"))?;
     let dir = tempfile::Builder::new().prefix("wacr-wrk-sandbox").tempdir().map_err(|e| anyhow!("{e}"))?;
-    let db = dir.path().join("sandbox.db");
+    let db = DbPath::File(dir.path().join("sandbox.db"));
     let prepared = sandbox::prepare(&db, contacts)?;
     eprintln!("seeded {contacts} contacts in {:?}", prepared.seeding);
     let scripts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wrk");

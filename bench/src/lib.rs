@@ -3,8 +3,9 @@
 //! `codegen` (pipeline speed), `compile` (the generated crates' build times), `glue` (the
 //! generated router vs a hand-written handler), `limits` (the Redis limiter vs the in-memory
 //! one), `client` (the generated client vs raw reqwest), `sandbox` (wacr-sandbox on 100,000
-//! contacts), `webhooks` (the sandbox's event delivery to a receiver) and `cli` (`wacr contacts
-//! get 1` as a process vs the same call in process).
+//! contacts: on SQLite, then on PostgreSQL with one and two replicas), `webhooks` (the
+//! sandbox's event delivery to a receiver) and `cli` (`wacr contacts get 1` as a process vs the
+//! same call in process).
 //!
 //! Load runs only ever target loopback addresses and are bounded in time and count.
 

@@ -71,8 +71,17 @@ impl Outcome {
 
 /// Runs `plan` against `addr` with requests from `make`.
 pub async fn run(addr: SocketAddr, plan: Plan, make: MakeRequest) -> anyhow::Result<Outcome> {
-    if !addr.ip().is_loopback() {
+    run_on(&[addr], plan, make).await
+}
+
+/// Runs `plan` against several servers of one service (replicas): connection `c` goes to
+/// `addrs[c % addrs.len()]`, so the connections are spread evenly over them.
+pub async fn run_on(addrs: &[SocketAddr], plan: Plan, make: MakeRequest) -> anyhow::Result<Outcome> {
+    if let Some(addr) = addrs.iter().find(|a| !a.ip().is_loopback()) {
         return Err(anyhow!("refusing to load {addr}: the load generator only targets loopback addresses"));
+    }
+    if addrs.is_empty() {
+        return Err(anyhow!("no address to load"));
     }
     let tickets = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -86,7 +95,7 @@ pub async fn run(addr: SocketAddr, plan: Plan, make: MakeRequest) -> anyhow::Res
             let interval = Duration::from_secs_f64(connections as f64 / rate);
             (started + Duration::from_secs_f64(c as f64 / rate), interval)
         });
-        tasks.spawn(connection(addr, deadline, plan.max_requests, pace, tickets, make));
+        tasks.spawn(connection(addrs[c % addrs.len()], deadline, plan.max_requests, pace, tickets, make));
     }
     let mut total = Outcome::default();
     while let Some(joined) = tasks.join_next().await {
@@ -220,10 +229,41 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_run_on_several_servers_spreads_its_connections_over_them() {
+        let mut addrs = Vec::new();
+        let mut served = Vec::new();
+        for _ in 0..2 {
+            let count = Arc::new(AtomicU64::new(0));
+            let seen = Arc::clone(&count);
+            let app = axum::Router::new().route(
+                "/ok",
+                axum::routing::get(move || {
+                    seen.fetch_add(1, Ordering::Relaxed);
+                    async { "ok" }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addrs.push(listener.local_addr().unwrap());
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            served.push(count);
+        }
+        let plan = Plan { connections: 4, duration: Duration::from_secs(30), max_requests: 200, rate: None };
+        let first = addrs[0];
+        let outcome = run_on(&addrs, plan, Arc::new(move |_| get(first, "/ok", "t"))).await.unwrap();
+        assert_eq!((outcome.ok, outcome.failed), (200, 0));
+        let counts: Vec<u64> = served.iter().map(|c| c.load(Ordering::Relaxed)).collect();
+        assert_eq!(counts.iter().sum::<u64>(), 200);
+        assert!(counts.iter().all(|&c| c > 0), "both servers answered: {counts:?}");
+    }
+
+    #[tokio::test]
     async fn only_loopback_addresses_are_loaded() {
         let plan = Plan { connections: 1, duration: Duration::from_millis(10), max_requests: 1, rate: None };
         let addr: SocketAddr = "192.0.2.1:80".parse().unwrap();
         let refused = run(addr, plan, Arc::new(move |_| get(addr, "/", "t"))).await.unwrap_err();
         assert!(refused.to_string().contains("only targets loopback"), "{refused}");
+        let local: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let mixed = run_on(&[local, addr], plan, Arc::new(move |_| get(addr, "/", "t"))).await.unwrap_err();
+        assert!(mixed.to_string().contains("only targets loopback"), "{mixed}");
     }
 }

@@ -29,9 +29,10 @@ struct Cli {
 enum Command {
     /// N in-process calls of one side of a row, for callgrind.
     Calls { row: Row, side: String, n: u64 },
-    /// Serves the sandbox on this database: the child process of the sandbox section.
+    /// Serves the sandbox on this database (a file path or a `postgres://` URL): the child
+    /// process of the sandbox section.
     #[command(hide = true)]
-    ServeSandbox { db: PathBuf },
+    ServeSandbox { db: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

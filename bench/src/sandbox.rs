@@ -1,26 +1,22 @@
 //! wacr-sandbox under load on a database of 100,000 contacts: get-contact with every include,
 //! list-contacts (100 per page, a filter and a sort) and create-contact, each with its rate
-//! and p50/p99, and the server's memory at the end.
+//! and p50/p99, and the server's memory at the end; then the same loads on PostgreSQL with one
+//! and two replicas (`postgres`), beside these.
 //!
 //! The database is prepared in this process (the sandbox's own `startup::prepare`, then the
-//! contacts in one transaction of prepared inserts) and served by a child process
-//! (`wacr-bench serve-sandbox DB`), so the memory row is the sandbox's alone, read from
-//! `/proc/<child>/status`. The child stops when its stdin closes.
+//! contacts, `seed`) and served by a child process (`server`).
 //!
 //! When `wrk` is on PATH, the same three loads run again under wrk against the same child
 //! (get and list right after ours, on the same database; create after ours), in rows beside
 //! ours (`wrk`, which also says how to run them by hand).
 
 use anyhow::anyhow;
-use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, params};
 use wacr_sandbox::seed::TenantSeed;
 use wacr_sandbox::{Config, DbPath, startup};
 
@@ -28,73 +24,96 @@ use crate::load::{self, Outcome, Plan};
 use crate::table::Row;
 use crate::{Settings, runtime, stats};
 
+pub mod postgres;
+mod seed;
+mod server;
 pub mod wrk;
+
+pub use server::serve_child;
+use server::Server;
 
 /// Requests per minute for the bench's token: never reached.
 const UNLIMITED: i64 = 1_000_000_000;
-/// Connections of the sandbox rows (one SQLite connection serves them all).
+/// Connections of the sandbox rows (one database connection per server serves them all).
 pub const CONNECTIONS: usize = 8;
-
-const FIRST: [&str; 20] = [
-    "Ana", "Bruno", "Carla", "Diego", "Elena", "Fabio", "Gina", "Hugo", "Ines", "Joao", "Karin", "Luis", "Marta", "Nuno", "Olga", "Pedro",
-    "Quinn", "Rita", "Sara", "Tomas",
-];
-const LAST: [&str; 10] = ["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins", "Jesus", "Sousa"];
-const TYPES: [&str; 3] = ["lead", "customer", "guest"];
 
 pub fn rows(settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let contacts = if settings.quick { 10_000 } else { 100_000 };
     let dir = tempfile::Builder::new().prefix("wacr-bench-sandbox").tempdir().map_err(|e| anyhow!("{e}"))?;
-    let db = dir.path().join("sandbox.db");
+    let db = DbPath::File(dir.path().join("sandbox.db"));
     let prepared = prepare(&db, contacts)?;
     let child = Server::start(&db)?;
     let addr = child.addr;
-    let driver = runtime(1);
-    let plan = Plan { connections: CONNECTIONS, duration: settings.round() * 2, max_requests: settings.max_requests(), rate: None };
-    let token: Arc<str> = prepared.token.as_str().into();
-
-    let get_path = {
-        let (first, count) = (prepared.first_id, contacts as u64);
-        move |n: u64| format!("/contacts/{}?include=groups,source,status", first + ((n * 7919) % count) as i64)
-    };
-    let t = Arc::clone(&token);
-    let warm = Plan { duration: settings.round() / 2, ..plan };
-    driver.block_on(load::run(addr, warm, Arc::new(move |n| load::get(addr, &get_path(n), &t))))?;
-    let t = Arc::clone(&token);
-    let mut get = checked(driver.block_on(load::run(addr, plan, Arc::new(move |n| load::get(addr, &get_path(n), &t)))))?;
-
-    let t = Arc::clone(&token);
-    let list_path = |n: u64| format!("/contacts?per_page=100&page={}&filter[type]=lead&sort=firstname", n % 10 + 1);
-    let mut list = checked(driver.block_on(load::run(addr, plan, Arc::new(move |n| load::get(addr, &list_path(n), &t)))))?;
+    let duration = settings.round() * 2;
 
     // wrk's get and list on the same database as ours (before any create adds contacts)
-    let wrk_runs = wrk::available().then(|| WrkRuns::new(dir.path(), addr, plan.duration, &prepared, contacts));
-    let wrk_reads = wrk_runs.as_ref().map(|w| [w.run(0), w.run(1)]);
-
-    let create = creates(addr, Arc::clone(&token), (prepared.source_id, prepared.status_id), "+1666");
-    let mut created = checked(driver.block_on(load::run(addr, plan, create)))?;
+    let wrk_runs = wrk::available().then(|| WrkRuns::new(dir.path(), addr, duration, &prepared, contacts));
+    let mut wrk_reads = None;
+    let mut loads = Loads::run(settings, &[addr], &prepared, contacts, "+1666", || wrk_reads = wrk_runs.as_ref().map(|w| [w.run(0), w.run(1)]))?;
     let wrk_create = wrk_runs.as_ref().map(|w| w.run(2));
 
     let memory = child.memory();
     child.stop();
     let count = thousands(contacts);
-    let get_rps = get.per_second();
+    let get_rps = loads.get.per_second();
     let mut rows = vec![Row::new(format!("sandbox: seed {count} contacts in one transaction"), stats::duration(prepared.seeding))];
-    rows.push(row(format!("sandbox get-contact, include=groups,source,status ({count} contacts, {CONNECTIONS} connections)"), &mut get, None));
-    rows.push(row("sandbox list-contacts, per_page=100, filter[type]=lead, sort=firstname".into(), &mut list, Some(get_rps)));
-    rows.push(row("sandbox create-contact".into(), &mut created, Some(get_rps)));
+    rows.push(row(format!("sandbox get-contact, include=groups,source,status ({count} contacts, {CONNECTIONS} connections)"), &mut loads.get, None));
+    rows.push(row("sandbox list-contacts, per_page=100, filter[type]=lead, sort=firstname".into(), &mut loads.list, Some(get_rps)));
+    rows.push(row("sandbox create-contact".into(), &mut loads.create, Some(get_rps)));
     match (wrk_runs, wrk_reads, wrk_create) {
         (Some(w), Some([wrk_get, wrk_list]), Some(wrk_create)) => {
             let wrk_get_rps = wrk_get.as_ref().ok().map(|r| r.per_second);
             let what = |load: &str| format!("wrk {} (the same server and database): {load}", w.flags);
-            rows.push(wrk_row(what("get-contact"), wrk_get, &mut get, None));
-            rows.push(wrk_row(what("list-contacts"), wrk_list, &mut list, wrk_get_rps));
-            rows.push(wrk_row(what("create-contact"), wrk_create, &mut created, wrk_get_rps));
+            rows.push(wrk_row(what("get-contact"), wrk_get, &mut loads.get, None));
+            rows.push(wrk_row(what("list-contacts"), wrk_list, &mut loads.list, wrk_get_rps));
+            rows.push(wrk_row(what("create-contact"), wrk_create, &mut loads.create, wrk_get_rps));
         }
         _ => rows.push(Row::new("sandbox loads under wrk", wrk::MISSING)),
     }
     rows.push(Row::new("sandbox memory at the end (VmRSS, peak VmHWM)", memory));
+    rows.extend(postgres::rows(settings, contacts, &prepared, &mut loads));
     Ok(rows)
+}
+
+/// The three loads of the sandbox rows, each over [`CONNECTIONS`] connections for two rounds.
+pub struct Loads {
+    pub get: Outcome,
+    pub list: Outcome,
+    pub create: Outcome,
+}
+
+impl Loads {
+    /// Against the servers at `addrs` (the connections spread over them), on a database
+    /// prepared with `contacts` contacts: get-contact after a warm-up, list-contacts, then
+    /// `before_create`, then create-contact with new phones starting `phone_prefix`.
+    pub fn run(
+        settings: &Settings,
+        addrs: &[SocketAddr],
+        prepared: &Prepared,
+        contacts: usize,
+        phone_prefix: &'static str,
+        before_create: impl FnOnce(),
+    ) -> anyhow::Result<Loads> {
+        let driver = runtime(1);
+        let plan = Plan { connections: CONNECTIONS, duration: settings.round() * 2, max_requests: settings.max_requests(), rate: None };
+        let run = |plan: Plan, make: load::MakeRequest| driver.block_on(load::run_on(addrs, plan, make));
+        let addr = addrs.first().copied().ok_or_else(|| anyhow!("no server"))?;
+        let token: Arc<str> = prepared.token.as_str().into();
+        let gets = {
+            let (first, count, token) = (prepared.first_id, contacts as u64, Arc::clone(&token));
+            let path = move |n: u64| format!("/contacts/{}?include=groups,source,status", first + ((n * 7919) % count) as i64);
+            let make: load::MakeRequest = Arc::new(move |n| load::get(addr, &path(n), &token));
+            make
+        };
+        run(Plan { duration: settings.round() / 2, ..plan }, Arc::clone(&gets))?;
+        let get = checked(run(plan, gets))?;
+        let t = Arc::clone(&token);
+        let list_path = |n: u64| format!("/contacts?per_page=100&page={}&filter[type]=lead&sort=firstname", n % 10 + 1);
+        let list = checked(run(plan, Arc::new(move |n| load::get(addr, &list_path(n), &t))))?;
+        before_create();
+        let create = checked(run(plan, creates(addr, token, (prepared.source_id, prepared.status_id), phone_prefix)))?;
+        Ok(Loads { get, list, create })
+    }
 }
 
 /// wrk's three runs: the scripts written next to the database, and each run's arguments.
@@ -131,12 +150,11 @@ fn wrk_row(what: String, report: anyhow::Result<wrk::Report>, ours: &mut Outcome
         Ok(r) => r,
         Err(e) => return Row::new(what, format!("failed: {e}")),
     };
-    let (p50, p99) = ours.p50_p99();
     let mut value = format!("{} (p50 {}, p99 {})", stats::rate(r.per_second), stats::duration(r.p50), stats::duration(r.p99));
     if r.failed > 0 {
         value.push_str(&format!("; {} of {} requests failed", r.failed, r.requests));
     }
-    let compared = format!("our load generator {} (p50 {}, p99 {})", stats::rate(ours.per_second()), stats::duration(p50), stats::duration(p99));
+    let compared = format!("our load generator {}", rate(ours));
     let row = Row::new(what, value).compared(compared).ratio(r.per_second / ours.per_second().max(1e-9));
     match wrk_get_rps {
         Some(get) => {
@@ -147,9 +165,14 @@ fn wrk_row(what: String, report: anyhow::Result<wrk::Report>, ours: &mut Outcome
     }
 }
 
-fn row(what: String, outcome: &mut Outcome, get_rps: Option<f64>) -> Row {
+/// `1,600/s (p50 4.72 ms, p99 11.8 ms)`.
+fn rate(outcome: &mut Outcome) -> String {
     let (p50, p99) = outcome.p50_p99();
-    let value = format!("{} (p50 {}, p99 {})", stats::rate(outcome.per_second()), stats::duration(p50), stats::duration(p99));
+    format!("{} (p50 {}, p99 {})", stats::rate(outcome.per_second()), stats::duration(p50), stats::duration(p99))
+}
+
+fn row(what: String, outcome: &mut Outcome, get_rps: Option<f64>) -> Row {
+    let value = rate(outcome);
     match get_rps {
         None => Row::new(what, value),
         Some(get) => {
@@ -185,12 +208,12 @@ pub(crate) fn thousands(n: usize) -> String {
 }
 
 /// The config the parent prepares with and the child serves with.
-pub fn config(db: &Path) -> Config {
+pub fn config(db: &DbPath) -> Config {
     let mut primary = TenantSeed::primary(UNLIMITED);
     primary.plan.contacts = Some(-1);
     Config {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        db: DbPath::File(db.to_path_buf()),
+        db: db.clone(),
         rate_limit_per_minute: UNLIMITED,
         primary,
         ..Config::default()
@@ -220,131 +243,12 @@ impl Prepared {
     }
 }
 
-/// Prepares the database at `db` as the sandbox's first start does, then seeds `contacts`.
-pub fn prepare(db: &Path, contacts: usize) -> anyhow::Result<Prepared> {
+/// Prepares the database `db` as the sandbox's first start does, then seeds `contacts`.
+pub fn prepare(db: &DbPath, contacts: usize) -> anyhow::Result<Prepared> {
     let started = startup::prepare(&config(db))?;
     let token = started.issued.first().map(|t| t.token.clone()).ok_or_else(|| anyhow!("the first start issued no token"))?;
     let tenant = started.primary_tenant;
     let began = Instant::now();
-    let (first_id, source_id, status_id) = started.db.with(|conn| seed(conn, tenant, contacts)).map_err(|e| anyhow!("seeding: {e}"))?;
+    let (first_id, source_id, status_id) = started.db.with(|conn| seed::contacts(conn, tenant, contacts)).map_err(|e| anyhow!("seeding: {e}"))?;
     Ok(Prepared { token, tenant, first_id, source_id, status_id, seeding: began.elapsed() })
-}
-
-/// Inserts `n` contacts spread over the tenant's sources, statuses, types and a few groups,
-/// in one transaction: (first contact id, a source id, a status id).
-fn seed(conn: &mut Connection, tenant: i64, n: usize) -> rusqlite::Result<(i64, i64, i64)> {
-    let tx = conn.transaction()?;
-    let now: i64 = tx.query_row("SELECT created_at FROM tenants WHERE id = ?1", [tenant], |r| r.get(0))?;
-    for name in ["VIP", "Newsletter", "Events", "Partners", "Churned"] {
-        tx.execute("INSERT OR IGNORE INTO groups (tenant_id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)", params![tenant, name, now])?;
-    }
-    let ids = |sql: &str| -> rusqlite::Result<Vec<i64>> { tx.prepare(sql)?.query_map([tenant], |r| r.get(0))?.collect() };
-    let sources = ids("SELECT id FROM sources WHERE tenant_id = ?1 ORDER BY id")?;
-    let statuses = ids("SELECT id FROM statuses WHERE tenant_id = ?1 ORDER BY id")?;
-    let groups = ids("SELECT id FROM groups WHERE tenant_id = ?1 ORDER BY id")?;
-    let first_id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM contacts", [], |r| r.get(0))?;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO contacts (id, tenant_id, firstname, lastname, company, type, email, phone, phone_key, status_id, source_id, \
-             city, group_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-        )?;
-        for i in 0..n {
-            let group_id = if i % 4 == 0 { "[]".to_owned() } else { format!("[{}]", groups[i % groups.len()]) };
-            let created = now - ((n - i) as i64) * 1_000_000;
-            insert.execute(params![
-                first_id + i as i64,
-                tenant,
-                FIRST[i % FIRST.len()],
-                LAST[(i / FIRST.len()) % LAST.len()],
-                (i % 5 == 0).then_some("Acme Ltd"),
-                TYPES[i % TYPES.len()],
-                format!("contact{i}@bench.test"),
-                format!("+1555{i:07}"),
-                format!("1555{i:07}"),
-                statuses[i % statuses.len()],
-                sources[i % sources.len()],
-                (i % 3 == 0).then_some("Lisbon"),
-                group_id,
-                created,
-            ])?;
-        }
-    }
-    tx.commit()?;
-    Ok((first_id, sources[0], statuses[0]))
-}
-
-/// The sandbox in a child process.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(db: &Path) -> anyhow::Result<Server> {
-        let exe = std::env::current_exe().map_err(|e| anyhow!("{e}"))?;
-        let mut child = Command::new(exe)
-            .arg("serve-sandbox")
-            .arg(db)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| anyhow!("cannot start the sandbox child: {e}"))?;
-        let mut lines = BufReader::new(child.stdout.take().ok_or_else(|| anyhow!("no child stdout"))?).lines();
-        let addr = lines
-            .find_map(|line| line.ok()?.strip_prefix("listening on ")?.parse().ok())
-            .ok_or_else(|| anyhow!("the sandbox child exited before listening"))?;
-        Ok(Server { child, addr })
-    }
-
-    /// VmRSS and VmHWM of the child.
-    fn memory(&self) -> String {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        let field = |name: &str| {
-            status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-        };
-        match (field("VmRSS:"), field("VmHWM:")) {
-            (Some(rss), Some(hwm)) => format!("{} MiB (peak {} MiB)", rss / 1024, hwm / 1024),
-            _ => "unknown (no /proc)".into(),
-        }
-    }
-
-    /// Closes the child's stdin (its signal to stop) and waits, killing it after 10 s.
-    fn stop(mut self) {
-        drop(self.child.stdin.take());
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// The child's side: serves the prepared database on 127.0.0.1:0, prints
-/// `listening on ADDR`, and stops when stdin closes.
-pub fn serve_child(db: &Path) -> anyhow::Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| anyhow!("{e}"))?;
-    rt.block_on(async {
-        let running = wacr_sandbox::spawn(config(db)).await?;
-        println!("listening on {}", running.addr);
-        tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-        running.stop().await.map_err(|e| anyhow!("{e}"))
-    })
 }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use wacr_sandbox::DbPath;
 use wacr_sandbox::webhooks::{Secret, queue};
 
 use crate::load::{self, Plan};
@@ -39,7 +40,7 @@ pub fn rows(_settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let receipts = Arc::new(Receipts { webhook: standardwebhooks::Webhook::new(secret.expose())?, at: Mutex::default(), refused: AtomicU64::new(0) });
     let app = axum::Router::new().route("/hook", axum::routing::post(receive)).with_state(Arc::clone(&receipts));
     let hook = serve(&rt, app)?;
-    let mut config = config(&dir.path().join("sandbox.db"));
+    let mut config = config(&DbPath::File(dir.path().join("sandbox.db")));
     config.webhooks.urls = vec![format!("http://{hook}/hook")];
     config.webhooks.secret = Some(secret);
     let running = rt.block_on(wacr_sandbox::spawn(config))?;
