@@ -1,13 +1,14 @@
 //! The database: opening it (SQLite: a new file private to its owner, WAL, foreign keys, busy
 //! timeout; PostgreSQL: a server named by a `postgres://` URL), the schema migrations of each
 //! engine (`migrations/*.sql` and `migrations/postgres/*.sql`, applied on every start, so a new
-//! database gets its tables; a failure names the versions, not the SQL), and `Db`, the one shared
-//! connection every request goes through, serialised by a mutex, which wakes the webhook
-//! worker after a call that wrote to the outbox and publishes a change notice after a call that
+//! database gets its tables; a failure names the versions, not the SQL), and `Db`, through which
+//! every request reaches the database (`sql::pool`: SQLite's one connection, serialising
+//! calls; PostgreSQL's sessions, one per call in flight), which wakes the webhook worker after
+//! a call that wrote to the outbox and publishes a change notice after a call that
 //! changed rows (`changes`).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite_migration::{M, Migrations};
@@ -16,6 +17,7 @@ use tokio::sync::Notify;
 use crate::changes::Changes;
 use crate::clock::Clock;
 use crate::error::Error;
+use crate::sql::pool::{Lease, Pool};
 use crate::sql::{Connection, PgConfig, PgConnection};
 
 /// Where the database lives.
@@ -68,7 +70,7 @@ const MIGRATIONS: [&str; 6] = [
 /// engines; the SQLite file `file` without it.
 #[doc(hidden)]
 pub fn test_database(file: PathBuf) -> DbPath {
-    let Ok(url) = std::env::var("WACR_TEST_POSTGRES") else { return DbPath::File(file) };
+    let Some(url) = std::env::var("WACR_TEST_POSTGRES").ok().filter(|url| !url.is_empty()) else { return DbPath::File(file) };
     let admin = PgConnection::connect(&PgConfig { url: url.clone() }).expect("WACR_TEST_POSTGRES names a reachable server");
     let schema = format!("wacr_test_{}_{}", std::process::id(), crate::store::random_hex(6));
     // citext once per database (extensions are not per schema), under a lock of its own
@@ -198,11 +200,13 @@ fn configure(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The shared connection. One writer at a time is what SQLite allows anyway; serialising reads
-/// too keeps `:memory:` (one connection) and files on the same path.
+/// The database of a sandbox. On SQLite one connection serves every call in turn (one writer at
+/// a time is what SQLite allows anyway; serialising reads too keeps `:memory:`, one connection,
+/// and files on the same path); on PostgreSQL each call in flight has a session of its own.
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    /// SQLite's one connection, or PostgreSQL's sessions.
+    conns: Arc<Pool>,
     /// Notified after a call that recorded a webhook delivery (see `webhooks::outbox`).
     outbox: Arc<Notify>,
     /// The virtual clock of this database.
@@ -223,7 +227,7 @@ impl Db {
         if let Err(e) = clock.sync(&conn) {
             tracing::warn!(error = %e, "reading the virtual clock failed; it starts at the system time");
         }
-        Db { conn: Arc::new(Mutex::new(conn)), outbox: Arc::new(Notify::new()), clock, changes: Changes::default() }
+        Db { conns: Arc::new(Pool::new(conn)), outbox: Arc::new(Notify::new()), clock, changes: Changes::default() }
     }
 
     /// The virtual clock.
@@ -278,28 +282,8 @@ impl Db {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic inside a transaction rolled it back when the Transaction dropped, so the
-        // connection is still consistent after a poisoning.
-        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        reconnect_if_closed(&mut conn);
-        conn
-    }
-}
-
-/// A PostgreSQL session that ended (the server restarted) is replaced by a new one; while the
-/// server is away, each call fails with the connection's error and the next one tries again.
-fn reconnect_if_closed(conn: &mut Connection) {
-    let Connection::Postgres(pg) = conn else { return };
-    if !pg.is_closed() {
-        return;
-    }
-    match PgConnection::connect(pg.config()) {
-        Ok(new) => {
-            tracing::warn!(db = %new.config(), "the PostgreSQL session had ended; connected again");
-            *conn = Connection::Postgres(new);
-        }
-        Err(e) => tracing::warn!(error = %e, db = %pg.config(), "the PostgreSQL session has ended and connecting again failed"),
+    fn lock(&self) -> Lease<'_> {
+        self.conns.lease()
     }
 }
 

@@ -407,13 +407,17 @@ mod tests {
         let (path, _dir) = database();
         let faults = registry(&path, 0).await;
         faults.add(rule(Fire::Always(true))).await.unwrap();
+        let on_sqlite = faults.db.with(|c| c.engine()) == crate::sql::Engine::Sqlite;
         let busy = faults.db.clone();
         let holder = std::thread::spawn(move || busy.with(|_| std::thread::sleep(Duration::from_millis(400))));
         std::thread::sleep(Duration::from_millis(50));
         let other = tokio::time::timeout(Duration::from_millis(100), faults.fire("GET", "/contacts/{id}")).await;
         assert_eq!(other, Ok(None), "decided without the database");
-        let targeted = tokio::time::timeout(Duration::from_millis(100), faults.fire("GET", "/contacts")).await;
-        assert!(targeted.is_err(), "a targeted call counts itself in the database");
+        // SQLite's one connection is held; PostgreSQL would lend the call another session
+        if on_sqlite {
+            let targeted = tokio::time::timeout(Duration::from_millis(100), faults.fire("GET", "/contacts")).await;
+            assert!(targeted.is_err(), "a targeted call counts itself in the database");
+        }
         holder.join().unwrap();
     }
 }

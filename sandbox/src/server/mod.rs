@@ -232,11 +232,8 @@ impl Running {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        let served = self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
-        self.webhooks.abort();
-        if let Some(refresh) = self.fault_refresh {
-            refresh.abort();
-        }
+        let served = (&mut self.task).await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        self.end_tasks();
         served
     }
 
@@ -247,6 +244,28 @@ impl Running {
             _ = terminate() => tracing::info!("SIGTERM: shutting down"),
         }
         self.stop().await
+    }
+}
+
+impl Running {
+    /// The webhook worker and the fault-rule poll end with the server.
+    fn end_tasks(&mut self) {
+        self.webhooks.abort();
+        if let Some(refresh) = self.fault_refresh.take() {
+            refresh.abort();
+        }
+    }
+}
+
+/// A sandbox dropped without `stop` stops too: it stops accepting and finishes the requests in
+/// flight in the background, and its tasks end, so that its database connections close.
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.db.changes().close();
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.end_tasks();
     }
 }
 

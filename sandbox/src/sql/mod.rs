@@ -14,6 +14,7 @@
 //! writes, as they see one writer on SQLite, and unique indexes back them up either way.
 
 mod pg;
+pub mod pool;
 
 use std::cell::Cell;
 
