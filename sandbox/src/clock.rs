@@ -51,8 +51,31 @@ impl Ts {
         from_offset(PrimitiveDateTime::new(first, Time::MIDNIGHT).assume_utc())
     }
 
-    /// The ISO 8601 text of the API: `2025-01-15T10:30:00.000000Z`.
+    /// The ISO 8601 text of the API: `2025-01-15T10:30:00.000000Z`. The time crate gives the
+    /// calendar fields; their digits are laid out here, because its general formatter costs
+    /// about fifteen times as much and every listed record renders two of these.
     pub fn iso(self) -> String {
+        let at = self.to_offset();
+        let (year, month, day) = at.to_calendar_date();
+        let Ok(year) = u32::try_from(year) else { return self.iso_by_format() };
+        if year > 9999 {
+            return self.iso_by_format();
+        }
+        let (hour, minute, second, micro) = at.to_hms_micro();
+        let mut text = String::with_capacity(27);
+        let fields = [(year, 4, '-'), (u32::from(u8::from(month)), 2, '-'), (u32::from(day), 2, 'T'), (u32::from(hour), 2, ':')];
+        let fields = fields.into_iter().chain([(u32::from(minute), 2, ':'), (u32::from(second), 2, '.'), (micro, 6, 'Z')]);
+        for (value, width, after) in fields {
+            for place in (0..width).rev() {
+                text.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+            }
+            text.push(after);
+        }
+        text
+    }
+
+    /// [`Ts::iso`] by the time crate's formatter (years outside 0 to 9999, signed).
+    fn iso_by_format(self) -> String {
         let format = format_description!(
             "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
         );
@@ -208,6 +231,17 @@ fn from_offset(dt: OffsetDateTime) -> Ts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_laid_out_digits_are_the_formatter_s() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..20_000 {
+            // 0001-01-01 to 9999-12-31, microseconds
+            let ts = Ts(rng.i64(-62_135_596_800_000_000..253_402_300_800_000_000));
+            assert_eq!(ts.iso(), ts.iso_by_format(), "{}", ts.0);
+        }
+        assert_eq!(Ts(i64::MIN).iso(), Ts(i64::MIN).iso_by_format());
+    }
 
     #[test]
     fn renders_laravel_dates() {

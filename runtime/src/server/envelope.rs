@@ -372,7 +372,16 @@ pub(crate) fn flat_body(keys: &EnvelopeKeys, message: Option<&str>, data: Value)
 /// The room stays under 1 KiB: glibc's malloc serves a larger request from its large bins,
 /// and consolidates its fast bins first.
 pub(crate) fn to_bytes(body: &impl Serialize) -> serde_json::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(1000);
+    to_bytes_in(body, 1000)
+}
+
+/// Room a listed resource takes, about: a list's buffer starts with this much per item, so
+/// that a page of 100 is written without the buffer being copied on each doubling.
+pub(crate) const ROOM_PER_ITEM: usize = 512;
+
+/// A body serialized into a buffer of `room` bytes to start with.
+pub(crate) fn to_bytes_in(body: &impl Serialize, room: usize) -> serde_json::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(room);
     serde_json::to_writer(&mut bytes, body)?;
     Ok(bytes)
 }

@@ -19,7 +19,7 @@ use crate::server::query;
 impl<Sc: ScopeEnum> Call<Sc> {
     /// `{success, message, data}` with the operation's success status, or the error envelope.
     pub fn data<T: Serialize, C>(self, result: Result<T, ApiError<C>>, info: fn(C) -> CodeInfo) -> Response {
-        self.success(result, info, |call, data| call.envelope::<_, (), ()>(data, None))
+        self.success(result, info, |call, data| call.envelope::<_, (), ()>(data, None, 1000))
     }
 
     /// `{success, message, data: [..], meta, links}`; empty links are filled from the request.
@@ -33,20 +33,22 @@ impl<Sc: ScopeEnum> Call<Sc> {
                 }
                 false => &page.links,
             };
-            call.envelope(&page.items, Some((&page.meta, links)))
+            let room = 1000 + page.items.len() * envelope::ROOM_PER_ITEM;
+            call.envelope(&page.items, Some((&page.meta, links)), room)
         })
     }
 
     /// The success envelope of `data` (and a list's `meta` and `links`), serialized straight
     /// from the typed data; only a `?fields=` selection goes through a `Value` to be projected.
-    fn envelope<D: Serialize, M: Serialize, L: Serialize>(&self, data: &D, page: Option<(&M, &L)>) -> serde_json::Result<Vec<u8>> {
+    /// `room`: the buffer's starting size.
+    fn envelope<D: Serialize, M: Serialize, L: Serialize>(&self, data: &D, page: Option<(&M, &L)>, room: usize) -> serde_json::Result<Vec<u8>> {
         let keys = &self.conventions.envelope;
         if self.fields.is_empty() {
-            return envelope::to_bytes(&SuccessBody { keys, message: self.message, data, page });
+            return envelope::to_bytes_in(&SuccessBody { keys, message: self.message, data, page }, room);
         }
         let mut data = serde_json::to_value(data)?;
         query::project(&mut data, &self.fields, self.relations);
-        envelope::to_bytes(&SuccessBody { keys, message: self.message, data: &data, page })
+        envelope::to_bytes_in(&SuccessBody { keys, message: self.message, data: &data, page }, room)
     }
 
     /// `{success, message, ...fields of data}`.
