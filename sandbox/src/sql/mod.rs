@@ -117,6 +117,17 @@ impl Connection {
         self.unchecked_transaction()
     }
 
+    /// Opens a transaction that only reads, for answers that must be consistent (a list page
+    /// and its total): on PostgreSQL one snapshot (REPEATABLE READ, READ ONLY) without the
+    /// write lock, so reads of several sessions and replicas run side by side.
+    pub fn read_transaction(&self) -> rusqlite::Result<Transaction<'_>> {
+        match self {
+            Connection::Sqlite(conn) => conn.execute_batch("BEGIN DEFERRED")?,
+            Connection::Postgres(conn) => conn.begin_read()?,
+        }
+        Ok(Transaction { conn: self, open: Cell::new(true) })
+    }
+
     /// Opens a transaction through a shared reference (the caller makes sure none is open).
     pub fn unchecked_transaction(&self) -> rusqlite::Result<Transaction<'_>> {
         match self {

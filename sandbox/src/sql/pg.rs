@@ -144,6 +144,12 @@ impl PgConnection {
         Ok(())
     }
 
+    pub(super) fn begin_read(&self) -> rusqlite::Result<()> {
+        self.simple("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        self.in_transaction.set(true);
+        Ok(())
+    }
+
     pub(super) fn commit(&self) -> rusqlite::Result<()> {
         self.in_transaction.set(false);
         self.simple("COMMIT")

@@ -84,7 +84,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
 /// List Contacts. The total is exact; it is counted again only after a write to the tenant's
 /// contacts (`counts`). The page, its total and its relations are read in one transaction.
 pub fn list(conn: &Connection, ctx: &Ctx, q: &ListContactsQuery) -> Result<Page<Contact>> {
-    let tx = if conn.is_autocommit() { Some(conn.unchecked_transaction()?) } else { None };
+    let tx = if conn.is_autocommit() { Some(conn.read_transaction()?) } else { None };
     let f = &q.filters;
     let page = ListSql::new("contacts c", "c.tenant_id", ctx, q.page, q.per_page)
         .search(SEARCH, q.search.as_deref())
