@@ -25,15 +25,21 @@ pub struct PgConfig {
 }
 
 impl std::fmt::Display for PgConfig {
-    /// The URL without its password.
+    /// The URL without its password (in the user part or a `password=` parameter).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.url.split_once("://").and_then(|(scheme, rest)| rest.split_once('@').map(|(user, host)| (scheme, user, host))) {
+        let (address, query) = self.url.split_once('?').map_or((self.url.as_str(), None), |(address, query)| (address, Some(query)));
+        match address.split_once("://").and_then(|(scheme, rest)| rest.split_once('@').map(|(user, host)| (scheme, user, host))) {
             Some((scheme, user, host)) => {
                 let user = user.split_once(':').map_or(user, |(name, _)| name);
-                write!(f, "{scheme}://{user}@{host}")
+                write!(f, "{scheme}://{user}@{host}")?;
             }
-            None => f.write_str(&self.url),
+            None => f.write_str(address)?,
         }
+        if let Some(query) = query {
+            let kept: Vec<&str> = query.split('&').map(|pair| if pair.starts_with("password=") { "password=…" } else { pair }).collect();
+            write!(f, "?{}", kept.join("&"))?;
+        }
+        Ok(())
     }
 }
 

@@ -16,3 +16,12 @@ fn like_ignores_case_as_on_sqlite() {
     // a word that holds LIKE, or LIKE in quotes, stays
     assert_eq!(translate("SELECT likely, 'LIKE' FROM unlike"), "SELECT likely, 'LIKE' FROM unlike");
 }
+
+#[test]
+fn a_postgres_url_is_shown_without_its_password() {
+    use super::PgConfig;
+    let shown = |url: &str| PgConfig { url: url.to_owned() }.to_string();
+    assert_eq!(shown("postgres://wacr:secret@127.0.0.1:5432/db"), "postgres://wacr@127.0.0.1:5432/db");
+    assert_eq!(shown("postgres://wacr:secret@h/db?options=-c%20x&password=secret2"), "postgres://wacr@h/db?options=-c%20x&password=…");
+    assert_eq!(shown("postgresql://h/db"), "postgresql://h/db");
+}
