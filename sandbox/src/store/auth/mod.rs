@@ -12,7 +12,7 @@ use wacr_server::models::{
 
 use super::delivery::{self, Outgoing, Recipient};
 use super::templates;
-use super::{Ctx, Error, Result, phone_key, random_below, sha256_hex};
+use super::{Ctx, Error, Result, in_transaction, phone_key, random_below, sha256_hex};
 use crate::clock::{MINUTE, Ts};
 
 /// Failed verification attempts an OTP allows.
@@ -176,28 +176,39 @@ pub fn verify_otp(conn: &Connection, ctx: &Ctx, req: &VerifyOtpBody) -> Result<O
     verify_otp_with(conn, ctx, req, OtpLimits::Database)
 }
 
-/// [`verify_otp`], with the verify limit counted (and cleared) where `limits` says.
+/// [`verify_otp`], with the verify limit counted (and cleared) where `limits` says. One
+/// transaction: two verifications of one code (on two sandboxes of one database, too) never
+/// both succeed. A refusal is committed with what it counted (the attempt, the limit's hit).
 pub fn verify_otp_with(conn: &Connection, ctx: &Ctx, req: &VerifyOtpBody, limits: OtpLimits) -> Result<OtpVerified> {
+    in_transaction(conn, |conn| verify_in(conn, ctx, req, limits))?
+}
+
+/// The verification: the outer `Err` is a database failure (rolled back), the inner one the
+/// API's answer (committed).
+fn verify_in(conn: &Connection, ctx: &Ctx, req: &VerifyOtpBody, limits: OtpLimits) -> Result<Result<OtpVerified>> {
     let (phone, code) = (req.phone.as_str(), req.code.as_str());
     let purpose = req.purpose.as_deref().unwrap_or(DEFAULT_PURPOSE);
     let key = verify_key(ctx.tenant_id, phone);
     if limits == OtpLimits::Database {
-        limit(conn, &key, VERIFY_LIMIT, VERIFY_WINDOW_SECS, ctx.now)?;
+        match limit(conn, &key, VERIFY_LIMIT, VERIFY_WINDOW_SECS, ctx.now) {
+            Err(refused @ Error::RateLimited { .. }) => return Ok(Err(refused)),
+            other => other?,
+        }
     }
-    let otp = find(conn, ctx, phone, purpose)?.ok_or(Error::OtpNotFound)?;
+    let Some(otp) = find(conn, ctx, phone, purpose)? else { return Ok(Err(Error::OtpNotFound)) };
     if otp.attempts >= otp.max_attempts {
-        return Err(Error::MaxAttemptsExceeded);
+        return Ok(Err(Error::MaxAttemptsExceeded));
     }
     if ctx.now >= otp.expires_at {
-        return Err(Error::OtpExpired);
+        return Ok(Err(Error::OtpExpired));
     }
     if otp.code_hash != code_hash(ctx, &phone_key(phone), code) {
         conn.execute("UPDATE otps SET attempts = attempts + 1 WHERE id = ?1", [otp.id])?;
-        return Err(Error::InvalidCode { attempts_remaining: (otp.max_attempts - otp.attempts - 1).max(0) });
+        return Ok(Err(Error::InvalidCode { attempts_remaining: (otp.max_attempts - otp.attempts - 1).max(0) }));
     }
     conn.execute("DELETE FROM otps WHERE id = ?1", [otp.id])?;
     conn.execute("DELETE FROM rate_counters WHERE key = ?1", [&key])?;
-    Ok(OtpVerified { phone: phone.to_owned(), purpose: purpose.to_owned(), verified_at: ctx.now.iso() })
+    Ok(Ok(OtpVerified { phone: phone.to_owned(), purpose: purpose.to_owned(), verified_at: ctx.now.iso() }))
 }
 
 /// Check OTP Status: reads without consuming or counting; an expired OTP is still reported.

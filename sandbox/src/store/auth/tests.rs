@@ -86,6 +86,24 @@ fn verify_checks_in_order_and_counts_attempts() {
     assert_eq!((status.has_active_otp, status.message.as_deref()), (false, Some("No active OTP found")));
 }
 
+/// Concurrent verifications of one code, each on a connection of the server's own (on
+/// PostgreSQL each call has a session of its own): exactly one succeeds.
+#[test]
+fn one_code_verifies_once_under_concurrency() {
+    let mut f = Fixture::new();
+    let ctx = f.ctx();
+    send_otp(&mut f.conn, &ctx, &send("+15550003151", "515151")).unwrap();
+    let db = crate::db::Db::open(&f.path).unwrap();
+    let outcomes: Vec<Result<OtpVerified>> = std::thread::scope(|s| {
+        let calls: Vec<_> = (0..16).map(|_| s.spawn(|| db.with(|conn| verify_otp(conn, &ctx, &verify("+15550003151", "515151", None))))).collect();
+        calls.into_iter().map(|call| call.join().unwrap()).collect()
+    });
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    // the others find the code used up, or the verify limit's window spent
+    let refused = |o: &Result<OtpVerified>| matches!(o, Err(Error::OtpNotFound | Error::RateLimited { .. }));
+    assert!(outcomes.iter().filter(|o| o.is_err()).all(refused), "{outcomes:?}");
+}
+
 #[test]
 fn expiry() {
     let mut f = Fixture::new();
