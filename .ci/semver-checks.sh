@@ -18,18 +18,21 @@
 # applied to it, in a copy of HEAD (`git archive`); the baseline is HEAD's generated crates.
 #
 # cargo-semver-checks is built from source once (its prebuilt releases are on GitHub, which CI
-# cannot reach) into $CARGO_HOME/bin, where later runs find it.
+# cannot reach) into $CARGO_HOME/bin, where later runs find it; not when there is nothing to
+# compare with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 CSC_VERSION=0.51.0
-if ! cargo semver-checks --version 2>/dev/null | grep -qF " $CSC_VERSION"; then
-  echo "installing cargo-semver-checks $CSC_VERSION (once; later runs reuse it)"
-  # A tool, not a product: no LTO and parallel codegen build it in a fraction of the time.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
-    cargo install --quiet --locked --version "$CSC_VERSION" cargo-semver-checks
-fi
+install() {
+  if ! cargo semver-checks --version 2>/dev/null | grep -qF " $CSC_VERSION"; then
+    echo "installing cargo-semver-checks $CSC_VERSION (once; later runs reuse it)"
+    # A tool, not a product: no LTO and parallel codegen build it in a fraction of the time.
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
+      cargo install --quiet --locked --version "$CSC_VERSION" cargo-semver-checks
+  fi
+}
 
 if [ "${1:-}" = "--release" ]; then
   baseline=$(git describe --tags --abbrev=0 --match 'v*' 2>/dev/null || true)
@@ -37,6 +40,7 @@ if [ "${1:-}" = "--release" ]; then
     echo "no release tag (v*) in this clone: nothing to compare the generated crates with"
     exit 0
   fi
+  install
   echo "the generated crates against $baseline"
   exec cargo semver-checks check-release -p wacr-models -p wacr-client -p wacr-server --baseline-rev "$baseline"
 fi
@@ -72,6 +76,7 @@ FIXTURES=(${FIXTURES[@]})
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+install
 export CARGO_TARGET_DIR="$ROOT/target/semver-checks"
 cargo build --quiet -p xtask
 XTASK="$CARGO_TARGET_DIR/debug/xtask"

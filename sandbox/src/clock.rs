@@ -4,8 +4,8 @@
 //! time the sandbox uses comes from (an offset over the system time, kept in the database).
 //! This file holds the sandbox's only reads of the system clocks.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rusqlite::OptionalExtension;
@@ -97,10 +97,15 @@ impl Ts {
 /// offset lives in the database (table `sandbox_clock`), so it survives a restart and every
 /// process serving the file shares it; [`Clock::sync`] reads it inside each store call (so an
 /// advance made by another process counts from that process's next call), and the copy held
-/// here serves the readers outside the database (the rate-limit windows).
+/// here serves the readers outside the database (the rate-limit windows). Every change of the
+/// row moves its `version` on, and the copy takes only a reading at least as new as the one it
+/// holds: a reading begun before a concurrent reset committed (on another PostgreSQL session)
+/// cannot put back the offset the reset cleared.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     offset_us: Arc<AtomicI64>,
+    /// The version of the row the offset was read from; the lock orders the copy's updates.
+    version: Arc<Mutex<i64>>,
 }
 
 /// The clock as the admin API shows it.
@@ -129,18 +134,36 @@ impl Clock {
 
     /// Reads the stored offset (another process may have moved it) and returns the time.
     pub fn sync(&self, conn: &Connection) -> rusqlite::Result<Ts> {
-        let stored: Option<i64> =
-            conn.prepare_cached("SELECT offset_us FROM sandbox_clock WHERE id = 1")?.query_row([], |r| r.get(0)).optional()?;
-        self.offset_us.store(stored.unwrap_or(0), Ordering::Relaxed);
+        let stored: Option<(i64, i64)> = conn
+            .prepare_cached("SELECT offset_us, version FROM sandbox_clock WHERE id = 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (offset, version) = stored.unwrap_or((0, 0));
+        let mut held = self.version.lock().unwrap_or_else(PoisonError::into_inner);
+        if version >= *held {
+            *held = version;
+            self.offset_us.store(offset, Ordering::Relaxed);
+        }
+        drop(held);
         Ok(self.now())
+    }
+
+    /// Sets the clock back to the system time (a reset), as a new version of the row.
+    pub fn clear(&self, conn: &Connection) -> rusqlite::Result<Ts> {
+        conn.execute(
+            "INSERT INTO sandbox_clock (id, offset_us, version) VALUES (1, 0, 1) \
+             ON CONFLICT (id) DO UPDATE SET offset_us = 0, version = sandbox_clock.version + 1",
+            [],
+        )?;
+        self.sync(conn)
     }
 
     /// Moves the clock on by `by` (in one statement, so concurrent advances add up).
     pub fn advance(&self, conn: &Connection, by: Duration) -> rusqlite::Result<Reading> {
         let micros = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
         conn.execute(
-            "INSERT INTO sandbox_clock (id, offset_us) VALUES (1, ?1) \
-             ON CONFLICT (id) DO UPDATE SET offset_us = sandbox_clock.offset_us + excluded.offset_us",
+            "INSERT INTO sandbox_clock (id, offset_us, version) VALUES (1, ?1, 1) \
+             ON CONFLICT (id) DO UPDATE SET offset_us = sandbox_clock.offset_us + excluded.offset_us, version = sandbox_clock.version + 1",
             [micros],
         )?;
         self.sync(conn)?;
@@ -150,7 +173,11 @@ impl Clock {
     /// Sets the clock to `at` (earlier than the system time too).
     pub fn set(&self, conn: &Connection, at: Ts) -> rusqlite::Result<Reading> {
         let offset = at.0.saturating_sub(Ts::system().0);
-        conn.execute("INSERT INTO sandbox_clock (id, offset_us) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET offset_us = excluded.offset_us", [offset])?;
+        conn.execute(
+            "INSERT INTO sandbox_clock (id, offset_us, version) VALUES (1, ?1, 1) \
+             ON CONFLICT (id) DO UPDATE SET offset_us = excluded.offset_us, version = sandbox_clock.version + 1",
+            [offset],
+        )?;
         self.sync(conn)?;
         Ok(self.reading())
     }
@@ -282,6 +309,12 @@ mod tests {
         let set = clock.set(&conn, at).unwrap();
         assert!(set.offset_us < 0 && (set.now.0 - at.0).abs() < SECOND, "{set:?}");
         assert!(clock.now() <= Ts::system());
+        other.sync(&conn).unwrap();
+        clock.clear(&conn).unwrap();
+        assert_eq!(clock.offset(), 0, "a reset");
+        conn.execute("UPDATE sandbox_clock SET offset_us = 5, version = version - 1", []).unwrap();
+        clock.sync(&conn).unwrap();
+        assert_eq!(clock.offset(), 0, "a reading older than the one held is not taken");
     }
 
     #[test]

@@ -56,13 +56,14 @@ impl std::fmt::Display for DbPath {
 }
 
 /// The migrations, oldest first. Never edit one that has shipped: add a new file.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_contact_list_indexes.sql"),
     include_str!("../migrations/0003_contact_list_counts.sql"),
     include_str!("../migrations/0004_webhooks.sql"),
     include_str!("../migrations/0005_sandbox_admin.sql"),
     include_str!("../migrations/0006_fault_rules.sql"),
+    include_str!("../migrations/0007_clock_version.sql"),
 ];
 
 /// The database a test runs on: a new schema of the PostgreSQL server that the environment

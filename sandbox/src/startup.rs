@@ -209,8 +209,8 @@ pub fn reset(conn: &mut Connection, config: &Config, clock: &Clock) -> Result<Ts
     };
     let second = TenantSeed::second(config.rate_limit_per_minute);
     let had_second = seed::tenant_id(&tx, &second.subdomain)?.is_some();
-    tx.execute_batch("DELETE FROM webhook_events; DELETE FROM rate_counters; DELETE FROM tenants; DELETE FROM plans; DELETE FROM sandbox_clock;")?;
-    let now = clock.sync(&tx)?;
+    tx.execute_batch("DELETE FROM webhook_events; DELETE FROM rate_counters; DELETE FROM tenants; DELETE FROM plans;")?;
+    let now = clock.clear(&tx)?;
     seed_primary(&tx, config, &fixture, now)?;
     if had_second {
         seed::seed_tenant(&tx, &second, &fixture, now)?;

@@ -200,12 +200,16 @@ async fn two_replicas_on_one_postgres_agree() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_token_gets_its_60_a_minute_across_both_replicas() {
     let Some((db, redis)) = services("a_token_gets_its_60_a_minute_across_both_replicas") else { return };
-    let a = replica(&db, &redis, &["--rate-limit", "60"]);
-    let b = replica(&db, &redis, &["--rate-limit", "60"]);
+    // closed, with a long timeout: a Redis slow to answer on a loaded machine (the first
+    // decision connects) must not let requests through uncounted
+    let flags = ["--rate-limit", "60", "--rate-limit-on-error", "closed", "--rate-limit-timeout", "10s"];
+    let a = replica(&db, &redis, &flags);
+    let b = replica(&db, &redis, &flags);
     let token = token_of(&a, 1);
     let pair = Pair { a, b, http: http() };
     let outcomes = futures::future::join_all((0..90).map(|i| pair.send(i, &token, "GET", "/account", None))).await;
     let ok = outcomes.iter().filter(|(s, _)| *s == 200).count();
     let limited = outcomes.iter().filter(|(s, body)| *s == 429 && body["error"]["code"] == "RATE_LIMIT_EXCEEDED").count();
-    assert_eq!((ok, limited), (60, 30));
+    let statuses: Vec<u16> = outcomes.iter().map(|(s, _)| *s).collect();
+    assert_eq!((ok, limited), (60, 30), "{statuses:?}");
 }

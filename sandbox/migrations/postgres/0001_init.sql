@@ -303,7 +303,8 @@ CREATE TABLE webhook_secret (
 
 CREATE TABLE sandbox_clock (
     id         BIGINT PRIMARY KEY CHECK (id = 1),
-    offset_us  BIGINT NOT NULL
+    offset_us  BIGINT NOT NULL,
+    version    BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE TABLE admin_tokens (
