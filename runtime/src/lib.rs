@@ -1,4 +1,5 @@
 //! wacr-runtime: the one stable facade the generated code imports.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[macro_use]
 mod enum_set;

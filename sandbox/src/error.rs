@@ -60,3 +60,35 @@ pub enum Error {
 
 /// A sandbox result.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `?` on a sandbox call in a test that returns the client's crate-wide error.
+impl From<Error> for wacr_runtime::client::AnyError {
+    fn from(error: Error) -> Self {
+        Self::other(error)
+    }
+}
+
+/// `?` on a [`Running`](crate::Running) operation (a reset, an inbound message) likewise.
+impl From<crate::store::Error> for wacr_runtime::client::AnyError {
+    fn from(error: crate::store::Error) -> Self {
+        Self::other(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wacr_runtime::client::AnyError;
+
+    #[test]
+    fn sandbox_errors_convert_into_the_client_s_any_error() {
+        fn start() -> Result<(), AnyError> {
+            Err(super::Error::NoTenant("acme".into()))?
+        }
+        fn reset() -> Result<(), AnyError> {
+            Err(crate::store::Error::not_found("contact"))?
+        }
+        assert_eq!(start().unwrap_err().to_string(), "the database has no tenant `acme`");
+        let reset = reset().unwrap_err();
+        assert_eq!((reset.status, reset.to_string()), (None, crate::store::Error::not_found("contact").to_string()));
+    }
+}

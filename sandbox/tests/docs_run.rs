@@ -18,17 +18,9 @@ use support::prerequisites::with_prerequisites;
 /// The documented base URL the curl commands use; the sandbox serves the same path.
 const DOCS_BASE: &str = "https://app.wa.cr/api/v2";
 
-/// Examples the sandbox answers otherwise than the docs show, with the status it gives and why;
-/// the documented 2xx is accepted too, so a fix passes.
-const KNOWN: &[(&str, u16, &str)] = &[(
-    "batch_create_contacts",
-    422,
-    "the generated router refuses the whole batch when one item breaks a spec rule (an invalid email); the docs report it per item",
-)];
-
-/// Whether `status` is what the example should get: a 2xx, or the known divergence.
-fn expected(operation: &str, status: u16) -> bool {
-    (200..300).contains(&status) || KNOWN.iter().any(|(op, known, _)| *op == operation && *known == status)
+/// Whether `status` is what an example should get: every example of the docs succeeds.
+fn expected(_operation: &str, status: u16) -> bool {
+    (200..300).contains(&status)
 }
 
 /// One curl command of the reference: the operation it documents and its text.

@@ -8,6 +8,10 @@
 //! (the client blocks' changes, and one more) is delivered and accepted. The test also POSTs
 //! them deliveries it signs itself with the `standardwebhooks` crate: a signed one is accepted
 //! (204), a tampered or wrongly signed one refused (401).
+//!
+//! The README's server (the block that serves a `wacr_server` router) runs on another free port,
+//! and the client calls it: the router authenticates, validates and answers with the block's
+//! implementation.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,12 +22,18 @@ include!(concat!(env!("OUT_DIR"), "/readme_blocks.rs"));
 
 static SANDBOX_URL: OnceLock<String> = OnceLock::new();
 static RECEIVER_ADDR: OnceLock<String> = OnceLock::new();
+static SERVER_ADDR: OnceLock<String> = OnceLock::new();
 
 const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The address the README's webhook receiver listens on.
 fn receiver_addr() -> String {
     RECEIVER_ADDR.get().expect("the receiver address is chosen").clone()
+}
+
+/// The address the README's server listens on.
+fn server_addr() -> String {
+    SERVER_ADDR.get().expect("the server address is chosen").clone()
 }
 
 /// The base URL of the test's sandbox, for the README's code.
@@ -74,9 +84,35 @@ fn the_readme_client_code_runs_against_a_sandbox() {
     });
     every_event_is_delivered(&running);
     runtime.block_on(running.stop()).unwrap();
+    the_readme_server_answers(&runtime);
 }
 
-/// Runs a README receiver on `addr` (it serves until the test ends).
+/// Runs the README's server on a free port and calls it with the client: the block's `create`
+/// answers 201, its `get` 404 with its message, the router refuses a bad body and a bad token.
+fn the_readme_server_answers(runtime: &tokio::runtime::Runtime) {
+    use wacr_client::models::{CreateStatusBody, CreateStatusError, GetStatusError, Open};
+    let [(line, server_main)] = README_SERVERS else { panic!("one README server") };
+    let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    SERVER_ADDR.set(addr.to_string()).expect("one server address");
+    start_receiver(addr, *line, *server_main);
+    let client = |token: &str| wacr_client::Client::builder().base_url(format!("http://{addr}")).token(token).build().unwrap();
+    runtime.block_on(async {
+        let authorized = client("secret");
+        let statuses = authorized.statuses();
+        let body = CreateStatusBody { name: "Qualified".into(), color: Some("#22AA44".into()) };
+        let created = statuses.create(body).await.expect("the README's create");
+        assert_eq!((created.id, created.name.as_str()), (1, "Qualified"));
+        let missing = statuses.get(7).await.unwrap_err();
+        let api = missing.api().expect("an API error");
+        assert_eq!((api.status, &api.code, api.message.as_str()), (404, &Open::Known(GetStatusError::NotFound), "Status 7 not found"));
+        let bad = statuses.create(CreateStatusBody { name: "Bad colour".into(), color: Some("green".into()) }).await.unwrap_err();
+        assert_eq!(bad.api().map(|api| (api.status, api.code.clone())), Some((422, Open::Known(CreateStatusError::ValidationError))), "the router checks the colour");
+        let refused = client("wrong").statuses().get(1).await.unwrap_err();
+        assert_eq!(refused.status(), Some(401));
+    });
+}
+
+/// Runs a README receiver or server on `addr` (it serves until the test ends).
 fn start_receiver(addr: std::net::SocketAddr, line: usize, main: Run) {
     std::thread::spawn(move || main().unwrap_or_else(|e| panic!("the README's receiver at line {line} failed: {e}")));
     let started = Instant::now();

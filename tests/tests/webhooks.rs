@@ -111,6 +111,9 @@ fn a_tampered_body_is_a_bad_signature() {
     let mut other_id = moved.clone();
     other_id.insert("webhook-id", HeaderValue::from_static("msg_2"));
     assert!(matches!(verify(&[SECRET], &other_id, &body), Err(VerifyError::BadSignature)));
+    // `?` into the client's crate-wide error
+    let receive = || -> Result<WebhookEvent, wacr_client::AnyError> { Ok(verify(&[SECRET], &headers, &tampered)?) };
+    assert_eq!(receive().unwrap_err().to_string(), VerifyError::BadSignature.to_string());
 }
 
 #[test]

@@ -190,8 +190,9 @@ impl<E: WireEnum> From<Error<E>> for AnyError {
 }
 
 impl AnyError {
-    /// An error that is not the API's answer: its message, and itself as the source.
-    fn local(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+    /// An error that is not the API's answer (as `std::io::Error::other`): its message, and
+    /// itself as the source. Crates built on wacr use it for their own `From` conversions.
+    pub fn other(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         AnyError {
             status: None,
             code: None,
@@ -206,12 +207,12 @@ impl AnyError {
 }
 
 /// `From` the crates' errors that are not an API answer (building a client, reading a query,
-/// an enum value, a scope or an include).
+/// an enum value, a scope or an include, verifying a webhook delivery).
 macro_rules! any_error_from {
     ($($error:ty),*) => {$(
         impl From<$error> for AnyError {
             fn from(error: $error) -> Self {
-                AnyError::local(error)
+                AnyError::other(error)
             }
         }
     )*};
@@ -225,6 +226,9 @@ any_error_from!(
     crate::ScopeError,
     crate::IncludeError
 );
+
+#[cfg(feature = "webhooks")]
+any_error_from!(crate::webhook::VerifyError);
 
 /// The [`ApiError`] of an error envelope (`error.code`, `error.details`, `message`, `errors`).
 pub(super) fn decode_error<E: WireEnum>(
