@@ -1,6 +1,7 @@
 //! Bounded work (issue 18): a client that trickles its headers or its body is cut off, bodies
 //! over the limit and over-long URIs get the error envelope, the concurrency limit holds, and a
-//! batch of 20,000 invalid items is answered quickly with a capped, bounded error.
+//! batch of 20,000 invalid items is answered quickly with a capped, bounded error; a request
+//! whose client goes away is dropped.
 
 mod support;
 
@@ -206,5 +207,27 @@ async fn adding_120_000_unknown_ids_to_a_group_is_answered_quickly_and_briefly()
     reply.assert_error(422, "VALIDATION_ERROR");
     assert_eq!(reply.json["errors"].as_object().unwrap().len(), 100, "the reported fields are capped");
     assert_eq!(reply.json["message"], "The given data was invalid (and 119900 more errors)");
+    let reported: std::collections::BTreeSet<&str> = reply.json["errors"].as_object().unwrap().keys().map(String::as_str).collect();
+    let first: Vec<String> = (0..100).map(|i| format!("contact_ids.{i}")).collect();
+    assert_eq!(reported, first.iter().map(String::as_str).collect(), "the first 100 ids of the request are the ones reported");
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_request_whose_client_goes_away_is_not_carried_out() {
+    let sb = start(wacr_server::Config::default()).await;
+    let (source, status) = sb.source_and_status().await;
+    let body = |phone: &str| json!({"firstname": "Gone", "lastname": "Away", "phone": phone, "type": "lead", "source_id": source, "status_id": status});
+    // every Create Contact waits a second before it runs
+    let slow = json!({"match": {"operation": "create_contact"}, "action": {"latency_ms": 1000}});
+    sb.running.faults().add(serde_json::from_value(slow).unwrap()).await.unwrap();
+    let impatient = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();
+    let sent = impatient.post(sb.url("/contacts")).bearer_auth(sb.token("default")).json(&body("+15550707001")).send().await;
+    assert!(sent.is_err_and(|e| e.is_timeout()), "the client gave up and closed the connection");
+    let patient = sb.raw("POST", "/contacts", Some(body("+15550707002"))).await;
+    assert_eq!(patient.status, 201, "a client that waits gets its contact: {}", patient.json);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let search = |phone: &str| format!("/contacts?search={}", &phone[1..]);
+    assert_eq!(sb.raw("GET", &search("+15550707002"), None).await.json["meta"]["total"], 1);
+    assert_eq!(sb.raw("GET", &search("+15550707001"), None).await.json["meta"]["total"], 0, "the request of the client that went away stopped");
 }

@@ -19,7 +19,6 @@ pub mod tokens;
 
 pub mod delivery;
 
-use std::collections::BTreeMap;
 
 use wacr_runtime::server::Field;
 use wacr_server::message;
@@ -35,8 +34,10 @@ pub struct Ctx {
     pub now: Ts,
 }
 
-/// Validation messages keyed by field, as in a VALIDATION_ERROR's `errors` object.
-pub type FieldErrors = BTreeMap<String, Vec<String>>;
+/// Validation messages keyed by field, as in a VALIDATION_ERROR's `errors` object, in the order
+/// found (the request's order: a capped report names the first fields, `contact_ids.2` before
+/// `contact_ids.10`).
+pub type FieldErrors = indexmap::IndexMap<String, Vec<String>>;
 
 /// A failure, one variant per error code of `api.yaml` the store can produce.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -86,7 +87,7 @@ pub enum Error {
 impl Error {
     /// A 422 with one message on one field.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Validation(BTreeMap::from([(field.into(), vec![message.into()])]))
+        Error::Validation(FieldErrors::from([(field.into(), vec![message.into()])]))
     }
 
     /// A 404 for a record named by the path.

@@ -376,7 +376,7 @@ pub fn batch_create(conn: &mut Connection, ctx: &Ctx, body: BatchCreateContactsB
             }
             Outcome::Failed(errors) if continue_on_error => {
                 failed += 1;
-                listed(&mut result.errors, BatchFailedItem { index: index as i64, errors, data });
+                listed(&mut result.errors, BatchFailedItem { index: index as i64, errors: errors.into_iter().collect(), data });
             }
             Outcome::Failed(errors) => {
                 let keyed = errors.into_iter().map(|(field, messages)| (format!("contacts.{index}.{field}"), messages)).collect();

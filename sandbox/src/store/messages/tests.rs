@@ -100,7 +100,7 @@ fn template_parameters_follow_the_template() {
     let ctx = f.ctx();
     let phone = "+15550002301";
     let missing = validation(send_template(&mut f.conn, &ctx, &template("order_update", "en", phone)));
-    assert_eq!(missing.keys().collect::<Vec<_>>(), ["field_1", "field_2", "field_3", "header_field_1"]);
+    assert_eq!(missing.keys().collect::<Vec<_>>(), ["header_field_1", "field_1", "field_2", "field_3"], "in the template's order");
     let mut ok = template("order_update", "en", phone);
     ok.header_field_1 = Some("#1001".into());
     ok.field_1 = Some("@{contact_first_name}".into());
