@@ -246,7 +246,8 @@ fn group_handle(group: &Group) -> TokenStream {
 }
 
 /// The blocking facade's handles (feature `blocking`), one per group as in the async client,
-/// each method the async one waited for on the facade's runtime. Re-exported by
+/// each method the async one waited for on the facade's runtime (a list's streams iterated
+/// there). Re-exported by
 /// `wacr_client::blocking`.
 fn blocking_groups(api: &Api) -> TokenStream {
     let handles = api.groups.iter().map(|g| {
@@ -292,18 +293,31 @@ fn blocking_groups(api: &Api) -> TokenStream {
     }
 }
 
-/// One blocking method: the async method of the same name, waited for.
+/// One blocking method: the async method of the same name, waited for; for a list, its
+/// `…_pages` and `…_all` too, as iterators driven on the facade's runtime.
 fn blocking_method(op: &Operation, group: &str, ty: &Ident) -> TokenStream {
-    let name = id(&op.name);
-    let handle = id(&ident::field(group));
     let error = format_ident!("{}", ident::op::error(&op.type_prefix));
     let output = output_type(op);
+    let call = blocking_call(op, group, ty, &op.name, quote!(wait), quote!(Result<#output, m::#error>));
+    let streams = op.is_list().then(|| {
+        let item = list_item(op);
+        let pages = blocking_call(op, group, ty, &format!("{}_pages", ident::bare(&op.name)), quote!(iter), quote!(crate::blocking::Pages<#item, m::#error>));
+        let all = blocking_call(op, group, ty, &format!("{}_all", ident::bare(&op.name)), quote!(iter), quote!(crate::blocking::Items<#item, m::#error>));
+        quote!(#pages #all)
+    });
+    quote!(#call #streams)
+}
+
+/// The blocking `name`: the async handle's method of that name, through the facade's `wait`
+/// (a future) or `iter` (a stream).
+fn blocking_call(op: &Operation, group: &str, ty: &Ident, name: &str, drive: TokenStream, output: TokenStream) -> TokenStream {
+    let (method, handle) = (id(name), id(&ident::field(group)));
     let (args, names) = method_args(op);
-    let doc = format!(" Blocking [`crate::{ty}::{}`].", ident::bare(&op.name));
+    let doc = format!(" Blocking [`crate::{ty}::{}`].", ident::bare(name));
     quote! {
         #[doc = #doc]
-        pub fn #name(&self, #(#args),*) -> Result<#output, m::#error> {
-            self.client.wait(self.client.async_client().#handle().#name(#(#names),*))
+        pub fn #method(&self, #(#args),*) -> #output {
+            self.client.#drive(self.client.async_client().#handle().#method(#(#names),*))
         }
     }
 }

@@ -1008,6 +1008,21 @@ pub mod blocking_groups {
         ) -> Result<wacr_runtime::Page<m::AuthTemplate>, m::ListAuthTemplatesError> {
             self.client.wait(self.client.async_client().auth().list_templates(query))
         }
+        /// Blocking [`crate::Auth::list_templates_pages`].
+        pub fn list_templates_pages(
+            &self,
+            query: m::ListAuthTemplatesQuery,
+        ) -> crate::blocking::Pages<m::AuthTemplate, m::ListAuthTemplatesError> {
+            self.client
+                .iter(self.client.async_client().auth().list_templates_pages(query))
+        }
+        /// Blocking [`crate::Auth::list_templates_all`].
+        pub fn list_templates_all(
+            &self,
+            query: m::ListAuthTemplatesQuery,
+        ) -> crate::blocking::Items<m::AuthTemplate, m::ListAuthTemplatesError> {
+            self.client.iter(self.client.async_client().auth().list_templates_all(query))
+        }
     }
     /// Comments, blocking: from `blocking::Client::comments()`.
     #[derive(Clone, Copy, Debug)]
@@ -1043,6 +1058,20 @@ pub mod blocking_groups {
             query: m::ListContactsQuery,
         ) -> Result<wacr_runtime::Page<m::Contact>, m::ListContactsError> {
             self.client.wait(self.client.async_client().contacts().list(query))
+        }
+        /// Blocking [`crate::Contacts::list_pages`].
+        pub fn list_pages(
+            &self,
+            query: m::ListContactsQuery,
+        ) -> crate::blocking::Pages<m::Contact, m::ListContactsError> {
+            self.client.iter(self.client.async_client().contacts().list_pages(query))
+        }
+        /// Blocking [`crate::Contacts::list_all`].
+        pub fn list_all(
+            &self,
+            query: m::ListContactsQuery,
+        ) -> crate::blocking::Items<m::Contact, m::ListContactsError> {
+            self.client.iter(self.client.async_client().contacts().list_all(query))
         }
         /// Blocking [`crate::Contacts::create`].
         pub fn create(
@@ -1098,6 +1127,20 @@ pub mod blocking_groups {
             query: m::ListGroupsQuery,
         ) -> Result<wacr_runtime::Page<m::Group>, m::ListGroupsError> {
             self.client.wait(self.client.async_client().groups().list(query))
+        }
+        /// Blocking [`crate::Groups::list_pages`].
+        pub fn list_pages(
+            &self,
+            query: m::ListGroupsQuery,
+        ) -> crate::blocking::Pages<m::Group, m::ListGroupsError> {
+            self.client.iter(self.client.async_client().groups().list_pages(query))
+        }
+        /// Blocking [`crate::Groups::list_all`].
+        pub fn list_all(
+            &self,
+            query: m::ListGroupsQuery,
+        ) -> crate::blocking::Items<m::Group, m::ListGroupsError> {
+            self.client.iter(self.client.async_client().groups().list_all(query))
         }
         /// Blocking [`crate::Groups::create`].
         pub fn create(
@@ -1182,6 +1225,20 @@ pub mod blocking_groups {
         ) -> Result<wacr_runtime::Page<m::Message>, m::ListMessagesError> {
             self.client.wait(self.client.async_client().messages().list(query))
         }
+        /// Blocking [`crate::Messages::list_pages`].
+        pub fn list_pages(
+            &self,
+            query: m::ListMessagesQuery,
+        ) -> crate::blocking::Pages<m::Message, m::ListMessagesError> {
+            self.client.iter(self.client.async_client().messages().list_pages(query))
+        }
+        /// Blocking [`crate::Messages::list_all`].
+        pub fn list_all(
+            &self,
+            query: m::ListMessagesQuery,
+        ) -> crate::blocking::Items<m::Message, m::ListMessagesError> {
+            self.client.iter(self.client.async_client().messages().list_all(query))
+        }
         /// Blocking [`crate::Messages::get`].
         pub fn get(&self, id: i64) -> Result<m::MessageDetail, m::GetMessageError> {
             self.client.wait(self.client.async_client().messages().get(id))
@@ -1199,6 +1256,20 @@ pub mod blocking_groups {
             query: m::ListSourcesQuery,
         ) -> Result<wacr_runtime::Page<m::Source>, m::ListSourcesError> {
             self.client.wait(self.client.async_client().sources().list(query))
+        }
+        /// Blocking [`crate::Sources::list_pages`].
+        pub fn list_pages(
+            &self,
+            query: m::ListSourcesQuery,
+        ) -> crate::blocking::Pages<m::Source, m::ListSourcesError> {
+            self.client.iter(self.client.async_client().sources().list_pages(query))
+        }
+        /// Blocking [`crate::Sources::list_all`].
+        pub fn list_all(
+            &self,
+            query: m::ListSourcesQuery,
+        ) -> crate::blocking::Items<m::Source, m::ListSourcesError> {
+            self.client.iter(self.client.async_client().sources().list_all(query))
         }
         /// Blocking [`crate::Sources::create`].
         pub fn create(
@@ -1237,6 +1308,20 @@ pub mod blocking_groups {
         ) -> Result<wacr_runtime::Page<m::Status>, m::ListStatusesError> {
             self.client.wait(self.client.async_client().statuses().list(query))
         }
+        /// Blocking [`crate::Statuses::list_pages`].
+        pub fn list_pages(
+            &self,
+            query: m::ListStatusesQuery,
+        ) -> crate::blocking::Pages<m::Status, m::ListStatusesError> {
+            self.client.iter(self.client.async_client().statuses().list_pages(query))
+        }
+        /// Blocking [`crate::Statuses::list_all`].
+        pub fn list_all(
+            &self,
+            query: m::ListStatusesQuery,
+        ) -> crate::blocking::Items<m::Status, m::ListStatusesError> {
+            self.client.iter(self.client.async_client().statuses().list_all(query))
+        }
         /// Blocking [`crate::Statuses::create`].
         pub fn create(
             &self,
@@ -1273,6 +1358,20 @@ pub mod blocking_groups {
             query: m::ListTemplatesQuery,
         ) -> Result<wacr_runtime::Page<m::Template>, m::ListTemplatesError> {
             self.client.wait(self.client.async_client().templates().list(query))
+        }
+        /// Blocking [`crate::Templates::list_pages`].
+        pub fn list_pages(
+            &self,
+            query: m::ListTemplatesQuery,
+        ) -> crate::blocking::Pages<m::Template, m::ListTemplatesError> {
+            self.client.iter(self.client.async_client().templates().list_pages(query))
+        }
+        /// Blocking [`crate::Templates::list_all`].
+        pub fn list_all(
+            &self,
+            query: m::ListTemplatesQuery,
+        ) -> crate::blocking::Items<m::Template, m::ListTemplatesError> {
+            self.client.iter(self.client.async_client().templates().list_all(query))
         }
         /// Blocking [`crate::Templates::sync`].
         pub fn sync(&self) -> Result<m::TemplateSyncResult, m::SyncTemplatesError> {

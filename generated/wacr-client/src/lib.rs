@@ -50,14 +50,24 @@
 //! # Blocking
 //!
 //! With the `blocking` feature, `blocking::Client` has the same handles and methods, each
-//! waiting for its answer:
+//! waiting for its answer. A list's `…_all` and `…_pages` are iterators that fetch each page
+//! when they reach it, and `idempotent()`, `with_retry()` and `with_timeout()` set the options of
+//! the calls made through the client they return, as on the async [`Client`]:
 //!
 //! ```no_run
 //! # #[cfg(feature = "blocking")]
 //! # fn run() -> Result<(), wacr_client::AnyError> {
+//! use wacr_client::models::{ListContactsQuery, UpdateContactBody};
+//!
 //! let client = wacr_client::blocking::Client::new(wacr_client::Client::new("token")?);
 //! let account = client.account().get()?;
 //! println!("{}", account.name);
+//! for contact in client.contacts().list_all(ListContactsQuery::default()) {
+//!     println!("{}", contact?.firstname);
+//! }
+//! // setting a field is safe to repeat: a PATCH retried even after a dropped connection
+//! let body = UpdateContactBody { city: Some("Pune".to_owned()).into(), ..Default::default() };
+//! client.idempotent().contacts().update(1, body)?;
 //! # Ok(())
 //! # }
 //! ```

@@ -394,3 +394,49 @@ fn blocking_facade_executes_requests() {
     assert_eq!(account.name, "Acme", "the per-group methods of the async client, blocking");
     assert_eq!(s.hits.load(Ordering::SeqCst), 3);
 }
+
+#[cfg(feature = "blocking")]
+#[test]
+fn blocking_list_pages_and_list_all_iterate_fetching_each_page_when_reached() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = rt.block_on(serve(vec![page(1, 3), page(2, 3), page(3, 3)]));
+    let blocking = wacr_client::blocking::Client::new(client(&s.base));
+    let mut pages = blocking.contacts().list_pages(ListContactsQuery::default());
+    assert_eq!(pages.next().unwrap().unwrap().meta.current_page, 1);
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "only the page asked for was fetched");
+    assert_eq!(pages.map(|p| p.unwrap().meta.current_page).collect::<Vec<_>>(), [2, 3]);
+
+    let s = rt.block_on(serve(vec![page(1, 3), page(2, 3), page(3, 3)]));
+    let blocking = wacr_client::blocking::Client::new(client(&s.base));
+    let query = ListContactsQuery { per_page: Some(2), search: Some("jane".into()), ..Default::default() };
+    let ids: Vec<i64> = blocking.contacts().list_all(query).map(|c| c.unwrap().id).collect();
+    assert_eq!(ids, [10, 11, 20, 21, 30, 31]);
+    let reqs = s.requests.lock().unwrap();
+    assert_eq!(reqs.len(), 3, "stopped after the last page");
+    assert!(reqs.iter().all(|r| r.lines().next().unwrap().contains("search=jane")), "every page with the same query");
+}
+
+#[cfg(feature = "blocking")]
+#[test]
+fn blocking_calls_take_the_per_call_options_of_the_async_client() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = rt.block_on(serve(vec![Act::Drop, err(500, "INTERNAL_ERROR", vec![]), err(422, "VALIDATION_ERROR", vec![])]));
+    let blocking = wacr_client::blocking::Client::new(client(&s.base));
+    let e = blocking.idempotent().contacts().create(contact_body()).unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 3, "idempotent: repeated after the drop and the 500");
+    assert_eq!(e.code_str(), Some("VALIDATION_ERROR"));
+
+    let s = rt.block_on(serve(vec![Act::Drop]));
+    let blocking = wacr_client::blocking::Client::new(client(&s.base));
+    blocking.contacts().create(contact_body()).unwrap_err();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "by default a dropped POST is not repeated");
+
+    let s = rt.block_on(serve(vec![Act::Slow(Duration::from_secs(3), json!({"success": true, "message": "ok", "data": account()}))]));
+    let blocking = wacr_client::blocking::Client::new(client(&s.base));
+    let started = Instant::now();
+    let e = blocking.with_timeout(Duration::from_millis(200)).with_retry(RetryPolicy::disabled()).account().get().unwrap_err();
+    assert!(e.is_timeout(), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(2), "the per-call timeout applied: {:?}", started.elapsed());
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1, "and the per-call retry policy");
+}
