@@ -2,7 +2,7 @@
 # Reads generated/openapi.yaml (3.1) and generated/openapi-3.0.yaml with the tools others use, and
 # fails when one of them does not read them cleanly:
 #   - Redocly lint (npm @redocly/cli, redocly.yaml): 0 errors, 0 warnings on each document;
-#   - openapi-python-client (pip) on the 3.1 document: no warnings, fewer than 200 model files;
+#   - openapi-python-client (pip, with ruff for its post-hooks) on the 3.1 document: no warnings, fewer than 200 model files;
 #   - progenitor (cargo-progenitor, reads 3.0 only) on the 3.0 document, less the multipart
 #     bodies it cannot read: the generated crate passes `cargo check`;
 #   - OpenAPI Generator (`-g rust`, from PyPI's openapi-generator-cli, whose wheel carries the
@@ -19,6 +19,7 @@ ROOT=$PWD
 CACHE=${OA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wacr-openapi-consumers}
 REDOCLY_VERSION=2.77.0
 PYTHON_CLIENT_VERSION=0.29.1
+RUFF_VERSION=0.17.6
 PROGENITOR_VERSION=0.15.1
 GENERATOR_VERSION=7.26.0
 mkdir -p "$CACHE"
@@ -44,10 +45,12 @@ for api in openapi-3.1 openapi-3.0; do
 done
 
 echo "== openapi-python-client ($PYTHON_CLIENT_VERSION) on the 3.1 document"
-python3 -m pip install --quiet --disable-pip-version-check "openapi-python-client==$PYTHON_CLIENT_VERSION" >/dev/null 2>&1 \
-  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "openapi-python-client==$PYTHON_CLIENT_VERSION" >/dev/null
-python3 -m openapi_python_client generate --path "$ROOT/generated/openapi.yaml" --meta none --output-path "$WORK/python" >"$WORK/python.log" 2>&1 \
-  || { cat "$WORK/python.log"; failed+=("openapi-python-client"); }
+# ruff comes with it: its post-hooks (ruff check --fix, ruff format) run on the generated code, and
+# without ruff on PATH it prints "ruff is not in PATH", which is no warning about the document.
+[ -x "$CACHE/python-client/bin/pip" ] || python3 -m venv "$CACHE/python-client"
+"$CACHE/python-client/bin/pip" install --quiet --disable-pip-version-check "openapi-python-client==$PYTHON_CLIENT_VERSION" "ruff==$RUFF_VERSION"
+PATH="$CACHE/python-client/bin:$PATH" "$CACHE/python-client/bin/openapi-python-client" generate --path "$ROOT/generated/openapi.yaml" --meta none \
+  --output-path "$WORK/python" >"$WORK/python.log" 2>&1 || { cat "$WORK/python.log"; failed+=("openapi-python-client"); }
 # Everything it prints besides "Generating <dir>" is a warning or an error.
 warnings=$(grep -cv '^Generating ' "$WORK/python.log" || true)
 models=$(find "$WORK/python/models" -name '*.py' ! -name '__init__.py' 2>/dev/null | wc -l)

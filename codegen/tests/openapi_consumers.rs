@@ -1,7 +1,8 @@
 //! The OpenAPI documents read cleanly by the tools others use (bench/openapi-consumers.sh runs
 //! them): the error envelope is one component behind `$ref`, patterns are valid ECMAScript and
-//! Python regexes, the licence is named, deliberately invalid examples are marked, and the
-//! 3.0.3 rendering says every 3.1 form the 3.0 way.
+//! Python regexes, the licence is named, deliberately invalid examples are marked, webhook
+//! payloads are built of components no generator has to merge, and the 3.0.3 rendering says
+//! every 3.1 form the 3.0 way.
 
 use std::path::Path;
 
@@ -95,4 +96,44 @@ fn the_30_rendering_says_3_1_forms_the_30_way() {
     // The bearer requirement lists no roles in 3.0; the scope stays in x-required-scope.
     let op = &doc["paths"]["/contacts"]["get"];
     assert_eq!((&op["security"][0]["bearerAuth"], &op["x-required-scope"]), (&serde_json::json!([]), &Value::from("contacts:read")));
+}
+
+#[test]
+fn webhook_payloads_pin_their_event_type_without_merging_and_share_the_resource_data() {
+    let api = api();
+    let doc = wacr_codegen::emit::openapi::document(&api);
+    let schemas = &doc["components"]["schemas"];
+    let component = |v: &Value| v["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")).map(|name| (name.to_owned(), schemas[name].clone())).unwrap();
+    let events = &api.events.as_ref().unwrap().events;
+    let mut data_names = std::collections::BTreeMap::new();
+    for ev in events {
+        let name = format!("{}Webhook", ev.variant);
+        let payload = &doc["webhooks"][&ev.wire]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(payload["$ref"], format!("#/components/schemas/{name}"));
+        let properties = &schemas[&name]["properties"];
+        // Every part is a component by `$ref`: openapi-python-client makes one model of each, not one per payload.
+        for part in ["event", "tenant", "data", "changes", "metadata"] {
+            assert_eq!(properties[part].as_object().unwrap().len(), 1, "{name}.{part} is not a bare $ref: {}", properties[part]);
+        }
+        let (_, event) = component(&properties["event"]);
+        assert_eq!(event["properties"]["type"], serde_json::json!({"type": "string", "description": "`{resource}.{action}`", "const": ev.wire}));
+        assert_eq!(event["required"], serde_json::json!(["id", "type", "timestamp", "version"]));
+        let (data, body) = component(&properties["data"]);
+        assert_eq!(body["properties"]["resource"]["properties"]["type"]["const"], Value::from(ev.resource.as_str()));
+        data_names.entry(ev.resource.clone()).or_insert_with(Vec::new).push(data);
+        let (_, changes) = component(&properties["changes"]);
+        assert_eq!(changes["required"], serde_json::json!(["previous", "current", "modified_fields"]));
+    }
+    // One data component per resource, shared by its created, updated and deleted events.
+    assert_eq!(data_names["contact"], ["ContactWebhookData"; 3]);
+    assert!(data_names.values().all(|names| names.iter().all(|n| n == &names[0])), "{data_names:?}");
+    // No `allOf` merges a `const` onto a shared string anywhere in the webhook schemas.
+    let mut all = Vec::new();
+    for name in wacr_codegen::emit::openapi::webhooks::component_names(&api) {
+        openapi_doc::objects(&schemas[&name], &mut all);
+    }
+    assert!(all.iter().all(|o| o.get("allOf").is_none()), "an allOf in a webhook schema");
+    // The 3.0 rendering drops them all.
+    let doc_30 = wacr_codegen::emit::openapi::document_30(&api);
+    assert!(doc_30["components"]["schemas"].as_object().unwrap().keys().all(|k| !k.contains("Webhook")));
 }

@@ -1,16 +1,17 @@
 //! The `webhooks` object of the OpenAPI 3.1 document: one `POST` per event type of
 //! `events.yaml`, with the Standard Webhooks signature headers as parameters and the payload
-//! as a component schema (`ContactCreatedWebhook`), plus the shared parts of every payload
-//! (`WebhookEventInfo`, `WebhookTenant`, `WebhookMetadata`, `WebhookResourceRef`). OpenAPI 3.0
-//! has no webhooks: its rendering drops them with the schemas only they use
-//! ([`component_names`]).
+//! as a component schema (`ContactCreatedWebhook`). Every part of a payload is a component a
+//! client generator reads as is: the event info with its type pinned (`ContactCreatedWebhookEvent`,
+//! a `const`, never merged onto a shared `type` through `allOf`, which openapi-python-client cannot
+//! merge), the changes (`ContactCreatedWebhookChanges`), the resource (`ContactWebhookData`, shared
+//! by the events of one resource) and the parts every payload shares (`WebhookTenant`,
+//! `WebhookMetadata`, `WebhookResourceRef`, `WebhookEmptyObject`). OpenAPI 3.0 has no webhooks:
+//! its rendering drops them with the schemas only they use ([`component_names`]).
 
 use serde_json::{json, Map, Value};
 
 use super::{json_object, provenance_text};
 use crate::ir::*;
-
-const SHARED: [&str; 4] = ["WebhookEventInfo", "WebhookTenant", "WebhookMetadata", "WebhookResourceRef"];
 
 /// The tag of the webhooks, for the document's `tags`.
 pub(super) fn tag(api: &Api) -> Option<Value> {
@@ -26,30 +27,15 @@ pub(super) fn webhooks(api: &Api) -> Option<Value> {
 
 /// The component schemas only the webhooks use.
 pub fn component_names(api: &Api) -> Vec<String> {
-    let Some(e) = &api.events else { return Vec::new() };
-    SHARED.iter().map(|s| s.to_string()).chain(e.events.iter().map(schema_name)).collect()
+    let mut only_webhooks = Map::new();
+    schemas(api, &mut only_webhooks);
+    only_webhooks.into_iter().map(|(name, _)| name).collect()
 }
 
-/// The payload and shared schemas, for `components.schemas`.
+/// The payload schemas and their parts, for `components.schemas`.
 pub(super) fn schemas(api: &Api, schemas: &mut Map<String, Value>) {
     let Some(e) = &api.events else { return };
     let string = || json!({"type": "string"});
-    let object = |required: &[&str], properties: Value, description: &str| {
-        json_object([("type", json!("object")), ("description", json!(description)), ("required", json!(required)), ("properties", properties)])
-    };
-    schemas.insert(
-        "WebhookEventInfo".into(),
-        object(
-            &["id", "type", "timestamp", "version"],
-            json!({
-                "id": {"type": "string", "description": e.event_id, "pattern": "^evt_[0-9]+_[a-z0-9]+$"},
-                "type": {"type": "string", "description": "`{resource}.{action}`"},
-                "timestamp": {"type": "string", "format": "date-time"},
-                "version": {"type": "string", "const": "1.0"},
-            }),
-            "The event: its id (the same on every delivery attempt), type, time and payload format version",
-        ),
-    );
     schemas.insert("WebhookTenant".into(), object(&["id", "name", "domain"], json!({"id": {"type": "integer", "format": "int64"}, "name": string(), "domain": string()}), "The tenant the resource belongs to"));
     schemas.insert(
         "WebhookMetadata".into(),
@@ -60,38 +46,72 @@ pub(super) fn schemas(api: &Api, schemas: &mut Map<String, Value>) {
         ),
     );
     schemas.insert("WebhookResourceRef".into(), object(&["type", "id"], json!({"type": string(), "id": {"type": "integer", "format": "int64"}}), "A reference to a related resource"));
-    for ev in &e.events {
-        if let Some(r) = e.resource(&ev.resource) {
-            schemas.insert(schema_name(ev), payload(api, e, ev, r));
-        }
+    if e.events.iter().any(|ev| ev.changes == ChangeKind::Deleted) {
+        schemas.insert("WebhookEmptyObject".into(), json!({"type": "object", "description": "An object without properties", "maxProperties": 0}));
     }
+    for ev in &e.events {
+        let Some(r) = e.resource(&ev.resource) else { continue };
+        if !schemas.contains_key(&data_name(r)) {
+            schemas.insert(data_name(r), data(r));
+        }
+        schemas.insert(format!("{}WebhookEvent", ev.variant), event_info(e, ev));
+        schemas.insert(format!("{}WebhookChanges", ev.variant), changes(api, e, ev, r));
+        schemas.insert(schema_name(ev), payload(ev, r));
+    }
+}
+
+fn object(required: &[&str], properties: Value, description: &str) -> Value {
+    json_object([("type", json!("object")), ("description", json!(description)), ("required", json!(required)), ("properties", properties)])
 }
 
 fn schema_name(ev: &Event) -> String {
     format!("{}Webhook", ev.variant)
 }
 
+fn data_name(r: &EventResource) -> String {
+    format!("{}WebhookData", r.model)
+}
+
 fn reference(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
-fn payload(api: &Api, e: &Events, ev: &Event, r: &EventResource) -> Value {
-    let model = || reference(&r.model);
-    let event = json!({"allOf": [reference("WebhookEventInfo"), {"type": "object", "properties": {"type": {"const": ev.wire}}}]});
+/// `event`, its `type` pinned to this event's: each event has its own schema, so that no
+/// generator has to merge a `const` onto a shared string.
+fn event_info(e: &Events, ev: &Event) -> Value {
+    object(
+        &["id", "type", "timestamp", "version"],
+        json!({
+            "id": {"type": "string", "description": e.event_id, "pattern": "^evt_[0-9]+_[a-z0-9]+$"},
+            "type": {"type": "string", "description": "`{resource}.{action}`", "const": ev.wire},
+            "timestamp": {"type": "string", "format": "date-time"},
+            "version": {"type": "string", "const": "1.0"},
+        }),
+        &format!("The `{}` event: its id (the same on every delivery attempt), type, time and payload format version", ev.wire),
+    )
+}
+
+/// `data`: the resource and its relationships, the same for every event of the resource.
+fn data(r: &EventResource) -> Value {
     let relationships: Map<String, Value> = r.relationships.iter().map(|(name, _)| (name.clone(), reference("WebhookResourceRef"))).collect();
     let names: Vec<&str> = relationships.keys().map(String::as_str).collect();
-    let data = json!({
+    json!({
         "type": "object",
+        "description": format!("The `{}` an event concerns, with the resources it refers to", r.wire),
         "required": ["resource", "relationships"],
         "properties": {
             "resource": {
                 "type": "object",
                 "required": ["type", "id", "attributes"],
-                "properties": {"type": {"const": r.wire}, "id": {"type": "integer", "format": "int64"}, "attributes": model()},
+                "properties": {"type": {"type": "string", "const": r.wire}, "id": {"type": "integer", "format": "int64"}, "attributes": reference(&r.model)},
             },
             "relationships": {"type": "object", "required": names, "properties": relationships},
         },
-    });
+    })
+}
+
+fn changes(api: &Api, e: &Events, ev: &Event, r: &EventResource) -> Value {
+    let model = || reference(&r.model);
     let null = || json!({"type": "null"});
     let attribute_names = || -> Vec<String> {
         match (ev.modified_fields.is_empty(), api.model(&r.model)) {
@@ -102,14 +122,17 @@ fn payload(api: &Api, e: &Events, ev: &Event, r: &EventResource) -> Value {
     let (previous, current, modified, rule) = match ev.changes {
         ChangeKind::Created => (null(), model(), null(), &e.changes_created),
         ChangeKind::Updated => (model(), model(), json!({"type": "array", "items": {"type": "string", "enum": attribute_names()}}), &e.changes_updated),
-        ChangeKind::Deleted => (model(), json!({"type": "object", "maxProperties": 0}), null(), &e.changes_deleted),
+        ChangeKind::Deleted => (model(), reference("WebhookEmptyObject"), null(), &e.changes_deleted),
     };
-    let changes = json!({
+    json!({
         "type": "object",
         "description": rule,
         "required": ["previous", "current", "modified_fields"],
         "properties": {"previous": previous, "current": current, "modified_fields": modified},
-    });
+    })
+}
+
+fn payload(ev: &Event, r: &EventResource) -> Value {
     json_object([
         ("type", json!("object")),
         ("description", json!(format!("The payload of `{}`: {}\n\nProvenance: {}.", ev.wire, ev.description, provenance_text(&ev.provenance)))),
@@ -117,10 +140,10 @@ fn payload(api: &Api, e: &Events, ev: &Event, r: &EventResource) -> Value {
         (
             "properties",
             json_object([
-                ("event", event),
+                ("event", reference(&format!("{}WebhookEvent", ev.variant))),
                 ("tenant", reference("WebhookTenant")),
-                ("data", data),
-                ("changes", changes),
+                ("data", reference(&data_name(r))),
+                ("changes", reference(&format!("{}WebhookChanges", ev.variant))),
                 ("metadata", reference("WebhookMetadata")),
             ]),
         ),
