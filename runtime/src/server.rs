@@ -24,6 +24,7 @@ mod query;
 mod rate_limit;
 mod router;
 mod serve;
+mod timeout;
 mod validate;
 #[cfg(feature = "webhooks")]
 mod webhook;

@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, Multipart};
 use axum::http::{HeaderMap, StatusCode, header};
 use futures::StreamExt;
 use serde_json::{Map, Number, Value};
-use tower_http::timeout::TimeoutError;
+use super::timeout::BodyTimedOut;
 
 use super::validate::{Field, Kind};
 use crate::file::File;
@@ -28,7 +28,7 @@ pub(crate) enum BodyError {
 
 /// Whether `error`, or an error it wraps, is the body read timeout's.
 fn timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
-    std::iter::successors(Some(error), |e| e.source()).any(|e| e.is::<TimeoutError>())
+    std::iter::successors(Some(error), |e| e.source()).any(|e| e.is::<BodyTimedOut>())
 }
 
 /// The media type of the request, lowercase, without parameters.
@@ -264,7 +264,7 @@ mod tests {
     async fn a_body_that_stops_coming_times_out() {
         let (mut tx, rx) = futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
         tx.try_send(Ok(Bytes::from_static(b"{"))).unwrap();
-        let body = Body::new(tower_http::timeout::TimeoutBody::new(std::time::Duration::from_millis(50), Body::from_stream(rx)));
+        let body = Body::new(super::super::timeout::TimedBody::new(Body::from_stream(rx), std::time::Duration::from_millis(50)));
         assert_eq!(read_limited(&HeaderMap::new(), body, 100).await, Err(BodyError::TimedOut));
         drop(tx);
     }

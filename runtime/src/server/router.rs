@@ -15,11 +15,11 @@ use tokio::sync::Semaphore;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::{Layer, Service, ServiceBuilder, ServiceExt as _};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use super::body::{is_json, is_multipart, media_type};
 use super::call::{Shared, TraceLayer};
 use super::config::Config;
+use super::timeout::{BodyTimeoutLayer, RequestTimeoutLayer};
 use super::envelope::{Code, Conventions, error_response};
 use super::Response;
 
@@ -35,10 +35,10 @@ pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, c
     let bounds = ServiceBuilder::new()
         .layer(TraceLayer(conventions))
         .layer(RequestBodyLimitLayer::new(upload.max(config.json_limit)))
-        .option_layer(config.request_timeout.map(|timeout| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)))
+        .option_layer(config.request_timeout.map(|timeout| RequestTimeoutLayer { timeout, status: StatusCode::REQUEST_TIMEOUT }))
         .layer(GlobalConcurrencyLimitLayer::new(config.concurrency_limit.max(1)))
         .layer(budget)
-        .option_layer(config.body_read_timeout.map(RequestBodyTimeoutLayer::new))
+        .option_layer(config.body_read_timeout.map(|timeout| BodyTimeoutLayer { timeout }))
         .layer(DefaultBodyLimit::max(upload));
     routes
         .fallback(not_found::<S>)
