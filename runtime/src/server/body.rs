@@ -4,7 +4,8 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::MultipartError;
-use axum::extract::{FromRequest, Multipart};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart};
+use tower::{Layer, ServiceExt};
 use axum::http::{HeaderMap, StatusCode, header};
 use futures::StreamExt;
 use serde_json::{Map, Number, Value};
@@ -81,8 +82,12 @@ pub(crate) fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, BodyError>
 
 /// Text parts as a JSON object (names like `a[b][0]` and `a[]` nested) and file parts, for
 /// the fields in `fields`: a part of a file field (or one with a file name) is a file.
-pub(crate) async fn multipart(request: axum::extract::Request, fields: &[Field]) -> Result<(Map<String, Value>, Vec<(String, File)>), BodyError> {
-    let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| BodyError::Invalid(format!("The request body is not valid multipart: {}.", e.body_text())))?;
+pub(crate) async fn multipart(request: axum::extract::Request, fields: &[Field], limit: usize) -> Result<(Map<String, Value>, Vec<(String, File)>), BodyError> {
+    // axum's multipart reader takes its size limit from a request extension that the
+    // `DefaultBodyLimit` layer sets; set here, only the requests read as multipart pay for it.
+    let extract = tower::service_fn(|request: axum::extract::Request| async { Ok::<_, std::convert::Infallible>(Multipart::from_request(request, &()).await) });
+    let Ok(extracted) = DefaultBodyLimit::max(limit).layer(extract).oneshot(request).await;
+    let mut multipart = extracted.map_err(|e| BodyError::Invalid(format!("The request body is not valid multipart: {}.", e.body_text())))?;
     let mut object = Map::new();
     let mut files = Vec::new();
     loop {
@@ -296,11 +301,11 @@ mod tests {
                     --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n\
                     --X--\r\n";
         let request = axum::http::Request::builder().header(header::CONTENT_TYPE, "multipart/form-data; boundary=X").body(Body::from(body)).unwrap();
-        let (object, files) = multipart(request, FIELDS).await.unwrap();
+        let (object, files) = multipart(request, FIELDS, 1 << 20).await.unwrap();
         assert_eq!(object["name"], "Ann");
         assert_eq!(files.len(), 1);
         assert_eq!((files[0].0.as_str(), files[0].1.name.as_str(), files[0].1.bytes.as_slice()), ("file", "a.png", &b"PNG"[..]));
         let broken = axum::http::Request::builder().header(header::CONTENT_TYPE, "multipart/form-data").body(Body::from("x")).unwrap();
-        assert!(matches!(multipart(broken, FIELDS).await, Err(BodyError::Invalid(_))));
+        assert!(matches!(multipart(broken, FIELDS, 1 << 20).await, Err(BodyError::Invalid(_))));
     }
 }

@@ -118,6 +118,7 @@ impl<S: Send + Sync + 'static> Shared<S> {
             names: Arc::clone(&self.inner.names),
             rate: None,
             json_limit: config.json_limit,
+            upload_limit: config.upload_limit.unwrap_or(conventions.max_upload),
             max_field_errors: config.max_field_errors,
             limiter: config.rate_limiter.clone(),
             fields: Vec::new(),
@@ -172,6 +173,8 @@ pub struct Call<Sc> {
     /// The token's limit and what is left of it, sent with every response of the call.
     rate: Option<(u32, u32)>,
     json_limit: usize,
+    /// The largest multipart body (`Config::upload_limit`).
+    upload_limit: usize,
     max_field_errors: usize,
     limiter: Option<Arc<dyn RateLimiter>>,
     fields: Vec<String>,
@@ -242,7 +245,7 @@ impl<Sc: ScopeEnum> Call<Sc> {
         let mut request = Request::new(self.body.take().unwrap_or_default());
         *request.headers_mut() = self.parts.headers.clone();
         *request.extensions_mut() = self.parts.extensions.clone();
-        let (mut object, files) = body::multipart(request, rules).await.map_err(|e| self.body_error(e))?;
+        let (mut object, files) = body::multipart(request, rules, self.upload_limit).await.map_err(|e| self.body_error(e))?;
         body::coerce(rules, &mut object);
         self.typed(rules, object, files, B::set_file)
     }

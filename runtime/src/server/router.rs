@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{self, HeaderMap, StatusCode, header};
 use futures::future::{BoxFuture, Either};
 use tokio::sync::Semaphore;
@@ -38,8 +38,7 @@ pub fn finish<S: Send + Sync + 'static>(routes: Router<Shared<S>>, service: S, c
         .option_layer(config.request_timeout.map(|timeout| RequestTimeoutLayer { timeout, status: StatusCode::REQUEST_TIMEOUT }))
         .layer(GlobalConcurrencyLimitLayer::new(config.concurrency_limit.max(1)))
         .layer(budget)
-        .option_layer(config.body_read_timeout.map(|timeout| BodyTimeoutLayer { timeout }))
-        .layer(DefaultBodyLimit::max(upload));
+        .option_layer(config.body_read_timeout.map(|timeout| BodyTimeoutLayer { timeout }));
     routes
         .fallback(not_found::<S>)
         .method_not_allowed_fallback(method_not_allowed::<S>)
