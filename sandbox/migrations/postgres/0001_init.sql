@@ -303,8 +303,7 @@ CREATE TABLE webhook_secret (
 
 CREATE TABLE sandbox_clock (
     id         BIGINT PRIMARY KEY CHECK (id = 1),
-    offset_us  BIGINT NOT NULL,
-    version    BIGINT NOT NULL DEFAULT 0
+    offset_us  BIGINT NOT NULL
 );
 
 CREATE TABLE admin_tokens (
