@@ -150,12 +150,7 @@ impl Clock {
 
     /// Sets the clock back to the system time (a reset), as a new version of the row.
     pub fn clear(&self, conn: &Connection) -> rusqlite::Result<Ts> {
-        conn.execute(
-            "INSERT INTO sandbox_clock (id, offset_us, version) VALUES (1, 0, 1) \
-             ON CONFLICT (id) DO UPDATE SET offset_us = 0, version = sandbox_clock.version + 1",
-            [],
-        )?;
-        self.sync(conn)
+        self.store(conn, 0)
     }
 
     /// Moves the clock on by `by` (in one statement, so concurrent advances add up).
@@ -172,14 +167,18 @@ impl Clock {
 
     /// Sets the clock to `at` (earlier than the system time too).
     pub fn set(&self, conn: &Connection, at: Ts) -> rusqlite::Result<Reading> {
-        let offset = at.0.saturating_sub(Ts::system().0);
+        self.store(conn, at.0.saturating_sub(Ts::system().0))?;
+        Ok(self.reading())
+    }
+
+    /// Stores `offset` as a new version of the row and reads it back.
+    fn store(&self, conn: &Connection, offset: i64) -> rusqlite::Result<Ts> {
         conn.execute(
             "INSERT INTO sandbox_clock (id, offset_us, version) VALUES (1, ?1, 1) \
              ON CONFLICT (id) DO UPDATE SET offset_us = excluded.offset_us, version = sandbox_clock.version + 1",
             [offset],
         )?;
-        self.sync(conn)?;
-        Ok(self.reading())
+        self.sync(conn)
     }
 }
 

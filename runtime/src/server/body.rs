@@ -5,12 +5,12 @@
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart};
-use tower::{Layer, ServiceExt};
 use axum::http::{HeaderMap, StatusCode, header};
 use futures::StreamExt;
 use serde_json::{Map, Number, Value};
-use super::timeout::BodyTimedOut;
+use tower::{Layer, ServiceExt};
 
+use super::timeout::BodyTimedOut;
 use super::validate::{Field, Kind};
 use crate::file::File;
 

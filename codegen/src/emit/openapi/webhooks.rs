@@ -54,8 +54,8 @@ pub(super) fn schemas(api: &Api, schemas: &mut Map<String, Value>) {
         if !schemas.contains_key(&data_name(r)) {
             schemas.insert(data_name(r), data(r));
         }
-        schemas.insert(format!("{}WebhookEvent", ev.variant), event_info(e, ev));
-        schemas.insert(format!("{}WebhookChanges", ev.variant), changes(api, e, ev, r));
+        schemas.insert(part_name(ev, "Event"), event_info(e, ev));
+        schemas.insert(part_name(ev, "Changes"), changes(api, e, ev, r));
         schemas.insert(schema_name(ev), payload(ev, r));
     }
 }
@@ -66,6 +66,11 @@ fn object(required: &[&str], properties: Value, description: &str) -> Value {
 
 fn schema_name(ev: &Event) -> String {
     format!("{}Webhook", ev.variant)
+}
+
+/// The schema of one event's own part of its payload (`ContactCreatedWebhookEvent`).
+fn part_name(ev: &Event, part: &str) -> String {
+    format!("{}Webhook{part}", ev.variant)
 }
 
 fn data_name(r: &EventResource) -> String {
@@ -140,10 +145,10 @@ fn payload(ev: &Event, r: &EventResource) -> Value {
         (
             "properties",
             json_object([
-                ("event", reference(&format!("{}WebhookEvent", ev.variant))),
+                ("event", reference(&part_name(ev, "Event"))),
                 ("tenant", reference("WebhookTenant")),
                 ("data", reference(&data_name(r))),
-                ("changes", reference(&format!("{}WebhookChanges", ev.variant))),
+                ("changes", reference(&part_name(ev, "Changes"))),
                 ("metadata", reference("WebhookMetadata")),
             ]),
         ),
