@@ -15,6 +15,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
 
 use crate::stats::Latencies;
 
@@ -86,30 +87,59 @@ pub async fn run_on(addrs: &[SocketAddr], plan: Plan, make: MakeRequest) -> anyh
     let tickets = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let deadline = started + plan.duration;
+    let gate = plan.rate.map(|rate| pacer(rate, started, deadline));
     let mut tasks = tokio::task::JoinSet::new();
-    let connections = plan.connections.max(1);
-    for c in 0..connections {
-        let (tickets, make) = (Arc::clone(&tickets), Arc::clone(&make));
-        // Connection c sends at start + (c + k * connections) / rate: evenly spaced overall.
-        let pace = plan.rate.map(|rate| {
-            let interval = Duration::from_secs_f64(connections as f64 / rate);
-            (started + Duration::from_secs_f64(c as f64 / rate), interval)
-        });
-        tasks.spawn(connection(addrs[c % addrs.len()], deadline, plan.max_requests, pace, tickets, make));
+    for c in 0..plan.connections.max(1) {
+        let (tickets, make, gate) = (Arc::clone(&tickets), Arc::clone(&make), gate.clone());
+        tasks.spawn(connection(addrs[c % addrs.len()], deadline, plan.max_requests, gate, tickets, make));
     }
     let mut total = Outcome::default();
     while let Some(joined) = tasks.join_next().await {
         total.merge(joined.map_err(|e| anyhow!("load task failed: {e}"))??);
     }
     total.elapsed = started.elapsed();
+    // Closing the gate also ends the pacer at its next turn.
+    if let Some(gate) = gate {
+        gate.close();
+    }
     Ok(total)
+}
+
+/// Sends of a paced run: slot `k` opens at `started + k / rate`, and each open slot is one
+/// permit of the returned gate, which a connection takes before each request (a connection
+/// still busy at its slot leaves the permit to the next free one). The slots are opened by a
+/// task that checks the time whenever the load's runtime has nothing else to do, yielding in
+/// between, because tokio's timers tick in whole milliseconds: sleeping on them would send
+/// each millisecond's requests in one burst. The load's worker never sleeps during a paced
+/// run, on a core of its own; a thread of its own to open the slots would take the servers'
+/// core. The gate closes at `deadline`.
+fn pacer(rate: f64, started: Instant, deadline: Instant) -> Arc<Semaphore> {
+    let gate = Arc::new(Semaphore::new(0));
+    let slots = Arc::clone(&gate);
+    tokio::spawn(async move {
+        let mut opened = 0u64;
+        while !slots.is_closed() {
+            let now = Instant::now();
+            if now >= deadline {
+                slots.close();
+                break;
+            }
+            let due = ((now - started).as_secs_f64() * rate) as u64 + 1;
+            if due > opened {
+                slots.add_permits((due - opened) as usize);
+                opened = due;
+            }
+            tokio::task::yield_now().await;
+        }
+    });
+    gate
 }
 
 async fn connection(
     addr: SocketAddr,
     deadline: Instant,
     max: u64,
-    pace: Option<(Instant, Duration)>,
+    gate: Option<Arc<Semaphore>>,
     tickets: Arc<AtomicU64>,
     make: MakeRequest,
 ) -> anyhow::Result<Outcome> {
@@ -118,14 +148,13 @@ async fn connection(
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| anyhow!("handshake: {e}"))?;
     let driver = tokio::spawn(conn);
     let mut out = Outcome::default();
-    let mut next = pace.map(|(first, _)| first);
     while Instant::now() < deadline {
-        if let (Some(at), Some((_, interval))) = (next, pace) {
-            if at >= deadline {
-                break;
+        if let Some(gate) = &gate {
+            // Closed: the run's time is up.
+            match gate.acquire().await {
+                Ok(slot) => slot.forget(),
+                Err(_) => break,
             }
-            tokio::time::sleep_until(at.into()).await;
-            next = Some(at + interval);
         }
         let n = tickets.fetch_add(1, Ordering::Relaxed);
         if n >= max {
@@ -226,6 +255,20 @@ mod tests {
         let paced = Plan { connections: 2, duration: Duration::from_millis(100), max_requests: 1000, rate: Some(200.0) };
         let sent = run(addr, paced, Arc::new(move |_| get(addr, "/ok", "t"))).await.unwrap();
         assert!(sent.ok + sent.failed <= 20, "{} requests in 20 slots", sent.ok + sent.failed);
+    }
+
+    #[tokio::test]
+    async fn the_pacer_opens_each_slot_at_its_time_and_closes_at_the_deadline() {
+        let started = Instant::now();
+        let gate = pacer(2_000.0, started, started + Duration::from_millis(50));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let (open, at) = (gate.available_permits() as f64, started.elapsed().as_secs_f64());
+        assert!(open >= 1.0 && open <= at * 2_000.0 + 1.0, "{open} slots open at {at} s");
+        while !gate.is_closed() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Slots 0..100 open at k / 2,000 s, all of them before 50 ms.
+        assert_eq!(gate.available_permits(), 100);
     }
 
     #[tokio::test]
