@@ -184,6 +184,13 @@ mod tests {
     }
 
     #[test]
+    fn the_notebook_has_both_markers_for_the_table() {
+        let notebook = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let start = notebook.find(START).expect("bench/README.md has the start marker");
+        assert!(notebook[start..].contains(END), "bench/README.md has the end marker after the start marker");
+    }
+
+    #[test]
     fn today_is_a_date() {
         let d = today();
         assert_eq!(d.len(), 10, "{d}");
