@@ -121,7 +121,12 @@ fn pacer(rate: f64, started: Instant, deadline: Instant) -> Arc<Semaphore> {
         while !slots.is_closed() {
             let now = Instant::now();
             if now >= deadline {
+                // Every slot before the deadline counts as opened, even those a late turn
+                // (the thread descheduled) did not see open; closed first, so that none of
+                // them is taken after the deadline.
                 slots.close();
+                let all = ((deadline - started).as_secs_f64() * rate).ceil() as u64;
+                slots.add_permits(all.saturating_sub(opened) as usize);
                 break;
             }
             let due = ((now - started).as_secs_f64() * rate) as u64 + 1;
