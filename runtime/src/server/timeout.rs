@@ -133,7 +133,7 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let timeout = self.timeout;
-        self.inner.call(request.map(|body| TimedBody { body, timeout, sleep: None }))
+        self.inner.call(request.map(|body| TimedBody::new(body, timeout)))
     }
 }
 
@@ -154,7 +154,6 @@ pin_project! {
 }
 
 impl<B> TimedBody<B> {
-    #[cfg(test)]
     pub(crate) fn new(body: B, timeout: Duration) -> Self {
         TimedBody { body, timeout, sleep: None }
     }
